@@ -1,0 +1,35 @@
+import { defineConfig } from '@playwright/test';
+
+/** Real Chromium from Debian (scripts/ensure-chromium.sh installs it), driving the production build. */
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: 'http://127.0.0.1:4300/',
+    headless: true,
+    launchOptions: {
+      executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-unsafe-webgpu',
+      ],
+    },
+  },
+  webServer: {
+    command: 'node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 4300 --strictPort',
+    url: 'http://127.0.0.1:4300/',
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});
