@@ -1,0 +1,75 @@
+/**
+ * The contract between training (issue: training runs in a worker) and scoring (issue: per-sample scores).
+ * Everything is typed arrays so a run crosses worker boundaries by transfer and is stored in IndexedDB as is.
+ * Layout convention: per-epoch per-sample arrays are epoch-major, value of sample i at epoch e at [e * N + i],
+ * so an epoch is appended as one contiguous block.
+ */
+
+/** What a model is trained on: a dataset's rows, already split; features are raw (the trainer standardises). */
+export interface TrainingData {
+  /** rows × featureCount, row-major. */
+  features: Float32Array;
+  featureCount: number;
+  /** Class code per row, 0..classCount-1. */
+  labels: Int32Array;
+  classCount: number;
+  /** When set, the rows are images of this size (featureCount = width × height) and a small CNN may be used. */
+  image?: { width: number; height: number };
+}
+
+export type OptimizerName = 'adam' | 'sgd-momentum';
+export type ModelKind = 'mlp' | 'cnn';
+
+export interface TrainSettings {
+  model: ModelKind;
+  /** Hidden layer sizes of the MLP; the last hidden layer is the embedding. Default [64]. */
+  hidden: number[];
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  learningRate: number;
+  /** Fraction of rows held out for validation, stratified by class. */
+  validationFraction: number;
+  seed: number;
+}
+
+/** One final-layer (or whole-model) snapshot at the end of an epoch: a TracIn checkpoint. */
+export interface Checkpoint {
+  epoch: number;
+  /** The learning rate in force during that epoch (η_c in TracIn). */
+  learningRate: number;
+  /** Every weight tensor of the model in `model.getWeights()` order, so h_c and p_c can be recomputed on demand. */
+  weights: Float32Array[];
+  shapes: number[][];
+}
+
+/** How every training sample behaved during training: the input of the loss-trajectory and influence scores. */
+export interface TrainingDynamics {
+  /** N: training samples (validation rows excluded). */
+  samples: number;
+  /** E: epochs recorded. */
+  epochs: number;
+  classCount: number;
+  /** Dataset row index of each training sample. */
+  sampleRows: Int32Array;
+  /** Assigned (given) label of each training sample. */
+  labels: Int32Array;
+  /** E × N: softmax probability of the assigned label, from a full eval-mode forward pass at the end of each epoch. */
+  probAssigned: Float32Array;
+  /** E × N: z[y] - max_{k≠y} z[k]. */
+  margin: Float32Array;
+  /** E × N: -log p[y]. */
+  loss: Float32Array;
+  /** E × N: 1 when argmax = y. */
+  correct: Uint8Array;
+  /** E × N: ||p - onehot(y)||² · (||h||² + 1), the squared final-layer gradient norm (TracIn self-influence term). */
+  lastLayerGradSq: Float32Array;
+  /** N × C: softmax after the last epoch. */
+  finalProbs: Float32Array;
+  /** N × d: penultimate-layer embeddings after the last epoch. */
+  embeddings: Float32Array;
+  embeddingDim: number;
+  checkpoints: Checkpoint[];
+  /** E × C: mean training loss of each class (by assigned label) at the end of each epoch. */
+  classLoss: Float32Array;
+}
