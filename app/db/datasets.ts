@@ -1,0 +1,127 @@
+/** Stored datasets in IndexedDB (via idb): metadata, per-row arrays and the original file, always written together. */
+import { type IDBPDatabase, openDB } from 'idb';
+import {
+  DATASET_STORES,
+  type DatasetArrays,
+  type DatasetId,
+  type DatasetMeta,
+  SCHEMA_VERSION,
+  type SiftSchema,
+  upgradeSchema,
+} from './schema';
+
+/** What the start screen lists: small, read from metadata only. */
+export interface DatasetSummary {
+  id: DatasetId;
+  name: string;
+  fileName: string;
+  bytes: number;
+  rows: number;
+  featureCount: number;
+  classCount: number;
+  createdAt: number;
+}
+
+/** Summarises a stored dataset for lists. */
+export function summarise(meta: DatasetMeta): DatasetSummary {
+  return {
+    id: meta.id,
+    name: meta.name,
+    fileName: meta.fileName,
+    bytes: meta.bytes,
+    rows: meta.rows,
+    featureCount: meta.featureNames.length,
+    classCount: meta.classes.length,
+    createdAt: meta.createdAt,
+  };
+}
+
+/** A fresh dataset key; `getRandomValues` works outside secure contexts, unlike `randomUUID`. */
+export function newDatasetId(): DatasetId {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `ds-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}` as DatasetId;
+}
+
+/** The dataset half of Sift's database. One instance per open app; `close()` when the app goes away. */
+export class DatasetStore {
+  private constructor(private readonly db: IDBPDatabase<SiftSchema>) {}
+
+  /** Opens (and creates or upgrades) the database `name` (default `sift`). */
+  static async open(name = 'sift'): Promise<DatasetStore> {
+    const db = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
+      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
+      // Another tab wants a newer schema: let it, rather than block it forever.
+      blocking: () => db.close(),
+    });
+    return new DatasetStore(db);
+  }
+
+  /** Writes metadata, arrays and the original file in one transaction: on any failure nothing is stored. */
+  async save(meta: DatasetMeta, arrays: DatasetArrays, file: Blob): Promise<void> {
+    const tx = this.db.transaction(DATASET_STORES, 'readwrite');
+    await Promise.all([
+      tx.objectStore('datasetFiles').add({ id: meta.id, blob: file }),
+      tx.objectStore('datasetArrays').add(arrays),
+      tx.objectStore('datasets').add(meta),
+      tx.done,
+    ]);
+  }
+
+  /** Every stored dataset, newest first. */
+  async list(): Promise<DatasetSummary[]> {
+    const metas = await this.db.getAllFromIndex('datasets', 'by-created');
+    return metas.reverse().map(summarise);
+  }
+
+  /** The metadata of one dataset, or undefined when it is not stored. */
+  getMeta(id: DatasetId): Promise<DatasetMeta | undefined> {
+    return this.db.get('datasets', id);
+  }
+
+  /** The per-row arrays of one dataset (large: read them only where a view or a run needs them). */
+  loadArrays(id: DatasetId): Promise<DatasetArrays | undefined> {
+    return this.db.get('datasetArrays', id);
+  }
+
+  /** The original file of one dataset. */
+  async loadFile(id: DatasetId): Promise<Blob | undefined> {
+    return (await this.db.get('datasetFiles', id))?.blob;
+  }
+
+  /** Stored datasets whose file has this SHA-256 (hex). */
+  async findBySha256(sha256: string): Promise<DatasetMeta[]> {
+    return this.db.getAllFromIndex('datasets', 'by-sha256', sha256);
+  }
+
+  /** Changes a dataset's name or recorded timings; returns the updated metadata, or undefined when it is not stored. */
+  async updateMeta(
+    id: DatasetId,
+    patch: Partial<Pick<DatasetMeta, 'name' | 'timings'>>,
+  ): Promise<DatasetMeta | undefined> {
+    const tx = this.db.transaction('datasets', 'readwrite');
+    const meta = await tx.store.get(id);
+    if (!meta) {
+      await tx.done;
+      return undefined;
+    }
+    const updated = { ...meta, ...patch };
+    await Promise.all([tx.store.put(updated), tx.done]);
+    return updated;
+  }
+
+  /** Deletes every record of a dataset in one transaction. */
+  async remove(id: DatasetId): Promise<void> {
+    const tx = this.db.transaction(DATASET_STORES, 'readwrite');
+    await Promise.all([
+      tx.objectStore('datasets').delete(id),
+      tx.objectStore('datasetArrays').delete(id),
+      tx.objectStore('datasetFiles').delete(id),
+      tx.done,
+    ]);
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The IndexedDB schema of Sift. Big per-row arrays live apart from the metadata so listing datasets never
+ * reads them; the original file is kept as a Blob so later exports can copy kept rows byte for byte.
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
+
+/** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
+export type DatasetId = string & { readonly __brand: 'DatasetId' };
+
+/** Phase timings of one import, in milliseconds. */
+export interface ImportTimings {
+  /** Worker: waiting for the file's bytes. */
+  readMs: number;
+  /** Worker: parse, validate and hash. */
+  parseMs: number;
+  /** Worker wall clock for the job (read + parse + overheads). */
+  workerMs: number;
+  /** From the worker posting the result to the app receiving it (structured clone of ids, transfer of arrays). */
+  transferMs: number;
+  /** The one IndexedDB transaction that writes metadata, arrays and file. */
+  storeMs: number;
+  /** From the Import click to the dataset being stored. */
+  totalMs: number;
+}
+
+/** A few rows kept with the metadata so the overview can draw thumbnails without reading the arrays store. */
+export interface RowSample {
+  /** 0-based data-row indices. */
+  rows: number[];
+  /** Class code of each sampled row. */
+  labels: number[];
+  /** rows.length × featureCount, row-major. */
+  features: Float32Array;
+}
+
+/** Everything about a dataset except its per-row arrays. */
+export interface DatasetMeta {
+  id: DatasetId;
+  /** Display name; the analyst can rename it. */
+  name: string;
+  fileName: string;
+  bytes: number;
+  /** Hex SHA-256 of the file's bytes. */
+  sha256: string;
+  rows: number;
+  delimiter: string;
+  header: string[];
+  /** Byte offset where the header's text ends (before its line break). */
+  headerEnd: number;
+  labelColumn: string;
+  idColumn: string | null;
+  featureNames: string[];
+  classes: string[];
+  classCounts: number[];
+  plan: ColumnPlan;
+  limits: IngestLimits;
+  stats: FeatureStats;
+  warnings: Problem[];
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Set when the features are the pixels of a square image. */
+  image: { width: number; height: number } | null;
+  sample: RowSample;
+  timings: ImportTimings;
+  /** Written in the same transaction as the arrays and the file, so a stored record is always whole. */
+  status: 'complete';
+}
+
+/** The per-row arrays of a dataset, stored as typed arrays (structured clone), never as JSON numbers. */
+export interface DatasetArrays {
+  id: DatasetId;
+  /** rows × featureNames.length, row-major. */
+  features: Float32Array;
+  labels: Int32Array;
+  ids: string[];
+  lines: Uint32Array;
+  rowStart: Float64Array;
+  rowEnd: Float64Array;
+  /** rows × 32 bytes. */
+  rowSha256: Uint8Array;
+}
+
+/** The original file, byte for byte. */
+export interface DatasetFile {
+  id: DatasetId;
+  blob: Blob;
+}
+
+export interface SiftSchema extends DBSchema {
+  datasets: { key: DatasetId; value: DatasetMeta; indexes: { 'by-sha256': string; 'by-created': number } };
+  datasetArrays: { key: DatasetId; value: DatasetArrays };
+  datasetFiles: { key: DatasetId; value: DatasetFile };
+}
+
+/** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
+export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles'] as const;
+
+/** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Brings a database from `oldVersion` to `SCHEMA_VERSION`, one step per version so any old database upgrades.
+ * Later issues add runs, scores and decisions stores as version 2, 3, ...
+ */
+export function upgradeSchema(
+  db: IDBPDatabase<SiftSchema>,
+  oldVersion: number,
+  _tx: IDBPTransaction<SiftSchema, StoreNames<SiftSchema>[], 'versionchange'>,
+): void {
+  if (oldVersion < 1) {
+    const datasets = db.createObjectStore('datasets', { keyPath: 'id' });
+    datasets.createIndex('by-sha256', 'sha256');
+    datasets.createIndex('by-created', 'createdAt');
+    db.createObjectStore('datasetArrays', { keyPath: 'id' });
+    db.createObjectStore('datasetFiles', { keyPath: 'id' });
+  }
+}

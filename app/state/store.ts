@@ -1,0 +1,18 @@
+/** The one app store, combined from typed slices. Vanilla (no React) so the workbench and tests drive it directly. */
+import { createStore } from 'zustand/vanilla';
+import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
+import { createImportSlice, type ImportSlice } from './importSlice';
+import { createUiSlice, type UiSlice } from './uiSlice';
+
+export type AppState = DatasetSlice & ImportSlice & UiSlice;
+
+/** A fresh store; the app makes one per mounted root. */
+export function createAppStore() {
+  return createStore<AppState>()((...a) => ({
+    ...createDatasetSlice(...a),
+    ...createImportSlice(...a),
+    ...createUiSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;

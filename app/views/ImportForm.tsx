@@ -1,0 +1,80 @@
+import { formatBytes, formatCount } from '../format';
+import { featureColumnCount } from '../ingest/plan';
+import { useApp, useWorkbench } from '../state/context';
+import { ColumnRoles } from './ColumnRoles';
+import { ColumnTable } from './ColumnTable';
+import { LimitsFields } from './LimitsFields';
+import { PreviewTable } from './PreviewTable';
+import { ProblemList } from './ProblemList';
+
+/** Names a delimiter for people. */
+export function delimiterName(delimiter: string): string {
+  switch (delimiter) {
+    case ',':
+      return 'comma';
+    case ';':
+      return 'semicolon';
+    case '\t':
+      return 'tab';
+    default:
+      return `“${delimiter}”`;
+  }
+}
+
+/** The import form: a look at the file, the column roles, and Import / Cancel. */
+export function ImportForm() {
+  const draft = useApp((s) => s.draft);
+  const workbench = useWorkbench();
+  if (!draft) return null;
+  const { preview, plan } = draft;
+  const errors = preview.problems.filter((p) => p.severity === 'error');
+  const warnings = preview.problems.filter((p) => p.severity === 'warning');
+  const features = featureColumnCount(preview.header, plan);
+  const canImport = errors.length === 0 && preview.header.includes(plan.labelColumn) && features > 0;
+  return (
+    <form
+      className="import-form"
+      aria-labelledby="import-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (canImport) void workbench.startImport();
+      }}
+    >
+      <section className="panel">
+        <h2 id="import-title">Import {preview.fileName}</h2>
+        <p className="muted">
+          {formatBytes(preview.bytes)} ·{' '}
+          <span data-testid="detected-delimiter">{delimiterName(preview.delimiter)}</span>
+          -separated · {formatCount(preview.header.length)} columns · {formatCount(features)} feature
+          {features === 1 ? '' : 's'} selected
+        </p>
+        {errors.length > 0 && (
+          <div className="notice notice-error" role="alert" data-testid="preview-errors">
+            <p>This file cannot be imported as it is:</p>
+            <ProblemList problems={errors} />
+          </div>
+        )}
+        {warnings.length > 0 && (
+          <div className="notice" data-testid="preview-warnings">
+            <ProblemList problems={warnings} />
+          </div>
+        )}
+        <PreviewTable preview={preview} />
+      </section>
+      <section className="panel">
+        <h2>Columns</h2>
+        <ColumnRoles />
+        <ColumnTable />
+        <LimitsFields />
+      </section>
+      <div className="form-actions">
+        <button type="submit" disabled={!canImport}>
+          Import
+        </button>
+        <button type="button" className="secondary" onClick={() => workbench.discardDraft()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,36 @@
+import { formatCount } from '../format';
+import { useApp } from '../state/context';
+import { ProblemList } from './ProblemList';
+
+/** What became of the last import, shown on the start screen when it did not end in a dataset. */
+export function ImportOutcome() {
+  const job = useApp((s) => s.job);
+  switch (job.kind) {
+    case 'failed':
+      return (
+        <div className="notice notice-error" role="alert" data-testid="import-error">
+          <h2>Import of {job.fileName} failed</h2>
+          {job.detail !== null && <p>{job.detail}</p>}
+          {job.problems.length > 0 && <ProblemList problems={job.problems} />}
+          <p className="muted">Nothing was stored; the datasets below are unchanged.</p>
+        </div>
+      );
+    case 'cancelled':
+      return (
+        <div className="notice" role="status" data-testid="import-cancelled">
+          Import of {job.fileName} cancelled. Nothing was stored.
+        </div>
+      );
+    case 'done':
+      return (
+        <div className="notice" role="status">
+          Imported {formatCount(job.rows)} rows from {job.fileName}.
+        </div>
+      );
+    case 'idle':
+    case 'running':
+      return null;
+    default:
+      return job satisfies never;
+  }
+}

@@ -1,0 +1,27 @@
+import { useWorkbench } from '../state/context';
+import { DatasetList } from './DatasetList';
+import { DropZone } from './DropZone';
+import { ImportOutcome } from './ImportOutcome';
+
+/** Where every session starts: bring a file, open the demo, or reopen a stored dataset. */
+export function StartScreen() {
+  const workbench = useWorkbench();
+  return (
+    <div className="start">
+      <ImportOutcome />
+      <section className="panel" aria-labelledby="start-new">
+        <h2 id="start-new">Import a dataset</h2>
+        <DropZone />
+        <p className="demo">
+          <button type="button" onClick={() => void workbench.openDemo()}>
+            Open the demo dataset
+          </button>{' '}
+          <span className="muted">
+            Handwritten digits (1,797 rows of 8×8 pixels) with a planted backdoor in 3% of them.
+          </span>
+        </p>
+      </section>
+      <DatasetList />
+    </div>
+  );
+}
