@@ -1,0 +1,295 @@
+/**
+ * Ingest benchmark: imports the 200k-row scale set through the real UI of the production build in headless
+ * Debian Chromium, and reports the app's phase timings and the tab's peak memory.
+ *
+ *   npm run bench:ingest [-- --runs 3] [-- --rebuild]
+ *
+ * Writes bench/results/ingest.json. Memory: the renderer process's resident set (VmRSS and VmHWM from /proc,
+ * covering the page, its ingest worker and their heaps), and the page's JS heap from CDP
+ * `Performance.getMetrics`, sampled every 50 ms while the import runs.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test';
+import playwrightConfig from '../playwright.config';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA_DIR = path.join(ROOT, 'bench/data/synth200k_flip');
+const CSV = path.join(DATA_DIR, 'synth200k_flip.csv');
+const GENERATOR = path.resolve(ROOT, '../shared/datasets/synth200k_flip/generate.mjs');
+const RESULTS = path.join(ROOT, 'bench/results/ingest.json');
+const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
+/** The same launch flags as the e2e tests. */
+const CHROMIUM_ARGS = playwrightConfig.use?.launchOptions?.args ?? [];
+const TARGET_MS = 4000;
+const TARGET_MB = 400;
+
+interface ImportTimings {
+  readMs: number;
+  parseMs: number;
+  workerMs: number;
+  transferMs: number;
+  storeMs: number;
+  totalMs: number;
+}
+
+interface RunResult {
+  run: number;
+  rows: number;
+  /** Wall clock from the Import click to the overview's "Imported … rows" line, measured by the bench. */
+  wallMs: number;
+  /** Time from choosing the file to the import form (worker start-up and preview). */
+  previewMs: number;
+  timings: ImportTimings;
+  memory: {
+    /** Renderer resident set before the import (page loaded, file previewed). */
+    rendererRssBeforeMB: number;
+    /** Largest renderer resident set sampled during the import. */
+    rendererRssPeakMB: number;
+    /** The renderer's high-water mark (VmHWM) at the end: catches peaks between samples. */
+    rendererHwmMB: number;
+    /** Largest JS heap in use on the page's main thread (CDP Performance.getMetrics). */
+    pageJsHeapPeakMB: number;
+    samples: number;
+  };
+}
+
+const MB = 1024 * 1024;
+
+function arg(name: string): string | undefined {
+  const k = process.argv.indexOf(`--${name}`);
+  return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
+}
+
+function ensureData(): void {
+  if (existsSync(CSV)) return;
+  console.log(`generating ${path.relative(ROOT, CSV)} …`);
+  execFileSync(process.execPath, [GENERATOR, '--out', DATA_DIR], { stdio: 'inherit' });
+}
+
+function ensureBuild(): void {
+  if (existsSync(path.join(ROOT, 'dist/index.html')) && arg('rebuild') === undefined) return;
+  console.log('building the app …');
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPreview(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return child;
+    } catch {
+      // Not listening yet: try again shortly.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`vite preview did not answer on ${url}`);
+}
+
+/** Resident set and high-water mark of a process in MB, from /proc (Linux); null once it has gone. */
+function procMemory(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
+    return { rss: field('VmRSS'), hwm: field('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+async function rendererPids(browser: Browser): Promise<number[]> {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const info = (await session.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; id: number }[];
+    };
+    return info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+  } finally {
+    await session.detach();
+  }
+}
+
+async function jsHeapUsedMB(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / MB;
+}
+
+async function waitIdle(page: Page): Promise<void> {
+  await page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 120_000 });
+}
+
+async function runOnce(browser: Browser, url: string, run: number): Promise<RunResult> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(url);
+    await waitIdle(page);
+    // The tab's renderer is the one that appeared with it; take every renderer and keep the largest.
+    const pids = await rendererPids(browser);
+    const previewStart = performance.now();
+    await page.getByLabel('CSV file').setInputFiles(CSV);
+    await page.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 120_000 });
+    await waitIdle(page);
+    const previewMs = performance.now() - previewStart;
+    const before = Math.max(0, ...pids.map((pid) => procMemory(pid)?.rss ?? 0));
+
+    let sampling = true;
+    let rssPeak = before;
+    let heapPeak = 0;
+    let samples = 0;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const pid of pids) rssPeak = Math.max(rssPeak, procMemory(pid)?.rss ?? 0);
+        heapPeak = Math.max(heapPeak, await jsHeapUsedMB(cdp));
+        samples++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+
+    const start = performance.now();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor({ timeout: 120_000 });
+    const wallMs = performance.now() - start;
+    sampling = false;
+    await sampler;
+    await waitIdle(page);
+    const hwm = Math.max(0, ...pids.map((pid) => procMemory(pid)?.hwm ?? 0));
+    const timings = JSON.parse((await summary.getAttribute('data-timings')) ?? '{}') as ImportTimings;
+    const rows = Number(await summary.getAttribute('data-rows'));
+    return {
+      run,
+      rows,
+      wallMs,
+      previewMs,
+      timings,
+      memory: {
+        rendererRssBeforeMB: before,
+        rendererRssPeakMB: rssPeak,
+        rendererHwmMB: hwm,
+        pageJsHeapPeakMB: heapPeak,
+        samples,
+      },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function printTable(results: RunResult[]): void {
+  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const rows = results.map((r) => ({
+    run: r.run,
+    rows: r.rows,
+    read: fmt(r.timings.readMs),
+    'parse+validate+hash': fmt(r.timings.parseMs),
+    'worker total': fmt(r.timings.workerMs),
+    transfer: fmt(r.timings.transferMs),
+    store: fmt(r.timings.storeMs),
+    'total (app)': fmt(r.timings.totalMs),
+    'wall (bench)': fmt(r.wallMs),
+    'renderer RSS peak': `${r.memory.rendererRssPeakMB.toFixed(0)} MB`,
+    'renderer HWM': `${r.memory.rendererHwmMB.toFixed(0)} MB`,
+    'page JS heap peak': `${r.memory.pageJsHeapPeakMB.toFixed(0)} MB`,
+  }));
+  console.table(rows);
+}
+
+async function main(): Promise<void> {
+  const runs = Math.max(1, Number(arg('runs') ?? 3));
+  ensureData();
+  ensureBuild();
+  const bytes = statSync(CSV).size;
+  const port = await freePort();
+  const server = await startPreview(port);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const results: RunResult[] = [];
+    for (let run = 1; run <= runs; run++) {
+      const result = await runOnce(browser, `http://127.0.0.1:${port}/`, run);
+      results.push(result);
+      console.log(
+        `run ${run}: ${result.rows} rows in ${(result.timings.totalMs / 1000).toFixed(2)} s, renderer peak ${result.memory.rendererRssPeakMB.toFixed(0)} MB`,
+      );
+    }
+    printTable(results);
+    const totalMs = median(results.map((r) => r.timings.totalMs));
+    const peakMB = Math.max(
+      ...results.map((r) => Math.max(r.memory.rendererRssPeakMB, r.memory.rendererHwmMB)),
+    );
+    const report = {
+      benchmark: 'ingest',
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        memoryGB: os.totalmem() / 1024 ** 3,
+      },
+      chromium: browser.version(),
+      file: { path: path.relative(ROOT, CSV), bytes },
+      medianTotalMs: totalMs,
+      peakRendererMB: peakMB,
+      targets: {
+        totalMs: TARGET_MS,
+        peakMB: TARGET_MB,
+        totalMet: totalMs < TARGET_MS,
+        peakMet: peakMB < TARGET_MB,
+      },
+      runs: results,
+    };
+    mkdirSync(path.dirname(RESULTS), { recursive: true });
+    writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(
+      `median total ${(totalMs / 1000).toFixed(2)} s (target < ${TARGET_MS / 1000} s: ${report.targets.totalMet ? 'met' : 'NOT met'}), ` +
+        `peak renderer ${peakMB.toFixed(0)} MB (target < ${TARGET_MB} MB: ${report.targets.peakMet ? 'met' : 'NOT met'})`,
+    );
+    console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
+  } finally {
+    await browser?.close();
+    server.kill();
+  }
+}
+
+await main();

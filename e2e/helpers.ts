@@ -1,0 +1,92 @@
+/** Shared steps for the e2e tests: find datasets, load the app, upload, import, and wait for the app (never sleep). */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** `../shared/datasets/<name>/<name>.csv` beside the repository (CI clones it with shared/ next to it). */
+export function sharedDataset(name: string): string {
+  return path.resolve(HERE, '../../shared/datasets', name, `${name}.csv`);
+}
+
+/** A file under e2e/fixtures/. */
+export function fixture(name: string): string {
+  return path.resolve(HERE, 'fixtures', name);
+}
+
+/** Hex SHA-256 of a file on disk. */
+export function fileSha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Waits until the app's root says it is idle: no worker job, no storage work in flight. */
+export async function waitIdle(page: Page): Promise<void> {
+  await expect(page.getByTestId('app-root')).toHaveAttribute('data-state', 'idle');
+}
+
+/** Loads the app and waits for the stored datasets to be read. */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await waitIdle(page);
+}
+
+/** Chooses a CSV in the file picker and waits for the import form (or a preview failure). */
+export async function uploadCsv(page: Page, file: string): Promise<void> {
+  await page.getByLabel('CSV file').setInputFiles(file);
+  await expect(page.getByRole('heading', { name: `Import ${path.basename(file)}` })).toBeVisible();
+  await waitIdle(page);
+}
+
+/** Uploads a CSV, keeps the proposed roles, imports it and waits for its overview. */
+export async function importCsv(page: Page, file: string): Promise<void> {
+  await uploadCsv(page, file);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await waitIdle(page);
+}
+
+/** Checks the overview's counts. */
+export async function expectOverview(
+  page: Page,
+  counts: { rows: number; features: number; classes: number },
+): Promise<void> {
+  await expect(page.getByTestId('overview-rows')).toHaveAttribute('data-value', String(counts.rows));
+  await expect(page.getByTestId('overview-features')).toHaveAttribute('data-value', String(counts.features));
+  await expect(page.getByTestId('overview-classes')).toHaveAttribute('data-value', String(counts.classes));
+}
+
+/** The row of a stored dataset in the start screen's list. */
+export function datasetRow(page: Page, name: string) {
+  return page.getByTestId('dataset-row').filter({ has: page.getByText(name, { exact: true }) });
+}
+
+/** How many records each dataset store of the app's IndexedDB holds (read in the page, after the app opened it). */
+export async function storedRecordCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('sift');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = ['datasets', 'datasetArrays', 'datasetFiles'];
+          const tx = db.transaction(names, 'readonly');
+          const counts: Record<string, number> = {};
+          for (const name of names) {
+            const request = tx.objectStore(name).count();
+            request.onsuccess = () => {
+              counts[name] = request.result;
+            };
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(counts);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
