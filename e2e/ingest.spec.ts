@@ -109,8 +109,10 @@ test('the demo dataset opens from the start screen, and opens the stored copy th
   await page.getByRole('button', { name: 'Open the demo dataset' }).click();
   await expect(page.getByTestId('overview')).toBeVisible();
   await waitIdle(page);
-  await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  await expectOverview(page, DIGITS_COUNTS);
   expect(await storedRecordCounts(page)).toEqual({ datasets: 1, datasetArrays: 1, datasetFiles: 1 });
+  await page.getByRole('button', { name: '← All datasets' }).click();
+  await expect(page.getByTestId('dataset-row')).toHaveCount(1);
 });
 
 test('a stored dataset can be renamed and, after confirmation, deleted', async ({ page }) => {

@@ -82,16 +82,18 @@ function DatasetRow({ dataset, onDelete }: { dataset: DatasetSummary; onDelete: 
       <td className="num">{formatCount(dataset.featureCount)}</td>
       <td className="num">{formatCount(dataset.classCount)}</td>
       <td>{formatDate(dataset.createdAt)}</td>
-      <td className="actions">
-        <button type="button" onClick={() => void workbench.openDataset(dataset.id)}>
-          Open
-        </button>
-        <button type="button" className="secondary" onClick={() => setRenaming(true)} disabled={renaming}>
-          Rename
-        </button>
-        <button type="button" className="danger" onClick={onDelete}>
-          Delete
-        </button>
+      <td>
+        <div className="actions">
+          <button type="button" onClick={() => void workbench.openDataset(dataset.id)}>
+            Open
+          </button>
+          <button type="button" className="secondary" onClick={() => setRenaming(true)} disabled={renaming}>
+            Rename
+          </button>
+          <button type="button" className="danger" onClick={onDelete}>
+            Delete
+          </button>
+        </div>
       </td>
     </tr>
   );
