@@ -1,0 +1,190 @@
+/**
+ * The scoring pipeline: every per-sample score of DESIGN §3 from a run's training dynamics and out-of-sample
+ * probabilities, then family ranks, suspicion and flags. This is what the score worker and the headless scan call.
+ */
+import type { TrainingDynamics } from '../train/types';
+import { activationClustering, type EmbeddingInput, mahalanobis, spectralSignature } from './embedding';
+import { checkpoint, type StepHooks } from './hooks';
+import { selfInfluence } from './influence';
+import { knnExact, knnIvf, knnScores } from './knn';
+import { labelIssues } from './label-issues';
+import { suspicionFromScores } from './suspicion';
+import { trajectoryScores } from './trajectory';
+import type { ScoreName, ScoreParams, ScoreProgress, ScoreSet, SuspicionParams } from './types';
+
+/**
+ * The default suspicion rule, one for every dataset, tuned on the development sets (see detection.test.ts):
+ * family value = max of member ranks, families combined by the mean of the two highest family ranks.
+ */
+export const DEFAULT_SUSPICION: SuspicionParams = {
+  familyReduce: 'max',
+  rule: 'top-mean',
+  top: 2,
+  weights: { trajectory: 1, influence: 1, embedding: 1, label: 1 },
+  excluded: [],
+  q: 0.05,
+};
+
+/** Default scoring parameters (DESIGN §3), with the given seed. */
+export function defaultScoreParams(seed = 0): ScoreParams {
+  return {
+    seed,
+    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 50_000, nlist: 0, nprobe: 12 },
+    spectral: { iterations: 200, normalize: true },
+    activationClustering: { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
+    mahalanobis: { covariance: 'tied', shrinkage: 'ledoit-wolf' },
+    suspicion: { ...DEFAULT_SUSPICION, weights: { ...DEFAULT_SUSPICION.weights }, excluded: [] },
+  };
+}
+
+/** Parameters with some groups overridden; each given group replaces its fields one by one. */
+export type ScoreParamsInput = { seed?: number } & {
+  [G in Exclude<keyof ScoreParams, 'seed'>]?: Partial<ScoreParams[G]>;
+};
+
+/** Fills unspecified parameters with the defaults. */
+export function resolveScoreParams(input: ScoreParamsInput = {}): ScoreParams {
+  const d = defaultScoreParams(input.seed ?? 0);
+  return {
+    seed: d.seed,
+    knn: { ...d.knn, ...input.knn },
+    spectral: { ...d.spectral, ...input.spectral },
+    activationClustering: { ...d.activationClustering, ...input.activationClustering },
+    mahalanobis: { ...d.mahalanobis, ...input.mahalanobis },
+    suspicion: {
+      ...d.suspicion,
+      ...input.suspicion,
+      weights: { ...d.suspicion.weights, ...input.suspicion?.weights },
+    },
+  };
+}
+
+/** Options of `scoreAll`. */
+export interface ScoreAllOptions extends StepHooks {
+  /**
+   * N × C out-of-sample probabilities from K-fold cross-validation, in the order of `dynamics.sampleRows`.
+   * null: the label family falls back to the final in-sample softmax (weaker: the model has fitted the labels),
+   * and the score set says so in `labelSource`.
+   */
+  oofProbs: Float32Array | null;
+  params?: ScoreParamsInput;
+  onProgress?: (p: ScoreProgress) => void;
+}
+
+const STAGES = [
+  'trajectory',
+  'influence',
+  'knn',
+  'spectral',
+  'activation clustering',
+  'mahalanobis',
+  'label issues',
+  'suspicion',
+] as const;
+
+/**
+ * Computes every score, the family ranks, suspicion, flags and the confident-learning verdicts of a run.
+ * Throws ScoringCancelledError when `cancelled()` turns true; disposes every tensor it makes.
+ */
+export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOptions): Promise<ScoreSet> {
+  const params = resolveScoreParams(options.params);
+  const n = dynamics.samples;
+  const c = dynamics.classCount;
+  if (dynamics.labels.length !== n)
+    throw new RangeError(`Dynamics have ${dynamics.labels.length} labels for ${n} samples.`);
+  if (options.oofProbs && options.oofProbs.length !== n * c) {
+    throw new RangeError(
+      `Out-of-sample probabilities have ${options.oofProbs.length} values, expected N×C = ${n * c}.`,
+    );
+  }
+  const timings: Record<string, number> = {};
+  let done = 0;
+  let stageStart = performance.now();
+  const stage = async (name: (typeof STAGES)[number]): Promise<void> => {
+    await checkpoint(options);
+    options.onProgress?.({ stage: name, done, total: STAGES.length });
+    stageStart = performance.now();
+  };
+  const finish = (name: string): void => {
+    timings[name] = performance.now() - stageStart;
+    done++;
+  };
+
+  await stage('trajectory');
+  const traj = trajectoryScores(dynamics);
+  finish('trajectory');
+
+  await stage('influence');
+  const influence = selfInfluence(dynamics.lastLayerGradSq, n, dynamics.epochs, dynamics.checkpoints);
+  finish('influence');
+
+  const emb: EmbeddingInput = {
+    embeddings: dynamics.embeddings,
+    samples: n,
+    dim: dynamics.embeddingDim,
+    labels: dynamics.labels,
+    classCount: c,
+  };
+  await stage('knn');
+  const kp = params.knn;
+  const approximate = kp.mode === 'ivf' || (kp.mode === 'auto' && n > kp.approximateAbove);
+  const k = Math.max(1, Math.min(kp.k, n - 1));
+  const neighbours = approximate
+    ? await knnIvf(emb.embeddings, n, emb.dim, k, { ...options, ...kp, seed: params.seed })
+    : await knnExact(emb.embeddings, n, emb.dim, k, { ...options, normalize: kp.normalize });
+  const knn = knnScores(neighbours, dynamics.labels);
+  finish('knn');
+
+  await stage('spectral');
+  const spectral = await spectralSignature(emb, params.spectral, params.seed, options);
+  finish('spectral');
+
+  await stage('activation clustering');
+  const ac = await activationClustering(emb, params.activationClustering, params.seed, options);
+  finish('activation clustering');
+
+  await stage('mahalanobis');
+  const maha = await mahalanobis(emb, params.mahalanobis, options);
+  finish('mahalanobis');
+
+  await stage('label issues');
+  const li = labelIssues(options.oofProbs ?? dynamics.finalProbs, dynamics.labels, c);
+  finish('label issues');
+
+  const scores: Record<ScoreName, Float32Array> = {
+    aum: traj.aum,
+    meanLoss: traj.meanLoss,
+    forgetting: traj.forgetting,
+    cartography: traj.cartography,
+    selfInfluence: influence,
+    knnDistance: knn.distance,
+    knnDisagreement: knn.disagreement,
+    spectral,
+    activationClustering: ac,
+    mahalanobis: maha.scores,
+    selfConfidence: li.selfConfidence,
+    normalizedMargin: li.normalizedMargin,
+  };
+
+  await stage('suspicion');
+  const { families, suspicion, flags } = suspicionFromScores(scores, n, params.suspicion);
+  finish('suspicion');
+  options.onProgress?.({ stage: 'done', done, total: STAGES.length });
+
+  return {
+    format: 'sift-scores/1',
+    samples: n,
+    scores,
+    families,
+    suspicion,
+    flags,
+    labelIssue: li.labelIssue,
+    suggestedLabel: li.suggestedLabel,
+    labelThresholds: li.thresholds,
+    cartography: { confidence: traj.confidence, variability: traj.variability },
+    labelSource: options.oofProbs ? 'cross-validated' : 'in-sample',
+    knnApproximate: approximate,
+    params,
+    timings,
+  };
+}

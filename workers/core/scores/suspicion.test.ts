@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { combineFamilies, familyRanks, percentileRanks, suspicionFromScores, topFlags } from './suspicion';
+import { mismatch, randomMatrix } from './test-utils';
+import { FAMILY_NAMES, type FamilyName } from './types';
+
+const ones: Record<FamilyName, number> = { trajectory: 1, influence: 1, embedding: 1, label: 1 };
+
+describe('percentileRanks', () => {
+  it('averages ties and puts NaN lowest', () => {
+    // Sorted: NaN(1) 1(2) 2,2(3.5) 5(5) over N = 5.
+    expect(Array.from(percentileRanks([2, 5, Number.NaN, 2, 1]))).toEqual(
+      [0.7, 1, 0.2, 0.7, 0.4].map(Math.fround),
+    );
+  });
+
+  it('matches a counting reference on random values with ties', () => {
+    const v = Float32Array.from(randomMatrix(300, 1, 3), (x) => Math.round(x * 4));
+    const ref = Array.from(v, (x) => {
+      let below = 0;
+      let equal = 0;
+      for (const y of v) {
+        if (y < x) below++;
+        else if (y === x) equal++;
+      }
+      return (below + (equal + 1) / 2) / v.length;
+    });
+    expect(mismatch(percentileRanks(v), ref)).toBe('');
+  });
+});
+
+describe('families and suspicion', () => {
+  it('reduces member ranks by max or mean, then re-ranks', () => {
+    const ranks = {
+      aum: Float32Array.from([0.25, 0.5, 0.75, 1]),
+      meanLoss: Float32Array.from([1, 0.75, 0.5, 0.25]),
+      knnDistance: Float32Array.from([0.5, 0.25, 1, 0.75]),
+    };
+    const byMax = familyRanks(ranks, 4, 'max');
+    // trajectory max = [1, .75, .75, 1] → ranks [.875, .375, .375, .875]
+    expect(Array.from(byMax.trajectory)).toEqual([0.875, 0.375, 0.375, 0.875]);
+    const byMean = familyRanks(ranks, 4, 'mean');
+    // mean = [.625, .625, .625, .625] → all tied at 0.625
+    expect(Array.from(byMean.trajectory)).toEqual([0.625, 0.625, 0.625, 0.625]);
+    expect(Array.from(byMax.embedding)).toEqual([0.5, 0.25, 1, 0.75]);
+    // A family without members ranks 0.
+    expect(Array.from(byMax.label)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(familyRanks(ranks, 4, 'max', ['knnDistance']).embedding)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('combines families by each rule', () => {
+    const fam: Record<FamilyName, Float32Array> = {
+      trajectory: Float32Array.from([0.2, 0.9]),
+      influence: Float32Array.from([0.4, 0.1]),
+      embedding: Float32Array.from([1, 0.3]),
+      label: Float32Array.from([0.6, 0.5]),
+    };
+    const close = (a: Float32Array, b: number[]) => expect(mismatch(a, b, 1e-6)).toBe('');
+    close(combineFamilies(fam, ones, 'weighted-max', 2, 2), [1, 0.9]);
+    close(combineFamilies(fam, ones, 'top-mean', 2, 2), [0.8, 0.7]);
+    close(combineFamilies(fam, ones, 'weighted-mean', 2, 2), [0.55, 0.45]);
+    const w = { trajectory: 2, influence: 0, embedding: 0.5, label: 1 };
+    close(combineFamilies(fam, w, 'weighted-max', 2, 2), [0.6, 1.8]);
+    close(combineFamilies(fam, w, 'weighted-mean', 2, 2), [
+      (0.4 + 0.5 + 0.6) / 3.5,
+      (1.8 + 0.15 + 0.5) / 3.5,
+    ]);
+    expect(() => combineFamilies(fam, { ...w, label: -1 }, 'weighted-max', 2, 2)).toThrow(/≥ 0/);
+  });
+
+  it('flags the top q of a family exactly when there are no ties', () => {
+    const r = percentileRanks(Float32Array.from({ length: 100 }, (_, i) => (i * 37) % 100));
+    const f = topFlags(r, 0.05);
+    expect(f.reduce((a, b) => a + b, 0)).toBe(5);
+    for (let i = 0; i < 100; i++) expect(f[i]).toBe((i * 37) % 100 >= 95 ? 1 : 0);
+    expect(topFlags(r, 0).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('suspicionFromScores ranks raw scores, whatever their scale', () => {
+    const n = 50;
+    const a = randomMatrix(n, 1, 1);
+    const scores = { aum: a, selfConfidence: Float32Array.from(a, (x) => 1000 * x + 7) };
+    const s = suspicionFromScores(scores, n, {
+      familyReduce: 'max',
+      rule: 'weighted-max',
+      top: 2,
+      weights: ones,
+      excluded: [],
+      q: 0.1,
+    });
+    // Same order in both families → suspicion is that order's rank.
+    expect(mismatch(s.suspicion, percentileRanks(a))).toBe('');
+    expect(Array.from(s.flags.trajectory)).toEqual(Array.from(s.flags.label));
+    expect(s.flags.trajectory.reduce((x, y) => x + y, 0)).toBe(5);
+    for (const f of FAMILY_NAMES) expect(s.families[f].length).toBe(n);
+  });
+});

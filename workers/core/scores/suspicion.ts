@@ -1,0 +1,150 @@
+/**
+ * From scores to one suspicion value (DESIGN §3): every score becomes its percentile rank within the run, a
+ * family's member ranks reduce to one value that is ranked again (so families with many members and families with
+ * one compete on the same uniform scale), and the family ranks combine by one rule for every dataset.
+ */
+import {
+  type CombineRule,
+  FAMILY_NAMES,
+  type FamilyName,
+  type FamilyReduce,
+  SCORE_FAMILY,
+  SCORE_NAMES,
+  type ScoreName,
+  type SuspicionParams,
+} from './types';
+
+/**
+ * Percentile rank of each value within the array: (number below + (number equal + 1) / 2) / N, in (0, 1]; ties
+ * share their mid-rank. NaN counts as the least suspicious value.
+ */
+export function percentileRanks(values: ArrayLike<number>): Float32Array {
+  const n = values.length;
+  const out = new Float32Array(n);
+  if (n === 0) return out;
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) key[i] = Number.isNaN(values[i]) ? Number.NEGATIVE_INFINITY : values[i];
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a] - key[b] || 0);
+  let start = 0;
+  while (start < n) {
+    let end = start + 1;
+    while (end < n && key[order[end]] === key[order[start]]) end++;
+    // 1-based ranks start+1 .. end share their mean (start + 1 + end) / 2.
+    const rank = (start + 1 + end) / 2 / n;
+    for (let j = start; j < end; j++) out[order[j]] = rank;
+    start = end;
+  }
+  return out;
+}
+
+/** Reduces member ranks (each Float32Array(N)) to one value per sample: their max or their mean. */
+export function reduceRanks(members: readonly Float32Array[], reduce: FamilyReduce, n: number): Float32Array {
+  const out = new Float32Array(n);
+  if (members.length === 0) return out;
+  for (let i = 0; i < n; i++) {
+    let v = reduce === 'max' ? Number.NEGATIVE_INFINITY : 0;
+    for (const m of members) v = reduce === 'max' ? Math.max(v, m[i]) : v + m[i];
+    out[i] = reduce === 'max' ? v : v / members.length;
+  }
+  return out;
+}
+
+/**
+ * Family ranks: each family's member score ranks reduced (max or mean), then ranked again into (0, 1].
+ * Scores in `excluded` are left out; a family left with no member gets rank 0 everywhere.
+ */
+export function familyRanks(
+  scoreRanks: Partial<Record<ScoreName, Float32Array>>,
+  n: number,
+  reduce: FamilyReduce,
+  excluded: readonly ScoreName[] = [],
+): Record<FamilyName, Float32Array> {
+  const out = {} as Record<FamilyName, Float32Array>;
+  for (const f of FAMILY_NAMES) {
+    const members: Float32Array[] = [];
+    for (const s of SCORE_NAMES) {
+      const r = scoreRanks[s];
+      if (SCORE_FAMILY[s] === f && r && !excluded.includes(s)) members.push(r);
+    }
+    out[f] = members.length === 0 ? new Float32Array(n) : percentileRanks(reduceRanks(members, reduce, n));
+  }
+  return out;
+}
+
+/**
+ * One suspicion value per sample from family ranks and weights: `weighted-max` max_f w_f R_f; `top-mean` the
+ * mean of the `top` largest w_f R_f; `weighted-mean` Σ w_f R_f / Σ w_f. Families with weight 0 are left out.
+ */
+export function combineFamilies(
+  families: Record<FamilyName, Float32Array>,
+  weights: Record<FamilyName, number>,
+  rule: CombineRule,
+  top: number,
+  n: number,
+): Float32Array {
+  const used = FAMILY_NAMES.filter((f) => weights[f] > 0);
+  for (const f of FAMILY_NAMES) {
+    if (!(weights[f] >= 0)) throw new RangeError(`Family weight of ${f} must be ≥ 0, got ${weights[f]}.`);
+  }
+  const out = new Float32Array(n);
+  if (used.length === 0) return out;
+  const wsum = used.reduce((s, f) => s + weights[f], 0);
+  const m = Math.max(1, Math.min(used.length, Math.round(top)));
+  const vals = new Float64Array(used.length);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < used.length; j++) vals[j] = weights[used[j]] * families[used[j]][i];
+    switch (rule) {
+      case 'weighted-max': {
+        let v = 0;
+        for (const x of vals) v = Math.max(v, x);
+        out[i] = v;
+        break;
+      }
+      case 'top-mean': {
+        vals.sort();
+        let v = 0;
+        for (let j = vals.length - m; j < vals.length; j++) v += vals[j];
+        out[i] = v / m;
+        break;
+      }
+      case 'weighted-mean': {
+        let v = 0;
+        for (const x of vals) v += x;
+        out[i] = v / wsum;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** 1 where the percentile rank lies in the top q fraction (rank > 1 - q), else 0. */
+export function topFlags(ranks: Float32Array, q: number): Uint8Array {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`The flag budget q must be in [0, 1], got ${q}.`);
+  const out = new Uint8Array(ranks.length);
+  const cut = 1 - q;
+  for (let i = 0; i < ranks.length; i++) out[i] = ranks[i] > cut + 1e-7 ? 1 : 0;
+  return out;
+}
+
+/** Family ranks, suspicion and family flags from per-score values, under one set of suspicion parameters. */
+export function suspicionFromScores(
+  scores: Partial<Record<ScoreName, Float32Array>>,
+  n: number,
+  params: SuspicionParams,
+): {
+  families: Record<FamilyName, Float32Array>;
+  suspicion: Float32Array;
+  flags: Record<FamilyName, Uint8Array>;
+} {
+  const ranks: Partial<Record<ScoreName, Float32Array>> = {};
+  for (const s of SCORE_NAMES) {
+    const v = scores[s];
+    if (v) ranks[s] = percentileRanks(v);
+  }
+  const families = familyRanks(ranks, n, params.familyReduce, params.excluded);
+  const suspicion = combineFamilies(families, params.weights, params.rule, params.top, n);
+  const flags = {} as Record<FamilyName, Uint8Array>;
+  for (const f of FAMILY_NAMES) flags[f] = topFlags(families[f], params.q);
+  return { families, suspicion, flags };
+}

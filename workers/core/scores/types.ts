@@ -1,0 +1,158 @@
+/**
+ * The contract of per-sample scoring (DESIGN §3): what `scoreAll` returns and what the app and the headless scan
+ * store and export. Every score is a Float32Array(N) over the training samples of a run (the order of
+ * `TrainingDynamics.sampleRows`), oriented higher = more suspicious, stored with the parameters that produced it.
+ */
+
+/** Every per-sample score Sift computes, by stable name (used as column names in `scores.csv`). */
+export const SCORE_NAMES = [
+  'aum',
+  'meanLoss',
+  'forgetting',
+  'cartography',
+  'selfInfluence',
+  'knnDistance',
+  'knnDisagreement',
+  'spectral',
+  'activationClustering',
+  'mahalanobis',
+  'selfConfidence',
+  'normalizedMargin',
+] as const;
+export type ScoreName = (typeof SCORE_NAMES)[number];
+
+/** The score families that suspicion combines. */
+export const FAMILY_NAMES = ['trajectory', 'influence', 'embedding', 'label'] as const;
+export type FamilyName = (typeof FAMILY_NAMES)[number];
+
+/** Which family each score belongs to (DESIGN §3). */
+export const SCORE_FAMILY: Readonly<Record<ScoreName, FamilyName>> = {
+  aum: 'trajectory',
+  meanLoss: 'trajectory',
+  forgetting: 'trajectory',
+  cartography: 'trajectory',
+  selfInfluence: 'influence',
+  knnDistance: 'embedding',
+  knnDisagreement: 'embedding',
+  spectral: 'embedding',
+  activationClustering: 'embedding',
+  mahalanobis: 'embedding',
+  selfConfidence: 'label',
+  normalizedMargin: 'label',
+};
+
+/** Exact or approximate (IVF) kNN; `auto` is exact up to `approximateAbove` samples. */
+export type KnnMode = 'auto' | 'exact' | 'ivf';
+
+export interface KnnParams {
+  /** Neighbours per sample, self excluded (default 10). */
+  k: number;
+  /** L2-normalise embeddings before the search (cosine geometry). */
+  normalize: boolean;
+  mode: KnnMode;
+  /** `auto` switches to the IVF approximation above this many samples (default 50,000). */
+  approximateAbove: number;
+  /** IVF: number of coarse cells; 0 = round(sqrt(N)). */
+  nlist: number;
+  /** IVF: cells searched per query cell (default 12). */
+  nprobe: number;
+}
+
+export interface SpectralParams {
+  /** Power-iteration steps (default 100). */
+  iterations: number;
+  /**
+   * Divide each class's scores by the variance of that class along its top direction, so scores of classes with
+   * different spreads are comparable when ranked together (the DESIGN formula is the unnormalised numerator).
+   */
+  normalize: boolean;
+}
+
+export interface ActivationClusteringParams {
+  /** PCA dimensions before 2-means (default 10, Chen et al. 2018). */
+  dims: number;
+  /** A cluster holding less than this fraction of its class is suspect (default 0.35). */
+  minorityFraction: number;
+  /** Seeded k-means++ restarts; the lowest-inertia one is kept (default 4). */
+  restarts: number;
+  /** Lloyd iterations per restart (default 50). */
+  iterations: number;
+}
+
+export interface MahalanobisParams {
+  /** `tied`: one covariance pooled over classes (Lee et al. 2018); `per-class`: one per class. */
+  covariance: 'tied' | 'per-class';
+  /** 'ledoit-wolf' (Ledoit & Wolf 2004) or a fixed shrinkage α in [0, 1] toward (tr S / d)·I. */
+  shrinkage: 'ledoit-wolf' | number;
+}
+
+/** How a family's member scores become one family value (before the family is re-ranked). */
+export type FamilyReduce = 'max' | 'mean';
+
+/**
+ * How family ranks become one suspicion value. `weighted-max`: max_f w_f·R_f. `top-mean`: mean of the `top`
+ * largest w_f·R_f. `weighted-mean`: Σ w_f R_f / Σ w_f.
+ */
+export type CombineRule = 'weighted-max' | 'top-mean' | 'weighted-mean';
+
+export interface SuspicionParams {
+  familyReduce: FamilyReduce;
+  rule: CombineRule;
+  /** `top-mean`: how many of the largest weighted family ranks are averaged. */
+  top: number;
+  /** Family weights, ≥ 0; a family with weight 0 is left out of suspicion (it still gets ranks and flags). */
+  weights: Record<FamilyName, number>;
+  /** Score names left out of their family's value (they are still computed and stored). */
+  excluded: ScoreName[];
+  /** Flag budget: a family flags the top q fraction of samples (default 0.05). */
+  q: number;
+}
+
+/** Every parameter that shapes a score set; stored with it and written into the manifest. */
+export interface ScoreParams {
+  seed: number;
+  knn: KnnParams;
+  spectral: SpectralParams;
+  activationClustering: ActivationClusteringParams;
+  mahalanobis: MahalanobisParams;
+  suspicion: SuspicionParams;
+}
+
+/** Where the label-issue family's probabilities came from. */
+export type LabelSource = 'cross-validated' | 'in-sample';
+
+/** The result of `scoreAll`: one entry per training sample in every array. */
+export interface ScoreSet {
+  format: 'sift-scores/1';
+  /** N. */
+  samples: number;
+  /** Every score, higher = more suspicious. */
+  scores: Record<ScoreName, Float32Array>;
+  /** Family value of each sample as a percentile rank in (0, 1] (ties averaged). */
+  families: Record<FamilyName, Float32Array>;
+  /** Combined suspicion in [0, 1]; the review table sorts by it. */
+  suspicion: Float32Array;
+  /** 1 where the sample lies in that family's top q. */
+  flags: Record<FamilyName, Uint8Array>;
+  /** 1 where confident learning marks the sample a label issue. */
+  labelIssue: Uint8Array;
+  /** The confident-learning label for a label issue, -1 elsewhere. */
+  suggestedLabel: Int32Array;
+  /** Per-class confident-learning thresholds t_j (length C). */
+  labelThresholds: Float32Array;
+  /** The dataset-cartography map axes (Swayamdipta et al. 2020): mean and std over epochs of p_e. */
+  cartography: { confidence: Float32Array; variability: Float32Array };
+  labelSource: LabelSource;
+  /** True when kNN ran through the IVF approximation. */
+  knnApproximate: boolean;
+  params: ScoreParams;
+  /** Milliseconds spent per stage, for benchmarks. */
+  timings: Record<string, number>;
+}
+
+/** Progress of a scoring job: `done` of `total` stages, the current stage named. */
+export interface ScoreProgress {
+  stage: string;
+  done: number;
+  total: number;
+}
