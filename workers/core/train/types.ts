@@ -33,8 +33,26 @@ export interface TrainSettings {
   seed: number;
 }
 
+/** Everything needed to rebuild a model's architecture (its weights come from a Checkpoint). */
+export interface ModelSpec {
+  kind: ModelKind;
+  featureCount: number;
+  classCount: number;
+  /** MLP: hidden Dense sizes. CNN: Dense sizes after the convolutions. The last one is the embedding. */
+  hidden: number[];
+  /** Required for 'cnn': width × height = featureCount, pixels row-major. */
+  image?: { width: number; height: number };
+}
+
+/** Per-feature input scaling, from the training rows only: x' = (x - mean) / std (std 1 for a constant feature). */
+export interface Standardization {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
 /** One final-layer (or whole-model) snapshot at the end of an epoch: a TracIn checkpoint. */
 export interface Checkpoint {
+  /** 0-based epoch index, the same as the epoch's block index in the E × N dynamics arrays. */
   epoch: number;
   /** The learning rate in force during that epoch (η_c in TracIn). */
   learningRate: number;
@@ -72,4 +90,8 @@ export interface TrainingDynamics {
   checkpoints: Checkpoint[];
   /** E × C: mean training loss of each class (by assigned label) at the end of each epoch. */
   classLoss: Float32Array;
+  /** Added by the trainer: the architecture, so a Checkpoint can be turned back into a model (`checkpointOutputs`). */
+  modelSpec?: ModelSpec;
+  /** Added by the trainer: the input scaling the checkpoints expect. */
+  standardization?: Standardization;
 }

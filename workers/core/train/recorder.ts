@@ -1,0 +1,106 @@
+/**
+ * The dynamics recorder: one eval-mode forward pass over chosen rows, in chunks, giving for every row the values
+ * DESIGN §3 records per epoch (p[y], margin, loss, correctness, final-layer gradient norm²) and optionally the
+ * softmax and the embedding. Each chunk is computed on the backend and read back as one block.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { forward, type SiftModel } from './model';
+
+/** Per-row values of one pass, in the order of the `rows` it was given. */
+export interface PassValues {
+  rows: number;
+  /** p[y]: softmax probability of the assigned label. */
+  probAssigned: Float32Array;
+  /** z[y] - max_{k≠y} z[k]. */
+  margin: Float32Array;
+  /** -log p[y], from log-softmax (stable for confident wrong predictions). */
+  loss: Float32Array;
+  /** 1 when argmax z = y (ties go to the lower class index, as tf.argMax does). */
+  correct: Uint8Array;
+  /** ||p - onehot(y)||² · (||h||² + 1): the squared gradient norm of the loss w.r.t. the final Dense layer. */
+  lastLayerGradSq: Float32Array;
+  /** rows × C softmax, when asked for. */
+  probs?: Float32Array;
+  /** rows × d embeddings, when asked for. */
+  embeddings?: Float32Array;
+}
+
+/** Options of a recording pass. */
+export interface PassOptions {
+  /** Rows per chunk (default 1024). */
+  batchSize?: number;
+  /** Also read back the softmax and embeddings (default false). */
+  withOutputs?: boolean;
+  /** Awaited between chunks, so a long pass yields to the event loop. */
+  between?: () => Promise<void>;
+  /** Checked between chunks: true abandons the pass (the result is then null). */
+  cancelled?: () => boolean;
+}
+
+const STATS = 5;
+
+/**
+ * Eval-mode forward pass over `rows` of `x` (all dataset rows, already standardised) with labels `y` (int32, all
+ * rows). Returns null when `cancelled()` turned true part-way. Every tensor it makes is disposed.
+ */
+export async function recordPass(
+  m: SiftModel,
+  x: tf.Tensor2D,
+  y: tf.Tensor1D,
+  rows: Int32Array,
+  options: PassOptions = {},
+): Promise<PassValues | null> {
+  const n = rows.length;
+  const c = m.spec.classCount;
+  const d = m.embeddingDim;
+  const chunk = Math.max(1, options.batchSize ?? 1024);
+  const withOutputs = options.withOutputs ?? false;
+  const out: PassValues = {
+    rows: n,
+    probAssigned: new Float32Array(n),
+    margin: new Float32Array(n),
+    loss: new Float32Array(n),
+    correct: new Uint8Array(n),
+    lastLayerGradSq: new Float32Array(n),
+    ...(withOutputs ? { probs: new Float32Array(n * c), embeddings: new Float32Array(n * d) } : {}),
+  };
+  const width = STATS + (withOutputs ? c + d : 0);
+  for (let start = 0; start < n; start += chunk) {
+    if (options.cancelled?.()) return null;
+    const end = Math.min(start + chunk, n);
+    const packed = tf.tidy(() => {
+      const idx = tf.tensor1d(rows.subarray(start, end), 'int32');
+      const yb = tf.gather(y, idx);
+      const { embedding: h, logits: z } = forward(m, tf.gather(x, idx));
+      const oneHot = tf.oneHot(yb, c);
+      const logP = tf.logSoftmax(z);
+      const p = tf.exp(logP);
+      const loss = tf.neg(tf.sum(tf.mul(logP, oneHot), 1));
+      // Push the assigned class far down so max picks the best other class; a large finite offset, not -Infinity,
+      // because WebGL shaders do not all handle infinities.
+      const zOther = tf.max(tf.sub(z, tf.mul(oneHot, 1e30)), 1);
+      const margin = tf.sub(tf.sum(tf.mul(z, oneHot), 1), zOther);
+      const correct = tf.cast(tf.equal(tf.argMax(z, 1), yb), 'float32');
+      const gradSq = tf.mul(tf.sum(tf.square(tf.sub(p, oneHot)), 1), tf.add(tf.sum(tf.square(h), 1), 1));
+      const stats = tf.stack([tf.sum(tf.mul(p, oneHot), 1), margin, loss, correct, gradSq], 1);
+      return withOutputs ? tf.concat([stats, p, h], 1) : stats;
+    });
+    const values = await packed.data();
+    packed.dispose();
+    for (let r = 0; r < end - start; r++) {
+      const i = start + r;
+      const o = r * width;
+      out.probAssigned[i] = values[o];
+      out.margin[i] = values[o + 1];
+      out.loss[i] = values[o + 2];
+      out.correct[i] = values[o + 3] > 0.5 ? 1 : 0;
+      out.lastLayerGradSq[i] = values[o + 4];
+      if (out.probs && out.embeddings) {
+        out.probs.set(values.subarray(o + STATS, o + STATS + c), i * c);
+        out.embeddings.set(values.subarray(o + STATS + c, o + width), i * d);
+      }
+    }
+    if (end < n) await options.between?.();
+  }
+  return out;
+}
