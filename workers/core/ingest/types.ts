@@ -21,7 +21,11 @@ export type ProblemCode =
   | 'too-many-bytes'
   | 'too-many-rows'
   | 'too-many-columns'
-  | 'too-many-classes';
+  | 'too-many-classes'
+  /** Added by the ingest core: an empty cell in the id column. */
+  | 'missing-id'
+  /** Added by the ingest core: the plan names an id, excluded or one-hot column the header does not have. */
+  | 'unknown-column';
 
 /** One finding. `message` is a whole sentence for the analyst; it names the file, and the line and column where known. */
 export interface Problem {
