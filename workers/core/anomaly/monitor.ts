@@ -171,9 +171,9 @@ export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
           classIndex: st.classIndex,
           magnitude: st.level,
           message:
-            `Class ${name(st.classIndex)}: its training loss stopped falling (${fmt(st.from)} → ${fmt(st.to)} over ` +
-            `${thresholds.stallWindow} epochs) while the other classes' fell by ${pct(st.othersFall)} (median); it is ` +
-            `${st.level.toFixed(1)}× theirs. Rows labelled ${name(st.classIndex)} may be mislabelled or poisoned.`,
+            `Class ${name(st.classIndex)}: its training loss nearly stopped falling (${fmt(st.from)} → ${fmt(st.to)} over ` +
+            `${thresholds.stallWindow} epochs, ${pct(st.fall)} fitted) while the other classes' fell by ${pct(st.othersFall)} ` +
+            `(median); it is ${st.level.toFixed(1)}× theirs. Rows labelled ${name(st.classIndex)} may be mislabelled or poisoned.`,
         });
       }
 

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from './model';
+import { recordPass } from './recorder';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const softmax = (z: number[]) => {
+  const e = z.map(Math.exp);
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+};
+
+describe('recordPass on a hand-set model', () => {
+  // x → ReLU(x·I) = h → h·W2 + b2 = z, with W2 = [[2,0,0],[0,1,0]], b2 = [0,0,0.5].
+  //   sample A: x = [1, 0],   h = [1, 0], z = [2, 0, 0.5], y = 0 → margin 2 - 0.5 = 1.5, correct
+  //   sample B: x = [0, 2],   h = [0, 2], z = [0, 2, 0.5], y = 0 → margin 0 - 2 = -2, wrong
+  //   sample C: x = [-1, -1], h = [0, 0], z = [0, 0, 0.5], y = 2 → margin 0.5 - 0 = 0.5, correct
+  const x = [1, 0, 0, 2, -1, -1];
+  const labels = [0, 0, 2];
+  const hs = [
+    [1, 0],
+    [0, 2],
+    [0, 0],
+  ];
+  const zs = [
+    [2, 0, 0.5],
+    [0, 2, 0.5],
+    [0, 0, 0.5],
+  ];
+
+  it('gives p[y], margin, loss, correct, ||p-onehot||²(||h||²+1), softmax and embeddings', async () => {
+    const m = buildModel({ kind: 'mlp', featureCount: 2, classCount: 3, hidden: [2] }, 1);
+    const weights = [
+      tf.tensor2d([1, 0, 0, 1], [2, 2]),
+      tf.tensor1d([0, 0]),
+      tf.tensor2d([2, 0, 0, 0, 1, 0], [2, 3]),
+      tf.tensor1d([0, 0, 0.5]),
+    ];
+    m.model.setWeights(weights);
+    const xs = tf.tensor2d(x, [3, 2]);
+    const ys = tf.tensor1d(labels, 'int32');
+    // Rows in a non-trivial order, chunks of 2: checks that values land at their row's position.
+    const rows = Int32Array.from([2, 0, 1]);
+    const pass = await recordPass(m, xs, ys, rows, { batchSize: 2, withOutputs: true });
+    tf.dispose([...weights, xs, ys]);
+    m.model.dispose();
+    expect(pass).not.toBeNull();
+    if (!pass?.probs || !pass.embeddings) return;
+
+    expect(pass.rows).toBe(3);
+    expect(pass.probs.length).toBe(3 * 3);
+    expect(pass.embeddings.length).toBe(3 * 2);
+    const expectedMargin = [1.5, -2, 0.5];
+    const expectedCorrect = [1, 0, 1];
+    rows.forEach((r, j) => {
+      const p = softmax(zs[r]);
+      const y = labels[r];
+      const h2 = hs[r][0] ** 2 + hs[r][1] ** 2;
+      const gradSq = p.reduce((s, pk, k) => s + (pk - (k === y ? 1 : 0)) ** 2, 0) * (h2 + 1);
+      expect(pass.probAssigned[j]).toBeCloseTo(p[y], 6);
+      expect(pass.loss[j]).toBeCloseTo(-Math.log(p[y]), 5);
+      expect(pass.margin[j]).toBeCloseTo(expectedMargin[r], 6);
+      expect(pass.correct[j]).toBe(expectedCorrect[r]);
+      expect(pass.lastLayerGradSq[j]).toBeCloseTo(gradSq, 5);
+      for (let k = 0; k < 3; k++) expect(pass.probs?.[j * 3 + k]).toBeCloseTo(p[k], 6);
+      expect(Array.from(pass.embeddings?.subarray(j * 2, j * 2 + 2) ?? [])).toEqual(hs[r]);
+    });
+    // Sample A by hand: p = [e², 1, e^0.5] / (e² + 1 + e^0.5).
+    const sA = Math.exp(2) + 1 + Math.exp(0.5);
+    expect(pass.probAssigned[1]).toBeCloseTo(Math.exp(2) / sA, 6);
+    expect(pass.lastLayerGradSq[1]).toBeCloseTo(
+      2 * ((1 - Math.exp(2) / sA) ** 2 + (1 / sA) ** 2 + (Math.exp(0.5) / sA) ** 2),
+      5,
+    );
+  });
+
+  it('returns null when cancelled between chunks, and frees its tensors', async () => {
+    const m = buildModel({ kind: 'mlp', featureCount: 2, classCount: 3, hidden: [2] }, 1);
+    const xs = tf.tensor2d(x, [3, 2]);
+    const ys = tf.tensor1d(labels, 'int32');
+    const before = tf.memory().numTensors;
+    let chunks = 0;
+    const pass = await recordPass(m, xs, ys, Int32Array.from([0, 1, 2]), {
+      batchSize: 1,
+      cancelled: () => chunks++ >= 1,
+    });
+    expect(pass).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([xs, ys]);
+    m.model.dispose();
+  });
+});
