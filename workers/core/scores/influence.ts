@@ -41,8 +41,8 @@ export function selfInfluence(
   return Float32Array.from(acc);
 }
 
-/** One checkpoint's outputs for every training sample, recomputed from `Checkpoint.weights`. */
-export interface CheckpointOutputs {
+/** One checkpoint's η and outputs for every training sample (from `checkpointOutputs` in train/checkpoint.ts). */
+export interface InfluenceCheckpoint {
   learningRate: number;
   /** N × C softmax. */
   probs: Float32Array;
@@ -68,7 +68,7 @@ export interface InfluenceOnSample {
  */
 export async function influenceOn(
   target: number,
-  checkpoints: readonly CheckpointOutputs[],
+  checkpoints: readonly InfluenceCheckpoint[],
   labels: Int32Array,
   classCount: number,
   embeddingDim: number,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineFamilies, familyRanks, percentileRanks, suspicionFromScores, topFlags } from './suspicion';
+import { combineFamilies, familyValues, percentileRanks, suspicionFromScores, topFlags } from './suspicion';
 import { mismatch, randomMatrix } from './test-utils';
 import { FAMILY_NAMES, type FamilyName } from './types';
 
@@ -29,22 +29,22 @@ describe('percentileRanks', () => {
 });
 
 describe('families and suspicion', () => {
-  it('reduces member ranks by max or mean, then re-ranks', () => {
+  it('reduces member ranks by mean (kept) or max (re-ranked)', () => {
     const ranks = {
       aum: Float32Array.from([0.25, 0.5, 0.75, 1]),
-      meanLoss: Float32Array.from([1, 0.75, 0.5, 0.25]),
+      meanLoss: Float32Array.from([1, 0.75, 0.25, 0.5]),
       knnDistance: Float32Array.from([0.5, 0.25, 1, 0.75]),
     };
-    const byMax = familyRanks(ranks, 4, 'max');
+    const byMax = familyValues(ranks, 4, 'max');
     // trajectory max = [1, .75, .75, 1] → ranks [.875, .375, .375, .875]
     expect(Array.from(byMax.trajectory)).toEqual([0.875, 0.375, 0.375, 0.875]);
-    const byMean = familyRanks(ranks, 4, 'mean');
-    // mean = [.625, .625, .625, .625] → all tied at 0.625
-    expect(Array.from(byMean.trajectory)).toEqual([0.625, 0.625, 0.625, 0.625]);
+    const byMean = familyValues(ranks, 4, 'mean');
+    // mean = [.625, .625, .5, .75], not re-ranked
+    expect(Array.from(byMean.trajectory)).toEqual([0.625, 0.625, 0.5, 0.75]);
     expect(Array.from(byMax.embedding)).toEqual([0.5, 0.25, 1, 0.75]);
     // A family without members ranks 0.
     expect(Array.from(byMax.label)).toEqual([0, 0, 0, 0]);
-    expect(Array.from(familyRanks(ranks, 4, 'max', ['knnDistance']).embedding)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(familyValues(ranks, 4, 'max', ['knnDistance']).embedding)).toEqual([0, 0, 0, 0]);
   });
 
   it('combines families by each rule', () => {

@@ -1,7 +1,7 @@
 /**
  * From scores to one suspicion value (DESIGN §3): every score becomes its percentile rank within the run, a
- * family's member ranks reduce to one value that is ranked again (so families with many members and families with
- * one compete on the same uniform scale), and the family ranks combine by one rule for every dataset.
+ * family's member ranks reduce to one family value (see FamilyReduce), and the family values combine by one rule
+ * for every dataset. Flags mark each family's top q by family value.
  */
 import {
   type CombineRule,
@@ -50,10 +50,10 @@ export function reduceRanks(members: readonly Float32Array[], reduce: FamilyRedu
 }
 
 /**
- * Family ranks: each family's member score ranks reduced (max or mean), then ranked again into (0, 1].
- * Scores in `excluded` are left out; a family left with no member gets rank 0 everywhere.
+ * Family values: each family's member score ranks reduced by `mean` (kept as is) or `max` (ranked again).
+ * Scores in `excluded` are left out; a family left with no member gets 0 everywhere.
  */
-export function familyRanks(
+export function familyValues(
   scoreRanks: Partial<Record<ScoreName, Float32Array>>,
   n: number,
   reduce: FamilyReduce,
@@ -66,13 +66,15 @@ export function familyRanks(
       const r = scoreRanks[s];
       if (SCORE_FAMILY[s] === f && r && !excluded.includes(s)) members.push(r);
     }
-    out[f] = members.length === 0 ? new Float32Array(n) : percentileRanks(reduceRanks(members, reduce, n));
+    if (members.length === 0) out[f] = new Float32Array(n);
+    else if (reduce === 'mean') out[f] = reduceRanks(members, 'mean', n);
+    else out[f] = percentileRanks(reduceRanks(members, 'max', n));
   }
   return out;
 }
 
 /**
- * One suspicion value per sample from family ranks and weights: `weighted-max` max_f w_f R_f; `top-mean` the
+ * One suspicion value per sample from family values and weights: `weighted-max` max_f w_f R_f; `top-mean` the
  * mean of the `top` largest w_f R_f; `weighted-mean` Σ w_f R_f / Σ w_f. Families with weight 0 are left out.
  */
 export function combineFamilies(
@@ -118,7 +120,7 @@ export function combineFamilies(
   return out;
 }
 
-/** 1 where the percentile rank lies in the top q fraction (rank > 1 - q), else 0. */
+/** 1 where a percentile rank lies in the top q fraction (rank > 1 - q), else 0. */
 export function topFlags(ranks: Float32Array, q: number): Uint8Array {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`The flag budget q must be in [0, 1], got ${q}.`);
   const out = new Uint8Array(ranks.length);
@@ -127,7 +129,7 @@ export function topFlags(ranks: Float32Array, q: number): Uint8Array {
   return out;
 }
 
-/** Family ranks, suspicion and family flags from per-score values, under one set of suspicion parameters. */
+/** Family values, suspicion and family flags from per-score values, under one set of suspicion parameters. */
 export function suspicionFromScores(
   scores: Partial<Record<ScoreName, Float32Array>>,
   n: number,
@@ -142,9 +144,9 @@ export function suspicionFromScores(
     const v = scores[s];
     if (v) ranks[s] = percentileRanks(v);
   }
-  const families = familyRanks(ranks, n, params.familyReduce, params.excluded);
+  const families = familyValues(ranks, n, params.familyReduce, params.excluded);
   const suspicion = combineFamilies(families, params.weights, params.rule, params.top, n);
   const flags = {} as Record<FamilyName, Uint8Array>;
-  for (const f of FAMILY_NAMES) flags[f] = topFlags(families[f], params.q);
+  for (const f of FAMILY_NAMES) flags[f] = topFlags(percentileRanks(families[f]), params.q);
   return { families, suspicion, flags };
 }

@@ -25,7 +25,12 @@ export type ScoreName = (typeof SCORE_NAMES)[number];
 export const FAMILY_NAMES = ['trajectory', 'influence', 'embedding', 'label'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 
-/** Which family each score belongs to (DESIGN §3). */
+/**
+ * Which family each score belongs to (DESIGN §3), with one change: kNN label disagreement (Peri et al. 2020) asks
+ * whether a sample's label agrees with its neighbours', the same question the confident-learning scores ask of the
+ * cross-validated model, so it joins the label family. Kept with the outlier scores, it diluted their consensus on
+ * backdoors and outliers (detection.test.ts; the AUROC table is in that file's header).
+ */
 export const SCORE_FAMILY: Readonly<Record<ScoreName, FamilyName>> = {
   aum: 'trajectory',
   meanLoss: 'trajectory',
@@ -33,7 +38,7 @@ export const SCORE_FAMILY: Readonly<Record<ScoreName, FamilyName>> = {
   cartography: 'trajectory',
   selfInfluence: 'influence',
   knnDistance: 'embedding',
-  knnDisagreement: 'embedding',
+  knnDisagreement: 'label',
   spectral: 'embedding',
   activationClustering: 'embedding',
   mahalanobis: 'embedding',
@@ -86,7 +91,11 @@ export interface MahalanobisParams {
   shrinkage: 'ledoit-wolf' | number;
 }
 
-/** How a family's member scores become one family value (before the family is re-ranked). */
+/**
+ * How a family's member ranks become one family value. `mean`: the mean of the member ranks, kept as is, so a
+ * family speaks up only when its members agree (the mean of several weakly related ranks rarely nears 1 by
+ * chance). `max`: the largest member rank, ranked again within the run (a max of k ranks is not uniform).
+ */
 export type FamilyReduce = 'max' | 'mean';
 
 /**
@@ -128,11 +137,11 @@ export interface ScoreSet {
   samples: number;
   /** Every score, higher = more suspicious. */
   scores: Record<ScoreName, Float32Array>;
-  /** Family value of each sample as a percentile rank in (0, 1] (ties averaged). */
+  /** Family value of each sample in [0, 1] (see FamilyReduce): what suspicion combines. */
   families: Record<FamilyName, Float32Array>;
   /** Combined suspicion in [0, 1]; the review table sorts by it. */
   suspicion: Float32Array;
-  /** 1 where the sample lies in that family's top q. */
+  /** 1 where the sample's family value lies in that family's top q. */
   flags: Record<FamilyName, Uint8Array>;
   /** 1 where confident learning marks the sample a label issue. */
   labelIssue: Uint8Array;

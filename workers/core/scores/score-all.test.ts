@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../random';
+import type { TrainingDynamics } from '../train/types';
+import { ScoringCancelledError } from './hooks';
+import { labelIssues } from './label-issues';
+import { defaultScoreParams, resolveScoreParams, scoreAll } from './score-all';
+import { suspicionFromScores } from './suspicion';
+import { randomLabels, randomMatrix, randomProbs } from './test-utils';
+import { trajectoryScores } from './trajectory';
+import { FAMILY_NAMES, SCORE_NAMES, type ScoreProgress } from './types';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Random but well-formed dynamics: N = 120, E = 5, C = 3, d = 6. */
+function fakeDynamics(): TrainingDynamics {
+  const n = 120;
+  const E = 5;
+  const c = 3;
+  const d = 6;
+  const rng = createRng(21);
+  const labels = randomLabels(n, c, 22);
+  const probAssigned = Float32Array.from({ length: n * E }, () => 0.05 + 0.9 * rng.next());
+  return {
+    samples: n,
+    epochs: E,
+    classCount: c,
+    sampleRows: Int32Array.from({ length: n }, (_, i) => 2 * i),
+    labels,
+    probAssigned,
+    margin: randomMatrix(E, n, 23),
+    loss: Float32Array.from(probAssigned, (p) => -Math.log(p)),
+    correct: Uint8Array.from(probAssigned, (p) => (p > 0.5 ? 1 : 0)),
+    lastLayerGradSq: Float32Array.from(randomMatrix(E, n, 24), (v) => v * v),
+    finalProbs: randomProbs(n, c, 25),
+    embeddings: randomMatrix(n, d, 26),
+    embeddingDim: d,
+    checkpoints: Array.from({ length: E }, (_, epoch) => ({
+      epoch,
+      learningRate: 0.01,
+      weights: [],
+      shapes: [],
+    })),
+    classLoss: new Float32Array(E * c),
+  };
+}
+
+describe('scoreAll', () => {
+  it('returns every score, family, flag and verdict, consistent with the parts, and frees its tensors', async () => {
+    const dyn = fakeDynamics();
+    const oof = randomProbs(dyn.samples, dyn.classCount, 30);
+    const progress: ScoreProgress[] = [];
+    const before = tf.memory().numTensors;
+    const s = await scoreAll(dyn, {
+      oofProbs: oof,
+      params: { seed: 5 },
+      onProgress: (p) => progress.push(p),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(s.format).toBe('sift-scores/1');
+    expect(s.samples).toBe(120);
+    for (const name of SCORE_NAMES) {
+      expect(s.scores[name].length, name).toBe(120);
+      expect(s.scores[name].every(Number.isFinite), name).toBe(true);
+    }
+    for (const f of FAMILY_NAMES) {
+      expect(s.families[f].length).toBe(120);
+      expect(s.flags[f].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    }
+    expect(Array.from(s.scores.aum)).toEqual(Array.from(trajectoryScores(dyn).aum));
+    const li = labelIssues(oof, dyn.labels, 3);
+    expect(Array.from(s.labelIssue)).toEqual(Array.from(li.labelIssue));
+    expect(Array.from(s.suggestedLabel)).toEqual(Array.from(li.suggestedLabel));
+    expect(Array.from(s.suspicion)).toEqual(
+      Array.from(suspicionFromScores(s.scores, 120, s.params.suspicion).suspicion),
+    );
+    expect(s.labelSource).toBe('cross-validated');
+    expect(s.knnApproximate).toBe(false);
+    expect(s.params).toEqual(resolveScoreParams({ seed: 5 }));
+    expect(s.params.seed).toBe(5);
+    expect(progress.map((p) => p.stage)).toEqual([
+      'trajectory',
+      'influence',
+      'knn',
+      'spectral',
+      'activation clustering',
+      'mahalanobis',
+      'label issues',
+      'suspicion',
+      'done',
+    ]);
+    expect(progress.at(-1)).toEqual({ stage: 'done', done: 8, total: 8 });
+    expect(Object.keys(s.timings)).toHaveLength(8);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const dyn = fakeDynamics();
+    const a = await scoreAll(dyn, { oofProbs: null, params: { seed: 3 } });
+    const b = await scoreAll(dyn, { oofProbs: null, params: { seed: 3 } });
+    for (const name of SCORE_NAMES) expect(Array.from(a.scores[name])).toEqual(Array.from(b.scores[name]));
+  });
+
+  it('falls back to the in-sample softmax without out-of-sample probabilities, and says so', async () => {
+    const dyn = fakeDynamics();
+    const s = await scoreAll(dyn, { oofProbs: null });
+    expect(s.labelSource).toBe('in-sample');
+    const i = 7;
+    expect(s.scores.selfConfidence[i]).toBeCloseTo(1 - dyn.finalProbs[i * 3 + dyn.labels[i]], 6);
+  });
+
+  it('uses the IVF approximation when asked, and records it', async () => {
+    const s = await scoreAll(fakeDynamics(), {
+      oofProbs: null,
+      params: { knn: { mode: 'ivf', nlist: 4, nprobe: 2 } },
+    });
+    expect(s.knnApproximate).toBe(true);
+    expect(s.params.knn).toEqual({ ...defaultScoreParams().knn, mode: 'ivf', nlist: 4, nprobe: 2 });
+  });
+
+  it('stops with ScoringCancelledError when cancelled, freeing its tensors', async () => {
+    const before = tf.memory().numTensors;
+    let stages = 0;
+    const run = scoreAll(fakeDynamics(), {
+      oofProbs: null,
+      onProgress: () => {
+        stages++;
+      },
+      cancelled: () => stages >= 3,
+    });
+    await expect(run).rejects.toBeInstanceOf(ScoringCancelledError);
+    expect(stages).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses out-of-sample probabilities of the wrong size', async () => {
+    await expect(scoreAll(fakeDynamics(), { oofProbs: new Float32Array(10) })).rejects.toThrow(
+      /expected N×C = 360/,
+    );
+  });
+});
