@@ -75,6 +75,8 @@ export const SNIFF_BYTES = 64 * 1024;
 const MISSING_LISTED = 5;
 const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 const SPACE = 0x20;
 const TAB = 0x09;
 
@@ -352,10 +354,16 @@ export class CsvIngestor implements RecordSink {
         if (Number.isNaN(v)) {
           rowMissing = true;
           this.noteMissing(slots[k], line, k);
-        } else if (v === NON_NUMERIC) {
-          throw new IngestError([
-            nonNumeric(this.file, line, this.headerName(k), this.cellText(bytes, s, e)),
-          ]);
+        } else if (v > FLOAT32_MAX || v < -FLOAT32_MAX) {
+          if (v === NON_NUMERIC) {
+            throw new IngestError([
+              nonNumeric(this.file, line, this.headerName(k), this.cellText(bytes, s, e)),
+            ]);
+          }
+          // Finite as a double but infinite as float32 (how features are stored): missing, like an infinity.
+          v = Number.NaN;
+          rowMissing = true;
+          this.noteMissing(slots[k], line, k);
         }
         features[base + slots[k]] = v;
       } else if (role === ROLE_ONE_HOT) {
