@@ -263,10 +263,15 @@ describe('trainModel', () => {
     expect(res.epochs[res.epochs.length - 1].trainAccuracy).toBeGreaterThan(0.9);
   });
 
-  it('rejects settings that cannot train', async () => {
+  it('rejects settings and data that cannot train, leaking nothing', async () => {
+    const before = tf.memory().numTensors;
     await expect(trainModel(blobs(), { ...small, epochs: 0 })).rejects.toThrow(/epochs must be ≥ 1/);
     await expect(trainModel(blobs(), { ...small, learningRate: -1 })).rejects.toThrow(/learning rate/);
     await expect(trainModel(blobs(), { ...small, model: 'cnn' })).rejects.toThrow(/CNN needs image data/);
+    await expect(trainModel(blobs(), { ...small, hidden: [] })).rejects.toThrow(/Hidden sizes/);
+    const short = { ...blobs(), features: new Float32Array(10) };
+    await expect(trainModel(short, small)).rejects.toThrow(/10 feature values for 180 rows × 4 features/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
