@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+// biome-ignore lint/style/noRestrictedImports: a test may choose a backend (core code never does); WASM is several times faster than CPU in Node.
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCsv } from '../ingest/ingest';
