@@ -225,6 +225,16 @@ describe('delimiters and numbers', () => {
     expect(Array.from(dataset.features)).toEqual([1, 1.5, 1.5, 2]);
   });
 
+  it('label, id and one-hot cells: quotes undone, spaces and tabs trimmed, the same value however written', () => {
+    const text = 'id,a,label,color\n" r1 ",1," x ",red\n"r""2",2,"x",\tred \n r3 ,3,"y ""q""",""\n';
+    const dataset = ingestText(text, { oneHot: ['color'] });
+    expect(dataset.ids).toEqual(['r1', 'r"2', 'r3']);
+    expect(dataset.classes).toEqual(['x', 'y "q"']);
+    expect(Array.from(dataset.labels)).toEqual([0, 0, 1]);
+    expect(dataset.featureNames).toEqual(['a', 'color=', 'color=red']);
+    expect(Array.from(dataset.features)).toEqual([1, 0, 1, 2, 0, 1, 3, 1, 0]);
+  });
+
   it('labels in natural order: numeric when all are numbers, else by text', () => {
     const numeric = ingestText('a,label\n1,10\n2,9\n3,2\n4,10\n');
     expect(numeric.classes).toEqual(['2', '9', '10']);

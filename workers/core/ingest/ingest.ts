@@ -7,6 +7,7 @@
  * each kept row's bytes hashed in place). Any error throws an IngestError at once, so a bad file stops early.
  */
 import { checkPlan, DEFAULT_MISSING, ROLE_FEATURE, ROLE_ONE_HOT, resolveRoles } from './columns';
+import { ByteInterner, IdIndex } from './intern';
 import { NON_NUMERIC, parseNumberBytes, parseNumberText } from './numbers';
 import { mergePlan, previewCsv } from './preview';
 import {
@@ -137,10 +138,15 @@ export class CsvIngestor implements RecordSink {
   private rowEnd: Float64Array = new Float64Array(0);
   private rowSha: Uint8Array = new Uint8Array(0);
   private ids: string[] = [];
-  private readonly idLines = new Map<string, number>();
-  private readonly labelCodes = new Map<string, number>();
-  private readonly labelNames: string[] = [];
-  private oneHotValues: Map<string, number>[] = [];
+  private readonly seenIds = new IdIndex();
+  private readonly labelValues = new ByteInterner();
+  private oneHotValues: ByteInterner[] = [];
+  /** Where `keyOf` left a cell's key: its bytes are `keyBytes[keyStart..keyEnd)`. */
+  private keyBytes: Uint8Array = new Uint8Array(0);
+  private keyStart = 0;
+  private keyEnd = 0;
+  /** Scratch for a quoted key with doubled quotes, unescaped. */
+  private unescaped: Uint8Array = new Uint8Array(256);
   private oneHotCodes: Int32Array[] = [];
   private oneHotWidth = 0;
 
@@ -367,31 +373,34 @@ export class CsvIngestor implements RecordSink {
         }
         features[base + slots[k]] = v;
       } else if (role === ROLE_ONE_HOT) {
-        this.readOneHot(k, this.cellText(bytes, s, e).trim(), row, line);
+        this.readOneHot(k, bytes, s, e, row, line);
       }
       s = e + 1;
     }
-    const label = this.fieldText(bytes, start, fieldEnds, this.labelIndex).trim();
-    if (label === '') throw new IngestError([missingLabel(this.file, line, this.plan.labelColumn)]);
-    let code = this.labelCodes.get(label);
-    if (code === undefined) {
-      code = this.labelNames.length;
-      if (code >= this.limits.maxClasses) {
+    const labelStart = this.labelIndex === 0 ? start : start + fieldEnds[this.labelIndex - 1] + 1;
+    this.keyOf(bytes, labelStart, start + fieldEnds[this.labelIndex]);
+    const key = this.keyBytes;
+    if (this.keyStart === this.keyEnd) {
+      throw new IngestError([missingLabel(this.file, line, this.plan.labelColumn)]);
+    }
+    let code = this.labelValues.find(key, this.keyStart, this.keyEnd);
+    if (code < 0) {
+      if (this.labelValues.size >= this.limits.maxClasses) {
         throw new IngestError([
           tooManyClasses(this.file, line, this.plan.labelColumn, this.limits.maxClasses),
         ]);
       }
-      this.labelCodes.set(label, code);
-      this.labelNames.push(label);
+      code = this.labelValues.add(key, this.keyStart, this.keyEnd);
     }
     let id: string;
     if (this.idIndex >= 0) {
       const column = this.header[this.idIndex];
-      id = this.fieldText(bytes, start, fieldEnds, this.idIndex).trim();
+      const idStart = this.idIndex === 0 ? start : start + fieldEnds[this.idIndex - 1] + 1;
+      this.keyOf(bytes, idStart, start + fieldEnds[this.idIndex]);
+      id = this.cellDecoder.decode(this.keyBytes.subarray(this.keyStart, this.keyEnd));
       if (id === '') throw new IngestError([missingId(this.file, line, column)]);
-      const seen = this.idLines.get(id);
-      if (seen !== undefined) throw new IngestError([duplicateId(this.file, line, column, id, seen)]);
-      this.idLines.set(id, line);
+      const seen = this.seenIds.add(id, line);
+      if (seen >= 0) throw new IngestError([duplicateId(this.file, line, column, id, seen)]);
     } else {
       id = `row-${rowIndex}`;
     }
@@ -439,7 +448,7 @@ export class CsvIngestor implements RecordSink {
     }
     this.numericCount = numeric;
     this.missingPerSlot = new Uint32Array(numeric);
-    this.oneHotValues = Array.from({ length: oneHot }, () => new Map<string, number>());
+    this.oneHotValues = Array.from({ length: oneHot }, () => new ByteInterner());
     this.oneHotCodes = Array.from({ length: oneHot }, () => new Int32Array(0));
   }
 
@@ -455,13 +464,20 @@ export class CsvIngestor implements RecordSink {
     }
   }
 
-  private readOneHot(column: number, value: string, row: number, line: number): void {
+  private readOneHot(
+    column: number,
+    bytes: Uint8Array,
+    s: number,
+    e: number,
+    row: number,
+    line: number,
+  ): void {
     const j = this.oneHotOf[column];
     const values = this.oneHotValues[j];
-    let code = values.get(value);
-    if (code === undefined) {
-      code = values.size;
-      values.set(value, code);
+    this.keyOf(bytes, s, e);
+    let code = values.find(this.keyBytes, this.keyStart, this.keyEnd);
+    if (code < 0) {
+      code = values.add(this.keyBytes, this.keyStart, this.keyEnd);
       this.oneHotWidth++;
       if (this.numericCount + this.oneHotWidth > this.limits.maxColumns) {
         throw new IngestError([
@@ -476,6 +492,36 @@ export class CsvIngestor implements RecordSink {
       }
     }
     this.oneHotCodes[j][row] = code;
+  }
+
+  /**
+   * Locates the key of a label or one-hot cell `bytes[s..e)` (unquoted, doubled quotes undone, surrounding
+   * spaces and tabs trimmed) in `keyBytes[keyStart..keyEnd)`, without making a string.
+   */
+  private keyOf(bytes: Uint8Array, s: number, e: number): void {
+    let key = bytes;
+    let ks = s;
+    let ke = e;
+    if (s < e && bytes[s] === QUOTE) {
+      ks = s + 1;
+      ke = closingQuote(bytes, e);
+      if (bytes.subarray(ks, ke).includes(QUOTE)) {
+        if (this.unescaped.length < ke - ks) this.unescaped = new Uint8Array(2 * (ke - ks));
+        let n = 0;
+        for (let i = ks; i < ke; i++) {
+          this.unescaped[n++] = bytes[i];
+          if (bytes[i] === QUOTE && bytes[i + 1] === QUOTE) i++;
+        }
+        key = this.unescaped;
+        ks = 0;
+        ke = n;
+      }
+    }
+    while (ks < ke && (key[ks] === SPACE || key[ks] === TAB)) ks++;
+    while (ke > ks && (key[ke - 1] === SPACE || key[ke - 1] === TAB)) ke--;
+    this.keyBytes = key;
+    this.keyStart = ks;
+    this.keyEnd = ke;
   }
 
   /** The text of field `k` of a record (unquoted, decoded). */
@@ -532,14 +578,15 @@ export class CsvIngestor implements RecordSink {
     const rows = this.rows;
 
     // Classes in natural order, counting only kept rows.
-    const counts = new Int32Array(this.labelNames.length);
+    const labelNames = this.labelValues.values;
+    const counts = new Int32Array(labelNames.length);
     for (let r = 0; r < rows; r++) counts[this.labels[r]]++;
-    const kept = this.labelNames.map((name, code) => ({ name, code })).filter((c) => counts[c.code] > 0);
+    const kept = labelNames.map((name, code) => ({ name, code })).filter((c) => counts[c.code] > 0);
     const order = naturalOrder(kept.map((c) => c.name));
     const classes = order.map((k) => kept[k].name);
     if (classes.length < 2)
       throw new IngestError([singleClass(this.file, this.plan.labelColumn, classes[0] ?? '')]);
-    const remap = new Int32Array(this.labelNames.length).fill(-1);
+    const remap = new Int32Array(labelNames.length).fill(-1);
     order.forEach((k, newCode) => {
       remap[kept[k].code] = newCode;
     });
@@ -609,7 +656,7 @@ export class CsvIngestor implements RecordSink {
       } else if (this.roles[k] === ROLE_ONE_HOT) {
         const j = this.oneHotOf[k];
         const codes = this.oneHotCodes[j];
-        const names = [...this.oneHotValues[j].keys()];
+        const names = this.oneHotValues[j].values;
         const used = new Uint8Array(names.length);
         for (let r = 0; r < rows; r++) used[codes[r]] = 1;
         const present = names.map((name, code) => ({ name, code })).filter((v) => used[v.code] === 1);

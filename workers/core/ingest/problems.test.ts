@@ -75,6 +75,19 @@ describe('problems', () => {
     }
   });
 
+  it('empty-file from the streaming ingestor, with nothing pushed or only empty chunks', () => {
+    const ingestor = new CsvIngestor({
+      fileName: FILE,
+      totalBytes: 0,
+      plan: { labelColumn: 'label', idColumn: null, excluded: [], oneHot: [], missing: 'drop-row' },
+    });
+    ingestor.push(new Uint8Array(0));
+    expectOnlyProblem(
+      ingestError(() => ingestor.finish()),
+      { code: 'empty-file', severity: 'error' },
+    );
+  });
+
   it('header-only', () => {
     expectOnlyProblem(
       ingestError(() => ingestText('a,b,label\n\n')),

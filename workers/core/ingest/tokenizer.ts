@@ -134,31 +134,28 @@ export class CsvTokenizer {
     let base = recordStart >= 0 ? recordStart : -this.pendingLength;
     let line = this.line;
     for (; i < n; i++) {
-      const c = bytes[i];
-      if (state === UNQUOTED) {
+      let c = bytes[i];
+      if (state === UNQUOTED || (state === FIELD_START && c !== QUOTE)) {
+        // The hot path: run to the end of an unquoted field in a tight loop.
+        while (c !== delimiter && c !== LF && c !== CR) {
+          if (++i === n) break;
+          c = bytes[i];
+        }
+        if (i === n) {
+          state = UNQUOTED;
+          break;
+        }
         if (c === delimiter) {
           if (fieldCount === fieldEnds.length) fieldEnds = this.growFieldEnds();
           fieldEnds[fieldCount++] = i - base;
           state = FIELD_START;
           continue;
         }
-        if (c !== LF && c !== CR) continue;
       } else if (state === FIELD_START) {
-        if (c === QUOTE) {
-          state = IN_QUOTES;
-          this.quoteLine = line;
-          this.quoteField = fieldCount;
-          continue;
-        }
-        if (c === delimiter) {
-          if (fieldCount === fieldEnds.length) fieldEnds = this.growFieldEnds();
-          fieldEnds[fieldCount++] = i - base;
-          continue;
-        }
-        if (c !== LF && c !== CR) {
-          state = UNQUOTED;
-          continue;
-        }
+        state = IN_QUOTES;
+        this.quoteLine = line;
+        this.quoteField = fieldCount;
+        continue;
       } else if (state === IN_QUOTES) {
         if (c === QUOTE) state = AFTER_QUOTE;
         else if (c === LF) line++;
