@@ -5,6 +5,19 @@
  * only once a non-ASCII byte has been seen); past a UTF-8 byte-order mark; into the byte-level tokenizer, whose
  * records are validated and written straight into growing typed arrays (numeric cells parsed from the bytes,
  * each kept row's bytes hashed in place). Any error throws an IngestError at once, so a bad file stops early.
+ *
+ * Decisions where the issue leaves a choice (the preview's proposals are in columns.ts):
+ * - Blank lines (empty, or only spaces and tabs) are skipped without a warning, anywhere in the file, and are
+ *   not rows (`row-<n>` does not count them); line numbers still count them.
+ * - Label, id and one-hot cells are trimmed of surrounding spaces and tabs (as numeric cells are), so ` 3` and
+ *   `3` are one class; header names are kept as written.
+ * - A feature cell is missing when empty, NaN/NA/N/A/#N/A/null/None/?, ±inf/infinity (any case), or a number
+ *   beyond float32 range (1e309, 3.5e38): features are float32, where those would be infinite.
+ * - Missing values: `drop-row` drops the row (an error if that leaves none); anything else imputes the
+ *   column's median over its finite kept values (0 for a column with none). Stats are over observed values.
+ * - An empty id cell is an error (`missing-id`); an empty one-hot cell is its own category (`color=`).
+ * - One-hot features sit where their column was, one per value present in kept rows, named `<col>=<value>`,
+ *   values in the same natural order as classes.
  */
 import { checkPlan, DEFAULT_MISSING, ROLE_FEATURE, ROLE_ONE_HOT, resolveRoles } from './columns';
 import { ByteInterner, IdIndex } from './intern';
@@ -595,8 +608,8 @@ export class CsvIngestor implements RecordSink {
 
     const { features, featureNames, missing } = this.buildFeatures(header);
     const stats = featureStats(features, rows, featureNames.length, missing);
-    if (this.plan.missing === 'impute-median' && this.missingCells > 0)
-      imputeMedians(features, rows, missing);
+    // Anything but drop-row imputes (the default policy), so no NaN ever reaches the features.
+    if (this.plan.missing !== 'drop-row' && this.missingCells > 0) imputeMedians(features, rows, missing);
 
     return {
       fileName: this.file,
