@@ -17,17 +17,7 @@ export function App() {
   const [store] = useState(createAppStore);
   const [context, setContext] = useState<AppContextValue | null>(null);
   useEffect(() => {
-    const worker = startIngestWorker();
-    const datasets = DatasetStore.open();
-    const workbench = new Workbench(store, datasets, worker.api, () => {
-      worker.dispose();
-      void datasets.then(
-        (db) => db.close(),
-        () => {
-          // Opening failed: refresh() has already shown the error; there is nothing to close.
-        },
-      );
-    });
+    const workbench = new Workbench(store, DatasetStore.open(), startIngestWorker);
     setContext({ store, workbench });
     void workbench.refresh();
     return () => workbench.dispose();

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from '../workers/core/ingest/types';
 import type { IngestApi, IngestJobId, IngestOutcome } from '../workers/ingest.api';
 import { type DatasetStore, newDatasetId } from './db/datasets';
 import type { DatasetId } from './db/schema';
+import type { IngestWorker } from './ingest/client';
 import { toRecords } from './ingest/record';
 import type { AppStore } from './state/store';
 
@@ -32,19 +33,40 @@ export class Workbench {
   private file: File | null = null;
   private nextJob = 1;
   private disposed = false;
+  /** The ingest worker of the current file: started for its preview, terminated when its import ends. */
+  private ingestWorker: IngestWorker | null = null;
 
-  /** `release` frees what the workbench was given (terminates the worker, closes the database). */
+  /** `startIngest` starts an ingest worker (the real one in the app, an in-process one in tests). */
   constructor(
     private readonly store: AppStore,
     private readonly datasets: Promise<DatasetStore>,
-    private readonly ingest: IngestApi,
-    private readonly release: () => void = () => undefined,
+    private readonly startIngest: () => IngestWorker,
   ) {}
 
-  /** Stops the workbench: later results of its async work are ignored. */
+  /** Stops the workbench: terminates its worker, closes the database; later results of its work are ignored. */
   dispose(): void {
     this.disposed = true;
-    this.release();
+    this.releaseIngest();
+    void this.datasets.then(
+      (db) => db.close(),
+      () => {
+        // Opening failed: refresh() has already shown the error, and there is nothing to close.
+      },
+    );
+  }
+
+  private get ingest(): IngestApi {
+    this.ingestWorker ??= this.startIngest();
+    return this.ingestWorker.api;
+  }
+
+  /**
+   * Terminates the ingest worker. Done as soon as an import's result is in: the worker's heap (parse buffers,
+   * id maps) goes at once instead of whenever its GC runs, so it never adds to the main thread's peak while storing.
+   */
+  private releaseIngest(): void {
+    this.ingestWorker?.dispose();
+    this.ingestWorker = null;
   }
 
   /** Runs an action with the busy flag up; an unexpected failure becomes an app-level error, never a silent one. */
@@ -84,8 +106,14 @@ export class Workbench {
   /** Leaves the import form without importing. */
   discardDraft(): void {
     this.file = null;
+    this.releaseIngest();
     this.store.getState().setDraft(null);
     this.store.getState().go({ kind: 'start' });
+  }
+
+  /** Back to the import form of the file last previewed (after a failed or cancelled import). */
+  reopenDraft(): void {
+    if (this.store.getState().draft && this.file) this.store.getState().go({ kind: 'import' });
   }
 
   /** Imports the previewed file with the form's plan and limits; resolves when it is stored, failed or cancelled. */
@@ -116,10 +144,12 @@ export class Workbench {
         this.store.getState().setProgress(jobId, progress),
       );
     } catch (error) {
+      this.releaseIngest();
       this.fail(jobId, file.name, `The import stopped unexpectedly: ${errorText(error)}`);
       return;
     }
     const received = wallClock();
+    this.releaseIngest();
     if (!this.isRunning(jobId)) return; // superseded: drop the late result
     switch (outcome.kind) {
       case 'cancelled':
@@ -202,8 +232,8 @@ export class Workbench {
   /** Asks the running import to stop; the job ends as cancelled and nothing is stored. */
   async cancelImport(): Promise<void> {
     const { job } = this.store.getState();
-    if (job.kind !== 'running' || job.storing) return;
-    await this.ingest.cancel(job.jobId);
+    if (job.kind !== 'running' || job.storing || !this.ingestWorker) return;
+    await this.ingestWorker.api.cancel(job.jobId);
   }
 
   /** Opens the bundled demo dataset: the stored copy if there is one, else imports it with the proposed roles. */

@@ -39,6 +39,7 @@ interface ImportTimings {
 
 interface RunResult {
   run: number;
+  chromium: string;
   rows: number;
   /** Wall clock from the Import click to the overview's "Imported … rows" line, measured by the bench. */
   wallMs: number;
@@ -151,7 +152,9 @@ async function waitIdle(page: Page): Promise<void> {
   await page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 120_000 });
 }
 
-async function runOnce(browser: Browser, url: string, run: number): Promise<RunResult> {
+/** One import in a fresh browser, so the renderer's high-water mark belongs to this run alone. */
+async function runOnce(url: string, run: number): Promise<RunResult> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
@@ -184,16 +187,29 @@ async function runOnce(browser: Browser, url: string, run: number): Promise<RunR
     const start = performance.now();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const summary = page.getByTestId('import-summary');
-    await summary.waitFor({ timeout: 120_000 });
-    const wallMs = performance.now() - start;
-    sampling = false;
-    await sampler;
+    let wallMs: number;
+    try {
+      await Promise.race([
+        summary.waitFor({ timeout: 120_000 }),
+        page
+          .getByTestId('import-error')
+          .waitFor({ timeout: 120_000 })
+          .then(async () => {
+            throw new Error(`the import failed: ${await page.getByTestId('import-error').textContent()}`);
+          }),
+      ]);
+      wallMs = performance.now() - start;
+    } finally {
+      sampling = false;
+      await sampler;
+    }
     await waitIdle(page);
     const hwm = Math.max(0, ...pids.map((pid) => procMemory(pid)?.hwm ?? 0));
     const timings = JSON.parse((await summary.getAttribute('data-timings')) ?? '{}') as ImportTimings;
     const rows = Number(await summary.getAttribute('data-rows'));
     return {
       run,
+      chromium: browser.version(),
       rows,
       wallMs,
       previewMs,
@@ -207,7 +223,7 @@ async function runOnce(browser: Browser, url: string, run: number): Promise<RunR
       },
     };
   } finally {
-    await context.close();
+    await browser.close();
   }
 }
 
@@ -229,6 +245,7 @@ function printTable(results: RunResult[]): void {
     store: fmt(r.timings.storeMs),
     'total (app)': fmt(r.timings.totalMs),
     'wall (bench)': fmt(r.wallMs),
+    'renderer RSS before': `${r.memory.rendererRssBeforeMB.toFixed(0)} MB`,
     'renderer RSS peak': `${r.memory.rendererRssPeakMB.toFixed(0)} MB`,
     'renderer HWM': `${r.memory.rendererHwmMB.toFixed(0)} MB`,
     'page JS heap peak': `${r.memory.pageJsHeapPeakMB.toFixed(0)} MB`,
@@ -243,12 +260,10 @@ async function main(): Promise<void> {
   const bytes = statSync(CSV).size;
   const port = await freePort();
   const server = await startPreview(port);
-  let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     const results: RunResult[] = [];
     for (let run = 1; run <= runs; run++) {
-      const result = await runOnce(browser, `http://127.0.0.1:${port}/`, run);
+      const result = await runOnce(`http://127.0.0.1:${port}/`, run);
       results.push(result);
       console.log(
         `run ${run}: ${result.rows} rows in ${(result.timings.totalMs / 1000).toFixed(2)} s, renderer peak ${result.memory.rendererRssPeakMB.toFixed(0)} MB`,
@@ -267,7 +282,7 @@ async function main(): Promise<void> {
         cpu: os.cpus()[0]?.model ?? 'unknown',
         memoryGB: os.totalmem() / 1024 ** 3,
       },
-      chromium: browser.version(),
+      chromium: results[0]?.chromium ?? 'unknown',
       file: { path: path.relative(ROOT, CSV), bytes },
       medianTotalMs: totalMs,
       peakRendererMB: peakMB,
@@ -287,7 +302,6 @@ async function main(): Promise<void> {
     );
     console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
   } finally {
-    await browser?.close();
     server.kill();
   }
 }

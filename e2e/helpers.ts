@@ -90,3 +90,45 @@ export async function storedRecordCounts(page: Page): Promise<Record<string, num
       }),
   );
 }
+
+/** What the first stored dataset's packed arrays record says about itself, read raw from IndexedDB in the page. */
+export async function probeStoredArrays(page: Page): Promise<{
+  format: string;
+  rows: number;
+  featureCount: number;
+  blobBytes: number;
+  firstFeatures: number[];
+  firstLine: number;
+  ids: string[];
+}> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('sift');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('datasetArrays').objectStore('datasetArrays').getAll();
+          request.onerror = () => reject(request.error);
+          request.onsuccess = async () => {
+            db.close();
+            const [record] = request.result;
+            const { rows, featureCount, blob } = record;
+            // The documented layout (app/db/arrays.ts): rowStart, rowEnd (f64), features (f32), labels, lines (u32), sha.
+            const buffer = await blob.arrayBuffer();
+            const features = new Float32Array(buffer, 16 * rows, featureCount);
+            const lines = new Uint32Array(buffer, 16 * rows + 4 * rows * featureCount + 4 * rows, rows);
+            resolve({
+              format: record.format,
+              rows,
+              featureCount,
+              blobBytes: blob.size,
+              firstFeatures: Array.from(features),
+              firstLine: lines[0] ?? -1,
+              ids: record.idText.split('\u0000'),
+            });
+          };
+        };
+      }),
+  );
+}

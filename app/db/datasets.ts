@@ -1,5 +1,6 @@
 /** Stored datasets in IndexedDB (via idb): metadata, per-row arrays and the original file, always written together. */
 import { type IDBPDatabase, openDB } from 'idb';
+import { ARRAYS_FORMAT, packArrays, unpackArrays } from './arrays';
 import {
   DATASET_STORES,
   type DatasetArrays,
@@ -58,10 +59,19 @@ export class DatasetStore {
 
   /** Writes metadata, arrays and the original file in one transaction: on any failure nothing is stored. */
   async save(meta: DatasetMeta, arrays: DatasetArrays, file: Blob): Promise<void> {
+    const { id, idText, ...rowArrays } = arrays;
+    const stored = {
+      id,
+      format: ARRAYS_FORMAT,
+      rows: meta.rows,
+      featureCount: meta.featureNames.length,
+      blob: packArrays(rowArrays),
+      idText,
+    } as const;
     const tx = this.db.transaction(DATASET_STORES, 'readwrite');
     await Promise.all([
       tx.objectStore('datasetFiles').add({ id: meta.id, blob: file }),
-      tx.objectStore('datasetArrays').add(arrays),
+      tx.objectStore('datasetArrays').add(stored),
       tx.objectStore('datasets').add(meta),
       tx.done,
     ]);
@@ -79,8 +89,11 @@ export class DatasetStore {
   }
 
   /** The per-row arrays of one dataset (large: read them only where a view or a run needs them). */
-  loadArrays(id: DatasetId): Promise<DatasetArrays | undefined> {
-    return this.db.get('datasetArrays', id);
+  async loadArrays(id: DatasetId): Promise<DatasetArrays | undefined> {
+    const stored = await this.db.get('datasetArrays', id);
+    if (!stored) return undefined;
+    const arrays = await unpackArrays(stored.blob, stored.rows, stored.featureCount);
+    return { id, idText: stored.idText, ...arrays };
   }
 
   /** The original file of one dataset. */

@@ -3,6 +3,7 @@
  * reads them; the original file is kept as a Blob so later exports can copy kept rows byte for byte.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
 
 /** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
@@ -67,18 +68,30 @@ export interface DatasetMeta {
   status: 'complete';
 }
 
-/** The per-row arrays of a dataset, stored as typed arrays (structured clone), never as JSON numbers. */
+/** The per-row arrays of a dataset, as `DatasetStore.loadArrays` returns them. */
 export interface DatasetArrays {
   id: DatasetId;
   /** rows × featureNames.length, row-major. */
   features: Float32Array;
   labels: Int32Array;
-  ids: string[];
+  /** Every row's id, joined by U+0000 (`unpackIds` in workers/ingest.api.ts splits them). */
+  idText: string;
   lines: Uint32Array;
   rowStart: Float64Array;
   rowEnd: Float64Array;
   /** rows × 32 bytes. */
   rowSha256: Uint8Array;
+}
+
+/** How the per-row arrays are stored: packed into one Blob (see `arrays.ts`), binary, never JSON numbers. */
+export interface StoredArrays {
+  id: DatasetId;
+  format: 'sift-arrays/1';
+  rows: number;
+  featureCount: number;
+  /** rowStart, rowEnd (float64), features (float32), labels (int32), lines (uint32), rowSha256 (bytes). */
+  blob: Blob;
+  idText: string;
 }
 
 /** The original file, byte for byte. */
@@ -89,15 +102,18 @@ export interface DatasetFile {
 
 export interface SiftSchema extends DBSchema {
   datasets: { key: DatasetId; value: DatasetMeta; indexes: { 'by-sha256': string; 'by-created': number } };
-  datasetArrays: { key: DatasetId; value: DatasetArrays };
+  datasetArrays: { key: DatasetId; value: StoredArrays };
   datasetFiles: { key: DatasetId; value: DatasetFile };
+  runs: { key: RunId; value: RunRecord; indexes: { 'by-dataset': DatasetId } };
+  runCurves: { key: RunId; value: RunCurvesRecord };
+  runDynamics: { key: RunId; value: RunDynamicsRecord };
 }
 
 /** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
 export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles'] as const;
 
 /** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Brings a database from `oldVersion` to `SCHEMA_VERSION`, one step per version so any old database upgrades.
@@ -114,5 +130,11 @@ export function upgradeSchema(
     datasets.createIndex('by-created', 'createdAt');
     db.createObjectStore('datasetArrays', { keyPath: 'id' });
     db.createObjectStore('datasetFiles', { keyPath: 'id' });
+  }
+  if (oldVersion < 2) {
+    // Training runs (runSchema.ts): summary, curves and dynamics apart, so lists read summaries only.
+    db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-dataset', 'datasetId');
+    db.createObjectStore('runCurves', { keyPath: 'id' });
+    db.createObjectStore('runDynamics', { keyPath: 'id' });
   }
 }

@@ -1,6 +1,7 @@
 /** Turns a validated dataset from the worker into the records the store keeps. Pure: no loops over rows. */
 import { squareImageSize } from '../../workers/core/ingest/image';
-import type { ColumnPlan, IngestedDataset, IngestLimits } from '../../workers/core/ingest/types';
+import type { ColumnPlan, IngestLimits } from '../../workers/core/ingest/types';
+import type { TransferredDataset } from '../../workers/ingest.api';
 import type { DatasetArrays, DatasetId, DatasetMeta, ImportTimings, RowSample } from '../db/schema';
 
 /** How many rows the overview shows as thumbnails. */
@@ -44,7 +45,7 @@ export interface RecordContext {
 
 /** Splits an ingested dataset into its metadata and its per-row arrays. */
 export function toRecords(
-  dataset: IngestedDataset,
+  dataset: TransferredDataset,
   context: RecordContext,
 ): { meta: DatasetMeta; arrays: DatasetArrays } {
   const featureCount = dataset.featureNames.length;
@@ -78,7 +79,7 @@ export function toRecords(
     id,
     features: dataset.features,
     labels: dataset.labels,
-    ids: dataset.ids,
+    idText: dataset.idText,
     lines: dataset.lines,
     rowStart: dataset.rowStart,
     rowEnd: dataset.rowEnd,

@@ -2,9 +2,10 @@
 import { createStore } from 'zustand/vanilla';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createImportSlice, type ImportSlice } from './importSlice';
+import { createRunSlice, type RunSlice } from './runSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = DatasetSlice & ImportSlice & UiSlice;
+export type AppState = DatasetSlice & ImportSlice & UiSlice & RunSlice;
 
 /** A fresh store; the app makes one per mounted root. */
 export function createAppStore() {
@@ -12,6 +13,7 @@ export function createAppStore() {
     ...createDatasetSlice(...a),
     ...createImportSlice(...a),
     ...createUiSlice(...a),
+    ...createRunSlice(...a),
   }));
 }
 

@@ -2,7 +2,12 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
 
-export type Screen = { kind: 'start' } | { kind: 'import' } | { kind: 'progress' } | { kind: 'overview' };
+export type Screen =
+  | { kind: 'start' }
+  | { kind: 'import' }
+  | { kind: 'progress' }
+  | { kind: 'overview' }
+  | { kind: 'train' };
 
 export interface UiSlice {
   screen: Screen;

@@ -1,10 +1,18 @@
 import { formatCount } from '../format';
-import { useApp } from '../state/context';
+import { useApp, useWorkbench } from '../state/context';
 import { ProblemList } from './ProblemList';
 
 /** What became of the last import, shown on the start screen when it did not end in a dataset. */
 export function ImportOutcome() {
   const job = useApp((s) => s.job);
+  const hasDraft = useApp((s) => s.draft !== null);
+  const workbench = useWorkbench();
+  // The form is kept after a failure or a cancel, so a limit or a column role can be changed and the import retried.
+  const retry = hasDraft && (
+    <button type="button" className="secondary" onClick={() => workbench.reopenDraft()}>
+      Change the import settings
+    </button>
+  );
   switch (job.kind) {
     case 'failed':
       return (
@@ -13,12 +21,14 @@ export function ImportOutcome() {
           {job.detail !== null && <p>{job.detail}</p>}
           {job.problems.length > 0 && <ProblemList problems={job.problems} />}
           <p className="muted">Nothing was stored; the datasets below are unchanged.</p>
+          {retry}
         </div>
       );
     case 'cancelled':
       return (
         <div className="notice" role="status" data-testid="import-cancelled">
-          Import of {job.fileName} cancelled. Nothing was stored.
+          <p>Import of {job.fileName} cancelled. Nothing was stored.</p>
+          {retry}
         </div>
       );
     case 'done':

@@ -1,0 +1,145 @@
+/** Stored training runs in IndexedDB (via idb): summaries listed per dataset, curves and dynamics read on demand. */
+import { type IDBPDatabase, openDB } from 'idb';
+import { unpackIds } from '../../workers/ingest.api';
+import { arraysLayout, unpackArrays } from './arrays';
+import {
+  RUN_STORES,
+  type RunCurvesRecord,
+  type RunDynamicsRecord,
+  type RunId,
+  type RunRecord,
+  type RunStatus,
+} from './runSchema';
+import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
+
+/** A fresh run key; `getRandomValues` works outside secure contexts, unlike `randomUUID`. */
+export function newRunId(): RunId {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `run-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}` as RunId;
+}
+
+/** Statuses of a run that some tab is (or was) training. */
+export const LIVE_STATUSES: readonly RunStatus[] = ['running', 'paused'];
+
+/** A dataset's rows as training needs them: features and labels are views of `buffer`, which may be transferred. */
+export interface TrainingArrays {
+  buffer: ArrayBuffer;
+  features: Float32Array;
+  labels: Int32Array;
+}
+
+/** The runs half of Sift's database. One instance per open app; `close()` when the app goes away. */
+export class RunStore {
+  private constructor(private readonly db: IDBPDatabase<SiftSchema>) {}
+
+  /** Opens (and creates or upgrades) the database `name` (default `sift`). */
+  static async open(name = 'sift'): Promise<RunStore> {
+    const db = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
+      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
+      // Another tab wants a newer schema: let it, rather than block it forever.
+      blocking: () => db.close(),
+    });
+    return new RunStore(db);
+  }
+
+  /** Writes a run's summary and curves together (at start, periodically, at the end). */
+  async saveProgress(record: RunRecord, curves: RunCurvesRecord): Promise<void> {
+    const tx = this.db.transaction(['runs', 'runCurves'], 'readwrite');
+    await Promise.all([tx.objectStore('runs').put(record), tx.objectStore('runCurves').put(curves), tx.done]);
+  }
+
+  /** Writes the final summary, curves and recorded dynamics in one transaction. */
+  async saveFinal(record: RunRecord, curves: RunCurvesRecord, dynamics: RunDynamicsRecord): Promise<void> {
+    const tx = this.db.transaction(RUN_STORES, 'readwrite');
+    await Promise.all([
+      tx.objectStore('runs').put(record),
+      tx.objectStore('runCurves').put(curves),
+      tx.objectStore('runDynamics').put(dynamics),
+      tx.done,
+    ]);
+  }
+
+  /** Updates a run's status (pause, resume) without touching its curves. */
+  async setStatus(id: RunId, status: RunStatus, message: string | null = null): Promise<RunRecord | undefined> {
+    const tx = this.db.transaction('runs', 'readwrite');
+    const record = await tx.store.get(id);
+    if (!record) {
+      await tx.done;
+      return undefined;
+    }
+    const updated: RunRecord = { ...record, status, message: message ?? record.message, updatedAt: Date.now() };
+    await Promise.all([tx.store.put(updated), tx.done]);
+    return updated;
+  }
+
+  /** A dataset's runs, newest first. */
+  async listForDataset(datasetId: DatasetId): Promise<RunRecord[]> {
+    const runs = await this.db.getAllFromIndex('runs', 'by-dataset', datasetId);
+    return runs.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** One run's summary. */
+  getRun(id: RunId): Promise<RunRecord | undefined> {
+    return this.db.get('runs', id);
+  }
+
+  /** One run's curves. */
+  getCurves(id: RunId): Promise<RunCurvesRecord | undefined> {
+    return this.db.get('runCurves', id);
+  }
+
+  /** One run's recorded dynamics (large: read only where scoring needs them). */
+  getDynamics(id: RunId): Promise<RunDynamicsRecord | undefined> {
+    return this.db.get('runDynamics', id);
+  }
+
+  /**
+   * Marks every run still `running` or `paused` as `interrupted`, except those `isLive` says a tab is training.
+   * Returns the runs it marked.
+   */
+  async markInterrupted(isLive: (id: RunId) => boolean): Promise<RunId[]> {
+    const tx = this.db.transaction('runs', 'readwrite');
+    const marked: RunId[] = [];
+    for (const record of await tx.store.getAll()) {
+      if (!LIVE_STATUSES.includes(record.status) || isLive(record.id)) continue;
+      marked.push(record.id);
+      await tx.store.put({
+        ...record,
+        status: 'interrupted',
+        message: `The tab training it closed or reloaded during ${record.status === 'paused' ? 'a pause' : 'training'}; curves up to the last save are kept.`,
+        updatedAt: Date.now(),
+      });
+    }
+    await tx.done;
+    return marked;
+  }
+
+  /** Deletes a run from every run store. */
+  async remove(id: RunId): Promise<void> {
+    const tx = this.db.transaction(RUN_STORES, 'readwrite');
+    await Promise.all([...RUN_STORES.map((name) => tx.objectStore(name).delete(id)), tx.done]);
+  }
+
+  /** The features and labels of a dataset for training (read off the main thread by the Blob, not by a loop). */
+  async loadTrainingArrays(datasetId: DatasetId): Promise<TrainingArrays | undefined> {
+    const stored = await this.db.get('datasetArrays', datasetId);
+    if (!stored) return undefined;
+    const { features, labels } = await unpackArrays(stored.blob, stored.rows, stored.featureCount);
+    return { buffer: features.buffer as ArrayBuffer, features, labels };
+  }
+
+  /** A dataset's row ids and labels, for naming the samples of a batch. */
+  async loadIds(datasetId: DatasetId): Promise<{ ids: string[]; labels: Int32Array } | undefined> {
+    const stored = await this.db.get('datasetArrays', datasetId);
+    if (!stored) return undefined;
+    // Only the labels' bytes are read from the packed Blob.
+    const at = arraysLayout(stored.rows, stored.featureCount).labels;
+    const labels = new Int32Array(await stored.blob.slice(at, at + 4 * stored.rows).arrayBuffer());
+    return { ids: unpackIds(stored.idText, stored.rows), labels };
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.db.close();
+  }
+}
