@@ -32,6 +32,10 @@ export function classBalanceBars(classes: string[], counts: number[], maxBars = 
   return bars;
 }
 
+function valueText(bar: ClassBar): string {
+  return `${bar.count.toLocaleString('en-US')} (${(100 * bar.share).toFixed(1)}%)`;
+}
+
 export interface BarChartSize {
   /** Total width in px. */
   width: number;
@@ -46,7 +50,8 @@ export function drawClassBalance(
   { width, band = 20 }: BarChartSize,
 ): void {
   const labelWidth = Math.min(160, Math.max(40, 8 + 7 * Math.max(...bars.map((b) => b.label.length), 1)));
-  const valueWidth = 90;
+  // Room for the widest value label, e.g. "1,234,567 (100.0%)" at 12px.
+  const valueWidth = 8 + 7 * Math.max(...bars.map((b) => valueText(b).length), 1);
   const height = band * bars.length + 8;
   const x = scaleLinear()
     .domain([0, max(bars, (b) => b.count) ?? 1])
@@ -85,5 +90,5 @@ export function drawClassBalance(
     .attr('x', (b) => labelWidth + Math.max(1, x(b.count)) + 6)
     .attr('y', y.bandwidth() / 2)
     .attr('dy', '0.35em')
-    .text((b) => `${b.count.toLocaleString('en-US')} (${(100 * b.share).toFixed(1)}%)`);
+    .text(valueText);
 }

@@ -55,12 +55,12 @@ export function ColumnTable() {
               />
             </td>
             <td>
-              {nonNumeric.has(name) && (
+              {nonNumeric.has(name) && !fixed && (
                 <input
                   type="checkbox"
                   aria-label={`One-hot encode ${name}`}
                   checked={role === 'one-hot'}
-                  disabled={fixed || role === 'excluded'}
+                  disabled={role === 'excluded'}
                   onChange={(event) => setPlan(withOneHot(plan, name, event.currentTarget.checked))}
                 />
               )}
