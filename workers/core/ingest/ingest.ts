@@ -81,6 +81,11 @@ export interface CsvIngestorOptions {
   limits?: IngestLimits;
   /** The preview's delimiter; when absent it is sniffed from the first 64 KiB. */
   delimiter?: string;
+  /**
+   * Check only, for the preview: no SHA-256 is computed (`sha256` is '' and `rowSha256` all zeros), which keeps a
+   * preview in a fresh worker fast. Default false.
+   */
+  validateOnly?: boolean;
 }
 
 /** How many bytes are held to sniff the delimiter when none is given; also what the preview reads. */
@@ -110,6 +115,7 @@ export class CsvIngestor implements RecordSink {
   private finished = false;
   private bytesSeen = 0;
   private readonly fileHash = new Sha256();
+  private readonly hashing: boolean;
 
   /** The file's first bytes: for the byte-order mark and, on a decoding error, its signature. */
   private readonly start = new Uint8Array(8);
@@ -175,6 +181,7 @@ export class CsvIngestor implements RecordSink {
     this.plan = options.plan;
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.delimiter = options.delimiter ?? null;
+    this.hashing = options.validateOnly !== true;
   }
 
   /** Data rows read so far, kept or dropped (for progress). */
@@ -240,7 +247,7 @@ export class CsvIngestor implements RecordSink {
     for (let k = 0; this.startLength < this.start.length && k < chunk.length; k++) {
       this.start[this.startLength++] = chunk[k];
     }
-    this.fileHash.update(chunk);
+    if (this.hashing) this.fileHash.update(chunk);
     this.checkText(chunk);
     let rest = chunk;
     if (!this.bomDecided) {
@@ -425,7 +432,7 @@ export class CsvIngestor implements RecordSink {
     this.lines[row] = line;
     this.rowStart[row] = fileOffset;
     this.rowEnd[row] = fileOffset + (end - start);
-    sha256Into(bytes, start, end, this.rowSha, row * 32);
+    if (this.hashing) sha256Into(bytes, start, end, this.rowSha, row * 32);
     this.ids.push(id);
     this.rows = row + 1;
   }
@@ -614,7 +621,7 @@ export class CsvIngestor implements RecordSink {
     return {
       fileName: this.file,
       bytes: this.bytesSeen,
-      sha256: this.fileHash.hex(),
+      sha256: this.hashing ? this.fileHash.hex() : '',
       delimiter: this.delimiter ?? ',',
       header,
       labelColumn: this.plan.labelColumn,

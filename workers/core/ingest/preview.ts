@@ -1,6 +1,6 @@
 /** The first look at a file, from its head alone: delimiter, header, sample rows, proposed roles, early problems. */
 import { checkPlan, DEFAULT_MISSING, suggestPlan } from './columns';
-import { CsvIngestor, IngestError } from './ingest';
+import { CsvIngestor, IngestError, SNIFF_BYTES } from './ingest';
 import { NON_NUMERIC, parseNumberBytes } from './numbers';
 import { emptyFile, noLabelColumn, notUtf8, tooManyBytes, unbalancedQuote } from './problems';
 import { sniffDelimiter } from './sniff';
@@ -33,11 +33,14 @@ class HeadReader implements RecordSink {
     fileOffset: number,
   ): void {
     this.lastRecordEnd = fileOffset + (end - start);
+    if (fieldCount === 1 && isBlank(bytes, start, end)) return;
+    // Only the header and the sample rows are decoded; every row of the head is checked for numbers.
+    const keep = this.header === null || this.rows.length < PREVIEW_ROWS;
     const cells: string[] = [];
     let s = start;
     for (let k = 0; k < fieldCount; k++) {
       const e = start + fieldEnds[k];
-      cells.push(this.cellText(bytes, s, e));
+      if (keep) cells.push(this.cellText(bytes, s, e));
       if (this.header !== null && k < this.nonNumeric.length) {
         const quoted = s < e && bytes[s] === QUOTE;
         const v = quoted ? parseNumberBytes(bytes, s + 1, closing(bytes, e)) : parseNumberBytes(bytes, s, e);
@@ -45,14 +48,13 @@ class HeadReader implements RecordSink {
       }
       s = e + 1;
     }
-    if (fieldCount === 1 && cells[0].trim() === '') return;
     if (this.header === null) {
       this.header = cells;
       this.headerLine = line;
       this.nonNumeric = new Uint8Array(cells.length);
       return;
     }
-    if (this.rows.length < PREVIEW_ROWS) this.rows.push(cells);
+    if (keep) this.rows.push(cells);
   }
 
   private cellText(bytes: Uint8Array, s: number, e: number): string {
@@ -61,6 +63,11 @@ class HeadReader implements RecordSink {
     }
     return this.decoder.decode(bytes.subarray(s, e));
   }
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== 0x20 && bytes[i] !== 0x09) return false;
+  return true;
 }
 
 function closing(bytes: Uint8Array, end: number): number {
@@ -103,7 +110,9 @@ export function previewCsv(
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const body = head.subarray(bom);
   const reader = new HeadReader();
-  result.delimiter = sniffDelimiter(reader.decoder.decode(body), !whole);
+  // papaparse guesses from the first 10 rows: 64 KiB of text is plenty.
+  const sniffed = body.subarray(0, SNIFF_BYTES);
+  result.delimiter = sniffDelimiter(reader.decoder.decode(sniffed), !whole || sniffed.length < body.length);
   const tokenizer = new CsvTokenizer(result.delimiter, reader, bom);
   try {
     tokenizer.feed(body);
@@ -134,8 +143,10 @@ export function previewCsv(
   // The rows in the head, through the real ingestor: the same checks, the same messages.
   const ingestor = new CsvIngestor({
     fileName,
-    totalBytes,
+    // The head's size, not the file's: the ingestor sizes its arrays from it.
+    totalBytes: head.length,
     plan: effective,
+    validateOnly: true,
     limits: { ...limits, maxBytes: Number.POSITIVE_INFINITY },
     delimiter: result.delimiter,
   });
