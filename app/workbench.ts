@@ -207,14 +207,17 @@ export class Workbench {
     }
     timings.storeMs = performance.now() - storeStart;
     timings.totalMs = performance.now() - started;
-    // Store and total time are known only once the write is done: a second, small update records them.
-    const stored = (await (await this.datasets).updateMeta(id, { timings })) ?? meta;
     this.file = null;
     const state = this.store.getState();
     state.setJob({ kind: 'done', jobId, fileName: file.name, datasetId: id, rows: meta.rows, timings });
     state.setDraft(null);
-    state.setCurrent(stored);
+    state.setCurrent({ ...meta, timings });
     state.go({ kind: 'overview' });
+    // Store and total time are known only once the write is done: a second, small update records them, after
+    // the overview is shown; work() keeps the app busy (data-state) until it is written.
+    await this.work(async () => {
+      await (await this.datasets).updateMeta(id, { timings });
+    });
     await this.refresh();
   }
 

@@ -46,6 +46,8 @@ interface RunResult {
   /** Time from choosing the file to the import form (worker start-up and preview). */
   previewMs: number;
   timings: ImportTimings;
+  /** CPU seconds used from the Import click to the summary, by Chromium process type (renderer, browser, …). */
+  cpuSeconds: Record<string, number>;
   memory: {
     /** Renderer resident set before the import (page loaded, file previewed). */
     rendererRssBeforeMB: number;
@@ -129,16 +131,25 @@ function procMemory(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
-async function rendererPids(browser: Browser): Promise<number[]> {
+type ProcessInfo = { type: string; id: number; cpuTime: number };
+
+/** Chromium's processes with their cumulative CPU seconds (CDP SystemInfo.getProcessInfo). */
+async function processInfo(browser: Browser): Promise<ProcessInfo[]> {
   const session = await browser.newBrowserCDPSession();
   try {
-    const info = (await session.send('SystemInfo.getProcessInfo')) as {
-      processInfo: { type: string; id: number }[];
-    };
-    return info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+    const info = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: ProcessInfo[] };
+    return info.processInfo;
   } finally {
     await session.detach();
   }
+}
+
+/** CPU seconds each process type used between two snapshots: contention-proof, unlike wall time. */
+function cpuByType(before: ProcessInfo[], after: ProcessInfo[]): Record<string, number> {
+  const start = new Map(before.map((p) => [p.id, p.cpuTime]));
+  const used: Record<string, number> = {};
+  for (const p of after) used[p.type] = (used[p.type] ?? 0) + p.cpuTime - (start.get(p.id) ?? 0);
+  return used;
 }
 
 async function jsHeapUsedMB(cdp: CDPSession): Promise<number> {
@@ -163,7 +174,7 @@ async function runOnce(url: string, run: number): Promise<RunResult> {
     await page.goto(url);
     await waitIdle(page);
     // The tab's renderer is the one that appeared with it; take every renderer and keep the largest.
-    const pids = await rendererPids(browser);
+    const pids = (await processInfo(browser)).filter((p) => p.type === 'renderer').map((p) => p.id);
     const previewStart = performance.now();
     await page.getByLabel('CSV file').setInputFiles(CSV);
     await page.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 120_000 });
@@ -184,10 +195,12 @@ async function runOnce(url: string, run: number): Promise<RunResult> {
       }
     })();
 
+    const cpuBefore = await processInfo(browser);
     const start = performance.now();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const summary = page.getByTestId('import-summary');
     let wallMs: number;
+    let cpuSeconds: Record<string, number>;
     try {
       await Promise.race([
         summary.waitFor({ timeout: 120_000 }),
@@ -199,6 +212,7 @@ async function runOnce(url: string, run: number): Promise<RunResult> {
           }),
       ]);
       wallMs = performance.now() - start;
+      cpuSeconds = cpuByType(cpuBefore, await processInfo(browser));
     } finally {
       sampling = false;
       await sampler;
@@ -214,6 +228,7 @@ async function runOnce(url: string, run: number): Promise<RunResult> {
       wallMs,
       previewMs,
       timings,
+      cpuSeconds,
       memory: {
         rendererRssBeforeMB: before,
         rendererRssPeakMB: rssPeak,
@@ -245,6 +260,8 @@ function printTable(results: RunResult[]): void {
     store: fmt(r.timings.storeMs),
     'total (app)': fmt(r.timings.totalMs),
     'wall (bench)': fmt(r.wallMs),
+    'CPU renderer': `${(r.cpuSeconds.renderer ?? 0).toFixed(2)} s`,
+    'CPU browser': `${(r.cpuSeconds.browser ?? 0).toFixed(2)} s`,
     'renderer RSS before': `${r.memory.rendererRssBeforeMB.toFixed(0)} MB`,
     'renderer RSS peak': `${r.memory.rendererRssPeakMB.toFixed(0)} MB`,
     'renderer HWM': `${r.memory.rendererHwmMB.toFixed(0)} MB`,
@@ -277,6 +294,7 @@ async function main(): Promise<void> {
     const report = {
       benchmark: 'ingest',
       date: new Date().toISOString(),
+      loadAverage: os.loadavg(),
       machine: {
         cpus: os.cpus().length,
         cpu: os.cpus()[0]?.model ?? 'unknown',
