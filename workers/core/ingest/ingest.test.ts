@@ -55,6 +55,28 @@ describe('byte-exact rows', () => {
     expectRowsExact(dataset, bytes, ['1,2,x', '3,4,y']);
   });
 
+  it("validateOnly (the preview's pass) checks the same rows but computes no hashes", () => {
+    const bytes = utf8('a,b,label\n1,2,x\n3,4,y\n');
+    const plan = {
+      labelColumn: 'label',
+      idColumn: null,
+      excluded: [],
+      oneHot: [],
+      missing: 'drop-row' as const,
+    };
+    const run = (validateOnly: boolean) => {
+      const ingestor = new CsvIngestor({ fileName: FILE, totalBytes: bytes.length, plan, validateOnly });
+      ingestor.push(bytes);
+      return ingestor.finish();
+    };
+    const checked = run(true);
+    const full = run(false);
+    expect(checked.sha256).toBe('');
+    expect(checked.rowSha256.every((b) => b === 0)).toBe(true);
+    expect(full.sha256).toBe(sha(bytes));
+    expect(Array.from(checked.features)).toEqual(Array.from(full.features));
+  });
+
   it('lone CR line breaks (old Mac files) work too', () => {
     const bytes = utf8('a,label\r1,x\r2,y');
     const dataset = ingestText(bytes);
