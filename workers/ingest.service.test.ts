@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CsvIngestor } from './core/ingest/ingest';
+import type { ColumnPlan, IngestProgress } from './core/ingest/types';
+import { DEFAULT_LIMITS } from './core/ingest/types';
+import { unpackIds } from './ingest.api';
+import { createIngestService, outcomeTransferables } from './ingest.service';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const dataset = (name: string) => path.resolve(HERE, '../../shared/datasets', name, `${name}.csv`);
+const fileOf = (bytes: Uint8Array, name: string) => new File([bytes as BlobPart], name, { type: 'text/csv' });
+/** Byte equality of two typed arrays (deep `toEqual` on 640,000 floats takes seconds). */
+const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const PLAN: ColumnPlan = {
+  labelColumn: 'label',
+  idColumn: 'id',
+  excluded: [],
+  oneHot: [],
+  missing: 'drop-row',
+};
+
+describe('ingest service, in process (the same object the worker exposes)', () => {
+  const digits = new Uint8Array(readFileSync(dataset('digits_flip5')));
+  const synth = new Uint8Array(readFileSync(dataset('synth20k_flip')));
+
+  it('previews the head and proposes the roles', async () => {
+    const preview = await createIngestService().preview(fileOf(digits, 'digits_flip5.csv'), DEFAULT_LIMITS);
+    expect(preview.delimiter).toBe(',');
+    expect(preview.header).toHaveLength(66);
+    expect(preview.suggested.labelColumn).toBe('label');
+    expect(preview.suggested.idColumn).toBe('id');
+    expect(preview.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('imports a file into the dataset the core builds from the same bytes, ids packed, classes counted', async () => {
+    const progress: IngestProgress[] = [];
+    const outcome = await createIngestService().ingest(
+      'j1',
+      fileOf(synth, 'synth20k_flip.csv'),
+      PLAN,
+      DEFAULT_LIMITS,
+      (p) => progress.push(p),
+    );
+    if (outcome.kind !== 'done') throw new Error(`expected done, got ${outcome.kind}`);
+    const direct = new CsvIngestor({ fileName: 'synth20k_flip.csv', totalBytes: synth.length, plan: PLAN });
+    direct.push(synth);
+    const expected = direct.finish();
+    const got = outcome.dataset;
+    expect(got.rows).toBe(20000);
+    expect(got.sha256).toBe(createHash('sha256').update(synth).digest('hex'));
+    expect(got.features).toHaveLength(20000 * 32);
+    expect(sameBytes(got.features, expected.features)).toBe(true);
+    expect(sameBytes(got.rowSha256, expected.rowSha256)).toBe(true);
+    expect(sameBytes(got.rowStart, expected.rowStart)).toBe(true);
+    expect(unpackIds(got.idText, got.rows)).toEqual(expected.ids);
+    expect(outcome.classCounts).toHaveLength(4);
+    expect(outcome.classCounts.reduce((a, b) => a + b, 0)).toBe(20000);
+    for (const [k, count] of outcome.classCounts.entries()) {
+      expect(count).toBe(expected.labels.filter((code) => code === k).length);
+    }
+    for (let k = 1; k < progress.length; k++) {
+      expect(progress[k]?.bytesRead).toBeGreaterThanOrEqual(progress[k - 1]?.bytesRead ?? 0);
+    }
+    for (const p of progress) expect(p.bytesRead).toBeLessThanOrEqual(synth.length);
+    expect(outcome.timings.parseMs).toBeGreaterThan(0);
+  });
+
+  it('lists each transferable buffer once', async () => {
+    const outcome = await createIngestService().ingest(
+      'j2',
+      fileOf(digits, 'd.csv'),
+      PLAN,
+      DEFAULT_LIMITS,
+      () => {},
+    );
+    const buffers = outcomeTransferables(outcome);
+    expect(buffers.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    expect(outcomeTransferables({ kind: 'cancelled' })).toEqual([]);
+  });
+
+  it('returns validation errors as data, naming file and line', async () => {
+    const lines = new TextDecoder().decode(synth).split('\n');
+    lines[14_999] = lines[14_999]?.split(',').slice(0, 10).join(',') ?? '';
+    const broken = new TextEncoder().encode(lines.join('\n'));
+    const outcome = await createIngestService().ingest(
+      'j3',
+      fileOf(broken, 'broken.csv'),
+      PLAN,
+      DEFAULT_LIMITS,
+      () => {},
+    );
+    if (outcome.kind !== 'failed') throw new Error(`expected failed, got ${outcome.kind}`);
+    expect(outcome.problems[0]?.code).toBe('ragged-row');
+    expect(outcome.problems[0]?.line).toBe(15_000);
+    expect(outcome.problems[0]?.message).toContain('broken.csv, line 15000');
+  });
+
+  it('stops at the next chunk when cancelled, and a later job is not affected', async () => {
+    const service = createIngestService();
+    const running = service.ingest('j4', fileOf(synth, 's.csv'), PLAN, DEFAULT_LIMITS, () => {});
+    await service.cancel('j4');
+    expect((await running).kind).toBe('cancelled');
+    await service.cancel('j5'); // not running: ignored, and not remembered for a job of that id
+    const next = await service.ingest('j5', fileOf(digits, 'd.csv'), PLAN, DEFAULT_LIMITS, () => {});
+    expect(next.kind).toBe('done');
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The ingest service: what the ingest worker exposes, as a plain object that also runs in-process (Node tests).
+ * Streams a File through the core's CsvIngestor, reports progress, obeys cancel, returns errors as data.
+ */
+import { CsvIngestor, IngestError } from './core/ingest/ingest';
+import { previewCsv } from './core/ingest/preview';
+import { type IngestApi, type IngestJobId, type IngestOutcome, packIds } from './ingest.api';
+
+const CHUNK_BYTES = 1 << 20;
+const PREVIEW_BYTES = 1 << 20;
+const PROGRESS_EVERY_MS = 100;
+const now = () => performance.now();
+
+/**
+ * The file in chunks of up to 1 MiB, read by a BYOB stream reader into one reused buffer. Measured in this
+ * Chromium: 45 MB in 0.07–0.15 s, against 1.1–1.8 s for 1 MiB `slice().arrayBuffer()` reads (a fresh buffer and
+ * an IPC round trip each). A chunk is valid only until the next is asked for: CsvIngestor copies what it keeps.
+ */
+async function* chunks(file: Blob): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader({ mode: 'byob' });
+  let buffer = new ArrayBuffer(CHUNK_BYTES);
+  let filled = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buffer, filled, buffer.byteLength - filled));
+      // The read moved the buffer into the stream and back: its bytes live on in `value.buffer`.
+      if (value) buffer = value.buffer as ArrayBuffer;
+      if (done) break;
+      filled += value.byteLength;
+      if (filled === buffer.byteLength) {
+        yield new Uint8Array(buffer, 0, filled);
+        filled = 0;
+      }
+    }
+    if (filled > 0) yield new Uint8Array(buffer, 0, filled);
+  } finally {
+    await reader.cancel();
+  }
+}
+
+/** The buffers of a finished import's typed arrays, each once (two views may share one). */
+export function outcomeTransferables(outcome: IngestOutcome): ArrayBuffer[] {
+  if (outcome.kind !== 'done') return [];
+  const { features, labels, lines, rowStart, rowEnd, rowSha256, stats } = outcome.dataset;
+  const views = [
+    features,
+    labels,
+    lines,
+    rowStart,
+    rowEnd,
+    rowSha256,
+    stats.min,
+    stats.max,
+    stats.mean,
+    stats.missing,
+  ];
+  return [...new Set(views.map((view) => view.buffer as ArrayBuffer))];
+}
+
+/** A fresh service; each running job is tracked by its id until it ends. */
+export function createIngestService(): IngestApi {
+  const jobs = new Map<IngestJobId, { cancelled: boolean }>();
+  return {
+    async preview(file, limits) {
+      const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+      return previewCsv(head, file.name, file.size, limits);
+    },
+
+    async ingest(jobId, file, plan, limits, onProgress) {
+      const t0 = now();
+      let readMs = 0;
+      let parseMs = 0;
+      let lastProgress = t0;
+      const job = { cancelled: false };
+      jobs.set(jobId, job);
+      try {
+        const ingestor = new CsvIngestor({ fileName: file.name, totalBytes: file.size, plan, limits });
+        let bytesRead = 0;
+        let t1 = now();
+        for await (const chunk of chunks(file)) {
+          // Awaiting the read also lets a pending cancel() run before the next chunk is parsed.
+          const t2 = now();
+          readMs += t2 - t1;
+          if (job.cancelled) return { kind: 'cancelled' };
+          ingestor.push(chunk);
+          bytesRead += chunk.length;
+          t1 = now();
+          parseMs += t1 - t2;
+          if (t1 - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = t1;
+            onProgress({ bytesRead, totalBytes: file.size, rows: ingestor.rowsParsed, elapsedMs: t1 - t0 });
+          }
+        }
+        if (job.cancelled) return { kind: 'cancelled' };
+        const t3 = now();
+        const { ids, ...dataset } = ingestor.finish();
+        const idText = packIds(ids);
+        parseMs += now() - t3;
+        // Counting rows per class here keeps the app's main thread free of loops over samples.
+        const classCounts = new Array<number>(dataset.classes.length).fill(0);
+        for (const code of dataset.labels) classCounts[code] = (classCounts[code] ?? 0) + 1;
+        const timings = { readMs, parseMs, totalMs: now() - t0, postedAt: performance.timeOrigin + now() };
+        return { kind: 'done', dataset: { ...dataset, idText }, classCounts, timings };
+      } catch (error) {
+        if (error instanceof IngestError) return { kind: 'failed', problems: error.problems };
+        throw error;
+      } finally {
+        jobs.delete(jobId);
+      }
+    },
+
+    async cancel(jobId) {
+      const job = jobs.get(jobId);
+      if (job) job.cancelled = true;
+    },
+  };
+}
