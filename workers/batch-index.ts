@@ -11,11 +11,12 @@ export function batchBounds(samples: number, stepsPerEpoch: number, batch: numbe
   return [Math.floor((batch * samples) / stepsPerEpoch), Math.floor(((batch + 1) * samples) / stepsPerEpoch)];
 }
 
-/** Dataset rows of global step `step`, a view into `index.order`; empty when that batch is not recorded. */
+/** Dataset rows of global step `step`, a view into `index.order`; empty when that batch was not recorded. */
 export function batchSampleRows(index: BatchIndex, step: number): Int32Array {
-  if (!(Number.isInteger(step) && step >= 0) || index.stepsPerEpoch <= 0) return new Int32Array(0);
+  if (!(Number.isInteger(step) && step >= 0 && step < index.steps) || index.stepsPerEpoch <= 0) {
+    return new Int32Array(0);
+  }
   const epoch = Math.floor(step / index.stepsPerEpoch);
-  if (epoch >= index.epochs) return new Int32Array(0);
   const [from, to] = batchBounds(index.samples, index.stepsPerEpoch, step % index.stepsPerEpoch);
   const at = epoch * index.samples;
   return index.order.subarray(at + from, at + to);
@@ -25,6 +26,7 @@ export function batchSampleRows(index: BatchIndex, step: number): Int32Array {
 export class BatchIndexRecorder {
   private order: Int32Array;
   private epochs = 0;
+  private steps = 0;
 
   constructor(
     private readonly samples: number,
@@ -44,6 +46,7 @@ export class BatchIndexRecorder {
     }
     this.order.set(rows, epoch * this.samples + from);
     this.epochs = Math.max(this.epochs, epoch + 1);
+    this.steps = Math.max(this.steps, epoch * this.stepsPerEpoch + batch + 1);
   }
 
   /** The index of the epochs seen so far (a trimmed copy when the run stopped early). */
@@ -53,6 +56,7 @@ export class BatchIndexRecorder {
       samples: this.samples,
       epochs: this.epochs,
       stepsPerEpoch: this.stepsPerEpoch,
+      steps: this.steps,
       order: used === this.order.length ? this.order : this.order.slice(0, used),
     };
   }

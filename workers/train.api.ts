@@ -45,9 +45,14 @@ export interface BatchIndex {
   /** Epochs whose order is recorded (completed or started). */
   epochs: number;
   stepsPerEpoch: number;
+  /** Steps whose rows are recorded: 0..steps-1 (a stopped run's last epoch is partly recorded). */
+  steps: number;
   /** epochs × N dataset rows, epoch-major: row of the i-th position of epoch e at [e * N + i]. */
   order: Int32Array;
 }
+
+/** An anomaly as the run raised it, stamped with the run's training time then (pauses excluded), in ms. */
+export type RunAnomaly = Anomaly & { elapsedMs: number };
 
 /** Batch curve points, one entry per optimisation step. */
 export interface BatchPoints {
@@ -95,7 +100,7 @@ export type TrainMessage =
       /** Epochs finished since the previous message. */
       epochs: EpochReport[];
       /** Anomalies raised since the previous message. */
-      anomalies: Anomaly[];
+      anomalies: RunAnomaly[];
       progress: RunProgress;
     };
 
@@ -112,7 +117,7 @@ export interface TrainResult {
   /** The completed epochs' dynamics; null when no epoch finished. */
   dynamics: TrainingDynamics | null;
   epochs: EpochReport[];
-  anomalies: Anomaly[];
+  anomalies: RunAnomaly[];
   /** Every batch point of the run. */
   batches: BatchPoints;
   batchIndex: BatchIndex;

@@ -113,7 +113,7 @@ describe('train service', () => {
     const outcome = await createTrainService(cpuOnly).start(req, () => undefined);
     if (outcome.kind !== 'finished') throw new Error(outcome.message);
     const { batchIndex, batches } = outcome.result;
-    expect(batchIndex).toMatchObject({ samples: 161, epochs: 3, stepsPerEpoch: 11 });
+    expect(batchIndex).toMatchObject({ samples: 161, epochs: 3, stepsPerEpoch: 11, steps: 33 });
     expect(direct.length).toBe(33);
     for (const b of direct) {
       expect(Array.from(batchSampleRows(batchIndex, b.step))).toEqual(Array.from(b.sampleRows));
@@ -164,6 +164,11 @@ describe('train service', () => {
     if (outcome.kind !== 'finished') throw new Error(outcome.message);
     expect(outcome.result.status).toBe('cancelled');
     expect(outcome.result.batches.loss.length).toBeLessThan(500);
+    // A cancelled run's index knows exactly the batches it trained.
+    const { batchIndex, batches } = outcome.result;
+    expect(batchIndex.steps).toBe(batches.loss.length);
+    expect(batchSampleRows(batchIndex, batchIndex.steps - 1).length).toBeGreaterThan(0);
+    expect(batchSampleRows(batchIndex, batchIndex.steps).length).toBe(0);
     expect(outcome.result.tensors).toEqual({ before, after: before });
     expect((await service.memory()).numTensors).toBe(before);
   });
@@ -195,6 +200,7 @@ describe('train service', () => {
     expect(result.message).toMatch(/Training stopped .*(loss|gradient|weights|outputs)/);
     const nonFinite = result.anomalies.filter((a) => a.kind === 'non-finite');
     expect(nonFinite.length).toBeGreaterThanOrEqual(1);
+    expect(nonFinite[0].elapsedMs).toBeGreaterThan(0);
     expect(result.tensors.after).toBe(before);
   });
 

@@ -26,6 +26,7 @@ import type {
   BackendRequest,
   BatchPoints,
   BenchmarkResult,
+  RunAnomaly,
   RunId,
   RunProgress,
   TrainApi,
@@ -255,11 +256,10 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
     let samplesPerSecond = 0;
     let pending = { steps: [] as number[], loss: [] as number[], grad: [] as number[] };
     let epochs: EpochReport[] = [];
-    let anomalies: Anomaly[] = [];
+    let anomalies: RunAnomaly[] = [];
     const elapsed = () =>
       performance.now() - run.startedAt - run.pausedMs - (run.pause ? performance.now() - run.pausedAt : 0);
     const send = () => {
-      lastSent = performance.now();
       const ms = elapsed();
       const progress: RunProgress = {
         epoch,
@@ -289,17 +289,31 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
       epochs = [];
       anomalies = [];
       onMessage(message);
+      // Measured from the hand-over, so consecutive messages are at least the interval apart for the receiver.
+      lastSent = performance.now();
     };
     const maybeSend = () => {
       if (performance.now() - lastSent >= progressInterval) send();
     };
     run.flush = send;
+    const stamp = (found: Anomaly[]) => {
+      if (found.length === 0) return;
+      const at = elapsed();
+      for (const a of found) {
+        const timed: RunAnomaly = { ...a, elapsedMs: at };
+        anomalies.push(timed);
+        all.push(timed);
+      }
+    };
+    const all: RunAnomaly[] = [];
     return {
+      /** Every anomaly of the run so far, stamped. */
+      all,
       batch(step: number, e: number, b: number, loss: number, grad: number, sps: number, found: Anomaly[]) {
         pending.steps.push(step);
         pending.loss.push(loss);
         pending.grad.push(grad);
-        anomalies.push(...found);
+        stamp(found);
         stepsDone = step + 1;
         epoch = e;
         batch = b + 1;
@@ -308,11 +322,11 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
       },
       epoch(report: EpochReport, found: Anomaly[]) {
         epochs.push(report);
-        anomalies.push(...found);
+        stamp(found);
         maybeSend();
       },
       anomaly(found: Anomaly) {
-        anomalies.push(found);
+        stamp([found]);
       },
       send,
     };
@@ -377,7 +391,6 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
       },
       trainOptions,
     );
-    const anomalies = [...monitor.anomalies];
     if (result.nonFinite) {
       // The trainer stops before reporting the bad batch, so the monitor never saw it: the anomaly is made here.
       // Its rows are unknown (the batch was never reported); the batch index names the rows of every earlier batch.
@@ -393,7 +406,6 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
         message: nf.message,
         sampleRows: new Int32Array(0),
       };
-      anomalies.push(stopped);
       messages.anomaly(stopped);
     }
     messages.send();
@@ -408,7 +420,7 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
         settings: result.settings,
         dynamics: result.dynamics,
         epochs: result.epochs,
-        anomalies,
+        anomalies: messages.all,
         batches: { steps: stepsArray, loss: loss.slice(0, steps), gradNorm: grad.slice(0, steps) },
         batchIndex: index.result(),
         trainRows: result.trainRows,
