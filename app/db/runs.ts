@@ -60,14 +60,23 @@ export class RunStore {
   }
 
   /** Updates a run's status (pause, resume) without touching its curves. */
-  async setStatus(id: RunId, status: RunStatus, message: string | null = null): Promise<RunRecord | undefined> {
+  async setStatus(
+    id: RunId,
+    status: RunStatus,
+    message: string | null = null,
+  ): Promise<RunRecord | undefined> {
     const tx = this.db.transaction('runs', 'readwrite');
     const record = await tx.store.get(id);
     if (!record) {
       await tx.done;
       return undefined;
     }
-    const updated: RunRecord = { ...record, status, message: message ?? record.message, updatedAt: Date.now() };
+    const updated: RunRecord = {
+      ...record,
+      status,
+      message: message ?? record.message,
+      updatedAt: Date.now(),
+    };
     await Promise.all([tx.store.put(updated), tx.done]);
     return updated;
   }

@@ -3,8 +3,8 @@
  * reads them; the original file is kept as a Blob so later exports can copy kept rows byte for byte.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
+import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
 
 /** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
 export type DatasetId = string & { readonly __brand: 'DatasetId' };

@@ -3,8 +3,7 @@
  * the backend probe, and the backend check. Summaries and append-only curve arrays only: no worker handles.
  */
 import type { StateCreator } from 'zustand';
-import type { BackendName, BackendProbe } from '../../workers/core/train/backend-choice';
-import type { BackendChoice } from '../../workers/core/train/backend-choice';
+import type { BackendChoice, BackendName, BackendProbe } from '../../workers/core/train/backend-choice';
 import type { EpochReport } from '../../workers/core/train/trainer';
 import type { BackendComparison, RunAnomaly, RunId, RunProgress } from '../../workers/train.api';
 import type { RunRecord } from '../db/runSchema';

@@ -1,0 +1,599 @@
+/**
+ * The training side of the app: owns the train worker, the run store and the probe cache, drives the run slice,
+ * and is the only place that awaits the train worker or writes runs; views call it and render the store.
+ * A run's record is written when it starts, again at most every two seconds and at each epoch's end while it
+ * trains (summary and curves), and with its dynamics when it ends.
+ */
+import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../../workers/core/anomaly/types';
+import type { BackendName } from '../../workers/core/train/backend-choice';
+import type { TrainSettings } from '../../workers/core/train/types';
+import type { RunId, TrainMessage, TrainOutcome, TrainResult } from '../../workers/train.api';
+import type { RunCurvesRecord, RunRecord, RunStatus } from '../db/runSchema';
+import { newRunId, type RunStore } from '../db/runs';
+import type { DatasetId, DatasetMeta } from '../db/schema';
+import type { CurveData } from '../state/runSlice';
+import type { AppStore } from '../state/store';
+import type { TrainWorker } from './client';
+import { clearProbes, type ProbeStorage, readProbes, writeProbes } from './probeCache';
+
+/** How often a training run's curves are written at most (besides every epoch's end), in ms. */
+const SAVE_EVERY_MS = 2000;
+const OVERRIDE_KEY = 'sift.backendOverride';
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** What the controller needs of the browser; tests may hand in their own. */
+export interface TrainEnvironment {
+  storage: ProbeStorage;
+  userAgent: string;
+  /** Web Locks, to tell a run another tab is training from one whose tab is gone; null where unsupported. */
+  locks: LockManager | null;
+}
+
+/** The browser's environment. */
+export function browserEnvironment(): TrainEnvironment {
+  return {
+    storage: localStorage,
+    userAgent: navigator.userAgent,
+    locks: typeof navigator.locks === 'undefined' ? null : navigator.locks,
+  };
+}
+
+const lockName = (id: RunId) => `sift-run:${id}`;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The stored status of a finished worker run. */
+function statusOf(result: TrainResult): RunStatus {
+  switch (result.status) {
+    case 'completed':
+      return 'done';
+    case 'cancelled':
+      return 'cancelled';
+    case 'non-finite':
+      return 'failed';
+    default:
+      return result.status satisfies never;
+  }
+}
+
+/** Curves of a stored run for the charts. */
+export function curveDataOf(record: RunRecord, curves: RunCurvesRecord, classNames: string[]): CurveData {
+  return {
+    runId: record.id,
+    steps: curves.steps,
+    totalSteps: Math.max(record.totalSteps, curves.steps),
+    stepsPerEpoch: record.stepsPerEpoch,
+    loss: curves.loss,
+    gradNorm: curves.gradNorm,
+    epochs: curves.epochs,
+    anomalies: curves.anomalies,
+    classNames,
+  };
+}
+
+/** The mutable side of the run this tab trains: its record and curve buffers. */
+class RunSession {
+  loss = new Float32Array(0);
+  gradNorm = new Float32Array(0);
+  steps = 0;
+  curves: CurveData;
+  lastSaved = 0;
+  readonly done: Promise<void>;
+  finish: () => void = () => undefined;
+
+  constructor(
+    public record: RunRecord,
+    readonly classNames: string[],
+  ) {
+    this.curves = curveDataOf(
+      record,
+      { id: record.id, steps: 0, loss: this.loss, gradNorm: this.gradNorm, epochs: [], anomalies: [] },
+      classNames,
+    );
+    this.done = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  /** Sizes the buffers once the worker has said how many batches the run has. */
+  plan(totalSteps: number, stepsPerEpoch: number): void {
+    this.loss = new Float32Array(totalSteps);
+    this.gradNorm = new Float32Array(totalSteps);
+    this.curves = { ...this.curves, totalSteps, stepsPerEpoch, loss: this.loss, gradNorm: this.gradNorm };
+  }
+
+  /** Appends a progress message's points; returns whether an epoch finished in it. */
+  append(message: Extract<TrainMessage, { kind: 'progress' }>): boolean {
+    const { steps, loss, gradNorm } = message.batches;
+    for (let k = 0; k < steps.length; k++) {
+      // Points arrive in step order; indexing by step keeps a lost message from shifting later ones.
+      const s = steps[k];
+      if (s < this.loss.length) {
+        this.loss[s] = loss[k];
+        this.gradNorm[s] = gradNorm[k];
+        this.steps = Math.max(this.steps, s + 1);
+      }
+    }
+    this.curves = {
+      ...this.curves,
+      steps: this.steps,
+      epochs: message.epochs.length ? [...this.curves.epochs, ...message.epochs] : this.curves.epochs,
+      anomalies: message.anomalies.length
+        ? [...this.curves.anomalies, ...message.anomalies]
+        : this.curves.anomalies,
+    };
+    const last = this.curves.epochs[this.curves.epochs.length - 1];
+    this.record = {
+      ...this.record,
+      updatedAt: Date.now(),
+      stepsDone: message.progress.stepsDone,
+      epochsDone: this.curves.epochs.length,
+      elapsedMs: message.progress.elapsedMs,
+      anomalyCount: this.curves.anomalies.length,
+      final: last
+        ? {
+            epoch: last.epoch,
+            trainLoss: last.trainLoss,
+            trainAccuracy: last.trainAccuracy,
+            valLoss: last.valLoss,
+            valAccuracy: last.valAccuracy,
+          }
+        : null,
+    };
+    return message.epochs.length > 0;
+  }
+
+  /** The curves as stored: copies trimmed to the points recorded (a view would store the whole buffer). */
+  curvesRecord(): RunCurvesRecord {
+    return {
+      id: this.record.id,
+      steps: this.steps,
+      loss: this.loss.slice(0, this.steps),
+      gradNorm: this.gradNorm.slice(0, this.steps),
+      epochs: this.curves.epochs,
+      anomalies: this.curves.anomalies,
+    };
+  }
+}
+
+export class TrainController {
+  private worker: TrainWorker | null = null;
+  private workerDataset: DatasetId | null = null;
+  private session: RunSession | null = null;
+  /** Writes are chained so a late periodic write never lands after the final one. */
+  private writes: Promise<void> = Promise.resolve();
+  private ids: { datasetId: DatasetId; ids: string[]; labels: Int32Array } | null = null;
+  private disposed = false;
+
+  /** `startWorker` starts a train worker (the real one in the app). */
+  constructor(
+    private readonly store: AppStore,
+    private readonly runs: Promise<RunStore>,
+    private readonly startWorker: () => TrainWorker,
+    private readonly env: TrainEnvironment,
+  ) {
+    const saved = env.storage.getItem(OVERRIDE_KEY);
+    const override = BACKENDS.find((b) => b === saved) ?? null;
+    store.getState().setBackendOverride(override);
+    const cached = readProbes(env.storage, env.userAgent);
+    if (cached) store.getState().setBackendState({ kind: 'ready', ...cached });
+  }
+
+  /** Stops everything: cancels nothing on purpose (the tab is going; its run will be found interrupted). */
+  dispose(): void {
+    this.disposed = true;
+    this.worker?.dispose();
+    this.worker = null;
+    this.session?.finish();
+    void this.runs.then(
+      (db) => db.close(),
+      () => {
+        // Opening failed: init() has already shown the error, and there is nothing to close.
+      },
+    );
+  }
+
+  private fail(error: unknown): void {
+    if (!this.disposed) this.store.getState().setError(errorText(error));
+  }
+
+  /** Marks runs left `running` or `paused` by a closed or reloaded tab as interrupted. */
+  async init(): Promise<void> {
+    try {
+      const held = new Set<string>();
+      if (this.env.locks) {
+        const snapshot = await this.env.locks.query();
+        for (const lock of snapshot.held ?? []) if (lock.name) held.add(lock.name);
+      }
+      await (await this.runs).markInterrupted((id) => held.has(lockName(id)));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Opens the training screen of the open dataset and reads its runs. */
+  async openTrain(): Promise<void> {
+    const state = this.store.getState();
+    const meta = state.current;
+    if (!meta) return;
+    if (state.runs === null || state.shownRun?.datasetId !== meta.id) {
+      state.setRuns(null);
+      if (this.session?.record.datasetId !== meta.id) state.showRun(null, null);
+    }
+    state.go({ kind: 'train' });
+    try {
+      const runs = await (await this.runs).listForDataset(meta.id);
+      if (this.store.getState().current?.id !== meta.id) return;
+      this.store.getState().setRuns(runs);
+      const shown = this.store.getState().shownRun;
+      if (!shown && runs[0]) await this.openRun(runs[0].id);
+    } catch (error) {
+      this.fail(error);
+    }
+    if (this.store.getState().backendState.kind === 'unknown') await this.measureBackends();
+  }
+
+  /** Measures the backends in a throwaway worker (it leaves every backend it touched behind) and caches the result. */
+  async measureBackends(): Promise<void> {
+    const { backendState, setBackendState } = this.store.getState();
+    if (backendState.kind === 'measuring') return;
+    setBackendState({ kind: 'measuring' });
+    const probeWorker = this.startWorker();
+    try {
+      const probes = await probeWorker.api.probeBackends();
+      const cached = { probes, measuredAt: Date.now() };
+      writeProbes(this.env.storage, this.env.userAgent, cached);
+      if (!this.disposed) this.store.getState().setBackendState({ kind: 'ready', ...cached });
+    } catch (error) {
+      clearProbes(this.env.storage);
+      if (!this.disposed)
+        this.store.getState().setBackendState({ kind: 'failed', message: errorText(error) });
+    } finally {
+      probeWorker.dispose();
+    }
+  }
+
+  /** Forces a backend (or, with null, lets the probe decide); remembered in this browser. */
+  setBackendOverride(name: BackendName | null): void {
+    if (name) this.env.storage.setItem(OVERRIDE_KEY, name);
+    else this.env.storage.removeItem(OVERRIDE_KEY);
+    this.store.getState().setBackendOverride(name);
+  }
+
+  /** Trains each available backend on a tiny seeded model in a throwaway worker and compares it with WASM. */
+  async compareBackends(): Promise<void> {
+    const { backendState, setComparison } = this.store.getState();
+    const available =
+      backendState.kind === 'ready'
+        ? backendState.probes.filter((p) => p.available).map((p) => p.backend)
+        : BACKENDS;
+    const names: BackendName[] = ['wasm', ...BACKENDS.filter((b) => b !== 'wasm' && available.includes(b))];
+    setComparison({ kind: 'running' });
+    const checker = this.startWorker();
+    try {
+      const result = await checker.api.compareBackends(names);
+      if (!this.disposed) this.store.getState().setComparison({ kind: 'done', result });
+    } catch (error) {
+      if (!this.disposed) this.store.getState().setComparison({ kind: 'failed', message: errorText(error) });
+    } finally {
+      checker.dispose();
+    }
+  }
+
+  /** The train worker of a dataset: one per open dataset, replaced when another dataset is trained. */
+  private workerFor(datasetId: DatasetId): TrainWorker {
+    if (this.worker && this.workerDataset !== datasetId) {
+      this.worker.dispose();
+      this.worker = null;
+    }
+    this.worker ??= this.startWorker();
+    this.workerDataset = datasetId;
+    return this.worker;
+  }
+
+  private save(write: (db: RunStore) => Promise<void>): Promise<void> {
+    this.writes = this.writes.then(async () => {
+      try {
+        await write(await this.runs);
+      } catch (error) {
+        this.fail(new Error(`Could not store the run in this browser: ${errorText(error)}`));
+      }
+    });
+    return this.writes;
+  }
+
+  private saveSession(session: RunSession): void {
+    session.lastSaved = performance.now();
+    const record = session.record;
+    const curves = session.curvesRecord();
+    void this.save((db) => db.saveProgress(record, curves));
+    this.store.getState().upsertRun(record);
+  }
+
+  /** Starts training the open dataset. Resolves when the run has ended (done, failed or cancelled). */
+  async start(
+    settings: TrainSettings,
+    thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS,
+  ): Promise<void> {
+    const state = this.store.getState();
+    const meta = state.current;
+    if (!meta || state.live) return;
+    const runId = newRunId();
+    state.setTrainError(null);
+    state.setSampleList(null);
+    state.setLive({ runId, datasetId: meta.id, phase: 'starting', backend: null, progress: null });
+    try {
+      await this.run(meta, runId, settings, thresholds);
+    } catch (error) {
+      this.store.getState().setTrainError(errorText(error));
+    } finally {
+      this.session?.finish();
+      this.session = null;
+      this.store.getState().setLive(null);
+    }
+  }
+
+  private async run(
+    meta: DatasetMeta,
+    runId: RunId,
+    settings: TrainSettings,
+    thresholds: AnomalyThresholds,
+  ): Promise<void> {
+    const db = await this.runs;
+    const arrays = await db.loadTrainingArrays(meta.id);
+    if (!arrays) throw new Error('The dataset is no longer stored in this browser.');
+    const now = Date.now();
+    const session = new RunSession(
+      {
+        id: runId,
+        datasetId: meta.id,
+        createdAt: now,
+        updatedAt: now,
+        status: 'running',
+        message: null,
+        settings,
+        thresholds,
+        backend: null,
+        trainRows: 0,
+        valRows: 0,
+        totalSteps: 0,
+        stepsPerEpoch: 0,
+        stepsDone: 0,
+        epochsDone: 0,
+        elapsedMs: 0,
+        final: null,
+        anomalyCount: 0,
+        hasDynamics: false,
+      },
+      meta.classes,
+    );
+    this.session = session;
+    // The lock is held until the run ends: a tab opened meanwhile sees the run is live, not interrupted.
+    void this.env.locks?.request(lockName(runId), () => session.done);
+    this.store.getState().showRun(session.record, session.curves);
+    this.saveSession(session);
+
+    const backendState = this.store.getState().backendState;
+    const outcome: TrainOutcome = await this.workerFor(meta.id).api.start(
+      {
+        runId,
+        data: {
+          features: arrays.features,
+          featureCount: meta.featureNames.length,
+          labels: arrays.labels,
+          classCount: meta.classes.length,
+          ...(settings.model === 'cnn' && meta.image ? { image: meta.image } : {}),
+        },
+        settings,
+        thresholds,
+        classNames: meta.classes,
+        backend: {
+          probes: backendState.kind === 'ready' ? backendState.probes : [],
+          override: this.store.getState().backendOverride,
+        },
+      },
+      (message) => this.onMessage(session, message),
+    );
+    if (this.disposed) return;
+    await this.finish(session, outcome);
+  }
+
+  private onMessage(session: RunSession, message: TrainMessage): void {
+    if (this.disposed || this.session !== session || message.runId !== session.record.id) return;
+    const state = this.store.getState();
+    switch (message.kind) {
+      case 'started': {
+        session.record = {
+          ...session.record,
+          backend: message.backend,
+          trainRows: message.trainRows,
+          valRows: message.valRows,
+          totalSteps: message.totalSteps,
+          stepsPerEpoch: message.stepsPerEpoch,
+          updatedAt: Date.now(),
+        };
+        session.plan(message.totalSteps, message.stepsPerEpoch);
+        state.patchLive(message.runId, { phase: 'running', backend: message.backend });
+        state.setCurves(session.curves);
+        this.saveSession(session);
+        return;
+      }
+      case 'progress': {
+        const epochEnded = session.append(message);
+        const live = state.live;
+        const phase =
+          live?.phase === 'stopping' ? 'stopping' : message.progress.paused ? 'paused' : 'running';
+        state.patchLive(message.runId, { progress: message.progress, phase });
+        state.setCurves(session.curves);
+        if (epochEnded || performance.now() - session.lastSaved >= SAVE_EVERY_MS) this.saveSession(session);
+        return;
+      }
+      default:
+        message satisfies never;
+    }
+  }
+
+  private async finish(session: RunSession, outcome: TrainOutcome): Promise<void> {
+    const state = this.store.getState();
+    if (outcome.kind === 'failed') {
+      session.record = {
+        ...session.record,
+        status: 'failed',
+        message: outcome.message,
+        updatedAt: Date.now(),
+      };
+      this.saveSession(session);
+      await this.writes;
+      state.setTrainError(outcome.message);
+      return;
+    }
+    const { result } = outcome;
+    // The final result carries every point, even those of a progress message still in flight: it is the truth.
+    const last = result.epochs[result.epochs.length - 1];
+    session.record = {
+      ...session.record,
+      status: statusOf(result),
+      message: result.message ?? (result.status === 'cancelled' ? 'Cancelled.' : null),
+      backend: result.backend,
+      updatedAt: Date.now(),
+      stepsDone: result.batches.loss.length,
+      epochsDone: result.epochs.length,
+      elapsedMs: result.elapsedMs,
+      anomalyCount: result.anomalies.length,
+      hasDynamics: result.dynamics !== null,
+      final: last
+        ? {
+            epoch: last.epoch,
+            trainLoss: last.trainLoss,
+            trainAccuracy: last.trainAccuracy,
+            valLoss: last.valLoss,
+            valAccuracy: last.valAccuracy,
+          }
+        : null,
+    };
+    const curves: RunCurvesRecord = {
+      id: result.runId,
+      steps: result.batches.loss.length,
+      loss: result.batches.loss,
+      gradNorm: result.batches.gradNorm,
+      epochs: result.epochs,
+      anomalies: result.anomalies,
+    };
+    const record = session.record;
+    await this.save((db) =>
+      db.saveFinal(record, curves, {
+        id: result.runId,
+        dynamics: result.dynamics,
+        batchIndex: result.batchIndex,
+        trainRows: result.trainRows,
+        valRows: result.valRows,
+        modelSpec: result.modelSpec,
+        standardization: result.standardization,
+      }),
+    );
+    session.curves = curveDataOf(record, curves, session.classNames);
+    state.upsertRun(record);
+    state.setCurves(session.curves);
+    if (result.status === 'non-finite' && result.message) state.setTrainError(result.message);
+    const memory = await this.worker?.api.memory();
+    this.store.getState().setWorkerMemory({
+      before: result.tensors.before,
+      after: result.tensors.after,
+      now: memory?.numTensors ?? result.tensors.after,
+    });
+  }
+
+  /** Pauses the live run between batches. */
+  async pause(): Promise<void> {
+    const session = this.session;
+    if (!session || !this.worker) return;
+    await this.worker.api.pause(session.record.id);
+    this.store.getState().patchLive(session.record.id, { phase: 'paused' });
+    session.record = { ...session.record, status: 'paused', updatedAt: Date.now() };
+    this.saveSession(session);
+  }
+
+  /** Resumes the paused live run. */
+  async resume(): Promise<void> {
+    const session = this.session;
+    if (!session || !this.worker) return;
+    await this.worker.api.resume(session.record.id);
+    this.store.getState().patchLive(session.record.id, { phase: 'running' });
+    session.record = { ...session.record, status: 'running', updatedAt: Date.now() };
+    this.saveSession(session);
+  }
+
+  /** Cancels the live run; it ends as cancelled with the epochs it finished. */
+  async cancel(): Promise<void> {
+    const session = this.session;
+    if (!session || !this.worker) return;
+    this.store.getState().patchLive(session.record.id, { phase: 'stopping' });
+    await this.worker.api.cancel(session.record.id);
+  }
+
+  /** Shows a run's stored curves (or the live run's). */
+  async openRun(id: RunId): Promise<void> {
+    const meta = this.store.getState().current;
+    if (!meta) return;
+    if (this.session?.record.id === id) {
+      this.store.getState().showRun(this.session.record, this.session.curves);
+      return;
+    }
+    try {
+      const db = await this.runs;
+      const [record, curves] = await Promise.all([db.getRun(id), db.getCurves(id)]);
+      if (!record || !curves) throw new Error('That run is no longer stored in this browser.');
+      this.store.getState().showRun(record, curveDataOf(record, curves, meta.classes));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Lists the samples (ids and labels) of the batch behind anomaly `index` of the run on show. */
+  async showSamples(index: number): Promise<void> {
+    const { curves, current, shownRun } = this.store.getState();
+    const anomaly = curves?.anomalies[index];
+    if (!anomaly || !current || !shownRun) return;
+    const title =
+      'batch' in anomaly
+        ? `Samples of epoch ${anomaly.epoch + 1}, batch ${anomaly.batch + 1}`
+        : `Epoch ${anomaly.epoch + 1}`;
+    if (!('sampleRows' in anomaly)) {
+      this.store.getState().setSampleList({
+        anomaly: index,
+        title,
+        rows: [],
+        note: 'This anomaly is about a whole epoch, not one batch.',
+      });
+      return;
+    }
+    try {
+      const rows = anomaly.sampleRows;
+      if (this.ids?.datasetId !== current.id) {
+        const loaded = await (await this.runs).loadIds(current.id);
+        if (!loaded) throw new Error('The dataset is no longer stored in this browser.');
+        this.ids = { datasetId: current.id, ...loaded };
+      }
+      const { ids, labels } = this.ids;
+      this.store.getState().setSampleList({
+        anomaly: index,
+        title,
+        rows: Array.from(rows, (row) => ({
+          row,
+          id: ids[row] ?? `row-${row}`,
+          label: current.classes[labels[row] ?? -1] ?? '?',
+        })),
+        note: rows.length ? null : 'The rows of this batch were not recorded (training stopped inside it).',
+      });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Closes the samples list. */
+  hideSamples(): void {
+    this.store.getState().setSampleList(null);
+  }
+}
