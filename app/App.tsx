@@ -1,35 +1,49 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { DatasetStore } from './db/datasets';
+import { RunStore } from './db/runs';
 import { startIngestWorker } from './ingest/client';
 import { AppContext, type AppContextValue, useApp } from './state/context';
 import { createAppStore } from './state/store';
 import { isBusy } from './state/uiSlice';
+import { startTrainWorker } from './train/client';
+import { browserEnvironment, TrainController } from './train/controller';
 import { AppError } from './views/AppError';
 import { ImportForm } from './views/ImportForm';
 import { ImportProgress } from './views/ImportProgress';
 import { Overview } from './views/Overview';
 import { StartScreen } from './views/StartScreen';
+import { TrainView } from './views/train/TrainView';
+import { TrainContext } from './views/train/trainContext';
 import { Workbench } from './workbench';
 
 /** The root: one store, one workbench (with its worker and database connection) per mounted app. */
 export function App() {
   const [store] = useState(createAppStore);
   const [context, setContext] = useState<AppContextValue | null>(null);
+  const [trainer, setTrainer] = useState<TrainController | null>(null);
   useEffect(() => {
     const workbench = new Workbench(store, DatasetStore.open(), startIngestWorker);
+    const training = new TrainController(store, RunStore.open(), startTrainWorker, browserEnvironment());
     setContext({ store, workbench });
+    setTrainer(training);
     void workbench.refresh();
-    return () => workbench.dispose();
+    void training.init();
+    return () => {
+      workbench.dispose();
+      training.dispose();
+    };
   }, [store]);
   // The root tells e2e tests (and assistive tech) when the app is idle: STYLE.md §13.
   const busy = useStore(store, isBusy) || context === null;
   return (
     <div className="app" data-testid="app-root" data-state={busy ? 'busy' : 'idle'} aria-busy={busy}>
       <Header />
-      {context ? (
+      {context && trainer ? (
         <AppContext.Provider value={context}>
-          <Shell />
+          <TrainContext.Provider value={trainer}>
+            <Shell />
+          </TrainContext.Provider>
         </AppContext.Provider>
       ) : (
         <main className="content" />
@@ -56,6 +70,7 @@ function Shell() {
       {screen === 'import' && <ImportForm />}
       {screen === 'progress' && <ImportProgress />}
       {screen === 'overview' && <Overview />}
+      {screen === 'train' && <TrainView />}
     </main>
   );
 }

@@ -5,12 +5,14 @@ import { FeatureTable } from './FeatureTable';
 import { ImageSamples } from './ImageSamples';
 import { delimiterName } from './ImportForm';
 import { ImportSummary } from './ImportSummary';
+import { useTrainer } from './train/trainContext';
 import { WarningsReport } from './WarningsReport';
 
 /** The open dataset at a glance: counts, integrity, class balance, per-feature statistics, thumbnails. */
 export function Overview() {
   const meta = useApp((s) => s.current);
   const workbench = useWorkbench();
+  const trainer = useTrainer();
   if (!meta) return null;
   return (
     <div className="overview" data-testid="overview" data-dataset-id={meta.id}>
@@ -19,6 +21,9 @@ export function Overview() {
           ← All datasets
         </button>
         <h2 data-testid="overview-name">{meta.name}</h2>
+        <button type="button" onClick={() => void trainer.openTrain()}>
+          Train a model
+        </button>
       </div>
       <ImportSummary />
       <section className="panel" aria-label="Summary">

@@ -1,0 +1,159 @@
+import { useMemo } from 'react';
+import { chooseBackend } from '../../../workers/core/train/backend-choice';
+import { formatDate } from '../../format';
+import { useApp } from '../../state/context';
+import { BACKEND_LABEL, formatDuration } from './format';
+import { RunBackend } from './RunControls';
+import { useTrainer } from './trainContext';
+
+/** The measured backends, the choice the next run will get and why, re-measure, and the backend check. */
+export function BackendPanel() {
+  const trainer = useTrainer();
+  const state = useApp((s) => s.backendState);
+  const override = useApp((s) => s.backendOverride);
+  const live = useApp((s) => s.live !== null);
+  // The same pure rule the worker applies; the worker has the last word (a backend may fail to start).
+  const choice = useMemo(
+    () => (state.kind === 'ready' ? chooseBackend(state.probes, override) : null),
+    [state, override],
+  );
+  return (
+    <section className="panel" aria-labelledby="backend-title" data-testid="backend-panel">
+      <h3 id="backend-title">Backends</h3>
+      <RunBackend />
+      {state.kind === 'unknown' && <p className="muted">Not measured yet in this browser.</p>}
+      {state.kind === 'measuring' && (
+        <p className="muted" data-testid="backend-measuring">
+          Measuring the backends this browser offers (a few seconds)…
+        </p>
+      )}
+      {state.kind === 'failed' && (
+        <p className="notice notice-error" role="alert">
+          The backend probe failed: {state.message}
+        </p>
+      )}
+      {state.kind === 'ready' && choice && (
+        <>
+          <p data-testid="backend-choice" data-backend={choice.backend}>
+            Next run: <strong>{BACKEND_LABEL[choice.backend]}</strong>.{' '}
+            <span data-testid="backend-choice-reason">{choice.reason}</span>
+          </p>
+          <table className="probes" data-testid="backend-probes">
+            <caption className="muted">
+              Measured {formatDate(state.measuredAt)}: one epoch of a 64→64→10 MLP on 512 rows.
+            </caption>
+            <thead>
+              <tr>
+                <th>Backend</th>
+                <th>Available</th>
+                <th className="num">Probe</th>
+                <th>Adapter / note</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.probes.map((p) => (
+                <tr key={p.backend} data-backend={p.backend}>
+                  <td>{BACKEND_LABEL[p.backend]}</td>
+                  <td>{p.available ? 'yes' : 'no'}</td>
+                  <td className="num">{p.probeMs === undefined ? '—' : formatDuration(p.probeMs)}</td>
+                  <td className="small">
+                    {p.adapter &&
+                      [
+                        p.adapter.vendor,
+                        p.adapter.architecture,
+                        p.adapter.isFallbackAdapter ? '(fallback adapter)' : '',
+                      ]
+                        .filter(Boolean)
+                        .join(' ')}
+                    {p.available &&
+                      p.probeMs === undefined &&
+                      p.backend === 'webgpu' &&
+                      ' · not timed: software adapter'}
+                    {p.error && ` ${p.error}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="secondary"
+          disabled={state.kind === 'measuring'}
+          onClick={() => void trainer.measureBackends()}
+        >
+          Re-measure backends
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={live}
+          onClick={() => void trainer.compareBackends()}
+        >
+          Check backends agree
+        </button>
+      </div>
+      <BackendCheck />
+    </section>
+  );
+}
+
+/** The result of training a tiny seeded model on each backend, against WASM. */
+function BackendCheck() {
+  const comparison = useApp((s) => s.comparison);
+  switch (comparison.kind) {
+    case 'idle':
+      return null;
+    case 'running':
+      return (
+        <p className="muted" data-testid="backend-check" data-state="running">
+          Training a tiny model on each backend (WebGPU on a software adapter takes a while)…
+        </p>
+      );
+    case 'failed':
+      return (
+        <p className="notice notice-error" role="alert" data-testid="backend-check" data-state="failed">
+          The backend check failed: {comparison.message}
+        </p>
+      );
+    case 'done': {
+      const { result } = comparison;
+      return (
+        <table className="probes" data-testid="backend-check" data-state="done">
+          <caption className="muted">
+            {result.rows} rows × {result.features} features, {result.classes} classes,{' '}
+            {result.settings.epochs} epochs, seed {result.settings.seed}; differences relative to{' '}
+            {BACKEND_LABEL[result.reference]} over epoch losses and final probabilities.
+          </caption>
+          <thead>
+            <tr>
+              <th>Backend</th>
+              <th className="num">Epoch losses</th>
+              <th className="num">Max relative difference</th>
+              <th className="num">Time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.checks.map((c) => (
+              <tr
+                key={c.backend}
+                data-backend={c.backend}
+                data-ok={c.ok}
+                data-difference={c.maxRelativeDifference}
+              >
+                <td>{BACKEND_LABEL[c.backend]}</td>
+                <td className="num">{c.ok ? c.epochLosses.map((l) => l.toFixed(5)).join(', ') : c.error}</td>
+                <td className="num">{c.ok ? c.maxRelativeDifference.toExponential(1) : '—'}</td>
+                <td className="num">{c.ok ? formatDuration(c.ms) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      );
+    }
+    default:
+      return comparison satisfies never;
+  }
+}

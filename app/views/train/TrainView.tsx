@@ -1,0 +1,50 @@
+import { useApp, useWorkbench } from '../../state/context';
+import { AnomalyList } from './AnomalyList';
+import { BackendPanel } from './BackendPanel';
+import { CurvesPanel } from './CurvesPanel';
+import { formatDuration, statusLabel } from './format';
+import { RunControls } from './RunControls';
+import { RunList } from './RunList';
+import { SettingsForm } from './SettingsForm';
+
+/** Training a model on the open dataset: settings, live progress and curves, anomalies, the backend, past runs. */
+export function TrainView() {
+  const meta = useApp((s) => s.current);
+  const workbench = useWorkbench();
+  if (!meta) return null;
+  return (
+    <div className="train" data-testid="train-view" data-dataset-id={meta.id}>
+      <div className="overview-head">
+        <button type="button" className="link" onClick={() => void workbench.openDataset(meta.id)}>
+          ← Overview
+        </button>
+        <h2>Train a model on {meta.name}</h2>
+      </div>
+      <div className="train-top">
+        <SettingsForm />
+        <div className="train-side">
+          <RunControls />
+          <BackendPanel />
+        </div>
+      </div>
+      <ShownRun />
+      <CurvesPanel />
+      <AnomalyList />
+      <RunList />
+    </div>
+  );
+}
+
+/** Which run the curves below belong to. */
+function ShownRun() {
+  const run = useApp((s) => s.shownRun);
+  if (!run) return null;
+  return (
+    <p className="shown-run" data-testid="shown-run" data-run-id={run.id} data-status={run.status}>
+      Showing run of {new Date(run.createdAt).toLocaleString('en-GB')}:{' '}
+      <strong>{statusLabel(run.status)}</strong>
+      {run.message && <span> — {run.message}</span>} · {run.epochsDone} of {run.settings.epochs} epochs in{' '}
+      {formatDuration(run.elapsedMs)}.
+    </p>
+  );
+}
