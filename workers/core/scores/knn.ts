@@ -5,10 +5,11 @@
  * Exact search runs in tiles of query rows against all points: squared distances as ||q||² + ||x||² - 2 q·xᵀ (one
  * matrix product per tile on the active backend) and `tf.topk`. Its cost is N²·d multiply-adds, about 51 GFLOP
  * for 20k × 64 but 5 TFLOP for 200k, so above `approximateAbove` samples (default 50,000) `auto` mode uses an
- * inverted-file (IVF) approximation: k-means cells (nlist = √N), and the queries of each cell searched exactly
- * among the points of the `nprobe` cells whose centres are nearest that cell's centre. Grouping queries by cell
- * keeps the work in large matrix products (one per cell) instead of one gather per query; the price is a little
- * recall for queries near a cell border, which `measureKnnRecall` measures against exact search.
+ * inverted-file (IVF) approximation: seeded k-means cells (nlist = √N by default), and each point searched
+ * exactly among the points of the `nprobe` cells whose centres are nearest to it (cost ≈ N·nprobe·(N/nlist)·d).
+ * The work runs cell by cell: all queries that probe a cell against that cell's points, one matrix product and
+ * one topk, then merged into each query's running top k, so it stays in large backend ops rather than one
+ * gather per query. Neighbours beyond the probed cells are missed; `measureKnnRecall` measures how many.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../random';
@@ -33,24 +34,52 @@ export interface KnnSearchOptions extends StepHooks {
 export interface IvfOptions extends KnnSearchOptions {
   /** Coarse cells; 0 or absent = round(√N). */
   nlist?: number;
-  /** Cells searched per query cell (default 12). */
+  /** Cells searched per point: its nprobe nearest cell centres (default 8). */
   nprobe?: number;
   seed: number;
 }
 
-function pointsTensor(points: Float32Array, n: number, d: number, normalize: boolean): tf.Tensor2D {
+/**
+ * The rows to search, L2-normalised into a copy when asked (zero rows stay zero). Tiles are uploaded from this
+ * array rather than sliced or gathered from one big tensor: on the WASM backend a slice of a 160k-row tensor
+ * costs time in proportion to the whole tensor (about 80 ms each), which made tiled search 10× slower.
+ */
+function prepare(points: Float32Array, n: number, d: number, normalize: boolean): Float32Array {
   if (points.length !== n * d) throw new RangeError(`Expected N×d = ${n * d} values, got ${points.length}.`);
-  return tf.tidy(() => {
-    const x = tf.tensor2d(points, [n, d]);
-    if (!normalize) return x;
-    // Zero rows stay zero rather than becoming NaN.
-    return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12));
-  });
+  if (!normalize) return points;
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += points[i * d + j] ** 2;
+    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
+    for (let j = 0; j < d; j++) out[i * d + j] = points[i * d + j] * inv;
+  }
+  return out;
+}
+
+/** Rows `rows` of an n × d array as a new tensor (rows.length × d). */
+function gatherRows(xs: Float32Array, d: number, rows: ArrayLike<number>): tf.Tensor2D {
+  const out = new Float32Array(rows.length * d);
+  for (let r = 0; r < rows.length; r++) out.set(xs.subarray(rows[r] * d, rows[r] * d + d), r * d);
+  return tf.tensor2d(out, [rows.length, d]);
+}
+
+/** Candidates as the search wants them: transposed (d × m) and their squared norms (m). */
+function candidateTensors(c: Float32Array, m: number, d: number): [tf.Tensor2D, tf.Tensor1D] {
+  const sq = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += c[i * d + j] ** 2;
+    sq[i] = s;
+  }
+  return [tf.tidy(() => tf.transpose(tf.tensor2d(c, [m, d]))), tf.tensor1d(sq)];
 }
 
 /**
- * Writes the k nearest of `cand` for each query into `out`, dropping the query itself. `rowsQ` and `rowsC` map
- * tile rows and candidate columns to global sample indices (null = identity from `qStart` / 0).
+ * The k nearest of the candidates (columns of `cT`) for each query row of `q`, the query itself dropped, written
+ * into `out` at the query's global index `rowsQ[r]`. `rowsC` maps candidate columns to global indices (null =
+ * identity). With `merge`, the block's neighbours are merged into what `out` already holds for the query (its
+ * rows start at infinite distance), so a query can be searched block by block; else they replace it.
  */
 async function searchBlock(
   q: tf.Tensor2D,
@@ -60,6 +89,7 @@ async function searchBlock(
   rowsQ: ArrayLike<number>,
   rowsC: ArrayLike<number> | null,
   out: KnnResult,
+  merge = false,
 ): Promise<void> {
   const nc = cT.shape[1];
   const kk = Math.min(k + 1, nc);
@@ -76,19 +106,25 @@ async function searchBlock(
   for (let r = 0; r < nq; r++) {
     const self = rowsQ[r];
     const o = self * k;
-    let w = 0;
-    for (let j = 0; j < kk && w < k; j++) {
+    if (!merge) {
+      out.indices.fill(-1, o, o + k);
+      out.distances.fill(Number.POSITIVE_INFINITY, o, o + k);
+    }
+    for (let j = 0; j < kk; j++) {
       const local = idx[r * kk + j];
       const g = rowsC ? rowsC[local] : local;
       if (g === self) continue;
+      const dist = Math.sqrt(Math.max(0, -vals[r * kk + j]));
+      // Insertion into the query's sorted list; candidates arrive nearest first, so stop at the first miss.
+      if (!(dist < out.distances[o + k - 1])) break;
+      let w = k - 1;
+      while (w > 0 && out.distances[o + w - 1] > dist) {
+        out.distances[o + w] = out.distances[o + w - 1];
+        out.indices[o + w] = out.indices[o + w - 1];
+        w--;
+      }
+      out.distances[o + w] = dist;
       out.indices[o + w] = g;
-      out.distances[o + w] = Math.sqrt(Math.max(0, -vals[r * kk + j]));
-      w++;
-    }
-    // Fewer candidates than k (tiny inputs): pad with -1 at infinite distance.
-    for (; w < k; w++) {
-      out.indices[o + w] = -1;
-      out.distances[o + w] = Number.POSITIVE_INFINITY;
     }
   }
 }
@@ -110,9 +146,8 @@ export async function knnExact(
 ): Promise<KnnResult> {
   if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`k must be a positive integer, got ${k}.`);
   const out: KnnResult = { k, indices: new Int32Array(n * k).fill(-1), distances: new Float32Array(n * k) };
-  const x = pointsTensor(points, n, d, options.normalize ?? false);
-  const xT = tf.transpose(x);
-  const xSq = tf.tidy(() => tf.sum(tf.square(x), 1));
+  const xs = prepare(points, n, d, options.normalize ?? false);
+  const [xT, xSq] = candidateTensors(xs, n, d);
   try {
     const queries = options.queries;
     const nq = queries ? queries.length : n;
@@ -120,9 +155,7 @@ export async function knnExact(
     for (let s = 0; s < nq; s += tile) {
       const e = Math.min(nq, s + tile);
       const rows = queries ? queries.subarray(s, e) : Int32Array.from({ length: e - s }, (_, r) => s + r);
-      const q = queries
-        ? tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')))
-        : tf.slice(x, [s, 0], [e - s, d]);
+      const q = queries ? gatherRows(xs, d, rows) : tf.tensor2d(xs.subarray(s * d, e * d), [e - s, d]);
       try {
         await searchBlock(q, xT, xSq, k, rows, null, out);
       } finally {
@@ -131,31 +164,36 @@ export async function knnExact(
       if (e < nq) await checkpoint(options);
     }
   } finally {
-    x.dispose();
     xT.dispose();
     xSq.dispose();
   }
   return out;
 }
 
-/** Assigns each row of `x` to its nearest centre (squared Euclidean), in tiles. */
-async function assignToCentres(x: tf.Tensor2D, centres: tf.Tensor2D, hooks: StepHooks): Promise<Int32Array> {
-  const n = x.shape[0];
-  const m = centres.shape[0];
-  const out = new Int32Array(n);
-  const cT = tf.transpose(centres);
-  const cSq = tf.tidy(() => tf.sum(tf.square(centres), 1));
+/** The `m` nearest centres (squared Euclidean) of each of the n rows of `xs`, nearest first, n × m, in tiles. */
+async function nearestCentres(
+  xs: Float32Array,
+  n: number,
+  d: number,
+  centres: Float32Array,
+  nc: number,
+  m: number,
+  hooks: StepHooks,
+): Promise<Int32Array> {
+  const out = new Int32Array(n * m);
+  const [cT, cSq] = candidateTensors(centres, nc, d);
   try {
-    const tile = defaultTileRows(m);
+    const tile = defaultTileRows(nc);
     for (let s = 0; s < n; s += tile) {
       const e = Math.min(n, s + tile);
-      const a = tf.tidy(() => {
-        const q = tf.slice(x, [s, 0], [e - s, x.shape[1]]);
-        // argmin ||q - c||² = argmax (2 q·c - ||c||²).
-        return tf.argMax(tf.sub(tf.mul(tf.matMul(q, cT), 2), cSq), 1);
+      const idx = tf.tidy(() => {
+        const q = tf.tensor2d(xs.subarray(s * d, e * d), [e - s, d]);
+        // Nearest by ||q - c||² = ||q||² - (2 q·c - ||c||²): the largest 2 q·c - ||c||².
+        const score = tf.sub(tf.mul(tf.matMul(q, cT), 2), cSq);
+        return m === 1 ? tf.cast(tf.argMax(score, 1), 'int32') : tf.topk(score, m, true).indices;
       });
-      out.set(await a.data(), s);
-      a.dispose();
+      out.set(await idx.data(), s * m);
+      idx.dispose();
       if (e < n) await checkpoint(hooks);
     }
   } finally {
@@ -178,52 +216,50 @@ function sampleRows(n: number, m: number, rng: Rng): Int32Array {
 }
 
 /**
- * Seeded k-means (Lloyd) on a sample of at most 64 points per cell; returns the centres as a tensor (caller
- * disposes). Empty cells are re-seeded with a random sample point.
+ * Seeded k-means (Lloyd) on a sample of at most 64 points per cell; returns the nlist × d centres. Empty cells are
+ * re-seeded with a random sample point.
  */
 async function trainCoarseCentres(
-  x: tf.Tensor2D,
+  xs: Float32Array,
+  n: number,
+  d: number,
   nlist: number,
   rng: Rng,
   hooks: StepHooks,
   iterations = 10,
-): Promise<tf.Tensor2D> {
-  const [n, d] = x.shape;
+): Promise<Float32Array> {
   const m = Math.min(n, 64 * nlist);
   const sampleIdx = sampleRows(n, m, rng);
-  const sample = tf.tidy(() => tf.gather(x, tf.tensor1d(sampleIdx, 'int32')));
-  const sampleData = (await sample.data()) as Float32Array;
-  const centresData = new Float32Array(nlist * d);
+  const sample = new Float32Array(m * d);
+  for (let r = 0; r < m; r++) sample.set(xs.subarray(sampleIdx[r] * d, sampleIdx[r] * d + d), r * d);
+  const centres = new Float32Array(nlist * d);
   const init = sampleRows(m, nlist, rng);
-  for (let c = 0; c < nlist; c++) centresData.set(sampleData.subarray(init[c] * d, init[c] * d + d), c * d);
-  try {
-    for (let it = 0; it < iterations; it++) {
-      const centres = tf.tensor2d(centresData, [nlist, d]);
-      const assign = await assignToCentres(sample, centres, hooks);
-      centres.dispose();
-      const sums = new Float64Array(nlist * d);
-      const counts = new Int32Array(nlist);
-      for (let i = 0; i < m; i++) {
-        const c = assign[i];
-        counts[c]++;
-        for (let j = 0; j < d; j++) sums[c * d + j] += sampleData[i * d + j];
-      }
-      for (let c = 0; c < nlist; c++) {
-        if (counts[c] === 0) {
-          const r = rng.int(m);
-          centresData.set(sampleData.subarray(r * d, r * d + d), c * d);
-        } else {
-          for (let j = 0; j < d; j++) centresData[c * d + j] = sums[c * d + j] / counts[c];
-        }
+  for (let c = 0; c < nlist; c++) centres.set(sample.subarray(init[c] * d, init[c] * d + d), c * d);
+  for (let it = 0; it < iterations; it++) {
+    const assign = await nearestCentres(sample, m, d, centres, nlist, 1, hooks);
+    const sums = new Float64Array(nlist * d);
+    const counts = new Int32Array(nlist);
+    for (let i = 0; i < m; i++) {
+      const c = assign[i];
+      counts[c]++;
+      for (let j = 0; j < d; j++) sums[c * d + j] += sample[i * d + j];
+    }
+    for (let c = 0; c < nlist; c++) {
+      if (counts[c] === 0) {
+        const r = rng.int(m);
+        centres.set(sample.subarray(r * d, r * d + d), c * d);
+      } else {
+        for (let j = 0; j < d; j++) centres[c * d + j] = sums[c * d + j] / counts[c];
       }
     }
-  } finally {
-    sample.dispose();
   }
-  return tf.tensor2d(centresData, [nlist, d]);
+  return centres;
 }
 
-/** Approximate k nearest neighbours of every point by IVF search (see the file comment); self excluded. */
+/**
+ * Approximate k nearest neighbours of every point by IVF search (see the file comment); self excluded. A query
+ * with fewer than k points in its probed cells gets -1 at infinite distance for the missing ones.
+ */
 export async function knnIvf(
   points: Float32Array,
   n: number,
@@ -233,60 +269,60 @@ export async function knnIvf(
 ): Promise<KnnResult> {
   if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`k must be a positive integer, got ${k}.`);
   const nlist = Math.max(1, Math.min(n, options.nlist || Math.round(Math.sqrt(n))));
-  const nprobe = Math.max(1, Math.min(nlist, options.nprobe ?? 12));
+  const nprobe = Math.max(1, Math.min(nlist, options.nprobe ?? 8));
   const rng = createRng(options.seed);
-  const out: KnnResult = { k, indices: new Int32Array(n * k).fill(-1), distances: new Float32Array(n * k) };
-  const x = pointsTensor(points, n, d, options.normalize ?? false);
-  try {
-    const centres = await trainCoarseCentres(x, nlist, rng, options);
-    let assign: Int32Array;
-    let centreDist: Float32Array;
+  const out: KnnResult = {
+    k,
+    indices: new Int32Array(n * k).fill(-1),
+    distances: new Float32Array(n * k).fill(Number.POSITIVE_INFINITY),
+  };
+  const xs = prepare(points, n, d, options.normalize ?? false);
+  const centres = await trainCoarseCentres(xs, n, d, nlist, rng, options);
+  const probes = await nearestCentres(xs, n, d, centres, nlist, nprobe, options);
+  // Cell members (by nearest centre) and, per cell, the queries that probe it, as CSR lists.
+  const members = groupBy(n, nlist, (i, push) => push(probes[i * nprobe], i));
+  const probers = groupBy(n, nlist, (i, push) => {
+    for (let p = 0; p < nprobe; p++) push(probes[i * nprobe + p], i);
+  });
+  for (let cell = 0; cell < nlist; cell++) {
+    const cellRows = members.rows.subarray(members.start[cell], members.start[cell + 1]);
+    const qRows = probers.rows.subarray(probers.start[cell], probers.start[cell + 1]);
+    if (cellRows.length === 0 || qRows.length === 0) continue;
+    const cand = new Float32Array(cellRows.length * d);
+    cellRows.forEach((row, r) => {
+      cand.set(xs.subarray(row * d, row * d + d), r * d);
+    });
+    const [cT, cSq] = candidateTensors(cand, cellRows.length, d);
+    const q = gatherRows(xs, d, qRows);
     try {
-      assign = await assignToCentres(x, centres, options);
-      const cd = tf.tidy(() => {
-        const sq = tf.sum(tf.square(centres), 1);
-        return tf.sub(
-          tf.add(tf.reshape(sq, [-1, 1]), sq),
-          tf.mul(tf.matMul(centres, centres, false, true), 2),
-        );
-      });
-      centreDist = (await cd.data()) as Float32Array;
-      cd.dispose();
+      await searchBlock(q, cT, cSq, k, qRows, cellRows, out, true);
     } finally {
-      centres.dispose();
+      q.dispose();
+      cT.dispose();
+      cSq.dispose();
     }
-    const members: number[][] = Array.from({ length: nlist }, () => []);
-    for (let i = 0; i < n; i++) members[assign[i]].push(i);
-    for (let cell = 0; cell < nlist; cell++) {
-      const queries = members[cell];
-      if (queries.length === 0) continue;
-      // Nearest cells to this cell's centre (itself first), widened until there are more than k candidates.
-      const order = Array.from({ length: nlist }, (_, j) => j).sort(
-        (a, b) => centreDist[cell * nlist + a] - centreDist[cell * nlist + b] || a - b,
-      );
-      const cand: number[] = [];
-      for (let p = 0; p < nlist && (p < nprobe || cand.length <= k); p++) {
-        for (const i of members[order[p]]) cand.push(i);
-      }
-      const candRows = Int32Array.from(cand);
-      const qRows = Int32Array.from(queries);
-      const [q, cT, cSq] = tf.tidy(() => {
-        const c = tf.gather(x, tf.tensor1d(candRows, 'int32'));
-        return [tf.gather(x, tf.tensor1d(qRows, 'int32')), tf.transpose(c), tf.sum(tf.square(c), 1)] as const;
-      });
-      try {
-        await searchBlock(q, cT, cSq, k, qRows, candRows, out);
-      } finally {
-        q.dispose();
-        cT.dispose();
-        cSq.dispose();
-      }
-      if (cell % 16 === 15) await checkpoint(options);
-    }
-  } finally {
-    x.dispose();
+    if (cell % 16 === 15) await checkpoint(options);
   }
   return out;
+}
+
+/** Rows grouped by key as CSR lists (`rows` of key g at start[g] .. start[g + 1]), in row order within a key. */
+function groupBy(
+  n: number,
+  keys: number,
+  each: (i: number, push: (key: number, row: number) => void) => void,
+): { start: Int32Array; rows: Int32Array } {
+  const start = new Int32Array(keys + 1);
+  for (let i = 0; i < n; i++) each(i, (key) => start[key + 1]++);
+  for (let g = 0; g < keys; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, keys);
+  const rows = new Int32Array(start[keys]);
+  for (let i = 0; i < n; i++) {
+    each(i, (key, row) => {
+      rows[fill[key]++] = row;
+    });
+  }
+  return { start, rows };
 }
 
 /** kNN distance (mean Euclidean distance to the k nearest) and label disagreement (fraction with another label). */

@@ -32,7 +32,7 @@ export const DEFAULT_SUSPICION: SuspicionParams = {
 export function defaultScoreParams(seed = 0): ScoreParams {
   return {
     seed,
-    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 50_000, nlist: 0, nprobe: 12 },
+    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 50_000, nlist: 0, nprobe: 8 },
     spectral: { iterations: 200, normalize: false },
     activationClustering: { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
     mahalanobis: { covariance: 'per-class', shrinkage: 'ledoit-wolf' },

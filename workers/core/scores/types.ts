@@ -59,7 +59,7 @@ export interface KnnParams {
   approximateAbove: number;
   /** IVF: number of coarse cells; 0 = round(sqrt(N)). */
   nlist: number;
-  /** IVF: cells searched per query cell (default 12). */
+  /** IVF: cells searched per point, its nprobe nearest (default 8; recall 0.975 at 160k, 0.958 at 16k). */
   nprobe: number;
 }
 
