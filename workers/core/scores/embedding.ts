@@ -51,32 +51,37 @@ export function classMembers(labels: Int32Array, classCount: number): Int32Array
   return out;
 }
 
-/** Holds the embeddings on the backend and runs per-class work on them; `dispose()` when done. */
+/**
+ * Per-class work on the embeddings. Class rows are copied out in JS and uploaded per class, rather than gathered
+ * from one N × d tensor: on the WASM backend a gather or slice of a big tensor costs time in proportion to the
+ * whole tensor.
+ */
 class ClassView {
-  readonly x: tf.Tensor2D;
   readonly members: Int32Array[];
   constructor(readonly input: EmbeddingInput) {
     check(input);
-    this.x = tf.tensor2d(input.embeddings, [input.samples, input.dim]);
     this.members = classMembers(input.labels, input.classCount);
   }
 
   /** The class's embeddings minus `mean` (n_c × d tensor; caller disposes). */
   centred(c: number, mean: Float64Array): tf.Tensor2D {
-    return tf.tidy(() =>
-      tf.sub(tf.gather(this.x, tf.tensor1d(this.members[c], 'int32')), tf.tensor1d(Float32Array.from(mean))),
-    );
+    const { embeddings, dim: d } = this.input;
+    const rows = this.members[c];
+    const out = new Float32Array(rows.length * d);
+    for (let r = 0; r < rows.length; r++) {
+      const o = rows[r] * d;
+      for (let j = 0; j < d; j++) out[r * d + j] = embeddings[o + j] - mean[j];
+    }
+    return tf.tensor2d(out, [rows.length, d]);
   }
 
   async stats(c: number): Promise<ClassStats> {
     const members = this.members[c];
-    const d = this.input.dim;
-    if (members.length === 0) {
-      return { members, mean: new Float64Array(d), scatter: new Float64Array(d * d), fourthMoment: 0 };
-    }
-    const meanT = tf.tidy(() => tf.mean(tf.gather(this.x, tf.tensor1d(members, 'int32')), 0));
-    const mean = Float64Array.from(await meanT.data());
-    meanT.dispose();
+    const { embeddings, dim: d } = this.input;
+    const mean = new Float64Array(d);
+    if (members.length === 0) return { members, mean, scatter: new Float64Array(d * d), fourthMoment: 0 };
+    for (const i of members) for (let j = 0; j < d; j++) mean[j] += embeddings[i * d + j];
+    for (let j = 0; j < d; j++) mean[j] /= members.length;
     const packed = tf.tidy(() => {
       const xc = this.centred(c, mean);
       const scatter = tf.reshape(tf.matMul(xc, xc, true, false), [-1]);
@@ -102,25 +107,17 @@ class ClassView {
     out.dispose();
     return values;
   }
-
-  dispose(): void {
-    this.x.dispose();
-  }
 }
 
 /** Per-class statistics of all classes (means, scatter matrices), computed on the backend. */
 export async function classStatistics(input: EmbeddingInput, hooks?: StepHooks): Promise<ClassStats[]> {
   const view = new ClassView(input);
-  try {
-    const out: ClassStats[] = [];
-    for (let c = 0; c < input.classCount; c++) {
-      out.push(await view.stats(c));
-      await checkpoint(hooks);
-    }
-    return out;
-  } finally {
-    view.dispose();
+  const out: ClassStats[] = [];
+  for (let c = 0; c < input.classCount; c++) {
+    out.push(await view.stats(c));
+    await checkpoint(hooks);
   }
+  return out;
 }
 
 /**
@@ -137,24 +134,20 @@ export async function spectralSignature(
   const view = new ClassView(input);
   const out = new Float32Array(input.samples);
   const d = input.dim;
-  try {
-    for (let c = 0; c < input.classCount; c++) {
-      const st = await view.stats(c);
-      const nc = st.members.length;
-      if (nc < 2) continue;
-      const v = powerIteration(st.scatter, d, params.iterations, createRng(deriveSeed(seed, c)));
-      const proj = await view.project(c, st.mean, v, 1);
-      let scale = 1;
-      if (params.normalize) {
-        let lambda = 0;
-        for (let i = 0; i < nc; i++) lambda += proj[i] * proj[i];
-        scale = lambda > 0 ? nc / lambda : 0;
-      }
-      for (let i = 0; i < nc; i++) out[st.members[i]] = proj[i] * proj[i] * scale;
-      await checkpoint(hooks);
+  for (let c = 0; c < input.classCount; c++) {
+    const st = await view.stats(c);
+    const nc = st.members.length;
+    if (nc < 2) continue;
+    const v = powerIteration(st.scatter, d, params.iterations, createRng(deriveSeed(seed, c)));
+    const proj = await view.project(c, st.mean, v, 1);
+    let scale = 1;
+    if (params.normalize) {
+      let lambda = 0;
+      for (let i = 0; i < nc; i++) lambda += proj[i] * proj[i];
+      scale = lambda > 0 ? nc / lambda : 0;
     }
-  } finally {
-    view.dispose();
+    for (let i = 0; i < nc; i++) out[st.members[i]] = proj[i] * proj[i] * scale;
+    await checkpoint(hooks);
   }
   return out;
 }
@@ -245,40 +238,36 @@ export async function activationClustering(
   const out = new Float32Array(input.samples);
   const d = input.dim;
   const p = Math.max(1, Math.min(params.dims, d));
-  try {
-    for (let c = 0; c < input.classCount; c++) {
-      const st = await view.stats(c);
-      const nc = st.members.length;
-      if (nc < 4) continue;
-      const { vectors } = symmetricEigen(st.scatter, d);
-      const basis = new Float64Array(d * p);
-      for (let r = 0; r < d; r++) for (let j = 0; j < p; j++) basis[r * p + j] = vectors[r * d + j];
-      const pts = await view.project(c, st.mean, basis, p);
-      const rng = createRng(deriveSeed(seed, c));
-      let best = twoMeans(pts, nc, p, rng, params.iterations);
-      for (let r = 1; r < params.restarts; r++) {
-        const next = twoMeans(pts, nc, p, rng, params.iterations);
-        if (next.inertia < best.inertia) best = next;
-      }
-      let ones = 0;
-      for (let i = 0; i < nc; i++) ones += best.assign[i];
-      const minority = ones <= nc - ones ? 1 : 0;
-      const size = minority ? ones : nc - ones;
-      if (size === 0 || size >= params.minorityFraction * nc) continue;
-      let silhouette = 0;
-      for (let i = 0; i < nc; i++) {
-        if (best.assign[i] !== minority) continue;
-        const a = Math.sqrt(sqDist(pts, i, best.centres, minority, p));
-        const b = Math.sqrt(sqDist(pts, i, best.centres, 1 - minority, p));
-        const m = Math.max(a, b);
-        silhouette += m > 0 ? (b - a) / m : 0;
-      }
-      silhouette /= size;
-      for (let i = 0; i < nc; i++) if (best.assign[i] === minority) out[st.members[i]] = silhouette;
-      await checkpoint(hooks);
+  for (let c = 0; c < input.classCount; c++) {
+    const st = await view.stats(c);
+    const nc = st.members.length;
+    if (nc < 4) continue;
+    const { vectors } = symmetricEigen(st.scatter, d);
+    const basis = new Float64Array(d * p);
+    for (let r = 0; r < d; r++) for (let j = 0; j < p; j++) basis[r * p + j] = vectors[r * d + j];
+    const pts = await view.project(c, st.mean, basis, p);
+    const rng = createRng(deriveSeed(seed, c));
+    let best = twoMeans(pts, nc, p, rng, params.iterations);
+    for (let r = 1; r < params.restarts; r++) {
+      const next = twoMeans(pts, nc, p, rng, params.iterations);
+      if (next.inertia < best.inertia) best = next;
     }
-  } finally {
-    view.dispose();
+    let ones = 0;
+    for (let i = 0; i < nc; i++) ones += best.assign[i];
+    const minority = ones <= nc - ones ? 1 : 0;
+    const size = minority ? ones : nc - ones;
+    if (size === 0 || size >= params.minorityFraction * nc) continue;
+    let silhouette = 0;
+    for (let i = 0; i < nc; i++) {
+      if (best.assign[i] !== minority) continue;
+      const a = Math.sqrt(sqDist(pts, i, best.centres, minority, p));
+      const b = Math.sqrt(sqDist(pts, i, best.centres, 1 - minority, p));
+      const m = Math.max(a, b);
+      silhouette += m > 0 ? (b - a) / m : 0;
+    }
+    silhouette /= size;
+    for (let i = 0; i < nc; i++) if (best.assign[i] === minority) out[st.members[i]] = silhouette;
+    await checkpoint(hooks);
   }
   return out;
 }
@@ -352,35 +341,31 @@ export async function mahalanobis(
     shrinkage.push(a);
     return a;
   };
-  try {
-    const stats: ClassStats[] = [];
-    for (let c = 0; c < input.classCount; c++) stats.push(await view.stats(c));
-    let tiedW: Float64Array | null = null;
-    if (params.covariance === 'tied') {
-      const pooled = new Float64Array(d * d);
-      let fourth = 0;
-      for (const st of stats) {
-        for (let i = 0; i < d * d; i++) pooled[i] += st.scatter[i];
-        fourth += st.fourthMoment;
-      }
-      const n = input.samples;
-      tiedW = whitening(pooled, d, n, alphaFor(pooled, n, fourth));
+  const stats: ClassStats[] = [];
+  for (let c = 0; c < input.classCount; c++) stats.push(await view.stats(c));
+  let tiedW: Float64Array | null = null;
+  if (params.covariance === 'tied') {
+    const pooled = new Float64Array(d * d);
+    let fourth = 0;
+    for (const st of stats) {
+      for (let i = 0; i < d * d; i++) pooled[i] += st.scatter[i];
+      fourth += st.fourthMoment;
     }
-    for (let c = 0; c < input.classCount; c++) {
-      const st = stats[c];
-      const nc = st.members.length;
-      if (nc === 0) continue;
-      const w = tiedW ?? whitening(st.scatter, d, nc, alphaFor(st.scatter, nc, st.fourthMoment));
-      const z = await view.project(c, st.mean, w, d);
-      for (let i = 0; i < nc; i++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += z[i * d + j] * z[i * d + j];
-        out[st.members[i]] = Math.sqrt(s);
-      }
-      await checkpoint(hooks);
+    const n = input.samples;
+    tiedW = whitening(pooled, d, n, alphaFor(pooled, n, fourth));
+  }
+  for (let c = 0; c < input.classCount; c++) {
+    const st = stats[c];
+    const nc = st.members.length;
+    if (nc === 0) continue;
+    const w = tiedW ?? whitening(st.scatter, d, nc, alphaFor(st.scatter, nc, st.fourthMoment));
+    const z = await view.project(c, st.mean, w, d);
+    for (let i = 0; i < nc; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += z[i * d + j] * z[i * d + j];
+      out[st.members[i]] = Math.sqrt(s);
     }
-  } finally {
-    view.dispose();
+    await checkpoint(hooks);
   }
   return { scores: out, shrinkage };
 }

@@ -67,8 +67,9 @@ export interface SpectralParams {
   /** Power-iteration steps (default 100). */
   iterations: number;
   /**
-   * Divide each class's scores by the variance of that class along its top direction, so scores of classes with
-   * different spreads are comparable when ranked together (the DESIGN formula is the unnormalised numerator).
+   * Divide each class's scores by the variance of that class along its top direction, so classes of different
+   * spread rank alike. Default false (the DESIGN formula): poison inflates its own class's variance along v, so
+   * normalising shrinks exactly the scores it should raise (digits_backdoor3 AUROC 0.986 raw, 0.937 normalised).
    */
   normalize: boolean;
 }
