@@ -323,7 +323,7 @@ function whitening(scatter: Float64Array, d: number, n: number, alpha: number): 
 /**
  * Class-conditional Mahalanobis distance sqrt((h - μ_y)ᵀ Σ⁻¹ (h - μ_y)), Σ shrunk toward a scaled identity
  * (Ledoit–Wolf or a fixed α); `tied` pools one covariance over all classes (Lee et al. 2018), `per-class` fits one
- * per class. Returns the scores and the α used per covariance.
+ * per class. Returns the scores and the α used: one (tied) or one per class (NaN for a class with no samples).
  */
 export async function mahalanobis(
   input: EmbeddingInput,
@@ -357,7 +357,10 @@ export async function mahalanobis(
   for (let c = 0; c < input.classCount; c++) {
     const st = stats[c];
     const nc = st.members.length;
-    if (nc === 0) continue;
+    if (nc === 0) {
+      if (!tiedW) shrinkage.push(Number.NaN);
+      continue;
+    }
     const w = tiedW ?? whitening(st.scatter, d, nc, alphaFor(st.scatter, nc, st.fourthMoment));
     const z = await view.project(c, st.mean, w, d);
     for (let i = 0; i < nc; i++) {

@@ -78,6 +78,9 @@ describe('scoreAll', () => {
     );
     expect(s.labelSource).toBe('cross-validated');
     expect(s.knnApproximate).toBe(false);
+    // Per-class covariance by default: one Ledoit–Wolf α per class.
+    expect(s.mahalanobisShrinkage).toHaveLength(3);
+    expect(s.mahalanobisShrinkage.every((a) => a >= 0 && a <= 1)).toBe(true);
     expect(s.params).toEqual(resolveScoreParams({ seed: 5 }));
     expect(s.params.seed).toBe(5);
     expect(progress.map((p) => p.stage)).toEqual([

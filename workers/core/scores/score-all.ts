@@ -132,22 +132,29 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
   const kp = params.knn;
   const approximate = kp.mode === 'ivf' || (kp.mode === 'auto' && n > kp.approximateAbove);
   const k = Math.max(1, Math.min(kp.k, n - 1));
+  const hooks: StepHooks = { cancelled: options.cancelled, between: options.between };
   const neighbours = approximate
-    ? await knnIvf(emb.embeddings, n, emb.dim, k, { ...options, ...kp, seed: params.seed })
-    : await knnExact(emb.embeddings, n, emb.dim, k, { ...options, normalize: kp.normalize });
+    ? await knnIvf(emb.embeddings, n, emb.dim, k, {
+        ...hooks,
+        normalize: kp.normalize,
+        nlist: kp.nlist,
+        nprobe: kp.nprobe,
+        seed: params.seed,
+      })
+    : await knnExact(emb.embeddings, n, emb.dim, k, { ...hooks, normalize: kp.normalize });
   const knn = knnScores(neighbours, dynamics.labels);
   finish('knn');
 
   await stage('spectral');
-  const spectral = await spectralSignature(emb, params.spectral, params.seed, options);
+  const spectral = await spectralSignature(emb, params.spectral, params.seed, hooks);
   finish('spectral');
 
   await stage('activation clustering');
-  const ac = await activationClustering(emb, params.activationClustering, params.seed, options);
+  const ac = await activationClustering(emb, params.activationClustering, params.seed, hooks);
   finish('activation clustering');
 
   await stage('mahalanobis');
-  const maha = await mahalanobis(emb, params.mahalanobis, options);
+  const maha = await mahalanobis(emb, params.mahalanobis, hooks);
   finish('mahalanobis');
 
   await stage('label issues');
@@ -187,6 +194,7 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
     cartography: { confidence: traj.confidence, variability: traj.variability },
     labelSource: options.oofProbs ? 'cross-validated' : 'in-sample',
     knnApproximate: approximate,
+    mahalanobisShrinkage: maha.shrinkage,
     params,
     timings,
   };

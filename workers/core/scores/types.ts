@@ -155,6 +155,8 @@ export interface ScoreSet {
   labelSource: LabelSource;
   /** True when kNN ran through the IVF approximation. */
   knnApproximate: boolean;
+  /** The covariance shrinkage α the Mahalanobis score used: one value (tied) or one per class (NaN: no samples). */
+  mahalanobisShrinkage: number[];
   params: ScoreParams;
   /** Milliseconds spent per stage, for benchmarks. */
   timings: Record<string, number>;
