@@ -19,7 +19,8 @@
  *   family:embedding           0.7722            0.9979                0.7898         0.5932
  *   suspicion (default)        0.9956            0.9572                0.9750         0.9805
  * Default suspicion with training seeds 2 and 3: 0.9974 / 0.9602 / 0.9783 / 0.9825 and
- * 0.9959 / 0.9443 / 0.9775 / 0.9786. Rules tried and rejected (seed 1): the max over families of the re-ranked
+ * 0.9959 / 0.9443 / 0.9775 / 0.9786. Rules tried and rejected (seed 1, with kNN disagreement still in the
+ * embedding family and the earlier tied-Mahalanobis / normalised-spectral defaults): the max over families of the re-ranked
  * max member rank (0.979 / 0.821 / 0.966 / 0.951), the mean of the top two families (0.995 / 0.754 / 0.983 /
  * 0.983), the mean of all families (0.999 / 0.680 / 0.983 / 0.987): every averaging rule drowns the backdoor.
  */
