@@ -1,6 +1,12 @@
 import { defineConfig } from '@playwright/test';
 
-/** Real Chromium from Debian (scripts/ensure-chromium.sh installs it), driving the production build. */
+/**
+ * Real Chromium from Debian (scripts/ensure-chromium.sh installs it), driving the production build.
+ * SIFT_DIST and SIFT_PORT let two checkouts' builds be tested side by side (default: dist/ on port 4300).
+ */
+const dist = process.env.SIFT_DIST ?? 'dist';
+const port = Number(process.env.SIFT_PORT ?? 4300);
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 180_000,
@@ -10,7 +16,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4300/',
+    baseURL: `http://127.0.0.1:${port}/`,
     headless: true,
     launchOptions: {
       executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
@@ -27,8 +33,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port 4300 --strictPort',
-    url: 'http://127.0.0.1:4300/',
+    command: `node node_modules/vite/bin/vite.js preview --outDir ${dist} --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
   },
