@@ -103,7 +103,8 @@ describe('train service', () => {
     });
     expect(last.progress.etaMs).toBe(0);
     expect(result.dynamics?.epochs).toBe(3);
-    expect(result.dynamics?.samples).toBe(161);
+    // Every row is recorded (161 trained on, 39 held out for validation).
+    expect(result.dynamics?.samples).toBe(200);
   });
 
   it('names the rows of every batch through the batch index', async () => {

@@ -163,6 +163,7 @@ function dynamicsViews(d: TrainingDynamics | null): ArrayBufferView[] {
   if (!d) return [];
   return [
     d.sampleRows,
+    d.inTraining,
     d.labels,
     d.probAssigned,
     d.margin,

@@ -51,14 +51,17 @@ describe('trainModel', () => {
     const d = res.dynamics;
     expect(d).not.toBeNull();
     if (!d) return;
-    const n = 144; // 180 rows, 20% stratified validation
+    const n = 180; // every row is recorded: 144 training rows and 36 held out (20% stratified validation)
     const e = 4;
-    expect(res.trainRows.length).toBe(n);
+    expect(res.trainRows.length).toBe(144);
     expect(res.valRows.length).toBe(36);
     expect(d.samples).toBe(n);
     expect(d.epochs).toBe(e);
-    expect(Array.from(d.sampleRows)).toEqual(Array.from(res.trainRows));
-    expect(Array.from(d.labels)).toEqual(Array.from(res.trainRows, (r) => data.labels[r]));
+    expect(Array.from(d.sampleRows)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(Array.from(d.labels)).toEqual(Array.from(data.labels));
+    expect(d.inTraining.length).toBe(n);
+    for (const r of res.trainRows) expect(d.inTraining[r]).toBe(1);
+    for (const r of res.valRows) expect(d.inTraining[r]).toBe(0);
     for (const a of [d.probAssigned, d.margin, d.loss, d.correct, d.lastLayerGradSq])
       expect(a.length).toBe(e * n);
     expect(d.finalProbs.length).toBe(n * 3);
@@ -77,9 +80,13 @@ describe('trainModel', () => {
       const rowSum = d.finalProbs[i * 3] + d.finalProbs[i * 3 + 1] + d.finalProbs[i * 3 + 2];
       expect(rowSum).toBeCloseTo(1, 5);
     }
-    // The epoch report's train loss is the mean of the recorded block.
+    // The epoch report's train loss is the mean of the recorded block's training rows, its validation loss the
+    // mean of the held-out rows.
     const last = d.loss.subarray((e - 1) * n);
-    expect(epochs[e - 1].trainLoss).toBeCloseTo(last.reduce((s, v) => s + v, 0) / n, 5);
+    const meanOf = (rows: Int32Array) =>
+      Array.from(rows, (r) => last[r]).reduce((s, v) => s + v, 0) / rows.length;
+    expect(epochs[e - 1].trainLoss).toBeCloseTo(meanOf(res.trainRows), 5);
+    expect(epochs[e - 1].valLoss).toBeCloseTo(meanOf(res.valRows), 5);
     expect(epochs.map((r) => r.epoch)).toEqual([0, 1, 2, 3]);
 
     // Batches: 9 of 16 rows per epoch, every training row exactly once per epoch.
@@ -137,7 +144,7 @@ describe('trainModel', () => {
     expect(steps).toBe(13);
     expect(res.epochs.length).toBe(1);
     expect(res.dynamics?.epochs).toBe(1);
-    expect(res.dynamics?.loss.length).toBe(144);
+    expect(res.dynamics?.loss.length).toBe(180);
     expect(res.dynamics?.classLoss.length).toBe(3);
     expect(res.dynamics?.checkpoints.length).toBe(1);
 

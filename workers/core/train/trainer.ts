@@ -1,6 +1,7 @@
 /**
  * The training loop: a custom loop (not model.fit) so that every batch reports its loss and global gradient
- * norm, every epoch ends with a full eval-mode recording pass over the training samples (DESIGN §3), and the
+ * norm, every epoch ends with a full eval-mode recording pass over every dataset row (DESIGN §3: training rows
+ * and held-out validation rows alike, so every row can be scored), and the
  * caller can pause, resume and cancel between batches. The caller chooses the tfjs backend before calling.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -271,6 +272,7 @@ class DynamicsBuffers {
   /** The recorded epochs as TrainingDynamics; copies (trimmed) when the run stopped early. */
   result(
     rows: Int32Array,
+    inTraining: Uint8Array,
     labels: Int32Array,
     spec: ModelSpec,
     stats: Standardization,
@@ -284,6 +286,7 @@ class DynamicsBuffers {
       epochs: e,
       classCount: this.classCount,
       sampleRows: rows,
+      inTraining,
       labels,
       probAssigned: trim(this.probAssigned, this.n),
       margin: trim(this.margin, this.n),
@@ -299,6 +302,18 @@ class DynamicsBuffers {
       standardization: stats,
     };
   }
+}
+
+/** The per-row statistics of `rows` (positions into `pass`): the training or validation part of an all-rows pass. */
+function pickRows(pass: PassValues, rows: Int32Array): PassValues {
+  return {
+    rows: rows.length,
+    probAssigned: Float32Array.from(rows, (r) => pass.probAssigned[r]),
+    margin: Float32Array.from(rows, (r) => pass.margin[r]),
+    loss: Float32Array.from(rows, (r) => pass.loss[r]),
+    correct: Uint8Array.from(rows, (r) => pass.correct[r]),
+    lastLayerGradSq: Float32Array.from(rows, (r) => pass.lastLayerGradSq[r]),
+  };
 }
 
 function classMedians(loss: Float32Array, labels: Int32Array, classCount: number): Float32Array {
@@ -328,6 +343,12 @@ async function readCheckpoint(m: SiftModel, epoch: number, learningRate: number)
   const weights: Float32Array[] = [];
   for (const w of live) weights.push(Float32Array.from(await w.data()));
   return { epoch, learningRate, weights, shapes: live.map((w) => [...w.shape]) };
+}
+
+function inTrainingMask(rows: number, trainRows: Int32Array): Uint8Array {
+  const mask = new Uint8Array(rows);
+  for (const r of trainRows) mask[r] = 1;
+  return mask;
 }
 
 async function runTraining(plan: FitPlan): Promise<FitOutcome> {
@@ -365,7 +386,10 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
   const vars = trainableVariables(m);
   const optimizer = makeOptimizer(settings);
   const shuffleRng = createRng(deriveSeed(settings.seed, 2));
-  const buffers = plan.record ? new DynamicsBuffers(n, epochs, c, m.embeddingDim) : null;
+  // Recording runs pass over every row in dataset order each epoch (one pass, split into training and validation
+  // statistics afterwards); cross-validation folds only pass over their training and validation rows.
+  const allRows = plan.record ? Int32Array.from({ length: rowCount }, (_, i) => i) : null;
+  const buffers = plan.record ? new DynamicsBuffers(rowCount, epochs, c, m.embeddingDim) : null;
   const reports: EpochReport[] = [];
   let status: TrainStatus = 'completed';
   let nonFinite: NonFiniteReport | undefined;
@@ -429,8 +453,17 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
         });
       }
 
-      const pass = await recordPass(m, x, y, trainRows, { ...passOptions, withOutputs: plan.record });
-      const val = valRows.length ? await recordPass(m, x, y, valRows, passOptions) : null;
+      let full: PassValues | null = null;
+      let pass: PassValues | null;
+      let val: PassValues | null = null;
+      if (allRows) {
+        full = await recordPass(m, x, y, allRows, { ...passOptions, withOutputs: true });
+        pass = full && pickRows(full, trainRows);
+        if (full && valRows.length) val = pickRows(full, valRows);
+      } else {
+        pass = await recordPass(m, x, y, trainRows, passOptions);
+        if (pass && valRows.length) val = await recordPass(m, x, y, valRows, passOptions);
+      }
       if (!pass || (valRows.length && !val)) {
         status = 'cancelled';
         break;
@@ -460,7 +493,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
           };
           break;
         }
-        buffers.add(epoch, pass, classLoss, checkpoint);
+        if (full) buffers.add(epoch, full, classLoss, checkpoint);
       }
       const report: EpochReport = {
         epoch,
@@ -492,7 +525,16 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
     status,
     ...(nonFinite ? { nonFinite } : {}),
     epochs: reports,
-    dynamics: buffers ? buffers.result(trainRows, trainLabels, modelSpec, standardization) : null,
+    dynamics:
+      buffers && allRows
+        ? buffers.result(
+            allRows,
+            inTrainingMask(rowCount, trainRows),
+            Int32Array.from(data.labels),
+            modelSpec,
+            standardization,
+          )
+        : null,
     standardization,
     modelSpec,
     ...(predictions ? { predictions } : {}),
@@ -500,8 +542,8 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
 }
 
 /**
- * Trains a model on a seeded stratified split of `data` and records the training dynamics of every training
- * sample at the end of every epoch. Resolves (never rejects) on cancel or a non-finite value, keeping the epochs
+ * Trains a model on a seeded stratified split of `data` and records the training dynamics of every row (training
+ * and validation, `inTraining` tells them apart) at the end of every epoch. Resolves (never rejects) on cancel or a non-finite value, keeping the epochs
  * that finished; rejects only on invalid input. Frees every tensor it made.
  */
 export async function trainModel(

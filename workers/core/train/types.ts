@@ -61,16 +61,21 @@ export interface Checkpoint {
   shapes: number[][];
 }
 
-/** How every training sample behaved during training: the input of the loss-trajectory and influence scores. */
+/**
+ * How every dataset row behaved during training: the input of the loss-trajectory and influence scores. Every row
+ * is recorded (held-out validation rows too, flagged by `inTraining`), so every row gets a score.
+ */
 export interface TrainingDynamics {
-  /** N: training samples (validation rows excluded). */
+  /** N: every dataset row, training and held-out validation rows alike. */
   samples: number;
   /** E: epochs recorded. */
   epochs: number;
   classCount: number;
-  /** Dataset row index of each training sample. */
+  /** Dataset row index of each sample: all rows, in dataset order. */
   sampleRows: Int32Array;
-  /** Assigned (given) label of each training sample. */
+  /** 1 where the sample was trained on, 0 where it was held out for validation. */
+  inTraining: Uint8Array;
+  /** Assigned (given) label of each sample. */
   labels: Int32Array;
   /** E × N: softmax probability of the assigned label, from a full eval-mode forward pass at the end of each epoch. */
   probAssigned: Float32Array;
