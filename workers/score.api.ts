@@ -1,0 +1,129 @@
+/**
+ * The typed contract of the score worker. The app depends on `ScoreApi` only; the Vitest contract test drives the
+ * same service in-process (workers/score.service.test.ts). One worker scores one job at a time; every call names
+ * its job, and a cancel naming another job is ignored.
+ */
+import type { FamilyName, ScoreName, ScoreParamsInput, ScoreSet, SuspicionParams } from './core/scores/types';
+import type { BackendChoice } from './core/train/backend-choice';
+import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
+import type { BackendRequest } from './train.api';
+
+/** Identifies one scoring of a run, here and in IndexedDB. */
+export type ScoreJobId = string & { readonly __brand: 'ScoreJobId' };
+
+/** Cross-validation settings of the label-issue family. */
+export interface CrossValSettings {
+  /** K folds (default 5). */
+  folds: number;
+  /**
+   * Epochs each fold trains; null: the run's epochs. Fewer epochs make the K fold trainings cheaper; the
+   * out-of-sample probabilities only need a reasonable model, not the best one.
+   */
+  epochs: number | null;
+}
+
+/** Defaults of the scoring form and the headless scan. */
+export const DEFAULT_CROSS_VAL: CrossValSettings = { folds: 5, epochs: null };
+
+/** What to score: a finished run's data, settings and dynamics. The arrays are transferred (the caller loses them). */
+export interface ScoreRequest {
+  jobId: ScoreJobId;
+  data: TrainingData;
+  /** The run's training settings: cross-validation trains each fold with them (seed derived per fold). */
+  settings: TrainSettings;
+  dynamics: TrainingDynamics;
+  params: ScoreParamsInput;
+  crossVal: CrossValSettings;
+  backend: BackendRequest;
+}
+
+/** Where a job is: cross-validation (per fold and epoch) or a scoring stage. */
+export type ScoreProgressMessage =
+  | {
+      phase: 'cross-validation';
+      fold: number;
+      folds: number;
+      epoch: number;
+      epochs: number;
+      fraction: number;
+    }
+  | { phase: 'scores'; stage: string; done: number; total: number; fraction: number };
+
+export type ScoreProgressCallback = (message: ScoreProgressMessage) => void;
+
+/** A finished job. */
+export interface ScoreResult {
+  jobId: ScoreJobId;
+  backend: BackendChoice;
+  scoreSet: ScoreSet;
+  /** N × C out-of-sample softmax in sample order (what the label family used). */
+  oofProbs: Float32Array;
+  crossVal: CrossValSettings;
+  /** ms: cross-validation, scoring, the whole job. */
+  timings: { crossValMs: number; scoreMs: number; totalMs: number };
+  /** Live tensors in the worker before and after the job (equal unless something leaked). */
+  tensors: { before: number; after: number };
+}
+
+/** How a job ends. Errors cross as data: comlink serialises thrown errors poorly. */
+export type ScoreOutcome =
+  | { kind: 'finished'; result: ScoreResult }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; message: string };
+
+/** A new suspicion from stored scores under other weights or q (no model, no tensors). */
+export interface RecombineRequest {
+  samples: number;
+  scores: Record<ScoreName, Float32Array>;
+  suspicion: SuspicionParams;
+}
+
+export interface Recombined {
+  families: Record<FamilyName, Float32Array>;
+  suspicion: Float32Array;
+  flags: Record<FamilyName, Uint8Array>;
+  suspicionParams: SuspicionParams;
+}
+
+/**
+ * What influence on a chosen sample needs: the run's checkpoints (inside `dynamics`) and the raw features. Sent once
+ * per run with `prepareInfluence`; the worker keeps the latest one.
+ */
+export interface InfluenceContext {
+  key: string;
+  features: Float32Array;
+  dynamics: TrainingDynamics;
+}
+
+/** Proponents and opponents of one sample, among the rows the model was trained on. */
+export interface InfluenceResult {
+  /** Sample index (= dataset row) of the chosen sample. */
+  target: number;
+  /** TracIn influence of every sample on the target; 0 for rows never trained on (validation rows). */
+  influence: Float32Array;
+  /** Strongest first, the target excluded, training rows only. */
+  proponents: Int32Array;
+  opponents: Int32Array;
+}
+
+/** The worker's live tensors and active backend. */
+export interface ScoreWorkerMemory {
+  numTensors: number;
+  numBytes: number;
+  backend: string | null;
+}
+
+/** The score worker. Every method is async across the worker boundary. */
+export interface ScoreApi {
+  /** K-fold cross-validation, then every score; resolves when done, cancelled or failed. */
+  score(request: ScoreRequest, onProgress: ScoreProgressCallback): Promise<ScoreOutcome>;
+  /** Stops the job at its next batch or stage; `score` then resolves `cancelled`, every tensor freed. */
+  cancel(jobId: ScoreJobId): Promise<void>;
+  /** Family values, suspicion and flags for other weights or q; the per-sample loop runs in the worker. */
+  recombine(request: RecombineRequest): Promise<Recombined>;
+  /** Keeps a run's checkpoints and features for `influenceOn` (replacing the previous run's). */
+  prepareInfluence(context: InfluenceContext): Promise<void>;
+  /** The influence of every training row on sample `target` of the prepared run (`key` must match). */
+  influenceOn(key: string, target: number, top?: number): Promise<InfluenceResult>;
+  memory(): Promise<ScoreWorkerMemory>;
+}

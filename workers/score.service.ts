@@ -1,0 +1,266 @@
+/**
+ * The score worker's service: the `ScoreApi` over the scores and training cores, with no worker or comlink in it,
+ * so the contract test runs it in-process (Node, tfjs CPU backend) and the worker entry only exposes it.
+ * A job: K-fold cross-validated probabilities (each fold trained here), reordered to sample order, then `scoreAll`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ScoringCancelledError } from './core/scores/hooks';
+import { influenceOn } from './core/scores/influence';
+import { scoreAll } from './core/scores/score-all';
+import { suspicionFromScores } from './core/scores/suspicion';
+import type { ScoreSet, SuspicionParams } from './core/scores/types';
+import { type BackendChoice, chooseBackend } from './core/train/backend-choice';
+import { checkpointOutputs } from './core/train/checkpoint';
+import { crossValidatedProbabilities } from './core/train/crossval';
+import type { TrainingDynamics } from './core/train/types';
+import type {
+  InfluenceContext,
+  InfluenceResult,
+  Recombined,
+  RecombineRequest,
+  ScoreApi,
+  ScoreJobId,
+  ScoreOutcome,
+  ScoreProgressCallback,
+  ScoreRequest,
+  ScoreResult,
+} from './score.api';
+import type { BackendRequest } from './train.api';
+import type { BackendControl } from './train.service';
+
+/** Live tensors, from the engine's count: unlike tf.memory() it never initialises a backend. */
+function liveTensors(): { numTensors: number; numBytes: number } {
+  const { numTensors, numBytes } = tf.engine().state;
+  return { numTensors, numBytes };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One macrotask turn, so a cancel message waiting for the worker is handled (see trainer.ts for why not setTimeout). */
+function macrotask(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/** Reorders dataset-row-order probabilities (rows × C) to the order of `sampleRows`. */
+export function toSampleOrder(probabilities: Float32Array, sampleRows: Int32Array, c: number): Float32Array {
+  const out = new Float32Array(sampleRows.length * c);
+  for (let i = 0; i < sampleRows.length; i++) {
+    const r = sampleRows[i];
+    out.set(probabilities.subarray(r * c, r * c + c), i * c);
+  }
+  return out;
+}
+
+/** Every ArrayBuffer of a score set, once each, for transfer. */
+export function scoreSetTransferables(set: ScoreSet): ArrayBuffer[] {
+  const views: ArrayBufferView[] = [
+    ...Object.values(set.scores),
+    ...Object.values(set.families),
+    ...Object.values(set.flags),
+    set.suspicion,
+    set.labelIssue,
+    set.suggestedLabel,
+    set.labelThresholds,
+    set.cartography.confidence,
+    set.cartography.variability,
+  ];
+  return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
+}
+
+/** The buffers of a result that may be transferred. */
+export function scoreResultTransferables(result: ScoreResult): ArrayBuffer[] {
+  return [...new Set([...scoreSetTransferables(result.scoreSet), result.oofProbs.buffer as ArrayBuffer])];
+}
+
+/** The buffers of a recombination. */
+export function recombinedTransferables(r: Recombined): ArrayBuffer[] {
+  const views = [r.suspicion, ...Object.values(r.families), ...Object.values(r.flags)];
+  return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
+}
+
+/** New family values, suspicion and flags from stored scores (pure computation, no tensors). */
+export function recombine(request: RecombineRequest): Recombined {
+  const suspicionParams: SuspicionParams = {
+    ...request.suspicion,
+    weights: { ...request.suspicion.weights },
+    excluded: [...request.suspicion.excluded],
+  };
+  if (!(suspicionParams.q > 0 && suspicionParams.q <= 1)) {
+    throw new RangeError(`The flag budget q must be in (0, 1], got ${suspicionParams.q}.`);
+  }
+  for (const [family, w] of Object.entries(suspicionParams.weights)) {
+    if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`The ${family} weight must be ≥ 0, got ${w}.`);
+  }
+  const out = suspicionFromScores(request.scores, request.samples, suspicionParams);
+  return { ...out, suspicionParams };
+}
+
+/** Cached per-checkpoint outputs are kept below this many floats (E × N × (C + d)); above, recomputed per query. */
+const INFLUENCE_CACHE_FLOATS = 16_000_000;
+
+/** Creates the service over the given backends. */
+export function createScoreService(backends: BackendControl): ScoreApi {
+  let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
+  let backendName: string | null = null;
+  let prepared: {
+    context: InfluenceContext;
+    outputs: Array<{ learningRate: number; probs: Float32Array; embeddings: Float32Array }> | null;
+  } | null = null;
+
+  async function selectBackend(request: BackendRequest): Promise<BackendChoice> {
+    let probes = request.probes;
+    for (;;) {
+      const choice = chooseBackend(probes, request.override);
+      const error = await backends.activate(choice.backend);
+      if (!error) {
+        backendName = choice.backend;
+        return choice;
+      }
+      if (!probes.some((p) => p.backend === choice.backend && p.available)) {
+        throw new Error(`No tfjs backend could be started: ${choice.backend}: ${error}`);
+      }
+      probes = probes.map((p) => (p.backend === choice.backend ? { ...p, available: false, error } : p));
+    }
+  }
+
+  async function runJob(request: ScoreRequest, onProgress: ScoreProgressCallback): Promise<ScoreOutcome> {
+    const job = { jobId: request.jobId, cancelled: false };
+    if (active) return { kind: 'failed', message: 'Another scoring job is running in this worker.' };
+    active = job;
+    const started = performance.now();
+    try {
+      const backend = await selectBackend(request.backend);
+      const before = liveTensors().numTensors;
+      const { data, dynamics, crossVal } = request;
+      const c = data.classCount;
+      if (dynamics.classCount !== c)
+        throw new RangeError('The run and the dataset disagree on the class count.');
+      for (let i = 0; i < dynamics.samples; i++) {
+        if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i]]) {
+          throw new RangeError(
+            `Sample ${i} has another label in the run than in the dataset: was it re-imported?`,
+          );
+        }
+      }
+      const epochs = crossVal.epochs ?? request.settings.epochs;
+      const folds = crossVal.folds;
+      let fold = 0;
+      const cv = await crossValidatedProbabilities(data, { ...request.settings, epochs }, folds, {
+        onFold: (f) => {
+          fold = f;
+          onProgress({ phase: 'cross-validation', fold: f, folds, epoch: 0, epochs, fraction: f / folds });
+        },
+        onEpoch: (e) =>
+          onProgress({
+            phase: 'cross-validation',
+            fold,
+            folds,
+            epoch: e.epoch + 1,
+            epochs,
+            fraction: (fold + (e.epoch + 1) / epochs) / folds,
+          }),
+        shouldStop: () => (job.cancelled ? 'cancel' : 'continue'),
+      });
+      if (cv.status === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
+      if (cv.status !== 'completed') {
+        return {
+          kind: 'failed',
+          message: cv.nonFinite?.message ?? 'Cross-validation stopped before every fold finished.',
+        };
+      }
+      const crossValMs = performance.now() - started;
+      const oofProbs = toSampleOrder(cv.probabilities, dynamics.sampleRows, c);
+      const scoreStart = performance.now();
+      const scoreSet = await scoreAll(dynamics, {
+        oofProbs,
+        params: request.params,
+        cancelled: () => job.cancelled,
+        between: macrotask,
+        onProgress: (p) => onProgress({ phase: 'scores', ...p, fraction: p.done / p.total }),
+      });
+      const after = liveTensors().numTensors;
+      return {
+        kind: 'finished',
+        result: {
+          jobId: request.jobId,
+          backend,
+          scoreSet,
+          oofProbs,
+          crossVal: { folds, epochs },
+          timings: {
+            crossValMs,
+            scoreMs: performance.now() - scoreStart,
+            totalMs: performance.now() - started,
+          },
+          tensors: { before, after },
+        },
+      };
+    } catch (error) {
+      if (error instanceof ScoringCancelledError) return { kind: 'cancelled' };
+      return { kind: 'failed', message: errorText(error) };
+    } finally {
+      active = null;
+    }
+  }
+
+  async function checkpointSet(
+    context: InfluenceContext,
+  ): Promise<Array<{ learningRate: number; probs: Float32Array; embeddings: Float32Array }>> {
+    const d: TrainingDynamics = context.dynamics;
+    if (!d.modelSpec || !d.standardization) throw new Error('This run has no model spec: train it again.');
+    const out = [];
+    for (const cp of d.checkpoints) {
+      const o = await checkpointOutputs(d.modelSpec, d.standardization, cp, context.features, d.sampleRows);
+      out.push({ learningRate: cp.learningRate, probs: o.probs, embeddings: o.embeddings });
+    }
+    return out;
+  }
+
+  return {
+    score: runJob,
+    async cancel(jobId) {
+      if (active && active.jobId === jobId) active.cancelled = true;
+    },
+    async recombine(request) {
+      return recombine(request);
+    },
+    async prepareInfluence(context) {
+      const d = context.dynamics;
+      if (!d.modelSpec) throw new Error('This run has no model spec: train it again.');
+      const floats = d.checkpoints.length * d.samples * (d.classCount + d.embeddingDim);
+      prepared = { context, outputs: null };
+      if (floats <= INFLUENCE_CACHE_FLOATS) prepared.outputs = await checkpointSet(context);
+    },
+    async influenceOn(key, target, top = 20): Promise<InfluenceResult> {
+      if (!prepared || prepared.context.key !== key) {
+        throw new Error('Influence was not prepared for this run: call prepareInfluence first.');
+      }
+      const d = prepared.context.dynamics;
+      const outputs = prepared.outputs ?? (await checkpointSet(prepared.context));
+      // Every row is asked for (top = N) and the held-out rows dropped afterwards: rows never trained on cannot
+      // have influenced the model, so they are neither proponents nor opponents.
+      const all = await influenceOn(target, outputs, d.labels, d.classCount, d.embeddingDim, d.samples);
+      const influence = Float32Array.from(all.influence, (v, i) => (d.inTraining[i] ? v : 0));
+      const keep = (rows: Int32Array) => rows.filter((i) => d.inTraining[i] === 1).slice(0, top);
+      return {
+        target,
+        influence,
+        proponents: keep(all.proponents),
+        opponents: keep(all.opponents),
+      };
+    },
+    async memory() {
+      return { ...liveTensors(), backend: backendName };
+    },
+  };
+}
