@@ -1,0 +1,70 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rowsWith, subsetCsv } from '../workers/core/manifest/csv';
+import { exportPublicJwk, generateSigningKey, signManifest } from '../workers/core/manifest/sign';
+import { CSV, fixtureManifest, ingested, QUARANTINE } from '../workers/core/manifest/test-fixture';
+import { runVerify } from './verify';
+
+async function files() {
+  const dir = await mkdtemp(join(tmpdir(), 'sift-verify-'));
+  const keys = await generateSigningKey();
+  const manifest = await signManifest(
+    fixtureManifest(new Map(QUARANTINE)),
+    keys.privateKey,
+    await exportPublicJwk(keys.publicKey),
+  );
+  const data = ingested();
+  const clean = subsetCsv(
+    CSV,
+    data,
+    rowsWith(5, (r) => QUARANTINE.has(r), 'keep'),
+  );
+  const manifestText = JSON.stringify(manifest, null, 2);
+  const paths = { dir, manifest: join(dir, 'm.manifest.json'), clean: join(dir, 'clean.csv') };
+  await writeFile(paths.manifest, manifestText);
+  await writeFile(paths.clean, clean);
+  return { paths, manifestText, clean };
+}
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runVerify(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe('npm run verify', () => {
+  it('exits 0 when the manifest and the clean CSV match', async () => {
+    const { paths } = await files();
+    const result = await run([paths.manifest, paths.clean]);
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toMatch(
+      /^OK: signature verifies .* 3 kept, 2 quarantined; clean CSV: header and 3 rows/,
+    );
+  });
+  it('exits 1 naming the field when one byte of the manifest changes', async () => {
+    const { paths, manifestText } = await files();
+    await writeFile(paths.manifest, manifestText.replace('"kept": 3', '"kept": 4'));
+    const result = await run([paths.manifest]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('MISMATCH manifest field "summary.kept" changed: signature does not verify');
+  });
+  it('exits 1 naming the row when one byte of the CSV changes', async () => {
+    const { paths, clean } = await files();
+    const edited = clean.slice();
+    edited[edited.length - 1] = '1'.charCodeAt(0); // last byte of r4's row "…,9,10" becomes "…,9,11"
+    await writeFile(paths.clean, edited);
+    const result = await run([paths.manifest, paths.clean]);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual(['MISMATCH row 3 (id r4): sha256 differs from the manifest']);
+  });
+  it('exits 2 on usage errors and unreadable files', async () => {
+    expect((await run([])).code).toBe(2);
+    const missing = await run(['/nonexistent/m.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.err[0]).toMatch(/cannot read input/);
+  });
+});
