@@ -3,7 +3,8 @@
  * same service in-process (workers/score.service.test.ts). One worker scores one job at a time; every call names
  * its job, and a cancel naming another job is ignored.
  */
-import type { FamilyName, ScoreName, ScoreParamsInput, ScoreSet, SuspicionParams } from './core/scores/types';
+import type { ScoreParamsInput } from './core/scores/score-all';
+import type { FamilyName, ScoreName, ScoreSet, SuspicionParams } from './core/scores/types';
 import type { BackendChoice } from './core/train/backend-choice';
 import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
 import type { BackendRequest } from './train.api';
