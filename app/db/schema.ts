@@ -5,6 +5,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
 import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
+import type { ScoreJobId, ScoreRecord } from './scoreSchema';
 
 /** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
 export type DatasetId = string & { readonly __brand: 'DatasetId' };
@@ -107,13 +108,14 @@ export interface SiftSchema extends DBSchema {
   runs: { key: RunId; value: RunRecord; indexes: { 'by-dataset': DatasetId } };
   runCurves: { key: RunId; value: RunCurvesRecord };
   runDynamics: { key: RunId; value: RunDynamicsRecord };
+  scores: { key: ScoreJobId; value: ScoreRecord; indexes: { 'by-run': RunId; 'by-dataset': DatasetId } };
 }
 
 /** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
 export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles'] as const;
 
 /** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Brings a database from `oldVersion` to `SCHEMA_VERSION`, one step per version so any old database upgrades.
@@ -136,5 +138,11 @@ export function upgradeSchema(
     db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-dataset', 'datasetId');
     db.createObjectStore('runCurves', { keyPath: 'id' });
     db.createObjectStore('runDynamics', { keyPath: 'id' });
+  }
+  if (oldVersion < 3) {
+    // Score sets (scoreSchema.ts): one record per scoring of a run, found by run or by dataset.
+    const scores = db.createObjectStore('scores', { keyPath: 'id' });
+    scores.createIndex('by-run', 'runId');
+    scores.createIndex('by-dataset', 'datasetId');
   }
 }

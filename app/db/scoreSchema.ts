@@ -1,0 +1,39 @@
+/**
+ * The stored shape of score sets: one record per scoring of a run, with the parameters that produced it. Typed
+ * arrays are stored as typed arrays (structured clone), never as JSON numbers.
+ */
+import type { ScoreParams, ScoreSet } from '../../workers/core/scores/types';
+import type { BackendChoice } from '../../workers/core/train/backend-choice';
+import type { CrossValSettings, ScoreJobId } from '../../workers/score.api';
+import type { RunId } from './runSchema';
+import type { DatasetId } from './schema';
+
+export type { ScoreJobId };
+
+/**
+ * Where a scoring stands. `interrupted`: it was running when its tab closed or reloaded (found at start-up); no
+ * scores were kept.
+ */
+export type ScoreStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+/** One scoring of a run. */
+export interface ScoreRecord {
+  id: ScoreJobId;
+  runId: RunId;
+  datasetId: DatasetId;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+  status: ScoreStatus;
+  /** Why it failed or stopped, for people; null otherwise. */
+  message: string | null;
+  /** Every parameter: the resolved score parameters (the current suspicion rule included) and the cross-validation. */
+  params: ScoreParams;
+  crossVal: CrossValSettings;
+  /** The backend it scored on and why; null until the worker has chosen. */
+  backend: BackendChoice | null;
+  /** Null unless status is 'done'. */
+  scoreSet: ScoreSet | null;
+  /** ms: cross-validation, scoring, the whole job; null until done. */
+  timings: { crossValMs: number; scoreMs: number; totalMs: number } | null;
+}
