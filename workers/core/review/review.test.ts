@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { histogram, pointInPolygon, pointsInPolygon, topQuantileThreshold } from './geometry';
+import { pca2d } from './pca';
+import { DEFAULT_QUERY, queryRows, type ReviewColumns } from './table';
+
+describe('pca2d', () => {
+  it('finds the axis of largest spread first, then the next, orthogonal one', () => {
+    // Points spread along (1,1,0) by ±10 and along (0,0,1) by ±1.
+    const pts: number[] = [];
+    for (let i = -5; i <= 5; i++) for (const z of [-1, 1]) pts.push(i * 2, i * 2, z);
+    const xy = pca2d(Float32Array.from(pts), pts.length / 3, 3);
+    const n = pts.length / 3;
+    let varX = 0;
+    let varY = 0;
+    for (let i = 0; i < n; i++) {
+      varX += (xy[2 * i] as number) ** 2 / n;
+      varY += (xy[2 * i + 1] as number) ** 2 / n;
+    }
+    expect(varX).toBeCloseTo(80, 3); // projection 2i·√2 on (1,1)/√2: mean(8i²) = 80
+    expect(varY).toBeCloseTo(1, 5);
+    expect(Math.abs(xy[1] as number)).toBeCloseTo(1, 5);
+  });
+});
+
+describe('geometry', () => {
+  const square = [0, 0, 2, 0, 2, 2, 0, 2];
+  it('point in polygon (even-odd), concave shapes included', () => {
+    expect(pointInPolygon(1, 1, square)).toBe(true);
+    expect(pointInPolygon(3, 1, square)).toBe(false);
+    const u = [0, 0, 3, 0, 3, 3, 2, 3, 2, 1, 1, 1, 1, 3, 0, 3];
+    expect(pointInPolygon(1.5, 2, u)).toBe(false);
+    expect(pointInPolygon(0.5, 2, u)).toBe(true);
+    expect([...pointsInPolygon(Float32Array.from([1, 1, 5, 5, 0.5, 1.5]), square)]).toEqual([0, 2]);
+  });
+  it('histogram counts finite values, last bin closed; threshold is the top-q cut', () => {
+    const h = histogram([0, 1, 2, 3, 4, Number.NaN], 4);
+    expect([...h.counts]).toEqual([1, 1, 1, 2]);
+    expect(h.nonFinite).toBe(1);
+    const values = Array.from({ length: 100 }, (_, i) => i);
+    expect(topQuantileThreshold(values, 0.05)).toBe(94);
+    expect(values.filter((v) => v >= 95).length).toBe(5);
+  });
+});
+
+describe('queryRows', () => {
+  const cols: ReviewColumns = {
+    rows: 5,
+    ids: ['a-1', 'b-2', 'a-3', 'c-4', 'a-5'],
+    labels: Int32Array.from([0, 1, 0, 1, 2]),
+    suggested: Int32Array.from([-1, 0, -1, -1, -1]),
+    suspicion: Float32Array.from([0.2, 0.9, Number.NaN, 0.5, 0.9]),
+    flagBits: Uint8Array.from([0, 1, 2, 1, 3]),
+    labelIssue: Uint8Array.from([0, 1, 0, 0, 0]),
+    anomalous: Uint8Array.from([1, 0, 0, 1, 0]),
+    numeric: { aum: Float32Array.from([5, 4, 3, 2, 1]) },
+  };
+  const none = new Uint8Array(5);
+  it('sorts by suspicion descending with NaN last and ties by row', () => {
+    expect([...queryRows(cols, none, DEFAULT_QUERY)]).toEqual([1, 4, 3, 0, 2]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, descending: false })]).toEqual([0, 3, 1, 4, 2]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, sort: 'score:aum', descending: false })]).toEqual([
+      4, 3, 2, 1, 0,
+    ]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, sort: 'id', descending: true })]).toEqual([
+      3, 1, 4, 2, 0,
+    ]);
+  });
+  it('filters by family, class, label issue, anomaly, decision and id', () => {
+    expect([
+      ...queryRows(cols, none, { ...DEFAULT_QUERY, familyMask: 2, sort: 'row', descending: false }),
+    ]).toEqual([2, 4]);
+    expect([
+      ...queryRows(cols, none, { ...DEFAULT_QUERY, label: 1, sort: 'row', descending: false }),
+    ]).toEqual([1, 3]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, labelIssueOnly: true })]).toEqual([1]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, anomalousOnly: true })]).toEqual([3, 0]);
+    const decided = Uint8Array.from([2, 0, 1, 0, 0]);
+    expect([...queryRows(cols, decided, { ...DEFAULT_QUERY, decision: 'quarantine' })]).toEqual([0]);
+    expect([...queryRows(cols, decided, { ...DEFAULT_QUERY, decision: 'undecided' })]).toEqual([1, 4, 3]);
+    expect([
+      ...queryRows(cols, none, { ...DEFAULT_QUERY, search: 'A-', sort: 'row', descending: false }),
+    ]).toEqual([0, 2, 4]);
+  });
+});
