@@ -5,6 +5,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
 import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
+import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decisionSchema';
 import type { ScoreJobId, ScoreRecord } from './scoreSchema';
 
 /** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
@@ -109,13 +110,16 @@ export interface SiftSchema extends DBSchema {
   runCurves: { key: RunId; value: RunCurvesRecord };
   runDynamics: { key: RunId; value: RunDynamicsRecord };
   scores: { key: ScoreJobId; value: ScoreRecord; indexes: { 'by-run': RunId; 'by-dataset': DatasetId } };
+  decisions: { key: [DatasetId, number]; value: DecisionRecord; indexes: { 'by-dataset': DatasetId } };
+  decisionLog: { key: [DatasetId, number]; value: DecisionLogRecord; indexes: { 'by-dataset': DatasetId } };
+  signingKeys: { key: string; value: SigningKeyRecord };
 }
 
 /** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
 export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles'] as const;
 
 /** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Brings a database from `oldVersion` to `SCHEMA_VERSION`, one step per version so any old database upgrades.
@@ -144,5 +148,12 @@ export function upgradeSchema(
     const scores = db.createObjectStore('scores', { keyPath: 'id' });
     scores.createIndex('by-run', 'runId');
     scores.createIndex('by-dataset', 'datasetId');
+  }
+  if (oldVersion < 4) {
+    // Review decisions (decisionSchema.ts): the current decision per row and the append-only log, keyed by
+    // [dataset, row] and [dataset, seq]; the browser profile's signing key pair.
+    db.createObjectStore('decisions', { keyPath: ['datasetId', 'row'] }).createIndex('by-dataset', 'datasetId');
+    db.createObjectStore('decisionLog', { keyPath: ['datasetId', 'seq'] }).createIndex('by-dataset', 'datasetId');
+    db.createObjectStore('signingKeys', { keyPath: 'id' });
   }
 }
