@@ -1,0 +1,118 @@
+/**
+ * The headless scan run in-process on digits_flip5 (few epochs, 3 folds): the files it writes, their shape, and that
+ * its suspicion finds the flips; and bad input exits 2 with the ingest core's own message.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IngestError, ingestCsv } from '../workers/core/ingest/ingest';
+import { MANIFEST_FORMAT, type Manifest } from '../workers/core/manifest/types';
+import { auroc } from '../workers/core/metrics/auroc';
+import { SCORE_NAMES } from '../workers/core/scores/types';
+import { csvCell, parseScanArgs, runScan } from './scan';
+
+const SET = new URL('../../shared/datasets/digits_flip5/', import.meta.url);
+
+function collect() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { log: (l: string) => out.push(l), error: (l: string) => err.push(l) }, out, err };
+}
+
+describe('headless scan', () => {
+  it('scores digits_flip5 and writes scores.csv and a manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-scan-'));
+    const file = new URL('digits_flip5.csv', SET).pathname;
+    const { io, out } = collect();
+    const report = await runScan(
+      [file, '--label', 'label', '--id', 'id', '--epochs', '8', '--folds', '3', '--seed', '2', '--out', dir],
+      io,
+    );
+    expect(report.code).toBe(0);
+    expect(out.some((l) => l.startsWith('top 10 suspects'))).toBe(true);
+    expect(out.some((l) => /fold 3\/3/.test(l))).toBe(true);
+
+    const lines = readFileSync(join(dir, 'scores.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe(['id', 'suspicion', ...SCORE_NAMES, 'label_issue', 'suggested_label'].join(','));
+    expect(lines.length).toBe(1 + 1797);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.every((r) => r.length === SCORE_NAMES.length + 4)).toBe(true);
+    const truth = new Map(
+      readFileSync(new URL('digits_flip5.truth.csv', SET), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .map(([id, flag]) => [id, Number(flag)] as const),
+    );
+    expect(rows.map((r) => r[0])).toEqual([...truth.keys()]);
+    const suspicion = rows.map((r) => Number(r[1]));
+    expect(suspicion.every((v) => v > 0 && v <= 1)).toBe(true);
+    const y = rows.map((r) => truth.get(r[0]) ?? -1);
+    expect(auroc(suspicion, y)).toBeGreaterThan(0.9);
+    // Label issues carry a suggested label, other rows none.
+    for (const r of rows) expect(r[r.length - 2] === '1').toBe(r[r.length - 1] !== '');
+
+    const manifest = JSON.parse(readFileSync(join(dir, 'digits_flip5.manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.format).toBe(MANIFEST_FORMAT);
+    expect(manifest.signature).toBeUndefined();
+    expect(manifest.tool).toMatchObject({ name: 'sift', backend: report.backend });
+    expect(manifest.tool.version).toBe(
+      (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+        .version,
+    );
+    expect(manifest.dataset).toMatchObject({
+      name: 'digits_flip5',
+      rows: 1797,
+      labelColumn: 'label',
+      idColumn: 'id',
+    });
+    expect(manifest.dataset.sha256).toBe(report.dataset?.sha256);
+    expect(manifest.run).toMatchObject({ seed: 2, epochs: 8 });
+    expect(manifest.run?.scoring).toMatchObject({ crossVal: { folds: 3, epochs: 8 }, seed: 2 });
+    expect(manifest.summary).toEqual({ kept: 1797, quarantined: 0 });
+    expect(manifest.samples.length).toBe(1797);
+    const s = manifest.samples[413];
+    expect(s).toMatchObject({ id: 'digits-000413', row: 413, decision: 'keep', reasons: [], note: '' });
+    expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(s.scores).sort()).toEqual(['suspicion', ...SCORE_NAMES].sort());
+    expect(s.scores.suspicion).toBeCloseTo(Number(rows[413][1]), 5);
+  }, 180_000);
+
+  it('exits 2 on a bad file with the ingest core’s message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-scan-'));
+    const file = join(dir, 'bad.csv');
+    const text = 'id,label,a,b\nr0,x,1,2\nr1,y,3,oops\nr2,x,5,6\n';
+    writeFileSync(file, text);
+    let expected: string[] = [];
+    try {
+      ingestCsv(new TextEncoder().encode(text), 'bad.csv', { labelColumn: 'label', idColumn: 'id' });
+    } catch (error) {
+      if (!(error instanceof IngestError)) throw error;
+      expected = error.problems.map((p) => p.message);
+    }
+    expect(expected.length).toBeGreaterThan(0);
+    const { io, err } = collect();
+    const report = await runScan([file, '--label', 'label', '--id', 'id', '--out', dir], io);
+    expect(report.code).toBe(2);
+    expect(err).toEqual(expected);
+    expect(err.join('\n')).toMatch(/b/);
+
+    const usage = collect();
+    expect((await runScan(['--epochs', 'x'], usage.io)).code).toBe(2);
+    expect(usage.err[0]).toMatch(/--epochs needs an integer/);
+  });
+
+  it('parses arguments and escapes CSV cells', () => {
+    expect(parseScanArgs(['f.csv', '--folds', '4', '--cv-epochs', '5'])).toMatchObject({
+      file: 'f.csv',
+      folds: 4,
+      cvEpochs: 5,
+      label: null,
+    });
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,"b"')).toBe('"a,""b"""');
+    expect(csvCell('x\ny')).toBe('"x\ny"');
+  });
+});
