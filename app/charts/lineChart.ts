@@ -97,6 +97,9 @@ export class LineChart {
   private readonly xTitle: Selection<SVGTextElement, unknown, null, undefined>;
   private readonly brush: BrushBehavior<unknown> | null;
   private model: ChartModel | null = null;
+  /** What the axes, brush and legend were last drawn for: redrawn only when it changes. */
+  private axesKey = '';
+  private legendKey = '';
   private x: ScaleLinear<number, number> = scaleLinear();
   private y: YScale = scaleLinear();
 
@@ -177,14 +180,20 @@ export class LineChart {
       ? scaleLog().domain(domain).range([h, 0]).nice().clamp(true)
       : scaleLinear().domain(domain).range([h, 0]).nice();
 
-    const xAxis = axisBottom(this.x).ticks(Math.max(2, Math.floor(w / 80)));
-    this.gx.attr('transform', `translate(0,${h})`).call(xAxis);
-    const yAxis = axisLeft(this.y as ScaleLinear<number, number>).ticks(
-      Math.max(2, Math.floor(h / 40)),
-      log ? '~g' : undefined,
-    );
-    this.gy.call(yAxis);
-    this.xTitle.attr('x', w).attr('y', h + 30);
+    // Axes are most of a redraw's DOM work; while a run streams, their domains rarely change.
+    const axesKey = [w, h, ...this.x.domain(), ...this.y.domain()].join(',');
+    const resized = axesKey.split(',', 2).join(',') !== this.axesKey.split(',', 2).join(',');
+    if (axesKey !== this.axesKey) {
+      const xAxis = axisBottom(this.x).ticks(Math.max(2, Math.floor(w / 80)));
+      this.gx.attr('transform', `translate(0,${h})`).call(xAxis);
+      const yAxis = axisLeft(this.y as ScaleLinear<number, number>).ticks(
+        Math.max(2, Math.floor(h / 40)),
+        log ? '~g' : undefined,
+      );
+      this.gy.call(yAxis);
+      this.xTitle.attr('x', w).attr('y', h + 30);
+      this.axesKey = axesKey;
+    }
 
     const { x, y } = this;
     const path = line<[number, number]>()
@@ -218,13 +227,14 @@ export class LineChart {
       .select('title')
       .text((m) => m.label);
 
-    if (this.brush) {
+    // The brush and hover layers only depend on the size.
+    if (resized && this.brush) {
       this.brush.extent([
         [0, 0],
         [w, h],
       ]);
       this.gBrush.call(this.brush);
-    } else {
+    } else if (resized) {
       // Without a brush the hover layer still needs something to catch the pointer.
       this.gBrush
         .selectAll('rect.hover-catch')
@@ -235,6 +245,9 @@ export class LineChart {
         .attr('height', h);
     }
 
+    const legendKey = model.series.map((s) => `${s.key}:${s.label}:${s.color ?? ''}`).join('|');
+    if (legendKey === this.legendKey) return;
+    this.legendKey = legendKey;
     let lx = 0;
     const items = this.gLegend
       .selectAll<SVGGElement, Series>('g')

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { chartDraws } from '../../charts/drawQueue';
 import { type ChartModel, type ChartOptions, LineChart } from '../../charts/lineChart';
 
 export interface ChartProps {
@@ -41,30 +42,29 @@ export function Chart(props: ChartProps) {
     return () => observer.disconnect();
   }, []);
 
+  // The skeleton is built by the first draw, in its own task like every draw (a run's start creates five charts).
+  const key = useRef({});
   useEffect(() => {
-    if (!svg.current) return;
-    const p = latest.current;
-    const instance = new LineChart(svg.current, {
-      height: p.height ?? 220,
-      yScale: p.yScale,
-      xLabel: p.xLabel,
-      yLabel: p.yLabel,
-      ...(p.yDomain ? { yDomain: p.yDomain } : {}),
-      ...(p.xFormat ? { xFormat: p.xFormat } : {}),
-      ...(p.zoomable ? { onZoom: setZoom } : {}),
-      onMarker: (anomaly) => latest.current.onMarker?.(anomaly),
-    });
-    chart.current = instance;
+    const queueKey = key.current;
     return () => {
-      instance.destroy();
+      chartDraws.cancel(queueKey);
+      chart.current?.destroy();
       chart.current = null;
     };
   }, []);
 
-  const model = useMemo(() => makeModel(width, zoom), [makeModel, width, zoom]);
+  // Built and drawn in a task of its own (see drawQueue.ts); `data-count` and `data-markers` say what is drawn.
   useEffect(() => {
-    chart.current?.update(model, width);
-  }, [model, width]);
+    chartDraws.schedule(key.current, () => {
+      const element = svg.current;
+      if (!element) return;
+      chart.current ??= createChart(element, latest, setZoom);
+      const model = makeModel(width, zoom);
+      chart.current.update(model, width);
+      element.setAttribute('data-count', String(count));
+      element.setAttribute('data-markers', String(model.markers.length));
+    });
+  }, [makeModel, width, zoom, count]);
 
   return (
     <figure className="chart curve-chart" ref={box}>
@@ -82,9 +82,27 @@ export function Chart(props: ChartProps) {
         role="img"
         aria-label={title}
         data-testid={testId}
-        data-count={count}
-        data-markers={model.markers.length}
+        width={width}
+        height={props.height ?? 220}
       />
     </figure>
   );
+}
+
+function createChart(
+  element: SVGSVGElement,
+  latest: { current: ChartProps },
+  setZoom: (zoom: [number, number] | null) => void,
+): LineChart {
+  const p = latest.current;
+  return new LineChart(element, {
+    height: p.height ?? 220,
+    yScale: p.yScale,
+    xLabel: p.xLabel,
+    yLabel: p.yLabel,
+    ...(p.yDomain ? { yDomain: p.yDomain } : {}),
+    ...(p.xFormat ? { xFormat: p.xFormat } : {}),
+    ...(p.zoomable ? { onZoom: setZoom } : {}),
+    onMarker: (anomaly) => latest.current.onMarker?.(anomaly),
+  });
 }

@@ -85,29 +85,32 @@ function Curves({ curves }: { curves: CurveData }) {
     (width: number, zoom: [number, number] | null) => batchModel(curves, 'gradNorm', width, zoom),
     [curves],
   );
+  // Epoch charts change only when an epoch ends or an anomaly arrives, not with every batch.
+  const { epochs, anomalies, classNames } = curves;
+  const lastEpoch = epochCount(curves);
   const epochLoss = useCallback(
     (): ChartModel => ({
-      series: epochSeries(curves.epochs, 'loss'),
-      markers: epochMarkers(curves.anomalies, curves.epochs, 'loss'),
-      xDomain: [1, epochCount(curves)],
+      series: epochSeries(epochs, 'loss'),
+      markers: epochMarkers(anomalies, epochs, 'loss'),
+      xDomain: [1, lastEpoch],
     }),
-    [curves],
+    [epochs, anomalies, lastEpoch],
   );
   const accuracy = useCallback(
     (): ChartModel => ({
-      series: epochSeries(curves.epochs, 'accuracy'),
-      markers: epochMarkers(curves.anomalies, curves.epochs, 'accuracy'),
-      xDomain: [1, epochCount(curves)],
+      series: epochSeries(epochs, 'accuracy'),
+      markers: epochMarkers(anomalies, epochs, 'accuracy'),
+      xDomain: [1, lastEpoch],
     }),
-    [curves],
+    [epochs, anomalies, lastEpoch],
   );
   const perClass = useCallback(
     (): ChartModel => ({
-      series: classSeries(curves.epochs, curves.classNames, CLASS_COLORS),
-      markers: epochMarkers(curves.anomalies, curves.epochs, 'class'),
-      xDomain: [1, epochCount(curves)],
+      series: classSeries(epochs, classNames, CLASS_COLORS),
+      markers: epochMarkers(anomalies, epochs, 'class'),
+      xDomain: [1, lastEpoch],
     }),
-    [curves],
+    [epochs, anomalies, classNames, lastEpoch],
   );
   const epochX = (x: number) => `epoch ${Math.round(x)}`;
   return (
