@@ -3,7 +3,7 @@
  * same service in-process (workers/score.service.test.ts). One worker scores one job at a time; every call names
  * its job, and a cancel naming another job is ignored.
  */
-import type { ScoreParamsInput } from './core/scores/score-all';
+import type { ScoreParamsInput } from './core/scores/defaults';
 import type { FamilyName, ScoreName, ScoreSet, SuspicionParams } from './core/scores/types';
 import type { BackendChoice } from './core/train/backend-choice';
 import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
@@ -52,11 +52,24 @@ export type ScoreProgressMessage =
 
 export type ScoreProgressCallback = (message: ScoreProgressMessage) => void;
 
+/** What the summary panel shows, computed in the worker (never a loop over samples on the main thread). */
+export interface ScoreSummary {
+  /** Samples each family flags (its top q). */
+  flagged: Record<FamilyName, number>;
+  /** Samples confident learning marks as label issues. */
+  labelIssues: number;
+  /** Samples flagged by at least one family. */
+  flaggedAny: number;
+  /** The most suspicious samples (indices into the score set), most suspicious first; ties on the lower index. */
+  top: Int32Array;
+}
+
 /** A finished job. */
 export interface ScoreResult {
   jobId: ScoreJobId;
   backend: BackendChoice;
   scoreSet: ScoreSet;
+  summary: ScoreSummary;
   /** N × C out-of-sample softmax in sample order (what the label family used). */
   oofProbs: Float32Array;
   crossVal: CrossValSettings;
@@ -76,6 +89,8 @@ export type ScoreOutcome =
 export interface RecombineRequest {
   samples: number;
   scores: Record<ScoreName, Float32Array>;
+  /** The score set's label-issue flags (for the summary's count; the rule does not change them). */
+  labelIssue: Uint8Array;
   suspicion: SuspicionParams;
 }
 
@@ -84,6 +99,7 @@ export interface Recombined {
   suspicion: Float32Array;
   flags: Record<FamilyName, Uint8Array>;
   suspicionParams: SuspicionParams;
+  summary: ScoreSummary;
 }
 
 /**

@@ -87,6 +87,10 @@ describe('score service', () => {
     expect(s.samples).toBe(240);
     expect(s.labelSource).toBe('cross-validated');
     expect(s.suspicion.length).toBe(240);
+    const sorted = Array.from(s.suspicion.keys()).sort((a, b) => s.suspicion[b] - s.suspicion[a] || a - b);
+    expect(Array.from(result.summary.top)).toEqual(sorted.slice(0, 10));
+    expect(result.summary.labelIssues).toBe(s.labelIssue.reduce((a, v) => a + v, 0));
+    expect(result.summary.flagged.label).toBe(s.flags.label.reduce((a, v) => a + v, 0));
 
     // The out-of-sample probabilities are cross-validation's, reordered to sample order.
     const cv = await crossValidatedProbabilities(data, { ...settings, epochs: 4 }, 3);
@@ -153,14 +157,29 @@ describe('score service', () => {
       weights: { trajectory: 0, influence: 0, embedding: 1, label: 0.5 },
       q: 0.1,
     };
-    const r = await service.recombine({ samples: s.samples, scores: s.scores, suspicion: params });
+    const r = await service.recombine({
+      samples: s.samples,
+      scores: s.scores,
+      labelIssue: s.labelIssue,
+      suspicion: params,
+    });
     const expected = suspicionFromScores(s.scores, s.samples, params);
     expect(r.suspicion).toEqual(expected.suspicion);
     expect(r.suspicion).not.toEqual(s.suspicion);
     expect(r.flags.embedding.reduce((a, v) => a + v, 0)).toBe(24);
     expect(r.suspicionParams).toEqual(params);
+    // The summary follows: flag counts of the new q, top suspects by the new suspicion.
+    expect(r.summary.flagged.embedding).toBe(24);
+    expect(r.summary.labelIssues).toBe(outcome.result.summary.labelIssues);
+    const order = Array.from(r.suspicion.keys()).sort((a, b) => r.suspicion[b] - r.suspicion[a] || a - b);
+    expect(Array.from(r.summary.top)).toEqual(order.slice(0, 10));
     await expect(
-      service.recombine({ samples: s.samples, scores: s.scores, suspicion: { ...params, q: 0 } }),
+      service.recombine({
+        samples: s.samples,
+        scores: s.scores,
+        labelIssue: s.labelIssue,
+        suspicion: { ...params, q: 0 },
+      }),
     ).rejects.toThrow(/flag budget/);
   }, 60_000);
 

@@ -8,7 +8,7 @@ import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
 import { scoreAll } from './core/scores/score-all';
 import { suspicionFromScores } from './core/scores/suspicion';
-import type { ScoreSet, SuspicionParams } from './core/scores/types';
+import { FAMILY_NAMES, type FamilyName, type ScoreSet, type SuspicionParams } from './core/scores/types';
 import { type BackendChoice, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
@@ -24,6 +24,7 @@ import type {
   ScoreProgressCallback,
   ScoreRequest,
   ScoreResult,
+  ScoreSummary,
 } from './score.api';
 import type { BackendRequest } from './train.api';
 import type { BackendControl } from './train.service';
@@ -61,6 +62,42 @@ export function toSampleOrder(probabilities: Float32Array, sampleRows: Int32Arra
   return out;
 }
 
+/** How many samples the summary lists as top suspects. */
+export const TOP_SUSPECTS = 10;
+
+/** Flag counts, label issues and the top suspects by suspicion (one pass, then a partial selection). */
+export function summarizeScores(
+  parts: Pick<ScoreSet, 'suspicion' | 'flags' | 'labelIssue'>,
+  top = TOP_SUSPECTS,
+): ScoreSummary {
+  const n = parts.suspicion.length;
+  const flagged = Object.fromEntries(FAMILY_NAMES.map((f) => [f, 0])) as Record<FamilyName, number>;
+  let flaggedAny = 0;
+  let labelIssues = 0;
+  // Kept sorted, at most `top` long: most suspicious first, ties on the lower index.
+  const best: number[] = [];
+  const before = (a: number, b: number) =>
+    parts.suspicion[a] > parts.suspicion[b] || (parts.suspicion[a] === parts.suspicion[b] && a < b);
+  for (let i = 0; i < n; i++) {
+    let any = false;
+    for (const f of FAMILY_NAMES) {
+      if (parts.flags[f][i]) {
+        flagged[f]++;
+        any = true;
+      }
+    }
+    if (any) flaggedAny++;
+    labelIssues += parts.labelIssue[i];
+    if (best.length < top || before(i, best[best.length - 1])) {
+      let at = best.length;
+      while (at > 0 && before(i, best[at - 1])) at--;
+      best.splice(at, 0, i);
+      if (best.length > top) best.pop();
+    }
+  }
+  return { flagged, flaggedAny, labelIssues, top: Int32Array.from(best) };
+}
+
 /** Every ArrayBuffer of a score set, once each, for transfer. */
 export function scoreSetTransferables(set: ScoreSet): ArrayBuffer[] {
   const views: ArrayBufferView[] = [
@@ -79,12 +116,18 @@ export function scoreSetTransferables(set: ScoreSet): ArrayBuffer[] {
 
 /** The buffers of a result that may be transferred. */
 export function scoreResultTransferables(result: ScoreResult): ArrayBuffer[] {
-  return [...new Set([...scoreSetTransferables(result.scoreSet), result.oofProbs.buffer as ArrayBuffer])];
+  return [
+    ...new Set([
+      ...scoreSetTransferables(result.scoreSet),
+      result.oofProbs.buffer as ArrayBuffer,
+      result.summary.top.buffer as ArrayBuffer,
+    ]),
+  ];
 }
 
 /** The buffers of a recombination. */
 export function recombinedTransferables(r: Recombined): ArrayBuffer[] {
-  const views = [r.suspicion, ...Object.values(r.families), ...Object.values(r.flags)];
+  const views = [r.suspicion, r.summary.top, ...Object.values(r.families), ...Object.values(r.flags)];
   return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
 }
 
@@ -102,7 +145,9 @@ export function recombine(request: RecombineRequest): Recombined {
     if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`The ${family} weight must be ≥ 0, got ${w}.`);
   }
   const out = suspicionFromScores(request.scores, request.samples, suspicionParams);
-  return { ...out, suspicionParams };
+  // labelIssue does not depend on the suspicion rule: only its count is carried over.
+  const summary = summarizeScores({ ...out, labelIssue: request.labelIssue });
+  return { ...out, suspicionParams, summary };
 }
 
 /** Cached per-checkpoint outputs are kept below this many floats (E × N × (C + d)); above, recomputed per query. */
@@ -195,6 +240,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
           jobId: request.jobId,
           backend,
           scoreSet,
+          summary: summarizeScores(scoreSet),
           oofProbs,
           crossVal: { folds, epochs },
           timings: {

@@ -4,7 +4,7 @@
  */
 import type { ScoreParams, ScoreSet } from '../../workers/core/scores/types';
 import type { BackendChoice } from '../../workers/core/train/backend-choice';
-import type { CrossValSettings, ScoreJobId } from '../../workers/score.api';
+import type { CrossValSettings, ScoreJobId, ScoreSummary } from '../../workers/score.api';
 import type { RunId } from './runSchema';
 import type { DatasetId } from './schema';
 
@@ -34,6 +34,10 @@ export interface ScoreRecord {
   backend: BackendChoice | null;
   /** Null unless status is 'done'. */
   scoreSet: ScoreSet | null;
+  /** Dataset row of each scored sample (score arrays are in this order); null unless done. */
+  sampleRows: Int32Array | null;
+  /** Flag counts, label issues and top suspects under the current suspicion rule; null unless done. */
+  summary: ScoreSummary | null;
   /** ms: cross-validation, scoring, the whole job; null until done. */
   timings: { crossValMs: number; scoreMs: number; totalMs: number } | null;
 }

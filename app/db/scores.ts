@@ -69,6 +69,7 @@ export class ScoreStore {
       ...record,
       params,
       updatedAt: Date.now(),
+      summary: next.summary,
       scoreSet: {
         ...record.scoreSet,
         families: next.families,

@@ -3,6 +3,7 @@
  * probabilities, then family ranks, suspicion and flags. This is what the score worker and the headless scan call.
  */
 import type { TrainingDynamics } from '../train/types';
+import { resolveScoreParams, type ScoreParamsInput } from './defaults';
 import { activationClustering, type EmbeddingInput, mahalanobis, spectralSignature } from './embedding';
 import { checkpoint, type StepHooks } from './hooks';
 import { selfInfluence } from './influence';
@@ -10,57 +11,9 @@ import { knnExact, knnIvf, knnScores } from './knn';
 import { labelIssues } from './label-issues';
 import { suspicionFromScores } from './suspicion';
 import { trajectoryScores } from './trajectory';
-import type { ScoreName, ScoreParams, ScoreProgress, ScoreSet, SuspicionParams } from './types';
+import type { ScoreName, ScoreProgress, ScoreSet } from './types';
 
-/**
- * The default suspicion rule, one for every dataset, chosen on the development sets (detection.test.ts):
- * family value = mean of its members' percentile ranks (a family counts when its members agree), suspicion =
- * the largest family value, all weights 1. A flip lights up the trajectory, influence and label families, a
- * backdoor or outlier only the embedding family; a maximum keeps either, where a mean of families would halve the
- * backdoor's signal.
- */
-export const DEFAULT_SUSPICION: SuspicionParams = {
-  familyReduce: 'mean',
-  rule: 'weighted-max',
-  top: 2,
-  weights: { trajectory: 1, influence: 1, embedding: 1, label: 1 },
-  excluded: [],
-  q: 0.05,
-};
-
-/** Default scoring parameters (DESIGN §3), with the given seed. */
-export function defaultScoreParams(seed = 0): ScoreParams {
-  return {
-    seed,
-    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 50_000, nlist: 0, nprobe: 8 },
-    spectral: { iterations: 200, normalize: false },
-    activationClustering: { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
-    mahalanobis: { covariance: 'per-class', shrinkage: 'ledoit-wolf' },
-    suspicion: { ...DEFAULT_SUSPICION, weights: { ...DEFAULT_SUSPICION.weights }, excluded: [] },
-  };
-}
-
-/** Parameters with some groups overridden; each given group replaces its fields one by one. */
-export type ScoreParamsInput = { seed?: number } & {
-  [G in Exclude<keyof ScoreParams, 'seed'>]?: Partial<ScoreParams[G]>;
-};
-
-/** Fills unspecified parameters with the defaults. */
-export function resolveScoreParams(input: ScoreParamsInput = {}): ScoreParams {
-  const d = defaultScoreParams(input.seed ?? 0);
-  return {
-    seed: d.seed,
-    knn: { ...d.knn, ...input.knn },
-    spectral: { ...d.spectral, ...input.spectral },
-    activationClustering: { ...d.activationClustering, ...input.activationClustering },
-    mahalanobis: { ...d.mahalanobis, ...input.mahalanobis },
-    suspicion: {
-      ...d.suspicion,
-      ...input.suspicion,
-      weights: { ...d.suspicion.weights, ...input.suspicion?.weights },
-    },
-  };
-}
+export { DEFAULT_SUSPICION, defaultScoreParams, resolveScoreParams, type ScoreParamsInput } from './defaults';
 
 /** Options of `scoreAll`. */
 export interface ScoreAllOptions extends StepHooks {

@@ -1,0 +1,55 @@
+/**
+ * Default scoring parameters, apart from the scoring code so the app can show them and resolve a form's input
+ * without importing tfjs (score-all.ts re-exports them).
+ */
+import type { ScoreParams, SuspicionParams } from './types';
+
+/**
+ * The default suspicion rule, one for every dataset, chosen on the development sets (detection.test.ts):
+ * family value = mean of its members' percentile ranks (a family counts when its members agree), suspicion =
+ * the largest family value, all weights 1. A flip lights up the trajectory, influence and label families, a
+ * backdoor or outlier only the embedding family; a maximum keeps either, where a mean of families would halve the
+ * backdoor's signal.
+ */
+export const DEFAULT_SUSPICION: SuspicionParams = {
+  familyReduce: 'mean',
+  rule: 'weighted-max',
+  top: 2,
+  weights: { trajectory: 1, influence: 1, embedding: 1, label: 1 },
+  excluded: [],
+  q: 0.05,
+};
+
+/** Default scoring parameters (DESIGN §3), with the given seed. */
+export function defaultScoreParams(seed = 0): ScoreParams {
+  return {
+    seed,
+    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 50_000, nlist: 0, nprobe: 8 },
+    spectral: { iterations: 200, normalize: false },
+    activationClustering: { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
+    mahalanobis: { covariance: 'per-class', shrinkage: 'ledoit-wolf' },
+    suspicion: { ...DEFAULT_SUSPICION, weights: { ...DEFAULT_SUSPICION.weights }, excluded: [] },
+  };
+}
+
+/** Parameters with some groups overridden; each given group replaces its fields one by one. */
+export type ScoreParamsInput = { seed?: number } & {
+  [G in Exclude<keyof ScoreParams, 'seed'>]?: Partial<ScoreParams[G]>;
+};
+
+/** Fills unspecified parameters with the defaults. */
+export function resolveScoreParams(input: ScoreParamsInput = {}): ScoreParams {
+  const d = defaultScoreParams(input.seed ?? 0);
+  return {
+    seed: d.seed,
+    knn: { ...d.knn, ...input.knn },
+    spectral: { ...d.spectral, ...input.spectral },
+    activationClustering: { ...d.activationClustering, ...input.activationClustering },
+    mahalanobis: { ...d.mahalanobis, ...input.mahalanobis },
+    suspicion: {
+      ...d.suspicion,
+      ...input.suspicion,
+      weights: { ...d.suspicion.weights, ...input.suspicion?.weights },
+    },
+  };
+}
