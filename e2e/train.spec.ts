@@ -240,3 +240,39 @@ test('an anomaly names the samples of its batch', async ({ page }) => {
   // digits_flip5 ids are the `id` column's values, shown as text, with their labels.
   await expect(items.first()).toContainText(/\(row \d+, label \d\)/);
 });
+
+test('deleting a dataset deletes its runs', async ({ page }) => {
+  await importAndOpenTraining(page);
+  await setSettings(page, { Epochs: '1' });
+  await startTraining(page);
+  await waitRunEnded(page, 'done');
+  expect(await runStoreCounts(page)).toEqual([1, 1, 1]);
+  await page.getByRole('button', { name: '← Overview' }).click();
+  await page.getByRole('button', { name: '← All datasets' }).click();
+  await datasetRow(page, 'digits_flip5').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(datasetRow(page, 'digits_flip5')).toHaveCount(0);
+  await waitIdle(page);
+  expect(await runStoreCounts(page)).toEqual([0, 0, 0]);
+});
+
+/** Records in the run stores (runs, runCurves, runDynamics), read in the page. */
+function runStoreCounts(page: Page): Promise<number[]> {
+  return page.evaluate(
+    () =>
+      new Promise<number[]>((resolve, reject) => {
+        const open = indexedDB.open('sift');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['runs', 'runCurves', 'runDynamics'], 'readonly');
+          const requests = ['runs', 'runCurves', 'runDynamics'].map((name) => tx.objectStore(name).count());
+          tx.oncomplete = () => {
+            db.close();
+            resolve(requests.map((r) => r.result));
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}

@@ -1,6 +1,7 @@
 /** Stored datasets in IndexedDB (via idb): metadata, per-row arrays and the original file, always written together. */
 import { type IDBPDatabase, openDB } from 'idb';
 import { ARRAYS_FORMAT, packArrays, unpackArrays } from './arrays';
+import { RUN_STORES } from './runSchema';
 import {
   DATASET_STORES,
   type DatasetArrays,
@@ -124,11 +125,14 @@ export class DatasetStore {
 
   /** Deletes every record of a dataset in one transaction. */
   async remove(id: DatasetId): Promise<void> {
-    const tx = this.db.transaction(DATASET_STORES, 'readwrite');
+    const tx = this.db.transaction([...DATASET_STORES, ...RUN_STORES], 'readwrite');
+    // The dataset's training runs go with it: a run without its dataset cannot be reviewed or retrained.
+    const runIds = await tx.objectStore('runs').index('by-dataset').getAllKeys(id);
     await Promise.all([
       tx.objectStore('datasets').delete(id),
       tx.objectStore('datasetArrays').delete(id),
       tx.objectStore('datasetFiles').delete(id),
+      ...runIds.flatMap((runId) => RUN_STORES.map((name) => tx.objectStore(name).delete(runId))),
       tx.done,
     ]);
   }

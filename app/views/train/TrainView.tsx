@@ -1,3 +1,4 @@
+import { formatDate } from '../../format';
 import { useApp, useWorkbench } from '../../state/context';
 import { AnomalyList } from './AnomalyList';
 import { BackendPanel } from './BackendPanel';
@@ -41,8 +42,7 @@ function ShownRun() {
   if (!run) return null;
   return (
     <p className="shown-run" data-testid="shown-run" data-run-id={run.id} data-status={run.status}>
-      Showing run of {new Date(run.createdAt).toLocaleString('en-GB')}:{' '}
-      <strong>{statusLabel(run.status)}</strong>
+      Showing run of {formatDate(run.createdAt)}: <strong>{statusLabel(run.status)}</strong>
       {run.message && <span> — {run.message}</span>} · {run.epochsDone} of {run.settings.epochs} epochs in{' '}
       {formatDuration(run.elapsedMs)}.
     </p>
