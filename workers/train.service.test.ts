@@ -233,6 +233,30 @@ describe('train service', () => {
     expect(outcome.result.backend.reason).toContain('WASM was requested but is not available here');
   });
 
+  it('does not train a CNN on a backend without the kernels it needs, and says so', async () => {
+    // Node has tfjs's CPU kernels only: a 'wasm' probe stands for a backend without Conv2DBackpropFilter.
+    const images = syntheticData(60, 16, 2, 3);
+    const outcome = await createTrainService(cpuOnly).start(
+      request({
+        data: { ...images, image: { width: 4, height: 4 } },
+        settings: { ...settings, model: 'cnn', epochs: 1 },
+        backend: {
+          probes: [
+            { backend: 'wasm', available: true, probeMs: 1 },
+            { backend: 'cpu', available: true, probeMs: 5 },
+          ],
+          override: null,
+        },
+      }),
+      () => undefined,
+    );
+    if (outcome.kind !== 'finished') throw new Error(outcome.message);
+    expect(outcome.result.status).toBe('completed');
+    expect(outcome.result.backend.backend).toBe('cpu');
+    expect(outcome.result.backend.reason).toContain('WASM cannot train this model');
+    expect(outcome.result.backend.reason).toContain('Conv2DBackpropFilter');
+  });
+
   it('probes the backends it has, timing each', async () => {
     const probes = await createTrainService(cpuOnly).probeBackends();
     expect(probes).toHaveLength(1);

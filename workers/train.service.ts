@@ -19,7 +19,7 @@ import {
 } from './core/train/backend-choice';
 import { stratifiedSplit } from './core/train/split';
 import { DEFAULT_TRAIN_SETTINGS, type EpochReport, trainModel } from './core/train/trainer';
-import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
+import type { ModelKind, TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
 import type {
   BackendCheck,
   BackendComparison,
@@ -231,12 +231,26 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
   }
 
   /** Chooses and activates the backend; a backend that fails to activate is marked unavailable and the rule rerun. */
-  async function pickBackend(request: BackendRequest): Promise<BackendChoice> {
+  /**
+   * Chooses and activates the backend; a backend that fails to activate, or lacks a kernel the model's training
+   * needs, is marked unavailable and the rule rerun.
+   */
+  async function pickBackend(request: BackendRequest, model: ModelKind): Promise<BackendChoice> {
     let probes = request.probes.length ? [...request.probes] : await probeBackends();
+    const unfit: string[] = [];
+    probes = probes.map((p) => {
+      const missing = p.available ? missingKernels(p.backend, model) : [];
+      if (missing.length === 0) return p;
+      const error = `tfjs's ${LABEL[p.backend]} backend has no ${missing.join(', ')} kernel, which training a ${model.toUpperCase()} needs`;
+      unfit.push(`${LABEL[p.backend]} cannot train this model (${error}).`);
+      return { ...p, available: false, error };
+    });
     for (;;) {
       const choice = chooseBackend(probes, request.override);
       const error = await backends.activate(choice.backend);
-      if (!error) return { backend: choice.backend, reason: explain(choice, probes) };
+      if (!error) {
+        return { backend: choice.backend, reason: [explain(choice, probes), ...unfit].join(' ') };
+      }
       if (!probes.some((p) => p.backend === choice.backend && p.available)) {
         throw new Error(`No tfjs backend could be started: ${LABEL[choice.backend]}: ${error}`);
       }
@@ -349,7 +363,7 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
       flush: null,
     };
     active = run;
-    const backend = await pickBackend(request.backend);
+    const backend = await pickBackend(request.backend, settings.model);
     // The same split the trainer makes (same function, same seed): its sizes let the UI and the index be set up now.
     const split = stratifiedSplit(data.labels, data.classCount, settings.validationFraction, settings.seed);
     const n = split.trainRows.length;
@@ -623,6 +637,20 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
         };
       }),
   };
+}
+
+/**
+ * Kernels a model's training needs beyond the MLP's. tfjs 4.22's WASM backend has Conv2D but no
+ * Conv2DBackpropFilter, so it can run a CNN forward but not train it (found by training the CNN on digits).
+ */
+const TRAINING_KERNELS: Record<ModelKind, string[]> = {
+  mlp: [],
+  cnn: ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad'],
+};
+
+/** The kernels `model`'s training needs that `backend` has not registered. */
+function missingKernels(backend: BackendName, model: ModelKind): string[] {
+  return TRAINING_KERNELS[model].filter((kernel) => !tf.getKernel(kernel, backend));
 }
 
 /** The choice's reason, plus what the probe did not measure, so the UI never implies a measurement it lacks. */
