@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { DatasetStore } from './db/datasets';
 import { RunStore } from './db/runs';
+import { ScoreStore } from './db/scores';
 import { startIngestWorker } from './ingest/client';
+import { startScoreWorker } from './scores/client';
+import { ScoreController } from './scores/controller';
 import { AppContext, type AppContextValue, useApp } from './state/context';
 import { createAppStore } from './state/store';
 import { isBusy } from './state/uiSlice';
@@ -13,6 +16,7 @@ import { ImportForm } from './views/ImportForm';
 import { ImportProgress } from './views/ImportProgress';
 import { Overview } from './views/Overview';
 import { StartScreen } from './views/StartScreen';
+import { ScoreContext } from './views/scores/scoreContext';
 import { TrainView } from './views/train/TrainView';
 import { TrainContext } from './views/train/trainContext';
 import { Workbench } from './workbench';
@@ -22,16 +26,28 @@ export function App() {
   const [store] = useState(createAppStore);
   const [context, setContext] = useState<AppContextValue | null>(null);
   const [trainer, setTrainer] = useState<TrainController | null>(null);
+  const [scorer, setScorer] = useState<ScoreController | null>(null);
   useEffect(() => {
     const workbench = new Workbench(store, DatasetStore.open(), startIngestWorker);
-    const training = new TrainController(store, RunStore.open(), startTrainWorker, browserEnvironment());
+    const env = browserEnvironment();
+    const training = new TrainController(store, RunStore.open(), startTrainWorker, env);
+    const scoring = new ScoreController(
+      store,
+      ScoreStore.open(),
+      RunStore.open(),
+      startScoreWorker,
+      env.locks,
+    );
     setContext({ store, workbench });
     setTrainer(training);
+    setScorer(scoring);
     void workbench.refresh();
     void training.init();
+    void scoring.init();
     return () => {
       workbench.dispose();
       training.dispose();
+      scoring.dispose();
     };
   }, [store]);
   // The root tells e2e tests (and assistive tech) when the app is idle: STYLE.md §13.
@@ -39,10 +55,12 @@ export function App() {
   return (
     <div className="app" data-testid="app-root" data-state={busy ? 'busy' : 'idle'} aria-busy={busy}>
       <Header />
-      {context && trainer ? (
+      {context && trainer && scorer ? (
         <AppContext.Provider value={context}>
           <TrainContext.Provider value={trainer}>
-            <Shell />
+            <ScoreContext.Provider value={scorer}>
+              <Shell />
+            </ScoreContext.Provider>
           </TrainContext.Provider>
         </AppContext.Provider>
       ) : (

@@ -36,6 +36,8 @@ export interface ScoreRecord {
   scoreSet: ScoreSet | null;
   /** Dataset row of each scored sample (score arrays are in this order); null unless done. */
   sampleRows: Int32Array | null;
+  /** Assigned label code of each scored sample; null unless done. */
+  labels: Int32Array | null;
   /** Flag counts, label issues and top suspects under the current suspicion rule; null unless done. */
   summary: ScoreSummary | null;
   /** ms: cross-validation, scoring, the whole job; null until done. */

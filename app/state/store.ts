@@ -3,9 +3,10 @@ import { createStore } from 'zustand/vanilla';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createImportSlice, type ImportSlice } from './importSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
+import { createScoreSlice, type ScoreSlice } from './scoreSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = DatasetSlice & ImportSlice & UiSlice & RunSlice;
+export type AppState = DatasetSlice & ImportSlice & UiSlice & RunSlice & ScoreSlice;
 
 /** A fresh store; the app makes one per mounted root. */
 export function createAppStore() {
@@ -14,6 +15,7 @@ export function createAppStore() {
     ...createImportSlice(...a),
     ...createUiSlice(...a),
     ...createRunSlice(...a),
+    ...createScoreSlice(...a),
   }));
 }
 

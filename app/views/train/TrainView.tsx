@@ -1,5 +1,6 @@
 import { formatDate } from '../../format';
 import { useApp, useWorkbench } from '../../state/context';
+import { ScorePanel } from '../scores/ScorePanel';
 import { AnomalyList } from './AnomalyList';
 import { BackendPanel } from './BackendPanel';
 import { CurvesPanel } from './CurvesPanel';
@@ -29,6 +30,7 @@ export function TrainView() {
         </div>
       </div>
       <ShownRun />
+      <ScorePanel />
       <CurvesPanel />
       <AnomalyList />
       <RunList />

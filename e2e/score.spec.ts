@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+import { datasetRow, openApp, waitIdle } from './helpers';
+import { runPhase, setSettings, startTraining, waitRunEnded } from './train-helpers';
+
+const TRUTH = new URL('../public/demo/digits_backdoor3.truth.csv', import.meta.url);
+
+/** Ids the truth file marks poisoned. */
+function poisonedIds(): Set<string> {
+  const lines = readFileSync(TRUTH, 'utf8').trimEnd().split('\n').slice(1);
+  return new Set(lines.map((l) => l.split(',')).flatMap(([id, flag]) => (flag === '1' ? [id] : [])));
+}
+
+/** Opens the demo dataset and its training screen. */
+async function openDemoTraining(page: Page): Promise<void> {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Open the demo dataset' }).click();
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await waitIdle(page);
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('train-view')).toBeVisible();
+  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
+}
+
+async function topSuspects(page: Page): Promise<{ ids: string[]; suspicion: string[] }> {
+  const rows = page.getByTestId('suspect');
+  await expect(rows).toHaveCount(10);
+  const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+  const suspicion = await page.getByTestId('suspect-suspicion').allTextContents();
+  return { ids, suspicion };
+}
+
+test('demo: train, score every sample, find the backdoor, recombine, and keep the scores across a reload', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await openDemoTraining(page);
+  await startTraining(page);
+  await waitRunEnded(page, 'done', 180_000);
+
+  await expect(page.getByTestId('score-panel')).toBeVisible();
+  await page.getByTestId('score-start').click();
+  await expect(page.getByTestId('score-stage')).toHaveAttribute('data-stage', 'cross-validation');
+  await expect(page.getByTestId('score-stage')).toContainText(/fold \d of 5/);
+  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('score-progress')).toHaveAttribute('data-phase', 'idle');
+  const scoreId = await page.getByTestId('score-summary').getAttribute('data-score-id');
+
+  // Flag counts: each family flags its top 5% of 1,797 samples.
+  for (const f of ['trajectory', 'influence', 'embedding', 'label']) {
+    const n = Number((await page.getByTestId(`flag-count-${f}`).textContent())?.replace(/\D/g, ''));
+    expect(n).toBeGreaterThanOrEqual(85);
+    expect(n).toBeLessThanOrEqual(95);
+  }
+  await expect(page.getByTestId('score-params')).toContainText('5-fold cross-validation');
+  await expect(page.getByTestId('score-memory')).toHaveAttribute(
+    'data-after',
+    (await page.getByTestId('score-memory').getAttribute('data-before')) ?? '',
+  );
+
+  // The default rule (the largest family value) is tuned for AUROC over all rows; on this backdoor its top ten are
+  // hard, genuinely ambiguous digits the loss-trajectory and label families rank first (1 of 10 poisoned, measured).
+  // A backdoor is invisible to those families: weighting the embedding family alone, recombined in the worker,
+  // brings the backdoored rows to the top.
+  const poisoned = poisonedIds();
+  const before = await topSuspects(page);
+  for (const f of ['trajectory', 'influence', 'label']) {
+    await page.getByTestId(`weight-${f}`).fill('0');
+    await expect(page.getByTestId('score-summary')).toHaveAttribute('data-recombining', 'false');
+  }
+  await expect(page.getByTestId('score-params')).toContainText(
+    'weights trajectory 0, influence 0, embedding 1, label 0',
+  );
+  await expect.poll(async () => (await topSuspects(page)).ids.join()).not.toBe(before.ids.join());
+  const after = await topSuspects(page);
+  expect(after.ids.filter((id) => poisoned.has(id)).length).toBeGreaterThanOrEqual(7);
+
+  // Reload: the score set (with the new weight) is still there.
+  await page.reload();
+  await waitIdle(page);
+  await datasetRow(page, 'digits_backdoor3').getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('score-summary')).toHaveAttribute('data-score-id', scoreId ?? '');
+  await expect(page.getByTestId('weight-label')).toHaveValue('0');
+  expect(await topSuspects(page)).toEqual(after);
+
+  // The review entry point hands the score set over.
+  await page.getByTestId('review-suspects').click();
+});
+
+test('cancelling a scoring during cross-validation stops it and frees its tensors', async ({ page }) => {
+  await openDemoTraining(page);
+  await setSettings(page, { Epochs: '3' });
+  await startTraining(page);
+  await waitRunEnded(page, 'done');
+  await expect(runPhase(page)).toHaveAttribute('data-phase', 'idle');
+
+  await page.getByTestId('score-start').click();
+  await expect(page.getByTestId('score-stage')).toContainText(/fold 2 of 5/, { timeout: 60_000 });
+  await page.getByTestId('score-cancel').click();
+  await expect(page.getByTestId('score-progress')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('score-summary')).toHaveCount(0);
+  const memory = page.getByTestId('score-memory');
+  await expect(memory).toHaveAttribute('data-after', (await memory.getAttribute('data-before')) ?? 'x');
+});
