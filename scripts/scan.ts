@@ -46,6 +46,8 @@ export interface ScanReport {
   code: number;
   dataset?: IngestedDataset;
   scoreSet?: ScoreSet;
+  /** Final-epoch embeddings (N × dim), for benchmarks (kNN recall). */
+  embeddings?: { values: Float32Array; dim: number };
   backend?: string;
   /** ms per phase: ingest, train, crossVal, score, total; and `score:<stage>` per scoring stage. */
   timings: Record<string, number>;
@@ -299,7 +301,15 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
       `cross-validation ${(timings.crossVal / 1000).toFixed(1)} s, scores ${(timings.score / 1000).toFixed(1)} s)`,
   );
   for (const f of files) io.log(`wrote ${f}`);
-  return { code: 0, dataset: ds, scoreSet: set, backend, timings, files };
+  return {
+    code: 0,
+    dataset: ds,
+    scoreSet: set,
+    embeddings: { values: dynamics.embeddings, dim: dynamics.embeddingDim },
+    backend,
+    timings,
+    files,
+  };
 }
 
 function printSummary(io: ScanIo, ds: IngestedDataset, set: ScoreSet, sampleRows: Int32Array): void {

@@ -1,0 +1,340 @@
+/**
+ * Scoring benchmark (issue 4): the headless scan's timings per phase and per score family, and its peak memory,
+ * for synth20k_flip (the whole pipeline: train + dynamics + all scores + 5-fold CV) and the 200k scale set (a short
+ * training, for the embedding scores at scale: the kNN target); the recall of the approximate kNN index against
+ * exact kNN on a 20k sample; and the same pipeline in the browser through the real UI for synth20k_flip.
+ *
+ *   npm run bench:score [-- --skip-200k] [-- --skip-browser] [-- --only-browser] [-- --cv-epochs N]
+ *
+ * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. Writes
+ * bench/results/score.json and prints a table. No test asserts a time (DESIGN §6).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import playwrightConfig from '../playwright.config';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_flip.csv');
+const DATA_200K = path.join(ROOT, 'bench/data/synth200k_flip');
+const SYNTH200K = path.join(DATA_200K, 'synth200k_flip.csv');
+const GENERATOR = path.resolve(ROOT, '../shared/datasets/synth200k_flip/generate.mjs');
+const RESULTS = path.join(ROOT, 'bench/results/score.json');
+
+interface ChildResult {
+  set: string;
+  args: string[];
+  code: number;
+  backend: string;
+  rows: number;
+  /** ms by phase (ingest, train, crossVal, score, total) and `score:<stage>` per scoring stage. */
+  timings: Record<string, number>;
+  peakRssMB: number;
+  knnApproximate: boolean;
+  recall?: { recall: number; queries: number; approxMs: number; exactMs: number };
+}
+
+function arg(name: string): string | undefined {
+  const k = process.argv.indexOf(`--${name}`);
+  return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
+}
+
+/** Child mode: one scan in this process, its figures printed as one JSON line. */
+async function child(): Promise<void> {
+  const at = process.argv.indexOf('--child');
+  const set = process.argv[at + 1] ?? '';
+  const recall = process.argv.includes('--recall');
+  const scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
+  const { runScan } = await import('../scripts/scan');
+  const report = await runScan(scanArgs, { log: (l) => console.error(l), error: (l) => console.error(l) });
+  const out: ChildResult = {
+    set,
+    args: scanArgs,
+    code: report.code,
+    backend: report.backend ?? '',
+    rows: report.dataset?.rows ?? 0,
+    timings: report.timings,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    knnApproximate: report.scoreSet?.knnApproximate ?? false,
+  };
+  if (recall && report.embeddings) {
+    const { measureKnnRecall } = await import('../workers/core/scores/knn');
+    const n = out.rows;
+    const r = await measureKnnRecall(report.embeddings.values, n, report.embeddings.dim, 10, {
+      seed: 1,
+      nprobe: report.scoreSet?.params.knn.nprobe ?? 8,
+      nlist: report.scoreSet?.params.knn.nlist ?? 0,
+      queries: 20_000,
+    });
+    out.recall = { recall: r.recall, queries: r.queries, approxMs: r.approximateMs, exactMs: r.exactMs };
+    out.peakRssMB = process.resourceUsage().maxRSS / 1024;
+  }
+  console.log(`RESULT ${JSON.stringify(out)}`);
+}
+
+function runChild(set: string, args: string[]): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', set, ...args],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n')) if (line.trim()) console.log(`  [${set}] ${line}`);
+    });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      if (!line) reject(new Error(`${set}: the scan child exited ${code} without a result`));
+      else resolve(JSON.parse(line.slice(7)) as ChildResult);
+    });
+  });
+}
+
+/** Figures of the pipeline in the browser, read from what the app stored (run and score records). */
+interface BrowserResult {
+  set: string;
+  dist: string;
+  backend: string;
+  trainMs: number;
+  crossValMs: number;
+  scoreMs: number;
+  /** Run + scoring job, as the app measured them. */
+  pipelineMs: number;
+  /** Wall clock from the Start training click to the summary, measured here. */
+  wallMs: number;
+  scoreStages: Record<string, number>;
+}
+
+async function startPreview(dist: string, port: number): Promise<ChildProcess> {
+  const p = spawn(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'preview',
+      '--outDir',
+      dist,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return p;
+    } catch (error) {
+      // Not listening yet: try again shortly.
+      if (attempt === 299) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  p.kill();
+  throw new Error(`vite preview did not answer on ${url}`);
+}
+
+/** synth20k_flip through the real UI of the production build: import, train (defaults), score (defaults). */
+async function browserRun(): Promise<BrowserResult> {
+  const dist = process.env.SIFT_DIST ?? 'dist';
+  if (!existsSync(path.join(ROOT, dist, 'index.html'))) {
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', dist], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
+  const port = Number(process.env.SIFT_BENCH_PORT ?? 4317);
+  const server = await startPreview(dist, port);
+  const browser = await chromium.launch({
+    executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: playwrightConfig.use?.launchOptions?.args ?? [],
+  });
+  try {
+    const page = await browser.newPage();
+    const idle = () =>
+      page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 120_000 });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await idle();
+    await page.getByLabel('CSV file').setInputFiles(SYNTH20K);
+    await page.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 120_000 });
+    await idle();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('overview').waitFor({ timeout: 120_000 });
+    await idle();
+    await page.getByRole('button', { name: 'Train a model' }).click();
+    await page.getByTestId('backend-choice').waitFor({ timeout: 120_000 });
+    const t0 = performance.now();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.locator('[data-testid="shown-run"][data-status="done"]').waitFor({ timeout: 1_200_000 });
+    await page.getByTestId('score-start').click();
+    await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
+    const wallMs = performance.now() - t0;
+    const stored = await page.evaluate(
+      () =>
+        new Promise<{
+          run: { elapsedMs: number };
+          score: {
+            backend: { backend: string } | null;
+            timings: { crossValMs: number; scoreMs: number; totalMs: number };
+            scoreSet: { timings: Record<string, number> };
+          };
+        }>((resolve, reject) => {
+          const open = indexedDB.open('sift');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['runs', 'scores'], 'readonly');
+            const runs = tx.objectStore('runs').getAll();
+            const scores = tx.objectStore('scores').getAll();
+            tx.oncomplete = () => {
+              db.close();
+              resolve({ run: runs.result[0], score: scores.result[0] });
+            };
+          };
+        }),
+    );
+    return {
+      set: 'synth20k_flip',
+      dist,
+      backend: stored.score.backend?.backend ?? '',
+      trainMs: stored.run.elapsedMs,
+      crossValMs: stored.score.timings.crossValMs,
+      scoreMs: stored.score.timings.scoreMs,
+      pipelineMs: stored.run.elapsedMs + stored.score.timings.totalMs,
+      wallMs,
+      scoreStages: stored.score.scoreSet.timings,
+    };
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+function table(results: ChildResult[]): string {
+  const keys = [...new Set(results.flatMap((r) => Object.keys(r.timings)))];
+  const lines = [`${'ms'.padEnd(28)}${results.map((r) => r.set.padStart(18)).join('')}`];
+  for (const k of keys) {
+    lines.push(
+      `${k.padEnd(28)}${results.map((r) => (r.timings[k] ?? Number.NaN).toFixed(0).padStart(18)).join('')}`,
+    );
+  }
+  lines.push(
+    `${'peak RSS MB'.padEnd(28)}${results.map((r) => r.peakRssMB.toFixed(0).padStart(18)).join('')}`,
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const cvEpochs = arg('cv-epochs');
+  const results: ChildResult[] = [];
+  const load = () => os.loadavg().map((v) => Number(v.toFixed(2)));
+  const loadBefore = load();
+
+  const previous = existsSync(RESULTS)
+    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as {
+        headless?: ChildResult[];
+        browser?: BrowserResult | null;
+      })
+    : null;
+  if (arg('only-browser') !== undefined) {
+    // Browser figures only; the headless ones of the last run are kept.
+    const browser = await browserRun();
+    const kept = { ...previous, browser };
+    writeFileSync(RESULTS, `${JSON.stringify(kept, null, 2)}\n`);
+    console.log(JSON.stringify(browser, null, 2));
+    return;
+  }
+  console.log('synth20k_flip: the whole pipeline (default settings, 5-fold CV) …');
+  results.push(
+    await runChild('synth20k_flip', [
+      SYNTH20K,
+      '--label',
+      'label',
+      '--id',
+      'id',
+      '--out',
+      path.join(os.tmpdir(), 'sift-bench-20k'),
+      ...(cvEpochs ? ['--cv-epochs', cvEpochs] : []),
+    ]),
+  );
+
+  if (arg('skip-200k') === undefined) {
+    if (!existsSync(SYNTH200K)) {
+      console.log('generating synth200k_flip …');
+      execFileSync(process.execPath, [GENERATOR, '--out', DATA_200K], { stdio: 'inherit' });
+    }
+    // The 200k target is the kNN scores (< 60 s); a short training gives the embeddings they run on.
+    console.log('synth200k_flip: 2 epochs, 2 folds × 1 epoch, every score, kNN recall on 20k queries …');
+    results.push(
+      await runChild('synth200k_flip', [
+        SYNTH200K,
+        '--label',
+        'label',
+        '--id',
+        'id',
+        '--epochs',
+        '2',
+        '--folds',
+        '2',
+        '--cv-epochs',
+        '1',
+        '--out',
+        path.join(os.tmpdir(), 'sift-bench-200k'),
+        '--recall',
+      ]),
+    );
+  }
+
+  const out = {
+    createdAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', loadBefore, loadAfter: load() },
+    targets: { synth20kPipelineMs: 15_000, knn200kMs: 60_000, recall: 0.95 },
+    headless: results,
+    browser: null as BrowserResult | null,
+  };
+  if (arg('skip-browser') === undefined) {
+    console.log('synth20k_flip in the browser (real UI, default settings) …');
+    out.browser = await browserRun();
+    console.log(
+      `browser (${out.browser.backend}): train ${(out.browser.trainMs / 1000).toFixed(1)} s, CV ${(out.browser.crossValMs / 1000).toFixed(1)} s, ` +
+        `scores ${(out.browser.scoreMs / 1000).toFixed(1)} s, pipeline ${(out.browser.pipelineMs / 1000).toFixed(1)} s`,
+    );
+  } else if (existsSync(RESULTS)) {
+    // Keep the last browser figures when this run skips the browser.
+    out.browser =
+      (JSON.parse(readFileSync(RESULTS, 'utf8')) as { browser?: BrowserResult | null }).browser ?? null;
+  }
+  mkdirSync(path.dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(table(results));
+  for (const r of results)
+    if (r.recall)
+      console.log(`${r.set}: kNN recall@10 ${r.recall.recall.toFixed(4)} on ${r.recall.queries} queries`);
+  console.log(`load average before ${loadBefore.join(' / ')}, after ${out.machine.loadAfter.join(' / ')}`);
+  console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
+}
+
+if (process.argv.includes('--child')) {
+  child().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
