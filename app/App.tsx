@@ -15,6 +15,10 @@ import { AppError } from './views/AppError';
 import { ImportForm } from './views/ImportForm';
 import { ImportProgress } from './views/ImportProgress';
 import { Overview } from './views/Overview';
+import { startReviewWorker } from './views/review/client';
+import { ReviewController } from './views/review/controller';
+import { ReviewView } from './views/review/ReviewView';
+import { ReviewContext } from './views/review/reviewContext';
 import { StartScreen } from './views/StartScreen';
 import { ScoreContext } from './views/scores/scoreContext';
 import { TrainView } from './views/train/TrainView';
@@ -26,6 +30,7 @@ export function App() {
   const [store] = useState(createAppStore);
   const [context, setContext] = useState<AppContextValue | null>(null);
   const [trainer, setTrainer] = useState<TrainController | null>(null);
+  const [reviewer, setReviewer] = useState<ReviewController | null>(null);
   const [scorer, setScorer] = useState<ScoreController | null>(null);
   useEffect(() => {
     const workbench = new Workbench(store, DatasetStore.open(), startIngestWorker);
@@ -40,6 +45,8 @@ export function App() {
     );
     setContext({ store, workbench });
     setTrainer(training);
+    const review = new ReviewController(store, startReviewWorker);
+    setReviewer(review);
     setScorer(scoring);
     void workbench.refresh();
     void training.init();
@@ -47,6 +54,7 @@ export function App() {
     return () => {
       workbench.dispose();
       training.dispose();
+      review.dispose();
       scoring.dispose();
     };
   }, [store]);
@@ -55,11 +63,13 @@ export function App() {
   return (
     <div className="app" data-testid="app-root" data-state={busy ? 'busy' : 'idle'} aria-busy={busy}>
       <Header />
-      {context && trainer && scorer ? (
+      {context && trainer && scorer && reviewer ? (
         <AppContext.Provider value={context}>
           <TrainContext.Provider value={trainer}>
             <ScoreContext.Provider value={scorer}>
-              <Shell />
+              <ReviewContext.Provider value={reviewer}>
+                <Shell />
+              </ReviewContext.Provider>
             </ScoreContext.Provider>
           </TrainContext.Provider>
         </AppContext.Provider>
@@ -89,6 +99,7 @@ function Shell() {
       {screen === 'progress' && <ImportProgress />}
       {screen === 'overview' && <Overview />}
       {screen === 'train' && <TrainView />}
+      {screen === 'review' && <ReviewView />}
     </main>
   );
 }

@@ -39,6 +39,10 @@ export interface ReviewLoaded {
   /** rows × 2: (variability, confidence). */
   cartography: Float32Array;
   histograms: Record<string, Histogram & { threshold: number }>;
+  /** Per dataset row: family flag bits (bit f = FAMILY_NAMES[f]), suggested label (-1 none), suspicion (NaN unscored). */
+  flagBits: Uint8Array;
+  suggested: Int32Array;
+  suspicion: Float32Array;
   /** Worker time for load, ms. */
   ms: number;
 }
@@ -83,6 +87,8 @@ export interface ReviewApi {
   lasso(space: 'pca' | 'cartography', polygon: Float32Array): Promise<Int32Array>;
   /** Percentile rank in the run of each score of one row: what "why flagged" shows. */
   percentiles(row: number): Promise<Record<string, number>>;
+  /** The k nearest rows to `row` in the final embedding (Euclidean), nearest first; empty without embeddings. */
+  neighbours(row: number, k: number): Promise<Array<{ row: number; distance: number }>>;
   /** Builds, signs and assembles every export file. */
   exportFiles(request: ExportRequest): Promise<ExportFiles>;
   /** Verifies a dropped manifest (and clean CSV). */

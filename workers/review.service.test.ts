@@ -33,6 +33,8 @@ describe('review service (in-process)', () => {
   it('loads, queries, lassos and gives percentiles per dataset row', async () => {
     const service = createReviewService();
     const loaded = await service.load(loadInput());
+    expect([...loaded.flagBits]).toEqual([0, 1, 0, 2, 0]);
+    expect([...loaded.suggested]).toEqual([-1, 0, -1, -1, -1]);
     expect(Number.isNaN(loaded.pca[8] as number)).toBe(true); // row 4 was not scored: no point
     expect(Number.isFinite(loaded.pca[0] as number)).toBe(true);
     expect(loaded.histograms.suspicion?.threshold).toBeCloseTo(0.7, 5);
@@ -46,6 +48,9 @@ describe('review service (in-process)', () => {
       ...(await service.lasso('cartography', Float32Array.from([0.15, 0, 0.4, 0, 0.4, 0.6, 0.15, 0.6]))),
     ]).toEqual([1, 3]);
     expect(await service.percentiles(3)).toEqual({ suspicion: 0.5, aum: 0.75 });
+    expect((await service.neighbours(1, 2)).map((n) => n.row)).toEqual([0, 2]);
+    expect((await service.neighbours(1, 2))[0]?.distance).toBeCloseTo(Math.SQRT2, 5);
+    expect(await service.neighbours(4, 2)).toEqual([]);
   });
   it('exports a signed manifest, byte-exact clean and quarantine CSVs, and a report, which verify', async () => {
     const service = createReviewService();

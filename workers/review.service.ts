@@ -102,6 +102,9 @@ export function createReviewService(): ReviewApi {
         pca: pca.slice(),
         cartography: cartography.slice(),
         histograms,
+        flagBits: cols.flagBits.slice(),
+        suggested: cols.suggested.slice(),
+        suspicion: cols.suspicion.slice(),
         ms: performance.now() - started,
       };
     },
@@ -131,6 +134,26 @@ export function createReviewService(): ReviewApi {
         out[name] = lo / sorted.length;
       }
       return out;
+    },
+
+    async neighbours(row: number, k: number): Promise<Array<{ row: number; distance: number }>> {
+      const { input } = need();
+      const { embeddings, embeddingDim: d, sampleRows } = input;
+      const self = sampleRows.indexOf(row);
+      if (!embeddings || self < 0) return [];
+      const best: Array<{ row: number; distance: number }> = [];
+      for (let j = 0; j < sampleRows.length; j++) {
+        if (j === self) continue;
+        let s = 0;
+        for (let t = 0; t < d; t++)
+          s += ((embeddings[j * d + t] as number) - (embeddings[self * d + t] as number)) ** 2;
+        if (best.length < k || s < (best[best.length - 1] as { distance: number }).distance) {
+          best.push({ row: sampleRows[j] as number, distance: s });
+          best.sort((a, b) => a.distance - b.distance);
+          if (best.length > k) best.pop();
+        }
+      }
+      return best.map((b) => ({ row: b.row, distance: Math.sqrt(b.distance) }));
     },
 
     async exportFiles(request: ExportRequest): Promise<ExportFiles> {

@@ -8,7 +8,12 @@ const service = createReviewService();
 const api = {
   load: async (data) => {
     const out = await service.load(data);
-    return Comlink.transfer(out, [out.pca.buffer as ArrayBuffer, out.cartography.buffer as ArrayBuffer]);
+    return Comlink.transfer(
+      out,
+      [out.pca, out.cartography, out.flagBits, out.suggested, out.suspicion].map(
+        (a) => a.buffer as ArrayBuffer,
+      ),
+    );
   },
   query: async (query, decisions) => {
     const rows = await service.query(query, decisions);
@@ -19,6 +24,7 @@ const api = {
     return Comlink.transfer(rows, [rows.buffer as ArrayBuffer]);
   },
   percentiles: (row) => service.percentiles(row),
+  neighbours: (row, k) => service.neighbours(row, k),
   exportFiles: async (request) => {
     const out = await service.exportFiles(request);
     return Comlink.transfer(out, [out.clean.buffer as ArrayBuffer, out.quarantine.buffer as ArrayBuffer]);

@@ -2,11 +2,12 @@
 import { createStore } from 'zustand/vanilla';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createImportSlice, type ImportSlice } from './importSlice';
+import { createReviewSlice, type ReviewSlice } from './reviewSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = DatasetSlice & ImportSlice & UiSlice & RunSlice & ScoreSlice;
+export type AppState = DatasetSlice & ImportSlice & UiSlice & RunSlice & ScoreSlice & ReviewSlice;
 
 /** A fresh store; the app makes one per mounted root. */
 export function createAppStore() {
@@ -16,6 +17,7 @@ export function createAppStore() {
     ...createUiSlice(...a),
     ...createRunSlice(...a),
     ...createScoreSlice(...a),
+    ...createReviewSlice(...a),
   }));
 }
 

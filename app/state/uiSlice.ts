@@ -7,7 +7,8 @@ export type Screen =
   | { kind: 'import' }
   | { kind: 'progress' }
   | { kind: 'overview' }
-  | { kind: 'train' };
+  | { kind: 'train' }
+  | { kind: 'review' };
 
 export interface UiSlice {
   screen: Screen;

@@ -5,6 +5,7 @@ import { FeatureTable } from './FeatureTable';
 import { ImageSamples } from './ImageSamples';
 import { delimiterName } from './ImportForm';
 import { ImportSummary } from './ImportSummary';
+import { useReviewer } from './review/reviewContext';
 import { useTrainer } from './train/trainContext';
 import { WarningsReport } from './WarningsReport';
 
@@ -13,6 +14,7 @@ export function Overview() {
   const meta = useApp((s) => s.current);
   const workbench = useWorkbench();
   const trainer = useTrainer();
+  const reviewer = useReviewer();
   if (!meta) return null;
   return (
     <div className="overview" data-testid="overview" data-dataset-id={meta.id}>
@@ -23,6 +25,9 @@ export function Overview() {
         <h2 data-testid="overview-name">{meta.name}</h2>
         <button type="button" onClick={() => void trainer.openTrain()}>
           Train a model
+        </button>
+        <button type="button" data-testid="open-review" onClick={() => void reviewer.open(meta.id)}>
+          Review
         </button>
       </div>
       <ImportSummary />

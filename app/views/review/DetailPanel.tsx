@@ -1,0 +1,160 @@
+import { useEffect, useRef, useState } from 'react';
+import { drawGreyImage } from '../../charts/image';
+import { useApp } from '../../state/context';
+import type { RowDetail } from './controller';
+import { useReviewer } from './reviewContext';
+
+function Sparkline({ values, label }: { values: number[]; label: string }) {
+  const w = 140;
+  const h = 36;
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const span = hi - lo || 1;
+  const points = values
+    .map((v, i) => `${(i / Math.max(1, values.length - 1)) * w},${h - ((v - lo) / span) * h}`)
+    .join(' ');
+  return (
+    <figure className="sparkline">
+      <svg
+        width={w}
+        height={h}
+        role="img"
+        aria-label={`${label} over epochs: ${values.map((v) => v.toFixed(2)).join(', ')}`}
+      >
+        <polyline points={points} fill="none" stroke="currentColor" />
+      </svg>
+      <figcaption>
+        {label} per epoch ({values.length})
+      </figcaption>
+    </figure>
+  );
+}
+
+function Thumb({ values, image }: { values: Float32Array; image: { width: number; height: number } }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    drawGreyImage(ref.current, values, image, lo, hi);
+  }, [values, image]);
+  return <canvas ref={ref} className="thumb" />;
+}
+
+/** The focused sample: values or image, labels, every score with its percentile and threshold, trajectories, neighbours. */
+export function DetailPanel() {
+  const reviewer = useReviewer();
+  const data = useApp((s) => s.review.data);
+  const focus = useApp((s) => s.review.focus);
+  const codes = useApp((s) => s.review.codes);
+  const decisions = useApp((s) => s.review.decisions);
+  const [detail, setDetail] = useState<RowDetail | null>(null);
+  useEffect(() => {
+    let live = true;
+    if (focus === null) setDetail(null);
+    else void reviewer.detail(focus).then((d) => live && setDetail(d));
+    return () => {
+      live = false;
+    };
+  }, [focus, reviewer]);
+  if (!data || focus === null) {
+    return (
+      <aside className="review-detail muted" data-testid="review-detail">
+        Select a sample in the table or on a map.
+      </aside>
+    );
+  }
+  const suggested = data.suggested[focus] ?? -1;
+  const decided = decisions.get(focus);
+  return (
+    <aside className="review-detail" data-testid="review-detail" data-row={focus} data-id={data.ids[focus]}>
+      <h3 data-testid="detail-id">{data.ids[focus]}</h3>
+      <p>
+        Label <strong>{data.classes[data.labels[focus] ?? -1]}</strong>
+        {suggested >= 0 && (
+          <>
+            {' '}
+            · suggested <strong>{data.classes[suggested]}</strong>
+          </>
+        )}{' '}
+        · row {focus} · {['undecided', 'kept', 'quarantined'][codes[focus] ?? 0]}
+        {decided && decided.reasons.length > 0 && ` (${decided.reasons.join(', ')})`}
+      </p>
+      {detail?.row === focus && (
+        <>
+          {detail.image ? (
+            <Thumb values={detail.features} image={detail.image} />
+          ) : (
+            <dl className="detail-values">
+              {detail.featureNames.slice(0, 40).map((name, i) => (
+                <div key={name}>
+                  <dt>{name}</dt>
+                  <dd>{detail.features[i]}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          <table className="detail-scores" data-testid="detail-scores">
+            <caption>
+              Why flagged: each score, its percentile in this run and the flag threshold (top q)
+            </caption>
+            <thead>
+              <tr>
+                <th>score</th>
+                <th>value</th>
+                <th>percentile</th>
+                <th>flag threshold</th>
+              </tr>
+            </thead>
+            <tbody>
+              {['suspicion', ...Object.keys(detail.scores)].map((name) => {
+                const value =
+                  name === 'suspicion'
+                    ? (data.suspicion[focus] ?? Number.NaN)
+                    : (detail.scores[name] ?? Number.NaN);
+                const threshold = data.histograms[name]?.threshold ?? Number.NaN;
+                const over = Number.isFinite(value) && value >= threshold;
+                return (
+                  <tr key={name} className={over ? 'over' : ''}>
+                    <td>{name}</td>
+                    <td className="num">{Number.isFinite(value) ? value.toPrecision(3) : '—'}</td>
+                    <td className="num">
+                      {detail.percentiles[name] !== undefined
+                        ? `${(100 * (detail.percentiles[name] ?? 0)).toFixed(1)}%`
+                        : '—'}
+                    </td>
+                    <td className="num">{Number.isFinite(threshold) ? threshold.toPrecision(3) : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <div className="detail-trajectory">
+            {detail.loss && <Sparkline values={detail.loss} label="loss" />}
+            {detail.margin && <Sparkline values={detail.margin} label="margin" />}
+          </div>
+          <h4>Nearest neighbours (final embedding)</h4>
+          <ul className="neighbours" data-testid="detail-neighbours">
+            {detail.neighbours.map((n) => (
+              <li key={n.row}>
+                <button type="button" className="link" onClick={() => reviewer.focus(n.row)}>
+                  {data.ids[n.row]}
+                </button>{' '}
+                {data.classes[data.labels[n.row] ?? -1]}{' '}
+                <span className="muted">d={n.distance.toFixed(2)}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="muted">
+            Proponents and opponents (TracIn influence on this sample) are not wired in yet.
+          </p>
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,135 @@
+import { useEffect, useRef, useState } from 'react';
+import { useApp, useWorkbench } from '../../state/context';
+import { DetailPanel } from './DetailPanel';
+import { ExportPanel } from './ExportPanel';
+import { Filters } from './Filters';
+import { Histograms } from './Histograms';
+import { MapPanel } from './MapPanel';
+import { ReviewTable } from './ReviewTable';
+import { useReviewer } from './reviewContext';
+
+/** Keys j/k move, q quarantines, r restores, u undoes, shift+u or ctrl+y redoes (ignored while typing). */
+function useReviewKeys(root: React.RefObject<HTMLDivElement | null>) {
+  const reviewer = useReviewer();
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (target.closest('input, select, textarea')) return;
+      const key = e.key.toLowerCase();
+      if ((e.ctrlKey || e.metaKey) && key === 'y') void reviewer.redo();
+      else if (e.ctrlKey || e.metaKey || e.altKey) return;
+      else if (key === 'j') reviewer.move(1);
+      else if (key === 'k') reviewer.move(-1);
+      else if (key === 'q') void reviewer.decide('quarantine');
+      else if (key === 'r') void reviewer.decide('keep');
+      else if (key === 'u' && e.shiftKey) void reviewer.redo();
+      else if (key === 'u') void reviewer.undo();
+      else return;
+      e.preventDefault();
+    };
+    el.addEventListener('keydown', onKey);
+    return () => el.removeEventListener('keydown', onKey);
+  }, [reviewer, root]);
+}
+
+function DecisionBar() {
+  const reviewer = useReviewer();
+  const selection = useApp((s) => s.review.selection);
+  const reason = useApp((s) => s.review.reason);
+  const canUndo = useApp((s) => s.review.canUndo);
+  const canRedo = useApp((s) => s.review.canRedo);
+  const decisions = useApp((s) => s.review.decisions);
+  const patch = useApp((s) => s.patchReview);
+  const [top, setTop] = useState(54);
+  let quarantined = 0;
+  for (const d of decisions.values()) if (d.decision === 'quarantine') quarantined++;
+  return (
+    <div className="decision-bar" data-testid="decision-bar">
+      <span data-testid="selection-count" data-count={selection.length}>
+        {selection.length.toLocaleString()} selected
+      </span>
+      <label>
+        Select top{' '}
+        <input
+          type="number"
+          min={1}
+          value={top}
+          data-testid="top-n"
+          onChange={(e) => setTop(Math.max(1, Number(e.target.value) || 1))}
+        />
+      </label>
+      <button type="button" data-testid="select-top" onClick={() => reviewer.selectTop(top)}>
+        Select
+      </button>
+      <label>
+        Reason{' '}
+        <input
+          value={reason}
+          data-testid="reason"
+          placeholder="families, free text"
+          onChange={(e) => patch({ reason: e.target.value })}
+        />
+      </label>
+      <button type="button" data-testid="quarantine" onClick={() => void reviewer.decide('quarantine')}>
+        Quarantine (q)
+      </button>
+      <button type="button" data-testid="restore" onClick={() => void reviewer.decide('keep')}>
+        Restore (r)
+      </button>
+      <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => void reviewer.undo()}>
+        Undo (u)
+      </button>
+      <button type="button" data-testid="redo" disabled={!canRedo} onClick={() => void reviewer.redo()}>
+        Redo (shift+u)
+      </button>
+      <span data-testid="quarantined-count" data-count={quarantined}>
+        {quarantined.toLocaleString()} quarantined
+      </span>
+    </div>
+  );
+}
+
+/** The review screen: table, detail, linked maps, histograms, decisions, export and verify. */
+export function ReviewView() {
+  const workbench = useWorkbench();
+  const status = useApp((s) => s.review.status);
+  const data = useApp((s) => s.review.data);
+  const root = useRef<HTMLDivElement>(null);
+  useReviewKeys(root);
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the review keys (j/k/q/r/u) listen on this region
+    <div className="review" data-testid="review-view" data-status={status.kind} ref={root} tabIndex={0}>
+      <div className="overview-head">
+        {data && (
+          <button type="button" className="link" onClick={() => void workbench.openDataset(data.datasetId)}>
+            ← Dataset
+          </button>
+        )}
+        <h2>Review</h2>
+      </div>
+      {status.kind === 'loading' && <p className="muted">Loading scores…</p>}
+      {status.kind === 'empty' && <p data-testid="review-empty">{status.message}</p>}
+      {status.kind === 'failed' && <p role="alert">{status.message}</p>}
+      {status.kind === 'ready' && (
+        <>
+          <DecisionBar />
+          <div className="review-main">
+            <div className="review-left">
+              <Filters />
+              <ReviewTable />
+            </div>
+            <DetailPanel />
+          </div>
+          <div className="review-maps">
+            <MapPanel space="pca" title="Embedding map (PCA)" />
+            <MapPanel space="cartography" title="Cartography (variability × confidence)" />
+          </div>
+          <Histograms />
+          <ExportPanel />
+        </>
+      )}
+    </div>
+  );
+}
