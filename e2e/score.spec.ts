@@ -88,7 +88,9 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   await page.getByTestId('review-suspects').click();
 });
 
-test('cancelling a scoring during cross-validation stops it and frees its tensors', async ({ page }) => {
+test('cancelling a scoring during cross-validation stops it and frees its tensors; a reload interrupts one', async ({
+  page,
+}) => {
   await openDemoTraining(page);
   await setSettings(page, { Epochs: '3' });
   await startTraining(page);
@@ -103,4 +105,13 @@ test('cancelling a scoring during cross-validation stops it and frees its tensor
   await expect(page.getByTestId('score-summary')).toHaveCount(0);
   const memory = page.getByTestId('score-memory');
   await expect(memory).toHaveAttribute('data-after', (await memory.getAttribute('data-before')) ?? 'x');
+
+  // A scoring cut short by a reload shows as interrupted afterwards.
+  await page.getByTestId('score-start').click();
+  await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 5/, { timeout: 60_000 });
+  await page.reload();
+  await waitIdle(page);
+  await datasetRow(page, 'digits_backdoor3').getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'interrupted');
 });
