@@ -4,8 +4,8 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
-import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
 import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decisionSchema';
+import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
 import type { ScoreJobId, ScoreRecord } from './scoreSchema';
 
 /** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
@@ -152,8 +152,14 @@ export function upgradeSchema(
   if (oldVersion < 4) {
     // Review decisions (decisionSchema.ts): the current decision per row and the append-only log, keyed by
     // [dataset, row] and [dataset, seq]; the browser profile's signing key pair.
-    db.createObjectStore('decisions', { keyPath: ['datasetId', 'row'] }).createIndex('by-dataset', 'datasetId');
-    db.createObjectStore('decisionLog', { keyPath: ['datasetId', 'seq'] }).createIndex('by-dataset', 'datasetId');
+    db.createObjectStore('decisions', { keyPath: ['datasetId', 'row'] }).createIndex(
+      'by-dataset',
+      'datasetId',
+    );
+    db.createObjectStore('decisionLog', { keyPath: ['datasetId', 'seq'] }).createIndex(
+      'by-dataset',
+      'datasetId',
+    );
     db.createObjectStore('signingKeys', { keyPath: 'id' });
   }
 }
