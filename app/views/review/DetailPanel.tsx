@@ -151,7 +151,8 @@ export function DetailPanel() {
             ))}
           </ul>
           <p className="muted">
-            Proponents and opponents (TracIn influence on this sample) are not wired in yet.
+            Proponents and opponents (TracIn influence on this sample) are not shown yet: the score worker's
+            influence call needs a backend chosen first.
           </p>
         </>
       )}
