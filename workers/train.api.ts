@@ -33,6 +33,11 @@ export interface TrainRequest {
   /** Class names for anomaly messages, by class code. */
   classNames: string[];
   backend: BackendRequest;
+  /**
+   * Dataset rows left out entirely (retrain on clean): neither trained, validated nor recorded. Every row number
+   * in the result (batches, dynamics, anomalies, splits) stays a dataset row number.
+   */
+  excludeRows?: Int32Array;
 }
 
 /**
@@ -123,6 +128,8 @@ export interface TrainResult {
   batchIndex: BatchIndex;
   trainRows: Int32Array;
   valRows: Int32Array;
+  /** The dataset rows the run left out (sorted, distinct); empty when it trained on every row. */
+  excludedRows: Int32Array;
   modelSpec: ModelSpec;
   standardization: Standardization;
   /** Training time, pauses excluded, in ms. */

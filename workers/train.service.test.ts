@@ -327,4 +327,40 @@ describe('train service', () => {
       expect(buffers).toContain(view.buffer);
     }
   });
+
+  it('leaves excluded rows out of every batch, the splits and the dynamics, and names dataset rows', async () => {
+    const service = createTrainService(cpuOnly, { progressIntervalMs: 30 });
+    const exclude = Int32Array.from([0, 5, 17, 42, 99, 150, 199, 5, 400]);
+    const dropped = new Set([0, 5, 17, 42, 99, 150, 199]);
+    const batchRows: Int32Array[] = [];
+    const outcome = await service.start(request({ excludeRows: exclude }), () => undefined);
+    expect(outcome.kind).toBe('finished');
+    if (outcome.kind !== 'finished') return;
+    const { result } = outcome;
+    expect(result.status).toBe('completed');
+    // Duplicates and rows beyond the dataset are ignored; the rest are recorded sorted.
+    expect(Array.from(result.excludedRows)).toEqual([...dropped].sort((a, b) => a - b));
+    expect(result.trainRows.length + result.valRows.length).toBe(200 - dropped.size);
+    const seen = new Set<number>();
+    for (let step = 0; step < result.batchIndex.steps; step++) {
+      const rows = batchSampleRows(result.batchIndex, step);
+      batchRows.push(rows);
+      for (const r of rows) seen.add(r);
+    }
+    expect(batchRows.length).toBe(result.batchIndex.steps);
+    for (const r of seen) expect(dropped.has(r)).toBe(false);
+    // Every batch row is a training row, named by its dataset row: the training rows are exactly those batched.
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from(result.trainRows).sort((a, b) => a - b));
+    for (const r of [...result.trainRows, ...result.valRows]) expect(dropped.has(r)).toBe(false);
+    const dynamics = result.dynamics;
+    expect(dynamics).not.toBeNull();
+    if (!dynamics) return;
+    expect(dynamics.samples).toBe(200 - dropped.size);
+    for (const r of dynamics.sampleRows) expect(dropped.has(r)).toBe(false);
+    // Kept rows keep their dataset numbers, in dataset order, with their own labels.
+    const data = syntheticData(200, 6, 3, 7);
+    const kept = Array.from({ length: 200 }, (_, r) => r).filter((r) => !dropped.has(r));
+    expect(Array.from(dynamics.sampleRows)).toEqual(kept);
+    expect(Array.from(dynamics.labels)).toEqual(kept.map((r) => data.labels[r]));
+  });
 });

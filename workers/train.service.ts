@@ -141,6 +141,44 @@ interface ActiveRun {
   flush: (() => void) | null;
 }
 
+/** The rows a run keeps: its training data without `exclude`, and the dataset row of each kept row. */
+export interface KeptData {
+  data: TrainingData;
+  /** Dataset row of each row of `data`; null when every row is kept (identity). */
+  rows: Int32Array | null;
+  /** The excluded dataset rows that exist, sorted and distinct. */
+  excluded: Int32Array;
+}
+
+/** Leaves `exclude`'s rows out of `data` (out-of-range rows are ignored), so the core trains on the rest unchanged. */
+export function withoutRows(data: TrainingData, exclude: Int32Array | undefined): KeptData {
+  const n = data.labels.length;
+  const drop = new Uint8Array(n);
+  for (const r of exclude ?? []) if (r >= 0 && r < n) drop[r] = 1;
+  const excluded: number[] = [];
+  for (let r = 0; r < n; r++) if (drop[r]) excluded.push(r);
+  if (excluded.length === 0) return { data, rows: null, excluded: new Int32Array(0) };
+  const rows = new Int32Array(n - excluded.length);
+  let k = 0;
+  for (let r = 0; r < n; r++) if (!drop[r]) rows[k++] = r;
+  const f = data.featureCount;
+  const features = new Float32Array(rows.length * f);
+  const labels = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    features.set(data.features.subarray(rows[i] * f, rows[i] * f + f), i * f);
+    labels[i] = data.labels[rows[i]];
+  }
+  return { data: { ...data, features, labels }, rows, excluded: Int32Array.from(excluded) };
+}
+
+/** Maps rows of the kept data back to dataset rows (a new array; identity copies when nothing was left out). */
+function toDatasetRows(kept: Int32Array | null, local: Int32Array): Int32Array {
+  if (!kept) return local;
+  const out = new Int32Array(local.length);
+  for (let i = 0; i < local.length; i++) out[i] = kept[local[i]];
+  return out;
+}
+
 /** Every ArrayBuffer in a result, once each (a buffer may back several views), for transfer. */
 export function resultTransferables(result: TrainResult): ArrayBuffer[] {
   const views: ArrayBufferView[] = [
@@ -150,6 +188,7 @@ export function resultTransferables(result: TrainResult): ArrayBuffer[] {
     result.batchIndex.order,
     result.trainRows,
     result.valRows,
+    result.excludedRows,
     result.standardization.mean,
     result.standardization.std,
     ...result.epochs.flatMap((e) => [e.classLoss, e.classMedianLoss]),
@@ -351,7 +390,9 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
     request: Parameters<TrainApi['start']>[0],
     onMessage: TrainMessageCallback,
   ): Promise<TrainOutcome> {
-    const { runId, data, settings } = request;
+    const { runId, settings } = request;
+    const kept = withoutRows(request.data, request.excludeRows);
+    const { data } = kept;
     const before = liveTensors().numTensors;
     const run: ActiveRun = {
       runId,
@@ -392,11 +433,21 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
           if (r.totalSteps !== totalSteps) {
             throw new Error(`The trainer planned ${r.totalSteps} batches, the worker ${totalSteps}.`);
           }
-          index.add(r.epoch, r.batch, r.sampleRows);
+          // Batch rows are rows of the kept data: the index and the anomalies name dataset rows.
+          const report = kept.rows ? { ...r, sampleRows: toDatasetRows(kept.rows, r.sampleRows) } : r;
+          index.add(report.epoch, report.batch, report.sampleRows);
           loss[r.step] = r.loss;
           grad[r.step] = r.gradNorm;
           steps = r.step + 1;
-          messages.batch(r.step, r.epoch, r.batch, r.loss, r.gradNorm, r.samplesPerSecond, monitor.batch(r));
+          messages.batch(
+            r.step,
+            r.epoch,
+            r.batch,
+            r.loss,
+            r.gradNorm,
+            r.samplesPerSecond,
+            monitor.batch(report),
+          );
         },
         onEpoch(r) {
           messages.epoch(r, monitor.epoch(r));
@@ -433,13 +484,17 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
         message: result.nonFinite?.message ?? null,
         backend,
         settings: result.settings,
-        dynamics: result.dynamics,
+        dynamics:
+          result.dynamics && kept.rows
+            ? { ...result.dynamics, sampleRows: toDatasetRows(kept.rows, result.dynamics.sampleRows) }
+            : result.dynamics,
         epochs: result.epochs,
         anomalies: messages.all,
         batches: { steps: stepsArray, loss: loss.slice(0, steps), gradNorm: grad.slice(0, steps) },
         batchIndex: index.result(),
-        trainRows: result.trainRows,
-        valRows: result.valRows,
+        trainRows: toDatasetRows(kept.rows, result.trainRows),
+        valRows: toDatasetRows(kept.rows, result.valRows),
+        excludedRows: kept.excluded,
         modelSpec: result.modelSpec,
         standardization: result.standardization,
         elapsedMs:
