@@ -97,6 +97,8 @@ describe('previewCsv', () => {
   it('reports what the head already shows', () => {
     expect(codes('')).toEqual([['empty-file', 'error', undefined, undefined]]);
     expect(codes('a,label\n')).toEqual([['header-only', 'error', 1, undefined]]);
+    // A head with no line end, of a file larger than the head: one huge "header" line, refused rather than silent.
+    expect(codes('abc,'.repeat(100), 10_000_000)).toEqual([['header-too-long', 'error', 1, undefined]]);
     expect(codes('a,a,label\n1,2,x\n')).toEqual([['duplicate-column', 'error', 1, 'a']]);
     expect(codes('a,b,label\n1,2,x\n1,2\n', 100_000)).toEqual([['ragged-row', 'error', 3, undefined]]);
     expect(codes('id,a,label\nr,1,x\nr,2,y\n', 100_000)).toEqual([['duplicate-id', 'error', 3, 'id']]);

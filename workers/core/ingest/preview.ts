@@ -2,7 +2,7 @@
 import { checkPlan, DEFAULT_MISSING, suggestPlan } from './columns';
 import { CsvIngestor, IngestError, SNIFF_BYTES } from './ingest';
 import { NON_NUMERIC, parseNumberBytes } from './numbers';
-import { emptyFile, noLabelColumn, notUtf8, tooManyBytes, unbalancedQuote } from './problems';
+import { emptyFile, headerTooLong, noLabelColumn, notUtf8, tooManyBytes, unbalancedQuote } from './problems';
 import { sniffDelimiter } from './sniff';
 import { CsvSyntaxError, CsvTokenizer, type RecordSink } from './tokenizer';
 import { type ColumnPlan, type CsvPreview, DEFAULT_LIMITS, type IngestLimits, type Problem } from './types';
@@ -124,7 +124,7 @@ export function previewCsv(
   const header = reader.header;
   if (header === null) {
     // A whole file with no header is empty; a head with no complete line is one very long header line.
-    if (whole && problems.length === 0) problems.push(emptyFile(fileName));
+    if (problems.length === 0) problems.push(whole ? emptyFile(fileName) : headerTooLong(fileName, head.length));
     return result;
   }
   result.header = header;

@@ -85,6 +85,17 @@ export function headerOnly(file: string, headerLine: number): Problem {
   );
 }
 
+/** header-too-long: the first `headBytes` bytes of the file hold no line end, so there is no header to read. */
+export function headerTooLong(file: string, headBytes: number): Problem {
+  return problem(
+    'error',
+    'header-too-long',
+    file,
+    `${where(file, 1)}: no line end in the first ${formatBytes(headBytes)}, so the header line cannot be read. A CSV starts with one line of column names; is this a CSV file?`,
+    1,
+  );
+}
+
 /** duplicate-column: two header cells with the same name (1-based positions). */
 export function duplicateColumn(
   file: string,

@@ -8,6 +8,8 @@ export type ProblemCode =
   | 'not-utf8'
   | 'empty-file'
   | 'header-only'
+  /** The head of a large file holds no complete line: line 1 is longer than anything a header could be. */
+  | 'header-too-long'
   | 'duplicate-column'
   | 'no-label-column'
   | 'no-features'
