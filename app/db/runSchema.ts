@@ -59,6 +59,10 @@ export interface RunRecord {
   anomalyCount: number;
   /** Whether `runDynamics` holds this run's recorded dynamics. */
   hasDynamics: boolean;
+  /** Dataset rows the run left out entirely (retrain on clean), sorted; absent or empty when it used every row. */
+  excludedRows?: Int32Array;
+  /** The run whose settings it retrained without `excludedRows`. */
+  retrainOf?: RunId;
 }
 
 /** A run's curves. Batch arrays hold `steps` points each (step i at index i). */

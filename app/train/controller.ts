@@ -14,6 +14,7 @@ import type { DatasetId, DatasetMeta } from '../db/schema';
 import type { CurveData } from '../state/runSlice';
 import type { AppStore } from '../state/store';
 import type { TrainWorker } from './client';
+import { type ValAccuracy, valAccuracy } from './compare';
 import { clearProbes, type ProbeStorage, readProbes, writeProbes } from './probeCache';
 
 /** How often a training run's curves are written at most (besides every epoch's end), in ms. */
@@ -162,6 +163,22 @@ class RunSession {
       anomalies: this.curves.anomalies,
     };
   }
+}
+
+/** What a run may be asked beyond its settings. */
+export interface StartOptions {
+  /** Dataset rows to leave out entirely (retrain on clean). */
+  excludeRows?: Int32Array;
+  /** The run whose settings this one repeats without `excludeRows`. */
+  retrainOf?: RunId;
+}
+
+/** One side of a before/after comparison. */
+export interface ComparedRun {
+  record: RunRecord;
+  curves: CurveData;
+  /** Null when the run recorded no dynamics. */
+  accuracy: ValAccuracy | null;
 }
 
 export class TrainController {
@@ -322,18 +339,21 @@ export class TrainController {
   async start(
     settings: TrainSettings,
     thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS,
-  ): Promise<void> {
+    options: StartOptions = {},
+  ): Promise<RunId | null> {
     const state = this.store.getState();
     const meta = state.current;
-    if (!meta || state.live) return;
+    if (!meta || state.live) return null;
     const runId = newRunId();
     state.setTrainError(null);
     state.setSampleList(null);
     state.setLive({ runId, datasetId: meta.id, phase: 'starting', backend: null, progress: null });
     try {
-      await this.run(meta, runId, settings, thresholds);
+      await this.run(meta, runId, settings, thresholds, options);
+      return runId;
     } catch (error) {
       this.store.getState().setTrainError(errorText(error));
+      return null;
     } finally {
       this.session?.finish();
       this.session = null;
@@ -341,11 +361,39 @@ export class TrainController {
     }
   }
 
+  /**
+   * Retrains the open dataset with `baseRunId`'s settings and thresholds, leaving `excludeRows` out. Resolves with
+   * the new run's id when it has ended, or null when it could not start (another run is live, no dataset open).
+   */
+  async retrainOnClean(baseRunId: RunId, excludeRows: Int32Array): Promise<RunId | null> {
+    const base = await (await this.runs).getRun(baseRunId);
+    if (!base) throw new Error('The scored run is no longer stored in this browser.');
+    return this.start(base.settings, base.thresholds, { excludeRows, retrainOf: baseRunId });
+  }
+
+  /** A stored run's record, curves and validation accuracy per class, for a before/after comparison. */
+  async comparedRun(id: RunId): Promise<ComparedRun> {
+    const meta = this.store.getState().current;
+    const db = await this.runs;
+    const [record, curves, dynamics] = await Promise.all([
+      db.getRun(id),
+      db.getCurves(id),
+      db.getDynamics(id),
+    ]);
+    if (!record || !curves) throw new Error('That run is no longer stored in this browser.');
+    return {
+      record,
+      curves: curveDataOf(record, curves, meta?.classes ?? []),
+      accuracy: dynamics?.dynamics ? valAccuracy(dynamics.dynamics) : null,
+    };
+  }
+
   private async run(
     meta: DatasetMeta,
     runId: RunId,
     settings: TrainSettings,
     thresholds: AnomalyThresholds,
+    options: StartOptions,
   ): Promise<void> {
     const db = await this.runs;
     const arrays = await db.loadTrainingArrays(meta.id);
@@ -372,6 +420,8 @@ export class TrainController {
         final: null,
         anomalyCount: 0,
         hasDynamics: false,
+        ...(options.excludeRows?.length ? { excludedRows: options.excludeRows.slice() } : {}),
+        ...(options.retrainOf ? { retrainOf: options.retrainOf } : {}),
       },
       meta.classes,
     );
@@ -399,6 +449,8 @@ export class TrainController {
           probes: backendState.kind === 'ready' ? backendState.probes : [],
           override: this.store.getState().backendOverride,
         },
+        // A copy: the request's arrays are transferred, and the record keeps its own.
+        ...(options.excludeRows?.length ? { excludeRows: options.excludeRows.slice() } : {}),
       },
       (message) => this.onMessage(session, message),
     );
@@ -474,6 +526,8 @@ export class TrainController {
       elapsedMs: result.elapsedMs,
       anomalyCount: result.anomalies.length,
       hasDynamics: result.dynamics !== null,
+      // The worker's list is the truth: sorted, distinct, within the dataset.
+      ...(result.excludedRows.length ? { excludedRows: result.excludedRows } : {}),
       final: last
         ? {
             epoch: last.epoch,
