@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnPlan } from '../../workers/core/ingest/types';
-import { featureColumnCount, roleOf, withExcluded, withId, withLabel, withOneHot } from './plan';
+import { DEFAULT_LIMITS } from '../../workers/core/ingest/types';
+import {
+  featureColumnCount,
+  roleOf,
+  showColumnControls,
+  withExcluded,
+  withId,
+  withLabel,
+  withOneHot,
+} from './plan';
 
 const header = ['id', 'label', 'a', 'b', 'colour'];
 const plan: ColumnPlan = {
@@ -53,5 +62,13 @@ describe('column plan edits', () => {
     expect(featureColumnCount(header, withExcluded(plan, 'a', true))).toBe(2);
     expect(featureColumnCount(header, withOneHot(plan, 'colour', true))).toBe(3);
     expect(featureColumnCount(header, withId(plan, null))).toBe(4);
+  });
+});
+
+describe('showColumnControls', () => {
+  it('draws per-column controls up to the column limit, never past it', () => {
+    const limits = { ...DEFAULT_LIMITS, maxColumns: 5 };
+    expect(showColumnControls(header, limits)).toBe(true);
+    expect(showColumnControls([...header, 'extra'], limits)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** Pure edits of a column plan, so the import form cannot produce a column with two roles. */
-import type { ColumnPlan } from '../../workers/core/ingest/types';
+import type { ColumnPlan, IngestLimits } from '../../workers/core/ingest/types';
 
 export type ColumnRole = 'label' | 'id' | 'excluded' | 'one-hot' | 'feature';
 
@@ -62,4 +62,12 @@ export function withOneHot(plan: ColumnPlan, column: string, oneHot: boolean): C
 export function featureColumnCount(header: string[], plan: ColumnPlan): number {
   return header.filter((column) => roleOf(plan, column) === 'feature' || roleOf(plan, column) === 'one-hot')
     .length;
+}
+
+/**
+ * Whether the form should draw a control per column. Over the column limit the file cannot be imported anyway,
+ * and tens of thousands of <option>s and rows froze the tab for seconds (a hostile 20,000-column file).
+ */
+export function showColumnControls(header: string[], limits: IngestLimits): boolean {
+  return header.length <= limits.maxColumns;
 }

@@ -1,5 +1,5 @@
 import { formatBytes, formatCount } from '../format';
-import { featureColumnCount } from '../ingest/plan';
+import { featureColumnCount, showColumnControls } from '../ingest/plan';
 import { useApp, useWorkbench } from '../state/context';
 import { ColumnRoles } from './ColumnRoles';
 import { ColumnTable } from './ColumnTable';
@@ -63,8 +63,17 @@ export function ImportForm() {
       </section>
       <section className="panel">
         <h2>Columns</h2>
-        <ColumnRoles />
-        <ColumnTable />
+        {showColumnControls(preview.header, draft.limits) ? (
+          <>
+            <ColumnRoles />
+            <ColumnTable />
+          </>
+        ) : (
+          <p className="muted" data-testid="column-controls-hidden">
+            {formatCount(preview.header.length)} columns are more than the limit of{' '}
+            {formatCount(draft.limits.maxColumns)}: raise it under Limits to choose column roles.
+          </p>
+        )}
         <LimitsFields />
       </section>
       <div className="form-actions">

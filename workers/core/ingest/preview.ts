@@ -124,7 +124,8 @@ export function previewCsv(
   const header = reader.header;
   if (header === null) {
     // A whole file with no header is empty; a head with no complete line is one very long header line.
-    if (problems.length === 0) problems.push(whole ? emptyFile(fileName) : headerTooLong(fileName, head.length));
+    if (problems.length === 0)
+      problems.push(whole ? emptyFile(fileName) : headerTooLong(fileName, head.length));
     return result;
   }
   result.header = header;
