@@ -5,6 +5,7 @@ import { ExportPanel } from './ExportPanel';
 import { Filters } from './Filters';
 import { Histograms } from './Histograms';
 import { MapPanel } from './MapPanel';
+import { RetrainPanel } from './RetrainPanel';
 import { ReviewTable } from './ReviewTable';
 import { useReviewer } from './reviewContext';
 
@@ -127,6 +128,7 @@ export function ReviewView() {
             <MapPanel space="cartography" title="Cartography (variability × confidence)" />
           </div>
           <Histograms />
+          <RetrainPanel />
           <ExportPanel />
         </>
       )}

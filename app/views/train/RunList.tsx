@@ -50,6 +50,12 @@ export function RunList() {
                   </td>
                   <td>
                     {r.settings.model.toUpperCase()} [{r.settings.hidden.join(', ')}], seed {r.settings.seed}
+                    {r.excludedRows && r.excludedRows.length > 0 && (
+                      <span className="muted" data-testid="run-excluded" data-count={r.excludedRows.length}>
+                        {' '}
+                        · trained without {formatCount(r.excludedRows.length)} quarantined rows
+                      </span>
+                    )}
                   </td>
                   <td>{r.backend ? BACKEND_LABEL[r.backend.backend] : '—'}</td>
                   <td className="num">
