@@ -6,6 +6,10 @@
 import { z } from 'zod';
 import type { Manifest } from './types';
 
+// Zod 4 probes for eval with `Function('')` to compile fast parsers; the page's CSP forbids eval, so the probe is
+// blocked and reported as a violation (in the review worker too). Jitless parsing never calls it.
+z.config({ jitless: true });
+
 /** Most samples a manifest may list (a 2,000,000-row dataset); more is refused rather than held in memory. */
 export const MAX_SAMPLES = 2_000_000;
 const MAX_TEXT = 10_000;
