@@ -1,0 +1,109 @@
+/**
+ * The built app runs under a strict Content-Security-Policy: no inline or eval'd script (WASM compilation only),
+ * and nothing it does while loading, opening the demo, probing the backends and training trips the policy.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { openApp, waitIdle } from './helpers';
+import { runPhase, startTraining, waitRunEnded } from './train-helpers';
+
+declare global {
+  interface Window {
+    __cspViolations?: string[];
+  }
+}
+
+/** Before any page script: record every CSP violation the document reports. */
+function recordViolations(): void {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations?.push(
+      `${event.effectiveDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber}:${event.columnNumber})`,
+    );
+  });
+}
+
+/** Console lines that mention the policy (violations in workers surface there, not as document events). */
+function watchConsole(page: Page): string[] {
+  const lines: string[] = [];
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) lines.push(message.text());
+  });
+  page.on('pageerror', (error) => {
+    if (/Content[- ]Security[- ]Policy/i.test(error.message)) lines.push(error.message);
+  });
+  return lines;
+}
+
+/** The policy's directives, by name. */
+function directives(policy: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const part of policy.split(';')) {
+    const [name, ...values] = part.trim().split(/\s+/);
+    if (name) map.set(name.toLowerCase(), values);
+  }
+  return map;
+}
+
+test('the built app sends and embeds a strict policy', async ({ page }) => {
+  const response = await page.goto('/');
+  const header = (await response?.headerValue('content-security-policy')) ?? '';
+  const meta =
+    (await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+  expect(header).not.toBe('');
+  expect(meta).toBe(header);
+  // The meta tag is the first thing in <head>, so it governs every script the page loads.
+  expect(await page.evaluate(() => document.head.firstElementChild?.getAttribute('http-equiv'))).toBe(
+    'Content-Security-Policy',
+  );
+  const policy = directives(header);
+  const scripts = policy.get('script-src') ?? policy.get('default-src') ?? [];
+  expect(scripts).toContain("'self'");
+  expect(scripts).not.toContain("'unsafe-eval'");
+  expect(scripts).not.toContain("'unsafe-inline'");
+  expect(scripts.some((source) => source === '*' || source.endsWith(':') || source.startsWith('http'))).toBe(
+    false,
+  );
+  expect(policy.get('default-src')).toEqual(["'self'"]);
+  expect(policy.get('connect-src')).toEqual(["'self'"]);
+  expect(policy.get('worker-src')).toEqual(["'self'"]);
+  // No inline <script> in the page the build wrote: everything it runs comes from 'self'.
+  expect(await page.locator('script:not([src])').count()).toBe(0);
+});
+
+test('loading, the demo, the backend probe and a short training run trip no policy', async ({ page }) => {
+  const consoleLines = watchConsole(page);
+  await page.addInitScript(recordViolations);
+  await openApp(page);
+  await page.getByRole('button', { name: 'Open the demo dataset' }).click();
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await waitIdle(page);
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('train-view')).toBeVisible();
+  // The probe starts each backend in the training worker, WASM included, under the page's policy.
+  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('backend-probes').locator('tr[data-backend="wasm"]')).toContainText('yes');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await startTraining(page);
+  await waitRunEnded(page, 'done');
+  await expect(runPhase(page)).toHaveAttribute('data-phase', 'idle');
+
+  expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
+  expect(consoleLines).toEqual([]);
+});
+
+test('the listener would see a violation: an injected inline script is blocked and reported', async ({
+  page,
+}) => {
+  // Guards the test above against passing because nothing was listening.
+  await page.addInitScript(recordViolations);
+  await openApp(page);
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__ranInline = 1;';
+    document.body.append(script);
+  });
+  await expect.poll(() => page.evaluate(() => window.__cspViolations?.length ?? 0)).toBeGreaterThan(0);
+  expect(
+    await page.evaluate(() => (window as Window & { __ranInline?: number }).__ranInline),
+  ).toBeUndefined();
+});
