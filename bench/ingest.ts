@@ -8,16 +8,14 @@
  * covering the page, its ingest worker and their heaps), and the page's JS heap from CDP
  * `Performance.getMetrics`, sampled every 50 ms while the import runs.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
+import { freePort, ROOT, startPreview } from './serve';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_DIR = path.join(ROOT, 'bench/data/synth200k_flip');
 const CSV = path.join(DATA_DIR, 'synth200k_flip.csv');
 const GENERATOR = path.resolve(ROOT, '../shared/datasets/synth200k_flip/generate.mjs');
@@ -78,45 +76,6 @@ function ensureBuild(): void {
   if (existsSync(path.join(ROOT, 'dist/index.html')) && arg('rebuild') === undefined) return;
   console.log('building the app …');
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { cwd: ROOT, stdio: 'inherit' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPreview(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      'node_modules/vite/bin/vite.js',
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}/`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      if ((await fetch(url)).ok) return child;
-    } catch {
-      // Not listening yet: try again shortly.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`vite preview did not answer on ${url}`);
 }
 
 /** Resident set and high-water mark of a process in MB, from /proc (Linux); null once it has gone. */

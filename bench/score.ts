@@ -9,15 +9,15 @@
  * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. Writes
  * bench/results/score.json and prints a table. No test asserts a time (DESIGN §6).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
+import { ROOT, startPreview } from './serve';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_flip.csv');
 const DATA_200K = path.join(ROOT, 'bench/data/synth200k_flip');
 const SYNTH200K = path.join(DATA_200K, 'synth200k_flip.csv');
@@ -116,36 +116,6 @@ interface BrowserResult {
   scoreStages: Record<string, number>;
 }
 
-async function startPreview(dist: string, port: number): Promise<ChildProcess> {
-  const p = spawn(
-    process.execPath,
-    [
-      'node_modules/vite/bin/vite.js',
-      'preview',
-      '--outDir',
-      dist,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}/`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    try {
-      if ((await fetch(url)).ok) return p;
-    } catch (error) {
-      // Not listening yet: try again shortly.
-      if (attempt === 299) throw error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  p.kill();
-  throw new Error(`vite preview did not answer on ${url}`);
-}
-
 /** synth20k_flip through the real UI of the production build: import, train (defaults), score (defaults). */
 async function browserRun(): Promise<BrowserResult> {
   const dist = process.env.SIFT_DIST ?? 'dist';
@@ -156,7 +126,7 @@ async function browserRun(): Promise<BrowserResult> {
     });
   }
   const port = Number(process.env.SIFT_BENCH_PORT ?? 4317);
-  const server = await startPreview(dist, port);
+  const server = await startPreview(port, dist);
   const browser = await chromium.launch({
     executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,

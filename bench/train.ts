@@ -10,20 +10,18 @@
  * The page is opened with CSP bypassed only so the bench can inject comlink's UMD build to talk to the worker.
  * Writes bench/results/train.json.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
 import type { BackendName } from '../workers/core/train/backend-choice';
 import { DEFAULT_TRAIN_SETTINGS } from '../workers/core/train/defaults';
 import type { TrainSettings } from '../workers/core/train/types';
 import type { BenchmarkResult } from '../workers/train.api';
+import { freePort, ROOT, startPreview } from './serve';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATASETS = path.resolve(ROOT, '../shared/datasets');
 const RESULTS = path.join(ROOT, 'bench/results/train.json');
 const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
@@ -47,45 +45,6 @@ function trainWorkerAsset(): string {
   const worker = assets.find((f) => /^train\.worker-.*\.js$/.test(f));
   if (!worker) throw new Error('dist/assets has no train.worker-*.js: rebuild with --rebuild.');
   return `/assets/${worker}`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPreview(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      'node_modules/vite/bin/vite.js',
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}/`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      if ((await fetch(url)).ok) return child;
-    } catch {
-      // Not listening yet: try again shortly.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`vite preview did not answer on ${url}`);
 }
 
 /** A development CSV (`id,label,features...`, plain numbers, no quoting) as flat arrays. */
