@@ -4,26 +4,11 @@
  * curves, dynamics, scores, decisions, decision log).
  */
 import { expect, type Page, test } from '@playwright/test';
-import { datasetRow, importCsv, openApp, sharedDataset, waitIdle } from './helpers';
+import { datasetRow, openApp, sharedDataset, waitIdle } from './helpers';
+import { trainAndScore } from './train-helpers';
 
 const FILE = sharedDataset('digits_backdoor3');
 const TOP = 54;
-
-async function trainAndScore(page: Page): Promise<void> {
-  await openApp(page);
-  await importCsv(page, FILE);
-  await page.getByRole('button', { name: 'Train a model' }).click();
-  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
-  await page.getByLabel('Epochs', { exact: true }).fill('12');
-  await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
-  await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
-  await page.getByTestId('score-folds').fill('3');
-  await page.getByTestId('score-cv-epochs').fill('6');
-  await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
-  await waitIdle(page);
-}
 
 /** How many records of each store belong to `datasetId`, read in the page straight from IndexedDB. */
 async function recordsOf(page: Page, datasetId: string): Promise<Record<string, number>> {
@@ -93,7 +78,7 @@ test('retrain on clean compares before and after; deleting the dataset deletes a
   page,
 }) => {
   test.setTimeout(1_200_000);
-  await trainAndScore(page);
+  await trainAndScore(page, FILE);
   await page.getByTestId('review-suspects').click();
   await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await waitIdle(page);

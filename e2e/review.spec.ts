@@ -12,27 +12,12 @@ import { runVerify } from '../scripts/verify';
 import { parseManifest } from '../workers/core/manifest/schema';
 import { verifyManifest } from '../workers/core/manifest/sign';
 import type { Manifest } from '../workers/core/manifest/types';
-import { importCsv, openApp, sharedDataset, waitIdle } from './helpers';
+import { openApp, sharedDataset, waitIdle } from './helpers';
+import { trainAndScore } from './train-helpers';
 
 const FILE = sharedDataset('digits_backdoor3');
 const ROWS = 1797;
 const TOP = 54;
-
-async function trainAndScore(page: Page): Promise<void> {
-  await openApp(page);
-  await importCsv(page, FILE);
-  await page.getByRole('button', { name: 'Train a model' }).click();
-  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
-  await page.getByLabel('Epochs', { exact: true }).fill('12');
-  await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
-  await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
-  await page.getByTestId('score-folds').fill('3');
-  await page.getByTestId('score-cv-epochs').fill('6');
-  await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
-  await waitIdle(page);
-}
 
 async function waitReviewReady(page: Page): Promise<void> {
   await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
@@ -91,7 +76,7 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
   context,
 }) => {
   test.setTimeout(900_000);
-  await trainAndScore(page);
+  await trainAndScore(page, FILE);
   // The scores screen's "Review suspects" opens the review of that score set.
   await page.getByTestId('review-suspects').click();
   await waitReviewReady(page);

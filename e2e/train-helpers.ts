@@ -1,6 +1,6 @@
 /** Steps shared by the training e2e tests: open the training screen, set settings, train and wait (never sleep). */
 import { expect, type Page } from '@playwright/test';
-import { importCsv, openApp, sharedDataset } from './helpers';
+import { importCsv, openApp, sharedDataset, waitIdle } from './helpers';
 
 export const DIGITS = sharedDataset('digits_flip5');
 
@@ -79,4 +79,24 @@ export async function storedEpochLosses(
         };
       }),
   );
+}
+
+/**
+ * Imports `file`, trains 12 epochs with default settings and scores it with 3 folds of 6 epochs: the set-up the
+ * review and retrain tests share.
+ */
+export async function trainAndScore(page: Page, file: string): Promise<void> {
+  await openApp(page);
+  await importCsv(page, file);
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel('Epochs', { exact: true }).fill('12');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
+  await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('score-folds').fill('3');
+  await page.getByTestId('score-cv-epochs').fill('6');
+  await page.getByTestId('score-start').click();
+  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
+  await waitIdle(page);
 }
