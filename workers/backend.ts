@@ -11,6 +11,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { AdapterInfo, BackendName } from './core/train/backend-choice';
+import { type GpuDeviceLike, watchDeviceLoss } from './life';
 import type { BackendControl } from './train.service';
 
 /**
@@ -72,6 +73,11 @@ export function browserBackends(): BackendControl {
       const now = tf.getBackend();
       if (!ok || now !== name) return `tf.setBackend('${name}') did not take (active: ${now ?? 'none'})`;
       await tf.ready();
+      if (name === 'webgpu') {
+        // The WebGPU backend keeps its GPUDevice as `device` (tfjs-backend-webgpu 4.22, WebGPUBackend).
+        const device = (tf.backend() as unknown as { device?: GpuDeviceLike }).device;
+        if (device?.lost) watchDeviceLoss(device);
+      }
       return null;
     },
     webgpuAdapter: readAdapter,

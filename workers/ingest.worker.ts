@@ -2,7 +2,10 @@
 import * as Comlink from 'comlink';
 import type { IngestApi } from './ingest.api';
 import { createIngestService, outcomeTransferables } from './ingest.service';
+import { holdLifeLock } from './life';
 
+// First, so the page can tell this worker's death from its silence (workers/life.ts).
+holdLifeLock();
 const service = createIngestService();
 
 const api = {

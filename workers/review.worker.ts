@@ -1,8 +1,11 @@
 /** Review worker: exposes the review service; result arrays move by transfer. */
 import * as Comlink from 'comlink';
+import { holdLifeLock } from './life';
 import type { ReviewApi } from './review.api';
 import { createReviewService } from './review.service';
 
+// First, so the page can tell this worker's death from its silence (workers/life.ts).
+holdLifeLock();
 const service = createReviewService();
 
 const api = {

@@ -1,9 +1,12 @@
 /** Train worker: registers the browser's tfjs backends, builds the train service and exposes it; typed arrays move by transfer. */
 import * as Comlink from 'comlink';
 import { browserBackends } from './backend';
+import { holdLifeLock } from './life';
 import type { TrainApi } from './train.api';
 import { createTrainService, messageTransferables, resultTransferables } from './train.service';
 
+// First, so the page can tell this worker's death from its silence (workers/life.ts).
+holdLifeLock();
 const service = createTrainService(browserBackends());
 
 const api = {

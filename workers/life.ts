@@ -1,0 +1,55 @@
+/**
+ * A worker's life lock: each worker entry takes a Web Lock named after its worker name as soon as it starts and never
+ * releases it, so the lock is freed only when the worker is gone (closed, crashed, out of memory, terminated). The
+ * page waits on the same name (app/workerLife.ts) and so learns of a death that no message would ever report.
+ * Imported by worker entries and, for the name only, by the app; it holds no tfjs and no DOM beyond `navigator.locks`.
+ */
+
+/** The lock a worker named `workerName` holds while it lives. */
+export function lifeLockName(workerName: string): string {
+  return `sift-worker:${workerName}`;
+}
+
+/** Takes this worker's life lock for as long as the worker lives; a no-op where Web Locks are missing. */
+export function holdLifeLock(): void {
+  const scope = globalThis as { name?: string; navigator?: Navigator };
+  const locks = scope.navigator?.locks;
+  if (!locks || !scope.name) return;
+  // The callback's promise never settles: the lock goes only with the worker.
+  void locks.request(lifeLockName(scope.name), () => new Promise<never>(() => undefined));
+}
+
+/**
+ * Reports a fatal fault the worker cannot recover from (a lost WebGPU device): an uncaught error reaches the page as
+ * the Worker's `error` event with this message, and the page ends the worker and fails its job with the message.
+ */
+export function reportFatal(message: string): void {
+  setTimeout(() => {
+    throw new Error(message);
+  });
+}
+
+/** The part of a GPUDevice the watch reads: its `lost` promise. */
+export interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+}
+
+/** Devices whose loss is already watched (a backend is activated again for every job). */
+const watchedDevices = new WeakSet<object>();
+
+/**
+ * Reports the loss of the WebGPU backend's device as a fatal fault: tfjs's WebGPU backend cannot go on without its
+ * device (later kernels fail or never finish), so the page ends this worker and fails the job with the message.
+ * A device destroyed on purpose (reason 'destroyed', when tfjs disposes the backend) is no fault.
+ */
+export function watchDeviceLoss(
+  device: GpuDeviceLike,
+  report: (message: string) => void = reportFatal,
+): void {
+  if (watchedDevices.has(device)) return;
+  watchedDevices.add(device);
+  void device.lost.then((info) => {
+    if (info.reason === 'destroyed') return;
+    report(`WebGPU device lost${info.reason ? ` (${info.reason})` : ''}: ${info.message || 'no message'}`);
+  });
+}
