@@ -110,6 +110,12 @@ export interface InfluenceContext {
   key: string;
   features: Float32Array;
   dynamics: TrainingDynamics;
+  /**
+   * Which tfjs backend to run on, chosen the way a scoring job chooses it. A worker that has not scored yet has no
+   * backend selected, and tfjs would otherwise pick one on its own (not the measured one, and in a worker possibly
+   * one that cannot start).
+   */
+  backend: BackendRequest;
 }
 
 /** Proponents and opponents of one sample, among the rows the model was trained on. */
@@ -138,8 +144,11 @@ export interface ScoreApi {
   cancel(jobId: ScoreJobId): Promise<void>;
   /** Family values, suspicion and flags for other weights or q; the per-sample loop runs in the worker. */
   recombine(request: RecombineRequest): Promise<Recombined>;
-  /** Keeps a run's checkpoints and features for `influenceOn` (replacing the previous run's). */
-  prepareInfluence(context: InfluenceContext): Promise<void>;
+  /**
+   * Selects the backend (unless a scoring job holds it) and keeps a run's checkpoints and features for `influenceOn`
+   * (replacing the previous run's). Resolves with the backend in use.
+   */
+  prepareInfluence(context: InfluenceContext): Promise<BackendChoice>;
   /** The influence of every training row on sample `target` of the prepared run (`key` must match). */
   influenceOn(key: string, target: number, top?: number): Promise<InfluenceResult>;
   memory(): Promise<ScoreWorkerMemory>;

@@ -188,7 +188,12 @@ describe('score service', () => {
     const { req, data } = await request(2);
     const d = req.dynamics;
     await expect(service.influenceOn('run-x', 0, 5)).rejects.toThrow(/prepareInfluence/);
-    await service.prepareInfluence({ key: 'run-x', features: data.features, dynamics: d });
+    await service.prepareInfluence({
+      key: 'run-x',
+      features: data.features,
+      dynamics: d,
+      backend: req.backend,
+    });
     const before = (await service.memory()).numTensors;
     const target = 5;
     const out = await service.influenceOn('run-x', target, 5);
@@ -212,5 +217,53 @@ describe('score service', () => {
       if (d.inTraining[i]) expect(out.influence[i]).toBeCloseTo(ref.influence[i], 5);
     const strongest = Array.from(out.proponents).map((i) => out.influence[i]);
     expect(strongest).toEqual([...strongest].sort((a, b) => b - a));
+  }, 60_000);
+
+  it('selects a backend in prepareInfluence on a fresh service, then answers as the core does', async () => {
+    const { req, data } = await request(2);
+    const d = req.dynamics;
+    // A service that has never scored: prepareInfluence must choose and activate the backend itself. WebGL is
+    // asked for and fails to start in Node, so the choice is rerun without it.
+    const activated: string[] = [];
+    const recording: BackendControl = {
+      ...cpuOnly,
+      async activate(name) {
+        activated.push(name);
+        return cpuOnly.activate(name);
+      },
+    };
+    const service = createScoreService(recording);
+    expect((await service.memory()).backend).toBeNull();
+    const choice = await service.prepareInfluence({
+      key: 'fresh',
+      features: data.features,
+      dynamics: d,
+      backend: {
+        probes: [
+          { backend: 'webgl', available: true, probeMs: 1 },
+          { backend: 'cpu', available: true, probeMs: 2 },
+        ],
+        override: 'webgl',
+      },
+    });
+    expect(activated).toEqual(['webgl', 'cpu']);
+    expect(choice.backend).toBe('cpu');
+    expect((await service.memory()).backend).toBe('cpu');
+    const target = Array.from(d.inTraining.keys()).find((i) => d.inTraining[i] === 1 && i > 10) ?? -1;
+    const out = await service.influenceOn('fresh', target, 8);
+    if (!d.modelSpec || !d.standardization) throw new Error('no spec');
+    const cps = [];
+    for (const cp of d.checkpoints) {
+      const o = await checkpointOutputs(d.modelSpec, d.standardization, cp, data.features, d.sampleRows);
+      cps.push({ learningRate: cp.learningRate, probs: o.probs, embeddings: o.embeddings });
+    }
+    const ref = await influenceOn(target, cps, d.labels, d.classCount, d.embeddingDim, d.samples);
+    const trained = (rows: Int32Array) => Array.from(rows.filter((i) => d.inTraining[i] === 1).slice(0, 8));
+    expect(Array.from(out.proponents)).toEqual(trained(ref.proponents));
+    expect(Array.from(out.opponents)).toEqual(trained(ref.opponents));
+    expect(out.proponents.length).toBe(8);
+    expect(out.opponents.length).toBeGreaterThan(0);
+    for (let i = 0; i < d.samples; i++)
+      expect(out.influence[i]).toBeCloseTo(d.inTraining[i] ? (ref.influence[i] as number) : 0, 5);
   }, 60_000);
 });

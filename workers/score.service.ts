@@ -9,7 +9,7 @@ import { influenceOn } from './core/scores/influence';
 import { scoreAll } from './core/scores/score-all';
 import { suspicionFromScores } from './core/scores/suspicion';
 import { FAMILY_NAMES, type FamilyName, type ScoreSet, type SuspicionParams } from './core/scores/types';
-import { type BackendChoice, chooseBackend } from './core/train/backend-choice';
+import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
 import type { TrainingDynamics } from './core/train/types';
@@ -156,7 +156,7 @@ const INFLUENCE_CACHE_FLOATS = 16_000_000;
 /** Creates the service over the given backends. */
 export function createScoreService(backends: BackendControl): ScoreApi {
   let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
-  let backendName: string | null = null;
+  let backendName: BackendName | null = null;
   let prepared: {
     context: InfluenceContext;
     outputs: Array<{ learningRate: number; probs: Float32Array; embeddings: Float32Array }> | null;
@@ -283,9 +283,15 @@ export function createScoreService(backends: BackendControl): ScoreApi {
     async prepareInfluence(context) {
       const d = context.dynamics;
       if (!d.modelSpec) throw new Error('This run has no model spec: train it again.');
+      // A running job chose the backend and its tensors live there: switching under it would strand them.
+      const backend: BackendChoice =
+        active && backendName
+          ? { backend: backendName, reason: 'In use by the running scoring job.' }
+          : await selectBackend(context.backend);
       const floats = d.checkpoints.length * d.samples * (d.classCount + d.embeddingDim);
       prepared = { context, outputs: null };
       if (floats <= INFLUENCE_CACHE_FLOATS) prepared.outputs = await checkpointSet(context);
+      return backend;
     },
     async influenceOn(key, target, top = 20): Promise<InfluenceResult> {
       if (!prepared || prepared.context.key !== key) {

@@ -4,12 +4,12 @@
  */
 import { resolveScoreParams, type ScoreParamsInput } from '../../workers/core/scores/defaults';
 import type { FamilyName } from '../../workers/core/scores/types';
-import type { BackendProbe } from '../../workers/core/train/backend-choice';
 import type { CrossValSettings, InfluenceResult, ScoreOutcome } from '../../workers/score.api';
 import type { RunId, RunRecord } from '../db/runSchema';
 import type { RunStore } from '../db/runs';
 import { newScoreJobId, type ScoreRecord, type ScoreStore } from '../db/scores';
 import type { AppStore } from '../state/store';
+import { scoreBackendRequest } from './backendRequest';
 import type { ScoreWorker } from './client';
 
 /** What the scoring form asks for. */
@@ -163,14 +163,6 @@ export class ScoreController {
     this.store.getState().upsertScore(record);
     this.store.getState().patchLiveScore(jobId, { phase: 'running' });
 
-    const backendState = this.store.getState().backendState;
-    const runBackend = run.backend?.backend ?? null;
-    const probes: BackendProbe[] =
-      backendState.kind === 'ready'
-        ? backendState.probes
-        : runBackend
-          ? [{ backend: runBackend, available: true }]
-          : [];
     const api = this.api;
     const before = (await api.memory()).numTensors;
     const sampleRows = stored.dynamics.sampleRows.slice();
@@ -192,7 +184,7 @@ export class ScoreController {
         dynamics: stored.dynamics,
         params: input,
         crossVal,
-        backend: { probes, override: runBackend },
+        backend: scoreBackendRequest(this.store.getState().backendState, run.backend?.backend ?? null),
       },
       (progress) => this.store.getState().patchLiveScore(jobId, { progress }),
     );
@@ -289,7 +281,12 @@ export class ScoreController {
       ]);
       if (!stored?.dynamics) throw new Error('This run recorded no dynamics: train it to the end first.');
       if (!arrays) throw new Error('The dataset is no longer stored in this browser.');
-      await this.api.prepareInfluence({ key, features: arrays.features, dynamics: stored.dynamics });
+      await this.api.prepareInfluence({
+        key,
+        features: arrays.features,
+        dynamics: stored.dynamics,
+        backend: scoreBackendRequest(this.store.getState().backendState, run.backend?.backend ?? null),
+      });
       this.preparedRun = key;
     }
     return this.api.influenceOn(key, row, top);
