@@ -1,0 +1,25 @@
+/** UMAP worker: exposes the UMAP layout service; the layout and lasso rows move by transfer. */
+import * as Comlink from 'comlink';
+import { createUmapService } from './core/embedding/service';
+import type { UmapApi } from './umap.api';
+
+const service = createUmapService();
+
+const api = {
+  layout: async (request, onProgress) => {
+    const out = await service.layout(request, (progress) => {
+      void Promise.resolve(onProgress(progress)).catch(
+        // The page went away mid-job: the job goes on until cancelled or done; nothing is listening.
+        (error: unknown) => console.warn('UMAP progress was not delivered:', error),
+      );
+    });
+    return out.kind === 'finished' ? Comlink.transfer(out, [out.xy.buffer as ArrayBuffer]) : out;
+  },
+  cancel: async (jobId) => service.cancel(jobId),
+  lasso: async (xy, polygon) => {
+    const rows = await service.lasso(xy, polygon);
+    return Comlink.transfer(rows, [rows.buffer as ArrayBuffer]);
+  },
+} satisfies UmapApi;
+
+Comlink.expose(api);
