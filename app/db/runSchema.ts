@@ -5,7 +5,7 @@
  * stored as typed arrays (structured clone), never as JSON numbers.
  */
 import type { AnomalyThresholds } from '../../workers/core/anomaly/types';
-import type { BackendChoice } from '../../workers/core/train/backend-choice';
+import type { BackendChoice, BackendName } from '../../workers/core/train/backend-choice';
 import type { EpochReport } from '../../workers/core/train/trainer';
 import type {
   ModelSpec,
@@ -63,6 +63,11 @@ export interface RunRecord {
   excludedRows?: Int32Array;
   /** The run whose settings it retrained without `excludedRows`. */
   retrainOf?: RunId;
+  /**
+   * Set when the run failed because its worker died under it (crash, out of memory, lost WebGPU device): the backend
+   * it was on (null: not chosen yet), so the UI can offer a retry on another.
+   */
+  crash?: { backend: BackendName | null };
 }
 
 /** A run's curves. Batch arrays hold `steps` points each (step i at index i). */

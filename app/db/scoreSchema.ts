@@ -3,7 +3,7 @@
  * arrays are stored as typed arrays (structured clone), never as JSON numbers.
  */
 import type { ScoreParams, ScoreSet } from '../../workers/core/scores/types';
-import type { BackendChoice } from '../../workers/core/train/backend-choice';
+import type { BackendChoice, BackendName } from '../../workers/core/train/backend-choice';
 import type { CrossValSettings, ScoreJobId, ScoreSummary } from '../../workers/score.api';
 import type { RunId } from './runSchema';
 import type { DatasetId } from './schema';
@@ -42,4 +42,9 @@ export interface ScoreRecord {
   summary: ScoreSummary | null;
   /** ms: cross-validation, scoring, the whole job; null until done. */
   timings: { crossValMs: number; scoreMs: number; totalMs: number } | null;
+  /**
+   * Set when the scoring failed because its worker died under it (crash, out of memory, lost WebGPU device): the
+   * backend it asked for (null: not known), so the UI can offer a retry on another.
+   */
+  crash?: { backend: BackendName | null };
 }

@@ -13,6 +13,7 @@ import { newRunId, type RunStore } from '../db/runs';
 import type { DatasetId, DatasetMeta } from '../db/schema';
 import type { CurveData } from '../state/runSlice';
 import type { AppStore } from '../state/store';
+import { WorkerDiedError } from '../workerLife';
 import type { TrainWorker } from './client';
 import { type ValAccuracy, valAccuracy } from './compare';
 import { clearProbes, type ProbeStorage, readProbes, writeProbes } from './probeCache';
@@ -171,6 +172,8 @@ export interface StartOptions {
   excludeRows?: Int32Array;
   /** The run whose settings this one repeats without `excludeRows`. */
   retrainOf?: RunId;
+  /** Forces this run's backend (a retry after a worker died), leaving the saved backend setting as it is. */
+  backend?: BackendName;
 }
 
 /** One side of a before/after comparison. */
@@ -307,7 +310,8 @@ export class TrainController {
 
   /** The train worker of a dataset: one per open dataset, replaced when another dataset is trained. */
   private workerFor(datasetId: DatasetId): TrainWorker {
-    if (this.worker && this.workerDataset !== datasetId) {
+    // A worker that died is replaced too: its calls would only fail.
+    if (this.worker && (this.workerDataset !== datasetId || this.worker.life.reason() !== null)) {
       this.worker.dispose();
       this.worker = null;
     }
@@ -432,30 +436,78 @@ export class TrainController {
     this.saveSession(session);
 
     const backendState = this.store.getState().backendState;
-    const outcome: TrainOutcome = await this.workerFor(meta.id).api.start(
-      {
-        runId,
-        data: {
-          features: arrays.features,
-          featureCount: meta.featureNames.length,
-          labels: arrays.labels,
-          classCount: meta.classes.length,
-          ...(settings.model === 'cnn' && meta.image ? { image: meta.image } : {}),
+    let outcome: TrainOutcome;
+    try {
+      outcome = await this.workerFor(meta.id).api.start(
+        {
+          runId,
+          data: {
+            features: arrays.features,
+            featureCount: meta.featureNames.length,
+            labels: arrays.labels,
+            classCount: meta.classes.length,
+            ...(settings.model === 'cnn' && meta.image ? { image: meta.image } : {}),
+          },
+          settings,
+          thresholds,
+          classNames: meta.classes,
+          backend: {
+            probes: backendState.kind === 'ready' ? backendState.probes : [],
+            override: options.backend ?? this.store.getState().backendOverride,
+          },
+          // A copy: the request's arrays are transferred, and the record keeps its own.
+          ...(options.excludeRows?.length ? { excludeRows: options.excludeRows.slice() } : {}),
         },
-        settings,
-        thresholds,
-        classNames: meta.classes,
-        backend: {
-          probes: backendState.kind === 'ready' ? backendState.probes : [],
-          override: this.store.getState().backendOverride,
-        },
-        // A copy: the request's arrays are transferred, and the record keeps its own.
-        ...(options.excludeRows?.length ? { excludeRows: options.excludeRows.slice() } : {}),
-      },
-      (message) => this.onMessage(session, message),
-    );
+        (message) => this.onMessage(session, message),
+      );
+    } catch (error) {
+      if (!(error instanceof WorkerDiedError) || this.disposed) throw error;
+      await this.workerDied(session, error.message);
+      return;
+    }
     if (this.disposed) return;
     await this.finish(session, outcome);
+  }
+
+  /**
+   * The worker died under a run (crash, out of memory, lost WebGPU device): the run is stored as failed with the
+   * reason and the backend it was on, the dead worker is dropped (the browser has freed all it held), and the error
+   * is shown; the UI offers a retry on another backend. The curves saved so far stay; nothing else is touched.
+   */
+  private async workerDied(session: RunSession, reason: string): Promise<void> {
+    this.worker?.dispose();
+    this.worker = null;
+    this.workerDataset = null;
+    const live = this.store.getState().live;
+    const backend =
+      session.record.backend?.backend ??
+      (live?.runId === session.record.id ? live.backend?.backend : null) ??
+      null;
+    session.record = {
+      ...session.record,
+      status: 'failed',
+      message: reason,
+      updatedAt: Date.now(),
+      crash: { backend },
+    };
+    this.saveSession(session);
+    await this.writes;
+    this.store.getState().setWorkerMemory(null);
+    this.store.getState().setTrainError(reason);
+  }
+
+  /**
+   * Trains a run's settings again on `backend`, forced for that run only: the retry offered when a run's worker died.
+   * Resolves like `start`.
+   */
+  async retryOnBackend(runId: RunId, backend: BackendName): Promise<RunId | null> {
+    const base = await (await this.runs).getRun(runId);
+    if (!base) throw new Error('That run is no longer stored in this browser.');
+    return this.start(base.settings, base.thresholds, {
+      ...(base.excludedRows?.length ? { excludeRows: base.excludedRows } : {}),
+      ...(base.retrainOf ? { retrainOf: base.retrainOf } : {}),
+      backend,
+    });
   }
 
   private onMessage(session: RunSession, message: TrainMessage): void {

@@ -1,6 +1,7 @@
 import type { RunProgress } from '../../../workers/train.api';
 import { formatCount } from '../../format';
 import { useApp } from '../../state/context';
+import { retryBackend } from '../../workerLife';
 import { BACKEND_LABEL, formatDuration } from './format';
 import { useTrainer } from './trainContext';
 
@@ -50,8 +51,36 @@ export function RunControls() {
           <p>{error}</p>
         </div>
       )}
+      {phase === 'idle' && <CrashRetry />}
       <WorkerMemory />
     </section>
+  );
+}
+
+/** After a run's worker died: why, and a retry of the same settings on another backend. */
+function CrashRetry() {
+  const trainer = useTrainer();
+  const run = useApp((s) => s.shownRun);
+  if (!run?.crash || run.status !== 'failed') return null;
+  const backend = retryBackend(run.crash.backend);
+  const runId = run.id;
+  return (
+    <div className="notice" data-testid="train-crash" data-backend={run.crash.backend ?? ''}>
+      <p>
+        This run’s worker stopped{run.crash.backend ? ` on ${BACKEND_LABEL[run.crash.backend]}` : ''}; the
+        stored datasets, runs and decisions are untouched.
+      </p>
+      <div className="form-actions">
+        <button
+          type="button"
+          data-testid="train-retry"
+          data-backend={backend}
+          onClick={() => void trainer.retryOnBackend(runId, backend)}
+        >
+          Retry on {BACKEND_LABEL[backend]}
+        </button>
+      </div>
+    </div>
   );
 }
 
