@@ -2,12 +2,19 @@
 import { createStore } from 'zustand/vanilla';
 import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
 import { createImportSlice, type ImportSlice } from './importSlice';
+import { createMemorySlice, type MemorySlice } from './memorySlice';
 import { createReviewSlice, type ReviewSlice } from './reviewSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
-export type AppState = DatasetSlice & ImportSlice & UiSlice & RunSlice & ScoreSlice & ReviewSlice;
+export type AppState = DatasetSlice &
+  ImportSlice &
+  UiSlice &
+  RunSlice &
+  ScoreSlice &
+  ReviewSlice &
+  MemorySlice;
 
 /** A fresh store; the app makes one per mounted root. */
 export function createAppStore() {
@@ -18,6 +25,7 @@ export function createAppStore() {
     ...createRunSlice(...a),
     ...createScoreSlice(...a),
     ...createReviewSlice(...a),
+    ...createMemorySlice(...a),
   }));
 }
 

@@ -3,7 +3,10 @@ import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../../../wor
 import type { BackendName } from '../../../workers/core/train/backend-choice';
 import { DEFAULT_TRAIN_SETTINGS } from '../../../workers/core/train/defaults';
 import type { ModelKind, OptimizerName, TrainSettings } from '../../../workers/core/train/types';
+import { budgetRefusal } from '../../memory/budget';
+import { trainEstimate } from '../../memory/jobs';
 import { useApp } from '../../state/context';
+import { MemoryEstimate, useMemoryBudget } from '../MemoryEstimate';
 import { BACKEND_LABEL } from './format';
 import { useTrainer } from './trainContext';
 
@@ -82,14 +85,18 @@ export function SettingsForm() {
   const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
   const [hiddenText, setHiddenText] = useState(DEFAULT_TRAIN_SETTINGS.hidden.join(', '));
   const [thresholds, setThresholds] = useState<AnomalyThresholds>(DEFAULT_ANOMALY_THRESHOLDS);
+  const budget = useMemoryBudget();
   if (!meta) return null;
   const hidden = parseHidden(hiddenText);
   const problem = settingsProblem(settings, hidden !== null);
   const badThreshold = Object.values(thresholds).some((v) => !(Number.isFinite(v) && v >= 0));
+  // The estimate needs valid settings; the controller refuses with the same message if Start is reached anyway.
+  const estimate = problem || !hidden ? null : trainEstimate(meta, { ...settings, hidden });
+  const refusal = estimate ? budgetRefusal('Training', estimate, budget) : null;
   const set = <K extends keyof TrainSettings>(key: K, value: TrainSettings[K]) =>
     setSettings((s) => ({ ...s, [key]: value }));
   const start = () => {
-    if (problem || !hidden || badThreshold) return;
+    if (problem || !hidden || badThreshold || refusal) return;
     void trainer.start({ ...settings, hidden }, thresholds);
   };
 
@@ -201,8 +208,11 @@ export function SettingsForm() {
             {problem ?? 'Thresholds must be non-negative numbers.'}
           </p>
         )}
+        {estimate && (
+          <MemoryEstimate estimate={estimate} budget={budget} refusal={refusal} testId="train-memory" />
+        )}
         <div className="form-actions">
-          <button type="submit" disabled={live || problem !== null || badThreshold}>
+          <button type="submit" disabled={live || problem !== null || badThreshold || refusal !== null}>
             Start training
           </button>
         </div>
