@@ -11,6 +11,8 @@ import type { RunId, TrainMessage, TrainOutcome, TrainResult } from '../../worke
 import type { RunCurvesRecord, RunRecord, RunStatus } from '../db/runSchema';
 import { newRunId, type RunStore } from '../db/runs';
 import type { DatasetId, DatasetMeta } from '../db/schema';
+import { budgetRefusal, currentBudget } from '../memory/budget';
+import { trainEstimate } from '../memory/jobs';
 import type { CurveData } from '../state/runSlice';
 import type { AppStore } from '../state/store';
 import { WorkerDiedError } from '../workerLife';
@@ -348,6 +350,16 @@ export class TrainController {
     const state = this.store.getState();
     const meta = state.current;
     if (!meta || state.live) return null;
+    // Refused before anything starts when the estimate is over the memory budget (the form shows the same text).
+    const refusal = budgetRefusal(
+      'Training',
+      trainEstimate(meta, settings),
+      currentBudget(state.memoryBudgetOverride),
+    );
+    if (refusal) {
+      state.setTrainError(refusal);
+      return null;
+    }
     const runId = newRunId();
     state.setTrainError(null);
     state.setSampleList(null);
