@@ -25,6 +25,8 @@ import type { DatasetArrays, DatasetId, DatasetMeta } from '../../db/schema';
 import { type ScoreJobId, ScoreStore } from '../../db/scores';
 import type { ExportedFile } from '../../state/reviewSlice';
 import type { AppStore } from '../../state/store';
+import { startUmapWorker } from './umapClient';
+import { type UmapSource, UmapLayouts } from './umapLayouts';
 
 /** A review worker and how to stop it (the real worker in the app, the in-process service in tests). */
 export interface ReviewWorker {
@@ -70,6 +72,8 @@ export class ReviewController {
   private writes: Promise<void> = Promise.resolve();
   private urls: string[] = [];
   private generation = 0;
+  /** UMAP layouts of the embedding map, per run in memory, made on demand in their own worker. */
+  readonly umap = new UmapLayouts(startUmapWorker);
 
   private readonly unsubscribe: () => void;
 
@@ -109,6 +113,7 @@ export class ReviewController {
     this.generation++;
     this.worker?.dispose();
     this.worker = null;
+    this.umap.dispose();
     for (const url of this.urls) URL.revokeObjectURL(url);
     this.urls = [];
   }
@@ -287,6 +292,15 @@ export class ReviewController {
       const rows = await this.api.lasso(space, polygon);
       this.select(Array.from(rows));
     }).then(() => undefined);
+  }
+
+  /** The open run's embeddings for the UMAP map (sample order, with their dataset rows); null without any. */
+  umapSource(): UmapSource | null {
+    const d = this.dynamics;
+    const data = this.store.getState().review.data;
+    if (!d || !data?.runId || d.embeddingDim <= 0) return null;
+    const { embeddings, embeddingDim: dim, sampleRows } = d;
+    return { runId: data.runId, rows: data.rows, embeddings, dim, sampleRows, seed: this.runInfo?.seed ?? 0 };
   }
 
   /** Moves the focus by `step` rows in table order (j/k). */
