@@ -11,7 +11,7 @@
  * Writes bench/results/train.json.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -20,9 +20,9 @@ import type { BackendName } from '../workers/core/train/backend-choice';
 import { DEFAULT_TRAIN_SETTINGS } from '../workers/core/train/defaults';
 import type { TrainSettings } from '../workers/core/train/types';
 import type { BenchmarkResult } from '../workers/train.api';
+import { type DevData, loadCsv } from './dev-data';
 import { freePort, ROOT, startPreview } from './serve';
 
-const DATASETS = path.resolve(ROOT, '../shared/datasets');
 const RESULTS = path.join(ROOT, 'bench/results/train.json');
 const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
 /** The same launch flags as the e2e tests. */
@@ -47,33 +47,11 @@ function trainWorkerAsset(): string {
   return `/assets/${worker}`;
 }
 
-/** A development CSV (`id,label,features...`, plain numbers, no quoting) as flat arrays. */
-function loadCsv(name: string): {
-  rows: number;
-  featureCount: number;
-  classCount: number;
-  features: number[];
-  labels: number[];
-} {
-  const lines = readFileSync(path.join(DATASETS, name, `${name}.csv`), 'utf8')
-    .split('\n')
-    .filter((l) => l.length > 0);
-  const featureCount = (lines[0]?.split(',').length ?? 2) - 2;
-  const features: number[] = [];
-  const labels: number[] = [];
-  for (const line of lines.slice(1)) {
-    const cells = line.split(',');
-    labels.push(Number(cells[1]));
-    for (let f = 0; f < featureCount; f++) features.push(Number(cells[f + 2]));
-  }
-  return { rows: labels.length, featureCount, classCount: Math.max(...labels) + 1, features, labels };
-}
-
 /** Runs `benchmark` in a fresh train worker of the built app. */
 async function benchmarkInPage(
   page: Page,
   workerUrl: string,
-  data: ReturnType<typeof loadCsv>,
+  data: DevData,
   settings: TrainSettings,
   backend: BackendName,
   maxMs: number,
