@@ -4,11 +4,13 @@
  */
 import { resolveScoreParams, type ScoreParamsInput } from '../../workers/core/scores/defaults';
 import type { FamilyName } from '../../workers/core/scores/types';
+import type { BackendName } from '../../workers/core/train/backend-choice';
 import type { CrossValSettings, InfluenceResult, ScoreOutcome } from '../../workers/score.api';
 import type { RunId, RunRecord } from '../db/runSchema';
 import type { RunStore } from '../db/runs';
 import { newScoreJobId, type ScoreRecord, type ScoreStore } from '../db/scores';
 import type { AppStore } from '../state/store';
+import { WorkerDiedError } from '../workerLife';
 import { scoreBackendRequest } from './backendRequest';
 import type { ScoreWorker } from './client';
 
@@ -51,6 +53,8 @@ export class ScoreController {
   ) {}
 
   private get api() {
+    // A worker that died is replaced: its calls would only fail.
+    if (this.worker?.life.reason()) this.dropWorker();
     this.worker ??= this.startWorker();
     return this.worker.api;
   }
@@ -66,6 +70,13 @@ export class ScoreController {
         // Opening failed: init() has already shown the error, and there is nothing to close.
       },
     );
+  }
+
+  /** Ends the worker (dead or not) and forgets what it held. */
+  private dropWorker(): void {
+    this.worker?.dispose();
+    this.worker = null;
+    this.preparedRun = null;
   }
 
   private fail(error: unknown): void {
@@ -103,8 +114,11 @@ export class ScoreController {
     }
   }
 
-  /** Scores every sample of a finished run: K-fold cross-validation, then every score, stored with its params. */
-  async start(run: RunRecord, form: ScoreForm): Promise<void> {
+  /**
+   * Scores every sample of a finished run: K-fold cross-validation, then every score, stored with its params.
+   * `backend` forces one backend for this job (a retry after a worker died); by default the run's.
+   */
+  async start(run: RunRecord, form: ScoreForm, backend: BackendName | null = null): Promise<void> {
     const state = this.store.getState();
     if (state.liveScore) return;
     const jobId = newScoreJobId();
@@ -116,7 +130,7 @@ export class ScoreController {
     });
     void this.locks?.request(lockName(jobId), () => held);
     try {
-      await this.score(run, form, jobId);
+      await this.score(run, form, jobId, backend);
     } catch (error) {
       this.store.getState().setScoreError(errorText(error));
     } finally {
@@ -125,7 +139,28 @@ export class ScoreController {
     }
   }
 
-  private async score(run: RunRecord, form: ScoreForm, jobId: ScoreRecord['id']): Promise<void> {
+  /** Scores a run again with a stored scoring's parameters (interrupted, or failed when its worker died). */
+  async retry(run: RunRecord, previous: ScoreRecord, backend: BackendName | null = null): Promise<void> {
+    const p = previous.params;
+    await this.start(
+      run,
+      {
+        folds: previous.crossVal.folds,
+        cvEpochs: previous.crossVal.epochs,
+        k: p.knn.k,
+        q: p.suspicion.q,
+        weights: { ...p.suspicion.weights },
+      },
+      backend,
+    );
+  }
+
+  private async score(
+    run: RunRecord,
+    form: ScoreForm,
+    jobId: ScoreRecord['id'],
+    backend: BackendName | null,
+  ): Promise<void> {
     const runs = await this.runs;
     const db = await this.scores;
     const [stored, arrays] = await Promise.all([
@@ -163,31 +198,53 @@ export class ScoreController {
     this.store.getState().upsertScore(record);
     this.store.getState().patchLiveScore(jobId, { phase: 'running' });
 
+    const asked = backend ?? run.backend?.backend ?? null;
     const api = this.api;
-    const before = (await api.memory()).numTensors;
     const sampleRows = stored.dynamics.sampleRows.slice();
     const labels = stored.dynamics.labels.slice();
-    const outcome: ScoreOutcome = await api.score(
-      {
-        jobId,
-        data: {
-          features: arrays.features,
-          featureCount:
-            meta?.id === run.datasetId
-              ? meta.featureNames.length
-              : arrays.features.length / arrays.labels.length,
-          labels: arrays.labels,
-          classCount: stored.dynamics.classCount,
-          ...(meta?.image && run.settings.model === 'cnn' ? { image: meta.image } : {}),
+    let before = 0;
+    let outcome: ScoreOutcome;
+    try {
+      before = (await api.memory()).numTensors;
+      outcome = await api.score(
+        {
+          jobId,
+          data: {
+            features: arrays.features,
+            featureCount:
+              meta?.id === run.datasetId
+                ? meta.featureNames.length
+                : arrays.features.length / arrays.labels.length,
+            labels: arrays.labels,
+            classCount: stored.dynamics.classCount,
+            ...(meta?.image && run.settings.model === 'cnn' ? { image: meta.image } : {}),
+          },
+          settings: run.settings,
+          dynamics: stored.dynamics,
+          params: input,
+          crossVal,
+          backend: scoreBackendRequest(this.store.getState().backendState, asked),
         },
-        settings: run.settings,
-        dynamics: stored.dynamics,
-        params: input,
-        crossVal,
-        backend: scoreBackendRequest(this.store.getState().backendState, run.backend?.backend ?? null),
-      },
-      (progress) => this.store.getState().patchLiveScore(jobId, { progress }),
-    );
+        (progress) => this.store.getState().patchLiveScore(jobId, { progress }),
+      );
+    } catch (error) {
+      if (!(error instanceof WorkerDiedError) || this.disposed) throw error;
+      // The worker died under the job: stored as failed with the reason and the backend asked for; the dead worker
+      // is dropped (the browser has freed all it held); earlier score sets, runs and decisions are untouched.
+      this.dropWorker();
+      const failed: ScoreRecord = {
+        ...record,
+        updatedAt: Date.now(),
+        status: 'failed',
+        message: error.message,
+        crash: { backend: asked },
+      };
+      await db.saveScoreSet(failed);
+      this.store.getState().setScoreMemory(null);
+      this.store.getState().upsertScore(failed);
+      this.store.getState().setScoreError(error.message);
+      return;
+    }
     const now2 = Date.now();
     let final: ScoreRecord;
     if (outcome.kind === 'finished') {

@@ -7,7 +7,8 @@ import type { ScoreRecord } from '../../db/scoreSchema';
 import { formatCount } from '../../format';
 import type { ScoreForm } from '../../scores/controller';
 import { useApp } from '../../state/context';
-import { formatDuration } from '../train/format';
+import { retryBackend } from '../../workerLife';
+import { BACKEND_LABEL, formatDuration } from '../train/format';
 import { useScorer } from './scoreContext';
 
 const FAMILY_LABEL: Record<FamilyName, string> = {
@@ -38,7 +39,7 @@ export function ScorePanel() {
       <h3 id="score-title">Per-sample scores</h3>
       <ScoreStart run={run} />
       <ScoreProgress />
-      <LatestStatus />
+      <LatestStatus run={run} />
       <ScoreSummary run={run} />
     </section>
   );
@@ -206,7 +207,7 @@ function ScoreProgress() {
   );
 }
 
-function LatestStatus() {
+function LatestStatus({ run }: { run: RunRecord }) {
   const latest = useApp((s) => s.shownScores?.latest ?? null);
   const live = useApp((s) => s.liveScore);
   if (!latest || latest.status === 'done' || (latest.status === 'running' && live?.jobId === latest.id))
@@ -219,10 +220,37 @@ function LatestStatus() {
     interrupted: 'The last scoring was interrupted',
   };
   return (
-    <p className="notice" data-testid="score-status" data-status={latest.status}>
-      {what[latest.status]}
-      {latest.message ? `: ${latest.message}` : '.'}
-    </p>
+    <div className="notice" data-testid="score-status" data-status={latest.status}>
+      <p>
+        {what[latest.status]}
+        {latest.message ? `: ${latest.message}` : '.'}
+      </p>
+      <AgainButton run={run} latest={latest} busy={live !== null} />
+    </div>
+  );
+}
+
+/**
+ * Starts a cut-short scoring again with its parameters: an interrupted one as it was, one whose worker died on
+ * another backend (WASM after WebGPU or WebGL, else CPU).
+ */
+function AgainButton({ run, latest, busy }: { run: RunRecord; latest: ScoreRecord; busy: boolean }) {
+  const scorer = useScorer();
+  const crash = latest.status === 'failed' ? latest.crash : undefined;
+  if (latest.status !== 'interrupted' && !crash) return null;
+  const backend = crash ? retryBackend(crash.backend) : null;
+  return (
+    <div className="form-actions">
+      <button
+        type="button"
+        disabled={busy}
+        data-testid="score-again"
+        data-backend={backend ?? ''}
+        onClick={() => void scorer.retry(run, latest, backend)}
+      >
+        {backend ? `Retry on ${BACKEND_LABEL[backend]}` : 'Score again with the same settings'}
+      </button>
+    </div>
   );
 }
 
