@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage } from '../../charts/image';
 import { useApp } from '../../state/context';
-import type { RowDetail } from './controller';
+import type { InfluenceEntry, InfluenceView, RowDetail } from './controller';
 import { useReviewer } from './reviewContext';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
@@ -44,6 +44,83 @@ function Thumb({ values, image }: { values: Float32Array; image: { width: number
     drawGreyImage(ref.current, values, image, lo, hi);
   }, [values, image]);
   return <canvas ref={ref} className="thumb" />;
+}
+
+type InfluenceState =
+  | { kind: 'loading'; row: number }
+  | { kind: 'done'; view: InfluenceView }
+  | { kind: 'failed'; row: number; message: string };
+
+/** TracIn proponents and opponents of the focused sample, asked of the score worker whenever the focus moves. */
+function Influence({ row }: { row: number }) {
+  const reviewer = useReviewer();
+  const data = useApp((s) => s.review.data);
+  const [state, setState] = useState<InfluenceState>({ kind: 'loading', row });
+  useEffect(() => {
+    let live = true;
+    setState({ kind: 'loading', row });
+    reviewer.influence(row).then(
+      (view) => {
+        if (live && view) setState({ kind: 'done', view });
+      },
+      (error: unknown) => {
+        if (live)
+          setState({ kind: 'failed', row, message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [row, reviewer]);
+  if (!data) return null;
+  const list = (entries: InfluenceEntry[], testId: string, empty: string) =>
+    entries.length === 0 ? (
+      <p className="muted" data-testid={testId}>
+        {empty}
+      </p>
+    ) : (
+      <ol className="neighbours" data-testid={testId}>
+        {entries.map((e) => (
+          <li key={e.row} data-row={e.row}>
+            <button type="button" className="link" onClick={() => reviewer.focus(e.row)}>
+              {data.ids[e.row]}
+            </button>{' '}
+            {data.classes[data.labels[e.row] ?? -1]}{' '}
+            <span className="muted num">{e.value.toPrecision(3)}</span>
+          </li>
+        ))}
+      </ol>
+    );
+  const shown = state.kind === 'done' ? state.view.row : state.row;
+  return (
+    <section
+      className="detail-influence"
+      data-testid="detail-influence"
+      data-state={shown === row ? state.kind : 'loading'}
+    >
+      <h4>Proponents and opponents (TracIn influence on this sample)</h4>
+      {state.kind === 'failed' && shown === row ? (
+        <p className="field-error" role="alert" data-testid="influence-error">
+          Influence could not be computed: {state.message}
+        </p>
+      ) : state.kind === 'done' && shown === row ? (
+        <>
+          <p className="muted">
+            Training rows whose gradient steps lowered this sample's loss (proponents) or raised it
+            (opponents), summed over the run's checkpoints; computed on {state.view.backend}.
+          </p>
+          <h5>Proponents</h5>
+          {list(state.view.proponents, 'detail-proponents', 'No training row lowered its loss.')}
+          <h5>Opponents</h5>
+          {list(state.view.opponents, 'detail-opponents', 'No training row raised its loss.')}
+        </>
+      ) : (
+        <p className="muted" aria-live="polite">
+          Computing influence in the score worker…
+        </p>
+      )}
+    </section>
+  );
 }
 
 /** The focused sample: values or image, labels, every score with its percentile and threshold, trajectories, neighbours. */
@@ -150,12 +227,9 @@ export function DetailPanel() {
               </li>
             ))}
           </ul>
-          <p className="muted">
-            Proponents and opponents (TracIn influence on this sample) are not shown yet: the score worker's
-            influence call needs a backend chosen first.
-          </p>
         </>
       )}
+      <Influence row={focus} />
     </aside>
   );
 }

@@ -15,6 +15,7 @@ import {
 } from '../../../workers/core/review/decisionLog';
 import type { ReviewQuery } from '../../../workers/core/review/table';
 import { FAMILY_NAMES, SCORE_NAMES } from '../../../workers/core/scores/types';
+import type { BackendName } from '../../../workers/core/train/backend-choice';
 import type { TrainingDynamics } from '../../../workers/core/train/types';
 import type { ReviewApi } from '../../../workers/review.api';
 import { DatasetStore } from '../../db/datasets';
@@ -23,6 +24,8 @@ import { profileSigningKey } from '../../db/keys';
 import { RunStore } from '../../db/runs';
 import type { DatasetArrays, DatasetId, DatasetMeta } from '../../db/schema';
 import { type ScoreJobId, ScoreStore } from '../../db/scores';
+import { scoreBackendRequest } from '../../scores/backendRequest';
+import { type ScoreWorker, startScoreWorker } from '../../scores/client';
 import type { ExportedFile } from '../../state/reviewSlice';
 import type { AppStore } from '../../state/store';
 import { startUmapWorker } from './umapClient';
@@ -52,6 +55,23 @@ export interface RowDetail {
   neighbours: Array<{ row: number; distance: number }>;
 }
 
+/** One training row's TracIn influence on the focused sample. */
+export interface InfluenceEntry {
+  /** Dataset row. */
+  row: number;
+  /** Positive for a proponent, negative for an opponent. */
+  value: number;
+}
+
+/** The focused sample's strongest proponents and opponents among the rows its run trained on. */
+export interface InfluenceView {
+  row: number;
+  proponents: InfluenceEntry[];
+  opponents: InfluenceEntry[];
+  /** The tfjs backend the score worker computed them on. */
+  backend: string;
+}
+
 export class ReviewController {
   private worker: ReviewWorker | null = null;
   private decisions: DecisionState = emptyDecisionState();
@@ -74,6 +94,16 @@ export class ReviewController {
   private generation = 0;
   /** UMAP layouts of the embedding map, per run in memory, made on demand in their own worker. */
   readonly umap = new UmapLayouts(startUmapWorker);
+  /** The run's training backend: influence is computed on it when it starts, as its scores were. */
+  private runBackend: BackendName | null = null;
+  /** A score worker of the review's own for influence, started on the first question (it loads tfjs). */
+  private influenceWorker: ScoreWorker | null = null;
+  /** The run whose checkpoints that worker holds. */
+  private influenceKey: string | null = null;
+  /** Influence questions run one at a time; one superseded while waiting is skipped (j/k held down). */
+  private influenceChain: Promise<unknown> = Promise.resolve();
+  private influenceTicket = 0;
+  private influenceBackend = 'unknown';
 
   private readonly unsubscribe: () => void;
 
@@ -81,6 +111,7 @@ export class ReviewController {
     private readonly store: AppStore,
     private readonly startWorker: () => ReviewWorker,
     private readonly dbName = 'sift',
+    private readonly startInfluenceWorker: () => ScoreWorker = startScoreWorker,
   ) {
     // The scores screen's "Review suspects" sets `reviewRequest` (a score slice field): open that score set.
     this.unsubscribe = store.subscribe((state, previous) => {
@@ -114,6 +145,9 @@ export class ReviewController {
     this.worker?.dispose();
     this.worker = null;
     this.umap.dispose();
+    this.influenceWorker?.dispose();
+    this.influenceWorker = null;
+    this.influenceKey = null;
     for (const url of this.urls) URL.revokeObjectURL(url);
     this.urls = [];
   }
@@ -164,6 +198,7 @@ export class ReviewController {
         this.dynamics = dyn;
         this.decisions = decisions;
         this.scores = { ...scoreSet.scores };
+        this.runBackend = run?.backend?.backend ?? null;
         this.runInfo = run
           ? {
               id: run.id,
@@ -403,6 +438,52 @@ export class ReviewController {
       margin: perEpoch(dyn?.margin),
       neighbours,
     };
+  }
+
+  /**
+   * TracIn proponents and opponents of `row` (DESIGN §3), computed in a score worker on demand: the run's checkpoints
+   * and features go there once per run. Resolves null when a later question superseded this one before it started.
+   */
+  influence(row: number, top = 8): Promise<InfluenceView | null> {
+    const ticket = ++this.influenceTicket;
+    const answer = this.influenceChain.then(() =>
+      ticket === this.influenceTicket ? this.computeInfluence(row, top) : null,
+    );
+    this.influenceChain = answer.catch(() => undefined); // the caller shows the error; the next question still runs
+    return answer;
+  }
+
+  private async computeInfluence(row: number, top: number): Promise<InfluenceView | null> {
+    const generation = this.generation;
+    const runId = this.runInfo?.id;
+    const dyn = this.dynamics;
+    const arrays = this.arrays;
+    if (!runId || !dyn || !arrays)
+      throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
+    // The run's own sample order (a retrained run leaves the quarantined rows out of it).
+    const target = dyn.sampleRows[row] === row ? row : dyn.sampleRows.indexOf(row);
+    if (target < 0) throw new Error('This row was left out of the run (quarantined before it trained).');
+    this.influenceWorker ??= this.startInfluenceWorker();
+    const api = this.influenceWorker.api;
+    let backend = this.influenceBackend;
+    if (this.influenceKey !== runId) {
+      this.influenceKey = null;
+      // Structured clone copies the features and dynamics: this controller keeps its own for the detail panel.
+      const choice = await api.prepareInfluence({
+        key: runId,
+        features: arrays.features,
+        dynamics: dyn,
+        backend: scoreBackendRequest(this.store.getState().backendState, this.runBackend),
+      });
+      this.influenceKey = runId;
+      this.influenceBackend = choice.backend;
+      backend = choice.backend;
+    }
+    const out = await api.influenceOn(runId, target, top);
+    if (generation !== this.generation) return null; // another dataset or score set was opened meanwhile
+    const entries = (samples: Int32Array): InfluenceEntry[] =>
+      Array.from(samples, (i) => ({ row: dyn.sampleRows[i] as number, value: out.influence[i] as number }));
+    return { row, proponents: entries(out.proponents), opponents: entries(out.opponents), backend };
   }
 
   /** Builds and signs the manifest and the CSVs in the worker, then downloads each file. */
