@@ -2,18 +2,21 @@
  * The workbench: the app's actions. It owns the ingest API and the dataset store, drives the zustand store,
  * and is the only place that awaits workers or IndexedDB; views call it and render the store.
  */
-import type { ColumnPlan, IngestLimits } from '../workers/core/ingest/types';
+import type { ColumnPlan, CsvPreview, IngestLimits } from '../workers/core/ingest/types';
 import { DEFAULT_LIMITS } from '../workers/core/ingest/types';
 import type { IngestApi, IngestJobId, IngestOutcome } from '../workers/ingest.api';
 import { type DatasetStore, newDatasetId } from './db/datasets';
 import type { DatasetId } from './db/schema';
 import type { IngestWorker } from './ingest/client';
+import { DebouncedPreview } from './ingest/limitsPreview';
 import { toRecords } from './ingest/record';
 import type { AppStore } from './state/store';
 
 /** Where the bundled demo dataset is served from. */
 export const DEMO_URL = '/demo/digits_backdoor3.csv';
 const DEMO_FILE_NAME = 'digits_backdoor3.csv';
+/** Quiet time after a limit is edited before the preview is re-run, in ms: one preview per typed number. */
+const LIMITS_DEBOUNCE_MS = 300;
 
 const wallClock = () => performance.timeOrigin + performance.now();
 
@@ -36,16 +39,58 @@ export class Workbench {
   /** The ingest worker of the current file: started for its preview, terminated when its import ends. */
   private ingestWorker: IngestWorker | null = null;
 
+  /** The import form's preview, re-run in the ingest worker when its limits change. */
+  private readonly limitsPreview: DebouncedPreview<{ file: File; limits: IngestLimits }, CsvPreview>;
+
   /** `startIngest` starts an ingest worker (the real one in the app, an in-process one in tests). */
   constructor(
     private readonly store: AppStore,
     private readonly datasets: Promise<DatasetStore>,
     private readonly startIngest: () => IngestWorker,
-  ) {}
+    options: { limitsDebounceMs?: number } = {},
+  ) {
+    this.limitsPreview = new DebouncedPreview(
+      options.limitsDebounceMs ?? LIMITS_DEBOUNCE_MS,
+      ({ file, limits }) => this.previewWith(file, limits),
+      (preview, { file, limits }) => {
+        const draft = this.store.getState().draft;
+        // The analyst's column roles stay; only what the file shows under the new limits is replaced.
+        if (this.file === file && draft)
+          this.store.getState().setDraft({ ...draft, preview, limits, rechecking: false });
+      },
+      (error) => {
+        const draft = this.store.getState().draft;
+        if (draft) this.store.getState().setDraft({ ...draft, rechecking: false });
+        if (!this.disposed) this.store.getState().setError(errorText(error));
+      },
+    );
+  }
+
+  private async previewWith(file: File, limits: IngestLimits): Promise<CsvPreview> {
+    const { beginWork, endWork } = this.store.getState();
+    beginWork();
+    try {
+      return await this.ingest.preview(file, limits);
+    } finally {
+      endWork();
+    }
+  }
+
+  /**
+   * New limits in the import form: shown at once, and the preview re-run with them (debounced) so that a file that
+   * now fits unlocks Import, and one that no longer fits locks it.
+   */
+  changeLimits(limits: IngestLimits): void {
+    const { draft, setLimits } = this.store.getState();
+    if (!draft || !this.file) return;
+    setLimits(limits);
+    this.limitsPreview.request({ file: this.file, limits });
+  }
 
   /** Stops the workbench: terminates its worker, closes the database; later results of its work are ignored. */
   dispose(): void {
     this.disposed = true;
+    this.limitsPreview.cancel();
     this.releaseIngest();
     void this.datasets.then(
       (db) => db.close(),
@@ -96,6 +141,7 @@ export class Workbench {
       const { setDraft, setJob, setError, go } = this.store.getState();
       setError(null);
       setJob({ kind: 'idle' });
+      this.limitsPreview.cancel();
       const preview = await this.ingest.preview(file, DEFAULT_LIMITS);
       this.file = file;
       setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS });
@@ -105,6 +151,7 @@ export class Workbench {
 
   /** Leaves the import form without importing. */
   discardDraft(): void {
+    this.limitsPreview.cancel();
     this.file = null;
     this.releaseIngest();
     this.store.getState().setDraft(null);
@@ -119,7 +166,8 @@ export class Workbench {
   /** Imports the previewed file with the form's plan and limits; resolves when it is stored, failed or cancelled. */
   async startImport(): Promise<void> {
     const { draft } = this.store.getState();
-    if (!draft || !this.file) return;
+    // While the preview is re-run with new limits its verdict is not known yet: Import waits for it.
+    if (!draft || !this.file || draft.rechecking) return;
     await this.runImport(this.file, draft.plan, draft.limits);
   }
 
@@ -255,6 +303,7 @@ export class Workbench {
         await this.openDataset(stored.id);
         return;
       }
+      this.limitsPreview.cancel();
       const preview = await this.ingest.preview(file, DEFAULT_LIMITS);
       this.file = file;
       this.store.getState().setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS });

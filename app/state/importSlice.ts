@@ -47,6 +47,8 @@ export interface ImportDraft {
   preview: CsvPreview;
   plan: ColumnPlan;
   limits: IngestLimits;
+  /** True while the preview is re-run with changed limits: its problems may be stale, so Import waits. */
+  rechecking?: boolean;
 }
 
 export interface ImportSlice {
@@ -68,7 +70,8 @@ export const createImportSlice: StateCreator<AppState, [], [], ImportSlice> = (s
   job: { kind: 'idle' },
   setDraft: (draft) => set({ draft }),
   setPlan: (plan) => set((state) => (state.draft ? { draft: { ...state.draft, plan } } : {})),
-  setLimits: (limits) => set((state) => (state.draft ? { draft: { ...state.draft, limits } } : {})),
+  setLimits: (limits) =>
+    set((state) => (state.draft ? { draft: { ...state.draft, limits, rechecking: true } } : {})),
   setJob: (job) => set({ job }),
   setProgress: (jobId, progress) =>
     set((state) =>

@@ -30,7 +30,9 @@ export function ImportForm() {
   const errors = preview.problems.filter((p) => p.severity === 'error');
   const warnings = preview.problems.filter((p) => p.severity === 'warning');
   const features = featureColumnCount(preview.header, plan);
-  const canImport = errors.length === 0 && preview.header.includes(plan.labelColumn) && features > 0;
+  const rechecking = draft.rechecking === true;
+  const canImport =
+    !rechecking && errors.length === 0 && preview.header.includes(plan.labelColumn) && features > 0;
   return (
     <form
       className="import-form"
@@ -48,6 +50,11 @@ export function ImportForm() {
           -separated · {formatCount(preview.header.length)} columns · {formatCount(features)} feature
           {features === 1 ? '' : 's'} selected
         </p>
+        {rechecking && (
+          <p className="muted" aria-live="polite" data-testid="preview-rechecking">
+            Checking the file against the new limits…
+          </p>
+        )}
         {errors.length > 0 && (
           <div className="notice notice-error" role="alert" data-testid="preview-errors">
             <p>This file cannot be imported as it is:</p>

@@ -1,5 +1,5 @@
 import type { IngestLimits } from '../../workers/core/ingest/types';
-import { useApp } from '../state/context';
+import { useApp, useWorkbench } from '../state/context';
 
 const FIELDS: { key: keyof IngestLimits; label: string }[] = [
   { key: 'maxBytes', label: 'Max file size (bytes)' },
@@ -11,7 +11,7 @@ const FIELDS: { key: keyof IngestLimits; label: string }[] = [
 /** The size limits, folded away: the defaults suit almost everyone. */
 export function LimitsFields() {
   const limits = useApp((s) => s.draft?.limits);
-  const setLimits = useApp((s) => s.setLimits);
+  const workbench = useWorkbench();
   if (!limits) return null;
   return (
     <details className="limits">
@@ -27,13 +27,17 @@ export function LimitsFields() {
               value={limits[key]}
               onChange={(event) => {
                 const value = Math.floor(event.currentTarget.valueAsNumber);
-                if (Number.isFinite(value) && value >= 1) setLimits({ ...limits, [key]: value });
+                // The workbench re-runs the preview with the new limits (debounced), so Import follows them.
+                if (Number.isFinite(value) && value >= 1) workbench.changeLimits({ ...limits, [key]: value });
               }}
             />
           </label>
         ))}
       </div>
-      <p className="muted small">An import stops as soon as the file passes one of these.</p>
+      <p className="muted small">
+        An import stops as soon as the file passes one of these. A change is checked against the file’s first
+        megabyte at once; the rest is checked while importing.
+      </p>
     </details>
   );
 }
