@@ -12,9 +12,9 @@ import { crossValidatedProbabilities } from './core/train/crossval';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { TrainingData, TrainSettings } from './core/train/types';
 import type { ScoreJobId, ScoreProgressMessage, ScoreRequest } from './score.api';
-import { createScoreService, toSampleOrder } from './score.service';
+import { createScoreService, runRows, toSampleOrder } from './score.service';
 import type { BackendControl } from './train.service';
-import { syntheticData } from './train.service';
+import { syntheticData, withoutRows } from './train.service';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -266,4 +266,54 @@ describe('score service', () => {
     for (let i = 0; i < d.samples; i++)
       expect(out.influence[i]).toBeCloseTo(d.inTraining[i] ? (ref.influence[i] as number) : 0, 5);
   }, 60_000);
+
+  it("scores a run retrained without quarantined rows: cross-validation trains on the run's rows only", async () => {
+    const { data } = flippedData();
+    // What retrain-on-clean does: the train service trains on the kept rows and maps sample rows back.
+    const quarantined = Int32Array.from([5, 25, 45, 65, 100, 101, 239]);
+    const kept = withoutRows(data, quarantined);
+    if (!kept.rows) throw new Error('nothing left out');
+    const run = await trainModel(kept.data, settings);
+    if (!run.dynamics) throw new Error('no dynamics');
+    const dynamics = {
+      ...run.dynamics,
+      sampleRows: Int32Array.from(run.dynamics.sampleRows, (i) => (kept.rows as Int32Array)[i]),
+    };
+    expect(dynamics.samples).toBe(233);
+    const service = createScoreService(cpuOnly);
+    const outcome = await service.score(
+      {
+        jobId: 'retrained' as ScoreJobId,
+        data: copyData(data),
+        settings,
+        dynamics,
+        params: { seed: 1 },
+        crossVal: { folds: 2, epochs: 3 },
+        backend: { probes: [{ backend: 'cpu', available: true, probeMs: 1 }], override: null },
+      },
+      () => undefined,
+    );
+    if (outcome.kind !== 'finished') throw new Error(JSON.stringify(outcome));
+    expect(outcome.result.scoreSet.samples).toBe(233);
+    // The label family's probabilities come from folds over the 233 kept rows, not the 240 of the dataset.
+    const cv = await crossValidatedProbabilities(kept.data, { ...settings, epochs: 3 }, 2);
+    const local = Int32Array.from(run.dynamics.sampleRows);
+    expect(outcome.result.oofProbs).toEqual(toSampleOrder(cv.probabilities, local, 3));
+    const all = await crossValidatedProbabilities(data, { ...settings, epochs: 3 }, 2);
+    expect(outcome.result.oofProbs).not.toEqual(toSampleOrder(all.probabilities, dynamics.sampleRows, 3));
+  }, 120_000);
+
+  it("runRows keeps a run's rows in dataset order and places each sample in them", () => {
+    const data = syntheticData(6, 2, 2, 3);
+    const whole = runRows(data, Int32Array.from([0, 1, 2, 3, 4, 5]));
+    expect(whole.data).toBe(data);
+    expect(Array.from(whole.local)).toEqual([0, 1, 2, 3, 4, 5]);
+    const part = runRows(data, Int32Array.from([4, 0, 5, 2]));
+    expect(Array.from(part.local)).toEqual([2, 0, 3, 1]);
+    expect(Array.from(part.data.labels)).toEqual([0, 2, 4, 5].map((r) => data.labels[r]));
+    expect(Array.from(part.data.features)).toEqual(
+      [0, 2, 4, 5].flatMap((r) => Array.from(data.features.subarray(r * 2, r * 2 + 2))),
+    );
+    expect(() => runRows(data, Int32Array.from([6]))).toThrow(/outside/);
+  });
 });

@@ -12,7 +12,7 @@ import { FAMILY_NAMES, type FamilyName, type ScoreSet, type SuspicionParams } fr
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
-import type { TrainingDynamics } from './core/train/types';
+import type { TrainingData, TrainingDynamics } from './core/train/types';
 import type {
   InfluenceContext,
   InfluenceResult,
@@ -60,6 +60,39 @@ export function toSampleOrder(probabilities: Float32Array, sampleRows: Int32Arra
     out.set(probabilities.subarray(r * c, r * c + c), i * c);
   }
   return out;
+}
+
+/**
+ * The rows of `data` a run recorded (a retrained run leaves the quarantined rows out of its samples) and each
+ * sample's row within them: cross-validation must train on the run's rows only, or the quarantined rows would
+ * shape the label family's out-of-sample probabilities. `data` itself when the run kept every row.
+ */
+export function runRows(
+  data: TrainingData,
+  sampleRows: Int32Array,
+): { data: TrainingData; local: Int32Array } {
+  const n = data.labels.length;
+  const inRun = new Uint8Array(n);
+  for (const r of sampleRows) {
+    if (!(r >= 0 && r < n)) throw new RangeError(`The run names row ${r}, outside the dataset's ${n} rows.`);
+    inRun[r] = 1;
+  }
+  // Dataset row → row of the kept data, in dataset order (so folds stratify as for a run that kept every row).
+  const position = new Int32Array(n).fill(-1);
+  let kept = 0;
+  for (let r = 0; r < n; r++) if (inRun[r]) position[r] = kept++;
+  const local = Int32Array.from(sampleRows, (r) => position[r]);
+  if (kept === n) return { data, local };
+  const f = data.featureCount;
+  const features = new Float32Array(kept * f);
+  const labels = new Int32Array(kept);
+  for (let r = 0; r < n; r++) {
+    const k = position[r];
+    if (k < 0) continue;
+    features.set(data.features.subarray(r * f, r * f + f), k * f);
+    labels[k] = data.labels[r];
+  }
+  return { data: { ...data, features, labels }, local };
 }
 
 /** How many samples the summary lists as top suspects. */
@@ -200,7 +233,8 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       const epochs = crossVal.epochs ?? request.settings.epochs;
       const folds = crossVal.folds;
       let fold = 0;
-      const cv = await crossValidatedProbabilities(data, { ...request.settings, epochs }, folds, {
+      const own = runRows(data, dynamics.sampleRows);
+      const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
         onFold: (f) => {
           fold = f;
           onProgress({ phase: 'cross-validation', fold: f, folds, epoch: 0, epochs, fraction: f / folds });
@@ -224,7 +258,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
         };
       }
       const crossValMs = performance.now() - started;
-      const oofProbs = toSampleOrder(cv.probabilities, dynamics.sampleRows, c);
+      const oofProbs = toSampleOrder(cv.probabilities, own.local, c);
       const scoreStart = performance.now();
       const scoreSet = await scoreAll(dynamics, {
         oofProbs,
