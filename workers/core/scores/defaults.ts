@@ -5,17 +5,23 @@
 import type { ScoreParams, SuspicionParams } from './types';
 
 /**
- * The default suspicion rule, one for every dataset, chosen on the development sets (detection.test.ts):
- * family value = mean of its members' percentile ranks (a family counts when its members agree), suspicion =
- * the largest family value, all weights 1. A flip lights up the trajectory, influence and label families, a
- * backdoor or outlier only the embedding family; a maximum keeps either, where a mean of families would halve the
- * backdoor's signal.
+ * The default suspicion rule, one for every dataset, chosen on the development sets (detection.test.ts, where the
+ * figures are): suspicion = the weighted max of the family values, with the label family on the out-of-fold model's
+ * own probability scale and the others as the mean of their members' percentile ranks. A flip lights up the
+ * trajectory, influence and label families, a backdoor or outlier only the embedding family; a maximum keeps
+ * either, where a mean of families would halve the backdoor's signal. On ranks alone every family puts the run's
+ * hardest samples at ~1, so on a clean-labelled set (digits_backdoor3) hard clean digits filled the top of the list
+ * ahead of the backdoor (1 of the top 10): on the probability scale only a confident contradiction of the label
+ * reaches 1, and an embedding group whose four rank scores agree (~0.97) outranks a merely hard sample. Trajectory and
+ * influence have no such scale (a single or near-redundant ranking always reaches 1), so they enter at 0.9: they
+ * still order the middle of the list (AUROC) but cannot crowd its top.
  */
 export const DEFAULT_SUSPICION: SuspicionParams = {
   familyReduce: 'mean',
+  labelScale: 'probability',
   rule: 'weighted-max',
   top: 2,
-  weights: { trajectory: 1, influence: 1, embedding: 1, label: 1 },
+  weights: { trajectory: 0.9, influence: 0.9, embedding: 1, label: 1 },
   excluded: [],
   q: 0.05,
 };

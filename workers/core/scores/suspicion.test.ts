@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { combineFamilies, familyValues, percentileRanks, suspicionFromScores, topFlags } from './suspicion';
+import { DEFAULT_SUSPICION } from './defaults';
+import {
+  combineFamilies,
+  familyValues,
+  labelProbabilityValues,
+  percentileRanks,
+  suspicionFromScores,
+  topFlags,
+} from './suspicion';
 import { mismatch, randomMatrix } from './test-utils';
-import { FAMILY_NAMES, type FamilyName } from './types';
+import { FAMILY_NAMES, type FamilyName, type SuspicionParams } from './types';
 
 const ones: Record<FamilyName, number> = { trajectory: 1, influence: 1, embedding: 1, label: 1 };
 
@@ -92,5 +100,83 @@ describe('families and suspicion', () => {
     expect(Array.from(s.flags.trajectory)).toEqual(Array.from(s.flags.label));
     expect(s.flags.trajectory.reduce((x, y) => x + y, 0)).toBe(5);
     for (const f of FAMILY_NAMES) expect(s.families[f].length).toBe(n);
+  });
+
+  it('suspicionFromScores without labelScale ranks the label family like the others (stored score sets)', () => {
+    const n = 40;
+    const scores = {
+      selfConfidence: Float32Array.from(randomMatrix(n, 1, 4), (x) => 1 / (1 + Math.exp(-x))),
+      normalizedMargin: Float32Array.from(randomMatrix(n, 1, 5), Math.tanh),
+    };
+    const base: SuspicionParams = { ...DEFAULT_SUSPICION, labelScale: undefined };
+    const ranked = suspicionFromScores(scores, n, base);
+    const explicit = suspicionFromScores(scores, n, { ...base, labelScale: 'rank' });
+    const mean = Float32Array.from(percentileRanks(scores.selfConfidence), (r, i) => {
+      return (r + percentileRanks(scores.normalizedMargin)[i]) / 2;
+    });
+    expect(mismatch(ranked.families.label, mean)).toBe('');
+    expect(Array.from(explicit.families.label)).toEqual(Array.from(ranked.families.label));
+  });
+});
+
+describe('label family on the probability scale', () => {
+  it('maps each member to [0, 1] and reduces without ranking again (hand-computed)', () => {
+    const scores = {
+      selfConfidence: Float32Array.from([0.9, 0.1, 0.5, Number.NaN]),
+      normalizedMargin: Float32Array.from([0.8, -1, 0, 0.2]),
+      knnDisagreement: Float32Array.from([1, 0, 0.3, 0.6]),
+      // Not a label score: ignored.
+      aum: Float32Array.from([5, 5, 5, 5]),
+    };
+    // normalizedMargin → [0.9, 0, 0.5, 0.6]; NaN self-confidence → 0.
+    const mean = labelProbabilityValues(scores, 4, 'mean');
+    expect(mismatch(mean, [(0.9 + 0.9 + 1) / 3, 0.1 / 3, (0.5 + 0.5 + 0.3) / 3, (0 + 0.6 + 0.6) / 3])).toBe(
+      '',
+    );
+    expect(mismatch(labelProbabilityValues(scores, 4, 'max'), [1, 0.1, 0.5, 0.6])).toBe('');
+    expect(
+      mismatch(labelProbabilityValues(scores, 4, 'mean', ['knnDisagreement']), [0.9, 0.05, 0.5, 0.3]),
+    ).toBe('');
+    // Out-of-range values are clamped; no member at all gives 0.
+    expect(Array.from(labelProbabilityValues({ selfConfidence: [1.5, -0.5] }, 2, 'mean'))).toEqual([1, 0]);
+    expect(Array.from(labelProbabilityValues({ aum: [1, 2] }, 2, 'mean'))).toEqual([0, 0]);
+  });
+
+  it('matches a plain loop on random scores', () => {
+    const n = 200;
+    const sc = Float32Array.from(randomMatrix(n, 1, 7), (x) => 1 / (1 + Math.exp(-2 * x)));
+    const nm = Float32Array.from(randomMatrix(n, 1, 8), Math.tanh);
+    const kd = Float32Array.from(randomMatrix(n, 1, 9), (x) => Math.round(10 / (1 + Math.exp(-x))) / 10);
+    const ref = Array.from({ length: n }, (_, i) => (sc[i] + (nm[i] + 1) / 2 + kd[i]) / 3);
+    const refMax = Array.from({ length: n }, (_, i) => Math.max(sc[i], (nm[i] + 1) / 2, kd[i]));
+    const scores = { selfConfidence: sc, normalizedMargin: nm, knnDisagreement: kd };
+    expect(mismatch(labelProbabilityValues(scores, n, 'mean'), ref)).toBe('');
+    expect(mismatch(labelProbabilityValues(scores, n, 'max'), refMax)).toBe('');
+    // Through suspicionFromScores: the label family is that mean, the weighted max takes it where it is largest.
+    const aum = randomMatrix(n, 1, 10);
+    const params: SuspicionParams = { ...DEFAULT_SUSPICION, labelScale: 'probability', weights: ones };
+    const s = suspicionFromScores({ ...scores, aum }, n, params);
+    expect(mismatch(s.families.label, ref)).toBe('');
+    const traj = percentileRanks(aum);
+    expect(
+      mismatch(
+        s.suspicion,
+        Array.from(ref, (v, i) => Math.max(v, traj[i])),
+      ),
+    ).toBe('');
+  });
+
+  it('keeps a confident contradiction above a merely hard sample, which ranks put level', () => {
+    // Samples 0-7 have self-confidence 0.01..0.08 (confidently right), sample 8 is hard (0.55), sample 9 a
+    // confident contradiction (0.99); on ranks the hardest of ten clean samples would score as high as a flip.
+    const sc = Float32Array.from([0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.55, 0.99]);
+    const clean = Float32Array.from([0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.55]);
+    const p: SuspicionParams = { ...DEFAULT_SUSPICION, labelScale: 'probability', weights: ones };
+    const flip = suspicionFromScores({ selfConfidence: sc }, 10, p).families.label;
+    const hard = suspicionFromScores({ selfConfidence: clean }, 10, p).families.label;
+    expect(flip[9]).toBeCloseTo(0.99, 6);
+    expect(hard[9]).toBeCloseTo(0.55, 6);
+    const r = { ...p, labelScale: 'rank' as const };
+    expect(suspicionFromScores({ selfConfidence: clean }, 10, r).families.label[9]).toBe(1);
   });
 });

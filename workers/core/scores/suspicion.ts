@@ -1,13 +1,15 @@
 /**
- * From scores to one suspicion value (DESIGN §3): every score becomes its percentile rank within the run, a
- * family's member ranks reduce to one family value (see FamilyReduce), and the family values combine by one rule
- * for every dataset. Flags mark each family's top q by family value.
+ * From scores to one suspicion value (DESIGN §3): every score becomes its percentile rank within the run (the label
+ * family's members may keep their own probability scale, see LabelScale), a family's member values reduce to one
+ * family value (see FamilyReduce), and the family values combine by one rule for every dataset. Flags mark each
+ * family's top q by family value.
  */
 import {
   type CombineRule,
   FAMILY_NAMES,
   type FamilyName,
   type FamilyReduce,
+  type LabelScale,
   SCORE_FAMILY,
   SCORE_NAMES,
   type ScoreName,
@@ -37,7 +39,7 @@ export function percentileRanks(values: ArrayLike<number>): Float32Array {
   return out;
 }
 
-/** Reduces member ranks (each Float32Array(N)) to one value per sample: their max or their mean. */
+/** Reduces member values (each Float32Array(N), ranks or probabilities) to one value per sample: their max or their mean. */
 export function reduceRanks(members: readonly Float32Array[], reduce: FamilyReduce, n: number): Float32Array {
   const out = new Float32Array(n);
   if (members.length === 0) return out;
@@ -71,6 +73,43 @@ export function familyValues(
     else out[f] = percentileRanks(reduceRanks(members, 'max', n));
   }
   return out;
+}
+
+/**
+ * The label-family scores on their own [0, 1] scale, 1 = the label is certainly wrong: self-confidence 1 − p̂[y],
+ * the normalised margin max_{k≠y} p̂[k] − p̂[y] mapped from [−1, 1], and the fraction of kNN neighbours whose label
+ * differs.
+ */
+export const PROBABILITY_SCALE: Readonly<Partial<Record<ScoreName, (v: number) => number>>> = {
+  selfConfidence: (v) => v,
+  normalizedMargin: (v) => (v + 1) / 2,
+  knnDisagreement: (v) => v,
+};
+
+/**
+ * The label family on its members' probability scales (PROBABILITY_SCALE), clamped to [0, 1] (NaN counts as 0, the
+ * least suspicious value, as in percentileRanks) and reduced by their mean or max, not ranked again. Members
+ * without a probability scale, absent or in `excluded` are left out; with none left the family is 0 everywhere.
+ */
+export function labelProbabilityValues(
+  scores: Partial<Record<ScoreName, ArrayLike<number>>>,
+  n: number,
+  reduce: FamilyReduce,
+  excluded: readonly ScoreName[] = [],
+): Float32Array {
+  const members: Float32Array[] = [];
+  for (const s of SCORE_NAMES) {
+    const v = scores[s];
+    const scale = PROBABILITY_SCALE[s];
+    if (SCORE_FAMILY[s] !== 'label' || !v || !scale || excluded.includes(s)) continue;
+    const m = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = scale(v[i]);
+      m[i] = Number.isNaN(p) ? 0 : Math.min(1, Math.max(0, p));
+    }
+    members.push(m);
+  }
+  return reduceRanks(members, reduce, n);
 }
 
 /**
@@ -145,6 +184,10 @@ export function suspicionFromScores(
     if (v) ranks[s] = percentileRanks(v);
   }
   const families = familyValues(ranks, n, params.familyReduce, params.excluded);
+  const labelScale: LabelScale = params.labelScale ?? 'rank';
+  if (labelScale === 'probability') {
+    families.label = labelProbabilityValues(scores, n, params.familyReduce, params.excluded);
+  }
   const suspicion = combineFamilies(families, params.weights, params.rule, params.top, n);
   const flags = {} as Record<FamilyName, Uint8Array>;
   for (const f of FAMILY_NAMES) flags[f] = topFlags(percentileRanks(families[f]), params.q);

@@ -105,8 +105,18 @@ export type FamilyReduce = 'max' | 'mean';
  */
 export type CombineRule = 'weighted-max' | 'top-mean' | 'weighted-mean';
 
+/**
+ * The scale of the label family's value. `rank`: its members' percentile ranks, like every other family. `probability`:
+ * its members on their own [0, 1] scales (see PROBABILITY_SCALE in suspicion.ts), reduced by `familyReduce` without
+ * ranking again: these come from the out-of-fold model's probabilities, so 1 means the model confidently contradicts
+ * the label, whatever the rest of the run looks like. Ranks always lift the run's hardest clean samples to ~1.
+ */
+export type LabelScale = 'rank' | 'probability';
+
 export interface SuspicionParams {
   familyReduce: FamilyReduce;
+  /** Absent in score sets stored before it existed: those mean `rank`. */
+  labelScale?: LabelScale;
   rule: CombineRule;
   /** `top-mean`: how many of the largest weighted family ranks are averaged. */
   top: number;
@@ -138,7 +148,7 @@ export interface ScoreSet {
   samples: number;
   /** Every score, higher = more suspicious. */
   scores: Record<ScoreName, Float32Array>;
-  /** Family value of each sample in [0, 1] (see FamilyReduce): what suspicion combines. */
+  /** Family value of each sample in [0, 1] (see FamilyReduce and LabelScale): what suspicion combines. */
   families: Record<FamilyName, Float32Array>;
   /** Combined suspicion in [0, 1]; the review table sorts by it. */
   suspicion: Float32Array;
