@@ -3,12 +3,14 @@
  * scoring slice, and is the only scoring code that awaits the worker or IndexedDB; the views call it.
  */
 import { resolveScoreParams, type ScoreParamsInput } from '../../workers/core/scores/defaults';
-import type { FamilyName } from '../../workers/core/scores/types';
+import type { FamilyName, KnnMode } from '../../workers/core/scores/types';
 import type { BackendName } from '../../workers/core/train/backend-choice';
 import type { CrossValSettings, InfluenceResult, ScoreOutcome } from '../../workers/score.api';
 import type { RunId, RunRecord } from '../db/runSchema';
 import type { RunStore } from '../db/runs';
 import { newScoreJobId, type ScoreRecord, type ScoreStore } from '../db/scores';
+import { budgetRefusal, currentBudget } from '../memory/budget';
+import { scoreEstimate } from '../memory/jobs';
 import type { AppStore } from '../state/store';
 import { WorkerDiedError } from '../workerLife';
 import { scoreBackendRequest } from './backendRequest';
@@ -22,6 +24,8 @@ export interface ScoreForm {
   cvEpochs: number | null;
   /** kNN neighbours k. */
   k: number;
+  /** kNN search: exact, approximate (IVF) or by size; absent: the default (by size). */
+  knnMode?: KnnMode;
   /** Flag budget q (fraction). */
   q: number;
   weights: Record<FamilyName, number>;
@@ -121,6 +125,14 @@ export class ScoreController {
   async start(run: RunRecord, form: ScoreForm, backend: BackendName | null = null): Promise<void> {
     const state = this.store.getState();
     if (state.liveScore) return;
+    // Refused before anything starts when the estimate is over the memory budget (the form shows the same text).
+    const meta = state.current;
+    const estimate = meta?.id === run.datasetId ? scoreEstimate(meta, run, form) : null;
+    const refusal = estimate && budgetRefusal('Scoring', estimate, currentBudget(state.memoryBudgetOverride));
+    if (refusal) {
+      state.setScoreError(refusal);
+      return;
+    }
     const jobId = newScoreJobId();
     state.setScoreError(null);
     state.setLiveScore({ jobId, runId: run.id, phase: 'starting', progress: null });
@@ -148,6 +160,7 @@ export class ScoreController {
         folds: previous.crossVal.folds,
         cvEpochs: previous.crossVal.epochs,
         k: p.knn.k,
+        knnMode: p.knn.mode,
         q: p.suspicion.q,
         weights: { ...p.suspicion.weights },
       },
@@ -172,7 +185,7 @@ export class ScoreController {
     const meta = this.store.getState().current;
     const input: ScoreParamsInput = {
       seed: run.settings.seed,
-      knn: { k: form.k },
+      knn: { k: form.k, ...(form.knnMode ? { mode: form.knnMode } : {}) },
       suspicion: { q: form.q, weights: { ...form.weights } },
     };
     const crossVal: CrossValSettings = { folds: form.folds, epochs: form.cvEpochs };

@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react';
-import { DEFAULT_SUSPICION } from '../../../workers/core/scores/defaults';
-import { FAMILY_NAMES, type FamilyName } from '../../../workers/core/scores/types';
+import { DEFAULT_SUSPICION, defaultScoreParams } from '../../../workers/core/scores/defaults';
+import { FAMILY_NAMES, type FamilyName, type KnnMode } from '../../../workers/core/scores/types';
 import { DEFAULT_CROSS_VAL, type ScoreProgressMessage } from '../../../workers/score.api';
 import type { RunRecord } from '../../db/runSchema';
 import type { ScoreRecord } from '../../db/scoreSchema';
 import { formatCount } from '../../format';
+import { budgetRefusal } from '../../memory/budget';
+import { scoreEstimate } from '../../memory/jobs';
 import type { ScoreForm } from '../../scores/controller';
 import { useApp } from '../../state/context';
 import { retryBackend } from '../../workerLife';
+import { MemoryEstimate, useMemoryBudget } from '../MemoryEstimate';
 import { BACKEND_LABEL, formatDuration } from '../train/format';
 import { useScorer } from './scoreContext';
 
@@ -77,6 +80,8 @@ function ScoreStart({ run }: { run: RunRecord }) {
   const scorer = useScorer();
   const live = useApp((s) => s.liveScore);
   const [form, setForm] = useState<ScoreForm>(DEFAULT_FORM);
+  const meta = useApp((s) => s.current);
+  const budget = useMemoryBudget();
   const valid =
     Number.isInteger(form.folds) &&
     form.folds >= 2 &&
@@ -86,6 +91,9 @@ function ScoreStart({ run }: { run: RunRecord }) {
     form.q <= 1 &&
     FAMILY_NAMES.every((f) => form.weights[f] >= 0) &&
     FAMILY_NAMES.some((f) => form.weights[f] > 0);
+  // The estimate before the job starts; the controller refuses with the same message if Start is reached anyway.
+  const estimate = valid && meta?.id === run.datasetId ? scoreEstimate(meta, run, form) : null;
+  const refusal = estimate ? budgetRefusal('Scoring', estimate, budget) : null;
   return (
     <form
       className="score-form"
@@ -93,7 +101,7 @@ function ScoreStart({ run }: { run: RunRecord }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (valid) void scorer.start(run, form);
+        if (valid && !refusal) void scorer.start(run, form);
       }}
     >
       <fieldset className="settings-grid" disabled={live !== null}>
@@ -122,6 +130,20 @@ function ScoreStart({ run }: { run: RunRecord }) {
           testId="score-k"
           onChange={(k) => setForm({ ...form, k })}
         />
+        <label>
+          kNN search
+          <select
+            value={form.knnMode ?? 'auto'}
+            data-testid="score-knn-mode"
+            onChange={(e) => setForm({ ...form, knnMode: e.currentTarget.value as KnnMode })}
+          >
+            <option value="auto">
+              Exact up to {formatCount(defaultScoreParams().knn.approximateAbove)} samples, approximate above
+            </option>
+            <option value="exact">Exact</option>
+            <option value="ivf">Approximate (IVF: less memory, may miss neighbours)</option>
+          </select>
+        </label>
         <NumberField
           label="Flag budget q (%)"
           value={Math.round(form.q * 1000) / 10}
@@ -141,8 +163,20 @@ function ScoreStart({ run }: { run: RunRecord }) {
           />
         ))}
       </fieldset>
+      {estimate && (
+        <MemoryEstimate
+          estimate={estimate}
+          budget={budget}
+          refusal={refusal}
+          testId="score-memory-estimate"
+        />
+      )}
       <div className="form-actions">
-        <button type="submit" disabled={live !== null || !valid} data-testid="score-start">
+        <button
+          type="submit"
+          disabled={live !== null || !valid || refusal !== null}
+          data-testid="score-start"
+        >
           Score every sample
         </button>
         <button type="button" className="link" disabled={live !== null} onClick={() => setForm(DEFAULT_FORM)}>
