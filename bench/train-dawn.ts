@@ -11,44 +11,16 @@
  * Writes bench/results/train-dawn.json unless --out says otherwise. SIFT_DATASETS points at the datasets folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { type AdapterInfo, type BackendName, chooseBackend } from '../workers/core/train/backend-choice';
+import { type BackendName, chooseBackend } from '../workers/core/train/backend-choice';
 import { DEFAULT_TRAIN_SETTINGS } from '../workers/core/train/defaults';
 import type { BenchmarkResult } from '../workers/train.api';
 import type { BackendControl } from '../workers/train.service';
+import { arg, type GpuLike, installDawn } from './dawn';
 import { loadCsv } from './dev-data';
-
-function arg(name: string): string | undefined {
-  const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
-}
-
-interface GpuAdapterLike {
-  info?: AdapterInfo & { device?: string };
-  isFallbackAdapter?: boolean;
-}
-interface GpuLike {
-  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
-}
-interface Dawn {
-  create(flags: string[]): GpuLike;
-  globals: Record<string, unknown>;
-}
-
-/** Loads Dawn and installs navigator.gpu and the WebGPU globals (GPUBufferUsage, …) before tfjs's WebGPU backend. */
-function installDawn(): GpuLike {
-  const require = createRequire(import.meta.url);
-  const file = arg('dawn');
-  const dawn = require(file ? path.resolve(file) : 'webgpu') as Dawn;
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create((arg('dawn-flags') ?? '').split(',').filter(Boolean));
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-  return gpu;
-}
 
 function nodeBackends(gpu: GpuLike): BackendControl {
   return {
