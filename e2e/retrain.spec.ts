@@ -9,6 +9,7 @@ import { trainAndScore } from './train-helpers';
 
 const FILE = sharedDataset('digits_backdoor3');
 const TOP = 54;
+const ROWS = 1797;
 
 /** How many records of each store belong to `datasetId`, read in the page straight from IndexedDB. */
 async function recordsOf(page: Page, datasetId: string): Promise<Record<string, number>> {
@@ -53,6 +54,70 @@ async function recordsOf(page: Page, datasetId: string): Promise<Record<string, 
   );
 }
 
+/** What IndexedDB holds about a run: the rows it kept, the quarantined rows, and its score sets. */
+async function runRowsOf(
+  page: Page,
+  runId: string,
+): Promise<{
+  excluded: number[];
+  trainRows: number[];
+  valRows: number[];
+  sampleRows: number[];
+  quarantined: number[];
+  scoreSets: { status: string; samples: number; sampleRows: number[] }[];
+}> {
+  return page.evaluate(
+    (id) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('sift');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['runs', 'runDynamics', 'scores', 'decisions'], 'readonly');
+          const run = tx.objectStore('runs').get(id);
+          const dyn = tx.objectStore('runDynamics').get(id);
+          const scores = tx.objectStore('scores').getAll();
+          const decisions = tx.objectStore('decisions').getAll();
+          tx.oncomplete = () => {
+            db.close();
+            type Score = {
+              runId: string;
+              status: string;
+              scoreSet: { samples: number } | null;
+              sampleRows: Int32Array | null;
+            };
+            resolve({
+              excluded: Array.from((run.result?.excludedRows as Int32Array | undefined) ?? []),
+              trainRows: Array.from(dyn.result?.trainRows as Int32Array),
+              valRows: Array.from(dyn.result?.valRows as Int32Array),
+              sampleRows: Array.from(dyn.result?.dynamics?.sampleRows as Int32Array),
+              quarantined: (decisions.result as { row: number; decision: string }[])
+                .filter((d) => d.decision === 'quarantine')
+                .map((d) => d.row),
+              scoreSets: (scores.result as Score[])
+                .filter((r) => r.runId === id)
+                .map((r) => ({
+                  status: r.status,
+                  samples: r.scoreSet?.samples ?? 0,
+                  sampleRows: Array.from(r.sampleRows ?? []),
+                })),
+            });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    runId,
+  );
+}
+
+/** The rows a list in the detail panel's influence section names. */
+async function influenceRows(page: Page, testId: string): Promise<number[]> {
+  return page
+    .getByTestId(testId)
+    .locator('li')
+    .evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-row'))));
+}
+
 /** The id of the only stored dataset. */
 async function onlyDatasetId(page: Page): Promise<string> {
   return page.evaluate(
@@ -83,6 +148,9 @@ test('retrain on clean compares before and after; deleting the dataset deletes a
   await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await waitIdle(page);
 
+  const baseRunId = await page.getByTestId('retrain-panel').getAttribute('data-run-id');
+  expect(baseRunId).toBeTruthy();
+  let newRunId = '';
   await test.step('quarantine the top 54 and retrain without them', async () => {
     await page.getByTestId('top-n').fill(String(TOP));
     await page.getByTestId('select-top').click();
@@ -97,6 +165,9 @@ test('retrain on clean compares before and after; deleting the dataset deletes a
     const panel = page.getByTestId('retrain-panel');
     await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
     await expect(page.getByTestId('retrain-excluded')).toHaveAttribute('data-count', String(TOP));
+    newRunId = (await page.getByTestId('retrain-excluded').getAttribute('data-run-id')) ?? '';
+    expect(newRunId).not.toBe('');
+    expect(newRunId).not.toBe(baseRunId);
     await expect(page.getByTestId('retrain-split-note')).toBeVisible();
 
     const overall = page.getByTestId('retrain-overall');
@@ -112,6 +183,62 @@ test('retrain on clean compares before and after; deleting the dataset deletes a
         await expect(page.getByTestId(`retrain-${side}-${chart}`)).toHaveAttribute('data-count', '12');
       }
     }
+  });
+
+  await test.step('the retrained run is scored and reviewed without the quarantined rows', async () => {
+    await page.getByTestId('retrain-open').click();
+    await expect(page.getByTestId('shown-run')).toHaveAttribute('data-run-id', newRunId);
+    await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
+    await page.getByTestId('score-folds').fill('3');
+    await page.getByTestId('score-cv-epochs').fill('6');
+    await page.getByTestId('score-start').click();
+    await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
+    await waitIdle(page);
+
+    // Stored: the run kept every row but the quarantined ones, and its scores cover exactly the rows it kept.
+    const stored = await runRowsOf(page, newRunId);
+    const quarantined = new Set(stored.quarantined);
+    expect(quarantined.size).toBe(TOP);
+    expect([...stored.excluded].sort((a, b) => a - b)).toEqual([...quarantined].sort((a, b) => a - b));
+    expect(stored.trainRows.some((r) => quarantined.has(r))).toBe(false);
+    expect(stored.valRows.some((r) => quarantined.has(r))).toBe(false);
+    expect(stored.trainRows.length + stored.valRows.length).toBe(ROWS - TOP);
+    expect(stored.sampleRows.length).toBe(ROWS - TOP);
+    expect(stored.sampleRows.some((r) => quarantined.has(r))).toBe(false);
+    const done = stored.scoreSets.filter((r) => r.status === 'done');
+    expect(done).toHaveLength(1);
+    expect(done[0]?.samples).toBe(ROWS - TOP);
+    expect(done[0]?.sampleRows).toEqual(stored.sampleRows);
+
+    // The review opens on the new run; the quarantined rows stay quarantined and sort last (they have no scores).
+    await page.getByTestId('review-suspects').click();
+    await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', {
+      timeout: 60_000,
+    });
+    await waitIdle(page);
+    await expect(page.getByTestId('retrain-panel')).toHaveAttribute('data-run-id', newRunId);
+    await expect(page.getByTestId('quarantined-count')).toHaveAttribute('data-count', String(TOP));
+    await page.getByTestId('top-n').fill(String(TOP));
+    await page.getByTestId('select-top').click();
+    await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(TOP));
+    const top = await page
+      .getByTestId('review-row')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-row'))));
+    expect(top.length).toBeGreaterThan(0);
+    expect(top.some((r) => quarantined.has(r))).toBe(false);
+
+    // Influence in the new run names only rows it trained on.
+    await page.getByTestId('review-row').first().click();
+    await expect(page.getByTestId('detail-influence')).toHaveAttribute('data-state', 'done', {
+      timeout: 120_000,
+    });
+    const named = [
+      ...(await influenceRows(page, 'detail-proponents')),
+      ...(await influenceRows(page, 'detail-opponents')),
+    ];
+    expect(named.length).toBeGreaterThan(0);
+    const trained = new Set(stored.trainRows);
+    expect(named.every((r) => trained.has(r))).toBe(true);
   });
 
   await test.step('the new run is listed as trained without 54 quarantined rows', async () => {

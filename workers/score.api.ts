@@ -120,7 +120,7 @@ export interface InfluenceContext {
 
 /** Proponents and opponents of one sample, among the rows the model was trained on. */
 export interface InfluenceResult {
-  /** Sample index (= dataset row) of the chosen sample. */
+  /** Sample index of the chosen sample in the run's dynamics (its dataset row unless the run left rows out). */
   target: number;
   /** TracIn influence of every sample on the target; 0 for rows never trained on (validation rows). */
   influence: Float32Array;

@@ -339,7 +339,8 @@ export class ScoreController {
 
   /**
    * Proponents and opponents (TracIn) of one sample of a finished run, among the rows it trained on; the run's
-   * checkpoints and features go to the worker once per run. `row` is the sample index (= dataset row).
+   * checkpoints and features go to the worker once per run. `row` is the sample index in the run (the dataset row
+   * unless the run left rows out).
    */
   async influence(run: RunRecord, row: number, top = 20): Promise<InfluenceResult> {
     const key = run.id;

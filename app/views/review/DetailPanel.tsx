@@ -103,6 +103,10 @@ function Influence({ row }: { row: number }) {
         <p className="field-error" role="alert" data-testid="influence-error">
           Influence could not be computed: {state.message}
         </p>
+      ) : state.kind === 'done' && shown === row && state.view.leftOut ? (
+        <p className="muted" data-testid="influence-left-out">
+          This run trained without this row (it was quarantined before the run): nothing to attribute.
+        </p>
       ) : state.kind === 'done' && shown === row ? (
         <>
           <p className="muted">

@@ -144,6 +144,13 @@ export function RetrainPanel() {
     }
   };
 
+  // The new run is scored on the training screen, like any run; its review then opens from there.
+  const openNew = async () => {
+    if (phase.kind !== 'done') return;
+    await trainer.openTrain();
+    await trainer.openRun(phase.after.record.id);
+  };
+
   const progress = live?.progress;
   return (
     <section
@@ -151,6 +158,7 @@ export function RetrainPanel() {
       aria-labelledby="retrain-title"
       data-testid="retrain-panel"
       data-status={phase.kind}
+      data-run-id={runId ?? ''}
     >
       <h3 id="retrain-title">Retrain on clean</h3>
       <p>
@@ -175,9 +183,16 @@ export function RetrainPanel() {
       {phase.kind === 'failed' && <p role="alert">{phase.message}</p>}
       {phase.kind === 'done' && (
         <>
-          <p data-testid="retrain-excluded" data-count={phase.after.record.excludedRows?.length ?? 0}>
+          <p
+            data-testid="retrain-excluded"
+            data-count={phase.after.record.excludedRows?.length ?? 0}
+            data-run-id={phase.after.record.id}
+          >
             The new run trained without {formatCount(phase.after.record.excludedRows?.length ?? 0)}{' '}
-            quarantined rows.
+            quarantined rows.{' '}
+            <button type="button" className="link" data-testid="retrain-open" onClick={() => void openNew()}>
+              Score and review it
+            </button>
           </p>
           <p className="muted" data-testid="retrain-split-note">
             Removing rows redraws the stratified validation split, so before and after are measured on

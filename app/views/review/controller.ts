@@ -29,7 +29,7 @@ import { type ScoreWorker, startScoreWorker } from '../../scores/client';
 import type { ExportedFile } from '../../state/reviewSlice';
 import type { AppStore } from '../../state/store';
 import { startUmapWorker } from './umapClient';
-import { type UmapSource, UmapLayouts } from './umapLayouts';
+import { UmapLayouts, type UmapSource } from './umapLayouts';
 
 /** A review worker and how to stop it (the real worker in the app, the in-process service in tests). */
 export interface ReviewWorker {
@@ -70,6 +70,8 @@ export interface InfluenceView {
   opponents: InfluenceEntry[];
   /** The tfjs backend the score worker computed them on. */
   backend: string;
+  /** True when the run left this row out (quarantined before it trained): it has no influence, both lists empty. */
+  leftOut: boolean;
 }
 
 export class ReviewController {
@@ -462,7 +464,8 @@ export class ReviewController {
       throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
     // The run's own sample order (a retrained run leaves the quarantined rows out of it).
     const target = dyn.sampleRows[row] === row ? row : dyn.sampleRows.indexOf(row);
-    if (target < 0) throw new Error('This row was left out of the run (quarantined before it trained).');
+    if (target < 0)
+      return { row, proponents: [], opponents: [], backend: this.influenceBackend, leftOut: true };
     this.influenceWorker ??= this.startInfluenceWorker();
     const api = this.influenceWorker.api;
     let backend = this.influenceBackend;
@@ -483,7 +486,13 @@ export class ReviewController {
     if (generation !== this.generation) return null; // another dataset or score set was opened meanwhile
     const entries = (samples: Int32Array): InfluenceEntry[] =>
       Array.from(samples, (i) => ({ row: dyn.sampleRows[i] as number, value: out.influence[i] as number }));
-    return { row, proponents: entries(out.proponents), opponents: entries(out.opponents), backend };
+    return {
+      row,
+      proponents: entries(out.proponents),
+      opponents: entries(out.opponents),
+      backend,
+      leftOut: false,
+    };
   }
 
   /** Builds and signs the manifest and the CSVs in the worker, then downloads each file. */
