@@ -122,16 +122,23 @@ describe('estimateTrainMemory', () => {
       labels: Int32Array.from({ length: 100 }, (_, i) => i % 3),
       classCount: 3,
     };
-    const result = await trainModel(data, {
-      model: 'mlp',
-      hidden: [8],
-      epochs: 2,
-      batchSize: 10,
-      optimizer: 'adam',
-      learningRate: 1e-2,
-      validationFraction: 0.2,
-      seed: 1,
-    });
+    // Between batches the backend holds the input tensors, the weights and Adam's two moments (the gradients, the
+    // fourth copy the estimate counts, live only inside a step), plus the optimizer's few scalars.
+    let tensorBytes = 0;
+    const result = await trainModel(
+      data,
+      {
+        model: 'mlp',
+        hidden: [8],
+        epochs: 2,
+        batchSize: 10,
+        optimizer: 'adam',
+        learningRate: 1e-2,
+        validationFraction: 0.2,
+        seed: 1,
+      },
+      { onBatch: () => (tensorBytes = Math.max(tensorBytes, tf.memory().numBytes)) },
+    );
     const dyn = result.dynamics as TrainingDynamics;
     expect(dyn).not.toBeNull();
     const arrays = [
@@ -154,6 +161,9 @@ describe('estimateTrainMemory', () => {
       0,
     );
     expect(checkpointBytes).toBe(part(e, 'checkpoints'));
+    const atRest = part(e, 'input-tensors') + (part(e, 'model') * 3) / 4;
+    expect(tensorBytes).toBeGreaterThanOrEqual(atRest);
+    expect(tensorBytes).toBeLessThanOrEqual(atRest + 64);
     // The estimate's training rows (100 − round(20)) differ from the stratified split by at most one per class.
     expect(Math.abs(result.trainRows.length - 80)).toBeLessThanOrEqual(3);
   });
