@@ -69,8 +69,13 @@ describe('headless scan', () => {
       idColumn: 'id',
     });
     expect(manifest.dataset.sha256).toBe(report.dataset?.sha256);
-    expect(manifest.run).toMatchObject({ seed: 2, epochs: 8 });
-    expect(manifest.run?.scoring).toMatchObject({ crossVal: { folds: 3, epochs: 8 }, seed: 2 });
+    // digits (1797 rows) keeps the small-set batch; the folds train half the run's epochs by default.
+    expect(manifest.run).toMatchObject({
+      seed: 2,
+      epochs: 8,
+      model: { batchSize: 64, learningRate: 2e-3 },
+    });
+    expect(manifest.run?.scoring).toMatchObject({ crossVal: { folds: 3, epochs: 4 }, seed: 2 });
     expect(manifest.summary).toEqual({ kept: 1797, quarantined: 0 });
     expect(manifest.samples.length).toBe(1797);
     const s = manifest.samples[413];
@@ -109,8 +114,11 @@ describe('headless scan', () => {
       file: 'f.csv',
       folds: 4,
       cvEpochs: 5,
+      batchSize: null,
       label: null,
     });
+    expect(parseScanArgs(['f.csv', '--batch-size', '256'])).toMatchObject({ batchSize: 256, cvEpochs: null });
+    expect(() => parseScanArgs(['f.csv', '--batch-size', '0'])).toThrow(/--batch-size needs an integer ≥ 1/);
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,"b"')).toBe('"a,""b"""');
     expect(csvCell('x\ny')).toBe('"x\ny"');

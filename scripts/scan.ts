@@ -1,9 +1,11 @@
 /**
  * The headless scan: the browser's pipeline without the browser, for pipelines and CI (DESIGN §6).
- *   npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--folds K] [--cv-epochs N] [--out DIR]
+ *   npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--out DIR]
  * Ingests with the same core (the same problem messages; exit 2 on bad input), trains, cross-validates, scores,
  * prints progress and a top-10 summary, and writes DIR/scores.csv and an unsigned DIR/<name>.manifest.json.
- * Runs tfjs on the WASM backend in Node (CPU when WASM cannot start).
+ * Training starts from the same size-dependent defaults as the app (`trainSettingsFor`: batch size and learning
+ * rate by row count) and the folds train `crossValEpochsFor` epochs unless told otherwise.
+ * Runs tfjs on the WASM backend in Node (CPU when WASM cannot start): several times faster than CPU there.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -18,6 +20,12 @@ import { sha256Hex } from '../workers/core/manifest/hash';
 import { scoreAll } from '../workers/core/scores/score-all';
 import { FAMILY_NAMES, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
 import { crossValidatedProbabilities } from '../workers/core/train/crossval';
+import {
+  crossValEpochsFor,
+  DEFAULT_CROSS_VAL_FOLDS,
+  learningRateFor,
+  trainSettingsFor,
+} from '../workers/core/train/defaults';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from '../workers/core/train/trainer';
 import type { TrainingData, TrainSettings } from '../workers/core/train/types';
 import { toSampleOrder } from '../workers/score.service';
@@ -35,8 +43,10 @@ export interface ScanArgs {
   id: string | null;
   epochs: number;
   seed: number;
+  /** Batch size (its learning rate from `learningRateFor`); null: `batchSizeFor` the dataset's rows. */
+  batchSize: number | null;
   folds: number;
-  /** Epochs of each cross-validation fold; null: the run's epochs. */
+  /** Epochs of each cross-validation fold; null: `crossValEpochsFor` the run's epochs. */
   cvEpochs: number | null;
   out: string;
 }
@@ -55,7 +65,7 @@ export interface ScanReport {
 }
 
 const USAGE =
-  'usage: npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--folds K] [--cv-epochs N] [--out DIR]';
+  'usage: npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--out DIR]';
 
 class UsageError extends Error {}
 
@@ -77,7 +87,8 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     id: null,
     epochs: DEFAULT_TRAIN_SETTINGS.epochs,
     seed: DEFAULT_TRAIN_SETTINGS.seed,
-    folds: 5,
+    batchSize: null,
+    folds: DEFAULT_CROSS_VAL_FOLDS,
     cvEpochs: null,
     out: 'scan-out',
   };
@@ -92,6 +103,7 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     else if (a === '--id') args.id = value();
     else if (a === '--epochs') args.epochs = integer(a, argv[++i], 1);
     else if (a === '--seed') args.seed = integer(a, argv[++i], 0);
+    else if (a === '--batch-size') args.batchSize = integer(a, argv[++i], 1);
     else if (a === '--folds') args.folds = integer(a, argv[++i], 2);
     else if (a === '--cv-epochs') args.cvEpochs = integer(a, argv[++i], 1);
     else if (a === '--out') args.out = value();
@@ -205,7 +217,14 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   );
 
   const backend = await chooseBackend(io);
-  const settings: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, epochs: args.epochs, seed: args.seed };
+  const settings: TrainSettings = {
+    ...trainSettingsFor(ds.rows),
+    ...(args.batchSize === null
+      ? {}
+      : { batchSize: args.batchSize, learningRate: learningRateFor(args.batchSize) }),
+    epochs: args.epochs,
+    seed: args.seed,
+  };
   const data: TrainingData = {
     features: ds.features,
     featureCount: ds.featureNames.length,
@@ -217,7 +236,9 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     return { code: 2, dataset: ds, timings, files };
   }
 
-  io.log(`training (${backend}): ${settings.epochs} epochs, seed ${settings.seed}`);
+  io.log(
+    `training (${backend}): ${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${Number(settings.learningRate.toPrecision(3))}, seed ${settings.seed}`,
+  );
   const t1 = performance.now();
   const run = await trainModel(data, settings, {
     onEpoch: (e) =>
@@ -233,7 +254,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   }
   const dynamics = run.dynamics;
 
-  const cvSettings = { ...settings, epochs: args.cvEpochs ?? settings.epochs };
+  const cvSettings = { ...settings, epochs: args.cvEpochs ?? crossValEpochsFor(settings.epochs) };
   io.log(`cross-validation: ${args.folds} folds × ${cvSettings.epochs} epochs`);
   const t2 = performance.now();
   const cv = await crossValidatedProbabilities(data, cvSettings, args.folds, {
@@ -280,7 +301,13 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     rowSha256: ds.rowSha256,
     run: {
       id: 'headless-scan',
-      model: { kind: settings.model, hidden: settings.hidden, optimizer: settings.optimizer },
+      model: {
+        kind: settings.model,
+        hidden: settings.hidden,
+        optimizer: settings.optimizer,
+        batchSize: settings.batchSize,
+        learningRate: settings.learningRate,
+      },
       seed: settings.seed,
       epochs: settings.epochs,
       scoring: JSON.parse(

@@ -2,8 +2,8 @@
  * k-nearest neighbours over the final-epoch embeddings, for the kNN distance and kNN label-disagreement scores
  * (DESIGN §3; Deep k-NN defence, Peri et al. 2020).
  *
- * Exact search runs in tiles of query rows against all points: squared distances as ||q||² + ||x||² - 2 q·xᵀ (one
- * matrix product per tile on the active backend) and `tf.topk`. Its cost is N²·d multiply-adds, about 51 GFLOP
+ * Exact search runs in tiles of query rows against all points: ||q||² - ||q - x||² = 2 q·x - ||x||² as one matrix
+ * product per tile on the active backend (the norms ride along as an extra column) and `tf.topk`. Its cost is N²·d multiply-adds, about 51 GFLOP
  * for 20k × 64 but 5 TFLOP for 200k, so above `approximateAbove` samples (default 50,000) `auto` mode uses an
  * inverted-file (IVF) approximation: seeded k-means cells (nlist = √N by default), and each point searched
  * exactly among the points of the `nprobe` cells whose centres are nearest to it (cost ≈ N·nprobe·(N/nlist)·d).
@@ -57,34 +57,68 @@ function prepare(points: Float32Array, n: number, d: number, normalize: boolean)
   return out;
 }
 
-/** Rows `rows` of an n × d array as a new tensor (rows.length × d). */
-function gatherRows(xs: Float32Array, d: number, rows: ArrayLike<number>): tf.Tensor2D {
-  const out = new Float32Array(rows.length * d);
-  for (let r = 0; r < rows.length; r++) out.set(xs.subarray(rows[r] * d, rows[r] * d + d), r * d);
-  return tf.tensor2d(out, [rows.length, d]);
+/**
+ * Queries as the search wants them: rows × (d + 1) with [2q, -1] per row, and their squared norms. With candidates
+ * stored as [c; ||c||²] (see `candidateTensors`) one matrix product gives 2 q·c - ||c||² = ||q||² - ||q - c||², so
+ * the nearest candidates are the largest entries and no element-wise pass over the tile is needed (three such
+ * passes over every N × tile block cost about a third of the exact search on WASM).
+ */
+function queryTensor(xs: Float32Array, d: number, rows: ArrayLike<number>): [tf.Tensor2D, Float32Array] {
+  const w = d + 1;
+  const out = new Float32Array(rows.length * w);
+  const sq = new Float32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const at = rows[r] * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = xs[at + j];
+      out[r * w + j] = 2 * v;
+      s += v * v;
+    }
+    out[r * w + d] = -1;
+    sq[r] = s;
+  }
+  return [tf.tensor2d(out, [rows.length, w]), sq];
 }
 
-/** Candidates as the search wants them: transposed (d × m) and their squared norms (m). */
-function candidateTensors(c: Float32Array, m: number, d: number): [tf.Tensor2D, tf.Tensor1D] {
-  const sq = new Float32Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += c[i * d + j] ** 2;
-    sq[i] = s;
-  }
-  return [tf.tidy(() => tf.transpose(tf.tensor2d(c, [m, d]))), tf.tensor1d(sq)];
+/** Rows s .. e of an n × d array as query rows (see `queryTensor`). */
+function queryRange(xs: Float32Array, d: number, s: number, e: number): [tf.Tensor2D, Float32Array] {
+  return queryTensor(
+    xs,
+    d,
+    Int32Array.from({ length: e - s }, (_, r) => s + r),
+  );
 }
 
 /**
- * The k nearest of the candidates (columns of `cT`) for each query row of `q`, the query itself dropped, written
- * into `out` at the query's global index `rowsQ[r]`. `rowsC` maps candidate columns to global indices (null =
- * identity). With `merge`, the block's neighbours are merged into what `out` already holds for the query (its
- * rows start at infinite distance), so a query can be searched block by block; else they replace it.
+ * Candidates as the search wants them: (d + 1) × m, transposed in JS (matMul(a, b) beats transposeB on WASM),
+ * with their squared norms as the last row.
+ */
+function candidateTensors(c: Float32Array, m: number, d: number): tf.Tensor2D {
+  const out = new Float32Array((d + 1) * m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = c[i * d + j];
+      out[j * m + i] = v;
+      s += v * v;
+    }
+    out[d * m + i] = s;
+  }
+  return tf.tensor2d(out, [d + 1, m]);
+}
+
+/**
+ * The k nearest of the candidates (columns of `cT`) for each query row of `q` (squared norms `qSq`), the query
+ * itself dropped, written into `out` at the query's global index `rowsQ[r]`. `rowsC` maps candidate columns to
+ * global indices (null = identity). With `merge`, the block's neighbours are merged into what `out` already holds
+ * for the query (its rows start at infinite distance), so a query can be searched block by block; else they
+ * replace it.
  */
 async function searchBlock(
   q: tf.Tensor2D,
+  qSq: Float32Array,
   cT: tf.Tensor2D,
-  cSq: tf.Tensor,
   k: number,
   rowsQ: ArrayLike<number>,
   rowsC: ArrayLike<number> | null,
@@ -93,12 +127,8 @@ async function searchBlock(
 ): Promise<void> {
   const nc = cT.shape[1];
   const kk = Math.min(k + 1, nc);
-  const { values, indices } = tf.tidy(() => {
-    const qSq = tf.sum(tf.square(q), 1, true);
-    // -(squared distance), so topk picks the nearest. cT is pre-transposed: matMul(a, b) beats transposeB on WASM.
-    const negD = tf.sub(tf.sub(tf.mul(tf.matMul(q, cT), 2), qSq), cSq);
-    return tf.topk(negD, kk, true);
-  });
+  // ||q||² - ||q - c||² for every pair; topk picks the nearest.
+  const { values, indices } = tf.tidy(() => tf.topk(tf.matMul(q, cT), kk, true));
   const [vals, idx] = await Promise.all([values.data(), indices.data()]);
   values.dispose();
   indices.dispose();
@@ -114,7 +144,7 @@ async function searchBlock(
       const local = idx[r * kk + j];
       const g = rowsC ? rowsC[local] : local;
       if (g === self) continue;
-      const dist = Math.sqrt(Math.max(0, -vals[r * kk + j]));
+      const dist = Math.sqrt(Math.max(0, qSq[r] - vals[r * kk + j]));
       // Insertion into the query's sorted list; candidates arrive nearest first, so stop at the first miss.
       if (!(dist < out.distances[o + k - 1])) break;
       let w = k - 1;
@@ -147,7 +177,7 @@ export async function knnExact(
   if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`k must be a positive integer, got ${k}.`);
   const out: KnnResult = { k, indices: new Int32Array(n * k).fill(-1), distances: new Float32Array(n * k) };
   const xs = prepare(points, n, d, options.normalize ?? false);
-  const [xT, xSq] = candidateTensors(xs, n, d);
+  const xT = candidateTensors(xs, n, d);
   try {
     const queries = options.queries;
     const nq = queries ? queries.length : n;
@@ -155,9 +185,9 @@ export async function knnExact(
     for (let s = 0; s < nq; s += tile) {
       const e = Math.min(nq, s + tile);
       const rows = queries ? queries.subarray(s, e) : Int32Array.from({ length: e - s }, (_, r) => s + r);
-      const q = queries ? gatherRows(xs, d, rows) : tf.tensor2d(xs.subarray(s * d, e * d), [e - s, d]);
+      const [q, qSq] = queries ? queryTensor(xs, d, rows) : queryRange(xs, d, s, e);
       try {
-        await searchBlock(q, xT, xSq, k, rows, null, out);
+        await searchBlock(q, qSq, xT, k, rows, null, out);
       } finally {
         q.dispose();
       }
@@ -165,7 +195,6 @@ export async function knnExact(
     }
   } finally {
     xT.dispose();
-    xSq.dispose();
   }
   return out;
 }
@@ -181,24 +210,24 @@ async function nearestCentres(
   hooks: StepHooks,
 ): Promise<Int32Array> {
   const out = new Int32Array(n * m);
-  const [cT, cSq] = candidateTensors(centres, nc, d);
+  const cT = candidateTensors(centres, nc, d);
   try {
     const tile = defaultTileRows(nc);
     for (let s = 0; s < n; s += tile) {
       const e = Math.min(n, s + tile);
+      const [q] = queryRange(xs, d, s, e);
       const idx = tf.tidy(() => {
-        const q = tf.tensor2d(xs.subarray(s * d, e * d), [e - s, d]);
-        // Nearest by ||q - c||² = ||q||² - (2 q·c - ||c||²): the largest 2 q·c - ||c||².
-        const score = tf.sub(tf.mul(tf.matMul(q, cT), 2), cSq);
+        // Nearest by ||q - c||² = ||q||² - (2 q·c - ||c||²): the largest 2 q·c - ||c||², one matrix product.
+        const score = tf.matMul(q, cT);
         return m === 1 ? tf.cast(tf.argMax(score, 1), 'int32') : tf.topk(score, m, true).indices;
       });
+      q.dispose();
       out.set(await idx.data(), s * m);
       idx.dispose();
       if (e < n) await checkpoint(hooks);
     }
   } finally {
     cT.dispose();
-    cSq.dispose();
   }
   return out;
 }
@@ -292,14 +321,13 @@ export async function knnIvf(
     cellRows.forEach((row, r) => {
       cand.set(xs.subarray(row * d, row * d + d), r * d);
     });
-    const [cT, cSq] = candidateTensors(cand, cellRows.length, d);
-    const q = gatherRows(xs, d, qRows);
+    const cT = candidateTensors(cand, cellRows.length, d);
+    const [q, qSq] = queryTensor(xs, d, qRows);
     try {
-      await searchBlock(q, cT, cSq, k, qRows, cellRows, out, true);
+      await searchBlock(q, qSq, cT, k, qRows, cellRows, out, true);
     } finally {
       q.dispose();
       cT.dispose();
-      cSq.dispose();
     }
     if (cell % 16 === 15) await checkpoint(options);
   }

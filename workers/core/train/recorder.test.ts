@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from './model';
-import { recordPass } from './recorder';
+import { evalChunkRows, recordPass } from './recorder';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -91,5 +91,23 @@ describe('recordPass on a hand-set model', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([xs, ys]);
     m.model.dispose();
+  });
+
+  it('sizes eval chunks by the widest activation: large for MLPs, 1024 for image CNNs', () => {
+    // synth20k's shape: the widest is the packed output, 64 + 4 classes + 5 stats wide.
+    expect(evalChunkRows({ kind: 'mlp', featureCount: 32, classCount: 4, hidden: [64] })).toBe(
+      Math.floor(2 ** 20 / 73),
+    );
+    expect(evalChunkRows({ kind: 'mlp', featureCount: 8, classCount: 2, hidden: [8] })).toBe(16384);
+    expect(evalChunkRows({ kind: 'mlp', featureCount: 512, classCount: 10, hidden: [64] })).toBe(2048);
+    expect(evalChunkRows({ kind: 'mlp', featureCount: 4096, classCount: 10, hidden: [64] })).toBe(1024);
+    const cnn = {
+      kind: 'cnn' as const,
+      featureCount: 64,
+      classCount: 10,
+      hidden: [64],
+      image: { width: 8, height: 8 },
+    };
+    expect(evalChunkRows(cnn)).toBe(1024);
   });
 });

@@ -75,7 +75,7 @@ export interface TrainCallbacks {
 export interface TrainOptions {
   /** Yield to the event loop (one macrotask) before a batch when this long has passed since the last yield; default 10 ms. */
   yieldIntervalMs?: number;
-  /** Rows per chunk of the eval passes; default 1024. */
+  /** Rows per chunk of the eval passes; default `evalChunkRows` of the model (1024 to 16384). */
   evalBatchSize?: number;
 }
 
@@ -306,14 +306,25 @@ class DynamicsBuffers {
 
 /** The per-row statistics of `rows` (positions into `pass`): the training or validation part of an all-rows pass. */
 function pickRows(pass: PassValues, rows: Int32Array): PassValues {
-  return {
-    rows: rows.length,
-    probAssigned: Float32Array.from(rows, (r) => pass.probAssigned[r]),
-    margin: Float32Array.from(rows, (r) => pass.margin[r]),
-    loss: Float32Array.from(rows, (r) => pass.loss[r]),
-    correct: Uint8Array.from(rows, (r) => pass.correct[r]),
-    lastLayerGradSq: Float32Array.from(rows, (r) => pass.lastLayerGradSq[r]),
+  const n = rows.length;
+  const out: PassValues = {
+    rows: n,
+    probAssigned: new Float32Array(n),
+    margin: new Float32Array(n),
+    loss: new Float32Array(n),
+    correct: new Uint8Array(n),
+    lastLayerGradSq: new Float32Array(n),
   };
+  // Plain loops: TypedArray.from with a map function is several times slower (seen in a profile of synth20k).
+  for (let j = 0; j < n; j++) {
+    const r = rows[j];
+    out.probAssigned[j] = pass.probAssigned[r];
+    out.margin[j] = pass.margin[r];
+    out.loss[j] = pass.loss[r];
+    out.correct[j] = pass.correct[r];
+    out.lastLayerGradSq[j] = pass.lastLayerGradSq[r];
+  }
+  return out;
 }
 
 function classMedians(loss: Float32Array, labels: Int32Array, classCount: number): Float32Array {
@@ -366,7 +377,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
   const pause = makeYielder(options.yieldIntervalMs ?? 10);
   const cancelRequested = () => callbacks.shouldStop?.() === 'cancel';
   const passOptions = {
-    batchSize: options.evalBatchSize ?? 1024,
+    ...(options.evalBatchSize ? { batchSize: options.evalBatchSize } : {}),
     between: pause,
     cancelled: cancelRequested,
   };
