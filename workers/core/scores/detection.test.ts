@@ -7,24 +7,34 @@
  * Runs on the tfjs WASM backend (a test may pick a backend; core never does): in Node it is several times faster
  * than the CPU backend for these matrix products. Timings per set are printed with the AUROC table.
  *
- * Measured (training seed 1, the default; 2-core machine under load; the whole file ~80 s, synth20k ~63 s of it):
+ * Measured (training seed 1, the default; 2-core machine under load, load average ~15; the whole file ~300 s):
  *   AUROC                digits_flip5  digits_backdoor3  breast_cancer_flip10  synth20k_flip
- *   aum                        0.9988            0.5263                0.9731         0.9826
- *   knnDistance                0.5278            0.9804                0.5527         0.5106
- *   knnDisagreement            0.9981            0.5487                0.9798         0.9849
- *   spectral                   0.5809            0.9860                0.8328         0.4226
- *   mahalanobis                0.9761            0.9782                0.8186         0.8162
- *   selfConfidence             0.9963            0.4495                0.9848         0.9837
- *   family:label               0.9989            0.4753                0.9880         0.9900
- *   family:embedding           0.7722            0.9979                0.7898         0.5932
- *   suspicion (default)        0.9956            0.9572                0.9750         0.9805
- * Since every row is recorded (validation rows too), AUROC over all rows, seed 1: best single score 0.9993 (family
- * label) / 0.9829 / 0.9871 / 0.9862, default suspicion 0.9957 / 0.9471 / 0.9765 / 0.9813.
- * Default suspicion with training seeds 2 and 3: 0.9974 / 0.9602 / 0.9783 / 0.9825 and
- * 0.9959 / 0.9443 / 0.9775 / 0.9786. Rules tried and rejected (seed 1, with kNN disagreement still in the
- * embedding family and the earlier tied-Mahalanobis / normalised-spectral defaults): the max over families of the re-ranked
- * max member rank (0.979 / 0.821 / 0.966 / 0.951), the mean of the top two families (0.995 / 0.754 / 0.983 /
- * 0.983), the mean of all families (0.999 / 0.680 / 0.983 / 0.987): every averaging rule drowns the backdoor.
+ *   aum                        0.9988            0.5224                0.9783         0.9834
+ *   knnDistance                0.5245            0.9734                0.5559         0.5163
+ *   knnDisagreement            0.9989            0.5933                0.9808         0.9862
+ *   spectral                   0.5973            0.9829                0.8631         0.4175
+ *   mahalanobis                0.9788            0.9619                0.8347         0.8193
+ *   selfConfidence             0.9971            0.4511                0.9871         0.9845
+ *   family:label               0.9996            0.5358                0.9905         0.9910   (probability scale)
+ *   family:embedding           0.7749            0.9962                0.8168         0.5943
+ *   suspicion (default)        0.9935            0.9953                0.9627         0.9707
+ *   p@10 / p@50 / p@poisoned   1.0/.98/.79       .90/.82/.78           .70/.70/.70    1.0/1.0/.74
+ * The default before (every family on ranks, all weights 1): AUROC 0.9957 / 0.9471 / 0.9765 / 0.9813, p@10 0.9 /
+ * 0.1 / 0.9 / 1.0, p@poisoned 0.84 / 0.07 / 0.79 / 0.78: on the clean-labelled backdoor set the ranked label,
+ * trajectory and influence families put hard clean digits at ~1, above the backdoor rows' ~0.97 embedding value.
+ * Default suspicion with training seeds 2 and 3 (scratch harness, same code path): AUROC 0.9981 / 0.9974 / 0.9606 /
+ * 0.9777 and 0.9976 / 0.9961 / 0.9603 / 0.9715; p@10 1.0 / 0.9 / 0.7 / 1.0 and 1.0 / 0.8 / 0.6 / 1.0 (the old
+ * default: p@10 0.8 / 0.1 / 0.9 / 1.0 and 0.9 / 0.2 / 0.9 / 1.0). Breast cancer's top ten mix flips with a few
+ * clean embedding outliers (569 rows: the embedding family's top 1% is five samples), hence its lower p@10 floor.
+ * Rules tried and rejected (seeds 1-2, same arrays): robust z-scores per score (median/MAD) averaged per family then
+ * maxed (backdoor AUROC 0.80: the label scores' MAD is tiny on a clean set, so every hard digit gets z ~ 200);
+ * family values standardised by their own spread, on ranks or probits, or an empirical-null FDR per family (the
+ * backdoor top fixed, the flips' broken: p@10 0.0-0.2 on digits_flip5); re-ranking each family before the max
+ * (p@10 0.7 / 0.3 / 0.8 / 0.7); power means and max + mean of families (backdoor p@10 ≤ 0.2). Ranks cannot tell a
+ * group that stands far out from the hardest few samples every run has, hence the probability scale. Earlier, with
+ * kNN disagreement still in the embedding family and the earlier tied-Mahalanobis / normalised-spectral defaults:
+ * the max over families of the re-ranked max member rank (0.979 / 0.821 / 0.966 / 0.951), the mean of the top two
+ * families (0.995 / 0.754 / 0.983 / 0.983), the mean of all families (0.999 / 0.680 / 0.983 / 0.987).
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -40,13 +50,26 @@ import { FAMILY_NAMES, SCORE_NAMES } from './types';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 
-/** Floors from issue 4. */
+/**
+ * AUROC floors from issue 4, and a floor on the precision of the default suspicion's top 10 (what an analyst reads
+ * first): set under the lowest measured over training seeds 1-3 (header), breast cancer lower since it measured 0.6.
+ */
 const SETS = [
-  { name: 'digits_flip5', best: 0.98, suspicion: 0.95 },
-  { name: 'digits_backdoor3', best: 0.9, suspicion: 0.88 },
-  { name: 'breast_cancer_flip10', best: 0.96, suspicion: 0.93 },
-  { name: 'synth20k_flip', best: 0.97, suspicion: 0.95 },
+  { name: 'digits_flip5', best: 0.98, suspicion: 0.95, top10: 0.6 },
+  { name: 'digits_backdoor3', best: 0.9, suspicion: 0.88, top10: 0.6 },
+  { name: 'breast_cancer_flip10', best: 0.96, suspicion: 0.93, top10: 0.5 },
+  { name: 'synth20k_flip', best: 0.97, suspicion: 0.95, top10: 0.6 },
 ] as const;
+
+/** Fraction of poisoned samples among the k most suspicious (ties in score broken by sample order). */
+function precisionAtK(score: ArrayLike<number>, truth: Uint8Array, k: number): number {
+  const order = Array.from({ length: score.length }, (_, i) => i).sort(
+    (a, b) => score[b] - score[a] || a - b,
+  );
+  let hits = 0;
+  for (const i of order.slice(0, k)) hits += truth[i];
+  return hits / Math.min(k, order.length);
+}
 
 const table = new Map<string, Record<string, number>>();
 
@@ -75,7 +98,7 @@ afterAll(() => {
   if (table.size === 0) return;
   const names = [...table.keys()];
   const keys = Object.keys(table.get(names[0]) ?? {});
-  const lines = [`${'AUROC'.padEnd(22)}${names.map((n) => n.padStart(22)).join('')}`];
+  const lines = [`${'AUROC (p@k: precision)'.padEnd(22)}${names.map((n) => n.padStart(22)).join('')}`];
   for (const k of keys) {
     const cells = names.map((n) => {
       const v = table.get(n)?.[k] ?? Number.NaN;
@@ -88,7 +111,7 @@ afterAll(() => {
 
 describe('detection quality on the development sets', () => {
   for (const set of SETS) {
-    it(`${set.name}: best score ≥ ${set.best}, default suspicion ≥ ${set.suspicion}`, async () => {
+    it(`${set.name}: best score ≥ ${set.best}, default suspicion ≥ ${set.suspicion}, p@10 ≥ ${set.top10}`, async () => {
       const { ds, truth } = loadSet(set.name);
       const data = {
         features: ds.features,
@@ -123,6 +146,11 @@ describe('detection quality on the development sets', () => {
       for (const f of FAMILY_NAMES) row[`family:${f}`] = auroc(s.families[f], y);
       row.labelIssueFlag = auroc(s.labelIssue, y);
       row.suspicion = auroc(s.suspicion, y);
+      const poisoned = y.reduce((a, b) => a + b, 0);
+      row['suspicion p@10'] = precisionAtK(s.suspicion, y, 10);
+      row['suspicion p@50'] = precisionAtK(s.suspicion, y, 50);
+      row['suspicion p@poisoned'] = precisionAtK(s.suspicion, y, poisoned);
+      for (const f of FAMILY_NAMES) row[`family:${f} p@10`] = precisionAtK(s.families[f], y, 10);
       row.trainMs = t1 - t0;
       row.crossValMs = t2 - t1;
       row.scoreMs = t3 - t2;
@@ -131,6 +159,7 @@ describe('detection quality on the development sets', () => {
       const best = Math.max(...SCORE_NAMES.map((name) => row[name]));
       expect(best).toBeGreaterThanOrEqual(set.best);
       expect(row.suspicion).toBeGreaterThanOrEqual(set.suspicion);
+      expect(row['suspicion p@10']).toBeGreaterThanOrEqual(set.top10);
     }, 600_000);
   }
 });

@@ -108,8 +108,9 @@ export type CombineRule = 'weighted-max' | 'top-mean' | 'weighted-mean';
 /**
  * The scale of the label family's value. `rank`: its members' percentile ranks, like every other family. `probability`:
  * its members on their own [0, 1] scales (see PROBABILITY_SCALE in suspicion.ts), reduced by `familyReduce` without
- * ranking again: these come from the out-of-fold model's probabilities, so 1 means the model confidently contradicts
- * the label, whatever the rest of the run looks like. Ranks always lift the run's hardest clean samples to ~1.
+ * ranking again: the out-of-fold probabilities and the neighbours' label agreement mean the same on every dataset,
+ * so 1 is a confident contradiction of the label whatever the rest of the run looks like, where ranks always lift
+ * the run's hardest clean samples to ~1.
  */
 export type LabelScale = 'rank' | 'probability';
 
