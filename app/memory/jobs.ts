@@ -46,6 +46,7 @@ export function scoreEstimate(
   const s = run.settings;
   return estimateScoreMemory({
     rows: run.trainRows + run.valRows,
+    datasetRows: dataset.rows,
     features: dataset.featureNames.length,
     classes: dataset.classes.length,
     model: s.model,

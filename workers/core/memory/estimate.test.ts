@@ -211,6 +211,16 @@ describe('estimateScoreMemory', () => {
     expect(e.total).toBe(held + Math.max(cv, 196_000, 15_872));
   });
 
+  it('counts the whole dataset where the worker gets it, when a retrain left rows out', () => {
+    const base = estimateScoreMemory(SCORE);
+    const retrain = estimateScoreMemory({ ...SCORE, rows: 80, datasetRows: 100 });
+    // The dataset and the fold inputs are the dataset's 100 rows; the run's arrays are its 80.
+    expect(part(retrain, 'dataset')).toBe(part(base, 'dataset'));
+    expect(part(retrain, 'cv-inputs')).toBe(part(base, 'cv-inputs'));
+    expect(part(retrain, 'label-probs')).toBe((100 + 80) * 3 * 4);
+    expect(part(retrain, 'scores')).toBe(80 * 85 + 12);
+  });
+
   it('follows knn.ts’s tile rule: tiles of about 4M distances, 16 to 1024 rows', () => {
     expect(defaultKnnTileRows(100)).toBe(1024);
     expect(defaultKnnTileRows(10_000)).toBe(419);

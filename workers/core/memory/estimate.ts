@@ -71,6 +71,11 @@ export interface TrainMemoryInput extends ModelShape {
 export interface ScoreMemoryInput extends ModelShape {
   /** Samples of the run (training and validation rows: every row the run recorded). */
   rows: number;
+  /**
+   * Rows of the dataset, when more than the run's (a retrain left some out): the worker receives the whole dataset
+   * and cross-validates over it. Default: `rows`.
+   */
+  datasetRows?: number;
   features: number;
   classes: number;
   /** Epochs the run recorded (its dynamics and checkpoints). */
@@ -320,9 +325,10 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
   const d = embeddingDim(input);
   const k = Math.max(1, Math.min(input.k, n - 1));
   const params = parameterCount(input, f, c);
-  const foldTrain = Math.max(1, n - Math.floor(n / Math.max(2, input.folds)));
+  const all = Math.max(n, input.datasetRows ?? n);
+  const foldTrain = Math.max(1, all - Math.floor(all / Math.max(2, input.folds)));
   const batch = Math.max(1, Math.min(input.batchSize, foldTrain));
-  const chunk = Math.max(1, Math.min(input.evalBatchSize ?? 1024, n));
+  const chunk = Math.max(1, Math.min(input.evalBatchSize ?? 1024, all));
   const approximate = knnIsApproximate(input.knnMode, n, input.approximateAbove);
   const normalize = input.normalize ?? false;
   const tile = Math.max(1, Math.min(n, input.tileRows ?? defaultKnnTileRows(n)));
@@ -332,7 +338,7 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
     {
       key: 'dataset',
       label: 'Dataset in the worker: features and labels',
-      bytes: n * f * F32 + n * F32,
+      bytes: all * f * F32 + all * F32,
       phase: 'held',
       remedies: ['fewer-rows'],
     },
@@ -346,7 +352,7 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
     {
       key: 'label-probs',
       label: 'Out-of-fold softmax (dataset and sample order)',
-      bytes: 2 * n * c * F32,
+      bytes: (all + n) * c * F32,
       phase: 'held',
       remedies: ['fewer-rows'],
     },
@@ -362,7 +368,7 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
     {
       key: 'cv-inputs',
       label: 'Cross-validation fold: standardised features and their tensors',
-      bytes: 2 * n * f * F32 + n * F32,
+      bytes: 2 * all * f * F32 + all * F32,
       phase: 'cross-validation',
       remedies: ['fewer-rows'],
     },
@@ -371,7 +377,7 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
     {
       key: 'cv-eval',
       label: `Cross-validation fold: an eval chunk of ${chunk} rows and per-row statistics`,
-      bytes: evalChunkBytes(input, f, c, chunk) + n * (STATS_BYTES + c * F32),
+      bytes: evalChunkBytes(input, f, c, chunk) + all * (STATS_BYTES + c * F32),
       phase: 'cross-validation',
       remedies: ['fewer-rows'],
     },
