@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import { buildModel } from '../train/model';
+import { evalChunkRows } from '../train/recorder';
 import { trainModel } from '../train/trainer';
 import type { TrainingData, TrainingDynamics } from '../train/types';
 import {
   activationsPerSample,
+  defaultEvalChunkRows,
   defaultKnnTileRows,
   estimateScoreMemory,
   estimateTrainMemory,
@@ -82,6 +84,24 @@ describe('model counts', () => {
       } finally {
         m.model.dispose();
       }
+    }
+  });
+
+  it('sizes eval chunks as the recorder does', () => {
+    for (const [shape, f, c] of [
+      [{ model: 'mlp' as const, hidden: [64] }, 64, 10],
+      [{ model: 'mlp' as const, hidden: [256, 16] }, 8, 2],
+      [{ model: 'mlp' as const, hidden: [8] }, 5000, 3],
+      [{ model: 'cnn' as const, hidden: [32], image: { width: 28, height: 28 } }, 784, 10],
+    ] as const) {
+      const spec = {
+        kind: shape.model,
+        featureCount: f,
+        classCount: c,
+        hidden: [...shape.hidden],
+        ...('image' in shape ? { image: shape.image } : {}),
+      };
+      expect(defaultEvalChunkRows(shape, f, c)).toBe(evalChunkRows(spec));
     }
   });
 
@@ -203,12 +223,13 @@ describe('estimateScoreMemory', () => {
     expect(part(e, 'cv-model')).toBe(1072);
     expect(part(e, 'cv-batch')).toBe(1920);
     expect(part(e, 'cv-eval')).toBe(44_000 + 100 * (17 + 12));
-    // candidates 2·100·8 + 2·100 floats; a tile of all 100 rows: 100·8 + 4·100·100 + 4·100·11 floats; result 100·10·2
-    expect(part(e, 'knn')).toBe(7200 + 3200 + 160_000 + 17_600 + 8000);
+    // candidates [x; ‖x‖²] 9 × 100 as array and tensor; a tile of all 100 rows: queries 2 · 100 · 9 and 100 norms,
+    // the 100 × 100 product, topk 4 · 100 · 11; the result 100 · 10 · 2
+    expect(part(e, 'knn')).toBe(7200 + (1800 + 100 + 10_000 + 4400) * 4 + 8000);
     expect(part(e, 'embedding')).toBe(9600 + 3072 + 3200);
     const held = 2000 + 9260 + 2400 + 8512;
     const cv = 3600 + 1072 + 1920 + 46_900;
-    expect(e.total).toBe(held + Math.max(cv, 196_000, 15_872));
+    expect(e.total).toBe(held + Math.max(cv, 80_400, 15_872));
   });
 
   it('counts the whole dataset where the worker gets it, when a retrain left rows out', () => {

@@ -63,7 +63,7 @@ export interface TrainMemoryInput extends ModelShape {
   optimizer: OptimizerName;
   /** Fraction of rows held out for validation. */
   validationFraction: number;
-  /** Rows per chunk of the end-of-epoch pass (trainer default 1024). */
+  /** Rows per chunk of the end-of-epoch pass (default: `defaultEvalChunkRows`, as the recorder). */
   evalBatchSize?: number;
 }
 
@@ -209,6 +209,18 @@ function evalChunkBytes(shape: ModelShape, features: number, classes: number, ch
   return chunk * perRow * F32;
 }
 
+/**
+ * Rows per chunk of an eval pass: the rule of train/recorder.ts's evalChunkRows (the widest activation within 2^20
+ * floats, 1024 to 16384 rows; a CNN's convolutions are 16 × pixels wide).
+ */
+export function defaultEvalChunkRows(shape: ModelShape, features: number, classes: number): number {
+  const widest =
+    shape.model === 'cnn'
+      ? 16 * features
+      : Math.max(features, classes + 5, ...shape.hidden.map((h) => h + classes + 5));
+  return Math.max(1024, Math.min(16384, Math.floor(2 ** 20 / widest)));
+}
+
 function trainRowCount(rows: number, validationFraction: number): number {
   return Math.max(1, rows - Math.round(rows * validationFraction));
 }
@@ -226,7 +238,7 @@ export function estimateTrainMemory(input: TrainMemoryInput): MemoryEstimate {
   const nTrain = trainRowCount(rows, input.validationFraction);
   const batch = Math.max(1, Math.min(input.batchSize, nTrain));
   const steps = Math.ceil(nTrain / batch) * epochs;
-  const chunk = Math.max(1, Math.min(input.evalBatchSize ?? 1024, rows));
+  const chunk = Math.max(1, Math.min(input.evalBatchSize ?? defaultEvalChunkRows(input, f, c), rows));
   const params = parameterCount(input, f, c);
   const parts: MemoryPart[] = [
     {
@@ -287,19 +299,22 @@ export function knnIsApproximate(mode: KnnMode, rows: number, approximateAbove: 
   return mode === 'ivf' || (mode === 'auto' && rows > approximateAbove);
 }
 
-/** The exact search's memory (scores/knn.ts knnExact): candidates, one tile's distance matrix, the result. */
+/**
+ * The exact search's memory (scores/knn.ts knnExact): the candidates as [x; ‖x‖²] columns, (d + 1) × N, built in
+ * an array and uploaded; one tile's queries (array, norms, tensor), its tile × N product and topk's values and
+ * indices (tensors and read back); the result.
+ */
 function knnExactBytes(n: number, d: number, k: number, tile: number, normalize: boolean): number {
-  const candidates = 2 * n * d * F32 + 2 * n * F32; // the N × d tensor and its transpose, the squared norms
-  // One tile: the query rows, four tile × N matrices alive in searchBlock's tidy (product, ×2, −‖q‖², −‖x‖²),
-  // and topk's values and indices, as tensors and read back.
-  const tileBytes = tile * d * F32 + 4 * tile * n * F32 + 4 * tile * (k + 1) * F32;
+  const candidates = 2 * (d + 1) * n * F32;
+  const tileBytes = (2 * tile * (d + 1) + tile + tile * n + 4 * tile * (k + 1)) * F32;
   return (normalize ? n * d * F32 : 0) + candidates + tileBytes + n * k * 2 * F32;
 }
 
 /**
- * The IVF search's memory (scores/knn.ts knnIvf): the k-means sample and centres, each point's probes, the cell
- * lists, and one cell's block (its candidates as array, tensor and transpose, its probing queries, four
- * query × candidate matrices). Cells are uneven: the block is counted twice the average cell's.
+ * The IVF search's memory (scores/knn.ts knnIvf): the k-means sample and centres, each point's probes and the
+ * tiles that find them, the cell lists, and one cell's block (its candidates gathered, then as [x; ‖x‖²] array and
+ * tensor; its probing queries; their product and topk). Cells are uneven: the block is counted at twice the
+ * average cell's.
  */
 function knnIvfBytes(
   n: number,
@@ -311,12 +326,21 @@ function knnIvfBytes(
 ): number {
   const cells = Math.max(1, Math.min(n, nlist || Math.round(Math.sqrt(n))));
   const probe = Math.max(1, Math.min(cells, nprobe));
-  const kmeans = Math.min(n, 64 * cells) * d * F32 + cells * d * F32;
+  const kmeans = Math.min(n, 64 * cells) * d * F32 + cells * d * F32 + 2 * (d + 1) * cells * F32;
+  const centreTile = defaultKnnTileRows(cells);
+  const probing = (2 * centreTile * (d + 1) + centreTile * cells + 4 * centreTile * probe) * F32;
   const lists = n * probe * F32 * 2 + n * F32 + 2 * (cells + 1) * F32;
   const cellRows = Math.ceil(n / cells);
   const queryRows = Math.min(n, Math.ceil((n * probe) / cells));
-  const block = 2 * (3 * cellRows * d * F32 + queryRows * d * F32 + 4 * queryRows * cellRows * F32);
-  return (normalize ? n * d * F32 : 0) + kmeans + lists + block + n * k * 2 * F32;
+  const block =
+    2 *
+    (cellRows * d +
+      2 * (d + 1) * cellRows +
+      2 * queryRows * (d + 1) +
+      queryRows * cellRows +
+      4 * queryRows * (k + 1)) *
+    F32;
+  return (normalize ? n * d * F32 : 0) + kmeans + Math.max(probing, block) + lists + n * k * 2 * F32;
 }
 
 /** Memory of a scoring job in the score worker (workers/score.service.ts: cross-validation, then scoreAll). */
@@ -328,7 +352,7 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
   const all = Math.max(n, input.datasetRows ?? n);
   const foldTrain = Math.max(1, all - Math.floor(all / Math.max(2, input.folds)));
   const batch = Math.max(1, Math.min(input.batchSize, foldTrain));
-  const chunk = Math.max(1, Math.min(input.evalBatchSize ?? 1024, all));
+  const chunk = Math.max(1, Math.min(input.evalBatchSize ?? defaultEvalChunkRows(input, f, c), all));
   const approximate = knnIsApproximate(input.knnMode, n, input.approximateAbove);
   const normalize = input.normalize ?? false;
   const tile = Math.max(1, Math.min(n, input.tileRows ?? defaultKnnTileRows(n)));
