@@ -220,6 +220,7 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   });
   await expect(summary).not.toHaveAttribute('data-score-id', firstScores);
   const retriedScores = (await summary.getAttribute('data-score-id')) ?? '';
+  await expect(summary).toContainText(`scored on ${other}`);
   await expect(page.getByTestId('score-params')).toContainText('2-fold cross-validation (10 epochs)');
   await waitIdle(page);
   expect((await snapshot(page)).scores[retriedScores]).toBe('done');
