@@ -20,10 +20,10 @@ function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
 }
 
 describe('resolveBudget', () => {
-  it('takes the override, then the heap limit, then a quarter of device memory, then the default', () => {
+  it('takes the override, then half the heap limit, then a quarter of device memory, then the default', () => {
     const facts = { jsHeapSizeLimit: 4_294_705_152, deviceMemoryGb: 8 };
     expect(resolveBudget(facts, 5e6)).toEqual({ bytes: 5e6, source: 'override' });
-    expect(resolveBudget(facts, null)).toEqual({ bytes: 4_294_705_152, source: 'heap-limit' });
+    expect(resolveBudget(facts, null)).toEqual({ bytes: 2_147_352_576, source: 'heap-limit' });
     expect(resolveBudget({ jsHeapSizeLimit: null, deviceMemoryGb: 8 }, null)).toEqual({
       bytes: 2e9,
       source: 'device-memory',

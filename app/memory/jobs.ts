@@ -11,7 +11,7 @@ import type { RunRecord } from '../db/runSchema';
 import type { DatasetMeta } from '../db/schema';
 
 /** The dataset facts the estimates need. */
-export type DatasetShape = Pick<DatasetMeta, 'rows' | 'featureNames' | 'classes' | 'image'>;
+export type DatasetShape = Pick<DatasetMeta, 'rows' | 'featureNames' | 'classes' | 'classCounts' | 'image'>;
 
 /** Memory of training `dataset` with `settings` (rows left out by a retrain are counted: an upper bound). */
 export function trainEstimate(dataset: DatasetShape, settings: TrainSettings): MemoryEstimate {
@@ -49,6 +49,7 @@ export function scoreEstimate(
     datasetRows: dataset.rows,
     features: dataset.featureNames.length,
     classes: dataset.classes.length,
+    largestClass: Math.max(1, ...dataset.classCounts),
     model: s.model,
     hidden: s.hidden,
     image: s.model === 'cnn' ? dataset.image : null,

@@ -226,10 +226,16 @@ describe('estimateScoreMemory', () => {
     // candidates [x; ‖x‖²] 9 × 100 as array and tensor; a tile of all 100 rows: queries 2 · 100 · 9 and 100 norms,
     // the 100 × 100 product, topk 4 · 100 · 11; the result 100 · 10 · 2
     expect(part(e, 'knn')).toBe(7200 + (1800 + 100 + 10_000 + 4400) * 4 + 8000);
-    expect(part(e, 'embedding')).toBe(9600 + 3072 + 3200);
+    // class lists 100 int32; the largest class (all 100 rows by default): 4 · 100 · 8 floats and 100 · 8 PCA points;
+    // 3 scatter and whitening matrices 8 × 8 float64, twice
+    expect(part(e, 'embedding')).toBe(400 + 12_800 + 3200 + 3072);
+    // Balanced classes: the per-class parts follow the largest class.
+    expect(part(estimateScoreMemory({ ...SCORE, largestClass: 34 }), 'embedding')).toBe(
+      400 + 4 * 34 * 8 * 4 + 34 * 8 * 4 + 3072,
+    );
     const held = 2000 + 9260 + 2400 + 8512;
     const cv = 3600 + 1072 + 1920 + 46_900;
-    expect(e.total).toBe(held + Math.max(cv, 80_400, 15_872));
+    expect(e.total).toBe(held + Math.max(cv, 80_400, 19_472));
   });
 
   it('counts the whole dataset where the worker gets it, when a retrain left rows out', () => {

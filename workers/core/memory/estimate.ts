@@ -78,6 +78,8 @@ export interface ScoreMemoryInput extends ModelShape {
   datasetRows?: number;
   features: number;
   classes: number;
+  /** Rows of the largest class: the embedding scores work class by class (default: all rows, the worst case). */
+  largestClass?: number;
   /** Epochs the run recorded (its dynamics and checkpoints). */
   epochs: number;
   /** The run's batch size and optimizer: cross-validation trains each fold with them. */
@@ -357,6 +359,7 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
   const normalize = input.normalize ?? false;
   const tile = Math.max(1, Math.min(n, input.tileRows ?? defaultKnnTileRows(n)));
   const dims = Math.min(input.pcaDims ?? 10, d);
+  const largest = Math.max(1, Math.min(n, input.largestClass ?? n));
   const fold = modelParts(input, f, c, batch, input.optimizer, 'cross-validation');
   const parts: MemoryPart[] = [
     {
@@ -423,9 +426,10 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
     {
       key: 'embedding',
       label: 'Spectral, activation-clustering and Mahalanobis scores',
-      // Centred class embeddings (array, tensor, product), per-class scatter and whitening matrices (float64),
-      // and the PCA projection.
-      bytes: 3 * n * d * F32 + 2 * c * d * d * 8 + n * dims * F32,
+      // scores/embedding.ts works class by class: the class lists (N int32), the largest class's centred rows as
+      // array and tensor, their d-wide projection as tensor and read back, its PCA points; every class's scatter
+      // (Mahalanobis keeps them all) and a whitening matrix (float64).
+      bytes: n * F32 + 4 * largest * d * F32 + largest * dims * F32 + 2 * c * d * d * 8,
       phase: 'embedding',
       remedies: ['smaller-model'],
     },
