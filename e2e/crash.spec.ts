@@ -3,7 +3,7 @@
  * within seconds, offers a retry on another backend that completes, and leaves every stored dataset, run, score set
  * and decision as it was; a reload in the middle of scoring or of an import leaves nothing half-written showing as
  * complete. Workers are killed for real: `close()` evaluated inside the worker ends it as a crash would, without a
- * word to the page.
+ * word to the page. A fatal fault a worker reports itself (a lost WebGPU device) fails the run with its message.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
@@ -274,4 +274,30 @@ test('a reload in the middle of an import stores nothing, and the stored dataset
   await expect(page.getByTestId('dataset-row')).toHaveCount(1);
   await expect(datasetRow(page, 'digits_flip5')).toContainText('1,797');
   expect(await storedRecordCounts(page)).toEqual({ datasets: 1, datasetArrays: 1, datasetFiles: 1 });
+});
+
+test('a fatal fault the train worker reports (a lost WebGPU device) fails the run with its message', async ({
+  page,
+}) => {
+  await openApp(page);
+  await importCsv(page, DIGITS);
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
+  await setSettings(page, { Epochs: '20' });
+  await startTraining(page);
+  await expect(runPhase(page)).toHaveAttribute('data-phase', 'running');
+  // What workers/life.ts reportFatal does when the WebGPU device is lost (no software adapter here can lose one on
+  // demand: destroy() reports 'destroyed', which is no fault): an uncaught error on a timer inside the worker.
+  const workers = page.workers().filter((w) => w.url().includes('/train.worker'));
+  expect(workers).toHaveLength(1);
+  await workers[0]?.evaluate(
+    `setTimeout(() => { throw new Error('WebGPU device lost (unknown): the GPU process went away'); }, 0)`,
+  );
+  await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'failed', { timeout: 10_000 });
+  await expect(page.getByTestId('train-error')).toHaveText(
+    'The training worker failed: WebGPU device lost (unknown): the GPU process went away',
+  );
+  await expect(page.getByTestId('train-retry')).toBeVisible();
+  // The worker is ended, not left running: none is left.
+  await expect.poll(() => page.workers().filter((w) => w.url().includes('/train.worker')).length).toBe(0);
 });
