@@ -103,13 +103,30 @@ export interface Recombined {
 }
 
 /**
+ * The parts of a run's dynamics influence reads: its checkpoints, model and sample order, not the per-epoch arrays
+ * (E × N each) or the embeddings, which would be copied to the worker for nothing.
+ */
+export type InfluenceDynamics = Pick<
+  TrainingDynamics,
+  | 'samples'
+  | 'classCount'
+  | 'embeddingDim'
+  | 'sampleRows'
+  | 'inTraining'
+  | 'labels'
+  | 'checkpoints'
+  | 'modelSpec'
+  | 'standardization'
+>;
+
+/**
  * What influence on a chosen sample needs: the run's checkpoints (inside `dynamics`) and the raw features. Sent once
  * per run with `prepareInfluence`; the worker keeps the latest one.
  */
 export interface InfluenceContext {
   key: string;
   features: Float32Array;
-  dynamics: TrainingDynamics;
+  dynamics: InfluenceDynamics;
   /**
    * Which tfjs backend to run on, chosen the way a scoring job chooses it. A worker that has not scored yet has no
    * backend selected, and tfjs would otherwise pick one on its own (not the measured one, and in a worker possibly

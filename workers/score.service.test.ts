@@ -11,7 +11,7 @@ import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { TrainingData, TrainSettings } from './core/train/types';
-import type { ScoreJobId, ScoreProgressMessage, ScoreRequest } from './score.api';
+import type { InfluenceDynamics, ScoreJobId, ScoreProgressMessage, ScoreRequest } from './score.api';
 import { createScoreService, runRows, toSampleOrder } from './score.service';
 import type { BackendControl } from './train.service';
 import { syntheticData, withoutRows } from './train.service';
@@ -234,10 +234,23 @@ describe('score service', () => {
     };
     const service = createScoreService(recording);
     expect((await service.memory()).backend).toBeNull();
+    // Only the fields influence reads cross (what the review controller sends): no per-epoch arrays.
+    const { samples, classCount, embeddingDim, sampleRows, inTraining, labels, checkpoints } = d;
+    const slim: InfluenceDynamics = {
+      samples,
+      classCount,
+      embeddingDim,
+      sampleRows,
+      inTraining,
+      labels,
+      checkpoints,
+    };
+    if (d.modelSpec) slim.modelSpec = d.modelSpec;
+    if (d.standardization) slim.standardization = d.standardization;
     const choice = await service.prepareInfluence({
       key: 'fresh',
       features: data.features,
-      dynamics: d,
+      dynamics: slim,
       backend: {
         probes: [
           { backend: 'webgl', available: true, probeMs: 1 },

@@ -12,7 +12,7 @@ import { FAMILY_NAMES, type FamilyName, type ScoreSet, type SuspicionParams } fr
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
-import type { TrainingData, TrainingDynamics } from './core/train/types';
+import type { TrainingData } from './core/train/types';
 import type {
   InfluenceContext,
   InfluenceResult,
@@ -296,7 +296,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
   async function checkpointSet(
     context: InfluenceContext,
   ): Promise<Array<{ learningRate: number; probs: Float32Array; embeddings: Float32Array }>> {
-    const d: TrainingDynamics = context.dynamics;
+    const d = context.dynamics;
     if (!d.modelSpec || !d.standardization) throw new Error('This run has no model spec: train it again.');
     const out = [];
     for (const cp of d.checkpoints) {

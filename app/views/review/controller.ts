@@ -28,6 +28,7 @@ import { scoreBackendRequest } from '../../scores/backendRequest';
 import { type ScoreWorker, startScoreWorker } from '../../scores/client';
 import type { ExportedFile } from '../../state/reviewSlice';
 import type { AppStore } from '../../state/store';
+import { type PositionHint, sampleIndexOf, stepInOrder } from './position';
 import { startUmapWorker } from './umapClient';
 import { UmapLayouts, type UmapSource } from './umapLayouts';
 
@@ -82,6 +83,8 @@ export class ReviewController {
   private dynamics: TrainingDynamics | null = null;
   private scores: Record<string, Float32Array> = {};
   private sampleIndex: (row: number) => number = (row) => row;
+  /** Where j/k last moved to, so holding j does not scan the table order on every press. */
+  private moveHint: PositionHint | null = null;
   private runInfo: {
     id: string;
     backend: string;
@@ -223,7 +226,7 @@ export class ReviewController {
             : dyn && dyn.sampleRows.length === scoreSet.samples
               ? dyn.sampleRows
               : Int32Array.from({ length: scoreSet.samples }, (_, j) => j);
-        this.sampleIndex = (row) => (sampleRows[row] === row ? row : sampleRows.indexOf(row));
+        this.sampleIndex = (row) => sampleIndexOf(sampleRows, row);
         const anomalousRows = new Set<number>();
         for (const anomaly of curves?.anomalies ?? []) {
           if ('sampleRows' in anomaly) for (const r of anomaly.sampleRows) anomalousRows.add(r);
@@ -344,9 +347,10 @@ export class ReviewController {
   move(step: number): void {
     const { order, focus } = this.store.getState().review;
     if (order.length === 0) return;
-    const at = focus === null ? -1 : order.indexOf(focus);
-    const next = Math.max(0, Math.min(order.length - 1, at < 0 ? 0 : at + step));
-    this.focus(order[next] as number);
+    const next = stepInOrder(order, focus, step, this.moveHint);
+    const row = order[next] as number;
+    this.moveHint = { order, row, at: next };
+    this.focus(row);
   }
 
   /** The reason to prefill: the families that flagged the rows. */
@@ -463,7 +467,7 @@ export class ReviewController {
     if (!runId || !dyn || !arrays)
       throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
     // The run's own sample order (a retrained run leaves the quarantined rows out of it).
-    const target = dyn.sampleRows[row] === row ? row : dyn.sampleRows.indexOf(row);
+    const target = sampleIndexOf(dyn.sampleRows, row);
     if (target < 0)
       return { row, proponents: [], opponents: [], backend: this.influenceBackend, leftOut: true };
     this.influenceWorker ??= this.startInfluenceWorker();
@@ -471,11 +475,22 @@ export class ReviewController {
     let backend = this.influenceBackend;
     if (this.influenceKey !== runId) {
       this.influenceKey = null;
-      // Structured clone copies the features and dynamics: this controller keeps its own for the detail panel.
+      // Structured clone copies the features and these fields of the dynamics (this controller keeps its own); the
+      // per-epoch arrays and embeddings stay here.
       const choice = await api.prepareInfluence({
         key: runId,
         features: arrays.features,
-        dynamics: dyn,
+        dynamics: {
+          samples: dyn.samples,
+          classCount: dyn.classCount,
+          embeddingDim: dyn.embeddingDim,
+          sampleRows: dyn.sampleRows,
+          inTraining: dyn.inTraining,
+          labels: dyn.labels,
+          checkpoints: dyn.checkpoints,
+          ...(dyn.modelSpec ? { modelSpec: dyn.modelSpec } : {}),
+          ...(dyn.standardization ? { standardization: dyn.standardization } : {}),
+        },
         backend: scoreBackendRequest(this.store.getState().backendState, this.runBackend),
       });
       this.influenceKey = runId;
