@@ -6,7 +6,9 @@
  * Each part names the code it counts. Parts held for the whole job add up; parts that only live during one
  * phase (a training batch, an eval chunk, a cross-validation fold, the kNN search, the embedding scores) are
  * freed before the next phase starts, so the total is the held parts plus the largest phase: the job's peak.
- * Typed arrays are counted at their byte size, tensors at 4 bytes a value (float32 and int32 alike).
+ * Typed arrays are counted at their byte size, tensors at 4 bytes a value (float32 and int32 alike). A
+ * cross-validation fold's batch and eval chunk are counted together (one phase), which errs high. What is not
+ * counted: the runtime itself, and garbage not yet collected (the app's budget leaves room for it).
  */
 import type { KnnMode } from '../scores/types';
 import type { ModelKind, OptimizerName } from '../train/types';
