@@ -209,7 +209,12 @@ export function SettingsForm() {
           </p>
         )}
         {estimate && (
-          <MemoryEstimate estimate={estimate} budget={budget} refusal={refusal} testId="train-memory" />
+          <MemoryEstimate
+            estimate={estimate}
+            budget={budget}
+            refusal={refusal}
+            testId="train-memory-estimate"
+          />
         )}
         <div className="form-actions">
           <button type="submit" disabled={live || problem !== null || badThreshold || refusal !== null}>
