@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { splitForFit, umap2d } from './umap';
+import { epochsFor, splitForFit, umap2d } from './umap';
 
 /** Two Gaussian clusters in `d` dims, centres 8 apart (unit variance); labels alternate 0, 1. */
 function twoClusters(n: number, d: number, seed: number): { data: Float32Array; labels: Uint8Array } {
@@ -101,6 +101,15 @@ describe('umap2d', () => {
     expect(out.xy.every(Number.isFinite)).toBe(true);
     expect([...phases]).toEqual(['neighbours', 'epochs', 'placing']);
     expect(oneNnAccuracy(out.xy, labels)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('places the rest with transform when the epochs are not a multiple of 3 (umap-js looped forever)', async () => {
+    expect([epochsFor(0), epochsFor(50), epochsFor(60), epochsFor(200)]).toEqual([0, 51, 60, 201]);
+    const { data } = twoClusters(60, D, 7);
+    const out = await umap2d(data, 60, D, { seed: 1, nNeighbors: 5, nEpochs: 50, maxFit: 40 });
+    if (out.kind !== 'finished') throw new Error('not finished');
+    expect(out.epochs).toBe(51);
+    expect(out.xy.every(Number.isFinite)).toBe(true);
   });
 
   it('splits rows into a seeded, sorted subsample and the rest', () => {

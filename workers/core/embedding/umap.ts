@@ -18,8 +18,11 @@ export interface UmapOptions {
   nNeighbors?: number;
   /** Minimum distance between points in the layout (default 0.1). */
   minDist?: number;
-  /** Optimisation epochs (default 200, umap-js's own choice above 7,500 points; it takes 500 for small sets, which costs
-   * 2.5× the time for a layout that looks the same at map size). 0 lets umap-js choose by size. */
+  /**
+   * Optimisation epochs (default 200, umap-js's own choice above 7,500 points; it takes 500 for small sets, which
+   * costs 2.5× the time for a layout that looks the same at map size), rounded up to a multiple of 3 (see
+   * `epochsFor`). 0 lets umap-js choose by size.
+   */
   nEpochs?: number;
   /** Most points fitted; the rest are placed with `transform` (default 20,000). */
   maxFit?: number;
@@ -52,6 +55,14 @@ export interface UmapHooks {
   onProgress?: (progress: UmapProgress) => void;
   /** Checked between epochs and chunks; an aborted signal ends the job with `cancelled`. */
   signal?: AbortSignal;
+}
+
+/**
+ * The epochs to ask umap-js for: a multiple of 3. Its `transform` runs nEpochs / 3 epochs and stops only when the
+ * epoch count equals that exactly (umap-js 1.4.0, `optimizeLayout`), so any other value never returns.
+ */
+export function epochsFor(requested: number): number {
+  return requested <= 0 ? 0 : Math.ceil(requested / 3) * 3;
 }
 
 /** Longest stretch of work (ms) before yielding to the event loop, so a cancel message can arrive. */
@@ -97,7 +108,7 @@ export async function umap2d(
     nComponents: 2,
     nNeighbors,
     minDist: options.minDist ?? 0.1,
-    nEpochs: options.nEpochs ?? 200,
+    nEpochs: epochsFor(options.nEpochs ?? 200),
     random: rng.next,
   });
   const { fit, rest } = splitForFit(n, maxFit, options.seed);
