@@ -30,7 +30,10 @@ export const DEFAULT_SUSPICION: SuspicionParams = {
 export function defaultScoreParams(seed = 0): ScoreParams {
   return {
     seed,
-    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 50_000, nlist: 0, nprobe: 8 },
+    // Exact up to 10,000 samples. On synth20k (20k × 64 embeddings, WASM, 2 cores) exact search took ~3.8 s, a
+    // quarter of the 15 s pipeline target (issue 4); IVF took ~1.0 s at recall@10 0.96, kNN-disagreement AUROC
+    // 0.9858 against 0.9863 exact, suspicion AUROC unchanged (0.9744 / 0.9745).
+    knn: { k: 10, normalize: false, mode: 'auto', approximateAbove: 10_000, nlist: 0, nprobe: 8 },
     spectral: { iterations: 200, normalize: false },
     activationClustering: { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
     mahalanobis: { covariance: 'per-class', shrinkage: 'ledoit-wolf' },

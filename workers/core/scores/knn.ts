@@ -3,10 +3,11 @@
  * (DESIGN §3; Deep k-NN defence, Peri et al. 2020).
  *
  * Exact search runs in tiles of query rows against all points: ||q||² - ||q - x||² = 2 q·x - ||x||² as one matrix
- * product per tile on the active backend (the norms ride along as an extra column) and `tf.topk`. Its cost is N²·d multiply-adds, about 51 GFLOP
- * for 20k × 64 but 5 TFLOP for 200k, so above `approximateAbove` samples (default 50,000) `auto` mode uses an
- * inverted-file (IVF) approximation: seeded k-means cells (nlist = √N by default), and each point searched
- * exactly among the points of the `nprobe` cells whose centres are nearest to it (cost ≈ N·nprobe·(N/nlist)·d).
+ * product per tile on the active backend (the norms ride along as an extra column) and `tf.topk`. Its cost is N²·d
+ * multiply-adds: about 51 GFLOP and ~4 s on WASM for 20k × 64, 5 TFLOP for 200k. So above `approximateAbove`
+ * samples (default 10,000) `auto` mode uses an inverted-file (IVF) approximation: seeded k-means cells (nlist = √N
+ * by default), and each point searched exactly among the points of the `nprobe` cells whose centres are nearest to
+ * it (cost ≈ N·nprobe·(N/nlist)·d).
  * The work runs cell by cell: all queries that probe a cell against that cell's points, one matrix product and
  * one topk, then merged into each query's running top k, so it stays in large backend ops rather than one
  * gather per query. Neighbours beyond the probed cells are missed; `measureKnnRecall` measures how many.
