@@ -59,8 +59,8 @@ function ProjectionControls({
   status: UmapStatus;
   onProjection: (p: Projection) => void;
 }) {
+  const source = reviewer.umapSource();
   const start = () => {
-    const source = reviewer.umapSource();
     if (source) void reviewer.umap.compute(source);
   };
   return (
@@ -72,6 +72,8 @@ function ProjectionControls({
             name={`projection-${runId}`}
             value={p}
             checked={projection === p}
+            disabled={p === 'umap' && !source}
+            title={p === 'umap' && !source ? 'This run stored no embeddings to lay out.' : undefined}
             data-testid={`projection-${p}`}
             onChange={() => {
               onProjection(p);
