@@ -54,6 +54,21 @@ describe('UmapLayouts', () => {
     expect(started.count).toBe(1);
   });
 
+  it('cancelled while building the neighbour graph, drops the worker and its result; the next job starts a fresh one', async () => {
+    const started = { count: 0 };
+    const layouts = new UmapLayouts(inProcess(started));
+    const unsubscribe = layouts.subscribe(() => {
+      const s = layouts.statusOf('run-d');
+      if (s.kind === 'running' && s.progress?.phase === 'neighbours') layouts.cancel('run-d');
+    });
+    await layouts.compute(source('run-d'));
+    expect(layouts.statusOf('run-d').kind).toBe('cancelled');
+    unsubscribe();
+    await layouts.compute(source('run-d'));
+    expect(layouts.statusOf('run-d').kind).toBe('done');
+    expect(started.count).toBe(2);
+  });
+
   it('cancels a running job between epochs, and a later compute starts again', async () => {
     const layouts = new UmapLayouts(inProcess({ count: 0 }));
     const unsubscribe = layouts.subscribe(() => {
