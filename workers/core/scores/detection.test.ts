@@ -7,7 +7,7 @@
  * Runs on the tfjs WASM backend (a test may pick a backend; core never does): in Node it is several times faster
  * than the CPU backend for these matrix products. Timings per set are printed with the AUROC table.
  *
- * Measured (training seed 1, the default; 2-core machine under load, load average ~15; the whole file ~300 s):
+ * Measured (training seed 1, the default; 2-core machine, the whole file 85 s at load average ~5, 300 s at ~15):
  *   AUROC                digits_flip5  digits_backdoor3  breast_cancer_flip10  synth20k_flip
  *   aum                        0.9988            0.5224                0.9783         0.9834
  *   knnDistance                0.5245            0.9734                0.5559         0.5163
@@ -24,8 +24,10 @@
  * trajectory and influence families put hard clean digits at ~1, above the backdoor rows' ~0.97 embedding value.
  * Default suspicion with training seeds 2 and 3 (scratch harness, same code path): AUROC 0.9981 / 0.9974 / 0.9606 /
  * 0.9777 and 0.9976 / 0.9961 / 0.9603 / 0.9715; p@10 1.0 / 0.9 / 0.7 / 1.0 and 1.0 / 0.8 / 0.6 / 1.0 (the old
- * default: p@10 0.8 / 0.1 / 0.9 / 1.0 and 0.9 / 0.2 / 0.9 / 1.0). Breast cancer's top ten mix flips with a few
- * clean embedding outliers (569 rows: the embedding family's top 1% is five samples), hence its lower p@10 floor.
+ * default: p@10 0.8 / 0.1 / 0.9 / 1.0 and 0.9 / 0.2 / 0.9 / 1.0). With the headless scan's settings (trainSettingsFor,
+ * folds at crossValEpochsFor), seed 1: AUROC 0.9920 / 0.9954 / 0.9614 / 0.9746, p@10 1.0 / 0.9 / 0.6 / 1.0.
+ * Breast cancer's top ten mix flips with a few clean embedding outliers (569 rows: the embedding family's top 1% is
+ * five samples), hence its lower p@10 floor.
  * Rules tried and rejected (seeds 1-2, same arrays): robust z-scores per score (median/MAD) averaged per family then
  * maxed (backdoor AUROC 0.80: the label scores' MAD is tiny on a clean set, so every hard digit gets z ~ 200);
  * family values standardised by their own spread, on ranks or probits, or an empirical-null FDR per family (the
