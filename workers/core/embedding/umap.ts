@@ -6,8 +6,9 @@
  * the layout is fitted on a seeded subsample of `maxFit` points and the rest are placed with umap-js's `transform`
  * (their neighbours among the fitted points, then a short optimisation with the fitted points held still), in
  * chunks so that progress and cancellation still work. Sets of up to `maxFit` points are fitted whole.
- * Why 10,000: on 20,000 × 64 (2 cores, loaded) a whole fit took 86 s, 53 s of it in the neighbour graph, which
- * cannot be interrupted; fitting 10,000 and placing 10,000 took 31 s (14 s graph), 5,000 + 15,000 took 30 s.
+ * Why 10,000 (bench/umap.ts, synth20k's 20,000 × 64 run embeddings, 2 loaded cores): a whole fit took 81 s, 50 s
+ * of it in the neighbour graph, which cannot be interrupted; fitting 10,000 and placing 10,000 took 48 s (16 s
+ * graph). On synthetic 20,000 × 64 clusters, 5,000 + 15,000 was no faster than 10,000 + 10,000 (30 s vs 31 s).
  */
 import { UMAP } from 'umap-js';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
