@@ -117,8 +117,9 @@ export async function recordPass(
       out.correct[i] = values[o + 3] > 0.5 ? 1 : 0;
       out.lastLayerGradSq[i] = values[o + 4];
       if (out.probs && out.embeddings) {
-        out.probs.set(values.subarray(o + STATS, o + STATS + c), i * c);
-        out.embeddings.set(values.subarray(o + STATS + c, o + width), i * d);
+        // Index loops, not subarray + set: two short-lived views per row per epoch kept the GC busy.
+        for (let k = 0; k < c; k++) out.probs[i * c + k] = values[o + STATS + k];
+        for (let k = 0; k < d; k++) out.embeddings[i * d + k] = values[o + STATS + c + k];
       }
     }
     if (end < n) await options.between?.();

@@ -328,11 +328,15 @@ function pickRows(pass: PassValues, rows: Int32Array): PassValues {
 }
 
 function classMedians(loss: Float32Array, labels: Int32Array, classCount: number): Float32Array {
-  const groups: number[][] = Array.from({ length: classCount }, () => []);
-  for (let i = 0; i < loss.length; i++) groups[labels[i]].push(loss[i]);
+  // Per-class typed arrays sorted natively: a comparator sort of JS number arrays showed in synth20k's profile.
+  const count = new Int32Array(classCount);
+  for (let i = 0; i < loss.length; i++) count[labels[i]]++;
+  const groups = Array.from(count, (m) => new Float32Array(m));
+  const fill = new Int32Array(classCount);
+  for (let i = 0; i < loss.length; i++) groups[labels[i]][fill[labels[i]]++] = loss[i];
   return Float32Array.from(groups, (g) => {
     if (g.length === 0) return Number.NaN;
-    g.sort((a, b) => a - b);
+    g.sort();
     const mid = g.length >> 1;
     return g.length % 2 ? g[mid] : (g[mid - 1] + g[mid]) / 2;
   });
