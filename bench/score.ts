@@ -32,6 +32,8 @@ interface ChildResult {
   args: string[];
   /** 1-minute load average just before the child started (other work on the machine slows it). */
   load1?: number;
+  /** Set when this entry was not measured by this run: the time of the results file it was kept from (it is at least that old). */
+  keptFrom?: string;
   code: number;
   backend: string;
   rows: number;
@@ -134,6 +136,8 @@ function summarize(runs: ChildResult[]) {
 /** Figures of the pipeline in the browser, read from what the app stored (run and score records). */
 interface BrowserResult {
   set: string;
+  /** Set when these figures were not measured by this run: the time of the results file they were kept from. */
+  keptFrom?: string;
   dist: string;
   backend: string;
   trainMs: number;
@@ -246,6 +250,7 @@ async function main(): Promise<void> {
 
   const previous = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as {
+        createdAt?: string;
         headless?: ChildResult[];
         browser?: BrowserResult | null;
       })
@@ -281,7 +286,8 @@ async function main(): Promise<void> {
 
   const previous200k = previous?.headless?.find((r) => r.set === 'synth200k_flip');
   if (arg('skip-200k') !== undefined) {
-    if (previous200k) results.push(previous200k);
+    if (previous200k)
+      results.push({ ...previous200k, keptFrom: previous200k.keptFrom ?? previous?.createdAt });
   } else {
     if (!existsSync(SYNTH200K)) {
       console.log('generating synth200k_flip …');
@@ -326,8 +332,8 @@ async function main(): Promise<void> {
     );
   } else if (existsSync(RESULTS)) {
     // Keep the last browser figures when this run skips the browser.
-    out.browser =
-      (JSON.parse(readFileSync(RESULTS, 'utf8')) as { browser?: BrowserResult | null }).browser ?? null;
+    const kept = previous?.browser;
+    out.browser = kept ? { ...kept, keptFrom: kept.keptFrom ?? previous?.createdAt } : null;
   }
   mkdirSync(path.dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
