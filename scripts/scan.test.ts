@@ -109,6 +109,26 @@ describe('headless scan', () => {
     expect(usage.err[0]).toMatch(/--epochs needs an integer/);
   });
 
+  it('runs on the backend and with the kNN search asked for, and refuses WebGPU where Node has none', async () => {
+    const file = new URL(
+      '../../shared/datasets/breast_cancer_flip10/breast_cancer_flip10.csv',
+      import.meta.url,
+    ).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'sift-scan-'));
+    const common = [file, '--label', 'label', '--id', 'id', '--epochs', '3', '--folds', '2', '--out', dir];
+    const cpu = await runScan([...common, '--backend', 'cpu', '--knn', 'ivf'], collect().io);
+    expect(cpu.code).toBe(0);
+    expect(cpu.backend).toBe('cpu');
+    expect(cpu.scoreSet?.knnApproximate).toBe(true);
+    expect(cpu.scoreSet?.params.knn.mode).toBe('ivf');
+
+    const gpu = collect();
+    const refused = await runScan([...common, '--backend', 'webgpu'], gpu.io);
+    expect(refused.code).toBe(2);
+    expect(refused.scoreSet).toBeUndefined();
+    expect(gpu.err.join('\n')).toMatch(/webgpu backend needs a navigator\.gpu, which Node lacks/);
+  });
+
   it('parses arguments and escapes CSV cells', () => {
     expect(parseScanArgs(['f.csv', '--folds', '4', '--cv-epochs', '5'])).toMatchObject({
       file: 'f.csv',
@@ -119,6 +139,17 @@ describe('headless scan', () => {
     });
     expect(parseScanArgs(['f.csv', '--batch-size', '256'])).toMatchObject({ batchSize: 256, cvEpochs: null });
     expect(() => parseScanArgs(['f.csv', '--batch-size', '0'])).toThrow(/--batch-size needs an integer ≥ 1/);
+    expect(parseScanArgs(['f.csv', '--backend', 'cpu', '--knn', 'exact'])).toMatchObject({
+      backend: 'cpu',
+      knn: 'exact',
+    });
+    expect(parseScanArgs(['f.csv'])).toMatchObject({ backend: null, knn: 'auto' });
+    expect(() => parseScanArgs(['f.csv', '--backend', 'webgl'])).toThrow(
+      /--backend needs one of wasm, cpu, webgpu, got "webgl"/,
+    );
+    expect(() => parseScanArgs(['f.csv', '--knn'])).toThrow(
+      /--knn needs one of auto, exact, ivf, got nothing/,
+    );
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,"b"')).toBe('"a,""b"""');
     expect(csvCell('x\ny')).toBe('"x\ny"');

@@ -1,11 +1,13 @@
 /**
  * The headless scan: the browser's pipeline without the browser, for pipelines and CI (DESIGN §6).
- *   npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--out DIR]
+ *   npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
+ *     [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]
  * Ingests with the same core (the same problem messages; exit 2 on bad input), trains, cross-validates, scores,
  * prints progress and a top-10 summary, and writes DIR/scores.csv and an unsigned DIR/<name>.manifest.json.
  * Training starts from the same size-dependent defaults as the app (`trainSettingsFor`: batch size and learning
  * rate by row count) and the folds train `crossValEpochsFor` epochs unless told otherwise.
  * Runs tfjs on the WASM backend in Node (CPU when WASM cannot start): several times faster than CPU there.
+ * `--backend webgpu` needs a navigator.gpu in Node (bench/score-dawn.ts installs Dawn's before calling runScan).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -18,7 +20,7 @@ import { buildManifest } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
 import { sha256Hex } from '../workers/core/manifest/hash';
 import { scoreAll } from '../workers/core/scores/score-all';
-import { FAMILY_NAMES, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
+import { FAMILY_NAMES, type KnnMode, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
 import { crossValidatedProbabilities } from '../workers/core/train/crossval';
 import {
   crossValEpochsFor,
@@ -48,8 +50,17 @@ export interface ScanArgs {
   folds: number;
   /** Epochs of each cross-validation fold; null: `crossValEpochsFor` the run's epochs. */
   cvEpochs: number | null;
+  /** The tfjs backend; null: WASM, else CPU. */
+  backend: ScanBackend | null;
+  /** kNN search: exact, the approximate IVF index, or by size (`approximateAbove`). */
+  knn: KnnMode;
   out: string;
 }
+
+/** Backends the scan can run on in Node. */
+export type ScanBackend = 'wasm' | 'cpu' | 'webgpu';
+const SCAN_BACKENDS: readonly ScanBackend[] = ['wasm', 'cpu', 'webgpu'];
+const KNN_MODES: readonly KnnMode[] = ['auto', 'exact', 'ivf'];
 
 /** What a scan did: its exit code and, when it got that far, the dataset, the scores and the timings. */
 export interface ScanReport {
@@ -65,9 +76,19 @@ export interface ScanReport {
 }
 
 const USAGE =
-  'usage: npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--out DIR]';
+  'usage: npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]';
 
 class UsageError extends Error {}
+
+function oneOf<T extends string>(flag: string, text: string | undefined, options: readonly T[]): T {
+  const found = options.find((o) => o === text);
+  if (found === undefined) {
+    throw new UsageError(
+      `${flag} needs one of ${options.join(', ')}, got ${text === undefined ? 'nothing' : `"${text}"`}.`,
+    );
+  }
+  return found;
+}
 
 function integer(flag: string, text: string | undefined, min: number): number {
   const n = Number(text);
@@ -90,6 +111,8 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     batchSize: null,
     folds: DEFAULT_CROSS_VAL_FOLDS,
     cvEpochs: null,
+    backend: null,
+    knn: 'auto',
     out: 'scan-out',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -106,6 +129,8 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     else if (a === '--batch-size') args.batchSize = integer(a, argv[++i], 1);
     else if (a === '--folds') args.folds = integer(a, argv[++i], 2);
     else if (a === '--cv-epochs') args.cvEpochs = integer(a, argv[++i], 1);
+    else if (a === '--backend') args.backend = oneOf(a, argv[++i], SCAN_BACKENDS);
+    else if (a === '--knn') args.knn = oneOf(a, argv[++i], KNN_MODES);
     else if (a === '--out') args.out = value();
     else if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
     else if (args.file) throw new UsageError(`One file at a time: got "${args.file}" and "${a}".`);
@@ -160,7 +185,27 @@ function toolVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-async function chooseBackend(io: ScanIo): Promise<string> {
+/** Activates the requested backend (null: WASM, else CPU); a requested one that cannot start is an error. */
+async function chooseBackend(io: ScanIo, requested: ScanBackend | null): Promise<string | null> {
+  if (requested) {
+    // Registers itself only where navigator.gpu exists; never loaded for the default WASM scan.
+    if (requested === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+    let why = '';
+    try {
+      if ((await tf.setBackend(requested)) && tf.getBackend() === requested) {
+        await tf.ready();
+        return requested;
+      }
+    } catch (error) {
+      why = `: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    io.error(
+      requested === 'webgpu' && !(globalThis.navigator as { gpu?: unknown } | undefined)?.gpu
+        ? 'The webgpu backend needs a navigator.gpu, which Node lacks (bench/score-dawn.ts provides one through Dawn).'
+        : `The ${requested} backend could not start${why}.`,
+    );
+    return null;
+  }
   try {
     if (await tf.setBackend('wasm')) {
       await tf.ready();
@@ -216,7 +261,8 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
       `(label "${ds.labelColumn}", id ${ds.idColumn ? `"${ds.idColumn}"` : 'row-<n>'}), ingested in ${(timings.ingest / 1000).toFixed(1)} s`,
   );
 
-  const backend = await chooseBackend(io);
+  const backend = await chooseBackend(io, args.backend);
+  if (!backend) return { code: 2, dataset: ds, timings, files };
   const settings: TrainSettings = {
     ...trainSettingsFor(ds.rows),
     ...(args.batchSize === null
@@ -270,7 +316,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   const t3 = performance.now();
   const set = await scoreAll(dynamics, {
     oofProbs: toSampleOrder(cv.probabilities, dynamics.sampleRows, data.classCount),
-    params: { seed: args.seed },
+    params: { seed: args.seed, knn: { mode: args.knn } },
     onProgress: (p) => {
       if (p.stage !== 'done') io.log(`  ${p.stage} (${p.done + 1}/${p.total})`);
     },
