@@ -17,7 +17,7 @@ export interface CrossValSettings {
   /** K folds (default 5). */
   folds: number;
   /**
-   * Epochs each fold trains; null: the run's epochs. Fewer epochs make the K fold trainings cheaper; the
+   * Epochs each fold trains; null: `crossValEpochsFor` the run's epochs (half, rounded up). Fewer epochs make the K fold trainings cheaper; the
    * out-of-sample probabilities only need a reasonable model, not the best one.
    */
   epochs: number | null;

@@ -12,6 +12,7 @@ import { FAMILY_NAMES, type FamilyName, type ScoreSet, type SuspicionParams } fr
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
+import { crossValEpochsFor } from './core/train/defaults';
 import type { TrainingData } from './core/train/types';
 import type {
   InfluenceContext,
@@ -230,7 +231,8 @@ export function createScoreService(backends: BackendControl): ScoreApi {
           );
         }
       }
-      const epochs = crossVal.epochs ?? request.settings.epochs;
+      // Not given: the shipped default, half the run's epochs (the headless scan uses the same rule).
+      const epochs = crossVal.epochs ?? crossValEpochsFor(request.settings.epochs);
       const folds = crossVal.folds;
       let fold = 0;
       const own = runRows(data, dynamics.sampleRows);

@@ -3,7 +3,7 @@
  * writes every decision to IndexedDB before showing it, and builds the exports. Views call it and render the store.
  */
 import { version } from '../../../package.json';
-import type { RowDecision } from '../../../workers/core/manifest/build';
+import { manifestModel, type RowDecision } from '../../../workers/core/manifest/build';
 import {
   applyEntry,
   type DecisionState,
@@ -16,6 +16,7 @@ import {
 import type { ReviewQuery } from '../../../workers/core/review/table';
 import { FAMILY_NAMES, SCORE_NAMES } from '../../../workers/core/scores/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
+import { crossValEpochsFor } from '../../../workers/core/train/defaults';
 import type { TrainingDynamics } from '../../../workers/core/train/types';
 import type { ReviewApi } from '../../../workers/review.api';
 import { DatasetStore } from '../../db/datasets';
@@ -208,14 +209,18 @@ export class ReviewController {
           ? {
               id: run.id,
               backend: run.backend?.backend ?? 'unknown',
-              model: {
-                kind: run.settings.model,
-                hidden: run.settings.hidden,
-                optimizer: run.settings.optimizer,
-              },
+              model: manifestModel(run.settings),
               seed: run.settings.seed,
               epochs: run.epochsDone,
-              scoring: { ...record.params, crossVal: record.crossVal, labelSource: scoreSet.labelSource },
+              // The folds' epochs as trained: a record without them used the default (as the headless scan writes it).
+              scoring: {
+                ...record.params,
+                crossVal: {
+                  folds: record.crossVal.folds,
+                  epochs: record.crossVal.epochs ?? crossValEpochsFor(run.settings.epochs),
+                },
+                labelSource: scoreSet.labelSource,
+              },
             }
           : null;
         // The score record's own row order when it keeps one, else the dynamics' (score arrays follow it).

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_SUSPICION, defaultScoreParams } from '../../../workers/core/scores/defaults';
 import { FAMILY_NAMES, type FamilyName, type KnnMode } from '../../../workers/core/scores/types';
+import { crossValEpochsFor } from '../../../workers/core/train/defaults';
 import { DEFAULT_CROSS_VAL, type ScoreProgressMessage } from '../../../workers/score.api';
 import type { RunRecord } from '../../db/runSchema';
 import type { ScoreRecord } from '../../db/scoreSchema';
@@ -115,12 +116,14 @@ function ScoreStart({ run }: { run: RunRecord }) {
           onChange={(folds) => setForm({ ...form, folds })}
         />
         <NumberField
-          label={`Epochs per fold (run: ${run.settings.epochs})`}
-          value={form.cvEpochs ?? run.settings.epochs}
+          label={`Epochs per fold (run: ${run.settings.epochs}; default half: ${crossValEpochsFor(run.settings.epochs)})`}
+          value={form.cvEpochs ?? crossValEpochsFor(run.settings.epochs)}
           min={1}
           step={1}
           testId="score-cv-epochs"
-          onChange={(v) => setForm({ ...form, cvEpochs: v === run.settings.epochs ? null : v })}
+          onChange={(v) =>
+            setForm({ ...form, cvEpochs: v === crossValEpochsFor(run.settings.epochs) ? null : v })
+          }
         />
         <NumberField
           label="kNN neighbours (k)"
@@ -290,11 +293,12 @@ function AgainButton({ run, latest, busy }: { run: RunRecord; latest: ScoreRecor
 
 function paramsText(r: ScoreRecord): string {
   const p = r.params;
-  const cvEpochs = r.crossVal.epochs === null ? 'the run’s epochs' : `${r.crossVal.epochs} epochs`;
+  const cvEpochs = r.crossVal.epochs === null ? 'half the run’s epochs' : `${r.crossVal.epochs} epochs`;
   const weights = FAMILY_NAMES.map((f) => `${f} ${p.suspicion.weights[f]}`).join(', ');
+  const scale = p.suspicion.labelScale === 'probability' ? ', label family on probability scale' : '';
   return (
     `${r.crossVal.folds}-fold cross-validation (${cvEpochs}), kNN k = ${p.knn.k}${r.scoreSet?.knnApproximate ? ' (approximate)' : ''}, ` +
-    `family value ${p.suspicion.familyReduce}, rule ${p.suspicion.rule}, weights ${weights}, q = ${(100 * p.suspicion.q).toFixed(1)} %, seed ${p.seed}`
+    `family value ${p.suspicion.familyReduce}${scale}, rule ${p.suspicion.rule}, weights ${weights}, q = ${(100 * p.suspicion.q).toFixed(1)} %, seed ${p.seed}`
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../../../workers/core/anomaly/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
-import { DEFAULT_TRAIN_SETTINGS } from '../../../workers/core/train/defaults';
+import { trainSettingsFor } from '../../../workers/core/train/defaults';
 import type { ModelKind, OptimizerName, TrainSettings } from '../../../workers/core/train/types';
 import { budgetRefusal } from '../../memory/budget';
 import { trainEstimate } from '../../memory/jobs';
@@ -76,17 +76,21 @@ function NumberField({
   );
 }
 
-/** Training settings with the core's defaults, the backend setting, the detector thresholds, and Start. */
+/** Training settings with the core's defaults for the dataset's size, the backend setting, the detector thresholds, and Start. */
 export function SettingsForm() {
   const trainer = useTrainer();
   const meta = useApp((s) => s.current);
   const live = useApp((s) => s.live !== null);
   const override = useApp((s) => s.backendOverride);
-  const [settings, setSettings] = useState<TrainSettings>(DEFAULT_TRAIN_SETTINGS);
-  const [hiddenText, setHiddenText] = useState(DEFAULT_TRAIN_SETTINGS.hidden.join(', '));
+  // Only the analyst's edits are state: the rest follows the shown dataset's size-dependent defaults (the same
+  // `trainSettingsFor` the headless scan uses), so opening a larger dataset updates what was not edited.
+  const [edits, setEdits] = useState<Partial<TrainSettings>>({});
+  const [hiddenEdit, setHiddenText] = useState<string | null>(null);
   const [thresholds, setThresholds] = useState<AnomalyThresholds>(DEFAULT_ANOMALY_THRESHOLDS);
   const budget = useMemoryBudget();
   if (!meta) return null;
+  const settings: TrainSettings = { ...trainSettingsFor(meta.rows), ...edits };
+  const hiddenText = hiddenEdit ?? settings.hidden.join(', ');
   const hidden = parseHidden(hiddenText);
   const problem = settingsProblem(settings, hidden !== null);
   const badThreshold = Object.values(thresholds).some((v) => !(Number.isFinite(v) && v >= 0));
@@ -94,7 +98,7 @@ export function SettingsForm() {
   const estimate = problem || !hidden ? null : trainEstimate(meta, { ...settings, hidden });
   const refusal = estimate ? budgetRefusal('Training', estimate, budget) : null;
   const set = <K extends keyof TrainSettings>(key: K, value: TrainSettings[K]) =>
-    setSettings((s) => ({ ...s, [key]: value }));
+    setEdits((s) => ({ ...s, [key]: value }));
   const start = () => {
     if (problem || !hidden || badThreshold || refusal) return;
     void trainer.start({ ...settings, hidden }, thresholds);

@@ -1,4 +1,6 @@
 /** Builds a manifest (DESIGN §5) from a stored dataset's per-row arrays, a score set and the review decisions. */
+
+import type { TrainSettings } from '../train/types';
 import { rowDigestHex } from './hash';
 import { type Decision, type JsonValue, MANIFEST_FORMAT, type Manifest, type ManifestSample } from './types';
 
@@ -39,6 +41,20 @@ export interface ManifestInput {
   decisions: ReadonlyMap<number, RowDecision>;
   /** Significant digits scores are rounded to (default 6: float32 carries about 7). */
   scoreDigits?: number;
+}
+
+/**
+ * The manifest's `run.model`: what was trained and how (batch size and learning rate depend on the dataset's size,
+ * so a reader cannot assume the defaults). The app's export and the headless scan both write this.
+ */
+export function manifestModel(settings: TrainSettings): JsonValue {
+  return {
+    kind: settings.model,
+    hidden: [...settings.hidden],
+    optimizer: settings.optimizer,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+  };
 }
 
 /** Rounds to `digits` significant digits; non-finite values become null (JSON has no NaN). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { locatorUnits } from './build';
+import { trainSettingsFor } from '../train/defaults';
+import { locatorUnits, manifestModel } from './build';
 import { CanonicalJsonError, canonicalJson } from './canonical';
 import { reportCell, reviewReportCsv, rowsWith, splitRecords, subsetCsv } from './csv';
 import { base64url, fromBase64url, sha256Hex } from './hash';
@@ -105,6 +106,24 @@ describe('buildManifest', () => {
     expect(units.get('run.model.hidden[0]')).toBe(8);
     expect(units.has('samples[4]')).toBe(true);
     expect(units.has('samples[4].id')).toBe(false);
+  });
+  it('run.model records the batch size and learning rate the run trained with, through a signed round trip', async () => {
+    const base = fixtureManifest();
+    if (!base.run) throw new Error('The fixture has a run.');
+    const settings = trainSettingsFor(20_000);
+    const manifest = await signed({ ...base, run: { ...base.run, model: manifestModel(settings) } });
+    const reparsed = parseManifest(JSON.stringify(manifest));
+    if (!reparsed.ok) throw new Error(reparsed.problems.join('\n'));
+    expect(reparsed.manifest.run?.model).toEqual({
+      kind: 'mlp',
+      hidden: [64],
+      optimizer: 'adam',
+      batchSize: 512,
+      learningRate: settings.learningRate,
+    });
+    const units = new Map(locatorUnits(reparsed.manifest));
+    expect(units.get('run.model.batchSize')).toBe(512);
+    expect((await verifyManifest(reparsed.manifest, cleanCsv(manifest))).ok).toBe(true);
   });
 });
 
