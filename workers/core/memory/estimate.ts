@@ -10,7 +10,9 @@
  * cross-validation fold's batch and eval chunk are counted together (one phase), which errs high. What is not
  * counted: the runtime itself, and garbage not yet collected (the app's budget leaves room for it).
  */
+import { knnTileRows } from '../scores/knn-plan';
 import type { KnnMode } from '../scores/types';
+import { evalChunkRows } from '../train/chunks';
 import type { ModelKind, OptimizerName } from '../train/types';
 
 const F32 = 4;
@@ -91,7 +93,7 @@ export interface ScoreMemoryInput extends ModelShape {
   folds: number;
   k: number;
   knnMode: KnnMode;
-  /** `auto` approximates above this many samples (default 50,000). */
+  /** `auto` approximates above this many samples (default 10,000: scores/defaults.ts). */
   approximateAbove: number;
   /** L2-normalise before the search (a normalised copy of the embeddings). */
   normalize?: boolean;
@@ -213,16 +215,14 @@ function evalChunkBytes(shape: ModelShape, features: number, classes: number, ch
   return chunk * perRow * F32;
 }
 
-/**
- * Rows per chunk of an eval pass: the rule of train/recorder.ts's evalChunkRows (the widest activation within 2^20
- * floats, 1024 to 16384 rows; a CNN's convolutions are 16 × pixels wide).
- */
+/** Rows per chunk of an eval pass: the recorder's rule (train/chunks.ts). */
 export function defaultEvalChunkRows(shape: ModelShape, features: number, classes: number): number {
-  const widest =
-    shape.model === 'cnn'
-      ? 16 * features
-      : Math.max(features, classes + 5, ...shape.hidden.map((h) => h + classes + 5));
-  return Math.max(1024, Math.min(16384, Math.floor(2 ** 20 / widest)));
+  return evalChunkRows({
+    kind: shape.model,
+    featureCount: features,
+    classCount: classes,
+    hidden: shape.hidden,
+  });
 }
 
 function trainRowCount(rows: number, validationFraction: number): number {
@@ -293,9 +293,9 @@ export function estimateTrainMemory(input: TrainMemoryInput): MemoryEstimate {
   return { parts, total: peak(parts) };
 }
 
-/** Query rows per tile of the exact kNN search: the rule of knn.ts's defaultTileRows (about 4M distances). */
+/** Query rows per tile of the exact kNN search: knn.ts's rule (scores/knn-plan.ts, about 4M distances). */
 export function defaultKnnTileRows(n: number): number {
-  return Math.max(16, Math.min(1024, Math.floor(4_194_304 / Math.max(1, n))));
+  return knnTileRows(n);
 }
 
 /** Whether scoring `rows` samples with these settings searches kNN approximately (score-all.ts's rule). */

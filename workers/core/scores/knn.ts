@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../random';
 import { checkpoint, type StepHooks } from './hooks';
+import { knnTileRows } from './knn-plan';
 
 /** Neighbours of each query, nearest first, self excluded: N × k indices and Euclidean distances. */
 export interface KnnResult {
@@ -160,10 +161,6 @@ async function searchBlock(
   }
 }
 
-function defaultTileRows(n: number): number {
-  return Math.max(16, Math.min(1024, Math.floor(4_194_304 / Math.max(1, n))));
-}
-
 /**
  * Exact k nearest neighbours of every point (or of `queries` only; other rows of the result are left -1), self
  * excluded, in tiles of matrix products on the active backend.
@@ -182,7 +179,7 @@ export async function knnExact(
   try {
     const queries = options.queries;
     const nq = queries ? queries.length : n;
-    const tile = Math.max(1, options.tileRows ?? defaultTileRows(n));
+    const tile = Math.max(1, options.tileRows ?? knnTileRows(n));
     for (let s = 0; s < nq; s += tile) {
       const e = Math.min(nq, s + tile);
       const rows = queries ? queries.subarray(s, e) : Int32Array.from({ length: e - s }, (_, r) => s + r);
@@ -213,7 +210,7 @@ async function nearestCentres(
   const out = new Int32Array(n * m);
   const cT = candidateTensors(centres, nc, d);
   try {
-    const tile = defaultTileRows(nc);
+    const tile = knnTileRows(nc);
     for (let s = 0; s < n; s += tile) {
       const e = Math.min(n, s + tile);
       const [q] = queryRange(xs, d, s, e);

@@ -55,7 +55,7 @@ export interface KnnParams {
   /** L2-normalise embeddings before the search (cosine geometry). */
   normalize: boolean;
   mode: KnnMode;
-  /** `auto` switches to the IVF approximation above this many samples (default 50,000). */
+  /** `auto` switches to the IVF approximation above this many samples (default 10,000: `approximateAbove` in defaults.ts). */
   approximateAbove: number;
   /** IVF: number of coarse cells; 0 = round(sqrt(N)). */
   nlist: number;

@@ -4,7 +4,8 @@
  * softmax and the embedding. Each chunk is computed on the backend and read back as one block.
  */
 import * as tf from '@tensorflow/tfjs';
-import { forward, type ModelSpec, type SiftModel } from './model';
+import { evalChunkRows, PASS_STATS } from './chunks';
+import { forward, type SiftModel } from './model';
 
 /** Per-row values of one pass, in the order of the `rows` it was given. */
 export interface PassValues {
@@ -37,28 +38,10 @@ export interface PassOptions {
   cancelled?: () => boolean;
 }
 
-const STATS = 5;
+// The chunk rule lives in chunks.ts, tfjs-free, so the memory estimate shares it; re-exported for callers here.
+export { evalChunkRows };
 
-/** Budget of one activation of an eval chunk, in floats (4 MiB). */
-const EVAL_CHUNK_FLOATS = 2 ** 20;
-
-/**
- * Rows per chunk of an eval pass for a model: as many as keep its widest activation within 2^20 floats, between
- * 1024 and 16384. Each chunk is some 25 backend ops whose fixed cost dominates for a small MLP: 20 chunks of 1024
- * per epoch cost synth20k (20k × 32, MLP [64]) about as much as its 32 training steps; 2 chunks of 16384 cost a
- * quarter of that. A CNN's convolutions are 16 × pixels wide, so image models keep chunks of 1024.
- */
-export function evalChunkRows(spec: ModelSpec): number {
-  const widest =
-    spec.kind === 'cnn'
-      ? 16 * spec.featureCount
-      : Math.max(
-          spec.featureCount,
-          spec.classCount + STATS,
-          ...spec.hidden.map((h) => h + spec.classCount + STATS),
-        );
-  return Math.max(1024, Math.min(16384, Math.floor(EVAL_CHUNK_FLOATS / widest)));
-}
+const STATS = PASS_STATS;
 
 /**
  * Eval-mode forward pass over `rows` of `x` (all dataset rows, already standardised) with labels `y` (int32, all
