@@ -5,7 +5,7 @@
 import { resolveScoreParams, type ScoreParamsInput } from '../../workers/core/scores/defaults';
 import type { FamilyName, KnnMode } from '../../workers/core/scores/types';
 import type { BackendName } from '../../workers/core/train/backend-choice';
-import type { CrossValSettings, InfluenceResult, ScoreOutcome } from '../../workers/score.api';
+import type { CrossValSettings, ScoreOutcome } from '../../workers/score.api';
 import type { RunId, RunRecord } from '../db/runSchema';
 import type { RunStore } from '../db/runs';
 import { newScoreJobId, type ScoreRecord, type ScoreStore } from '../db/scores';
@@ -43,8 +43,6 @@ export class ScoreController {
   private disposed = false;
   /** Recombinations are numbered so a late answer to an older one is dropped. */
   private recombineSeq = 0;
-  /** The run whose checkpoints the worker holds for influence queries. */
-  private preparedRun: string | null = null;
   /** The suspicion weights and q last asked for, per score set. */
   private requested: { id: string; weights: Record<FamilyName, number>; q: number } | null = null;
 
@@ -80,7 +78,6 @@ export class ScoreController {
   private dropWorker(): void {
     this.worker?.dispose();
     this.worker = null;
-    this.preparedRun = null;
   }
 
   private fail(error: unknown): void {
@@ -335,32 +332,6 @@ export class ScoreController {
     } finally {
       if (seq === this.recombineSeq) this.store.getState().setRecombining(false);
     }
-  }
-
-  /**
-   * Proponents and opponents (TracIn) of one sample of a finished run, among the rows it trained on; the run's
-   * checkpoints and features go to the worker once per run. `row` is the sample index in the run (the dataset row
-   * unless the run left rows out).
-   */
-  async influence(run: RunRecord, row: number, top = 20): Promise<InfluenceResult> {
-    const key = run.id;
-    if (this.preparedRun !== key) {
-      const runs = await this.runs;
-      const [stored, arrays] = await Promise.all([
-        runs.getDynamics(run.id),
-        runs.loadTrainingArrays(run.datasetId),
-      ]);
-      if (!stored?.dynamics) throw new Error('This run recorded no dynamics: train it to the end first.');
-      if (!arrays) throw new Error('The dataset is no longer stored in this browser.');
-      await this.api.prepareInfluence({
-        key,
-        features: arrays.features,
-        dynamics: stored.dynamics,
-        backend: scoreBackendRequest(this.store.getState().backendState, run.backend?.backend ?? null),
-      });
-      this.preparedRun = key;
-    }
-    return this.api.influenceOn(key, row, top);
   }
 
   /** Reads the worker's live tensors now (for the panel and tests). */
