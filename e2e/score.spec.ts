@@ -39,6 +39,8 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   await waitRunEnded(page, 'done', 180_000);
 
   await expect(page.getByTestId('score-panel')).toBeVisible();
+  // The folds default to half the run's epochs (crossValEpochsFor: 20 → 10), as in the headless scan.
+  await expect(page.getByTestId('score-cv-epochs')).toHaveValue('10');
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toHaveAttribute('data-stage', 'cross-validation');
   await expect(page.getByTestId('score-stage')).toContainText(/fold \d of 5/);
@@ -52,18 +54,20 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
     expect(n).toBeGreaterThanOrEqual(85);
     expect(n).toBeLessThanOrEqual(95);
   }
-  await expect(page.getByTestId('score-params')).toContainText('5-fold cross-validation');
+  // The record keeps the epochs the folds trained (the worker resolves the default).
+  await expect(page.getByTestId('score-params')).toContainText('5-fold cross-validation (10 epochs)');
+  await expect(page.getByTestId('score-params')).toContainText('label family on probability scale');
   await expect(page.getByTestId('score-memory')).toHaveAttribute(
     'data-after',
     (await page.getByTestId('score-memory').getAttribute('data-before')) ?? '',
   );
 
-  // The default rule (the largest family value) is tuned for AUROC over all rows; on this backdoor its top ten are
-  // hard, genuinely ambiguous digits the loss-trajectory and label families rank first (1 of 10 poisoned, measured).
-  // A backdoor is invisible to those families: weighting the embedding family alone, recombined in the worker,
-  // brings the backdoored rows to the top.
+  // The default rule (weighted max of the families, the label family on the model's probability scale) puts the
+  // backdoor on top: ~9 of the demo's top ten are poisoned (measured, detection.test.ts), where ranks put hard clean
+  // digits there (1 of 10). Weighting the embedding family alone, recombined in the worker, keeps them there.
   const poisoned = poisonedIds();
   const before = await topSuspects(page);
+  expect(before.ids.filter((id) => poisoned.has(id)).length).toBeGreaterThanOrEqual(7);
   for (const f of ['trajectory', 'influence', 'label']) {
     await page.getByTestId(`weight-${f}`).fill('0');
     await expect(page.getByTestId('score-summary')).toHaveAttribute('data-recombining', 'false');
@@ -71,7 +75,6 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   await expect(page.getByTestId('score-params')).toContainText(
     'weights trajectory 0, influence 0, embedding 1, label 0',
   );
-  await expect.poll(async () => (await topSuspects(page)).ids.join()).not.toBe(before.ids.join());
   const after = await topSuspects(page);
   expect(after.ids.filter((id) => poisoned.has(id)).length).toBeGreaterThanOrEqual(7);
 
@@ -97,6 +100,8 @@ test('cancelling a scoring during cross-validation stops it and frees its tensor
   await waitRunEnded(page, 'done');
   await expect(runPhase(page)).toHaveAttribute('data-phase', 'idle');
 
+  // Folds long enough to catch one in flight: the default (half of 3 epochs: 2) ends a fold in a fraction of a second.
+  await page.getByTestId('score-cv-epochs').fill('20');
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toContainText(/fold 2 of 5/, { timeout: 60_000 });
   await page.getByTestId('score-cancel').click();
