@@ -138,6 +138,33 @@ describe('score service', () => {
     expect(other.kind).toBe('finished');
   }, 180_000);
 
+  it('honours a cancel that arrives before its job starts', async () => {
+    const service = createScoreService(cpuOnly);
+    const before = (await service.memory()).numTensors;
+    const { req } = await request(2);
+    await service.cancel(req.jobId);
+    const progress: ScoreProgressMessage[] = [];
+    expect((await service.score(req, (m) => progress.push(m))).kind).toBe('cancelled');
+    expect(progress).toEqual([]);
+    expect((await service.memory()).numTensors).toBe(before);
+    // The early cancel is used up: the same id started again runs.
+    const again = await service.score({ ...req, crossVal: { folds: 2, epochs: 1 } }, () => undefined);
+    expect(again.kind).toBe('finished');
+  }, 60_000);
+
+  it("trains the folds for half the run's epochs when the request gives none", async () => {
+    const service = createScoreService(cpuOnly);
+    const { req } = await request(2);
+    const epochsSeen = new Set<number>();
+    const out = await service.score({ ...req, crossVal: { folds: 2, epochs: null } }, (m) => {
+      if (m.phase === 'cross-validation') epochsSeen.add(m.epochs);
+    });
+    if (out.kind !== 'finished') throw new Error(`scoring ${out.kind}`);
+    expect(settings.epochs).toBe(6);
+    expect(out.result.crossVal).toEqual({ folds: 2, epochs: 3 });
+    expect([...epochsSeen]).toEqual([3]);
+  }, 60_000);
+
   it('fails with a message when the run and the dataset disagree', async () => {
     const service = createScoreService(cpuOnly);
     const { req } = await request(2);

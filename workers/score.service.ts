@@ -190,6 +190,11 @@ const INFLUENCE_CACHE_FLOATS = 16_000_000;
 /** Creates the service over the given backends. */
 export function createScoreService(backends: BackendControl): ScoreApi {
   let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
+  /**
+   * Cancels that arrived before their job: the page shows Cancel while it still reads the run from IndexedDB, so a
+   * quick click can overtake the start. Kept few: an id that never starts costs one entry.
+   */
+  const cancelledEarly: ScoreJobId[] = [];
   let backendName: BackendName | null = null;
   let prepared: {
     context: InfluenceContext;
@@ -213,6 +218,11 @@ export function createScoreService(backends: BackendControl): ScoreApi {
   }
 
   async function runJob(request: ScoreRequest, onProgress: ScoreProgressCallback): Promise<ScoreOutcome> {
+    const early = cancelledEarly.indexOf(request.jobId);
+    if (early >= 0) {
+      cancelledEarly.splice(early, 1);
+      return { kind: 'cancelled' };
+    }
     const job = { jobId: request.jobId, cancelled: false };
     if (active) return { kind: 'failed', message: 'Another scoring job is running in this worker.' };
     active = job;
@@ -312,6 +322,10 @@ export function createScoreService(backends: BackendControl): ScoreApi {
     score: runJob,
     async cancel(jobId) {
       if (active && active.jobId === jobId) active.cancelled = true;
+      else if (!cancelledEarly.includes(jobId)) {
+        cancelledEarly.push(jobId);
+        if (cancelledEarly.length > 16) cancelledEarly.shift();
+      }
     },
     async recombine(request) {
       return recombine(request);
