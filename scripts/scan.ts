@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { IngestError, ingestCsv } from '../workers/core/ingest/ingest';
 import type { ColumnPlan, IngestedDataset } from '../workers/core/ingest/types';
-import { buildManifest } from '../workers/core/manifest/build';
+import { buildManifest, manifestModel } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
 import { sha256Hex } from '../workers/core/manifest/hash';
 import { scoreAll } from '../workers/core/scores/score-all';
@@ -283,7 +283,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   }
 
   io.log(
-    `training (${backend}): ${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${Number(settings.learningRate.toPrecision(3))}, seed ${settings.seed}`,
+    `training (${backend}): ${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${settings.learningRate}, seed ${settings.seed}`,
   );
   const t1 = performance.now();
   const run = await trainModel(data, settings, {
@@ -347,13 +347,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     rowSha256: ds.rowSha256,
     run: {
       id: 'headless-scan',
-      model: {
-        kind: settings.model,
-        hidden: settings.hidden,
-        optimizer: settings.optimizer,
-        batchSize: settings.batchSize,
-        learningRate: settings.learningRate,
-      },
+      model: manifestModel(settings),
       seed: settings.seed,
       epochs: settings.epochs,
       scoring: JSON.parse(

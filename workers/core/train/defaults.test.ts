@@ -30,6 +30,8 @@ describe('size-dependent training defaults', () => {
     expect(learningRateFor(64)).toBeCloseTo(2e-3, 12);
     expect(learningRateFor(256)).toBeCloseTo(4e-3, 12);
     expect(learningRateFor(1024)).toBeCloseTo(8e-3, 12);
+    // √8 × 2e-3 = 0.0056568…, kept to three significant digits.
+    expect(learningRateFor(512)).toBe(0.00566);
   });
 
   it('gives the small-set defaults unchanged and a fresh hidden array', () => {
@@ -37,7 +39,7 @@ describe('size-dependent training defaults', () => {
     expect(s).toEqual(DEFAULT_TRAIN_SETTINGS);
     expect(s.hidden).not.toBe(DEFAULT_TRAIN_SETTINGS.hidden);
     expect(trainSettingsFor(20_000)).toMatchObject({ batchSize: 512, epochs: DEFAULT_TRAIN_SETTINGS.epochs });
-    expect(trainSettingsFor(20_000).learningRate).toBeCloseTo(2e-3 * Math.sqrt(8), 12);
+    expect(trainSettingsFor(20_000).learningRate).toBe(0.00566);
   });
 
   it('gives cross-validation folds half the run’s epochs, at least one', () => {
