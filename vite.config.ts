@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -20,6 +21,13 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
+/** tfjs's version, for the manifest's `tool.tfjs`: the page never imports tfjs, so the build writes it in. */
+const TFJS_VERSION = (
+  JSON.parse(
+    readFileSync(new URL('./node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8'),
+  ) as { version: string }
+).version;
+
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'sift-csp',
@@ -36,6 +44,7 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
+  define: { __TFJS_VERSION__: JSON.stringify(TFJS_VERSION) },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   preview: { headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },

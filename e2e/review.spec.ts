@@ -174,6 +174,10 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const manifest: Manifest = parsed.manifest;
   expect(manifest.summary).toEqual({ kept: ROWS - TOP, quarantined: TOP });
+  const tfjsPackage = new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url);
+  const tfjsVersion = (JSON.parse(readFileSync(tfjsPackage, 'utf8')) as { version: string }).version;
+  expect(manifest.tool).toMatchObject({ name: 'Sift', tfjs: tfjsVersion });
+  expect(manifest.tool.backend).toMatch(/^(wasm|cpu|webgl|webgpu)$/);
   expect(manifest.dataset.rows).toBe(ROWS);
   const quarantined = manifest.samples.filter((s) => s.decision === 'quarantine');
   const kept = manifest.samples.filter((s) => s.decision === 'keep');

@@ -13,6 +13,14 @@ import { SCORE_NAMES } from '../workers/core/scores/types';
 import { csvCell, parseScanArgs, runScan } from './scan';
 
 const SET = new URL('../../shared/datasets/digits_flip5/', import.meta.url);
+/** The installed tfjs, read from its package (not from tfjs itself). */
+const TFJS_VERSION = (
+  JSON.parse(
+    readFileSync(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url), 'utf8'),
+  ) as {
+    version: string;
+  }
+).version;
 
 function collect() {
   const out: string[] = [];
@@ -57,7 +65,7 @@ describe('headless scan', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'digits_flip5.manifest.json'), 'utf8')) as Manifest;
     expect(manifest.format).toBe(MANIFEST_FORMAT);
     expect(manifest.signature).toBeUndefined();
-    expect(manifest.tool).toMatchObject({ name: 'sift', backend: report.backend });
+    expect(manifest.tool).toMatchObject({ name: 'sift', backend: report.backend, tfjs: TFJS_VERSION });
     expect(manifest.tool.version).toBe(
       (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
         .version,

@@ -333,7 +333,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   const name = fileName.replace(/\.csv$/i, '');
   const manifest = buildManifest({
     createdAt: new Date(),
-    tool: { name: 'sift', version: toolVersion(), backend },
+    tool: { name: 'sift', version: toolVersion(), backend, tfjs: tf.version.tfjs },
     dataset: {
       name,
       sha256: ds.sha256,

@@ -3,7 +3,7 @@
  * lasso, histograms, export, verification) runs behind it, never on the main thread.
  */
 import type { RowDecision } from './core/manifest/build';
-import type { EcPublicJwk, Manifest } from './core/manifest/types';
+import type { EcPublicJwk, Manifest, ManifestTool } from './core/manifest/types';
 import type { Histogram } from './core/review/geometry';
 import type { ReviewQuery } from './core/review/table';
 
@@ -50,7 +50,7 @@ export interface ReviewLoaded {
 export interface ExportRequest {
   file: Blob;
   createdAt: number;
-  tool: { name: string; version: string; backend: string };
+  tool: ManifestTool;
   dataset: {
     name: string;
     sha256: string;

@@ -535,7 +535,7 @@ export class ReviewController {
       const files = await this.api.exportFiles({
         file,
         createdAt: Date.now(),
-        tool: { name: 'Sift', version, backend: run?.backend ?? 'unknown' },
+        tool: { name: 'Sift', version, backend: run?.backend ?? 'unknown', tfjs: __TFJS_VERSION__ },
         dataset: {
           name: meta.name,
           sha256: meta.sha256,

@@ -2,7 +2,14 @@
 
 import type { TrainSettings } from '../train/types';
 import { rowDigestHex } from './hash';
-import { type Decision, type JsonValue, MANIFEST_FORMAT, type Manifest, type ManifestSample } from './types';
+import {
+  type Decision,
+  type JsonValue,
+  MANIFEST_FORMAT,
+  type Manifest,
+  type ManifestSample,
+  type ManifestTool,
+} from './types';
 
 /** A review decision on one row, as the decisions store holds it. */
 export interface RowDecision {
@@ -20,7 +27,7 @@ export interface ManifestScores {
 export interface ManifestInput {
   /** Written as ISO 8601 UTC. */
   createdAt: Date;
-  tool: { name: string; version: string; backend: string };
+  tool: ManifestTool;
   dataset: {
     name: string;
     sha256: string;

@@ -258,4 +258,13 @@ describe('parseManifest (untrusted input)', () => {
     const ok = parseManifest(good);
     expect(ok.ok).toBe(true);
   });
+
+  it('takes the tfjs version in tool as optional text: older manifests without it still parse', () => {
+    const good = JSON.stringify(fixtureManifest());
+    expect(good).not.toContain('"tfjs"');
+    const withTfjs = parseManifest(good.replace('"backend":"cpu"', '"backend":"cpu","tfjs":"4.22.0"'));
+    expect(withTfjs.ok && withTfjs.manifest.tool.tfjs).toBe('4.22.0');
+    const numeric = parseManifest(good.replace('"backend":"cpu"', '"backend":"cpu","tfjs":4'));
+    expect(numeric.ok ? [] : numeric.problems).toEqual([expect.stringMatching(/"tool\.tfjs"/)]);
+  });
 });

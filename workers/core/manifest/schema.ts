@@ -57,7 +57,7 @@ const signature = z.strictObject({
 export const manifestSchema = z.strictObject({
   format: z.literal('sift-manifest/1'),
   createdAt: text,
-  tool: z.strictObject({ name: text, version: text, backend: text }),
+  tool: z.strictObject({ name: text, version: text, backend: text, tfjs: text.optional() }),
   dataset: z.strictObject({
     name: text,
     sha256: hex64,

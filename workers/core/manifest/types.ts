@@ -48,11 +48,22 @@ export interface ManifestSignature {
   locatorValue: string;
 }
 
+/**
+ * What made the manifest: Sift's name and version, and the tfjs backend the scores ran on (DESIGN §5), plus tfjs's
+ * version (issue 6; optional, so manifests written before it still verify).
+ */
+export interface ManifestTool {
+  name: string;
+  version: string;
+  backend: string;
+  tfjs?: string;
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   /** ISO 8601 UTC. */
   createdAt: string;
-  tool: { name: string; version: string; backend: string };
+  tool: ManifestTool;
   /**
    * `headerSha256` (hex SHA-256 of the header row's original text) is an addition to DESIGN §5: without it a
    * verifier could not check the clean CSV's header.
