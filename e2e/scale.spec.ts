@@ -16,6 +16,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GENERATOR = path.resolve(HERE, '../../shared/datasets/synth200k_flip/generate.mjs');
 const ROWS = 200_000;
 const LONG_TASK_MS = 200;
+/** The most one review interaction may block the main thread at 200k rows (measured ~270 ms; the aim is LONG_TASK_MS). */
+const INTERACTION_GUARD_MS = 500;
 
 type Tasks = { longTasks: { start: number; duration: number }[] };
 
@@ -39,7 +41,7 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j/k; long tasks measured', async ({
+test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j/k; no interaction blocks for long', async ({
   page,
 }) => {
   test.setTimeout(480_000);
@@ -151,7 +153,13 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
         tasks.filter((task) => task.duration > LONG_TASK_MS).map((task) => Math.round(task.duration)),
       ),
   );
-  // Not asserted yet: at 200k rows the review's maps redraw every point on each focus or selection change
-  // (app/charts/scatter.ts drawScatter, about 1 s a draw here), so long tasks over LONG_TASK_MS happen; the
-  // figures above are printed so that a fix there can turn this into `expect(...).toEqual([])`.
+  // The maps draw their 200k points once into a points layer (app/charts/scatter.ts pointsLayer) and copy it on
+  // each focus or selection change; that took the interactions' longest task from ~850 ms to ~270 ms here. 200 ms
+  // is the aim and is not met yet: the guard below catches a return to whole redraws. Opening the review (reading
+  // the run from IndexedDB and handing it to the worker, ~0.9 s) is printed, not asserted.
+  expect(
+    tasks
+      .filter((task) => task.start >= opened && task.duration > INTERACTION_GUARD_MS)
+      .map((t) => t.duration),
+  ).toEqual([]);
 });

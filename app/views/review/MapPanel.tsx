@@ -1,7 +1,14 @@
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { UmapProgress } from '../../../workers/umap.api';
-import { drawScatter, frameOf, nearestPoint, pixelGrid, pixelsToData } from '../../charts/scatter';
+import {
+  drawScatter,
+  frameOf,
+  nearestPoint,
+  pixelGrid,
+  pixelsToData,
+  pointsLayer,
+} from '../../charts/scatter';
 import { useApp } from '../../state/context';
 import type { ReviewData } from '../../state/reviewSlice';
 import type { ReviewController } from './controller';
@@ -158,10 +165,20 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
   const xy = layout?.xy ?? null;
   const frame = useMemo(() => (xy ? frameOf(xy, WIDTH, HEIGHT) : null), [xy]);
   const grid = useMemo(() => (xy && frame ? pixelGrid(frame, xy) : null), [xy, frame]);
+  // Decisions change the colours only when colouring by decision: other colourings keep their points layer.
+  const decisionCodes = by === 'decision' ? codes : null;
+  const colour = useMemo(
+    () => (data ? colourer(by, data, decisionCodes ?? new Uint8Array(0)) : null),
+    [by, data, decisionCodes],
+  );
+  const points = useMemo(
+    () => (xy && frame && colour ? pointsLayer(frame, xy, colour, globalThis.devicePixelRatio || 1) : null),
+    [xy, frame, colour],
+  );
   useEffect(() => {
-    if (!canvas.current || !data || !xy || !frame) return;
-    drawScatter(canvas.current, frame, xy, colourer(by, data, codes), selection, lasso);
-  }, [data, xy, frame, by, codes, selection, lasso]);
+    if (!canvas.current || !points || !xy || !frame || !colour) return;
+    drawScatter(canvas.current, frame, points, xy, colour, selection, lasso);
+  }, [points, xy, frame, colour, selection, lasso]);
   if (!data || !layout || !xy || !frame || !grid) return null;
   // The caller's title names the PCA; the embedding map says which projection it is drawing now.
   const heading = space === 'pca' ? `Embedding map (${layout.name === 'umap' ? 'UMAP' : 'PCA'})` : title;
