@@ -10,10 +10,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
+import { reportHeader } from './report';
 import { freePort, ROOT, startPreview } from './serve';
 
 const DATA_DIR = path.join(ROOT, 'bench/data/synth200k_flip');
@@ -251,14 +251,7 @@ async function main(): Promise<void> {
       ...results.map((r) => Math.max(r.memory.rendererRssPeakMB, r.memory.rendererHwmMB)),
     );
     const report = {
-      benchmark: 'ingest',
-      date: new Date().toISOString(),
-      loadAverage: os.loadavg(),
-      machine: {
-        cpus: os.cpus().length,
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        memoryGB: os.totalmem() / 1024 ** 3,
-      },
+      ...reportHeader('ingest'),
       chromium: results[0]?.chromium ?? 'unknown',
       file: { path: path.relative(ROOT, CSV), bytes },
       medianTotalMs: totalMs,

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { arg, installDawn } from './dawn';
 import { DATASETS } from './dev-data';
+import { reportHeader } from './report';
 
 interface Row {
   set: string;
@@ -45,13 +46,7 @@ async function main(): Promise<void> {
   const save = () => {
     mkdirSync(path.dirname(out), { recursive: true });
     const report = {
-      benchmark: 'score-dawn',
-      date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        memoryGB: os.totalmem() / 1024 ** 3,
-      },
+      ...reportHeader('score-dawn'),
       node: process.version,
       adapter: adapter?.info ?? null,
       note: 'scripts/scan.ts in Node; WebGPU through Dawn (npm webgpu). Timings in ms from the scan report.',

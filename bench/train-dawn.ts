@@ -11,32 +11,21 @@
  * Writes bench/results/train-dawn.json unless --out says otherwise. SIFT_DATASETS points at the datasets folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { activateBackend } from '../workers/activate';
 import { type BackendName, chooseBackend } from '../workers/core/train/backend-choice';
 import { DEFAULT_TRAIN_SETTINGS } from '../workers/core/train/defaults';
 import type { BenchmarkResult } from '../workers/train.api';
 import type { BackendControl } from '../workers/train.service';
 import { arg, type GpuLike, installDawn } from './dawn';
 import { loadCsv } from './dev-data';
+import { reportHeader } from './report';
 
 function nodeBackends(gpu: GpuLike): BackendControl {
   return {
     candidates: () => ['cpu', 'wasm', 'webgpu'],
-    async activate(name) {
-      let ok = false;
-      try {
-        ok = await tf.setBackend(name);
-      } catch (error) {
-        return error instanceof Error ? error.message : String(error);
-      }
-      const now = tf.getBackend();
-      if (!ok || now !== name) return `tf.setBackend('${name}') did not take (active: ${now ?? 'none'})`;
-      await tf.ready();
-      return null;
-    },
+    activate: activateBackend,
     async webgpuAdapter() {
       const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       if (!adapter) return null;
@@ -106,14 +95,7 @@ async function main(): Promise<void> {
   const out = arg('out') ?? path.resolve('bench/results/train-dawn.json');
   mkdirSync(path.dirname(out), { recursive: true });
   const report = {
-    benchmark: 'train-dawn',
-    date: new Date().toISOString(),
-    loadAverage: os.loadavg(),
-    machine: {
-      cpus: os.cpus().length,
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      memoryGB: os.totalmem() / 1024 ** 3,
-    },
+    ...reportHeader('train-dawn'),
     node: process.version,
     adapter: adapter?.info ?? null,
     probes,

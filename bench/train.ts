@@ -12,7 +12,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
@@ -21,6 +20,7 @@ import { DEFAULT_TRAIN_SETTINGS } from '../workers/core/train/defaults';
 import type { TrainSettings } from '../workers/core/train/types';
 import type { BenchmarkResult } from '../workers/train.api';
 import { type DevData, loadCsv } from './dev-data';
+import { reportHeader } from './report';
 import { freePort, ROOT, startPreview } from './serve';
 
 const RESULTS = path.join(ROOT, 'bench/results/train.json');
@@ -137,14 +137,7 @@ async function main(): Promise<void> {
       })),
     );
     const report = {
-      benchmark: 'train',
-      date: new Date().toISOString(),
-      loadAverage: os.loadavg(),
-      machine: {
-        cpus: os.cpus().length,
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        memoryGB: os.totalmem() / 1024 ** 3,
-      },
+      ...reportHeader('train'),
       chromium: browser.version(),
       chromiumArgs: CHROMIUM_ARGS,
       settings,
