@@ -10,6 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { activateBackend } from './activate';
 import type { AdapterInfo, BackendName } from './core/train/backend-choice';
 import { type GpuDeviceLike, watchDeviceLoss } from './life';
 import type { BackendControl } from './train.service';
@@ -64,15 +65,8 @@ export function browserBackends(): BackendControl {
     candidates: () => CANDIDATES,
     async activate(name) {
       if (name === 'webgpu' && !gpu()) return 'this browser offers no WebGPU (navigator.gpu is missing)';
-      let ok = false;
-      try {
-        ok = await tf.setBackend(name);
-      } catch (error) {
-        return error instanceof Error ? error.message : String(error);
-      }
-      const now = tf.getBackend();
-      if (!ok || now !== name) return `tf.setBackend('${name}') did not take (active: ${now ?? 'none'})`;
-      await tf.ready();
+      const error = await activateBackend(name);
+      if (error) return error;
       if (name === 'webgpu') {
         // The WebGPU backend keeps its GPUDevice as `device` (tfjs-backend-webgpu 4.22, WebGPUBackend).
         const device = (tf.backend() as unknown as { device?: GpuDeviceLike }).device;

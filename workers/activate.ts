@@ -1,0 +1,20 @@
+/**
+ * Switching tfjs's backend and checking that the switch took: tfjs falls back silently (`setBackend` resolves false,
+ * or `getBackend()` names another). Shared by the browser's workers (workers/backend.ts) and the Node benchmarks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from './core/train/backend-choice';
+
+/** Makes `name` the active backend; null when it took, else why not. */
+export async function activateBackend(name: BackendName): Promise<string | null> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const now = tf.getBackend();
+  if (!ok || now !== name) return `tf.setBackend('${name}') did not take (active: ${now ?? 'none'})`;
+  await tf.ready();
+  return null;
+}
