@@ -26,6 +26,18 @@ export interface PassValues {
   embeddings?: Float32Array;
 }
 
+/** Zeroed per-row statistics for `n` rows (no outputs). */
+export function emptyPass(n: number): PassValues {
+  return {
+    rows: n,
+    probAssigned: new Float32Array(n),
+    margin: new Float32Array(n),
+    loss: new Float32Array(n),
+    correct: new Uint8Array(n),
+    lastLayerGradSq: new Float32Array(n),
+  };
+}
+
 /** Options of a recording pass. */
 export interface PassOptions {
   /** Rows per chunk (default: `evalChunkRows` of the model). */
@@ -60,12 +72,7 @@ export async function recordPass(
   const chunk = Math.max(1, options.batchSize ?? evalChunkRows(m.spec));
   const withOutputs = options.withOutputs ?? false;
   const out: PassValues = {
-    rows: n,
-    probAssigned: new Float32Array(n),
-    margin: new Float32Array(n),
-    loss: new Float32Array(n),
-    correct: new Uint8Array(n),
-    lastLayerGradSq: new Float32Array(n),
+    ...emptyPass(n),
     ...(withOutputs ? { probs: new Float32Array(n * c), embeddings: new Float32Array(n * d) } : {}),
   };
   const width = STATS + (withOutputs ? c + d : 0);

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import { DEFAULT_TRAIN_SETTINGS } from './defaults';
 import { buildModel, forward, modelSpecFor, type SiftModel, trainableVariables } from './model';
-import { type PassValues, recordPass } from './recorder';
+import { emptyPass, type PassValues, recordPass } from './recorder';
 import { standardizationStats, standardize, stratifiedSplit } from './split';
 import type {
   Checkpoint,
@@ -307,14 +307,7 @@ class DynamicsBuffers {
 /** The per-row statistics of `rows` (positions into `pass`): the training or validation part of an all-rows pass. */
 function pickRows(pass: PassValues, rows: Int32Array): PassValues {
   const n = rows.length;
-  const out: PassValues = {
-    rows: n,
-    probAssigned: new Float32Array(n),
-    margin: new Float32Array(n),
-    loss: new Float32Array(n),
-    correct: new Uint8Array(n),
-    lastLayerGradSq: new Float32Array(n),
-  };
+  const out = emptyPass(n);
   // Plain loops: TypedArray.from with a map function is several times slower (seen in a profile of synth20k).
   for (let j = 0; j < n; j++) {
     const r = rows[j];
