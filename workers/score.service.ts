@@ -4,6 +4,7 @@
  * A job: K-fold cross-validated probabilities (each fold trained here), reordered to sample order, then `scoreAll`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { macrotask } from './core/macrotask';
 import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
 import { scoreAll } from './core/scores/score-all';
@@ -38,19 +39,6 @@ function liveTensors(): { numTensors: number; numBytes: number } {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** One macrotask turn, so a cancel message waiting for the worker is handled (see trainer.ts for why not setTimeout). */
-function macrotask(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }
 
 /** Reorders dataset-row-order probabilities (rows × C) to the order of `sampleRows`. */

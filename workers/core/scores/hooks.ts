@@ -2,6 +2,7 @@
  * Cancellation and yielding for long scoring steps. A score worker receives `cancel` as a message, so long loops
  * must await between chunks for the message to be handled; `checkpoint` does both.
  */
+import { macrotask } from '../macrotask';
 
 /** Thrown out of a scoring function when its `cancelled()` check turned true; nothing partial is returned. */
 export class ScoringCancelledError extends Error {
@@ -18,8 +19,6 @@ export interface StepHooks {
   /** Awaited between chunks (default: a macrotask, so a worker can handle a cancel message). */
   between?: () => Promise<void>;
 }
-
-const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Yields to the event loop, then throws ScoringCancelledError if the job was cancelled meanwhile. */
 export async function checkpoint(hooks: StepHooks | undefined): Promise<void> {

@@ -5,6 +5,7 @@
  * caller can pause, resume and cancel between batches. The caller chooses the tfjs backend before calling.
  */
 import * as tf from '@tensorflow/tfjs';
+import { macrotask } from '../macrotask';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import { DEFAULT_TRAIN_SETTINGS } from './defaults';
 import { buildModel, forward, modelSpecFor, type SiftModel, trainableVariables } from './model';
@@ -142,23 +143,6 @@ function makeOptimizer(settings: TrainSettings): tf.Optimizer {
     case 'sgd-momentum':
       return new MomentumOptimizer(settings.learningRate, 0.9);
   }
-}
-
-/**
- * One macrotask turn, so messages waiting for the worker (pause, cancel) are handled. A MessageChannel round trip,
- * not setTimeout(0): browsers clamp nested timeouts to ≥ 4 ms, which would cost a third of the time at a 10 ms
- * yield interval. Posted messages share one task queue, so a cancel that arrived earlier runs first.
- */
-function macrotask(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }
 
 function makeYielder(intervalMs: number): () => Promise<void> {
