@@ -635,22 +635,23 @@ export class TrainController {
   }
 
   /** Pauses the live run between batches. */
-  async pause(): Promise<void> {
-    const session = this.session;
-    if (!session || !this.worker) return;
-    await this.worker.api.pause(session.record.id);
-    this.store.getState().patchLive(session.record.id, { phase: 'paused' });
-    session.record = { ...session.record, status: 'paused', updatedAt: Date.now() };
-    this.saveSession(session);
+  pause(): Promise<void> {
+    return this.hold(true);
   }
 
   /** Resumes the paused live run. */
-  async resume(): Promise<void> {
+  resume(): Promise<void> {
+    return this.hold(false);
+  }
+
+  /** Pauses or resumes the live run in the worker, then shows and stores its new status. */
+  private async hold(paused: boolean): Promise<void> {
     const session = this.session;
     if (!session || !this.worker) return;
-    await this.worker.api.resume(session.record.id);
-    this.store.getState().patchLive(session.record.id, { phase: 'running' });
-    session.record = { ...session.record, status: 'running', updatedAt: Date.now() };
+    const id = session.record.id;
+    await (paused ? this.worker.api.pause(id) : this.worker.api.resume(id));
+    this.store.getState().patchLive(id, { phase: paused ? 'paused' : 'running' });
+    session.record = { ...session.record, status: paused ? 'paused' : 'running', updatedAt: Date.now() };
     this.saveSession(session);
   }
 
