@@ -1,29 +1,29 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
+import { startIngestWorker } from './controllers/ingest/client';
+import { Workbench } from './controllers/ingest/controller';
+import { startReviewWorker } from './controllers/review/client';
+import { ReviewController } from './controllers/review/controller';
+import { startScoreWorker } from './controllers/score/client';
+import { ScoreController } from './controllers/score/controller';
+import { startTrainWorker } from './controllers/train/client';
+import { browserEnvironment, TrainController } from './controllers/train/controller';
 import { DatasetStore } from './db/datasets';
 import { RunStore } from './db/runs';
 import { ScoreStore } from './db/scores';
-import { startIngestWorker } from './ingest/client';
-import { startScoreWorker } from './scores/client';
-import { ScoreController } from './scores/controller';
 import { AppContext, type AppContextValue, useApp } from './state/context';
 import { createAppStore } from './state/store';
-import { isBusy } from './state/uiSlice';
-import { startTrainWorker } from './train/client';
-import { browserEnvironment, TrainController } from './train/controller';
+import { isBusy } from './state/ui-slice';
 import { AppError } from './views/AppError';
 import { ImportForm } from './views/ImportForm';
 import { ImportProgress } from './views/ImportProgress';
 import { Overview } from './views/Overview';
-import { startReviewWorker } from './views/review/client';
-import { ReviewController } from './views/review/controller';
 import { ReviewView } from './views/review/ReviewView';
-import { ReviewContext } from './views/review/reviewContext';
+import { ReviewContext } from './views/review/review-context';
 import { StartScreen } from './views/StartScreen';
-import { ScoreContext } from './views/scores/scoreContext';
+import { ScoreContext } from './views/scores/score-context';
 import { TrainView } from './views/train/TrainView';
-import { TrainContext } from './views/train/trainContext';
-import { Workbench } from './workbench';
+import { TrainContext } from './views/train/train-context';
 
 /** The root: one store, one workbench (with its worker and database connection) per mounted app. */
 export function App() {

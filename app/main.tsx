@@ -1,5 +1,5 @@
-// First: zod must be jitless before any schema module is evaluated (see strictZod.ts).
-import './strictZod';
+// First: zod must be jitless before any schema module is evaluated (see strict-zod.ts).
+import './strict-zod';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -1,7 +1,7 @@
 /** Stored datasets in IndexedDB (via idb): metadata, per-row arrays and the original file, always written together. */
 import { type IDBPDatabase, openDB } from 'idb';
 import { ARRAYS_FORMAT, packArrays, unpackArrays } from './arrays';
-import { RUN_STORES } from './runSchema';
+import { RUN_STORES } from './run-schema';
 import {
   DATASET_STORES,
   type DatasetArrays,

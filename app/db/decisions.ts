@@ -4,8 +4,8 @@
  * closing the tab mid-review loses nothing that was shown.
  */
 import { type IDBPDatabase, openDB } from 'idb';
-import { type DecisionState, type LogEntry, replayLog } from '../../workers/core/review/decisionLog';
-import type { DecisionLogRecord, DecisionRecord } from './decisionSchema';
+import { type DecisionState, type LogEntry, replayLog } from '../../workers/core/review/decision-log';
+import type { DecisionLogRecord, DecisionRecord } from './decision-schema';
 import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
 
 /** The decisions half of Sift's database. One instance per open app; `close()` when the app goes away. */

@@ -9,7 +9,7 @@ import {
   type RunId,
   type RunRecord,
   type RunStatus,
-} from './runSchema';
+} from './run-schema';
 import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
 
 /** A fresh run key; `getRandomValues` works outside secure contexts, unlike `randomUUID`. */

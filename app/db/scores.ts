@@ -1,11 +1,11 @@
 /** Stored score sets in IndexedDB (via idb): one record per scoring of a run, looked up by run or by dataset. */
 import { type IDBPDatabase, openDB } from 'idb';
 import type { Recombined } from '../../workers/score.api';
-import type { RunId } from './runSchema';
+import type { RunId } from './run-schema';
 import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
-import type { ScoreJobId, ScoreRecord } from './scoreSchema';
+import type { ScoreJobId, ScoreRecord } from './score-schema';
 
-export type { ScoreJobId, ScoreRecord, ScoreStatus } from './scoreSchema';
+export type { ScoreJobId, ScoreRecord, ScoreStatus } from './score-schema';
 
 /** A fresh scoring key; `getRandomValues` works outside secure contexts, unlike `randomUUID`. */
 export function newScoreJobId(): ScoreJobId {

@@ -1,7 +1,7 @@
 /** React access to the app store and the workbench, provided once at the root. */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { Workbench } from '../workbench';
+import type { Workbench } from '../controllers/ingest/controller';
 import type { AppState, AppStore } from './store';
 
 export interface AppContextValue {

@@ -1,5 +1,5 @@
 import type { MissingValuePolicy } from '../../workers/core/ingest/types';
-import { withId, withLabel } from '../ingest/plan';
+import { withId, withLabel } from '../controllers/ingest/plan';
 import { useApp } from '../state/context';
 
 /** Label and id column, and what to do with missing feature values. */

@@ -1,5 +1,5 @@
+import { roleOf, withExcluded, withOneHot } from '../controllers/ingest/plan';
 import { formatCount } from '../format';
-import { roleOf, withExcluded, withOneHot } from '../ingest/plan';
 import { useApp } from '../state/context';
 import { VirtualRows } from './VirtualRows';
 

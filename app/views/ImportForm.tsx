@@ -1,5 +1,5 @@
+import { featureColumnCount, showColumnControls } from '../controllers/ingest/plan';
 import { formatBytes, formatCount } from '../format';
-import { featureColumnCount, showColumnControls } from '../ingest/plan';
 import { useApp, useWorkbench } from '../state/context';
 import { ColumnRoles } from './ColumnRoles';
 import { ColumnTable } from './ColumnTable';

@@ -5,8 +5,8 @@ import { FeatureTable } from './FeatureTable';
 import { ImageSamples } from './ImageSamples';
 import { delimiterName } from './ImportForm';
 import { ImportSummary } from './ImportSummary';
-import { useReviewer } from './review/reviewContext';
-import { useTrainer } from './train/trainContext';
+import { useReviewer } from './review/review-context';
+import { useTrainer } from './train/train-context';
 import { WarningsReport } from './WarningsReport';
 
 /** The open dataset at a glance: counts, integrity, class balance, per-feature statistics, thumbnails. */

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage } from '../../charts/image';
+import type { InfluenceEntry, InfluenceView, RowDetail } from '../../controllers/review/controller';
 import { useApp } from '../../state/context';
-import type { InfluenceEntry, InfluenceView, RowDetail } from './controller';
-import { useReviewer } from './reviewContext';
+import { useReviewer } from './review-context';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
   const w = 140;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApp } from '../../state/context';
-import { useReviewer } from './reviewContext';
+import { useReviewer } from './review-context';
 
 /** Export (signed manifest, clean, quarantine and report CSVs) and verification of dropped files. */
 export function ExportPanel() {

@@ -1,6 +1,6 @@
 import type { ReviewQuery } from '../../../workers/core/review/table';
 import { useApp } from '../../state/context';
-import { useReviewer } from './reviewContext';
+import { useReviewer } from './review-context';
 
 /** Table filters: family flag, class, label issue, anomalous batch, decision, id search. */
 export function Filters() {

@@ -9,11 +9,11 @@ import {
   pixelsToData,
   pointsLayer,
 } from '../../charts/scatter';
+import type { ReviewController } from '../../controllers/review/controller';
+import type { UmapStatus } from '../../controllers/review/umap-layouts';
 import { useApp } from '../../state/context';
-import type { ReviewData } from '../../state/reviewSlice';
-import type { ReviewController } from './controller';
-import { useReviewer } from './reviewContext';
-import type { UmapStatus } from './umapLayouts';
+import type { ReviewData } from '../../state/review-slice';
+import { useReviewer } from './review-context';
 
 type ColourBy = 'label' | 'suspicion' | 'flag' | 'decision';
 /** What the embedding map draws: the run's PCA (from the review worker) or its UMAP (on demand). */

@@ -1,13 +1,13 @@
 import { useCallback, useState } from 'react';
 import type { RunId } from '../../../workers/train.api';
 import { epochSeries } from '../../charts/curves';
-import type { ChartModel } from '../../charts/lineChart';
+import type { ChartModel } from '../../charts/line-chart';
+import type { ComparedRun } from '../../controllers/train/controller';
 import { formatCount } from '../../format';
 import { useApp } from '../../state/context';
-import type { ComparedRun } from '../../train/controller';
 import { Chart } from '../train/Chart';
 import { formatMetric } from '../train/format';
-import { useTrainer } from '../train/trainContext';
+import { useTrainer } from '../train/train-context';
 
 type Phase =
   | { kind: 'idle' }

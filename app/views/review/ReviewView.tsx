@@ -7,7 +7,7 @@ import { Histograms } from './Histograms';
 import { MapPanel } from './MapPanel';
 import { RetrainPanel } from './RetrainPanel';
 import { ReviewTable } from './ReviewTable';
-import { useReviewer } from './reviewContext';
+import { useReviewer } from './review-context';
 
 /** Keys j/k move, q quarantines, r restores, u undoes, shift+u or ctrl+y redoes (ignored while typing). */
 function useReviewKeys(root: React.RefObject<HTMLDivElement | null>) {

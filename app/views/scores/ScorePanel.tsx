@@ -3,17 +3,17 @@ import { DEFAULT_SUSPICION, defaultScoreParams } from '../../../workers/core/sco
 import { FAMILY_NAMES, type FamilyName, type KnnMode } from '../../../workers/core/scores/types';
 import { crossValEpochsFor } from '../../../workers/core/train/defaults';
 import { DEFAULT_CROSS_VAL, type ScoreProgressMessage } from '../../../workers/score.api';
-import type { RunRecord } from '../../db/runSchema';
-import type { ScoreRecord } from '../../db/scoreSchema';
+import type { ScoreForm } from '../../controllers/score/controller';
+import { retryBackend } from '../../controllers/worker-life';
+import type { RunRecord } from '../../db/run-schema';
+import type { ScoreRecord } from '../../db/score-schema';
 import { formatCount } from '../../format';
 import { budgetRefusal } from '../../memory/budget';
 import { scoreEstimate } from '../../memory/jobs';
-import type { ScoreForm } from '../../scores/controller';
 import { useApp } from '../../state/context';
-import { retryBackend } from '../../workerLife';
 import { MemoryEstimate, useMemoryBudget } from '../MemoryEstimate';
 import { BACKEND_LABEL, formatDuration } from '../train/format';
-import { useScorer } from './scoreContext';
+import { useScorer } from './score-context';
 
 const FAMILY_LABEL: Record<FamilyName, string> = {
   trajectory: 'Loss trajectory',

@@ -1,6 +1,6 @@
 import { useApp } from '../../state/context';
 import { anomalyLabel, formatDuration } from './format';
-import { useTrainer } from './trainContext';
+import { useTrainer } from './train-context';
 
 function magnitude(kind: string, value: number): string {
   if (!Number.isFinite(value)) return 'non-finite';

@@ -4,7 +4,7 @@ import { formatDate } from '../../format';
 import { useApp } from '../../state/context';
 import { BACKEND_LABEL, formatDuration } from './format';
 import { RunBackend } from './RunControls';
-import { useTrainer } from './trainContext';
+import { useTrainer } from './train-context';
 
 /** The measured backends, the choice the next run will get and why, re-measure, and the backend check. */
 export function BackendPanel() {

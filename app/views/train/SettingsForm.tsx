@@ -8,7 +8,7 @@ import { trainEstimate } from '../../memory/jobs';
 import { useApp } from '../../state/context';
 import { MemoryEstimate, useMemoryBudget } from '../MemoryEstimate';
 import { BACKEND_LABEL } from './format';
-import { useTrainer } from './trainContext';
+import { useTrainer } from './train-context';
 
 /** What each detector threshold means (DESIGN §4; defaults and their evidence in workers/core/anomaly/types.ts). */
 const THRESHOLD_HELP: Record<keyof AnomalyThresholds, string> = {
