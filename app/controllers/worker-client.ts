@@ -1,9 +1,20 @@
 /**
- * A job worker with its death watched (worker-life.ts): the train and score clients start theirs through this and
- * route every call through `life.guard`, so a call to a dead worker rejects instead of hanging.
+ * The one worker client of the app. Every worker (ingest, train, score, review, UMAP) starts through
+ * `startWatchedWorker`: a fresh name, the comlink wrap, its death watched (worker-life.ts: its life lock, its
+ * `error` and `messageerror` events), and `dispose`. Each client routes every call through `life.guard`, so a call
+ * to a dead worker rejects with the reason instead of hanging. Controllers hold a `WorkerClient<Api>` and never see
+ * a `Worker`; tests hand them `inProcessClient(service)`.
  */
 import * as Comlink from 'comlink';
 import { uniqueWorkerName, type WorkerLife, watchWorker } from './worker-life';
+
+/** A worker's typed API, its watch, and how to end it on purpose. */
+export interface WorkerClient<Api> {
+  api: Api;
+  /** Its watch: every `api` call rejects with a `WorkerDiedError` once the worker has died. */
+  life: WorkerLife;
+  dispose: () => void;
+}
 
 /** A started worker's comlink proxy, its watch, and how to end it on purpose. */
 export interface WatchedWorker<T> {
@@ -39,6 +50,18 @@ export function startWatchedWorker<T>(
       worker.terminate();
     },
   };
+}
+
+/** A watch of something that cannot die: an in-process service (tests, Node). */
+export const ALWAYS_ALIVE: WorkerLife = {
+  reason: () => null,
+  guard: (call) => call,
+  end: () => undefined,
+};
+
+/** A service run in-process behind the client interface (tests; the same service the worker entry exposes). */
+export function inProcessClient<Api>(api: Api, dispose: () => void = () => undefined): WorkerClient<Api> {
+  return { api, life: ALWAYS_ALIVE, dispose };
 }
 
 /** The buffers behind a job's feature and label arrays (they may share one), to transfer rather than copy. */

@@ -1,9 +1,9 @@
 import { type DragEvent, useId, useRef, useState } from 'react';
-import { useWorkbench } from '../state/context';
+import { useIngest } from './session-context';
 
 /** A drop target and a file picker for one CSV. */
 export function DropZone() {
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const inputId = useId();

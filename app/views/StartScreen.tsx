@@ -1,11 +1,11 @@
-import { useWorkbench } from '../state/context';
 import { DatasetList } from './DatasetList';
 import { DropZone } from './DropZone';
 import { ImportOutcome } from './ImportOutcome';
+import { useIngest } from './session-context';
 
 /** Where every session starts: bring a file, open the demo, or reopen a stored dataset. */
 export function StartScreen() {
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   return (
     <div className="start">
       <ImportOutcome />

@@ -1,13 +1,14 @@
 /**
  * Regression: raising a limit in the import form did not re-run the preview, so a file refused under the old limit
- * stayed locked. Driven through the real Workbench and the real ingest service, in-process (no worker in Node).
+ * stayed locked. Driven through the real ingest controller and the real ingest service, in-process (no worker in Node).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../workers/core/ingest/types';
 import { createIngestService } from '../../../workers/ingest.service';
 import type { DatasetStore } from '../../db/datasets';
 import { createAppStore } from '../../state/store';
-import { Workbench } from './controller';
+import { inProcessClient } from '../worker-client';
+import { IngestController } from './controller';
 
 function csv(rows: number): File {
   const lines = ['id,label,a,b'];
@@ -28,7 +29,7 @@ function setUp() {
   };
   // The limits flow never opens the database: a store that never opens is enough.
   const datasets = new Promise<DatasetStore>(() => undefined);
-  const workbench = new Workbench(store, datasets, () => ({ api, dispose: () => undefined }), {
+  const workbench = new IngestController(store, datasets, () => inProcessClient(api), {
     limitsDebounceMs: 5,
   });
   return { store, workbench, previews: () => previews };

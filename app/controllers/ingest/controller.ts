@@ -31,7 +31,7 @@ async function blobSha256(blob: Blob): Promise<string | null> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export class Workbench {
+export class IngestController {
   /** The file the import form is about; a `File` is a handle, so it stays here rather than in the store. */
   private file: File | null = null;
   private nextJob = 1;
@@ -87,17 +87,11 @@ export class Workbench {
     this.limitsPreview.request({ file: this.file, limits });
   }
 
-  /** Stops the workbench: terminates its worker, closes the database; later results of its work are ignored. */
+  /** Stops the workbench: terminates its worker; later results of its work are ignored. */
   dispose(): void {
     this.disposed = true;
     this.limitsPreview.cancel();
     this.releaseIngest();
-    void this.datasets.then(
-      (db) => db.close(),
-      () => {
-        // Opening failed: refresh() has already shown the error, and there is nothing to close.
-      },
-    );
   }
 
   private get ingest(): IngestApi {

@@ -1,7 +1,10 @@
 /** Starts the review worker and hands back its API; the rest of the app never sees a `Worker`. */
 import * as Comlink from 'comlink';
 import type { ReviewApi, ReviewLoad } from '../../../workers/review.api';
-import type { ReviewWorker } from './controller';
+import { startWatchedWorker, type WorkerClient } from '../worker-client';
+
+/** The review API, its watch and how to stop it (the real worker in the app, the in-process service in tests). */
+export type ReviewWorker = WorkerClient<ReviewApi>;
 
 function loadTransferables(data: ReviewLoad): ArrayBuffer[] {
   const arrays = [
@@ -22,26 +25,22 @@ function loadTransferables(data: ReviewLoad): ArrayBuffer[] {
 
 /** A fresh review worker; `load` transfers the buffers it is given (the controller passes copies). */
 export function startReviewWorker(): ReviewWorker {
-  const worker = new Worker(new URL('../../../workers/review.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'sift-review',
-  });
-  const remote = Comlink.wrap<ReviewApi>(worker);
+  const { remote, life, dispose } = startWatchedWorker<ReviewApi>(
+    (name) =>
+      new Worker(new URL('../../../workers/review.worker.ts', import.meta.url), { type: 'module', name }),
+    'sift-review',
+    'the review worker',
+  );
+  const guard = life.guard;
   const api: ReviewApi = {
-    load: (data) => remote.load(Comlink.transfer(data, loadTransferables(data))),
+    load: (data) => guard(remote.load(Comlink.transfer(data, loadTransferables(data)))),
     query: (query, decisions) =>
-      remote.query(query, Comlink.transfer(decisions, [decisions.buffer as ArrayBuffer])),
-    lasso: (space, polygon) => remote.lasso(space, polygon),
-    percentiles: (row) => remote.percentiles(row),
-    neighbours: (row, k) => remote.neighbours(row, k),
-    exportFiles: (request) => remote.exportFiles(request),
-    verify: (text, csv) => remote.verify(text, csv),
+      guard(remote.query(query, Comlink.transfer(decisions, [decisions.buffer as ArrayBuffer]))),
+    lasso: (space, polygon) => guard(remote.lasso(space, polygon)),
+    percentiles: (row) => guard(remote.percentiles(row)),
+    neighbours: (row, k) => guard(remote.neighbours(row, k)),
+    exportFiles: (request) => guard(remote.exportFiles(request)),
+    verify: (text, csv) => guard(remote.verify(text, csv)),
   };
-  return {
-    api,
-    dispose: () => {
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  };
+  return { api, life, dispose };
 }

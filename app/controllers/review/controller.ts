@@ -19,25 +19,18 @@ import type { BackendName } from '../../../workers/core/train/backend-choice';
 import { crossValEpochsFor } from '../../../workers/core/train/defaults';
 import type { TrainingDynamics } from '../../../workers/core/train/types';
 import type { ReviewApi } from '../../../workers/review.api';
-import { DatasetStore } from '../../db/datasets';
-import { DecisionStore } from '../../db/decisions';
 import { profileSigningKey } from '../../db/keys';
-import { RunStore } from '../../db/runs';
 import type { DatasetArrays, DatasetId, DatasetMeta } from '../../db/schema';
-import { type ScoreJobId, ScoreStore } from '../../db/scores';
+import type { ScoreJobId } from '../../db/scores';
+import type { Stores } from '../../db/stores';
 import type { ExportedFile } from '../../state/review-slice';
 import type { AppStore } from '../../state/store';
 import { scoreBackendRequest } from '../score/backend-request';
 import { type ScoreWorker, startScoreWorker } from '../score/client';
+import type { ReviewWorker } from './client';
 import { type PositionHint, sampleIndexOf, stepInOrder } from './position';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts, type UmapSource } from './umap-layouts';
-
-/** A review worker and how to stop it (the real worker in the app, the in-process service in tests). */
-export interface ReviewWorker {
-  api: ReviewApi;
-  dispose: () => void;
-}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -116,7 +109,7 @@ export class ReviewController {
   constructor(
     private readonly store: AppStore,
     private readonly startWorker: () => ReviewWorker,
-    private readonly dbName = 'sift',
+    private readonly stores: Promise<Stores>,
     private readonly startInfluenceWorker: () => ScoreWorker = startScoreWorker,
   ) {
     // The scores screen's "Review suspects" sets `reviewRequest` (a score slice field): open that score set.
@@ -172,13 +165,8 @@ export class ReviewController {
     });
     state.go({ kind: 'review' });
     return this.busy(async () => {
-      const [datasets, scoresDb, runsDb, decisionsDb] = await Promise.all([
-        DatasetStore.open(this.dbName),
-        ScoreStore.open(this.dbName),
-        RunStore.open(this.dbName),
-        DecisionStore.open(this.dbName),
-      ]);
-      try {
+      const { datasets, scores: scoresDb, runs: runsDb, decisions: decisionsDb } = await this.stores;
+      {
         const meta = await datasets.getMeta(datasetId);
         const arrays = await datasets.loadArrays(datasetId);
         if (!meta || !arrays) throw new Error('That dataset is no longer stored in this browser.');
@@ -283,11 +271,6 @@ export class ReviewController {
           canRedo: decisions.redo.length > 0,
         });
         await this.runQuery();
-      } finally {
-        datasets.close();
-        scoresDb.close();
-        runsDb.close();
-        decisionsDb.close();
       }
     }).then(() => undefined);
   }
@@ -396,12 +379,7 @@ export class ReviewController {
       this.busy(async () => {
         const entry = plan(this.decisions);
         if (!entry) return;
-        const db = await DecisionStore.open(this.dbName);
-        try {
-          await db.append(datasetId, entry); // committed before the UI shows it
-        } finally {
-          db.close();
-        }
+        await (await this.stores).decisions.append(datasetId, entry); // committed before the UI shows it
         this.decisions = applyEntry(this.decisions, entry);
         const { review, patchReview } = this.store.getState();
         const codes = review.codes.slice();
@@ -522,15 +500,10 @@ export class ReviewController {
       const arrays = this.arrays;
       const data = this.store.getState().review.data;
       if (!meta || !arrays || !data) return;
-      const datasets = await DatasetStore.open(this.dbName);
-      let file: Blob | undefined;
-      try {
-        file = await datasets.loadFile(meta.id);
-      } finally {
-        datasets.close();
-      }
+      const { datasets, db } = await this.stores;
+      const file = await datasets.loadFile(meta.id);
       if (!file) throw new Error('The original file of this dataset is no longer stored.');
-      const signingKey = await profileSigningKey(this.dbName);
+      const signingKey = await profileSigningKey(db);
       const run = this.runInfo;
       const files = await this.api.exportFiles({
         file,

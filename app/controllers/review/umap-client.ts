@@ -1,38 +1,34 @@
 /** Starts the UMAP worker and hands back its API; the rest of the app never sees a `Worker`. */
 import * as Comlink from 'comlink';
-import type { UmapApi } from '../../../workers/umap.api';
+import type { UmapApi, UmapJobOutcome } from '../../../workers/umap.api';
+import { startWatchedWorker, type WorkerClient } from '../worker-client';
 
-/** The UMAP API and how to stop it (the real worker in the app, the in-process service in tests). */
-export interface UmapWorker {
-  api: UmapApi;
-  dispose: () => void;
-}
+/** The UMAP API, its watch and how to stop it (the real worker in the app, the in-process service in tests). */
+export type UmapWorker = WorkerClient<UmapApi>;
 
 /** A fresh UMAP worker; `layout` transfers the request's embeddings and sample rows (pass copies). */
 export function startUmapWorker(): UmapWorker {
-  const worker = new Worker(new URL('../../../workers/umap.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'sift-umap',
-  });
-  const remote = Comlink.wrap<UmapApi>(worker);
+  const { remote, life, dispose } = startWatchedWorker<UmapApi>(
+    (name) =>
+      new Worker(new URL('../../../workers/umap.worker.ts', import.meta.url), { type: 'module', name }),
+    'sift-umap',
+    'the UMAP worker',
+  );
+  const guard = life.guard;
   const api: UmapApi = {
     layout: (request, onProgress) =>
-      remote.layout(
-        Comlink.transfer(request, [
-          request.embeddings.buffer as ArrayBuffer,
-          request.sampleRows.buffer as ArrayBuffer,
-        ]),
-        Comlink.proxy(onProgress),
+      guard<UmapJobOutcome>(
+        remote.layout(
+          Comlink.transfer(request, [
+            request.embeddings.buffer as ArrayBuffer,
+            request.sampleRows.buffer as ArrayBuffer,
+          ]),
+          Comlink.proxy(onProgress),
+        ),
       ),
-    cancel: (jobId) => remote.cancel(jobId),
+    cancel: (jobId) => guard(remote.cancel(jobId)),
     // The layout is copied, not transferred: the map keeps drawing it.
-    lasso: (xy, polygon) => remote.lasso(xy, polygon),
+    lasso: (xy, polygon) => guard(remote.lasso(xy, polygon)),
   };
-  return {
-    api,
-    dispose: () => {
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  };
+  return { api, life, dispose };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createUmapService } from '../../../workers/core/embedding/service';
 import { createRng } from '../../../workers/core/random';
+import { inProcessClient } from '../worker-client';
 import type { UmapWorker } from './umap-client';
 import { UmapLayouts, type UmapSource } from './umap-layouts';
 
@@ -9,14 +10,11 @@ function inProcess(started: { count: number }): () => UmapWorker {
   return () => {
     started.count++;
     const service = createUmapService();
-    return {
-      api: {
-        layout: (request, onProgress) => service.layout(request, onProgress),
-        cancel: async (jobId) => service.cancel(jobId),
-        lasso: (xy, polygon) => service.lasso(xy, polygon),
-      },
-      dispose: () => {},
-    };
+    return inProcessClient({
+      layout: (request, onProgress) => service.layout(request, onProgress),
+      cancel: async (jobId) => service.cancel(jobId),
+      lasso: (xy, polygon) => service.lasso(xy, polygon),
+    });
   };
 }
 

@@ -1,16 +1,10 @@
 /** Starts score workers and hands back their API; the rest of the app never sees a `Worker`. */
 import * as Comlink from 'comlink';
 import type { ScoreApi, ScoreOutcome, ScoreRequest } from '../../../workers/score.api';
-import { dataTransferables, startWatchedWorker } from '../worker-client';
-import type { WorkerLife } from '../worker-life';
+import { dataTransferables, startWatchedWorker, type WorkerClient } from '../worker-client';
 
-/** The score API backed by a dedicated module worker, and how to stop it. */
-export interface ScoreWorker {
-  api: ScoreApi;
-  dispose: () => void;
-  /** Its watch: every `api` call rejects with a `WorkerDiedError` once the worker has died. */
-  life: WorkerLife;
-}
+/** The API backed by a dedicated module worker, its watch, and how to stop it. */
+export type ScoreWorker = WorkerClient<ScoreApi>;
 
 /** Starts a fresh score worker. `score` transfers the request's feature and label buffers (the caller loses them). */
 export function startScoreWorker(): ScoreWorker {

@@ -61,17 +61,11 @@ export class ScoreController {
     return this.worker.api;
   }
 
-  /** Stops the worker and closes the database; a running scoring is left to be found interrupted. */
+  /** Stops the worker; a running scoring is left to be found interrupted. */
   dispose(): void {
     this.disposed = true;
     this.worker?.dispose();
     this.worker = null;
-    void this.scores.then(
-      (db) => db.close(),
-      () => {
-        // Opening failed: init() has already shown the error, and there is nothing to close.
-      },
-    );
   }
 
   /** Ends the worker (dead or not) and forgets what it held. */

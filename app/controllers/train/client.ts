@@ -1,16 +1,10 @@
 /** Starts train workers and hands back their API; the rest of the app never sees a `Worker`. */
 import * as Comlink from 'comlink';
 import type { TrainApi, TrainOutcome, TrainRequest } from '../../../workers/train.api';
-import { dataTransferables, startWatchedWorker } from '../worker-client';
-import type { WorkerLife } from '../worker-life';
+import { dataTransferables, startWatchedWorker, type WorkerClient } from '../worker-client';
 
-/** The train API backed by a dedicated module worker, and how to stop it. */
-export interface TrainWorker {
-  api: TrainApi;
-  dispose: () => void;
-  /** Its watch: every `api` call rejects with a `WorkerDiedError` once the worker has died. */
-  life: WorkerLife;
-}
+/** The API backed by a dedicated module worker, its watch, and how to stop it. */
+export type TrainWorker = WorkerClient<TrainApi>;
 
 /**
  * Starts a fresh train worker. `start` transfers the buffers behind the request's arrays (the caller loses them)

@@ -215,12 +215,6 @@ export class TrainController {
     this.worker?.dispose();
     this.worker = null;
     this.session?.finish();
-    void this.runs.then(
-      (db) => db.close(),
-      () => {
-        // Opening failed: init() has already shown the error, and there is nothing to close.
-      },
-    );
   }
 
   private fail(error: unknown): void {

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage } from '../../charts/image';
 import type { InfluenceEntry, InfluenceView, RowDetail } from '../../controllers/review/controller';
-import { useApp } from '../../state/context';
-import { useReviewer } from './review-context';
+import { useApp, useReviewer } from '../session-context';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
   const w = 140;

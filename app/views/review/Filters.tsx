@@ -1,6 +1,5 @@
 import type { ReviewQuery } from '../../../workers/core/review/table';
-import { useApp } from '../../state/context';
-import { useReviewer } from './review-context';
+import { useApp, useReviewer } from '../session-context';
 
 /** Table filters: family flag, class, label issue, anomalous batch, decision, id search. */
 export function Filters() {

@@ -1,4 +1,4 @@
-import { useApp } from '../../state/context';
+import { useApp } from '../session-context';
 
 const W = 160;
 const H = 48;

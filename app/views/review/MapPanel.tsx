@@ -11,9 +11,8 @@ import {
 } from '../../charts/scatter';
 import type { ReviewController } from '../../controllers/review/controller';
 import type { UmapStatus } from '../../controllers/review/umap-layouts';
-import { useApp } from '../../state/context';
 import type { ReviewData } from '../../state/review-slice';
-import { useReviewer } from './review-context';
+import { useApp, useReviewer } from '../session-context';
 
 type ColourBy = 'label' | 'suspicion' | 'flag' | 'decision';
 /** What the embedding map draws: the run's PCA (from the review worker) or its UMAP (on demand). */

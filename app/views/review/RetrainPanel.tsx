@@ -4,10 +4,9 @@ import { epochSeries } from '../../charts/curves';
 import type { ChartModel } from '../../charts/line-chart';
 import type { ComparedRun } from '../../controllers/train/controller';
 import { formatCount } from '../../format';
-import { useApp } from '../../state/context';
+import { useApp, useTrainer } from '../session-context';
 import { Chart } from '../train/Chart';
 import { formatMetric } from '../train/format';
-import { useTrainer } from '../train/train-context';
 
 type Phase =
   | { kind: 'idle' }

@@ -1,8 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { SortKey } from '../../../workers/core/review/table';
-import { useApp } from '../../state/context';
-import { useReviewer } from './review-context';
+import { useApp, useReviewer } from '../session-context';
 
 const ROW_HEIGHT = 28;
 const DECISION = ['', 'kept', 'quarantined'] as const;

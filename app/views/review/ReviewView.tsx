@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useApp, useWorkbench } from '../../state/context';
+import { useApp, useIngest, useReviewer } from '../session-context';
 import { DetailPanel } from './DetailPanel';
 import { ExportPanel } from './ExportPanel';
 import { Filters } from './Filters';
@@ -7,7 +7,6 @@ import { Histograms } from './Histograms';
 import { MapPanel } from './MapPanel';
 import { RetrainPanel } from './RetrainPanel';
 import { ReviewTable } from './ReviewTable';
-import { useReviewer } from './review-context';
 
 /** Keys j/k move, q quarantines, r restores, u undoes, shift+u or ctrl+y redoes (ignored while typing). */
 function useReviewKeys(root: React.RefObject<HTMLDivElement | null>) {
@@ -94,7 +93,7 @@ function DecisionBar() {
 
 /** The review screen: table, detail, linked maps, histograms, decisions, export and verify. */
 export function ReviewView() {
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   const status = useApp((s) => s.review.status);
   const data = useApp((s) => s.review.data);
   const root = useRef<HTMLDivElement>(null);

@@ -10,10 +10,9 @@ import type { ScoreRecord } from '../../db/score-schema';
 import { formatCount } from '../../format';
 import { budgetRefusal } from '../../memory/budget';
 import { scoreEstimate } from '../../memory/jobs';
-import { useApp } from '../../state/context';
 import { MemoryEstimate, useMemoryBudget } from '../MemoryEstimate';
+import { useApp, useScorer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from '../train/format';
-import { useScorer } from './score-context';
 
 const FAMILY_LABEL: Record<FamilyName, string> = {
   trajectory: 'Loss trajectory',

@@ -9,10 +9,9 @@ import {
   indexRange,
 } from '../../charts/curves';
 import { type ChartModel, CLASS_COLORS } from '../../charts/line-chart';
-import { useApp } from '../../state/context';
 import type { CurveData } from '../../state/run-slice';
+import { useApp, useTrainer } from '../session-context';
 import { Chart } from './Chart';
-import { useTrainer } from './train-context';
 
 /** Display smoothing of the batch curves: an EWMA over about the last 20 batches. */
 const SMOOTHING = 0.05;

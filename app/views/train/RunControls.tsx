@@ -1,9 +1,8 @@
 import type { RunProgress } from '../../../workers/train.api';
 import { retryBackend } from '../../controllers/worker-life';
 import { formatCount } from '../../format';
-import { useApp } from '../../state/context';
+import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from './format';
-import { useTrainer } from './train-context';
 
 /** The live run: phase, progress (epoch, batch, samples/s, ETA), Pause/Resume and Cancel. */
 export function RunControls() {
