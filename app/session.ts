@@ -53,8 +53,9 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     stores.then((s) => s.runs),
     startScoreWorker,
     env.locks,
+    dbName,
   );
-  const review = new ReviewController(store, startReviewWorker, stores, startScoreWorker);
+  const review = new ReviewController(store, startReviewWorker, score, dbName);
   return {
     store,
     ingest,

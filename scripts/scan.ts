@@ -28,9 +28,9 @@ import {
   learningRateFor,
   trainSettingsFor,
 } from '../workers/core/train/defaults';
+import { toSampleOrder } from '../workers/core/train/rows';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from '../workers/core/train/trainer';
 import type { TrainingData, TrainSettings } from '../workers/core/train/types';
-import { toSampleOrder } from '../workers/score.service';
 
 /** Where the scan writes its lines: stdout and stderr by default; tests collect them. */
 export interface ScanIo {

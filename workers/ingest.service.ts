@@ -2,9 +2,11 @@
  * The ingest service: what the ingest worker exposes, as a plain object that also runs in-process (Node tests).
  * Streams a File through the core's CsvIngestor, reports progress, obeys cancel, returns errors as data.
  */
+
+import { packIds } from './core/ingest/ids';
 import { CsvIngestor, IngestError } from './core/ingest/ingest';
 import { previewCsv } from './core/ingest/preview';
-import { type IngestApi, type IngestJobId, type IngestOutcome, packIds } from './ingest.api';
+import type { IngestApi, IngestJobId, IngestOutcome } from './ingest.api';
 
 const CHUNK_BYTES = 1 << 20;
 const PREVIEW_BYTES = 1 << 20;

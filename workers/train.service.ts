@@ -17,6 +17,7 @@ import {
   chooseBackend,
   isSoftwareAdapter,
 } from './core/train/backend-choice';
+import { toDatasetRows, withoutRows } from './core/train/rows';
 import { stratifiedSplit } from './core/train/split';
 import { DEFAULT_TRAIN_SETTINGS, type EpochReport, trainModel } from './core/train/trainer';
 import type { ModelKind, TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
@@ -139,44 +140,6 @@ interface ActiveRun {
   startedAt: number;
   /** Sends a progress message now (state changes); set once the run's message machinery exists. */
   flush: (() => void) | null;
-}
-
-/** The rows a run keeps: its training data without `exclude`, and the dataset row of each kept row. */
-export interface KeptData {
-  data: TrainingData;
-  /** Dataset row of each row of `data`; null when every row is kept (identity). */
-  rows: Int32Array | null;
-  /** The excluded dataset rows that exist, sorted and distinct. */
-  excluded: Int32Array;
-}
-
-/** Leaves `exclude`'s rows out of `data` (out-of-range rows are ignored), so the core trains on the rest unchanged. */
-export function withoutRows(data: TrainingData, exclude: Int32Array | undefined): KeptData {
-  const n = data.labels.length;
-  const drop = new Uint8Array(n);
-  for (const r of exclude ?? []) if (r >= 0 && r < n) drop[r] = 1;
-  const excluded: number[] = [];
-  for (let r = 0; r < n; r++) if (drop[r]) excluded.push(r);
-  if (excluded.length === 0) return { data, rows: null, excluded: new Int32Array(0) };
-  const rows = new Int32Array(n - excluded.length);
-  let k = 0;
-  for (let r = 0; r < n; r++) if (!drop[r]) rows[k++] = r;
-  const f = data.featureCount;
-  const features = new Float32Array(rows.length * f);
-  const labels = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    features.set(data.features.subarray(rows[i] * f, rows[i] * f + f), i * f);
-    labels[i] = data.labels[rows[i]];
-  }
-  return { data: { ...data, features, labels }, rows, excluded: Int32Array.from(excluded) };
-}
-
-/** Maps rows of the kept data back to dataset rows (a new array; identity copies when nothing was left out). */
-function toDatasetRows(kept: Int32Array | null, local: Int32Array): Int32Array {
-  if (!kept) return local;
-  const out = new Int32Array(local.length);
-  for (let i = 0; i < local.length; i++) out[i] = kept[local[i]];
-  return out;
 }
 
 /** Every ArrayBuffer in a result, once each (a buffer may back several views), for transfer. */

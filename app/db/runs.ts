@@ -1,5 +1,5 @@
 /** Stored training runs in IndexedDB (via idb): summaries listed per dataset, curves and dynamics read on demand. */
-import { unpackIds } from '../../workers/ingest.api';
+import { unpackIds } from '../../workers/core/ingest/ids';
 import { arraysLayout, unpackArrays } from './arrays';
 import type { SiftDb } from './open';
 import {

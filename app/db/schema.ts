@@ -76,7 +76,7 @@ export interface DatasetArrays {
   /** rows × featureNames.length, row-major. */
   features: Float32Array;
   labels: Int32Array;
-  /** Every row's id, joined by U+0000 (`unpackIds` in workers/ingest.api.ts splits them). */
+  /** Every row's id, joined by U+0000 (`unpackIds` in workers/core/ingest/ids.ts splits them). */
   idText: string;
   lines: Uint32Array;
   rowStart: Float64Array;

@@ -1,14 +1,12 @@
 /**
- * The review screen's state: what is loaded, the table's query and order, the decisions as shown (only after
- * IndexedDB has committed them), the selection every view shares, and the export and verify outcomes. Typed arrays
- * are plain data (structured-cloneable); no worker handles.
+ * The review screen's state: the opened review's summary, the table's query and length, the decisions' counts (only
+ * after IndexedDB has committed them), the selection every view shares, and the export and verify outcomes. The
+ * per-sample data stays in the review worker; `version` changes whenever the rows it would answer change, so the
+ * views ask again for what they show.
  */
 import type { StateCreator } from 'zustand';
-import type { RowDecision } from '../../workers/core/manifest/build';
-import type { Histogram } from '../../workers/core/review/geometry';
 import { DEFAULT_QUERY, type ReviewQuery } from '../../workers/core/review/table';
-import type { VerifyOutcome } from '../../workers/review.api';
-import type { DatasetId } from '../db/schema';
+import type { DecisionSummary, ReviewSummary, VerifyOutcome } from '../../workers/review.api';
 import type { AppState } from './store';
 
 export type ReviewStatus =
@@ -18,24 +16,6 @@ export type ReviewStatus =
   | { kind: 'empty'; message: string }
   | { kind: 'failed'; message: string };
 
-export interface ReviewData {
-  datasetId: DatasetId;
-  runId: string | null;
-  rows: number;
-  ids: string[];
-  labels: Int32Array;
-  classes: string[];
-  suggested: Int32Array;
-  suspicion: Float32Array;
-  /** Bit f: family f flagged the row. */
-  flagBits: Uint8Array;
-  families: string[];
-  scoreNames: string[];
-  pca: Float32Array;
-  cartography: Float32Array;
-  histograms: Record<string, Histogram & { threshold: number }>;
-}
-
 export interface ExportedFile {
   name: string;
   url: string;
@@ -44,19 +24,18 @@ export interface ExportedFile {
 
 export interface ReviewState {
   status: ReviewStatus;
-  data: ReviewData | null;
+  summary: ReviewSummary | null;
   query: ReviewQuery;
-  /** Dataset rows in table order. */
-  order: Int32Array;
-  /** 0 none / 1 keep / 2 quarantine per row; a new array on every change. */
-  codes: Uint8Array;
-  decisions: ReadonlyMap<number, RowDecision>;
-  canUndo: boolean;
-  canRedo: boolean;
+  /** Rows matching the query. */
+  count: number;
+  /** Bumped when the table's rows or their decisions change. */
+  version: number;
+  decisions: DecisionSummary;
   /** Rows selected by any view. */
   selection: readonly number[];
-  /** The row the detail panel shows and j/k move. */
+  /** The row the detail panel shows and j/k move, and its table position (null when unknown). */
   focus: number | null;
+  focusAt: number | null;
   /** The reason text for the next quarantine or restore. */
   reason: string;
   exported: ExportedFile[];
@@ -68,17 +47,18 @@ export interface ReviewSlice {
   patchReview: (patch: Partial<ReviewState>) => void;
 }
 
+export const NO_DECISIONS: DecisionSummary = { quarantined: 0, kept: 0, canUndo: false, canRedo: false };
+
 export const EMPTY_REVIEW: ReviewState = {
   status: { kind: 'idle' },
-  data: null,
+  summary: null,
   query: DEFAULT_QUERY,
-  order: new Int32Array(0),
-  codes: new Uint8Array(0),
-  decisions: new Map(),
-  canUndo: false,
-  canRedo: false,
+  count: 0,
+  version: 0,
+  decisions: NO_DECISIONS,
   selection: [],
   focus: null,
+  focusAt: null,
   reason: '',
   exported: [],
   verify: null,

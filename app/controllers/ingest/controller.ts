@@ -8,9 +8,12 @@ import type { IngestApi, IngestJobId, IngestOutcome } from '../../../workers/ing
 import { type DatasetStore, newDatasetId } from '../../db/datasets';
 import type { DatasetId } from '../../db/schema';
 import type { AppStore } from '../../state/store';
+
+export type { DatasetId };
+
+import { toRecords } from '../../db/dataset-records';
 import type { IngestWorker } from './client';
 import { DebouncedPreview } from './limits-preview';
-import { toRecords } from './record';
 
 /** Where the bundled demo dataset is served from. */
 export const DEMO_URL = '/demo/digits_backdoor3.csv';

@@ -21,7 +21,7 @@ export type UmapStatus =
   | { kind: 'failed'; message: string }
   | { kind: 'cancelled' };
 
-/** A run's embeddings as the review holds them (sample order) and where each sample sits in the dataset. */
+/** A run's embeddings (sample order, a copy the job takes) and where each sample sits in the dataset. */
 export interface UmapSource {
   runId: string;
   rows: number;
@@ -80,9 +80,9 @@ export class UmapLayouts {
       const out = await this.worker.api.layout(
         {
           jobId,
-          // Copies: the request is transferred and the controller keeps its own for the detail panel.
-          embeddings: source.embeddings.slice(),
-          sampleRows: source.sampleRows.slice(),
+          // Transferred: the source is the review worker's copy, handed over for this job.
+          embeddings: source.embeddings,
+          sampleRows: source.sampleRows,
           dim: source.dim,
           rows: source.rows,
           options: { seed: source.seed },

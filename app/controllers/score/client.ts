@@ -24,6 +24,7 @@ export function startScoreWorker(): ScoreWorker {
     recombine: (request) => guard(remote.recombine(request)),
     prepareInfluence: (context) => guard(remote.prepareInfluence(context)),
     influenceOn: (key, target, top) => guard(remote.influenceOn(key, target, top)),
+    influenceFor: (query, row, top) => guard(remote.influenceFor(query, row, top)),
     memory: () => guard(remote.memory()),
   };
   return { api, life, dispose };

@@ -5,7 +5,7 @@
 import { resolveScoreParams, type ScoreParamsInput } from '../../../workers/core/scores/defaults';
 import type { FamilyName, KnnMode } from '../../../workers/core/scores/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
-import type { CrossValSettings, ScoreOutcome } from '../../../workers/score.api';
+import type { CrossValSettings, InfluenceAnswer, ScoreOutcome } from '../../../workers/score.api';
 import type { RunId, RunRecord } from '../../db/run-schema';
 import type { RunStore } from '../../db/runs';
 import { newScoreJobId, type ScoreRecord, type ScoreStore } from '../../db/scores';
@@ -52,6 +52,7 @@ export class ScoreController {
     private readonly runs: Promise<RunStore>,
     private readonly startWorker: () => ScoreWorker,
     private readonly locks: LockManager | null,
+    private readonly dbName: string,
   ) {}
 
   private get api() {
@@ -326,6 +327,24 @@ export class ScoreController {
     } finally {
       if (seq === this.recombineSeq) this.store.getState().setRecombining(false);
     }
+  }
+
+  /**
+   * TracIn proponents and opponents of dataset row `row` of a run, computed in this controller's score worker, which
+   * reads the run's checkpoints and features from IndexedDB itself (once per run).
+   */
+  influence(datasetId: string, runId: string, row: number, top: number): Promise<InfluenceAnswer> {
+    const { backendState } = this.store.getState();
+    return this.api.influenceFor(
+      {
+        dbName: this.dbName,
+        datasetId,
+        runId,
+        probes: backendState.kind === 'ready' ? backendState.probes : [],
+      },
+      row,
+      top,
+    );
   }
 
   /** Reads the worker's live tensors now (for the panel and tests). */

@@ -381,6 +381,22 @@ export class TrainController {
     return this.start(base.settings, base.thresholds, { excludeRows, retrainOf: baseRunId });
   }
 
+  /**
+   * Retrain on clean: trains `baseRunId`'s settings without `excludeRows`, then reads both runs for a before/after
+   * comparison. Rejects when the new run could not start or did not finish.
+   */
+  async retrainAndCompare(
+    baseRunId: RunId,
+    excludeRows: Int32Array,
+  ): Promise<{ before: ComparedRun; after: ComparedRun }> {
+    const after = await this.retrainOnClean(baseRunId, excludeRows);
+    if (!after) throw new Error('Training could not start: is another run still training?');
+    const [b, a] = await Promise.all([this.comparedRun(baseRunId), this.comparedRun(after)]);
+    if (a.record.status !== 'done')
+      throw new Error(a.record.message ?? `The retraining ended as ${a.record.status}.`);
+    return { before: b, after: a };
+  }
+
   /** A stored run's record, curves and validation accuracy per class, for a before/after comparison. */
   async comparedRun(id: RunId): Promise<ComparedRun> {
     const meta = this.store.getState().current;

@@ -4,7 +4,7 @@ import { useApp, useReviewer } from '../session-context';
 /** Table filters: family flag, class, label issue, anomalous batch, decision, id search. */
 export function Filters() {
   const reviewer = useReviewer();
-  const data = useApp((s) => s.review.data);
+  const data = useApp((s) => s.review.summary);
   const query = useApp((s) => s.review.query);
   if (!data) return null;
   return (

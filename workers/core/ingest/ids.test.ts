@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packIds, unpackIds } from './ingest.api';
+import { packIds, unpackIds } from './ids';
 
 describe('packed ids', () => {
   it('round-trip ids with commas, quotes, newlines and empty strings', () => {

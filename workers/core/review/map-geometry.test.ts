@@ -9,7 +9,7 @@ import {
   type ScatterFrame,
   toPx,
   toPy,
-} from './scatter';
+} from './map-geometry';
 
 describe('scatter transforms', () => {
   const xy = Float32Array.from([0, 0, 10, 5, Number.NaN, 1, 5, 2.5]);

@@ -1,8 +1,8 @@
 /** Turns a validated dataset from the worker into the records the store keeps. Pure: no loops over rows. */
-import { squareImageSize } from '../../../workers/core/ingest/image';
-import type { ColumnPlan, IngestLimits } from '../../../workers/core/ingest/types';
-import type { TransferredDataset } from '../../../workers/ingest.api';
-import type { DatasetArrays, DatasetId, DatasetMeta, ImportTimings, RowSample } from '../../db/schema';
+import { squareImageSize } from '../../workers/core/ingest/image';
+import type { ColumnPlan, IngestLimits } from '../../workers/core/ingest/types';
+import type { TransferredDataset } from '../../workers/ingest.api';
+import type { DatasetArrays, DatasetId, DatasetMeta, ImportTimings, RowSample } from './schema';
 
 /** How many rows the overview shows as thumbnails. */
 export const SAMPLE_ROWS = 48;
