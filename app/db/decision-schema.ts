@@ -1,6 +1,6 @@
 /** The stored shape of review decisions and of the profile's signing key. */
 import type { LogEntry } from '../../workers/core/review/decision-log';
-import type { DatasetId } from './schema';
+import type { DatasetId } from './ids';
 
 /** The current decision on one row of a dataset. */
 export interface DecisionRecord {

@@ -14,7 +14,7 @@ import type {
   TrainSettings,
 } from '../../workers/core/train/types';
 import type { BatchIndex, RunAnomaly, RunId } from '../../workers/train.api';
-import type { DatasetId } from './schema';
+import type { DatasetId } from './ids';
 
 export type { RunId };
 

@@ -5,11 +5,11 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
 import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decision-schema';
+import type { DatasetId } from './ids';
 import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './run-schema';
 import type { ScoreJobId, ScoreRecord } from './score-schema';
 
-/** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
-export type DatasetId = string & { readonly __brand: 'DatasetId' };
+export type { DatasetId };
 
 /** Phase timings of one import, in milliseconds. */
 export interface ImportTimings {

@@ -5,8 +5,8 @@
 import type { ScoreParams, ScoreSet } from '../../workers/core/scores/types';
 import type { BackendChoice, BackendName } from '../../workers/core/train/backend-choice';
 import type { CrossValSettings, ScoreJobId, ScoreSummary } from '../../workers/score.api';
+import type { DatasetId } from './ids';
 import type { RunId } from './run-schema';
-import type { DatasetId } from './schema';
 
 export type { ScoreJobId };
 

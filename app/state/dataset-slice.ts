@@ -2,7 +2,6 @@
 import type { StateCreator } from 'zustand';
 import type { DatasetSummary } from '../db/datasets';
 import type { DatasetId, DatasetMeta } from '../db/schema';
-import type { AppState } from './store';
 
 export interface DatasetSlice {
   /** Newest first; null until the store has been read once. */
@@ -18,7 +17,7 @@ export interface DatasetSlice {
 }
 
 /** The dataset slice of the app store. */
-export const createDatasetSlice: StateCreator<AppState, [], [], DatasetSlice> = (set) => ({
+export const createDatasetSlice: StateCreator<DatasetSlice, [], [], DatasetSlice> = (set) => ({
   datasets: null,
   current: null,
   setDatasets: (datasets) => set({ datasets }),

@@ -9,7 +9,6 @@ import type {
 } from '../../workers/core/ingest/types';
 import type { IngestJobId } from '../../workers/ingest.api';
 import type { DatasetId, ImportTimings } from '../db/schema';
-import type { AppState } from './store';
 
 /** The status of an import job; `jobId` lets late messages of a superseded job be dropped. */
 export type ImportJob =
@@ -65,7 +64,7 @@ export interface ImportSlice {
 }
 
 /** The import slice of the app store. */
-export const createImportSlice: StateCreator<AppState, [], [], ImportSlice> = (set) => ({
+export const createImportSlice: StateCreator<ImportSlice, [], [], ImportSlice> = (set) => ({
   draft: null,
   job: { kind: 'idle' },
   setDraft: (draft) => set({ draft }),

@@ -1,7 +1,6 @@
 /** The memory budget override (bytes; null: the browser's own budget), shared by the training and scoring forms. */
 import type { StateCreator } from 'zustand';
 import { browserStorage, readBudgetOverride } from '../memory/budget';
-import type { AppState } from './store';
 
 export interface MemorySlice {
   memoryBudgetOverride: number | null;
@@ -9,7 +8,7 @@ export interface MemorySlice {
 }
 
 /** The memory slice of the app store; it starts from the override kept in this browser. */
-export const createMemorySlice: StateCreator<AppState, [], [], MemorySlice> = (set) => ({
+export const createMemorySlice: StateCreator<MemorySlice, [], [], MemorySlice> = (set) => ({
   memoryBudgetOverride: readBudgetOverride(browserStorage()),
   setMemoryBudgetOverride: (bytes) => set({ memoryBudgetOverride: bytes }),
 });

@@ -7,7 +7,6 @@
 import type { StateCreator } from 'zustand';
 import { DEFAULT_QUERY, type ReviewQuery } from '../../workers/core/review/table';
 import type { DecisionSummary, ReviewSummary, VerifyOutcome } from '../../workers/review.api';
-import type { AppState } from './store';
 
 export type ReviewStatus =
   | { kind: 'idle' }
@@ -65,7 +64,7 @@ export const EMPTY_REVIEW: ReviewState = {
 };
 
 /** The review slice of the app store. */
-export const createReviewSlice: StateCreator<AppState, [], [], ReviewSlice> = (set) => ({
+export const createReviewSlice: StateCreator<ReviewSlice, [], [], ReviewSlice> = (set) => ({
   review: EMPTY_REVIEW,
   patchReview: (patch) => set((state) => ({ review: { ...state.review, ...patch } })),
 });

@@ -8,7 +8,7 @@ import type { EpochReport } from '../../workers/core/train/trainer';
 import type { BackendComparison, RunAnomaly, RunId, RunProgress } from '../../workers/train.api';
 import type { RunRecord } from '../db/run-schema';
 import type { DatasetId } from '../db/schema';
-import type { AppState } from './store';
+import type { DatasetSlice } from './dataset-slice';
 
 /** Whether the backends have been measured in this browser. */
 export type BackendState =
@@ -92,7 +92,9 @@ export interface RunSlice {
 }
 
 /** The run slice of the app store. */
-export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
+export const createRunSlice: StateCreator<RunSlice & Pick<DatasetSlice, 'current'>, [], [], RunSlice> = (
+  set,
+) => ({
   runs: null,
   live: null,
   shownRun: null,

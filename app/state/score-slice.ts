@@ -7,7 +7,6 @@ import type { ScoreJobId, ScoreProgressMessage } from '../../workers/score.api';
 import type { RunId } from '../db/run-schema';
 import type { DatasetId } from '../db/schema';
 import type { ScoreRecord } from '../db/score-schema';
-import type { AppState } from './store';
 
 /** The scoring this tab is running. */
 export interface LiveScore {
@@ -56,7 +55,7 @@ export interface ScoreSlice {
 }
 
 /** The scoring slice of the app store. */
-export const createScoreSlice: StateCreator<AppState, [], [], ScoreSlice> = (set) => ({
+export const createScoreSlice: StateCreator<ScoreSlice, [], [], ScoreSlice> = (set) => ({
   liveScore: null,
   shownScores: null,
   recombining: false,

@@ -1,6 +1,7 @@
 /** Which screen is shown, whether the app is busy (for people and for e2e waits), and app-level errors. */
 import type { StateCreator } from 'zustand';
-import type { AppState } from './store';
+import type { DatasetSlice } from './dataset-slice';
+import type { ImportSlice } from './import-slice';
 
 export type Screen =
   | { kind: 'start' }
@@ -23,7 +24,7 @@ export interface UiSlice {
 }
 
 /** The UI slice of the app store. */
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+export const createUiSlice: StateCreator<UiSlice, [], [], UiSlice> = (set) => ({
   screen: { kind: 'start' },
   pending: 0,
   error: null,
@@ -34,6 +35,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
 });
 
 /** Whether the app is doing anything a test or a person should wait for. */
-export function isBusy(state: AppState): boolean {
+export function isBusy(state: UiSlice & Pick<ImportSlice, 'job'> & Pick<DatasetSlice, 'datasets'>): boolean {
   return state.pending > 0 || state.job.kind === 'running' || state.datasets === null;
 }

@@ -107,6 +107,8 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
   const runId = summary?.runId ?? '';
   const umap = useSyncExternalStore(reviewer.umap.subscribe, () => reviewer.umap.statusOf(runId));
   const [hover, setHover] = useState<{ text: string; row: number; x: number; y: number } | null>(null);
+  /** Whether a hover hit test is on its way (the tip then shows an older position, or nothing). */
+  const [hoverBusy, setHoverBusy] = useState(false);
   const [lasso, setLasso] = useState<number[] | null>(null);
   const [layer, setLayer] = useState<Layer | null>(null);
   const [highlights, setHighlights] = useState<Highlights>(NO_HIGHLIGHTS);
@@ -169,6 +171,7 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
   /** Hover hit tests go to the worker one at a time; moves meanwhile keep only the latest position. */
   const hoverAt = (point: [number, number]) => {
     const h = hovering.current;
+    setHoverBusy(true);
     if (h.busy) {
       h.next = point;
       return;
@@ -190,9 +193,11 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
         const next = h.next;
         h.next = null;
         if (next) hoverAt(next);
+        else setHoverBusy(false);
       },
       () => {
         h.busy = false;
+        setHoverBusy(false);
       },
     );
   };
@@ -225,6 +230,7 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
           ref={canvas}
           data-testid={`map-canvas-${space}`}
           data-ready={layer?.space === shown}
+          data-hover={hoverBusy ? 'busy' : 'idle'}
           style={{ width: WIDTH, height: HEIGHT }}
           aria-label={`${heading}: click a point to select it, drag to lasso`}
           onPointerDown={(e) => {
