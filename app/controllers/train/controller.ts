@@ -7,18 +7,29 @@
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../../../workers/core/anomaly/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
 import type { TrainSettings } from '../../../workers/core/train/types';
-import type { RunId, TrainMessage, TrainOutcome, TrainResult } from '../../../workers/train.api';
-import type { RunCurvesRecord, RunRecord, RunStatus } from '../../db/run-schema';
+import type { RunId, TrainMessage, TrainOutcome } from '../../../workers/train.api';
 import { newRunId, type RunStore } from '../../db/runs';
 import type { DatasetId, DatasetMeta } from '../../db/schema';
 import { budgetRefusal, currentBudget } from '../../memory/budget';
 import { trainEstimate } from '../../memory/jobs';
-import type { CurveData } from '../../state/run-slice';
 import type { AppStore } from '../../state/store';
 import { WorkerDiedError } from '../worker-life';
+import { AnomalySamples } from './anomaly-samples';
+import { TrainBackends, type TrainEnvironment } from './backends';
 import type { TrainWorker } from './client';
-import { type ValAccuracy, valAccuracy } from './compare';
-import { clearProbes, type ProbeStorage, readProbes, writeProbes } from './probe-cache';
+import { lockName, RunDisplay } from './run-display';
+import {
+  type ComparedRun,
+  comparedRunOf,
+  curveDataOf,
+  finishedRecords,
+  newRunRecord,
+  RunSession,
+  type StartOptions,
+} from './run-session';
+
+export { browserEnvironment, type TrainEnvironment } from './backends';
+export { type ComparedRun, curveDataOf, type StartOptions } from './run-session';
 
 /** How often a training run's curves are written at most (besides every epoch's end), in ms. */
 const SAVE_EVERY_MS = 2000;
@@ -27,163 +38,9 @@ const SAVE_EVERY_MS = 2000;
  * five a second keeps the curves live and halves the main thread's work, which matters on a loaded 2-core machine.
  */
 const PUBLISH_EVERY_MS = 200;
-const OVERRIDE_KEY = 'sift.backendOverride';
-const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** What the controller needs of the browser; tests may hand in their own. */
-export interface TrainEnvironment {
-  storage: ProbeStorage;
-  userAgent: string;
-  /** Web Locks, to tell a run another tab is training from one whose tab is gone; null where unsupported. */
-  locks: LockManager | null;
-}
-
-/** The browser's environment. */
-export function browserEnvironment(): TrainEnvironment {
-  return {
-    storage: localStorage,
-    userAgent: navigator.userAgent,
-    locks: typeof navigator.locks === 'undefined' ? null : navigator.locks,
-  };
-}
-
-const lockName = (id: RunId) => `sift-run:${id}`;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The stored status of a finished worker run. */
-function statusOf(result: TrainResult): RunStatus {
-  switch (result.status) {
-    case 'completed':
-      return 'done';
-    case 'cancelled':
-      return 'cancelled';
-    case 'non-finite':
-      return 'failed';
-    default:
-      return result.status satisfies never;
-  }
-}
-
-/** Curves of a stored run for the charts. */
-export function curveDataOf(record: RunRecord, curves: RunCurvesRecord, classNames: string[]): CurveData {
-  return {
-    runId: record.id,
-    steps: curves.steps,
-    totalSteps: Math.max(record.totalSteps, curves.steps),
-    stepsPerEpoch: record.stepsPerEpoch,
-    loss: curves.loss,
-    gradNorm: curves.gradNorm,
-    epochs: curves.epochs,
-    anomalies: curves.anomalies,
-    classNames,
-  };
-}
-
-/** The mutable side of the run this tab trains: its record and curve buffers. */
-class RunSession {
-  loss = new Float32Array(0);
-  gradNorm = new Float32Array(0);
-  steps = 0;
-  curves: CurveData;
-  lastSaved = 0;
-  lastPublished = Number.NEGATIVE_INFINITY;
-  readonly done: Promise<void>;
-  finish: () => void = () => undefined;
-
-  constructor(
-    public record: RunRecord,
-    readonly classNames: string[],
-  ) {
-    this.curves = curveDataOf(
-      record,
-      { id: record.id, steps: 0, loss: this.loss, gradNorm: this.gradNorm, epochs: [], anomalies: [] },
-      classNames,
-    );
-    this.done = new Promise((resolve) => {
-      this.finish = resolve;
-    });
-  }
-
-  /** Sizes the buffers once the worker has said how many batches the run has. */
-  plan(totalSteps: number, stepsPerEpoch: number): void {
-    this.loss = new Float32Array(totalSteps);
-    this.gradNorm = new Float32Array(totalSteps);
-    this.curves = { ...this.curves, totalSteps, stepsPerEpoch, loss: this.loss, gradNorm: this.gradNorm };
-  }
-
-  /** Appends a progress message's points; returns whether an epoch finished in it. */
-  append(message: Extract<TrainMessage, { kind: 'progress' }>): boolean {
-    const { steps, loss, gradNorm } = message.batches;
-    for (let k = 0; k < steps.length; k++) {
-      // Points arrive in step order; indexing by step keeps a lost message from shifting later ones.
-      const s = steps[k];
-      if (s < this.loss.length) {
-        this.loss[s] = loss[k];
-        this.gradNorm[s] = gradNorm[k];
-        this.steps = Math.max(this.steps, s + 1);
-      }
-    }
-    this.curves = {
-      ...this.curves,
-      steps: this.steps,
-      epochs: message.epochs.length ? [...this.curves.epochs, ...message.epochs] : this.curves.epochs,
-      anomalies: message.anomalies.length
-        ? [...this.curves.anomalies, ...message.anomalies]
-        : this.curves.anomalies,
-    };
-    const last = this.curves.epochs[this.curves.epochs.length - 1];
-    this.record = {
-      ...this.record,
-      updatedAt: Date.now(),
-      stepsDone: message.progress.stepsDone,
-      epochsDone: this.curves.epochs.length,
-      elapsedMs: message.progress.elapsedMs,
-      anomalyCount: this.curves.anomalies.length,
-      final: last
-        ? {
-            epoch: last.epoch,
-            trainLoss: last.trainLoss,
-            trainAccuracy: last.trainAccuracy,
-            valLoss: last.valLoss,
-            valAccuracy: last.valAccuracy,
-          }
-        : null,
-    };
-    return message.epochs.length > 0;
-  }
-
-  /** The curves as stored: copies trimmed to the points recorded (a view would store the whole buffer). */
-  curvesRecord(): RunCurvesRecord {
-    return {
-      id: this.record.id,
-      steps: this.steps,
-      loss: this.loss.slice(0, this.steps),
-      gradNorm: this.gradNorm.slice(0, this.steps),
-      epochs: this.curves.epochs,
-      anomalies: this.curves.anomalies,
-    };
-  }
-}
-
-/** What a run may be asked beyond its settings. */
-export interface StartOptions {
-  /** Dataset rows to leave out entirely (retrain on clean). */
-  excludeRows?: Int32Array;
-  /** The run whose settings this one repeats without `excludeRows`. */
-  retrainOf?: RunId;
-  /** Forces this run's backend (a retry after a worker died), leaving the saved backend setting as it is. */
-  backend?: BackendName;
-}
-
-/** One side of a before/after comparison. */
-export interface ComparedRun {
-  record: RunRecord;
-  curves: CurveData;
-  /** Null when the run recorded no dynamics. */
-  accuracy: ValAccuracy | null;
 }
 
 export class TrainController {
@@ -192,7 +49,6 @@ export class TrainController {
   private session: RunSession | null = null;
   /** Writes are chained so a late periodic write never lands after the final one. */
   private writes: Promise<void> = Promise.resolve();
-  private ids: { datasetId: DatasetId; ids: string[]; labels: Int32Array } | null = null;
   private disposed = false;
 
   /** `startWorker` starts a train worker (the real one in the app). */
@@ -202,16 +58,39 @@ export class TrainController {
     private readonly startWorker: () => TrainWorker,
     private readonly env: TrainEnvironment,
   ) {
-    const saved = env.storage.getItem(OVERRIDE_KEY);
-    const override = BACKENDS.find((b) => b === saved) ?? null;
-    store.getState().setBackendOverride(override);
-    const cached = readProbes(env.storage, env.userAgent);
-    if (cached) store.getState().setBackendState({ kind: 'ready', ...cached });
+    this.backends = new TrainBackends(store, startWorker, env);
+    this.samples = new AnomalySamples(store, runs);
+    this.display = new RunDisplay(store, runs, env.locks, {
+      live: () => this.session,
+      measureBackends: () => this.measureBackends(),
+      fail: (error) => this.fail(error),
+    });
+  }
+
+  /** The probe, the forced backend and the backend check. */
+  private readonly backends: TrainBackends;
+  private readonly samples: AnomalySamples;
+  private readonly display: RunDisplay;
+
+  /** Measures the backends in a throwaway worker and caches the result. */
+  measureBackends(): Promise<void> {
+    return this.backends.measureBackends();
+  }
+
+  /** Forces a backend (or, with null, lets the probe decide); remembered in this browser. */
+  setBackendOverride(name: BackendName | null): void {
+    this.backends.setBackendOverride(name);
+  }
+
+  /** Trains each available backend on a tiny seeded model in a throwaway worker and compares it with WASM. */
+  compareBackends(): Promise<void> {
+    return this.backends.compareBackends();
   }
 
   /** Stops everything: cancels nothing on purpose (the tab is going; its run will be found interrupted). */
   dispose(): void {
     this.disposed = true;
+    this.backends.disposed = true;
     this.worker?.dispose();
     this.worker = null;
     this.session?.finish();
@@ -219,89 +98,6 @@ export class TrainController {
 
   private fail(error: unknown): void {
     if (!this.disposed) this.store.getState().setError(errorText(error));
-  }
-
-  /** Marks runs left `running` or `paused` by a closed or reloaded tab as interrupted. */
-  async init(): Promise<void> {
-    try {
-      const held = new Set<string>();
-      if (this.env.locks) {
-        const snapshot = await this.env.locks.query();
-        for (const lock of snapshot.held ?? []) if (lock.name) held.add(lock.name);
-      }
-      await (await this.runs).markInterrupted((id) => held.has(lockName(id)));
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  /** Opens the training screen of the open dataset and reads its runs. */
-  async openTrain(): Promise<void> {
-    const state = this.store.getState();
-    const meta = state.current;
-    if (!meta) return;
-    if (state.runs === null || state.shownRun?.datasetId !== meta.id) {
-      state.setRuns(null);
-      if (this.session?.record.datasetId !== meta.id) state.showRun(null, null);
-    }
-    state.go({ kind: 'train' });
-    try {
-      const runs = await (await this.runs).listForDataset(meta.id);
-      if (this.store.getState().current?.id !== meta.id) return;
-      this.store.getState().setRuns(runs);
-      const shown = this.store.getState().shownRun;
-      if (!shown && runs[0]) await this.openRun(runs[0].id);
-    } catch (error) {
-      this.fail(error);
-    }
-    if (this.store.getState().backendState.kind === 'unknown') await this.measureBackends();
-  }
-
-  /** Measures the backends in a throwaway worker (it leaves every backend it touched behind) and caches the result. */
-  async measureBackends(): Promise<void> {
-    const { backendState, setBackendState } = this.store.getState();
-    if (backendState.kind === 'measuring') return;
-    setBackendState({ kind: 'measuring' });
-    const probeWorker = this.startWorker();
-    try {
-      const probes = await probeWorker.api.probeBackends();
-      const cached = { probes, measuredAt: Date.now() };
-      writeProbes(this.env.storage, this.env.userAgent, cached);
-      if (!this.disposed) this.store.getState().setBackendState({ kind: 'ready', ...cached });
-    } catch (error) {
-      clearProbes(this.env.storage);
-      if (!this.disposed)
-        this.store.getState().setBackendState({ kind: 'failed', message: errorText(error) });
-    } finally {
-      probeWorker.dispose();
-    }
-  }
-
-  /** Forces a backend (or, with null, lets the probe decide); remembered in this browser. */
-  setBackendOverride(name: BackendName | null): void {
-    if (name) this.env.storage.setItem(OVERRIDE_KEY, name);
-    else this.env.storage.removeItem(OVERRIDE_KEY);
-    this.store.getState().setBackendOverride(name);
-  }
-
-  /** Trains each available backend on a tiny seeded model in a throwaway worker and compares it with WASM. */
-  async compareBackends(): Promise<void> {
-    const { backendState, setComparison } = this.store.getState();
-    const available =
-      backendState.kind === 'ready'
-        ? backendState.probes.filter((p) => p.available).map((p) => p.backend)
-        : BACKENDS;
-    const names: BackendName[] = ['wasm', ...BACKENDS.filter((b) => b !== 'wasm' && available.includes(b))];
-    setComparison({ kind: 'running' });
-    const checker = this.startWorker();
-    try {
-      const result = await checker.api.compareBackends(names);
-      if (!this.disposed) this.store.getState().setComparison({ kind: 'done', result });
-    } catch (error) {
-      if (!this.disposed) this.store.getState().setComparison({ kind: 'failed', message: errorText(error) });
-    } finally {
-      checker.dispose();
-    }
   }
 
   /** The train worker of a dataset: one per open dataset, replaced when another dataset is trained. */
@@ -398,20 +194,8 @@ export class TrainController {
   }
 
   /** A stored run's record, curves and validation accuracy per class, for a before/after comparison. */
-  async comparedRun(id: RunId): Promise<ComparedRun> {
-    const meta = this.store.getState().current;
-    const db = await this.runs;
-    const [record, curves, dynamics] = await Promise.all([
-      db.getRun(id),
-      db.getCurves(id),
-      db.getDynamics(id),
-    ]);
-    if (!record || !curves) throw new Error('That run is no longer stored in this browser.');
-    return {
-      record,
-      curves: curveDataOf(record, curves, meta?.classes ?? []),
-      accuracy: dynamics?.dynamics ? valAccuracy(dynamics.dynamics) : null,
-    };
+  comparedRun(id: RunId): Promise<ComparedRun> {
+    return this.runs.then((db) => comparedRunOf(db, id, this.store.getState().current?.classes ?? []));
   }
 
   private async run(
@@ -424,33 +208,7 @@ export class TrainController {
     const db = await this.runs;
     const arrays = await db.loadTrainingArrays(meta.id);
     if (!arrays) throw new Error('The dataset is no longer stored in this browser.');
-    const now = Date.now();
-    const session = new RunSession(
-      {
-        id: runId,
-        datasetId: meta.id,
-        createdAt: now,
-        updatedAt: now,
-        status: 'running',
-        message: null,
-        settings,
-        thresholds,
-        backend: null,
-        trainRows: 0,
-        valRows: 0,
-        totalSteps: 0,
-        stepsPerEpoch: 0,
-        stepsDone: 0,
-        epochsDone: 0,
-        elapsedMs: 0,
-        final: null,
-        anomalyCount: 0,
-        hasDynamics: false,
-        ...(options.excludeRows?.length ? { excludedRows: options.excludeRows.slice() } : {}),
-        ...(options.retrainOf ? { retrainOf: options.retrainOf } : {}),
-      },
-      meta.classes,
-    );
+    const session = new RunSession(newRunRecord(meta, runId, settings, thresholds, options), meta.classes);
     this.session = session;
     // The lock is held until the run ends: a tab opened meanwhile sees the run is live, not interrupted.
     void this.env.locks?.request(lockName(runId), () => session.done);
@@ -505,13 +263,7 @@ export class TrainController {
       session.record.backend?.backend ??
       (live?.runId === session.record.id ? live.backend?.backend : null) ??
       null;
-    session.record = {
-      ...session.record,
-      status: 'failed',
-      message: reason,
-      updatedAt: Date.now(),
-      crash: { backend },
-    };
+    session.failed(reason, { backend });
     this.saveSession(session);
     await this.writes;
     this.store.getState().setWorkerMemory(null);
@@ -537,16 +289,7 @@ export class TrainController {
     const state = this.store.getState();
     switch (message.kind) {
       case 'started': {
-        session.record = {
-          ...session.record,
-          backend: message.backend,
-          trainRows: message.trainRows,
-          valRows: message.valRows,
-          totalSteps: message.totalSteps,
-          stepsPerEpoch: message.stepsPerEpoch,
-          updatedAt: Date.now(),
-        };
-        session.plan(message.totalSteps, message.stepsPerEpoch);
+        session.started(message);
         state.patchLive(message.runId, { phase: 'running', backend: message.backend });
         state.setCurves(session.curves);
         this.saveSession(session);
@@ -575,63 +318,16 @@ export class TrainController {
   private async finish(session: RunSession, outcome: TrainOutcome): Promise<void> {
     const state = this.store.getState();
     if (outcome.kind === 'failed') {
-      session.record = {
-        ...session.record,
-        status: 'failed',
-        message: outcome.message,
-        updatedAt: Date.now(),
-      };
+      session.failed(outcome.message);
       this.saveSession(session);
       await this.writes;
       state.setTrainError(outcome.message);
       return;
     }
     const { result } = outcome;
-    // The final result carries every point, even those of a progress message still in flight: it is the truth.
-    const last = result.epochs[result.epochs.length - 1];
-    session.record = {
-      ...session.record,
-      status: statusOf(result),
-      message: result.message ?? (result.status === 'cancelled' ? 'Cancelled.' : null),
-      backend: result.backend,
-      updatedAt: Date.now(),
-      stepsDone: result.batches.loss.length,
-      epochsDone: result.epochs.length,
-      elapsedMs: result.elapsedMs,
-      anomalyCount: result.anomalies.length,
-      hasDynamics: result.dynamics !== null,
-      // The worker's list is the truth: sorted, distinct, within the dataset.
-      ...(result.excludedRows.length ? { excludedRows: result.excludedRows } : {}),
-      final: last
-        ? {
-            epoch: last.epoch,
-            trainLoss: last.trainLoss,
-            trainAccuracy: last.trainAccuracy,
-            valLoss: last.valLoss,
-            valAccuracy: last.valAccuracy,
-          }
-        : null,
-    };
-    const curves: RunCurvesRecord = {
-      id: result.runId,
-      steps: result.batches.loss.length,
-      loss: result.batches.loss,
-      gradNorm: result.batches.gradNorm,
-      epochs: result.epochs,
-      anomalies: result.anomalies,
-    };
-    const record = session.record;
-    await this.save((db) =>
-      db.saveFinal(record, curves, {
-        id: result.runId,
-        dynamics: result.dynamics,
-        batchIndex: result.batchIndex,
-        trainRows: result.trainRows,
-        valRows: result.valRows,
-        modelSpec: result.modelSpec,
-        standardization: result.standardization,
-      }),
-    );
+    const { record, curves, dynamics } = finishedRecords(session, result);
+    session.record = record;
+    await this.save((db) => db.saveFinal(record, curves, dynamics));
     session.curves = curveDataOf(record, curves, session.classNames);
     state.upsertRun(record);
     state.setCurves(session.curves);
@@ -673,63 +369,24 @@ export class TrainController {
     await this.worker.api.cancel(session.record.id);
   }
 
+  /** Marks runs left `running` or `paused` by a closed or reloaded tab as interrupted. */
+  init(): Promise<void> {
+    return this.display.init();
+  }
+
+  /** Opens the training screen of the open dataset and reads its runs. */
+  openTrain(): Promise<void> {
+    return this.display.openTrain();
+  }
+
   /** Shows a run's stored curves (or the live run's). */
-  async openRun(id: RunId): Promise<void> {
-    const meta = this.store.getState().current;
-    if (!meta) return;
-    if (this.session?.record.id === id) {
-      this.store.getState().showRun(this.session.record, this.session.curves);
-      return;
-    }
-    try {
-      const db = await this.runs;
-      const [record, curves] = await Promise.all([db.getRun(id), db.getCurves(id)]);
-      if (!record || !curves) throw new Error('That run is no longer stored in this browser.');
-      this.store.getState().showRun(record, curveDataOf(record, curves, meta.classes));
-    } catch (error) {
-      this.fail(error);
-    }
+  openRun(id: RunId): Promise<void> {
+    return this.display.openRun(id);
   }
 
   /** Lists the samples (ids and labels) of the batch behind anomaly `index` of the run on show. */
-  async showSamples(index: number): Promise<void> {
-    const { curves, current, shownRun } = this.store.getState();
-    const anomaly = curves?.anomalies[index];
-    if (!anomaly || !current || !shownRun) return;
-    const title =
-      'batch' in anomaly
-        ? `Samples of epoch ${anomaly.epoch + 1}, batch ${anomaly.batch + 1}`
-        : `Epoch ${anomaly.epoch + 1}`;
-    if (!('sampleRows' in anomaly)) {
-      this.store.getState().setSampleList({
-        anomaly: index,
-        title,
-        rows: [],
-        note: 'This anomaly is about a whole epoch, not one batch.',
-      });
-      return;
-    }
-    try {
-      const rows = anomaly.sampleRows;
-      if (this.ids?.datasetId !== current.id) {
-        const loaded = await (await this.runs).loadIds(current.id);
-        if (!loaded) throw new Error('The dataset is no longer stored in this browser.');
-        this.ids = { datasetId: current.id, ...loaded };
-      }
-      const { ids, labels } = this.ids;
-      this.store.getState().setSampleList({
-        anomaly: index,
-        title,
-        rows: Array.from(rows, (row) => ({
-          row,
-          id: ids[row] ?? `row-${row}`,
-          label: current.classes[labels[row] ?? -1] ?? '?',
-        })),
-        note: rows.length ? null : 'The rows of this batch were not recorded (training stopped inside it).',
-      });
-    } catch (error) {
-      this.fail(error);
-    }
+  showSamples(index: number): Promise<void> {
+    return this.samples.show(index).catch((error: unknown) => this.fail(error));
   }
 
   /** Closes the samples list. */
