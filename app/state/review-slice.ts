@@ -39,6 +39,8 @@ export interface ReviewState {
   reason: string;
   exported: ExportedFile[];
   verify: VerifyOutcome | null;
+  /** The run whose UMAP layout the review worker holds (the map can draw it), or null. */
+  umapRunId: string | null;
 }
 
 export interface ReviewSlice {
@@ -61,6 +63,7 @@ export const EMPTY_REVIEW: ReviewState = {
   reason: '',
   exported: [],
   verify: null,
+  umapRunId: null,
 };
 
 /** The review slice of the app store. */

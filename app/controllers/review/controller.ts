@@ -283,13 +283,19 @@ export class ReviewController {
     return this.api.points(space, Int32Array.from(rows.slice(0, 5000)), colourBy, paletteSize);
   }
 
-  /** Lays out the open run's embeddings with UMAP in its worker; the finished layout goes to the review worker. */
+  /**
+   * Lays out the open run's embeddings with UMAP in its worker (or takes the layout already made for this run) and
+   * hands the finished layout to the review worker, which draws and hit-tests it.
+   */
   async computeUmap(): Promise<void> {
     const input = await this.api.umapInput();
     if (!input) return;
     await this.umap.compute(input);
     const status = this.umap.statusOf(input.runId);
-    if (status.kind === 'done') await this.api.setUmap(input.runId, status.xy.slice());
+    if (status.kind !== 'done') return;
+    await this.api.setUmap(input.runId, status.xy.slice());
+    if (this.store.getState().review.summary?.runId === input.runId)
+      this.store.getState().patchReview({ umapRunId: input.runId });
   }
 
   /**

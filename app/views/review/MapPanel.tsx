@@ -52,7 +52,8 @@ function ProjectionControls({
             data-testid={`projection-${p}`}
             onChange={() => {
               onProjection(p);
-              if (p === 'umap' && status.kind === 'idle') start();
+              // A layout made earlier for this run is handed to the review worker again, without recomputing it.
+              if (p === 'umap' && (status.kind === 'idle' || status.kind === 'done')) start();
             }}
           />{' '}
           {p.toUpperCase()}
@@ -116,14 +117,16 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
   // The lasso path lives in a ref: pointer events can arrive faster than React re-renders the handlers.
   const path = useRef<number[] | null>(null);
   const hovering = useRef<{ busy: boolean; next: [number, number] | null }>({ busy: false, next: null });
+  const umapReady = useApp(
+    (s) => s.review.umapRunId !== null && s.review.umapRunId === s.review.summary?.runId,
+  );
   const shown: MapSpace =
-    space === 'cartography' ? 'cartography' : projection === 'umap' && umap.kind === 'done' ? 'umap' : 'pca';
+    space === 'cartography' ? 'cartography' : projection === 'umap' && umapReady ? 'umap' : 'pca';
   const palette = useMemo(() => paletteOf(by), [by]);
   // Decisions change the colours only when colouring by decision: other colourings keep their layer.
   const decisionVersion = by === 'decision' ? version : 0;
-  const umapDone = umap.kind === 'done';
   useEffect(() => {
-    if (!summary || decisionVersion < 0 || (shown === 'umap' && !umapDone)) return;
+    if (!summary || decisionVersion < 0) return;
     let live = true;
     const ratio = globalThis.devicePixelRatio || 1;
     const request = {
@@ -144,7 +147,7 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
     return () => {
       live = false;
     };
-  }, [reviewer, summary, shown, by, palette, decisionVersion, umapDone]);
+  }, [reviewer, summary, shown, by, palette, decisionVersion]);
   useEffect(() => {
     if (!layer || selection.length === 0) {
       setHighlights(NO_HIGHLIGHTS);

@@ -20,9 +20,10 @@ export function useRowPages(version: number): {
     byPage: new Map(),
   });
   const asked = useRef<{ version: number; pages: Set<number> }>({ version, pages: new Set() });
-  if (asked.current.version !== version) asked.current = { version, pages: new Set() };
+  // A new version (sort, filter, decision) asks every page again: `want` changes with it, so the table's effect runs.
   const want = useCallback(
     (from: number, to: number) => {
+      if (asked.current.version !== version) asked.current = { version, pages: new Set() };
       const mine = asked.current;
       for (let p = Math.floor(from / PAGE); p * PAGE < to; p++) {
         if (mine.pages.has(p)) continue;
@@ -38,7 +39,7 @@ export function useRowPages(version: number): {
         );
       }
     },
-    [reviewer],
+    [reviewer, version],
   );
   useEffect(() => {
     // Rows of an older version are not shown: an emptied page is better than a wrong one.
