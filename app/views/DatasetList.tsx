@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DatasetSummary } from '../db/datasets';
+import type { DatasetSummary } from '../controllers/ingest/controller';
 import { formatCount, formatDate } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useApp, useIngest } from './session-context';

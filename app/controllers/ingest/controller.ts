@@ -5,15 +5,16 @@
 import type { ColumnPlan, CsvPreview, IngestLimits } from '../../../workers/core/ingest/types';
 import { DEFAULT_LIMITS } from '../../../workers/core/ingest/types';
 import type { IngestApi, IngestJobId, IngestOutcome } from '../../../workers/ingest.api';
+import { toRecords } from '../../db/dataset-records';
 import { type DatasetStore, newDatasetId } from '../../db/datasets';
 import type { DatasetId } from '../../db/schema';
 import type { AppStore } from '../../state/store';
-
-export type { DatasetId };
-
-import { toRecords } from '../../db/dataset-records';
 import type { IngestWorker } from './client';
 import { DebouncedPreview } from './limits-preview';
+
+/** The record types the dataset views render. */
+export type { DatasetSummary } from '../../db/datasets';
+export type { DatasetId, DatasetMeta } from '../../db/schema';
 
 /** Where the bundled demo dataset is served from. */
 export const DEMO_URL = '/demo/digits_backdoor3.csv';

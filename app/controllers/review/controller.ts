@@ -29,6 +29,8 @@ import type { ReviewWorker } from './client';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
+export type { UmapProgress } from '../../../workers/umap.api';
+
 export type { ColourBy, MapLayer, MapPoints, MapSpace, NamedRow, ReviewRow, RowDetail };
 
 function errorText(error: unknown): string {

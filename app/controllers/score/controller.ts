@@ -16,6 +16,10 @@ import { WorkerDiedError } from '../worker-life';
 import { scoreBackendRequest } from './backend-request';
 import type { ScoreWorker } from './client';
 
+/** The record and message types the scoring views render, and the form's defaults. */
+export { DEFAULT_CROSS_VAL, type ScoreProgressMessage } from '../../../workers/score.api';
+export type { ScoreRecord } from '../../db/score-schema';
+
 /** What the scoring form asks for. */
 export interface ScoreForm {
   /** Cross-validation folds K. */

@@ -28,6 +28,10 @@ import {
   type StartOptions,
 } from './run-session';
 
+/** The record and message types the training views render. */
+export type { RunId, RunProgress } from '../../../workers/train.api';
+export type { RunRecord, RunStatus } from '../../db/run-schema';
+
 export { browserEnvironment, type TrainEnvironment } from './backends';
 export { type ComparedRun, curveDataOf, type StartOptions } from './run-session';
 

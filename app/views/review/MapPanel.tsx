@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { pixelsToData } from '../../../workers/core/review/map-geometry';
-import type { UmapProgress } from '../../../workers/umap.api';
 import { drawScatter, type Highlights, pointsLayer, type ScatterFrame } from '../../charts/scatter';
-import type { ColourBy, MapSpace, ReviewController } from '../../controllers/review/controller';
+import type { ColourBy, MapSpace, ReviewController, UmapProgress } from '../../controllers/review/controller';
 import type { UmapStatus } from '../../controllers/review/umap-layouts';
 import { useApp, useReviewer } from '../session-context';
 import { packedPalette, paletteOf } from './map-palette';

@@ -1,8 +1,7 @@
 import { useCallback, useState } from 'react';
-import type { RunId } from '../../../workers/train.api';
 import { epochSeries } from '../../charts/curves';
 import type { ChartModel } from '../../charts/line-chart';
-import type { ComparedRun } from '../../controllers/train/controller';
+import type { ComparedRun, RunId } from '../../controllers/train/controller';
 import { formatCount } from '../../format';
 import { useApp, useReviewer, useTrainer } from '../session-context';
 import { Chart } from '../train/Chart';

@@ -1,9 +1,8 @@
 import { useEffect } from 'react';
 import { FAMILY_NAMES } from '../../../workers/core/scores/types';
-import type { ScoreProgressMessage } from '../../../workers/score.api';
+import type { ScoreProgressMessage, ScoreRecord } from '../../controllers/score/controller';
+import type { RunRecord } from '../../controllers/train/controller';
 import { retryBackend } from '../../controllers/worker-life';
-import type { RunRecord } from '../../db/run-schema';
-import type { ScoreRecord } from '../../db/score-schema';
 import { formatCount } from '../../format';
 import { useApp, useScorer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from '../train/format';

@@ -1,4 +1,4 @@
-import type { RunProgress } from '../../../workers/train.api';
+import type { RunProgress } from '../../controllers/train/controller';
 import { retryBackend } from '../../controllers/worker-life';
 import { formatCount } from '../../format';
 import { useApp, useTrainer } from '../session-context';
