@@ -125,7 +125,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       if (dynamics.classCount !== c)
         throw new RangeError('The run and the dataset disagree on the class count.');
       for (let i = 0; i < dynamics.samples; i++) {
-        if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i]]) {
+        if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i] as number]) {
           throw new RangeError(
             `Sample ${i} has another label in the run than in the dataset: was it re-imported?`,
           );

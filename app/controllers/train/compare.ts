@@ -25,18 +25,18 @@ export function valAccuracy(d: TrainingDynamics): ValAccuracy {
   if (d.epochs > 0) {
     for (let i = 0; i < d.samples; i++) {
       if (d.inTraining[i]) continue;
-      const y = d.labels[i];
-      counts[y]++;
+      const y = d.labels[i] as number;
+      counts[y] = (counts[y] ?? 0) + 1;
       all++;
       if (d.correct[last + i]) {
-        right[y]++;
+        right[y] = (right[y] ?? 0) + 1;
         allRight++;
       }
     }
   }
   return {
     overall: all > 0 ? allRight / all : Number.NaN,
-    perClass: counts.map((n, c) => (n > 0 ? right[c] / n : Number.NaN)),
+    perClass: counts.map((n, c) => (n > 0 ? (right[c] ?? 0) / n : Number.NaN)),
     counts,
   };
 }

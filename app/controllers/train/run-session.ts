@@ -103,10 +103,10 @@ export class RunSession {
     const { steps, loss, gradNorm } = message.batches;
     for (let k = 0; k < steps.length; k++) {
       // Points arrive in step order; indexing by step keeps a lost message from shifting later ones.
-      const s = steps[k];
+      const s = steps[k] as number;
       if (s < this.loss.length) {
-        this.loss[s] = loss[k];
-        this.gradNorm[s] = gradNorm[k];
+        this.loss[s] = loss[k] as number;
+        this.gradNorm[s] = gradNorm[k] as number;
         this.steps = Math.max(this.steps, s + 1);
       }
     }

@@ -225,15 +225,15 @@ function ScoreSummary({ run }: { run: RunRecord }) {
         </thead>
         <tbody>
           {Array.from(summary.top, (j) => {
-            const row = sampleRows[j];
+            const row = sampleRows[j] ?? -1;
             const id = ids?.[row] ?? `row ${row}`;
-            const suggested = set.suggestedLabel[j];
+            const suggested = set.suggestedLabel[j] ?? -1;
             return (
               <tr key={j} data-testid="suspect" data-row={row} data-id={id}>
                 <td>{id}</td>
-                <td>{labels ? (classes[labels[j]] ?? '') : ''}</td>
+                <td>{labels ? (classes[labels[j] ?? -1] ?? '') : ''}</td>
                 <td>{suggested >= 0 ? (classes[suggested] ?? String(suggested)) : ''}</td>
-                <td data-testid="suspect-suspicion">{set.suspicion[j].toFixed(4)}</td>
+                <td data-testid="suspect-suspicion">{(set.suspicion[j] ?? Number.NaN).toFixed(4)}</td>
                 <td>
                   {FAMILY_NAMES.filter((f) => set.flags[f][j]).map((f) => (
                     <span key={f} className="chip">
