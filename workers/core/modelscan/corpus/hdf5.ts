@@ -149,11 +149,11 @@ function attributeMessage(w: Writer, attr: H5Attr): number[] {
 }
 
 function writeDataset(w: Writer, node: Extract<H5Node, { kind: 'dataset' }>): number {
-  const count = node.shape.reduce((a, b) => a * b, 1);
+  const layout = node.layout ?? 'contiguous';
+  const count = layout === 'chunked' ? 0 : node.shape.reduce((a, b) => a * b, 1);
   const data = node.data ?? new Float32Array(count).map((_, i) => i / 10);
   const raw = [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
   const messages = [message(0x01, dataspace(node.shape)), message(0x03, FLOAT32)];
-  const layout = node.layout ?? 'contiguous';
   if (layout === 'contiguous') {
     const at = node.declaredBeyondFile ? 1 << 20 : w.append(raw);
     messages.push(message(0x08, [3, 1, ...le(at, 8), ...le(raw.length, 8)]));

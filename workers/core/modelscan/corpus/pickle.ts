@@ -3,7 +3,7 @@
  * them. Tests build benign and hostile pickles with it instead of committing binary files.
  */
 
-type Op =
+export type Op =
   | ['PROTO', number]
   | ['FRAME', number]
   | ['GLOBAL', string, string]
