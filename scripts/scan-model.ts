@@ -19,7 +19,7 @@ export interface ScanModelOutput {
 
 const USAGE = 'usage: npm run scan-model -- FILE... [--json]';
 
-function describe(result: ModelScanResult): string[] {
+function resultLines(result: ModelScanResult): string[] {
   const lines = [
     `${result.file}: ${result.verdict.toUpperCase()} (${result.format}, ${result.bytes} bytes, ${result.elapsedMs} ms, sha256 ${result.sha256})`,
   ];
@@ -56,7 +56,7 @@ export async function runScanModel(argv: readonly string[], io: ScanModelOutput)
       scanner: SCANNER_VERSION,
     });
     io.out(JSON.stringify(report, null, 2));
-  } else for (const result of results) for (const line of describe(result)) io.out(line);
+  } else for (const result of results) for (const line of resultLines(result)) io.out(line);
   return results.every((r) => r.verdict === 'safe') ? 0 : 1;
 }
 
