@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
+import { createBrowserModelScan } from './controllers/model-scan/browser';
 import { DatasetStore } from './db/datasets';
 import { RunStore } from './db/runs';
 import { ScoreStore } from './db/scores';
@@ -14,6 +15,7 @@ import { browserEnvironment, TrainController } from './train/controller';
 import { AppError } from './views/AppError';
 import { ImportForm } from './views/ImportForm';
 import { ImportProgress } from './views/ImportProgress';
+import { ModelScanContext } from './views/model-scan/context';
 import { Overview } from './views/Overview';
 import { startReviewWorker } from './views/review/client';
 import { ReviewController } from './views/review/controller';
@@ -32,6 +34,8 @@ export function App() {
   const [trainer, setTrainer] = useState<TrainController | null>(null);
   const [reviewer, setReviewer] = useState<ReviewController | null>(null);
   const [scorer, setScorer] = useState<ScoreController | null>(null);
+  const [modelScan] = useState(createBrowserModelScan);
+  useEffect(() => () => modelScan.dispose(), [modelScan]);
   useEffect(() => {
     const workbench = new Workbench(store, DatasetStore.open(), startIngestWorker);
     const env = browserEnvironment();
@@ -68,7 +72,9 @@ export function App() {
           <TrainContext.Provider value={trainer}>
             <ScoreContext.Provider value={scorer}>
               <ReviewContext.Provider value={reviewer}>
-                <Shell />
+                <ModelScanContext.Provider value={modelScan}>
+                  <Shell />
+                </ModelScanContext.Provider>
               </ReviewContext.Provider>
             </ScoreContext.Provider>
           </TrainContext.Provider>

@@ -2,6 +2,7 @@ import { useWorkbench } from '../state/context';
 import { DatasetList } from './DatasetList';
 import { DropZone } from './DropZone';
 import { ImportOutcome } from './ImportOutcome';
+import { ModelScanPanel } from './model-scan/ModelScanPanel';
 
 /** Where every session starts: bring a file, open the demo, or reopen a stored dataset. */
 export function StartScreen() {
@@ -22,6 +23,7 @@ export function StartScreen() {
         </p>
       </section>
       <DatasetList />
+      <ModelScanPanel />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { type CorpusFile, plainSequential } from './common';
 import { npy, safetensors } from './formats';
 import { kerasArchive } from './keras';
 import { assemble, stateDictPickle, systemCallPickle } from './pickle';
+import { FIXED_TIME } from './time';
 import { torchLegacy, torchZip } from './torch';
 import { bombZip, duplicateZip, overlappingZip } from './zips';
 
@@ -179,7 +180,9 @@ export const HOSTILE_OTHER: readonly CorpusFile[] = [
     expect: 'refused',
     because: 'limit',
     bytes: () =>
-      zipSync(Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`f${i}`, new Uint8Array(0)]))),
+      zipSync(Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`f${i}`, new Uint8Array(0)])), {
+        mtime: FIXED_TIME,
+      }),
   },
   {
     name: 'deep-json-config.keras',

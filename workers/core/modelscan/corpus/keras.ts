@@ -6,6 +6,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { type H5Node, writeHdf5 } from './hdf5';
+import { FIXED_TIME } from './time';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -169,7 +170,7 @@ export function kerasArchive(
         ]),
       ...extra,
     },
-    { level: 0 },
+    { level: 0, mtime: FIXED_TIME },
   );
 }
 

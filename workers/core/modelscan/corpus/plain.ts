@@ -4,6 +4,7 @@ import { type CorpusFile, plainSequential } from './common';
 import { npy, plainSafetensors, tfjsModel } from './formats';
 import { functional, kerasArchive, kerasWeights, legacyH5 } from './keras';
 import { assemble, stateDictPickle } from './pickle';
+import { FIXED_TIME } from './time';
 import { torchLegacy, torchZip } from './torch';
 
 const numpyArrayPickle = () =>
@@ -76,6 +77,6 @@ export const PLAIN: readonly CorpusFile[] = [
   {
     name: 'plain-weights.npz',
     expect: 'safe',
-    bytes: () => zipSync({ 'w.npy': npy('<f4', [3], new Uint8Array(12)) }),
+    bytes: () => zipSync({ 'w.npy': npy('<f4', [3], new Uint8Array(12)) }, { mtime: FIXED_TIME }),
   },
 ];

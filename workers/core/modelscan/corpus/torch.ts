@@ -5,6 +5,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { assemble, stateDictPickle } from './pickle';
+import { FIXED_TIME } from './time';
 
 const TENSORS = [
   { name: 'fc.weight', key: '0', shape: [2, 3] },
@@ -27,7 +28,7 @@ export function torchZip(pickle?: Uint8Array, extra: Record<string, Uint8Array> 
       'archive/.data/serialization_id': strToU8('1234567890'),
       ...extra,
     },
-    { level: 0 },
+    { level: 0, mtime: FIXED_TIME },
   );
 }
 

@@ -1,5 +1,6 @@
 /** Malformed zips for the corpus: bombs, overlapping entries and duplicate names, patched into real archives. */
 import { strToU8, zipSync } from 'fflate';
+import { FIXED_TIME } from './time';
 
 /** Byte offsets of the central-directory entries of a zip that fflate wrote. */
 function central(bytes: Uint8Array): number[] {
@@ -19,7 +20,10 @@ function setU32(bytes: Uint8Array, at: number, value: number): void {
  * zeros) past the 1,000 bytes it declares. */
 export function bombZip(kind: 'declared' | 'inflates'): Uint8Array {
   const zeros = new Uint8Array(1 << 20);
-  const zip = zipSync({ 'config.json': zeros, 'metadata.json': strToU8('{}') }, { level: 9 });
+  const zip = zipSync(
+    { 'config.json': zeros, 'metadata.json': strToU8('{}') },
+    { level: 9, mtime: FIXED_TIME },
+  );
   const [entry] = central(zip);
   const size = kind === 'declared' ? 512 * 1024 ** 2 : 1000;
   setU32(zip, (entry as number) + 24, size);
@@ -32,7 +36,7 @@ export function bombZip(kind: 'declared' | 'inflates'): Uint8Array {
 export function overlappingZip(): Uint8Array {
   const zip = zipSync(
     { 'config.json': strToU8('{"class_name":"Sequential","config":{}}'), 'metadata.json': strToU8('{}') },
-    { level: 0 },
+    { level: 0, mtime: FIXED_TIME },
   );
   const [first, second] = central(zip) as [number, number];
   const firstOffset = new DataView(zip.buffer).getUint32(first + 42, true);
@@ -44,7 +48,7 @@ export function overlappingZip(): Uint8Array {
 export function duplicateZip(): Uint8Array {
   const zip = zipSync(
     { 'config.json': strToU8('{}'), configXjson: strToU8('{"class_name":"Sequential"}') },
-    { level: 0 },
+    { level: 0, mtime: FIXED_TIME },
   );
   const text = 'configXjson';
   for (let i = 0; i + text.length <= zip.length; i++) {
