@@ -1,6 +1,6 @@
 import './model-scan.css';
-import { type DragEvent, useId, useRef, useState } from 'react';
 import { looksLikeScanReport } from '../../../workers/core/modelscan/report';
+import { FileDrop } from '../FileDrop';
 import { useModelScan, useModelScanController } from './context';
 import { ScanResults } from './ScanResults';
 import { VerifyResult } from './VerifyResult';
@@ -19,21 +19,12 @@ async function route(files: File[]): Promise<{ report: File | null; others: File
 export function ModelScanPanel() {
   const controller = useModelScanController();
   const scan = useModelScan((s) => s.scan);
-  const input = useRef<HTMLInputElement>(null);
-  const inputId = useId();
-  const [over, setOver] = useState(false);
-  const take = (list: FileList | null) => {
-    const files = [...(list ?? [])];
-    if (files.length === 0) return;
+  const take = (files: File[]) => {
     void route(files).then(({ report, others }) =>
       report ? controller.verify(report, others) : controller.scan(others),
     );
   };
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    take(event.dataTransfer.files);
-  };
+
   return (
     <section
       className="panel model-scan"
@@ -46,39 +37,17 @@ export function ModelScanPanel() {
         Keras (.keras, .h5), PyTorch and pickle files, safetensors, NumPy and TF.js model.json are read byte
         by byte and never loaded: no code in them runs. Each file gets a verdict and a signed report.
       </p>
-      <section
-        className={over ? 'dropzone dropzone-over' : 'dropzone'}
-        aria-label="Model drop zone"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+      <FileDrop
+        label="Model drop zone"
+        inputLabel="Model files"
+        prompt="Drop model files here or"
+        chooseLabel="choose files"
+        multiple
+        testId="model-scan-input"
+        onFiles={take}
       >
-        <p>
-          Drop model files here or{' '}
-          <button type="button" className="link" onClick={() => input.current?.click()}>
-            choose files
-          </button>
-        </p>
         <p className="muted">Drop a scan report (with or without its model files) to check its signature.</p>
-        <label className="visually-hidden" htmlFor={inputId}>
-          Model files
-        </label>
-        <input
-          id={inputId}
-          ref={input}
-          className="visually-hidden"
-          type="file"
-          multiple
-          data-testid="model-scan-input"
-          onChange={(event) => {
-            take(event.currentTarget.files);
-            event.currentTarget.value = '';
-          }}
-        />
-      </section>
+      </FileDrop>
       {scan.kind === 'scanning' && (
         <p role="status" data-testid="model-scan-progress">
           Scanning
