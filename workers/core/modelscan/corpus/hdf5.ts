@@ -96,7 +96,7 @@ function globalHeapString(w: Writer, text: string): [number, number] {
   const data = [...enc.encode(text)];
   const object = [...le(1, 2), ...le(1, 2), 0, 0, 0, 0, ...le(data.length, 8), ...pad8(data)];
   // Collections are at least 4 KiB; the rest is one free-space object (index 0) whose size counts its header.
-  const size = 4096;
+  const size = Math.max(4096, 16 + object.length + 16);
   const free = size - 16 - object.length;
   const head = [
     ...enc.encode('GCOL'),
