@@ -32,13 +32,14 @@ export function scanTorchZip(
 ): void {
   const pkl = entries.find((e) => e.name === 'data.pkl' || e.name.endsWith('/data.pkl')) as ZipEntry;
   const prefix = pkl.name.slice(0, pkl.name.length - 'data.pkl'.length);
-  let torchscript = false;
+  const torchscript = entries.some((e) => /(^|\/)code\//.test(e.name));
+  let noted = false;
   for (const entry of entries) {
     ctx.tick(where, 64);
     const at = `${where} › ${entry.name}`;
     const inData = entry.name.startsWith(`${prefix}data/`);
-    if (/(^|\/)code\//.test(entry.name) && !torchscript) {
-      torchscript = true;
+    if (/(^|\/)code\//.test(entry.name) && !noted) {
+      noted = true;
       ctx.add({
         severity: 'medium',
         kind: 'torchscript',
@@ -51,7 +52,8 @@ export function scanTorchZip(
     const isPickle = entry.name.endsWith('.pkl');
     if (!isPickle && entry.size < 2) continue;
     const content = entryBytes(bytes, entry, ctx, where);
-    if (isPickle || opensPickle(content)) scanPickles(content, ctx, at, nesting + 1);
+    if (isPickle || opensPickle(content))
+      scanPickles(content, ctx, at, nesting + 1, undefined, { torchscript });
   }
 }
 

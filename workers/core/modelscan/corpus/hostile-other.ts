@@ -3,7 +3,7 @@ import { strToU8, zipSync } from 'fflate';
 import { type CorpusFile, plainSequential } from './common';
 import { npy, safetensors } from './formats';
 import { kerasArchive } from './keras';
-import { assemble, stateDictPickle, systemCallPickle } from './pickle';
+import { assemble, stateDictPickle, systemCallPickle, torchScriptPickle } from './pickle';
 import { FIXED_TIME } from './time';
 import { torchLegacy, torchZip } from './torch';
 import { bombZip, duplicateZip, overlappingZip } from './zips';
@@ -164,6 +164,12 @@ export const HOSTILE_OTHER: readonly CorpusFile[] = [
     expect: 'unsafe',
     because: 'pickle-call',
     bytes: () => torchLegacy(systemCallPickle()),
+  },
+  {
+    name: 'torchscript-class-outside-torchscript.pt',
+    expect: 'unsafe',
+    because: 'pickle-call',
+    bytes: () => torchZip(torchScriptPickle()),
   },
   // Malformed and resource exhaustion.
   { name: 'zip-bomb-declared.keras', expect: 'refused', because: 'limit', bytes: () => bombZip('declared') },

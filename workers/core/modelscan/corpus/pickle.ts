@@ -217,3 +217,16 @@ export function stateDictPickle(
   ops.push(['SETITEMS'], ['STOP']);
   return assemble(ops);
 }
+
+/** A TorchScript archive's data.pkl: the module object of a compiled class (`__torch__.Net`), built by NEWOBJ. */
+export function torchScriptPickle(): Uint8Array {
+  return assemble([
+    ['PROTO', 2],
+    ['GLOBAL', '__torch__', 'Net'],
+    ['EMPTY_TUPLE'],
+    ['NEWOBJ'],
+    ['EMPTY_DICT'],
+    ['BUILD'],
+    ['STOP'],
+  ]);
+}

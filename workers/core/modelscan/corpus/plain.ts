@@ -1,9 +1,9 @@
 /** Plain models as their libraries write them: each must scan as safe. */
-import { zipSync } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
 import { type CorpusFile, plainSequential } from './common';
 import { npy, plainSafetensors, tfjsModel } from './formats';
 import { functional, kerasArchive, kerasWeights, legacyH5 } from './keras';
-import { assemble, stateDictPickle } from './pickle';
+import { assemble, stateDictPickle, torchScriptPickle } from './pickle';
 import { FIXED_TIME } from './time';
 import { torchLegacy, torchZip } from './torch';
 
@@ -78,5 +78,14 @@ export const PLAIN: readonly CorpusFile[] = [
     name: 'plain-weights.npz',
     expect: 'safe',
     bytes: () => zipSync({ 'w.npy': npy('<f4', [3], new Uint8Array(12)) }, { mtime: FIXED_TIME }),
+  },
+  {
+    name: 'plain-torchscript.pt',
+    expect: 'safe',
+    bytes: () =>
+      torchZip(torchScriptPickle(), {
+        'archive/code/__torch__.py': strToU8('class Net(Module):\n  pass\n'),
+        'archive/constants.pkl': assemble([['PROTO', 2], ['EMPTY_TUPLE'], ['STOP']]),
+      }),
   },
 ];

@@ -108,6 +108,13 @@ const ALLOWED = new Set<string>([
   'torch._tensor._rebuild_from_type_v2',
   'torch.storage.UntypedStorage',
   'torch.storage.TypedStorage',
+  // TorchScript's pickler writes typed lists through these (torch/jit/_pickle.py): each returns its argument.
+  'torch.jit._pickle.build_intlist',
+  'torch.jit._pickle.build_doublelist',
+  'torch.jit._pickle.build_boollist',
+  'torch.jit._pickle.build_tensorlist',
+  'torch.jit._pickle.build_tensor_from_id',
+  'torch.jit._pickle.restore_type_tag',
   ...TORCH_STORAGES,
   ...TORCH_DTYPES,
   ...TORCH_REBUILDS,

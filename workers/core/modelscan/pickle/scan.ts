@@ -15,6 +15,11 @@ export interface PickleSummary {
   end: number;
 }
 
+export interface PickleOptions {
+  /** The pickle is part of a TorchScript archive (it has code/). */
+  torchscript?: boolean;
+}
+
 /** Whether bytes at `offset` open a protocol 2–5 pickle (PROTO n). */
 export function opensPickle(bytes: Uint8Array, offset = 0): boolean {
   return bytes[offset] === 0x80 && (bytes[offset + 1] as number) >= 2 && (bytes[offset + 1] as number) <= 5;
@@ -30,6 +35,7 @@ export function scanPickles(
   where: string,
   nesting: number,
   count?: number,
+  options: PickleOptions = {},
 ): PickleSummary {
   const r = new ByteReader(bytes, ctx, where);
   const summary: PickleSummary = { pickles: 0, globals: new Set(), end: 0 };
@@ -45,7 +51,7 @@ export function scanPickles(
       break;
     }
     const trace = tracePickle(r, offset);
-    report(trace, ctx, where);
+    report(trace, ctx, where, options);
     for (const name of trace.globals.keys()) summary.globals.add(name);
     scanNested(bytes, trace, ctx, where, nesting);
     summary.pickles++;
@@ -55,9 +61,12 @@ export function scanPickles(
   return summary;
 }
 
-function report(trace: PickleTrace, ctx: ScanContext, where: string): void {
+function report(trace: PickleTrace, ctx: ScanContext, where: string, options: PickleOptions): void {
   for (const use of trace.globals.values()) {
     if (isAllowedGlobal(use.name)) continue;
+    // TorchScript's own unpickler maps `__torch__.*` to classes compiled from the archive's code/ (noted once by
+    // torch.ts); Python's pickle never imports them from such an archive.
+    if (options.torchscript && use.name.startsWith('__torch__.')) continue;
     ctx.add(globalFinding(use, where));
   }
   for (const act of trace.opaque) {
