@@ -69,7 +69,7 @@ const FUNCTION_MODULES = new Set([
 const KERAS_PACKAGES = new Set(['keras', 'keras_hub', 'keras_cv', 'keras_nlp', 'tf_keras']);
 /** TF ops a Keras 2 TFOpLambda may name that reach files, Python or the network. */
 const RISKY_TF_OP =
-  /(^|\.)(io|gfile|py_func|py_function|numpy_function|eager_py_func|debugging|print|summary|saved_model|data|distribute|lookup|file|write|read|load|save|system|compat\.v1\.(py_func|io|gfile))(\.|$)/i;
+  /(^|\.)(io|gfile|py_func|py_function|numpy_function|eager_py_func|summary|saved_model|data|distribute|lookup|file|write|read|load|save|system|compat\.v1\.(py_func|io|gfile))(\.|$)/i;
 /** A base64 string that decodes to a marshalled code object starts `4w` (0xE3, 'c' with the ref flag) or `Yw`. */
 const BYTECODE_PREFIX = /^\s*(4w|Yw)[A-Za-z0-9+/]{18}/;
 

@@ -175,6 +175,19 @@ describe('Keras config walk', () => {
   });
 });
 
+describe('Keras 2 TFOpLambda', () => {
+  it('flags a TensorFlow function that writes files and passes arithmetic', () => {
+    const ctx = context();
+    const op = (fn: string) => ({ class_name: 'TFOpLambda', config: { name: fn, function: fn } });
+    walkKerasConfig(
+      { layers: [op('math.add'), op('__operators__.getitem'), op('io.write_file')] },
+      ctx,
+      'h5',
+    );
+    expect(ctx.findings.map((f) => [f.kind, f.location])).toEqual([['non-modelling-api', 'h5: layers[2]']]);
+  });
+});
+
 describe('names and paths', () => {
   it.each([
     ['../x', 'contains a ".." step'],
