@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../package.json' with { type: 'json' };
 import { buildScanReport } from '../workers/core/modelscan/report';
-import { SCANNER_VERSION, scanModelFile } from '../workers/core/modelscan/scan';
+import { SCANNER_VERSION, scanModelFileHashed } from '../workers/core/modelscan/scan';
 import type { ModelScanResult } from '../workers/core/modelscan/types';
 
 export interface ScanModelOutput {
@@ -47,7 +47,7 @@ export async function runScanModel(argv: readonly string[], io: ScanModelOutput)
       io.err(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
       return 2;
     }
-    results.push(scanModelFile(basename(path), bytes));
+    results.push(await scanModelFileHashed(basename(path), bytes));
   }
   if (json) {
     const report = buildScanReport(results, {

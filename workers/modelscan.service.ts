@@ -5,7 +5,7 @@
 import { macrotask } from './core/macrotask';
 import { formatBytes } from './core/modelscan/context';
 import { buildScanReport, parseScanReport, signScanReport, verifyScanReport } from './core/modelscan/report';
-import { SCANNER_VERSION, scanModelFile } from './core/modelscan/scan';
+import { SCANNER_VERSION, scanModelFileHashed } from './core/modelscan/scan';
 import { DEFAULT_LIMITS, type ModelScanResult } from './core/modelscan/types';
 import type { ModelScanApi } from './modelscan.api';
 
@@ -46,7 +46,7 @@ export function createModelScanService(): ModelScanApi {
           await macrotask();
           if (cancelled.delete(request.jobId)) return { kind: 'cancelled' };
           const bytes = await readBytes(file);
-          results.push(bytes ? scanModelFile(file.name, bytes) : tooLarge(file));
+          results.push(bytes ? await scanModelFileHashed(file.name, bytes) : tooLarge(file));
         }
         onProgress({ done: request.files.length, total: request.files.length, file: '' });
         const report = buildScanReport(results, { ...request.tool, scanner: SCANNER_VERSION });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { effectOf } from './context';
 import { CORPUS } from './corpus/index';
 import { assemble, type Op } from './corpus/pickle';
-import { scanModelFile } from './scan';
+import { scanModelFile, scanModelFileHashed } from './scan';
 
 describe('the model-file corpus', () => {
   for (const file of CORPUS) {
@@ -37,6 +37,11 @@ describe('the model-file corpus', () => {
     expect(result.sha256).toBe('e71559db7df35982f168ca0bd6d35a0270e621095a7bfd0c3a1773ed09ae1a44');
     expect(result.bytes).toBe(4);
     expect(result.verdict).toBe('safe');
+  });
+
+  it('gives the same SHA-256 through WebCrypto (what the worker and the CLI use)', async () => {
+    const result = await scanModelFileHashed('x.pkl', new Uint8Array([0x80, 0x02, 0x4e, 0x2e]));
+    expect(result.sha256).toBe('e71559db7df35982f168ca0bd6d35a0270e621095a7bfd0c3a1773ed09ae1a44');
   });
 
   it('refuses a file over the time budget instead of passing it', () => {

@@ -4,7 +4,7 @@
  * an unexpected error in a reader refuses the file too, so no file ever passes as safe unread.
  */
 
-import { sha256Hex } from '../manifest/hash';
+import { hex, sha256Hex } from '../manifest/hash';
 import { scanZip } from './archive';
 import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
 import { scanHdf5 } from './h5';
@@ -24,6 +24,8 @@ export interface ScanOptions {
   limits?: Partial<ScanLimits>;
   /** Milliseconds from a fixed point; performance.now by default. */
   clock?: Clock;
+  /** The file's hex SHA-256 when the caller has it (scanModelFileHashed); else it is computed here in JS. */
+  sha256?: string;
 }
 
 /** The format a file is taken for before its reader confirms it (kept when the file is refused midway). */
@@ -111,10 +113,21 @@ export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOpti
   return {
     file: name,
     bytes: bytes.length,
-    sha256: sha256Hex(bytes),
+    sha256: options.sha256 ?? sha256Hex(bytes),
     format,
     verdict: verdictOf(findings),
     findings,
     elapsedMs: Math.round((clock() - started) * 10) / 10,
   };
+}
+
+/** Like scanModelFile, with the SHA-256 from WebCrypto's native digest (several times faster than hashing in JS). */
+export async function scanModelFileHashed(
+  name: string,
+  bytes: Uint8Array,
+  options: ScanOptions = {},
+): Promise<ModelScanResult> {
+  // A view, not a copy: the file's bytes live in an ArrayBuffer (File.arrayBuffer, readFile).
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return scanModelFile(name, bytes, { ...options, sha256: hex(digest) });
 }
