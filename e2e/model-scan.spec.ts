@@ -15,6 +15,7 @@ declare global {
   interface Window {
     __pwned?: unknown;
     __longTasks?: number[];
+    __cspViolations?: string[];
   }
 }
 
@@ -43,6 +44,10 @@ function guard(page: Page): string[] {
 test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => {
     window.__longTasks = [];
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      window.__cspViolations?.push(event.violatedDirective),
+    );
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) window.__longTasks?.push(entry.duration);
     }).observe({ type: 'longtask', buffered: true });
@@ -104,6 +109,7 @@ test('every corpus file gets its expected verdict through the page, and the repo
   await expect(page.getByTestId('model-scan-verify')).toContainText('report signature does not verify');
 
   expect(problems).toEqual([]);
+  expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
 });
 
 test('hostile model files: markup in names and configs stays text', async ({ page }) => {
