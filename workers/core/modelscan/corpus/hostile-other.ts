@@ -171,6 +171,16 @@ export const HOSTILE_OTHER: readonly CorpusFile[] = [
     because: 'pickle-call',
     bytes: () => torchZip(torchScriptPickle()),
   },
+  {
+    name: 'pickle-protocol0-after-benign.pkl',
+    expect: 'unsafe',
+    because: 'pickle-call',
+    bytes: () =>
+      new Uint8Array([
+        ...stateDictPickle([{ name: 'w', key: '0', shape: [1] }]),
+        ...assemble([['MARK'], ['STRING', 'id'], ['INST', 'os', 'system'], ['STOP']]),
+      ]),
+  },
   // Malformed and resource exhaustion.
   { name: 'zip-bomb-declared.keras', expect: 'refused', because: 'limit', bytes: () => bombZip('declared') },
   {

@@ -41,16 +41,22 @@ export function scanPickles(
   const summary: PickleSummary = { pickles: 0, globals: new Set(), end: 0 };
   let offset = 0;
   while (offset < bytes.length && (count === undefined || summary.pickles < count)) {
+    let trace: PickleTrace;
     if (summary.pickles > 0 && count === undefined && !opensPickle(bytes, offset)) {
-      ctx.add({
-        severity: 'medium',
-        kind: 'trailing-data',
-        location: `${where}, byte ${offset}`,
-        sentence: `${bytes.length - offset} bytes follow the pickle's STOP and are not a pickle; pickle.load ignores them, but a program that reads on could treat them as data.`,
-      });
-      break;
-    }
-    const trace = tracePickle(r, offset);
+      // Bytes after a STOP that do not open a protocol 2+ pickle: a second pickle.load would still read them, so a
+      // protocol 0/1 pickle there is scanned; anything else is noted as data.
+      const second = traceOrNull(r, offset);
+      if (!second) {
+        ctx.add({
+          severity: 'medium',
+          kind: 'trailing-data',
+          location: `${where}, byte ${offset}`,
+          sentence: `${bytes.length - offset} bytes follow the pickle's STOP and are not a pickle; pickle.load ignores them, but a program that reads on could treat them as data.`,
+        });
+        break;
+      }
+      trace = second;
+    } else trace = tracePickle(r, offset);
     report(trace, ctx, where, options);
     for (const name of trace.globals.keys()) summary.globals.add(name);
     scanNested(bytes, trace, ctx, where, nesting);
@@ -101,6 +107,16 @@ function globalFinding(use: GlobalUse, where: string) {
     sentence: `The pickle imports ${use.name} (${offsets(use.importedAt)})${how}; ${why}.`,
     references: [use.name],
   };
+}
+
+/** The trace of a pickle at `offset`, or null when the bytes there are not a well-formed pickle. */
+function traceOrNull(r: ByteReader, offset: number): PickleTrace | null {
+  try {
+    return tracePickle(r, offset);
+  } catch (error) {
+    if (error instanceof ScanStop && error.finding.kind === 'malformed') return null; // data, not a pickle
+    throw error;
+  }
 }
 
 /** Scans byte strings that are themselves pickles; one that does not parse as a pickle is data. */
