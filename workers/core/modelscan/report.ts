@@ -44,7 +44,6 @@ const finding = z.strictObject({
     'entry-name',
     'weight-path',
     'unknown-entry',
-    'custom-class',
     'torchscript',
     'trailing-data',
     'malformed',

@@ -41,7 +41,6 @@ export type FindingKind =
   | 'entry-name'
   | 'weight-path'
   | 'unknown-entry'
-  | 'custom-class'
   | 'torchscript'
   | 'trailing-data'
   | 'malformed'
