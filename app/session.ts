@@ -6,14 +6,18 @@
  * the database. A new feature is a controller folder under app/controllers/ plus its views, wired here.
  */
 
+import { version } from '../package.json';
 import { startIngestWorker } from './controllers/ingest/client';
 import { IngestController } from './controllers/ingest/controller';
+import { startModelScanWorker } from './controllers/model-scan/client';
+import { ModelScanController } from './controllers/model-scan/controller';
 import { startReviewWorker } from './controllers/review/client';
 import { ReviewController } from './controllers/review/controller';
 import { startScoreWorker } from './controllers/score/client';
 import { ScoreController } from './controllers/score/controller';
 import { startTrainWorker } from './controllers/train/client';
 import { browserEnvironment, TrainController } from './controllers/train/controller';
+import { profileSigningKey } from './db/keys';
 import { openSiftDb, SIFT_DB_NAME } from './db/open';
 import { type Stores, storesOf } from './db/stores';
 import { type AppStore, createAppStore } from './state/store';
@@ -24,6 +28,7 @@ export interface Session {
   train: TrainController;
   score: ScoreController;
   review: ReviewController;
+  modelScan: ModelScanController;
   /** Reads what the first screen shows and tidies what a closed tab left running. */
   start(): Promise<void>;
   /** Stops every worker and closes the connection; later results of their work are ignored. */
@@ -56,12 +61,20 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     dbName,
   );
   const review = new ReviewController(store, startReviewWorker, score, dbName);
+  const modelScan = new ModelScanController({
+    start: startModelScanWorker,
+    signingKey: () => connection.then(profileSigningKey),
+    version,
+    makeUrl: (blob) => URL.createObjectURL(blob),
+    revokeUrl: (url) => URL.revokeObjectURL(url),
+  });
   return {
     store,
     ingest,
     train,
     score,
     review,
+    modelScan,
     async start() {
       await Promise.all([ingest.refresh(), train.init(), score.init()]);
     },
@@ -70,6 +83,7 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
       train.dispose();
       score.dispose();
       review.dispose();
+      modelScan.dispose();
       void connection.then(
         (db) => db.close(),
         () => {

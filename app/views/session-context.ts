@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { IngestController } from '../controllers/ingest/controller';
+import type { ModelScanController, ModelScanState } from '../controllers/model-scan/controller';
 import type { ReviewController } from '../controllers/review/controller';
 import type { ScoreController } from '../controllers/score/controller';
 import type { TrainController } from '../controllers/train/controller';
@@ -39,4 +40,14 @@ export function useScorer(): ScoreController {
 /** The review actions. */
 export function useReviewer(): ReviewController {
   return useSession().review;
+}
+
+/** The model-file scanner's actions. */
+export function useModelScanController(): ModelScanController {
+  return useSession().modelScan;
+}
+
+/** Selects from the model scanner's own store. */
+export function useModelScan<T>(select: (state: ModelScanState) => T): T {
+  return useStore(useSession().modelScan.store, select);
 }
