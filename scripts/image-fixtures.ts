@@ -44,7 +44,7 @@ export function pattern(width: number, height: number, seed: number, gray = fals
   return { width, height, rgba };
 }
 
-export function encodePng(p: Pixels, gray = false): Uint8Array {
+export function encodePng(p: Pixels, gray = false): Uint8Array<ArrayBuffer> {
   const png = new PNG({ width: p.width, height: p.height, colorType: gray ? 0 : 6, inputColorType: 6 });
   png.data = Buffer.from(p.rgba);
   return new Uint8Array(PNG.sync.write(png, { colorType: gray ? 0 : 6, inputColorType: 6 }));

@@ -31,7 +31,7 @@ const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1;
 export function craftZip(
   entries: CraftEntry[],
   options: { zip64?: boolean; comment?: string } = {},
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   const offsets: number[] = [];
@@ -87,7 +87,7 @@ export function craftZip(
   end.writeUInt16LE(comment.length, 20);
   const tail: Buffer[] = [];
   if (options.zip64) tail.push(...zip64End(entries.length, cd.length, offset));
-  return new Uint8Array(Buffer.concat([...locals, cd, ...tail, end, comment]));
+  return Uint8Array.from(Buffer.concat([...locals, cd, ...tail, end, comment]));
 }
 
 function zip64End(count: number, cdSize: number, cdOffset: number): Buffer[] {
