@@ -62,8 +62,8 @@ describe('model counts', () => {
     // 4·8 + 8 + 8·3 + 3
     expect(parameterCount(mlp, 4, 3)).toBe(67);
     const cnn = { model: 'cnn' as const, hidden: [32], image: { width: 8, height: 8 } };
-    // stem conv 3·3·1·16+16 (8×8, stride 1), conv 3·3·16·32+32, pool → 4×4, dense 512·32+32, out 32·10+10
-    expect(parameterCount(cnn, 64, 10)).toBe(160 + 4640 + 16416 + 330);
+    // conv 3·3·1·16+16, pool → 4×4, conv 3·3·16·32+32, pool → 2×2, dense 128·32+32, out 32·10+10
+    expect(parameterCount(cnn, 64, 10)).toBe(160 + 4640 + 4128 + 330);
     for (const [shape, f, c] of [
       [mlp, 4, 3],
       [cnn, 64, 10],
@@ -107,9 +107,9 @@ describe('model counts', () => {
 
   it('counts one sample’s layer outputs', () => {
     expect(activationsPerSample({ model: 'mlp', hidden: [8] }, 4, 3)).toBe(4 + 8 + 3);
-    // input 64, stem 8·8·16, conv2 8·8·32, pool 4·4·32, dense 32, logits 10
+    // input 64, conv1 8·8·16, pool 4·4·16, conv2 4·4·32, pool 2·2·32, dense 32, logits 10
     expect(activationsPerSample({ model: 'cnn', hidden: [32], image: { width: 8, height: 8 } }, 64, 10)).toBe(
-      64 + 1024 + 2048 + 512 + 32 + 10,
+      64 + 1024 + 256 + 512 + 128 + 32 + 10,
     );
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The CNN's layer plan, apart from model.ts (which imports tfjs) so the memory estimate counts the same layers.
- * A stem convolution (3 × 3, 16 filters, stride 2 when both sides are at least 16 pixels: it halves the widest
- * activation, and the max-pool gradient, a slow native kernel on WASM, then never runs at full resolution), then
- * conv–pool blocks (3 × 3 'same', 32, 64, 64 filters, each followed by a 2 × 2 max-pool) until the map is at most
- * 8 pixels a side: one block at least, three at most. 28 × 28 → 14 × 14 × 16 → 7 × 7 × 32; 8 × 8 → 8 × 8 × 16 →
- * 4 × 4 × 32; 64 × 64 → 32 → 16 → 8 × 8 × 64.
+ * A stem convolution (3 × 3, 16 filters) with stride 2 when both sides are at least 16 pixels (it halves the widest
+ * activation, and the max-pool gradient, a slow native kernel on WASM, then never runs at full resolution), else
+ * stride 1 and a 2 × 2 max-pool; then conv–pool blocks (3 × 3 'same', 32, 64, 64 filters, each followed by a
+ * 2 × 2 max-pool) until the map is at most 8 pixels a side: one block at least, three at most.
+ * 28 × 28 → 14 × 14 × 16 → 7 × 7 × 32; 8 × 8 → 4 × 4 × 16 → 2 × 2 × 32 (as before: conv16-pool-conv32-pool);
+ * 64 × 64 → 32 → 16 → 8 × 8 × 64.
  */
 import type { ImageSize } from './types';
 
@@ -58,7 +59,8 @@ export function cnnLayers(image: ImageSize): ConvLayer[] {
     w = outWidth;
     c = filters;
   };
-  add(STEM_FILTERS, h >= STRIDE_FROM && w >= STRIDE_FROM ? 2 : 1, false);
+  const strided = h >= STRIDE_FROM && w >= STRIDE_FROM;
+  add(STEM_FILTERS, strided ? 2 : 1, !strided);
   for (const filters of BLOCK_FILTERS) {
     add(filters, 1, true);
     if (Math.max(h, w) <= FINAL_SIDE) break;

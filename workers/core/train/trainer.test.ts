@@ -256,13 +256,13 @@ describe('trainModel', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(res.dynamics?.modelSpec?.kind).toBe('cnn');
     expect(res.dynamics?.embeddingDim).toBe(16);
-    // stem conv(k, b), one conv–pool block (k, b) down to 4 × 4 × 32, dense(k, b) ×2
+    // conv(k, b) ×2, dense(k, b) ×2
     expect(res.dynamics?.checkpoints[0].shapes).toEqual([
       [3, 3, 1, 16],
       [16],
       [3, 3, 16, 32],
       [32],
-      [512, 16],
+      [128, 16],
       [16],
       [16, 2],
       [2],
