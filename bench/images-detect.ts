@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       suspicion: measure(set.suspicion),
       best: { score: best?.[0], ...best?.[1] },
       single,
-      validationAccuracy: lines.filter((l) => /^  epoch \d+\/\d+: .*validation/.test(l)).at(-1),
+      validationAccuracy: lines.filter((l) => /^ {2}epoch \d+\/\d+: .*validation/.test(l)).at(-1),
     };
     console.log(
       JSON.stringify({ set: name, suspicion: row.suspicion, best: row.best, timings: row.timings }),
