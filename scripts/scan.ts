@@ -1,6 +1,6 @@
 /**
  * The headless scan: the browser's pipeline without the browser, for pipelines and CI (DESIGN §6).
- *   npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
+ *   npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
  *     [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]
  * Ingests with the same core (the same problem messages; exit 2 on bad input), trains, cross-validates, scores,
  * prints progress and a top-10 summary, and writes DIR/scores.csv and an unsigned DIR/<name>.manifest.json.
@@ -10,17 +10,15 @@
  * `--backend webgpu` needs a navigator.gpu in Node (bench/score-dawn.ts installs Dawn's before calling runScan).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { IngestError, ingestCsv } from '../workers/core/ingest/ingest';
-import type { ColumnPlan, IngestedDataset } from '../workers/core/ingest/types';
 import { buildManifest, manifestModel } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
-import { sha256Hex } from '../workers/core/manifest/hash';
 import { scoreAll } from '../workers/core/scores/score-all';
 import { FAMILY_NAMES, type KnnMode, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
+import { prepareKernels } from '../workers/core/train/backend-kernels';
 import { crossValidatedProbabilities } from '../workers/core/train/crossval';
 import {
   crossValEpochsFor,
@@ -31,6 +29,7 @@ import {
 import { toSampleOrder } from '../workers/core/train/rows';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from '../workers/core/train/trainer';
 import type { TrainingData, TrainSettings } from '../workers/core/train/types';
+import { type LoadedDataset, loadDataset } from './load-dataset';
 
 /** Where the scan writes its lines: stdout and stderr by default; tests collect them. */
 export interface ScanIo {
@@ -65,7 +64,7 @@ const KNN_MODES: readonly KnnMode[] = ['auto', 'exact', 'ivf'];
 /** What a scan did: its exit code and, when it got that far, the dataset, the scores and the timings. */
 export interface ScanReport {
   code: number;
-  dataset?: IngestedDataset;
+  dataset?: LoadedDataset;
   scoreSet?: ScoreSet;
   /** Final-epoch embeddings (N × dim), for benchmarks (kNN recall). */
   embeddings?: { values: Float32Array; dim: number };
@@ -76,7 +75,7 @@ export interface ScanReport {
 }
 
 const USAGE =
-  'usage: npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]';
+  'usage: npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]';
 
 class UsageError extends Error {}
 
@@ -136,7 +135,7 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     else if (args.file) throw new UsageError(`One file at a time: got "${args.file}" and "${a}".`);
     else args.file = a;
   }
-  if (!args.file) throw new UsageError('No CSV file given.');
+  if (!args.file) throw new UsageError('No CSV file, image zip or image folder given.');
   return args;
 }
 
@@ -150,8 +149,12 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(7))) : '';
 }
 
-/** scores.csv: one line per dataset row, in file order. */
-export function scoresCsv(ds: IngestedDataset, set: ScoreSet, sampleRows: Int32Array): string {
+/** scores.csv: one line per dataset row, in file order (images: path order), keyed by id (images: path). */
+export function scoresCsv(
+  ds: Pick<LoadedDataset, 'rows' | 'ids' | 'classes'>,
+  set: ScoreSet,
+  sampleRows: Int32Array,
+): string {
   const at = new Int32Array(ds.rows).fill(-1);
   sampleRows.forEach((row, j) => {
     at[row] = j;
@@ -235,34 +238,19 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     return { code: 2, timings, files };
   }
   const t0 = performance.now();
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(args.file));
-  } catch (error) {
-    io.error(`Cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}`);
+  const loaded = await loadDataset(args.file, { label: args.label, id: args.id });
+  if (!loaded.ok) {
+    for (const p of loaded.problems) io.error(p);
     return { code: 2, timings, files };
   }
-  const fileName = basename(args.file);
-  const plan: Partial<ColumnPlan> = {};
-  if (args.label !== null) plan.labelColumn = args.label;
-  if (args.id !== null) plan.idColumn = args.id;
-  let ds: IngestedDataset;
-  try {
-    ds = ingestCsv(bytes, fileName, plan);
-  } catch (error) {
-    if (!(error instanceof IngestError)) throw error;
-    for (const p of error.problems) io.error(p.message);
-    return { code: 2, timings, files };
-  }
-  for (const w of ds.warnings) io.log(`warning: ${w.message}`);
+  const ds = loaded.dataset;
+  for (const w of ds.warnings) io.log(`warning: ${w}`);
   timings.ingest = performance.now() - t0;
-  io.log(
-    `${fileName}: ${ds.rows} rows × ${ds.featureNames.length} features, ${ds.classes.length} classes ` +
-      `(label "${ds.labelColumn}", id ${ds.idColumn ? `"${ds.idColumn}"` : 'row-<n>'}), ingested in ${(timings.ingest / 1000).toFixed(1)} s`,
-  );
+  io.log(`${ds.summary}, ingested in ${(timings.ingest / 1000).toFixed(1)} s`);
 
   const backend = await chooseBackend(io, args.backend);
   if (!backend) return { code: 2, dataset: ds, timings, files };
+  prepareKernels();
   const settings: TrainSettings = {
     ...trainSettingsFor(ds.rows),
     ...(args.batchSize === null
@@ -270,15 +258,14 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
       : { batchSize: args.batchSize, learningRate: learningRateFor(args.batchSize) }),
     epochs: args.epochs,
     seed: args.seed,
+    // Images train the small CNN (issue 11); CSV rows the MLP.
+    ...(ds.training.image ? { model: 'cnn' as const } : {}),
   };
-  const data: TrainingData = {
-    features: ds.features,
-    featureCount: ds.featureNames.length,
-    labels: ds.labels,
-    classCount: ds.classes.length,
-  };
+  const data: TrainingData = ds.training;
   if (data.classCount < 2) {
-    io.error(`${fileName}: the label column "${ds.labelColumn}" has one class; scoring needs at least two.`);
+    io.error(
+      `${ds.fileName}: the label column "${ds.labelColumn}" has one class; scoring needs at least two.`,
+    );
     return { code: 2, dataset: ds, timings, files };
   }
 
@@ -330,18 +317,11 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   writeFileSync(csvPath, scoresCsv(ds, set, dynamics.sampleRows));
   files.push(csvPath);
 
-  const name = fileName.replace(/\.csv$/i, '');
+  const name = ds.manifest.name;
   const manifest = buildManifest({
     createdAt: new Date(),
     tool: { name: 'sift', version: toolVersion(), backend, tfjs: tf.version.tfjs },
-    dataset: {
-      name,
-      sha256: ds.sha256,
-      labelColumn: ds.labelColumn,
-      idColumn: ds.idColumn,
-      headerSha256: sha256Hex(bytes.subarray(0, ds.headerEnd)),
-      classes: ds.classes,
-    },
+    dataset: ds.manifest,
     ids: ds.ids,
     labels: ds.labels,
     rowSha256: ds.rowSha256,
@@ -379,7 +359,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   };
 }
 
-function printSummary(io: ScanIo, ds: IngestedDataset, set: ScoreSet, sampleRows: Int32Array): void {
+function printSummary(io: ScanIo, ds: LoadedDataset, set: ScoreSet, sampleRows: Int32Array): void {
   const flagged = FAMILY_NAMES.map((f) => `${f} ${set.flags[f].reduce((a, v) => a + v, 0)}`).join(', ');
   const issues = set.labelIssue.reduce((a, v) => a + v, 0);
   io.log(

@@ -18,7 +18,7 @@ const now = () => performance.now();
  * Chromium: 45 MB in 0.07–0.15 s, against 1.1–1.8 s for 1 MiB `slice().arrayBuffer()` reads (a fresh buffer and
  * an IPC round trip each). A chunk is valid only until the next is asked for: CsvIngestor copies what it keeps.
  */
-async function* chunks(file: Blob): AsyncGenerator<Uint8Array> {
+export async function* chunks(file: Blob): AsyncGenerator<Uint8Array> {
   const reader = file.stream().getReader({ mode: 'byob' });
   let buffer = new ArrayBuffer(CHUNK_BYTES);
   let filled = 0;

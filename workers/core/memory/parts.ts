@@ -4,7 +4,8 @@
  * worth offering.
  */
 import { evalChunkRows } from '../train/chunks';
-import type { ModelKind, OptimizerName } from '../train/types';
+import { cnnFlatSize, cnnLayers } from '../train/cnn-layers';
+import type { ImageSize, ModelKind, OptimizerName } from '../train/types';
 
 export const F32 = 4;
 /** Per-row statistics of a recording pass: p[y], margin, loss, grad-norm² (float32) and correct (uint8). */
@@ -44,8 +45,8 @@ export interface ModelShape {
   model: ModelKind;
   /** Hidden Dense sizes; the last is the embedding. */
   hidden: readonly number[];
-  /** For 'cnn': the image size (width × height = features). */
-  image?: { width: number; height: number } | null;
+  /** For 'cnn': the image size (height × width × channels = features). */
+  image?: ImageSize | null;
 }
 
 /** Weight count of the model `buildModel` (train/model.ts) makes for this shape. */
@@ -53,17 +54,9 @@ export function parameterCount(shape: ModelShape, features: number, classes: num
   let inputs = features;
   let count = 0;
   if (shape.model === 'cnn' && shape.image) {
-    let channels = 1;
-    let { width, height } = shape.image;
-    for (const filters of [16, 32]) {
-      count += 3 * 3 * channels * filters + filters;
-      channels = filters;
-      if (width >= 2 && height >= 2) {
-        width = Math.floor(width / 2);
-        height = Math.floor(height / 2);
-      }
-    }
-    inputs = width * height * channels;
+    for (const layer of cnnLayers(shape.image))
+      count += 3 * 3 * layer.inChannels * layer.filters + layer.filters;
+    inputs = cnnFlatSize(shape.image);
   }
   for (const units of shape.hidden) {
     count += inputs * units + units;
@@ -76,14 +69,9 @@ export function parameterCount(shape: ModelShape, features: number, classes: num
 export function activationsPerSample(shape: ModelShape, features: number, classes: number): number {
   let count = features;
   if (shape.model === 'cnn' && shape.image) {
-    let { width, height } = shape.image;
-    for (const filters of [16, 32]) {
-      count += width * height * filters;
-      if (width >= 2 && height >= 2) {
-        width = Math.floor(width / 2);
-        height = Math.floor(height / 2);
-        count += width * height * filters;
-      }
+    for (const layer of cnnLayers(shape.image)) {
+      count += layer.convHeight * layer.convWidth * layer.filters;
+      if (layer.pool) count += layer.outHeight * layer.outWidth * layer.filters;
     }
   }
   for (const units of shape.hidden) count += units;
