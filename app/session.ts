@@ -51,6 +51,7 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     stores.then((s) => s.runs),
     startTrainWorker,
     env,
+    dbName,
   );
   const score = new ScoreController(
     store,

@@ -76,9 +76,9 @@ async function seed(name: string) {
     anomalyCount: 0,
     hasDynamics: true,
   } as never;
-  await stores.runs.saveFinal(
-    run,
-    {
+  await stores.runs.saveFinal({
+    record: run,
+    curves: {
       id: 'run-1' as never,
       steps: 2,
       loss: new Float32Array(2),
@@ -99,7 +99,7 @@ async function seed(name: string) {
         },
       ] as never,
     },
-    {
+    dynamics: {
       id: 'run-1' as never,
       dynamics,
       batchIndex: { samples: 3, epochs: 0, stepsPerEpoch: 1, steps: 0, order: new Int32Array(0) },
@@ -108,7 +108,7 @@ async function seed(name: string) {
       modelSpec: {} as never,
       standardization: { mean: new Float32Array(2), std: new Float32Array(2) },
     },
-  );
+  });
   const params = defaultScoreParams();
   params.suspicion.q = 0.25;
   const set = {

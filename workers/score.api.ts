@@ -3,6 +3,7 @@
  * same service in-process (workers/score.service.test.ts). One worker scores one job at a time; every call names
  * its job, and a cancel naming another job is ignored.
  */
+import type { ScoreJobId } from '../app/db/ids';
 import type { ScoreParamsInput } from './core/scores/defaults';
 import type { Recombined, RecombineRequest, ScoreSummary } from './core/scores/summary';
 import type { ScoreSet } from './core/scores/types';
@@ -10,10 +11,7 @@ import type { BackendChoice, BackendProbe } from './core/train/backend-choice';
 import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
 import type { BackendRequest } from './train.api';
 
-export type { Recombined, RecombineRequest, ScoreSummary };
-
-/** Identifies one scoring of a run, here and in IndexedDB. */
-export type ScoreJobId = string & { readonly __brand: 'ScoreJobId' };
+export type { Recombined, RecombineRequest, ScoreJobId, ScoreSummary };
 
 /** Cross-validation settings of the label-issue family. */
 export interface CrossValSettings {

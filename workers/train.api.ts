@@ -3,7 +3,17 @@
  * Vitest contract test drives the same service in-process (workers/train.service.test.ts).
  * One worker trains one run at a time; every call names its run, and calls about another run are ignored.
  */
-import type { Anomaly, AnomalyThresholds } from './core/anomaly/types';
+import type { DatasetId } from '../app/db/ids';
+import type {
+  BatchIndex,
+  LiveRunRecord,
+  RunAnomaly,
+  RunCurvesRecord,
+  RunId,
+  RunRecord,
+} from '../app/db/run-schema';
+import type { AnomalyThresholds } from './core/anomaly/types';
+import type { ValAccuracy } from './core/train/accuracy';
 import type { BackendChoice, BackendName, BackendProbe } from './core/train/backend-choice';
 import type { EpochReport } from './core/train/trainer';
 import type {
@@ -14,8 +24,7 @@ import type {
   TrainSettings,
 } from './core/train/types';
 
-/** Identifies one training run, here and in IndexedDB. Branded so it is not mixed up with dataset ids. */
-export type RunId = string & { readonly __brand: 'RunId' };
+export type { BatchIndex, RunAnomaly, RunId };
 
 /** How the worker picks its backend: the cached probe results and the user's forced backend, if any. */
 export interface BackendRequest {
@@ -39,25 +48,6 @@ export interface TrainRequest {
    */
   excludeRows?: Int32Array;
 }
-
-/**
- * Where the batches of a run came from: per epoch the shuffled order of the training rows, of which each batch is
- * a contiguous slice (see `batchSampleRows` in workers/batch-index.ts). Answers "which samples were in batch b".
- */
-export interface BatchIndex {
-  /** N: training rows per epoch. */
-  samples: number;
-  /** Epochs whose order is recorded (completed or started). */
-  epochs: number;
-  stepsPerEpoch: number;
-  /** Steps whose rows are recorded: 0..steps-1 (a stopped run's last epoch is partly recorded). */
-  steps: number;
-  /** epochs × N dataset rows, epoch-major: row of the i-th position of epoch e at [e * N + i]. */
-  order: Int32Array;
-}
-
-/** An anomaly as the run raised it, stamped with the run's training time then (pauses excluded), in ms. */
-export type RunAnomaly = Anomaly & { elapsedMs: number };
 
 /** Batch curve points, one entry per optimisation step. */
 export interface BatchPoints {
@@ -141,6 +131,49 @@ export interface TrainResult {
 /** How a start ends. Errors cross as data: comlink serialises thrown errors poorly. */
 export type TrainOutcome = { kind: 'finished'; result: TrainResult } | { kind: 'failed'; message: string };
 
+/** Which database a stored job reads and writes (the app's `sift`; tests pass their own). */
+export interface StoredDataset {
+  dbName: string;
+  datasetId: DatasetId;
+}
+
+/**
+ * A run of a stored dataset, stored by the worker: it reads the dataset's arrays from IndexedDB by id and writes the
+ * run's record, curves, dynamics, embeddings and checkpoints there itself; nothing per-sample crosses to the page.
+ */
+export interface StoredRunJob {
+  dbName: string;
+  /**
+   * The run's first record, as the page shows it: its dataset, settings, thresholds, and for a retrain the rows it
+   * leaves out and the run it repeats. The worker stores it, then every later state of the run.
+   */
+  record: LiveRunRecord;
+  backend: BackendRequest;
+}
+
+/** A stored run's messages: the run's own, and each record the worker has just stored (what lists show). */
+export type StoredRunMessage = TrainMessage | { kind: 'saved'; runId: RunId; record: RunRecord };
+
+/**
+ * How a stored run ended, as stored: its final record (done, cancelled or failed, with the reason) and its curves
+ * (every point, even those of a progress message still on its way). `storeError`: a write during the run failed.
+ */
+export interface StoredRunOutcome {
+  record: RunRecord;
+  curves: RunCurvesRecord;
+  /** Live tensors before and after the run; null when it failed before training. */
+  tensors: { before: number; after: number } | null;
+  storeError: string | null;
+}
+
+/** A dataset row named for people: its id and class code. */
+export interface NamedSample {
+  row: number;
+  id: string;
+  /** Class code (an index into the dataset's classes); -1 when the row is not in the dataset. */
+  label: number;
+}
+
 /** The worker's live tensors, from the engine's own count (reading it never initialises a backend). */
 export interface WorkerMemory {
   numTensors: number;
@@ -209,14 +242,23 @@ export interface BenchmarkResult {
 export interface TrainApi {
   /** Finds out which backends work here, reads the WebGPU adapter and times a small workload on each; slow (seconds). */
   probeBackends(): Promise<BackendProbe[]>;
-  /** Trains a run; messages go to `onMessage`; resolves when it completes, is cancelled or stops. */
+  /** Trains a run on the arrays given; messages go to `onMessage`; resolves when it completes, is cancelled or stops. */
   start(request: TrainRequest, onMessage: TrainMessageCallback): Promise<TrainOutcome>;
+  /**
+   * Trains a run of a stored dataset and stores it as it goes (the app's way): messages go to `onMessage`, with a
+   * 'saved' one for each record stored; resolves with the final record once it is stored, whatever the ending.
+   */
+  trainStored(job: StoredRunJob, onMessage: (message: StoredRunMessage) => void): Promise<StoredRunOutcome>;
   /** Pauses the run between batches; resolves at once. */
   pause(runId: RunId): Promise<void>;
   resume(runId: RunId): Promise<void>;
   /** Stops the run at its next batch; `start` then resolves with status 'cancelled' and every tensor freed. */
   cancel(runId: RunId): Promise<void>;
   memory(): Promise<WorkerMemory>;
+  /** Names dataset rows (the samples of an anomalous batch): ids read from IndexedDB in the worker, once per dataset. */
+  samplesOf(dataset: StoredDataset, rows: Int32Array): Promise<NamedSample[]>;
+  /** Validation accuracy overall and per class at a stored run's last epoch, from its dynamics; null without them. */
+  validationAccuracy(dbName: string, runId: RunId): Promise<ValAccuracy | null>;
   /** Trains one tiny seeded model on each backend and compares with the first (the reference). */
   compareBackends(backends: BackendName[]): Promise<BackendComparison>;
   /** Times training batches of one epoch on one backend. */

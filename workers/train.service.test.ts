@@ -8,22 +8,13 @@ import { batchSampleRows } from './batch-index';
 import type { AdapterInfo, BackendName } from './core/train/backend-choice';
 import { type BatchReport, DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { TrainSettings } from './core/train/types';
+import { cpuOnly } from './test-backends';
 import type { RunId, TrainMessage, TrainRequest } from './train.api';
 import { type BackendControl, createTrainService, resultTransferables, syntheticData } from './train.service';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** Node has tfjs's CPU backend only; anything else is unavailable, as it would be in a browser without it. */
-const cpuOnly: BackendControl = {
-  candidates: () => ['cpu'],
-  async activate(name) {
-    if (name !== 'cpu') return `${name} is not available in Node`;
-    return (await tf.setBackend('cpu')) ? null : 'setBackend(cpu) failed';
-  },
-  webgpuAdapter: async () => null,
-};
 
 const settings: TrainSettings = {
   ...DEFAULT_TRAIN_SETTINGS,

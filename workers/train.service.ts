@@ -2,7 +2,7 @@
  * The train worker's service: the `TrainApi` over the training core, with no worker or comlink in it, so the
  * contract test runs it in-process (Node, tfjs CPU backend) and the worker entry only exposes it. It owns the
  * run's mechanics around `trainModel`: backend choice, pause/resume/cancel, the curve monitor, throttled messages,
- * the batch index and the tensor accounting.
+ * the batch index and the tensor accounting; a stored run is read and written by train-store.ts around the same.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BatchIndexRecorder } from './batch-index';
@@ -14,6 +14,7 @@ import { trainModel } from './core/train/trainer';
 import type { RunId, TrainApi, TrainMessageCallback, TrainOutcome } from './train.api';
 import { type BackendControl, createBackendTools } from './train-backends';
 import { type ActiveRun, deferred, startMessages } from './train-messages';
+import { RowNames, storedValAccuracy, trainStoredRun } from './train-store';
 
 export type { BackendControl } from './train-backends';
 export { syntheticData } from './train-backends';
@@ -181,22 +182,25 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
   }
 
   const forRun = (runId: RunId): ActiveRun | null => (active?.runId === runId ? active : null);
+  const names = new RowNames();
+
+  async function start(...[request, onMessage]: Parameters<TrainApi['start']>): Promise<TrainOutcome> {
+    if (busy) {
+      return { kind: 'failed', message: 'The train worker is already training: one run at a time.' };
+    }
+    try {
+      return await exclusive(() => train(request, onMessage));
+    } catch (error) {
+      return { kind: 'failed', message: errorText(error) };
+    } finally {
+      active = null;
+    }
+  }
 
   return {
     probeBackends: () => exclusive(probeBackends),
-
-    async start(request, onMessage) {
-      if (busy) {
-        return { kind: 'failed', message: 'The train worker is already training: one run at a time.' };
-      }
-      try {
-        return await exclusive(() => train(request, onMessage));
-      } catch (error) {
-        return { kind: 'failed', message: errorText(error) };
-      } finally {
-        active = null;
-      }
-    },
+    start,
+    trainStored: (job, onMessage) => trainStoredRun(start, job, onMessage),
 
     async pause(runId) {
       const run = forRun(runId);
@@ -232,7 +236,9 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
       const backend = tf.engine().backendName;
       return { ...liveTensors(), backend: backend || null };
     },
-    compareBackends: (names) => exclusive(() => compareBackends(names)),
+    samplesOf: (dataset, rows) => names.name(dataset, rows),
+    validationAccuracy: storedValAccuracy,
+    compareBackends: (backendNames) => exclusive(() => compareBackends(backendNames)),
     benchmark: (request) => exclusive(() => benchmark(request)),
   };
 }

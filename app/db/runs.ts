@@ -3,12 +3,15 @@ import { unpackIds } from '../../workers/core/ingest/ids';
 import { arraysLayout, unpackArrays } from './arrays';
 import type { SiftDb } from './open';
 import {
+  type EndedRun,
+  failedRun,
+  type LiveRunRecord,
   RUN_STORES,
   type RunCurvesRecord,
   type RunDynamicsRecord,
   type RunId,
   type RunRecord,
-  type RunStatus,
+  type StoppedRunRecord,
 } from './run-schema';
 import type { DatasetId } from './schema';
 
@@ -17,9 +20,6 @@ export function newRunId(): RunId {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `run-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}` as RunId;
 }
-
-/** Statuses of a run that some tab is (or was) training. */
-export const LIVE_STATUSES: readonly RunStatus[] = ['running', 'paused'];
 
 /** A dataset's rows as training needs them: features and labels are views of `buffer`, which may be transferred. */
 export interface TrainingArrays {
@@ -33,43 +33,40 @@ export class RunStore {
   /** A store over the session's connection (app/db/open.ts); closing is the connection owner's. */
   constructor(private readonly db: SiftDb) {}
 
-  /** Writes a run's summary and curves together (at start, periodically, at the end). */
-  async saveProgress(record: RunRecord, curves: RunCurvesRecord): Promise<void> {
+  /** Writes a live run's summary and curves together (at start, periodically, on a pause or resume). */
+  async saveProgress(record: LiveRunRecord, curves: RunCurvesRecord): Promise<void> {
     const tx = this.db.transaction(['runs', 'runCurves'], 'readwrite');
     await Promise.all([tx.objectStore('runs').put(record), tx.objectStore('runCurves').put(curves), tx.done]);
   }
 
-  /** Writes the final summary, curves and recorded dynamics in one transaction. */
-  async saveFinal(record: RunRecord, curves: RunCurvesRecord, dynamics: RunDynamicsRecord): Promise<void> {
+  /**
+   * Writes an ended run's summary, curves and recorded dynamics in one transaction: a done run only with its
+   * dynamics (the type says so), a stopped one with those of the epochs it finished, if any.
+   */
+  async saveFinal({ record, curves, dynamics }: EndedRun): Promise<void> {
     const tx = this.db.transaction(RUN_STORES, 'readwrite');
     await Promise.all([
       tx.objectStore('runs').put(record),
       tx.objectStore('runCurves').put(curves),
-      tx.objectStore('runDynamics').put(dynamics),
+      ...(dynamics ? [tx.objectStore('runDynamics').put(dynamics)] : []),
       tx.done,
     ]);
   }
 
-  /** Updates a run's status (pause, resume) without touching its curves. */
-  async setStatus(
-    id: RunId,
-    status: RunStatus,
-    message: string | null = null,
-  ): Promise<RunRecord | undefined> {
+  /**
+   * Stores a run as failed (its worker died under it, so only the page can say so), keeping what the worker stored
+   * last (its curves, counts, backend); `fallback` is written when the worker stored nothing yet. Returns the record.
+   */
+  async markFailed(
+    fallback: RunRecord,
+    message: string,
+    crash?: StoppedRunRecord['crash'],
+  ): Promise<StoppedRunRecord> {
     const tx = this.db.transaction('runs', 'readwrite');
-    const record = await tx.store.get(id);
-    if (!record) {
-      await tx.done;
-      return undefined;
-    }
-    const updated: RunRecord = {
-      ...record,
-      status,
-      message: message ?? record.message,
-      updatedAt: Date.now(),
-    };
-    await Promise.all([tx.store.put(updated), tx.done]);
-    return updated;
+    const stored = (await tx.store.get(fallback.id)) ?? fallback;
+    const failed = failedRun(stored, message, Date.now(), crash);
+    await Promise.all([tx.store.put(failed), tx.done]);
+    return failed;
   }
 
   /** A dataset's runs, newest first. */
@@ -101,7 +98,7 @@ export class RunStore {
     const tx = this.db.transaction('runs', 'readwrite');
     const marked: RunId[] = [];
     for (const record of await tx.store.getAll()) {
-      if (!LIVE_STATUSES.includes(record.status) || isLive(record.id)) continue;
+      if ((record.status !== 'running' && record.status !== 'paused') || isLive(record.id)) continue;
       marked.push(record.id);
       await tx.store.put({
         ...record,

@@ -5,9 +5,9 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
 import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decision-schema';
-import type { DatasetId } from './ids';
-import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './run-schema';
-import type { ScoreJobId, ScoreRecord } from './score-schema';
+import type { DatasetId, RunId, ScoreJobId } from './ids';
+import type { RunCurvesRecord, RunDynamicsRecord, RunRecord } from './run-schema';
+import type { ScoreRecord } from './score-schema';
 
 export type { DatasetId };
 

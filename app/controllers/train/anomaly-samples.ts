@@ -1,15 +1,20 @@
-/** The samples (ids and labels) of the batch behind an anomaly of the run on show, for the training screen. */
-import type { RunStore } from '../../db/runs';
+/**
+ * The samples (ids and labels) of the batch behind an anomaly of the run on show, for the training screen. The
+ * anomaly carries its batch's rows; the train worker names them (it reads the dataset's ids itself, so the page
+ * never splits every id of a large dataset).
+ */
+import type { NamedSample } from '../../../workers/train.api';
 import type { DatasetId } from '../../db/schema';
 import type { AppStore } from '../../state/store';
 
-/** Lists anomalies' samples; the dataset's ids are read once per dataset. */
-export class AnomalySamples {
-  private ids: { datasetId: DatasetId; ids: string[]; labels: Int32Array } | null = null;
+/** Names dataset rows of a dataset: the train worker's `samplesOf`. */
+export type NameRows = (datasetId: DatasetId, rows: Int32Array) => Promise<NamedSample[]>;
 
+/** Lists anomalies' samples. */
+export class AnomalySamples {
   constructor(
     private readonly store: AppStore,
-    private readonly runs: Promise<RunStore>,
+    private readonly nameRows: NameRows,
   ) {}
 
   /** Lists the samples of anomaly `index` of the run on show. */
@@ -30,24 +35,14 @@ export class AnomalySamples {
       });
       return;
     }
-    {
-      const rows = anomaly.sampleRows;
-      if (this.ids?.datasetId !== current.id) {
-        const loaded = await (await this.runs).loadIds(current.id);
-        if (!loaded) throw new Error('The dataset is no longer stored in this browser.');
-        this.ids = { datasetId: current.id, ...loaded };
-      }
-      const { ids, labels } = this.ids;
-      this.store.getState().setSampleList({
-        anomaly: index,
-        title,
-        rows: Array.from(rows, (row) => ({
-          row,
-          id: ids[row] ?? `row-${row}`,
-          label: current.classes[labels[row] ?? -1] ?? '?',
-        })),
-        note: rows.length ? null : 'The rows of this batch were not recorded (training stopped inside it).',
-      });
-    }
+    const rows = anomaly.sampleRows;
+    const named = rows.length ? await this.nameRows(current.id, rows) : [];
+    if (this.store.getState().current?.id !== current.id) return;
+    this.store.getState().setSampleList({
+      anomaly: index,
+      title,
+      rows: named.map(({ row, id, label }) => ({ row, id, label: current.classes[label] ?? '?' })),
+      note: rows.length ? null : 'The rows of this batch were not recorded (training stopped inside it).',
+    });
   }
 }

@@ -24,10 +24,13 @@ export function startTrainWorker(): TrainWorker {
       guard<TrainOutcome>(
         remote.start(Comlink.transfer(request, dataTransferables(request.data)), Comlink.proxy(onMessage)),
       ),
+    trainStored: (job, onMessage) => guard(remote.trainStored(job, Comlink.proxy(onMessage))),
     pause: (runId) => guard(remote.pause(runId)),
     resume: (runId) => guard(remote.resume(runId)),
     cancel: (runId) => guard(remote.cancel(runId)),
     memory: () => guard(remote.memory()),
+    samplesOf: (dataset, rows) => guard(remote.samplesOf(dataset, rows)),
+    validationAccuracy: (dbName, runId) => guard(remote.validationAccuracy(dbName, runId)),
     compareBackends: (names) => guard(remote.compareBackends(names)),
     benchmark: (request) => guard(remote.benchmark(request)),
   };

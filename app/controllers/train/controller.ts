@@ -1,13 +1,13 @@
 /**
- * The training side of the app: owns the train worker, the run store and the probe cache, drives the run slice,
- * and is the only place that awaits the train worker or writes runs; views call it and render the store.
- * A run's record is written when it starts, again at most every two seconds and at each epoch's end while it
- * trains (summary and curves), and with its dynamics when it ends.
+ * The training side of the app: owns the train worker and the probe cache, drives the run slice, and is the only
+ * place that awaits the train worker; views call it and render the store. The worker reads the dataset and stores
+ * the run itself (its record and curves while it trains, its dynamics when it ends, workers/train-store.ts) and
+ * tells the page each record it stored; the page writes a run only when its worker died under it.
  */
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../../../workers/core/anomaly/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
 import type { TrainSettings } from '../../../workers/core/train/types';
-import type { RunId, TrainMessage, TrainOutcome } from '../../../workers/train.api';
+import type { RunId, StoredRunMessage, StoredRunOutcome } from '../../../workers/train.api';
 import { newRunId, type RunStore } from '../../db/runs';
 import type { DatasetId, DatasetMeta } from '../../db/schema';
 import { budgetRefusal, currentBudget } from '../../memory/budget';
@@ -18,15 +18,7 @@ import { AnomalySamples } from './anomaly-samples';
 import { TrainBackends, type TrainEnvironment } from './backends';
 import type { TrainWorker } from './client';
 import { lockName, RunDisplay } from './run-display';
-import {
-  type ComparedRun,
-  comparedRunOf,
-  curveDataOf,
-  finishedRecords,
-  newRunRecord,
-  RunSession,
-  type StartOptions,
-} from './run-session';
+import { type ComparedRun, curveDataOf, newRunRecord, RunSession, type StartOptions } from './run-session';
 
 /** The record and message types the training views render. */
 export type { RunId, RunProgress } from '../../../workers/train.api';
@@ -35,8 +27,6 @@ export type { RunRecord, RunStatus } from '../../db/run-schema';
 export { browserEnvironment, type TrainEnvironment } from './backends';
 export { type ComparedRun, curveDataOf, type StartOptions } from './run-session';
 
-/** How often a training run's curves are written at most (besides every epoch's end), in ms. */
-const SAVE_EVERY_MS = 2000;
 /**
  * How often the page re-renders a training run at most, in ms. The worker sends up to ten messages a second; drawing
  * five a second keeps the curves live and halves the main thread's work, which matters on a loaded 2-core machine.
@@ -51,19 +41,20 @@ export class TrainController {
   private worker: TrainWorker | null = null;
   private workerDataset: DatasetId | null = null;
   private session: RunSession | null = null;
-  /** Writes are chained so a late periodic write never lands after the final one. */
-  private writes: Promise<void> = Promise.resolve();
   private disposed = false;
 
-  /** `startWorker` starts a train worker (the real one in the app). */
+  /** `startWorker` starts a train worker (the real one in the app); it reads and writes the database `dbName`. */
   constructor(
     private readonly store: AppStore,
     private readonly runs: Promise<RunStore>,
     private readonly startWorker: () => TrainWorker,
     private readonly env: TrainEnvironment,
+    private readonly dbName: string,
   ) {
     this.backends = new TrainBackends(store, startWorker, env);
-    this.samples = new AnomalySamples(store, runs);
+    this.samples = new AnomalySamples(store, (datasetId, rows) =>
+      this.answering(datasetId).api.samplesOf({ dbName, datasetId }, rows),
+    );
     this.display = new RunDisplay(store, runs, env.locks, {
       live: () => this.session,
       measureBackends: () => this.measureBackends(),
@@ -104,6 +95,14 @@ export class TrainController {
     if (!this.disposed) this.store.getState().setError(errorText(error));
   }
 
+  /**
+   * A worker to ask about stored data (it names its dataset in each question): the live one when there is one, so a
+   * question never replaces a worker that is training, else the dataset's.
+   */
+  private answering(datasetId: DatasetId): TrainWorker {
+    return this.worker && this.worker.life.reason() === null ? this.worker : this.workerFor(datasetId);
+  }
+
   /** The train worker of a dataset: one per open dataset, replaced when another dataset is trained. */
   private workerFor(datasetId: DatasetId): TrainWorker {
     // A worker that died is replaced too: its calls would only fail.
@@ -114,25 +113,6 @@ export class TrainController {
     this.worker ??= this.startWorker();
     this.workerDataset = datasetId;
     return this.worker;
-  }
-
-  private save(write: (db: RunStore) => Promise<void>): Promise<void> {
-    this.writes = this.writes.then(async () => {
-      try {
-        await write(await this.runs);
-      } catch (error) {
-        this.fail(new Error(`Could not store the run in this browser: ${errorText(error)}`));
-      }
-    });
-    return this.writes;
-  }
-
-  private saveSession(session: RunSession): void {
-    session.lastSaved = performance.now();
-    const record = session.record;
-    const curves = session.curvesRecord();
-    void this.save((db) => db.saveProgress(record, curves));
-    this.store.getState().upsertRun(record);
   }
 
   /** Starts training the open dataset. Resolves when the run has ended (done, failed or cancelled). */
@@ -197,9 +177,19 @@ export class TrainController {
     return { before: b, after: a };
   }
 
-  /** A stored run's record, curves and validation accuracy per class, for a before/after comparison. */
-  comparedRun(id: RunId): Promise<ComparedRun> {
-    return this.runs.then((db) => comparedRunOf(db, id, this.store.getState().current?.classes ?? []));
+  /** A stored run's record, curves and validation accuracy per class (from the worker), for a before/after comparison. */
+  async comparedRun(id: RunId): Promise<ComparedRun> {
+    const db = await this.runs;
+    const [record, curves] = await Promise.all([db.getRun(id), db.getCurves(id)]);
+    if (!record || !curves) throw new Error('That run is no longer stored in this browser.');
+    const accuracy = record.hasDynamics
+      ? await this.answering(record.datasetId).api.validationAccuracy(this.dbName, id)
+      : null;
+    return {
+      record,
+      curves: curveDataOf(record, curves, this.store.getState().current?.classes ?? []),
+      accuracy,
+    };
   }
 
   private async run(
@@ -209,38 +199,26 @@ export class TrainController {
     thresholds: AnomalyThresholds,
     options: StartOptions,
   ): Promise<void> {
-    const db = await this.runs;
-    const arrays = await db.loadTrainingArrays(meta.id);
-    if (!arrays) throw new Error('The dataset is no longer stored in this browser.');
-    const session = new RunSession(newRunRecord(meta, runId, settings, thresholds, options), meta.classes);
+    const record = newRunRecord(meta, runId, settings, thresholds, options);
+    const session = new RunSession(record, meta.classes);
     this.session = session;
     // The lock is held until the run ends: a tab opened meanwhile sees the run is live, not interrupted.
     void this.env.locks?.request(lockName(runId), () => session.done);
-    this.store.getState().showRun(session.record, session.curves);
-    this.saveSession(session);
+    this.store.getState().showRun(record, session.curves);
+    this.store.getState().upsertRun(record);
 
     const backendState = this.store.getState().backendState;
-    let outcome: TrainOutcome;
+    let outcome: StoredRunOutcome;
     try {
-      outcome = await this.workerFor(meta.id).api.start(
+      // The worker reads the dataset from IndexedDB and stores the run itself: no per-sample array crosses here.
+      outcome = await this.workerFor(meta.id).api.trainStored(
         {
-          runId,
-          data: {
-            features: arrays.features,
-            featureCount: meta.featureNames.length,
-            labels: arrays.labels,
-            classCount: meta.classes.length,
-            ...(settings.model === 'cnn' && meta.image ? { image: meta.image } : {}),
-          },
-          settings,
-          thresholds,
-          classNames: meta.classes,
+          dbName: this.dbName,
+          record,
           backend: {
             probes: backendState.kind === 'ready' ? backendState.probes : [],
             override: options.backend ?? this.store.getState().backendOverride,
           },
-          // A copy: the request's arrays are transferred, and the record keeps its own.
-          ...(options.excludeRows?.length ? { excludeRows: options.excludeRows.slice() } : {}),
         },
         (message) => this.onMessage(session, message),
       );
@@ -255,10 +233,11 @@ export class TrainController {
 
   /**
    * The worker died under a run (crash, out of memory, lost WebGPU device): the run is stored as failed with the
-   * reason and the backend it was on, the dead worker is dropped (the browser has freed all it held), and the error
-   * is shown; the UI offers a retry on another backend. The curves saved so far stay; nothing else is touched.
+   * reason and the backend it was on, keeping what the worker stored last; the dead worker is dropped (the browser
+   * has freed all it held), and the error is shown; the UI offers a retry on another backend.
    */
   private async workerDied(session: RunSession, reason: string): Promise<void> {
+    session.ended = true;
     this.worker?.dispose();
     this.worker = null;
     this.workerDataset = null;
@@ -267,9 +246,12 @@ export class TrainController {
       session.record.backend?.backend ??
       (live?.runId === session.record.id ? live.backend?.backend : null) ??
       null;
-    session.failed(reason, { backend });
-    this.saveSession(session);
-    await this.writes;
+    try {
+      session.record = await (await this.runs).markFailed(session.record, reason, { backend });
+    } catch (error) {
+      this.fail(new Error(`Could not store the run in this browser: ${errorText(error)}`));
+    }
+    this.store.getState().upsertRun(session.record);
     this.store.getState().setWorkerMemory(null);
     this.store.getState().setTrainError(reason);
   }
@@ -288,19 +270,25 @@ export class TrainController {
     });
   }
 
-  private onMessage(session: RunSession, message: TrainMessage): void {
-    if (this.disposed || this.session !== session || message.runId !== session.record.id) return;
+  private onMessage(session: RunSession, message: StoredRunMessage): void {
+    if (this.disposed || this.session !== session || session.ended || message.runId !== session.record.id)
+      return;
     const state = this.store.getState();
     switch (message.kind) {
+      case 'saved': {
+        // The worker stored this record: lists show it (the curves on screen come from the messages).
+        session.record = message.record;
+        state.upsertRun(message.record);
+        return;
+      }
       case 'started': {
         session.started(message);
         state.patchLive(message.runId, { phase: 'running', backend: message.backend });
         state.setCurves(session.curves);
-        this.saveSession(session);
         return;
       }
       case 'progress': {
-        const epochEnded = session.append(message);
+        session.append(message);
         const live = state.live;
         const phase =
           live?.phase === 'stopping' ? 'stopping' : message.progress.paused ? 'paused' : 'running';
@@ -311,7 +299,6 @@ export class TrainController {
           state.patchLive(message.runId, { progress: message.progress, phase });
           state.setCurves(session.curves);
         }
-        if (epochEnded || now - session.lastSaved >= SAVE_EVERY_MS) this.saveSession(session);
         return;
       }
       default:
@@ -319,29 +306,21 @@ export class TrainController {
     }
   }
 
-  private async finish(session: RunSession, outcome: TrainOutcome): Promise<void> {
-    const state = this.store.getState();
-    if (outcome.kind === 'failed') {
-      session.failed(outcome.message);
-      this.saveSession(session);
-      await this.writes;
-      state.setTrainError(outcome.message);
-      return;
-    }
-    const { result } = outcome;
-    const { record, curves, dynamics } = finishedRecords(session, result);
+  /** The run ended and the worker stored it: show its final record and every point of its curves. */
+  private async finish(session: RunSession, outcome: StoredRunOutcome): Promise<void> {
+    session.ended = true;
+    const { record } = outcome;
     session.record = record;
-    await this.save((db) => db.saveFinal(record, curves, dynamics));
-    session.curves = curveDataOf(record, curves, session.classNames);
+    session.curves = curveDataOf(record, outcome.curves, session.classNames);
+    const state = this.store.getState();
     state.upsertRun(record);
     state.setCurves(session.curves);
-    if (result.status === 'non-finite' && result.message) state.setTrainError(result.message);
+    if (outcome.storeError) this.fail(new Error(outcome.storeError));
+    if (record.status === 'failed') state.setTrainError(record.message);
+    if (!outcome.tensors) return;
+    const { before, after } = outcome.tensors;
     const memory = await this.worker?.api.memory();
-    this.store.getState().setWorkerMemory({
-      before: result.tensors.before,
-      after: result.tensors.after,
-      now: memory?.numTensors ?? result.tensors.after,
-    });
+    this.store.getState().setWorkerMemory({ before, after, now: memory?.numTensors ?? after });
   }
 
   /** Pauses the live run between batches. */
@@ -354,15 +333,13 @@ export class TrainController {
     return this.hold(false);
   }
 
-  /** Pauses or resumes the live run in the worker, then shows and stores its new status. */
+  /** Pauses or resumes the live run in the worker (which stores its new status), then shows it. */
   private async hold(paused: boolean): Promise<void> {
     const session = this.session;
     if (!session || !this.worker) return;
     const id = session.record.id;
     await (paused ? this.worker.api.pause(id) : this.worker.api.resume(id));
     this.store.getState().patchLive(id, { phase: paused ? 'paused' : 'running' });
-    session.record = { ...session.record, status: paused ? 'paused' : 'running', updatedAt: Date.now() };
-    this.saveSession(session);
   }
 
   /** Cancels the live run; it ends as cancelled with the epochs it finished. */

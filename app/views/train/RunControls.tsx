@@ -60,7 +60,7 @@ export function RunControls() {
 function CrashRetry() {
   const trainer = useTrainer();
   const run = useApp((s) => s.shownRun);
-  if (!run?.crash || run.status !== 'failed') return null;
+  if (run?.status !== 'failed' || !run.crash) return null;
   const backend = retryBackend(run.crash.backend);
   const runId = run.id;
   return (

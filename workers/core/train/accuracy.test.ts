@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainingDynamics } from '../../../workers/core/train/types';
-import { valAccuracy } from './compare';
+import { valAccuracy } from './accuracy';
+import type { TrainingDynamics } from './types';
 
 /** Dynamics of 6 rows, 2 epochs, 3 classes; only the fields valAccuracy reads are meaningful. */
 function dynamics(inTraining: number[], labels: number[], correct: number[]): TrainingDynamics {

@@ -2,7 +2,7 @@
  * Before/after figures of "retrain on clean": validation accuracy overall and per class from a run's recorded
  * dynamics (the epoch reports hold the overall figure only).
  */
-import type { TrainingDynamics } from '../../../workers/core/train/types';
+import type { TrainingDynamics } from './types';
 
 /** Validation accuracy of a run's last recorded epoch. */
 export interface ValAccuracy {
