@@ -2,25 +2,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rowsWith, subsetCsv } from '../workers/core/manifest/csv';
-import { exportPublicJwk, generateSigningKey, signManifest } from '../workers/core/manifest/sign';
-import { CSV, fixtureManifest, ingested, QUARANTINE } from '../workers/core/manifest/test-fixture';
+import {
+  cleanCsvOf,
+  fixtureManifest,
+  QUARANTINE,
+  signedManifest,
+} from '../workers/core/manifest/test-fixture';
 import { runVerify } from './verify';
 
 async function files() {
   const dir = await mkdtemp(join(tmpdir(), 'sift-verify-'));
-  const keys = await generateSigningKey();
-  const manifest = await signManifest(
-    fixtureManifest(new Map(QUARANTINE)),
-    keys.privateKey,
-    await exportPublicJwk(keys.publicKey),
-  );
-  const data = ingested();
-  const clean = subsetCsv(
-    CSV,
-    data,
-    rowsWith(5, (r) => QUARANTINE.has(r), 'keep'),
-  );
+  const manifest = await signedManifest(fixtureManifest(new Map(QUARANTINE)));
+  const clean = cleanCsvOf(manifest);
   const manifestText = JSON.stringify(manifest, null, 2);
   const paths = { dir, manifest: join(dir, 'm.manifest.json'), clean: join(dir, 'clean.csv') };
   await writeFile(paths.manifest, manifestText);
