@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   cleanCsvOf,
@@ -54,10 +56,50 @@ describe('npm run verify', () => {
     expect(result.code).toBe(1);
     expect(result.err).toEqual(['MISMATCH row 3 (id r4): sha256 differs from the manifest']);
   });
+  it('exits 0 on the manifest alone, naming the key, with nothing said about a CSV', async () => {
+    const { paths, manifestText } = await files();
+    const keyId = (JSON.parse(manifestText) as { signature: { keyId: string } }).signature.keyId;
+    const result = await run([paths.manifest]);
+    expect(result).toEqual({
+      code: 0,
+      out: [`OK: signature verifies (key ${keyId}); 3 kept, 2 quarantined`],
+      err: [],
+    });
+  });
+  it('exits 1 with the schema’s reasons when the manifest is not a valid manifest', async () => {
+    const { paths, manifestText } = await files();
+    await writeFile(paths.manifest, manifestText.replace('"format": "sift-manifest/1"', '"format": "other"'));
+    const result = await run([paths.manifest]);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err).toEqual([expect.stringMatching(/^MISMATCH manifest field "format": /)]);
+  });
+  it('runs as a command: npm run verify prints OK and exits 0, or the mismatch and exits 1', async () => {
+    const { paths, manifestText } = await files();
+    const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+    const script = fileURLToPath(new URL('./verify.ts', import.meta.url));
+    const ok = spawnSync(tsx, [script, paths.manifest, paths.clean], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(
+      /^OK: signature verifies .* 3 kept, 2 quarantined; clean CSV: header and 3 rows match\n$/,
+    );
+    await writeFile(paths.manifest, manifestText.replace('"kept": 3', '"kept": 4'));
+    const bad = spawnSync(tsx, [script, paths.manifest], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('MISMATCH manifest field "summary.kept" changed: signature does not verify');
+  });
   it('exits 2 on usage errors and unreadable files', async () => {
-    expect((await run([])).code).toBe(2);
+    const usage = 'usage: npm run verify -- manifest.json [clean.csv]';
+    expect(await run([])).toEqual({ code: 2, out: [], err: [usage] });
+    const { paths } = await files();
+    expect(await run([paths.manifest, paths.clean, 'third'])).toEqual({ code: 2, out: [], err: [usage] });
     const missing = await run(['/nonexistent/m.json']);
     expect(missing.code).toBe(2);
-    expect(missing.err[0]).toMatch(/cannot read input/);
+    expect(missing.err).toEqual([
+      expect.stringMatching(/^cannot read input: ENOENT.*\/nonexistent\/m\.json/),
+    ]);
+    const missingCsv = await run([paths.manifest, '/nonexistent/clean.csv']);
+    expect(missingCsv.code).toBe(2);
+    expect(missingCsv.err).toEqual([expect.stringMatching(/^cannot read input: .*clean\.csv/)]);
   });
 });

@@ -27,6 +27,63 @@ describe('parseManifest (untrusted input)', () => {
   });
 });
 
+describe('parseManifest: keys and formats', () => {
+  const good = JSON.stringify(fixtureManifest());
+  const problems = (text: string) => {
+    const parsed = parseManifest(text);
+    return parsed.ok ? [] : parsed.problems;
+  };
+  it('says why text is not JSON', () => {
+    expect(problems('{')).toEqual([expect.stringMatching(/^manifest is not valid JSON: \S/)]);
+  });
+  it('finds prototype keys at any depth, inside arrays too, and names each', () => {
+    expect(problems(good.replace('"hidden":[8]', '"hidden":[8,{"constructor":1}]'))).toEqual([
+      'manifest holds a forbidden key at "run.model.hidden[1].constructor"',
+    ]);
+    expect(problems(good.replace('"scoring":{', '"scoring":{"prototype":{},'))).toEqual([
+      'manifest holds a forbidden key at "run.scoring.prototype"',
+    ]);
+  });
+  it('takes hashes, base64url and locator digests whole, not a valid run inside a longer string', () => {
+    const manifest = fixtureManifest();
+    const sha = manifest.samples[0]?.sha256 ?? '';
+    for (const bad of [`x${sha}`, `${sha}x`]) {
+      expect(problems(good.replace(sha, bad))).toEqual([
+        'manifest field "samples.0.sha256": must be 64 lower-case hex digits',
+      ]);
+    }
+    const signature = {
+      alg: 'ECDSA-P256-SHA256',
+      publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' },
+      keyId: 'AA',
+      value: 'AA',
+      locator: { 'summary.kept': '0123456789ab' },
+      locatorValue: 'AA',
+    };
+    const withSignature = (edit: object) =>
+      JSON.stringify({ ...manifest, signature: { ...signature, ...edit } });
+    expect(problems(withSignature({}))).toEqual([]);
+    for (const keyId of ['=AA', 'AA=']) {
+      expect(problems(withSignature({ keyId }))).toEqual([
+        'manifest field "signature.keyId": must be base64url text',
+      ]);
+    }
+    for (const digest of ['0123456789abc', 'x0123456789ab']) {
+      expect(problems(withSignature({ locator: { 'summary.kept': digest } }))).toEqual([
+        expect.stringMatching(/^manifest field "signature\.locator\.summary\.kept": /),
+      ]);
+    }
+  });
+  it('lists at most 20 problems', () => {
+    const manifest = fixtureManifest();
+    const many = {
+      ...manifest,
+      samples: Array.from({ length: 30 }, () => ({ ...manifest.samples[0], sha256: 'x' })),
+    };
+    expect(problems(JSON.stringify(many))).toHaveLength(20);
+  });
+});
+
 describe('parseManifest: sizes are capped before anything is used', () => {
   const base = fixtureManifest();
   const sample = base.samples[0] as Manifest['samples'][number];

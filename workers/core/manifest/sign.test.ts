@@ -123,6 +123,18 @@ describe('signManifest, checked with node:crypto', () => {
     ).toBe(true);
   });
 
+  it('keys: the private half is non-extractable unless asked; only P-256 public keys are exported', async () => {
+    const keys = await generateSigningKey();
+    expect(keys.privateKey.extractable).toBe(false);
+    expect(keys.privateKey.algorithm).toMatchObject({ name: 'ECDSA', namedCurve: 'P-256' });
+    expect((await generateSigningKey(true)).privateKey.extractable).toBe(true);
+    const p384 = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, [
+      'sign',
+      'verify',
+    ]);
+    await expect(exportPublicJwk(p384.publicKey)).rejects.toThrow('Not a P-256 public key.');
+  });
+
   it('the locator digests each leaf and each sample: 12 hex digits of SHA-256 of its canonical JSON', async () => {
     const manifest = await signedManifest(fixtureManifest(new Map(QUARANTINE)));
     const locator = manifest.signature?.locator ?? {};
