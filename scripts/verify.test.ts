@@ -1,27 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  cleanCsvOf,
-  fixtureManifest,
-  QUARANTINE,
-  signedManifest,
-} from '../workers/core/manifest/test-fixture';
+import { files } from './test-verify-files';
 import { runVerify } from './verify';
-
-async function files() {
-  const dir = await mkdtemp(join(tmpdir(), 'sift-verify-'));
-  const manifest = await signedManifest(fixtureManifest(new Map(QUARANTINE)));
-  const clean = cleanCsvOf(manifest);
-  const manifestText = JSON.stringify(manifest, null, 2);
-  const paths = { dir, manifest: join(dir, 'm.manifest.json'), clean: join(dir, 'clean.csv') };
-  await writeFile(paths.manifest, manifestText);
-  await writeFile(paths.clean, clean);
-  return { paths, manifestText, clean };
-}
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -73,20 +53,6 @@ describe('npm run verify', () => {
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.err).toEqual([expect.stringMatching(/^MISMATCH manifest field "format": /)]);
-  });
-  it('runs as a command: npm run verify prints OK and exits 0, or the mismatch and exits 1', async () => {
-    const { paths, manifestText } = await files();
-    const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-    const script = fileURLToPath(new URL('./verify.ts', import.meta.url));
-    const ok = spawnSync(tsx, [script, paths.manifest, paths.clean], { encoding: 'utf8' });
-    expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(
-      /^OK: signature verifies .* 3 kept, 2 quarantined; clean CSV: header and 3 rows match\n$/,
-    );
-    await writeFile(paths.manifest, manifestText.replace('"kept": 3', '"kept": 4'));
-    const bad = spawnSync(tsx, [script, paths.manifest], { encoding: 'utf8' });
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('MISMATCH manifest field "summary.kept" changed: signature does not verify');
   });
   it('exits 2 on usage errors and unreadable files', async () => {
     const usage = 'usage: npm run verify -- manifest.json [clean.csv]';

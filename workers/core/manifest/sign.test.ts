@@ -214,6 +214,27 @@ describe('verifyManifest: the signature block', () => {
     ]);
   });
 
+  it('lists changed fields in path order, and names a sample by id only for samples[i] itself', async () => {
+    const manifest = await signedManifest(fixtureManifest(new Map(), rowsCsv(12)));
+    const tampered = structuredClone(manifest);
+    tampered.tool.name = 'Other';
+    tampered.dataset.labelColumn = 'y';
+    tampered.dataset.idColumn = 'key';
+    (tampered.samples[11] as Manifest['samples'][number]).note = 'edited';
+    expect((await verifyManifest(tampered)).problems).toEqual([
+      'manifest field "dataset.idColumn" changed: signature does not verify',
+      'manifest field "dataset.labelColumn" changed: signature does not verify',
+      'manifest field "samples[11]" (id k11) changed: signature does not verify',
+      'manifest field "tool.name" changed: signature does not verify',
+    ]);
+    const run = manifest.run as NonNullable<Manifest['run']>;
+    const withList = await signedManifest({ ...manifest, run: { ...run, scoring: { samples: [1] } } });
+    const listEdited = { ...withList, run: { ...run, scoring: { samples: [2] } } };
+    expect((await verifyManifest(listEdited)).problems).toEqual([
+      'manifest field "run.scoring.samples[0]" changed: signature does not verify',
+    ]);
+  });
+
   it('says the locator was changed too when the locator no longer verifies, instead of trusting it', async () => {
     const manifest = await signedManifest(fixtureManifest());
     const locator = { ...manifest.signature?.locator, 'summary.kept': '000000000000' };
