@@ -52,6 +52,13 @@ describe('canonical JSON', () => {
       'Cannot write d as canonical JSON: a Date object is not JSON data.',
     );
     expect(new CanonicalJsonError('x', 'why').name).toBe('CanonicalJsonError');
+    expect(() => canonicalJson({ a: { b: undefined } })).toThrow(
+      'Cannot write a.b as canonical JSON: a undefined is not JSON data.',
+    );
+    const orphan = Object.create(Object.create(null)) as object; // no constructor anywhere on its chain
+    expect(() => canonicalJson({ o: orphan })).toThrow(
+      'Cannot write o as canonical JSON: a non-plain object is not JSON data.',
+    );
   });
   it('is the same for equal values built in different key orders', () => {
     expect(canonicalJson({ x: 1, y: [{ p: 1, q: 2 }] })).toBe(canonicalJson({ y: [{ q: 2, p: 1 }], x: 1 }));
