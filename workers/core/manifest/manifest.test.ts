@@ -241,6 +241,11 @@ describe('CSV', () => {
     const none = { headerEnd: 1, rowStart: new Float64Array(0), rowEnd: new Float64Array(0) };
     expect(decoder.decode(subsetCsv(headerOnly, none, []))).toBe('h\n');
     expect(() => subsetCsv(bytes, ranges, [3])).toThrow('subsetCsv: row 3 is not in the dataset.');
+    // A row with a start but no end (or an end but no start) is not in the dataset either.
+    const noEnd = { ...ranges, rowEnd: Float64Array.from([3, 5]) };
+    expect(() => subsetCsv(bytes, noEnd, [2])).toThrow('subsetCsv: row 2 is not in the dataset.');
+    const noStart = { ...ranges, rowStart: Float64Array.from([2, 4]) };
+    expect(() => subsetCsv(bytes, noStart, [2])).toThrow('subsetCsv: row 2 is not in the dataset.');
     expect(rowsWith(4, (r) => r % 2 === 1, 'quarantine')).toEqual([1, 3]);
     expect(rowsWith(4, (r) => r % 2 === 1, 'keep')).toEqual([0, 2]);
   });
