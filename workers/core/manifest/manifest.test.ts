@@ -154,6 +154,7 @@ describe('buildManifest', () => {
     );
     const decided = (row: number) =>
       input({ decisions: new Map([[row, { decision: 'quarantine', reasons: [], note: '' }]]) });
+    expect(buildManifest(decided(0)).summary).toEqual({ kept: 1, quarantined: 1 });
     expect(buildManifest(decided(1)).summary).toEqual({ kept: 1, quarantined: 1 });
     for (const row of [2, -1, 0.5]) {
       expect(() => buildManifest(decided(row))).toThrow(
