@@ -55,7 +55,8 @@ describe('npm run verify', () => {
     expect(result.err).toEqual([expect.stringMatching(/^MISMATCH manifest field "format": /)]);
   });
   it('exits 2 on usage errors and unreadable files', async () => {
-    const usage = 'usage: npm run verify -- manifest.json [clean.csv]';
+    const usage =
+      'usage: npm run verify -- manifest.json [clean.csv | clean.zip]  |  npm run verify -- report.json [model files…]';
     expect(await run([])).toEqual({ code: 2, out: [], err: [usage] });
     const { paths } = await files();
     expect(await run([paths.manifest, paths.clean, 'third'])).toEqual({ code: 2, out: [], err: [usage] });
