@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { scanModelFile } from './scan';
+
+const real = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`./corpus/real/${name}`, import.meta.url)));
+
+// Files written by torch.save itself (see corpus/real/README.md), not by the corpus's own zip writer.
+describe('files written by PyTorch 1.13', () => {
+  it('reads a state dict whose zip carries a ZIP64 record it does not need, and calls it safe', () => {
+    const result = scanModelFile('sd.pt', real('torch-1.13-state-dict.pt'));
+    expect(result.format).toBe('pytorch');
+    expect(result.verdict).toBe('safe');
+  });
+  it('reads the legacy (non-zip) format', () => {
+    const result = scanModelFile('legacy.pt', real('torch-1.13-legacy.pt'));
+    expect(result.format).toBe('pytorch-legacy');
+    expect(result.verdict).toBe('safe');
+  });
+  it('names the class a whole pickled module imports and calls', () => {
+    const result = scanModelFile('full.pt', real('torch-1.13-full-module.pt'));
+    expect(result.verdict).toBe('unsafe');
+    expect(result.findings.map((f) => f.references).flat()).toContain('torch.nn.modules.linear.Linear');
+  });
+  it('finds os.system inside a real checkpoint, with the entry and byte', () => {
+    const result = scanModelFile('evil.pt', real('torch-1.13-os-system.pt'));
+    expect(result.verdict).toBe('unsafe');
+    const critical = result.findings.filter((f) => f.severity === 'critical');
+    expect(critical.map((f) => f.references).flat()).toContain('posix.system');
+    expect(critical[0]?.location).toContain('evil/data.pkl');
+  });
+});
