@@ -5,7 +5,7 @@ import { scanModelFile } from './scan';
 const real = (name: string) =>
   new Uint8Array(readFileSync(new URL(`./corpus/real/${name}`, import.meta.url)));
 
-// Files written by torch.save itself (see corpus/real/README.md), not by the corpus's own zip writer.
+// Files written by torch.save and h5py themselves (see corpus/real/README.md), not by the corpus's own writers.
 describe('files written by PyTorch 1.13', () => {
   it('reads a state dict whose zip carries a ZIP64 record it does not need, and calls it safe', () => {
     const result = scanModelFile('sd.pt', real('torch-1.13-state-dict.pt'));
@@ -28,5 +28,20 @@ describe('files written by PyTorch 1.13', () => {
     const critical = result.findings.filter((f) => f.severity === 'critical');
     expect(critical.map((f) => f.references).flat()).toContain('posix.system');
     expect(critical[0]?.location).toContain('evil/data.pkl');
+  });
+});
+
+describe('Keras 2 layouts written by h5py 3.7', () => {
+  it('calls a Dense model safe', () => {
+    const result = scanModelFile('dense.h5', real('h5py-keras2-dense.h5'));
+    expect(result.format).toBe('keras-h5');
+    expect(result.verdict).toBe('safe');
+  });
+  it('reads a model config kept in dense attribute storage and finds the Lambda layer after 800 others', () => {
+    const result = scanModelFile('big.h5', real('h5py-keras2-lambda-dense-attribute.h5'));
+    expect(result.verdict).toBe('unsafe');
+    const lambda = result.findings.find((f) => f.kind === 'lambda');
+    expect(lambda?.location).toContain('config.layers[800]');
+    expect(lambda?.references).toEqual(expect.arrayContaining(['__import__', 'system', '"os"']));
   });
 });
