@@ -11,10 +11,11 @@ import type { BatchAnomaly } from './core/anomaly/types';
 import { toDatasetRows, withoutRows } from './core/train/rows';
 import { stratifiedSplit } from './core/train/split';
 import { trainModel } from './core/train/trainer';
+import { RowNames } from './row-names';
 import type { RunId, TrainApi, TrainMessageCallback, TrainOutcome } from './train.api';
 import { type BackendControl, createBackendTools } from './train-backends';
 import { type ActiveRun, deferred, startMessages } from './train-messages';
-import { RowNames, storedValAccuracy, trainStoredRun } from './train-store';
+import { storedValAccuracy, trainStoredRun } from './train-store';
 
 export type { BackendControl } from './train-backends';
 export { syntheticData } from './train-backends';
