@@ -56,7 +56,6 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
   const score = new ScoreController(
     store,
     stores.then((s) => s.scores),
-    stores.then((s) => s.runs),
     startScoreWorker,
     env.locks,
     dbName,

@@ -54,7 +54,7 @@ export async function loadReview(
   const arrays = await stores.datasets.loadArrays(datasetId);
   if (!meta || !arrays) throw new Error('That dataset is no longer stored in this browser.');
   const chosen = request.scoreId ? await stores.scores.get(request.scoreId as never) : undefined;
-  const record = chosen?.scoreSet ? chosen : await stores.scores.latestScoreSetForDataset(datasetId);
+  const record = chosen?.status === 'done' ? chosen : await stores.scores.latestScoreSetForDataset(datasetId);
   const set = record?.scoreSet;
   if (!record || !set)
     return { empty: 'Train a model and score this dataset first: there is nothing to review yet.' };

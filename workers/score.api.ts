@@ -4,25 +4,15 @@
  * its job, and a cancel naming another job is ignored.
  */
 import type { ScoreJobId } from '../app/db/ids';
+import type { CrossValSettings, DoneScoreView, RunningScoreRecord, ScoreView } from '../app/db/score-schema';
 import type { ScoreParamsInput } from './core/scores/defaults';
 import type { Recombined, RecombineRequest, ScoreSummary } from './core/scores/summary';
-import type { ScoreSet } from './core/scores/types';
+import type { FamilyName, ScoreSet } from './core/scores/types';
 import type { BackendChoice, BackendProbe } from './core/train/backend-choice';
 import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
 import type { BackendRequest } from './train.api';
 
-export type { Recombined, RecombineRequest, ScoreJobId, ScoreSummary };
-
-/** Cross-validation settings of the label-issue family. */
-export interface CrossValSettings {
-  /** K folds (default 5). */
-  folds: number;
-  /**
-   * Epochs each fold trains; null: `crossValEpochsFor` the run's epochs (half, rounded up). Fewer epochs make the K fold trainings cheaper; the
-   * out-of-sample probabilities only need a reasonable model, not the best one.
-   */
-  epochs: number | null;
-}
+export type { CrossValSettings, Recombined, RecombineRequest, ScoreJobId, ScoreSummary };
 
 /** Defaults of the scoring form and the headless scan. */
 export const DEFAULT_CROSS_VAL: CrossValSettings = { folds: 5, epochs: null };
@@ -36,6 +26,20 @@ export interface ScoreRequest {
   dynamics: TrainingDynamics;
   params: ScoreParamsInput;
   crossVal: CrossValSettings;
+  backend: BackendRequest;
+}
+
+/**
+ * A scoring of a stored run, stored by the worker: it reads the run's dynamics and settings and the dataset's arrays
+ * from IndexedDB by id, and writes the scoring's records there itself; nothing per-sample crosses to the page.
+ */
+export interface StoredScoreJob {
+  /** Which database (the app's `sift`; tests pass their own). */
+  dbName: string;
+  /** The scoring's first record (its run, dataset, resolved parameters, cross-validation); stored first. */
+  record: RunningScoreRecord;
+  /** The score parameters as asked (the record holds them resolved). */
+  params: ScoreParamsInput;
   backend: BackendRequest;
 }
 
@@ -159,6 +163,25 @@ export interface ScoreWorkerMemory {
 export interface ScoreApi {
   /** K-fold cross-validation, then every score; resolves when done, cancelled or failed. */
   score(request: ScoreRequest, onProgress: ScoreProgressCallback): Promise<ScoreOutcome>;
+  /**
+   * Scores a stored run and stores the scoring (the app's way): its first record at once, then how it ended, with its
+   * score set when done. Resolves with the view the panel shows (summary and named top suspects), whatever the ending.
+   */
+  scoreStored(job: StoredScoreJob, onProgress: ScoreProgressCallback): Promise<ScoreView>;
+  /** A run's newest scoring and newest finished one, as the panel shows them (read in the worker). */
+  scoringsOf(
+    dbName: string,
+    runId: RunningScoreRecord['runId'],
+  ): Promise<{ latest: ScoreView | null; done: DoneScoreView | null }>;
+  /**
+   * Recombines a stored score set under other weights or q in the worker, stores it, and answers with its new view;
+   * null when it is no longer stored.
+   */
+  recombineStored(
+    dbName: string,
+    id: ScoreJobId,
+    wanted: { weights: Record<FamilyName, number>; q: number },
+  ): Promise<DoneScoreView | null>;
   /** Stops the job at its next batch or stage; `score` then resolves `cancelled`, every tensor freed. */
   cancel(jobId: ScoreJobId): Promise<void>;
   /** Family values, suspicion and flags for other weights or q; the per-sample loop runs in the worker. */

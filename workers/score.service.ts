@@ -16,7 +16,9 @@ import { crossValidatedProbabilities } from './core/train/crossval';
 import { crossValEpochsFor } from './core/train/defaults';
 import { runRows, toSampleOrder } from './core/train/rows';
 import { storesFor } from './db';
+import { RowNames } from './row-names';
 import type {
+  CrossValSettings,
   InfluenceAnswer,
   InfluenceContext,
   InfluenceResult,
@@ -28,6 +30,7 @@ import type {
   ScoreRequest,
   ScoreResult,
 } from './score.api';
+import { ScoreViews, scoreStoredJob } from './score-store';
 import type { BackendRequest } from './train.api';
 import type { BackendControl } from './train.service';
 
@@ -77,6 +80,87 @@ export function recombinedTransferables(r: Recombined): ArrayBuffer[] {
 /** Cached per-checkpoint outputs are kept below this many floats (E × N × (C + d)); above, recomputed per query. */
 const INFLUENCE_CACHE_FLOATS = 16_000_000;
 
+/** What the scoring pipeline gives: every score, or why it stopped. */
+type PipelineOutcome =
+  | {
+      kind: 'scored';
+      scoreSet: ScoreSet;
+      oofProbs: Float32Array;
+      crossVal: CrossValSettings;
+      crossValMs: number;
+      scoreMs: number;
+    }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; message: string };
+
+/**
+ * The scoring pipeline of one job, the service's one call into the scores core: K-fold cross-validated
+ * probabilities (each fold trained here), reordered to sample order, then `scoreAll`. Throws on bad input.
+ */
+export async function scoringPipeline(
+  request: ScoreRequest,
+  cancelled: () => boolean,
+  onProgress: ScoreProgressCallback,
+): Promise<PipelineOutcome> {
+  const started = performance.now();
+  const { data, dynamics, crossVal } = request;
+  const c = data.classCount;
+  if (dynamics.classCount !== c) throw new RangeError('The run and the dataset disagree on the class count.');
+  for (let i = 0; i < dynamics.samples; i++) {
+    if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i] as number]) {
+      throw new RangeError(
+        `Sample ${i} has another label in the run than in the dataset: was it re-imported?`,
+      );
+    }
+  }
+  // Not given: the shipped default, half the run's epochs (the headless scan uses the same rule).
+  const epochs = crossVal.epochs ?? crossValEpochsFor(request.settings.epochs);
+  const folds = crossVal.folds;
+  let fold = 0;
+  const own = runRows(data, dynamics.sampleRows);
+  const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
+    onFold: (f) => {
+      fold = f;
+      onProgress({ phase: 'cross-validation', fold: f, folds, epoch: 0, epochs, fraction: f / folds });
+    },
+    onEpoch: (e) =>
+      onProgress({
+        phase: 'cross-validation',
+        fold,
+        folds,
+        epoch: e.epoch + 1,
+        epochs,
+        fraction: (fold + (e.epoch + 1) / epochs) / folds,
+      }),
+    shouldStop: () => (cancelled() ? 'cancel' : 'continue'),
+  });
+  if (cv.status === 'cancelled' || cancelled()) return { kind: 'cancelled' };
+  if (cv.status !== 'completed') {
+    return {
+      kind: 'failed',
+      message: cv.nonFinite?.message ?? 'Cross-validation stopped before every fold finished.',
+    };
+  }
+  const crossValMs = performance.now() - started;
+  const oofProbs = toSampleOrder(cv.probabilities, own.local, c);
+  const scoreStart = performance.now();
+  const scoreSet = await scoreAll(dynamics, {
+    oofProbs,
+    params: request.params,
+    cancelled,
+    between: macrotask,
+    onProgress: (p) => onProgress({ phase: 'scores', ...p, fraction: p.done / p.total }),
+  });
+  return {
+    kind: 'scored',
+    scoreSet,
+    oofProbs,
+    crossVal: { folds, epochs },
+    crossValMs,
+    scoreMs: performance.now() - scoreStart,
+  };
+}
+
 /** Creates the service over the given backends. */
 export function createScoreService(backends: BackendControl): ScoreApi {
   let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
@@ -120,55 +204,9 @@ export function createScoreService(backends: BackendControl): ScoreApi {
     try {
       const backend = await selectBackend(request.backend);
       const before = liveTensors().numTensors;
-      const { data, dynamics, crossVal } = request;
-      const c = data.classCount;
-      if (dynamics.classCount !== c)
-        throw new RangeError('The run and the dataset disagree on the class count.');
-      for (let i = 0; i < dynamics.samples; i++) {
-        if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i] as number]) {
-          throw new RangeError(
-            `Sample ${i} has another label in the run than in the dataset: was it re-imported?`,
-          );
-        }
-      }
-      // Not given: the shipped default, half the run's epochs (the headless scan uses the same rule).
-      const epochs = crossVal.epochs ?? crossValEpochsFor(request.settings.epochs);
-      const folds = crossVal.folds;
-      let fold = 0;
-      const own = runRows(data, dynamics.sampleRows);
-      const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
-        onFold: (f) => {
-          fold = f;
-          onProgress({ phase: 'cross-validation', fold: f, folds, epoch: 0, epochs, fraction: f / folds });
-        },
-        onEpoch: (e) =>
-          onProgress({
-            phase: 'cross-validation',
-            fold,
-            folds,
-            epoch: e.epoch + 1,
-            epochs,
-            fraction: (fold + (e.epoch + 1) / epochs) / folds,
-          }),
-        shouldStop: () => (job.cancelled ? 'cancel' : 'continue'),
-      });
-      if (cv.status === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
-      if (cv.status !== 'completed') {
-        return {
-          kind: 'failed',
-          message: cv.nonFinite?.message ?? 'Cross-validation stopped before every fold finished.',
-        };
-      }
-      const crossValMs = performance.now() - started;
-      const oofProbs = toSampleOrder(cv.probabilities, own.local, c);
-      const scoreStart = performance.now();
-      const scoreSet = await scoreAll(dynamics, {
-        oofProbs,
-        params: request.params,
-        cancelled: () => job.cancelled,
-        between: macrotask,
-        onProgress: (p) => onProgress({ phase: 'scores', ...p, fraction: p.done / p.total }),
-      });
+      const scored = await scoringPipeline(request, () => job.cancelled, onProgress);
+      if (scored.kind !== 'scored') return scored;
+      const { scoreSet, crossValMs, scoreMs } = scored;
       const after = liveTensors().numTensors;
       return {
         kind: 'finished',
@@ -177,13 +215,9 @@ export function createScoreService(backends: BackendControl): ScoreApi {
           backend,
           scoreSet,
           summary: summarizeScores(scoreSet),
-          oofProbs,
-          crossVal: { folds, epochs },
-          timings: {
-            crossValMs,
-            scoreMs: performance.now() - scoreStart,
-            totalMs: performance.now() - started,
-          },
+          oofProbs: scored.oofProbs,
+          crossVal: scored.crossVal,
+          timings: { crossValMs, scoreMs, totalMs: performance.now() - started },
           tensors: { before, after },
         },
       };
@@ -208,8 +242,13 @@ export function createScoreService(backends: BackendControl): ScoreApi {
     return out;
   }
 
+  const views = new ScoreViews(new RowNames());
+
   const api: ScoreApi = {
     score: runJob,
+    scoreStored: (job, onProgress) => scoreStoredJob(runJob, views, job, onProgress),
+    scoringsOf: (dbName, runId) => views.ofRun(dbName, runId),
+    recombineStored: (dbName, id, wanted) => views.recombined(dbName, id, wanted),
     async cancel(jobId) {
       if (active && active.jobId === jobId) active.cancelled = true;
       else if (!cancelledEarly.includes(jobId)) {

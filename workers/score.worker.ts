@@ -2,25 +2,32 @@
 import * as Comlink from 'comlink';
 import { browserBackends } from './backend';
 import { holdLifeLock } from './life';
-import type { ScoreApi } from './score.api';
+import type { ScoreApi, ScoreProgressCallback } from './score.api';
 import { createScoreService, recombinedTransferables, scoreResultTransferables } from './score.service';
 
 // First, so the page can tell this worker's death from its silence (workers/life.ts).
 holdLifeLock();
 const service = createScoreService(browserBackends());
 
+/** Hands a job's progress to the page; a page that went away leaves the job going until cancelled or done. */
+function deliver(onProgress: ScoreProgressCallback): ScoreProgressCallback {
+  return (message) => {
+    void Promise.resolve(onProgress(message)).catch((error: unknown) =>
+      console.warn('Score progress was not delivered:', error),
+    );
+  };
+}
+
 const api = {
   score: async (request, onProgress) => {
-    const outcome = await service.score(request, (message) => {
-      void Promise.resolve(onProgress(message)).catch(
-        // The page went away mid-job: the job goes on until cancelled or done; nothing is listening.
-        (error: unknown) => console.warn('Score progress was not delivered:', error),
-      );
-    });
+    const outcome = await service.score(request, deliver(onProgress));
     return outcome.kind === 'finished'
       ? Comlink.transfer(outcome, scoreResultTransferables(outcome.result))
       : outcome;
   },
+  scoreStored: (job, onProgress) => service.scoreStored(job, deliver(onProgress)),
+  scoringsOf: (dbName, runId) => service.scoringsOf(dbName, runId),
+  recombineStored: (dbName, id, wanted) => service.recombineStored(dbName, id, wanted),
   cancel: (jobId) => service.cancel(jobId),
   recombine: async (request) => {
     const out = await service.recombine(request);

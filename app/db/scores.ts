@@ -3,7 +3,13 @@ import type { Recombined } from '../../workers/score.api';
 import type { SiftDb } from './open';
 import type { RunId } from './run-schema';
 import type { DatasetId } from './schema';
-import type { ScoreJobId, ScoreRecord } from './score-schema';
+import type {
+  DoneScoreRecord,
+  RunningScoreRecord,
+  ScoreJobId,
+  ScoreRecord,
+  StoppedScoreRecord,
+} from './score-schema';
 
 export type { ScoreJobId, ScoreRecord, ScoreStatus } from './score-schema';
 
@@ -15,6 +21,9 @@ export function newScoreJobId(): ScoreJobId {
 
 /** Newest first. */
 const newestFirst = (a: ScoreRecord, b: ScoreRecord) => b.createdAt - a.createdAt;
+
+/** Whether a scoring finished (and so holds its score set). */
+export const isDone = (r: ScoreRecord): r is DoneScoreRecord => r.status === 'done';
 
 /** The scores half of Sift's database. One per session, over its connection. */
 export class ScoreStore {
@@ -31,15 +40,19 @@ export class ScoreStore {
     return this.db.get('scores', id);
   }
 
+  /** Every scoring of a run (finished or not), newest first. */
+  async listForRun(runId: RunId): Promise<ScoreRecord[]> {
+    return (await this.db.getAllFromIndex('scores', 'by-run', runId)).sort(newestFirst);
+  }
+
   /** The newest finished score set of a run. */
-  async latestScoreSetForRun(runId: RunId): Promise<ScoreRecord | undefined> {
-    const all = await this.db.getAllFromIndex('scores', 'by-run', runId);
-    return all.filter((r) => r.status === 'done' && r.scoreSet).sort(newestFirst)[0];
+  async latestScoreSetForRun(runId: RunId): Promise<DoneScoreRecord | undefined> {
+    return (await this.listForRun(runId)).find(isDone);
   }
 
   /** The newest finished score set of any run of a dataset. */
-  async latestScoreSetForDataset(datasetId: DatasetId): Promise<ScoreRecord | undefined> {
-    return (await this.listScoreSets(datasetId)).find((r) => r.status === 'done' && r.scoreSet);
+  async latestScoreSetForDataset(datasetId: DatasetId): Promise<DoneScoreRecord | undefined> {
+    return (await this.listScoreSets(datasetId)).find(isDone);
   }
 
   /** Every scoring of a dataset's runs (finished or not), newest first. */
@@ -48,15 +61,15 @@ export class ScoreStore {
   }
 
   /** Replaces a finished score set's suspicion, family values and flags (new weights or q), keeping the rule with them. */
-  async updateSuspicion(id: ScoreJobId, next: Recombined): Promise<ScoreRecord | undefined> {
+  async updateSuspicion(id: ScoreJobId, next: Recombined): Promise<DoneScoreRecord | undefined> {
     const tx = this.db.transaction('scores', 'readwrite');
     const record = await tx.store.get(id);
-    if (!record?.scoreSet) {
+    if (record?.status !== 'done') {
       await tx.done;
       return undefined;
     }
     const params = { ...record.params, suspicion: next.suspicionParams };
-    const updated: ScoreRecord = {
+    const updated: DoneScoreRecord = {
       ...record,
       params,
       updatedAt: Date.now(),
@@ -71,6 +84,26 @@ export class ScoreStore {
     };
     await Promise.all([tx.store.put(updated), tx.done]);
     return updated;
+  }
+
+  /**
+   * Stores a scoring as failed because its worker died under it (only the page can say so), keeping what the worker
+   * stored last (its backend); `fallback` is written when the worker stored nothing yet. Returns the record.
+   */
+  async markFailed(
+    fallback: RunningScoreRecord,
+    message: string,
+    crash: StoppedScoreRecord['crash'],
+  ): Promise<ScoreRecord> {
+    const tx = this.db.transaction('scores', 'readwrite');
+    const stored = (await tx.store.get(fallback.id)) ?? fallback;
+    // A scoring the worker finished (or stopped) before it died is kept as it ended.
+    const failed: ScoreRecord =
+      stored.status === 'running'
+        ? { ...stored, status: 'failed', message, updatedAt: Date.now(), ...(crash ? { crash } : {}) }
+        : stored;
+    await Promise.all([tx.store.put(failed), tx.done]);
+    return failed;
   }
 
   /** Marks every 'running' scoring as 'interrupted', except those `isLive` says a tab is running. */

@@ -1,12 +1,12 @@
 /**
- * Scoring as the UI sees it: the job this tab is running (with its progress), the score record on show for the
- * shown run (with the names its samples need), and the request to review its suspects. No worker handles.
+ * Scoring as the UI sees it: the job this tab is running (with its progress), the scorings on show for the shown
+ * run (summaries, with their top suspects named), and the request to review its suspects. No worker handles.
  */
 import type { StateCreator } from 'zustand';
 import type { ScoreJobId, ScoreProgressMessage } from '../../workers/score.api';
 import type { RunId } from '../db/run-schema';
 import type { DatasetId } from '../db/schema';
-import type { ScoreRecord } from '../db/score-schema';
+import type { DoneScoreView, ScoreView } from '../db/score-schema';
 
 /** The scoring this tab is running. */
 export interface LiveScore {
@@ -16,15 +16,16 @@ export interface LiveScore {
   progress: ScoreProgressMessage | null;
 }
 
-/** The run's score records on show: the newest of any status, and the newest finished one with its row names. */
+/**
+ * The run's scorings on show: the newest of any status, and the newest finished one as a summary with its top
+ * suspects named (the score worker holds the score set; no per-sample array is kept here).
+ */
 export interface ShownScores {
   runId: RunId;
   /** Newest scoring of the run (may be running, interrupted, failed, cancelled). */
-  latest: ScoreRecord | null;
+  latest: ScoreView | null;
   /** Newest finished scoring, whose summary the panel shows. */
-  done: ScoreRecord | null;
-  /** Dataset row ids (for naming suspects). */
-  ids: string[] | null;
+  done: DoneScoreView | null;
 }
 
 /** What the review screen (issue 5) opens: the dataset, run and score set whose suspects to review. */
@@ -47,7 +48,7 @@ export interface ScoreSlice {
   patchLiveScore: (jobId: ScoreJobId, patch: Partial<Omit<LiveScore, 'jobId' | 'runId'>>) => void;
   setShownScores: (shown: ShownScores | null) => void;
   /** Replaces a record on show (latest and/or done) when it is the same scoring. */
-  upsertScore: (record: ScoreRecord) => void;
+  upsertScore: (record: ScoreView) => void;
   setRecombining: (busy: boolean) => void;
   setScoreMemory: (memory: ScoreSlice['scoreMemory']) => void;
   setScoreError: (message: string | null) => void;
@@ -72,7 +73,7 @@ export const createScoreSlice: StateCreator<ScoreSlice, [], [], ScoreSlice> = (s
       if (!shown || shown.runId !== record.runId) return {};
       const newer =
         !shown.latest || shown.latest.id === record.id || record.createdAt >= shown.latest.createdAt;
-      const done = record.status === 'done' && record.scoreSet ? record : shown.done;
+      const done = record.status === 'done' ? record : shown.done;
       return {
         shownScores: {
           ...shown,

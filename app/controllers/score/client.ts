@@ -1,6 +1,7 @@
 /** Starts score workers and hands back their API; the rest of the app never sees a `Worker`. */
 import * as Comlink from 'comlink';
 import type { ScoreApi, ScoreOutcome, ScoreRequest } from '../../../workers/score.api';
+import type { ScoreView } from '../../db/score-schema';
 import { dataTransferables, startWatchedWorker, type WorkerClient } from '../worker-client';
 
 /** The API backed by a dedicated module worker, its watch, and how to stop it. */
@@ -20,6 +21,9 @@ export function startScoreWorker(): ScoreWorker {
       guard<ScoreOutcome>(
         remote.score(Comlink.transfer(request, dataTransferables(request.data)), Comlink.proxy(onProgress)),
       ),
+    scoreStored: (job, onProgress) => guard<ScoreView>(remote.scoreStored(job, Comlink.proxy(onProgress))),
+    scoringsOf: (dbName, runId) => guard(remote.scoringsOf(dbName, runId)),
+    recombineStored: (dbName, id, wanted) => guard(remote.recombineStored(dbName, id, wanted)),
     cancel: (jobId) => guard(remote.cancel(jobId)),
     recombine: (request) => guard(remote.recombine(request)),
     prepareInfluence: (context) => guard(remote.prepareInfluence(context)),

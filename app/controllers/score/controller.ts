@@ -1,14 +1,16 @@
 /**
- * The scoring controller: the app's scoring actions. It owns the score worker and the scores store, drives the
- * scoring slice, and is the only scoring code that awaits the worker or IndexedDB; the views call it.
+ * The scoring controller: the app's scoring actions. It owns the score worker, drives the scoring slice, and is the
+ * only scoring code that awaits the worker; the views call it. The worker reads the run and dataset from IndexedDB
+ * and stores the scoring itself (workers/score-store.ts), answering with summaries; the page writes a scoring only
+ * to mark it failed when its worker died, and to mark scorings of closed tabs interrupted at start-up.
  */
 import { resolveScoreParams, type ScoreParamsInput } from '../../../workers/core/scores/defaults';
 import type { FamilyName, KnnMode } from '../../../workers/core/scores/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
-import type { CrossValSettings, InfluenceAnswer, ScoreOutcome } from '../../../workers/score.api';
+import type { CrossValSettings, InfluenceAnswer } from '../../../workers/score.api';
 import type { RunId, RunRecord } from '../../db/run-schema';
-import type { RunStore } from '../../db/runs';
-import { newScoreJobId, type ScoreRecord, type ScoreStore } from '../../db/scores';
+import type { RunningScoreRecord, ScoreView } from '../../db/score-schema';
+import { newScoreJobId, type ScoreStore } from '../../db/scores';
 import { budgetRefusal, currentBudget } from '../../memory/budget';
 import { scoreEstimate } from '../../memory/jobs';
 import type { AppStore } from '../../state/store';
@@ -18,7 +20,7 @@ import type { ScoreWorker } from './client';
 
 /** The record and message types the scoring views render, and the form's defaults. */
 export { DEFAULT_CROSS_VAL, type ScoreProgressMessage } from '../../../workers/score.api';
-export type { ScoreRecord } from '../../db/score-schema';
+export type { DoneScoreView, ScoreView } from '../../db/score-schema';
 
 /** What the scoring form asks for. */
 export interface ScoreForm {
@@ -53,7 +55,6 @@ export class ScoreController {
   constructor(
     private readonly store: AppStore,
     private readonly scores: Promise<ScoreStore>,
-    private readonly runs: Promise<RunStore>,
     private readonly startWorker: () => ScoreWorker,
     private readonly locks: LockManager | null,
     private readonly dbName: string,
@@ -97,18 +98,15 @@ export class ScoreController {
     }
   }
 
-  /** Reads the scorings of a run for the panel (the newest, and the newest finished one with row ids). */
+  /** Shows the scorings of a run in the panel (the newest, and the newest finished one), as the worker reads them. */
   async showRun(run: RunRecord): Promise<void> {
     const state = this.store.getState();
     if (state.shownScores?.runId !== run.id)
-      state.setShownScores({ runId: run.id, latest: null, done: null, ids: null });
+      state.setShownScores({ runId: run.id, latest: null, done: null });
     try {
-      const db = await this.scores;
-      const all = (await db.listScoreSets(run.datasetId)).filter((r) => r.runId === run.id);
-      const done = all.find((r) => r.status === 'done' && r.scoreSet) ?? null;
-      const ids = done ? ((await (await this.runs).loadIds(run.datasetId))?.ids ?? null) : null;
+      const { latest, done } = await this.api.scoringsOf(this.dbName, run.id);
       if (this.store.getState().shownScores?.runId !== run.id) return;
-      this.store.getState().setShownScores({ runId: run.id, latest: all[0] ?? null, done, ids });
+      this.store.getState().setShownScores({ runId: run.id, latest, done });
     } catch (error) {
       this.fail(error);
     }
@@ -148,7 +146,7 @@ export class ScoreController {
   }
 
   /** Scores a run again with a stored scoring's parameters (interrupted, or failed when its worker died). */
-  async retry(run: RunRecord, previous: ScoreRecord, backend: BackendName | null = null): Promise<void> {
+  async retry(run: RunRecord, previous: ScoreView, backend: BackendName | null = null): Promise<void> {
     const p = previous.params;
     await this.start(
       run,
@@ -167,18 +165,9 @@ export class ScoreController {
   private async score(
     run: RunRecord,
     form: ScoreForm,
-    jobId: ScoreRecord['id'],
+    jobId: RunningScoreRecord['id'],
     backend: BackendName | null,
   ): Promise<void> {
-    const runs = await this.runs;
-    const db = await this.scores;
-    const [stored, arrays] = await Promise.all([
-      runs.getDynamics(run.id),
-      runs.loadTrainingArrays(run.datasetId),
-    ]);
-    if (!stored?.dynamics) throw new Error('This run recorded no dynamics: train it to the end first.');
-    if (!arrays) throw new Error('The dataset is no longer stored in this browser.');
-    const meta = this.store.getState().current;
     const input: ScoreParamsInput = {
       seed: run.settings.seed,
       knn: { k: form.k, ...(form.knnMode ? { mode: form.knnMode } : {}) },
@@ -186,7 +175,7 @@ export class ScoreController {
     };
     const crossVal: CrossValSettings = { folds: form.folds, epochs: form.cvEpochs };
     const now = Date.now();
-    const record: ScoreRecord = {
+    const record: RunningScoreRecord = {
       id: jobId,
       runId: run.id,
       datasetId: run.datasetId,
@@ -197,41 +186,22 @@ export class ScoreController {
       params: resolveScoreParams(input),
       crossVal,
       backend: null,
-      scoreSet: null,
-      sampleRows: null,
-      labels: null,
-      summary: null,
-      timings: null,
     };
-    await db.saveScoreSet(record);
     this.store.getState().upsertScore(record);
     this.store.getState().patchLiveScore(jobId, { phase: 'running' });
 
     const asked = backend ?? run.backend?.backend ?? null;
     const api = this.api;
-    const sampleRows = stored.dynamics.sampleRows.slice();
-    const labels = stored.dynamics.labels.slice();
     let before = 0;
-    let outcome: ScoreOutcome;
+    let ended: ScoreView;
     try {
       before = (await api.memory()).numTensors;
-      outcome = await api.score(
+      // The worker reads the run and dataset and stores the scoring itself: no per-sample array crosses here.
+      ended = await api.scoreStored(
         {
-          jobId,
-          data: {
-            features: arrays.features,
-            featureCount:
-              meta?.id === run.datasetId
-                ? meta.featureNames.length
-                : arrays.features.length / arrays.labels.length,
-            labels: arrays.labels,
-            classCount: stored.dynamics.classCount,
-            ...(meta?.image && run.settings.model === 'cnn' ? { image: meta.image } : {}),
-          },
-          settings: run.settings,
-          dynamics: stored.dynamics,
+          dbName: this.dbName,
+          record,
           params: input,
-          crossVal,
           backend: scoreBackendRequest(this.store.getState().backendState, asked),
         },
         (progress) => this.store.getState().patchLiveScore(jobId, { progress }),
@@ -241,54 +211,18 @@ export class ScoreController {
       // The worker died under the job: stored as failed with the reason and the backend asked for; the dead worker
       // is dropped (the browser has freed all it held); earlier score sets, runs and decisions are untouched.
       this.dropWorker();
-      const failed: ScoreRecord = {
-        ...record,
-        updatedAt: Date.now(),
-        status: 'failed',
-        message: error.message,
-        crash: { backend: asked },
-      };
-      await db.saveScoreSet(failed);
+      const failed = await (await this.scores).markFailed(record, error.message, { backend: asked });
       this.store.getState().setScoreMemory(null);
-      this.store.getState().upsertScore(failed);
+      // A scoring the worker stored as ended before it died is shown as stored.
+      if (failed.status === 'done') void this.showRun(run);
+      else this.store.getState().upsertScore(failed);
       this.store.getState().setScoreError(error.message);
       return;
     }
-    const now2 = Date.now();
-    let final: ScoreRecord;
-    if (outcome.kind === 'finished') {
-      const r = outcome.result;
-      final = {
-        ...record,
-        updatedAt: now2,
-        status: 'done',
-        params: r.scoreSet.params,
-        crossVal: r.crossVal,
-        backend: r.backend,
-        scoreSet: r.scoreSet,
-        sampleRows,
-        labels,
-        summary: r.summary,
-        timings: r.timings,
-      };
-    } else {
-      final = {
-        ...record,
-        updatedAt: now2,
-        status: outcome.kind === 'cancelled' ? 'cancelled' : 'failed',
-        message: outcome.kind === 'failed' ? outcome.message : 'Cancelled before it finished.',
-      };
-    }
-    await db.saveScoreSet(final);
     const after = await api.memory();
     this.store.getState().setScoreMemory({ before, after: after.numTensors, now: after.numTensors });
-    if (final.status === 'done') {
-      const ids = (await runs.loadIds(run.datasetId))?.ids ?? null;
-      const shown = this.store.getState().shownScores;
-      if (shown?.runId === run.id) this.store.getState().setShownScores({ ...shown, ids });
-    }
-    this.store.getState().upsertScore(final);
-    if (final.status === 'failed') this.store.getState().setScoreError(final.message);
+    this.store.getState().upsertScore(ended);
+    if (ended.status === 'failed') this.store.getState().setScoreError(ended.message);
   }
 
   /** Stops the running scoring at its next batch or stage. */
@@ -305,25 +239,20 @@ export class ScoreController {
    */
   async recombine(patch: { weights?: Partial<Record<FamilyName, number>>; q?: number }): Promise<void> {
     const done = this.store.getState().shownScores?.done;
-    if (!done?.scoreSet) return;
-    const set = done.scoreSet;
+    if (!done) return;
     const base =
       this.requested?.id === done.id
         ? this.requested
-        : { id: done.id, weights: set.params.suspicion.weights, q: set.params.suspicion.q };
+        : { id: done.id, weights: done.params.suspicion.weights, q: done.params.suspicion.q };
     const wanted = { id: done.id, weights: { ...base.weights, ...patch.weights }, q: patch.q ?? base.q };
     this.requested = wanted;
     const seq = ++this.recombineSeq;
     this.store.getState().setRecombining(true);
     try {
-      const next = await this.api.recombine({
-        samples: set.samples,
-        scores: set.scores,
-        labelIssue: set.labelIssue,
-        suspicion: { ...set.params.suspicion, weights: wanted.weights, q: wanted.q },
+      const updated = await this.api.recombineStored(this.dbName, done.id, {
+        weights: wanted.weights,
+        q: wanted.q,
       });
-      if (seq !== this.recombineSeq) return;
-      const updated = await (await this.scores).updateSuspicion(done.id, next);
       if (updated && seq === this.recombineSeq) this.store.getState().upsertScore(updated);
     } catch (error) {
       this.requested = null;

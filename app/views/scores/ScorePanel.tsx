@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { FAMILY_NAMES } from '../../../workers/core/scores/types';
-import type { ScoreProgressMessage, ScoreRecord } from '../../controllers/score/controller';
+import type { ScoreProgressMessage, ScoreView } from '../../controllers/score/controller';
 import type { RunRecord } from '../../controllers/train/controller';
 import { retryBackend } from '../../controllers/worker-life';
 import { formatCount } from '../../format';
@@ -81,7 +81,7 @@ function LatestStatus({ run }: { run: RunRecord }) {
   const live = useApp((s) => s.liveScore);
   if (!latest || latest.status === 'done' || (latest.status === 'running' && live?.jobId === latest.id))
     return null;
-  const what: Record<ScoreRecord['status'], string> = {
+  const what: Record<ScoreView['status'], string> = {
     running: 'Scoring in another tab…',
     done: '',
     failed: 'The last scoring failed',
@@ -103,7 +103,7 @@ function LatestStatus({ run }: { run: RunRecord }) {
  * Starts a cut-short scoring again with its parameters: an interrupted one as it was, one whose worker died on
  * another backend (WASM after WebGPU or WebGL, else CPU).
  */
-function AgainButton({ run, latest, busy }: { run: RunRecord; latest: ScoreRecord; busy: boolean }) {
+function AgainButton({ run, latest, busy }: { run: RunRecord; latest: ScoreView; busy: boolean }) {
   const scorer = useScorer();
   const crash = latest.status === 'failed' ? latest.crash : undefined;
   if (latest.status !== 'interrupted' && !crash) return null;
@@ -123,13 +123,13 @@ function AgainButton({ run, latest, busy }: { run: RunRecord; latest: ScoreRecor
   );
 }
 
-function paramsText(r: ScoreRecord): string {
+function paramsText(r: ScoreView): string {
   const p = r.params;
   const cvEpochs = r.crossVal.epochs === null ? 'half the run’s epochs' : `${r.crossVal.epochs} epochs`;
   const weights = FAMILY_NAMES.map((f) => `${f} ${p.suspicion.weights[f]}`).join(', ');
   const scale = p.suspicion.labelScale === 'probability' ? ', label family on probability scale' : '';
   return (
-    `${r.crossVal.folds}-fold cross-validation (${cvEpochs}), kNN k = ${p.knn.k}${r.scoreSet?.knnApproximate ? ' (approximate)' : ''}, ` +
+    `${r.crossVal.folds}-fold cross-validation (${cvEpochs}), kNN k = ${p.knn.k}${r.status === 'done' && r.knnApproximate ? ' (approximate)' : ''}, ` +
     `family value ${p.suspicion.familyReduce}${scale}, rule ${p.suspicion.rule}, weights ${weights}, q = ${(100 * p.suspicion.q).toFixed(1)} %, seed ${p.seed}`
   );
 }
@@ -137,17 +137,13 @@ function paramsText(r: ScoreRecord): string {
 function ScoreSummary({ run }: { run: RunRecord }) {
   const scorer = useScorer();
   const done = useApp((s) => (s.shownScores?.runId === run.id ? s.shownScores.done : null));
-  const ids = useApp((s) => s.shownScores?.ids ?? null);
   const classes = useApp((s) => s.current?.classes ?? []);
   const recombining = useApp((s) => s.recombining);
   const reviewRequested = useApp((s) => s.reviewRequest?.scoreId === done?.id);
-  if (!done?.scoreSet || !done.summary || !done.sampleRows) return null;
-  const set = done.scoreSet;
+  if (!done) return null;
   const summary = done.summary;
-  const sampleRows = done.sampleRows;
-  const labels = done.labels;
-  const weights = set.params.suspicion.weights;
-  const q = set.params.suspicion.q;
+  const weights = done.params.suspicion.weights;
+  const q = done.params.suspicion.q;
   return (
     <div
       className="score-summary"
@@ -157,8 +153,8 @@ function ScoreSummary({ run }: { run: RunRecord }) {
       aria-busy={recombining}
     >
       <p className="muted" data-testid="score-params">
-        {formatCount(set.samples)} samples scored on {done.backend?.backend ?? 'an unknown backend'} in{' '}
-        {formatDuration(done.timings?.totalMs ?? 0)}, {new Date(done.createdAt).toLocaleString('en-GB')}.
+        {formatCount(done.samples)} samples scored on {done.backend.backend} in{' '}
+        {formatDuration(done.timings.totalMs)}, {new Date(done.createdAt).toLocaleString('en-GB')}.
         Parameters: {paramsText(done)}.
       </p>
       <table className="flag-counts">
@@ -224,26 +220,23 @@ function ScoreSummary({ run }: { run: RunRecord }) {
           </tr>
         </thead>
         <tbody>
-          {Array.from(summary.top, (j) => {
-            const row = sampleRows[j] ?? -1;
-            const id = ids?.[row] ?? `row ${row}`;
-            const suggested = set.suggestedLabel[j] ?? -1;
-            return (
-              <tr key={j} data-testid="suspect" data-row={row} data-id={id}>
-                <td>{id}</td>
-                <td>{labels ? (classes[labels[j] ?? -1] ?? '') : ''}</td>
-                <td>{suggested >= 0 ? (classes[suggested] ?? String(suggested)) : ''}</td>
-                <td data-testid="suspect-suspicion">{(set.suspicion[j] ?? Number.NaN).toFixed(4)}</td>
-                <td>
-                  {FAMILY_NAMES.filter((f) => set.flags[f][j]).map((f) => (
-                    <span key={f} className="chip">
-                      {f}
-                    </span>
-                  ))}
-                </td>
-              </tr>
-            );
-          })}
+          {done.suspects.map((suspect) => (
+            <tr key={suspect.sample} data-testid="suspect" data-row={suspect.row} data-id={suspect.id}>
+              <td>{suspect.id}</td>
+              <td>{classes[suspect.label] ?? ''}</td>
+              <td>
+                {suspect.suggested >= 0 ? (classes[suspect.suggested] ?? String(suspect.suggested)) : ''}
+              </td>
+              <td data-testid="suspect-suspicion">{suspect.suspicion.toFixed(4)}</td>
+              <td>
+                {suspect.flaggedBy.map((f) => (
+                  <span key={f} className="chip">
+                    {f}
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <div className="form-actions">
