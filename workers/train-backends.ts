@@ -49,7 +49,8 @@ export function syntheticData(rows: number, features: number, classes: number, s
   for (let r = 0; r < rows; r++) {
     const y = r % classes;
     labels[r] = y;
-    for (let f = 0; f < features; f++) x[r * features + f] = centres[y][f] + gauss();
+    const centre = centres[y] ?? [];
+    for (let f = 0; f < features; f++) x[r * features + f] = (centre[f] ?? 0) + gauss();
   }
   return { features: x, featureCount: features, labels, classCount: classes };
 }
@@ -80,7 +81,10 @@ function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number 
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let worst = 0;
   for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / Math.max(Math.abs(a[i]), Math.abs(b[i]), 1e-2);
+    // Equal lengths: both in range (NaN otherwise, which fails the comparison as it should).
+    const ai = a[i] ?? Number.NaN;
+    const bi = b[i] ?? Number.NaN;
+    const d = Math.abs(ai - bi) / Math.max(Math.abs(ai), Math.abs(bi), 1e-2);
     if (!(d <= worst)) worst = d; // NaN propagates as a failure
   }
   return worst;
@@ -258,9 +262,12 @@ export function createBackendTools(backends: BackendControl, trainOptions: { yie
     );
     const done = performance.now();
     const total = rows.reduce((a, b) => a + b, 0);
-    const batchMs = ends.length ? ends[ends.length - 1] - firstStart : 0;
+    const lastEnd = ends[ends.length - 1];
+    const batchMs = lastEnd !== undefined ? lastEnd - firstStart : 0;
     const steadyRows = rows.slice(2).reduce((a, b) => a + b, 0);
-    const steadyMs = ends.length > 2 ? ends[ends.length - 1] - ends[1] : 0;
+    const secondEnd = ends[1];
+    const steadyMs =
+      lastEnd !== undefined && secondEnd !== undefined && ends.length > 2 ? lastEnd - secondEnd : 0;
     return {
       ...base,
       completed: res.status === 'completed',

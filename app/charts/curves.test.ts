@@ -48,7 +48,7 @@ describe('decimate', () => {
     const out = decimate(values, 0, 1000, 100);
     expect(out.length).toBeLessThanOrEqual(200);
     expect(out).toContainEqual([637, 50]);
-    for (let k = 1; k < out.length; k++) expect(out[k][0]).toBeGreaterThan(out[k - 1][0]);
+    for (let k = 1; k < out.length; k++) expect(out[k]?.[0]).toBeGreaterThan(out[k - 1]?.[0] ?? Number.NaN);
     expect(Math.min(...out.map((p) => p[1]))).toBe(1);
   });
 
@@ -117,11 +117,11 @@ describe('epoch series', () => {
 
   it('numbers epochs from 1 and leaves out a missing validation split', () => {
     const [train, val] = epochSeries(epochs, 'loss');
-    expect(train.points).toEqual([
+    expect(train?.points).toEqual([
       [1, 2],
       [2, 1],
     ]);
-    expect(val.points).toEqual([]);
+    expect(val?.points).toEqual([]);
   });
 
   it('gives one coloured series per class', () => {

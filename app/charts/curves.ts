@@ -38,7 +38,7 @@ export function ewma(values: ArrayLike<number>, count: number, alpha = 0.1): Flo
   const out = new Float32Array(count);
   let level = Number.NaN;
   for (let i = 0; i < count; i++) {
-    const v = values[i];
+    const v = values[i] ?? Number.NaN;
     if (Number.isFinite(v)) level = Number.isNaN(level) ? v : level + alpha * (v - level);
     out[i] = level;
   }
@@ -56,7 +56,10 @@ export function decimate(values: ArrayLike<number>, from: number, to: number, co
   if (n <= 0) return [];
   const out: Point[] = [];
   if (n <= 2 * columns) {
-    for (let i = lo; i < hi; i++) if (Number.isFinite(values[i])) out.push([i, values[i]]);
+    for (let i = lo; i < hi; i++) {
+      const v = values[i] ?? Number.NaN;
+      if (Number.isFinite(v)) out.push([i, v]);
+    }
     return out;
   }
   const per = n / columns;
@@ -65,16 +68,24 @@ export function decimate(values: ArrayLike<number>, from: number, to: number, co
     const b = Math.min(hi, lo + Math.floor((c + 1) * per));
     let minI = -1;
     let maxI = -1;
+    let min = Number.NaN;
+    let max = Number.NaN;
     for (let i = a; i < b; i++) {
-      const v = values[i];
+      const v = values[i] ?? Number.NaN;
       if (!Number.isFinite(v)) continue;
-      if (minI < 0 || v < values[minI]) minI = i;
-      if (maxI < 0 || v > values[maxI]) maxI = i;
+      if (minI < 0 || v < min) {
+        minI = i;
+        min = v;
+      }
+      if (maxI < 0 || v > max) {
+        maxI = i;
+        max = v;
+      }
     }
     if (minI < 0) continue;
-    if (minI === maxI) out.push([minI, values[minI]]);
-    else if (minI < maxI) out.push([minI, values[minI]], [maxI, values[maxI]]);
-    else out.push([maxI, values[maxI]], [minI, values[minI]]);
+    if (minI === maxI) out.push([minI, min]);
+    else if (minI < maxI) out.push([minI, min], [maxI, max]);
+    else out.push([maxI, max], [minI, min]);
   }
   return out;
 }
@@ -110,7 +121,8 @@ export function batchMarkers(
     if (!Number.isFinite(y)) {
       y = Number.NaN;
       for (let i = Math.min(a.step, count) - 1; i >= 0 && Number.isNaN(y); i--) {
-        if (Number.isFinite(values[i])) y = values[i];
+        const v = values[i] ?? Number.NaN;
+        if (Number.isFinite(v)) y = v;
       }
     }
     if (Number.isFinite(y)) out.push({ x: a.step, y, kind: a.kind, label: a.message, anomaly: index });
@@ -182,10 +194,11 @@ export function nearest(points: readonly Point[], x: number): Point | null {
   let hi = points.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (points[mid][0] < x) lo = mid + 1;
+    if ((points[mid]?.[0] ?? Number.POSITIVE_INFINITY) < x) lo = mid + 1;
     else hi = mid;
   }
   const before = points[lo - 1];
-  const at = points[lo];
+  const at = points[lo] ?? null;
+  if (!at) return before ?? null;
   return before && Math.abs(before[0] - x) <= Math.abs(at[0] - x) ? before : at;
 }

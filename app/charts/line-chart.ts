@@ -148,7 +148,7 @@ export class LineChart {
         if (!event.selection || !event.sourceEvent) return;
         const [a, b] = event.selection.map((px) => this.x.invert(px));
         this.gBrush.call(this.brush as BrushBehavior<unknown>, null);
-        if (b - a > 1e-9) onZoom?.([a, b]);
+        if (a !== undefined && b !== undefined && b - a > 1e-9) onZoom?.([a, b]);
       });
       this.gBrush.on('dblclick', () => onZoom?.(null));
     }
@@ -292,7 +292,7 @@ export class LineChart {
     const h = this.y.range()[0] ?? 0;
     this.gHover.style('display', null);
     this.gHover.select('line').attr('x1', at).attr('x2', at).attr('y1', 0).attr('y2', h);
-    const right = at > this.x.range()[1] / 2;
+    const right = at > (this.x.range()[1] ?? 0) / 2;
     const text = this.gHover
       .select<SVGTextElement>('text')
       .attr('x', right ? at - 8 : at + 8)
