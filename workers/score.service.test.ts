@@ -43,7 +43,7 @@ function flippedData(): { data: TrainingData; flipped: Uint8Array } {
   const data = syntheticData(240, 6, 3, 7);
   const flipped = new Uint8Array(240);
   for (let r = 5; r < 240; r += 20) {
-    data.labels[r] = (data.labels[r] + 1) % 3;
+    data.labels[r] = ((data.labels[r] ?? 0) + 1) % 3;
     flipped[r] = 1;
   }
   return { data, flipped };
@@ -88,7 +88,9 @@ describe('score service', () => {
     expect(s.samples).toBe(240);
     expect(s.labelSource).toBe('cross-validated');
     expect(s.suspicion.length).toBe(240);
-    const sorted = Array.from(s.suspicion.keys()).sort((a, b) => s.suspicion[b] - s.suspicion[a] || a - b);
+    const sorted = Array.from(s.suspicion.keys()).sort(
+      (a, b) => (s.suspicion[b] ?? 0) - (s.suspicion[a] ?? 0) || a - b,
+    );
     expect(Array.from(result.summary.top)).toEqual(sorted.slice(0, 10));
     expect(result.summary.labelIssues).toBe(s.labelIssue.reduce((a, v) => a + v, 0));
     expect(result.summary.flagged.label).toBe(s.flags.label.reduce((a, v) => a + v, 0));
@@ -169,7 +171,7 @@ describe('score service', () => {
   it('fails with a message when the run and the dataset disagree', async () => {
     const service = createScoreService(cpuOnly);
     const { req } = await request(2);
-    req.data.labels[0] = (req.data.labels[0] + 1) % 3;
+    req.data.labels[0] = ((req.data.labels[0] ?? 0) + 1) % 3;
     const out = await service.score(req, () => undefined);
     expect(out).toEqual({ kind: 'failed', message: expect.stringMatching(/another label/) });
   }, 60_000);
@@ -199,7 +201,9 @@ describe('score service', () => {
     // The summary follows: flag counts of the new q, top suspects by the new suspicion.
     expect(r.summary.flagged.embedding).toBe(24);
     expect(r.summary.labelIssues).toBe(outcome.result.summary.labelIssues);
-    const order = Array.from(r.suspicion.keys()).sort((a, b) => r.suspicion[b] - r.suspicion[a] || a - b);
+    const order = Array.from(r.suspicion.keys()).sort(
+      (a, b) => (r.suspicion[b] ?? 0) - (r.suspicion[a] ?? 0) || a - b,
+    );
     expect(Array.from(r.summary.top)).toEqual(order.slice(0, 10));
     await expect(
       service.recombine({
@@ -242,9 +246,9 @@ describe('score service', () => {
     }
     const ref = await influenceOn(target, cps, d.labels, d.classCount, d.embeddingDim);
     for (let i = 0; i < d.samples; i++)
-      if (d.inTraining[i]) expect(out.influence[i]).toBeCloseTo(ref.influence[i], 5);
+      if (d.inTraining[i]) expect(out.influence[i]).toBeCloseTo(ref.influence[i] ?? Number.NaN, 5);
     const strongest = Array.from(out.proponents).map((i) => out.influence[i]);
-    expect(strongest).toEqual([...strongest].sort((a, b) => b - a));
+    expect(strongest).toEqual([...strongest].sort((a, b) => (b ?? 0) - (a ?? 0)));
   }, 60_000);
 
   it('selects a backend in prepareInfluence on a fresh service, then answers as the core does', async () => {
@@ -318,7 +322,7 @@ describe('score service', () => {
     if (!run.dynamics) throw new Error('no dynamics');
     const dynamics = {
       ...run.dynamics,
-      sampleRows: Int32Array.from(run.dynamics.sampleRows, (i) => (kept.rows as Int32Array)[i]),
+      sampleRows: Int32Array.from(run.dynamics.sampleRows, (i) => (kept.rows as Int32Array)[i] ?? -1),
     };
     expect(dynamics.samples).toBe(233);
     const service = createScoreService(cpuOnly);
