@@ -62,3 +62,13 @@ describe('which globals are critical, high or allowed', () => {
     expect(judge('collections', 'OrderedDict2')).toBe('high');
   });
 });
+
+describe('global names', () => {
+  it('names a module called like an Object property as the file writes it', () => {
+    const named = (module: string) =>
+      scan(assemble([['PROTO', 2], ['GLOBAL', module, 'x'], ['STOP']])).findings[0]?.references;
+    expect(named('constructor')).toEqual(['constructor.x']);
+    expect(named('__proto__')).toEqual(['__proto__.x']);
+    expect(named('toString')).toEqual(['toString.x']);
+  });
+});
