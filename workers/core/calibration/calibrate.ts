@@ -1,0 +1,129 @@
+/**
+ * The calibrated pipeline (issue 10), used by the headless scan and the score worker: canaries are appended to a copy
+ * of the analyst's rows, the whole pipeline (train with the run's settings, dynamics, cross-validation, every score)
+ * runs on rows + canaries, the fused suspicion is fitted on the first canary draw and measured on the second, and the
+ * analyst's rows are ranked with that run's own scores. Measured on bench/detect: ranking with the calibration run's
+ * own scores beat applying the fitted model to a separate canary-free run (mean AP 0.79 against 0.67 on the digits
+ * variants), and costs one pipeline, not two. Canary rows never leave this function: the score set it returns holds
+ * the analyst's rows only.
+ */
+import { injectCanaries } from '../canary/inject';
+import { resolveScoreParams, type ScoreParamsInput } from '../scores/defaults';
+import { labelIssues } from '../scores/label-issues';
+import { suspicionFromScores } from '../scores/suspicion';
+import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName, type ScoreSet } from '../scores/types';
+import type { TrainingData, TrainSettings } from '../train/types';
+import { estimatePoisoned, fuse } from './fuse';
+import { type CrossValPlan, type PipelineHooks, runPipeline } from './pipeline';
+import { calibrationReport } from './report';
+import type { CalibrationReport, CalibrationSettings } from './types';
+
+/** Canary and companion rows may make up at most this share of the calibration run's rows. */
+export const MAX_ADDED_SHARE = 0.25;
+
+/** A score set of the analyst's rows with its calibration. */
+export type CalibratedScoreSet = ScoreSet & {
+  explanation: { score: Uint8Array; kind: Uint8Array };
+};
+
+/** How calibrated scoring ended. `skipped`: too few rows for canaries; the caller scores uncalibrated. */
+export type CalibratedOutcome =
+  | { kind: 'done'; scoreSet: CalibratedScoreSet; report: CalibrationReport; oofProbs: Float32Array }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; message: string };
+
+/** Progress of the calibration's own steps (the pipeline's training, folds and scores report through PipelineHooks). */
+export interface CalibrationHooks extends PipelineHooks {
+  onCalibrationStep?(step: 'canaries' | 'pipeline' | 'fusion', detail: string): void;
+}
+
+function head<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: number, per = 1): T {
+  return a.slice(0, n * per) as T;
+}
+
+/**
+ * Scores `data` calibrated on canaries. `params.suspicion.q` is replaced by the estimated poisoned share (the flag
+ * budget). Resolves `skipped` when the canaries would exceed MAX_ADDED_SHARE of the rows.
+ */
+export async function calibratedScores(
+  data: TrainingData,
+  settings: TrainSettings,
+  crossVal: CrossValPlan,
+  paramsInput: ScoreParamsInput,
+  calibration: CalibrationSettings,
+  hooks: CalibrationHooks = {},
+): Promise<CalibratedOutcome> {
+  const n = data.labels.length;
+  const t0 = performance.now();
+  const injection = injectCanaries(data, calibration.canary);
+  const added = injection.labels.length - n;
+  if (added > MAX_ADDED_SHARE * injection.labels.length) {
+    return {
+      kind: 'skipped',
+      reason:
+        `${n} rows are too few to calibrate on canaries: the ${added} canary rows would be ` +
+        `${Math.round((100 * added) / injection.labels.length)}% of the run (at most ${100 * MAX_ADDED_SHARE}%).`,
+    };
+  }
+  const plan = injection.plan;
+  hooks.onCalibrationStep?.(
+    'canaries',
+    `${plan.canaries} canaries (${plan.kinds.join(', ')}) and ${plan.companions} companions, seed ${plan.seed}`,
+  );
+  const augmented: TrainingData = {
+    ...data,
+    features: injection.features,
+    labels: injection.labels,
+  };
+  const t1 = performance.now();
+  hooks.onCalibrationStep?.('pipeline', `training on ${n} rows + ${added} added rows`);
+  const run = await runPipeline(augmented, settings, crossVal, paramsInput, hooks);
+  if (run.kind !== 'done') return run;
+  const t2 = performance.now();
+  hooks.onCalibrationStep?.('fusion', 'fitting the fused suspicion on the first canary draw');
+  const all = run.scoreSet;
+  const params = resolveScoreParams(paramsInput);
+  const scores = {} as Record<ScoreName, Float32Array>;
+  for (const s of SCORE_NAMES) scores[s] = head(all.scores[s], n);
+  // The uncalibrated suspicion of the analyst's rows among themselves (canaries would shift its ranks and its clear
+  // tails); the appended rows keep the run's, used only for the report.
+  const own = suspicionFromScores(scores, n, params.suspicion);
+  const backbone = Float32Array.from(all.suspicion);
+  backbone.set(own.suspicion);
+  const input = { scores: all.scores, rows: n, kind: injection.kind, role: injection.role, backbone };
+  const fusion = fuse(input, calibration.fusion);
+  const estimated = estimatePoisoned(fusion, n);
+  const t3 = performance.now();
+  const families = {} as Record<FamilyName, Float32Array>;
+  for (const f of FAMILY_NAMES) families[f] = all.families[f];
+  const report = calibrationReport({ ...input, families }, fusion, plan, estimated, {
+    canaries: t1 - t0,
+    ...run.timings,
+    fusion: t3 - t2,
+  });
+  const q = n > 0 ? estimated / n : 0;
+  const flagged = suspicionFromScores(scores, n, { ...params.suspicion, q });
+  const c = data.classCount;
+  const oofProbs = head(run.oofProbs, n, c);
+  const li = labelIssues(oofProbs, data.labels, c);
+  const scoreSet: CalibratedScoreSet = {
+    ...all,
+    samples: n,
+    scores,
+    families: flagged.families,
+    suspicion: head(fusion.suspicion, n),
+    flags: flagged.flags,
+    labelIssue: li.labelIssue,
+    suggestedLabel: li.suggestedLabel,
+    labelThresholds: li.thresholds,
+    cartography: {
+      confidence: head(all.cartography.confidence, n),
+      variability: head(all.cartography.variability, n),
+    },
+    params: { ...params, suspicion: { ...params.suspicion, q } },
+    timings: { ...all.timings, ...report.timings },
+    explanation: { score: head(fusion.topScore, n), kind: head(fusion.topKind, n) },
+  };
+  return { kind: 'done', scoreSet, report, oofProbs };
+}
