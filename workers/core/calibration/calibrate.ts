@@ -28,7 +28,14 @@ export type CalibratedScoreSet = ScoreSet & {
 
 /** How calibrated scoring ended. `skipped`: too few rows for canaries; the caller scores uncalibrated. */
 export type CalibratedOutcome =
-  | { kind: 'done'; scoreSet: CalibratedScoreSet; report: CalibrationReport; oofProbs: Float32Array }
+  | {
+      kind: 'done';
+      scoreSet: CalibratedScoreSet;
+      report: CalibrationReport;
+      oofProbs: Float32Array;
+      /** The calibration run's final-epoch embeddings of the analyst's rows (N × dim). */
+      embeddings: { values: Float32Array; dim: number };
+    }
   | { kind: 'skipped'; reason: string }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
@@ -125,5 +132,7 @@ export async function calibratedScores(
     timings: { ...all.timings, ...report.timings },
     explanation: { score: head(fusion.topScore, n), kind: head(fusion.topKind, n) },
   };
-  return { kind: 'done', scoreSet, report, oofProbs };
+  const dim = run.dynamics.embeddingDim;
+  const embeddings = { values: run.dynamics.embeddings.slice(0, n * dim), dim };
+  return { kind: 'done', scoreSet, report, oofProbs, embeddings };
 }
