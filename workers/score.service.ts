@@ -4,6 +4,8 @@
  * A job: K-fold cross-validated probabilities (each fold trained here), reordered to sample order, then `scoreAll`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { calibratedScores, inSampleOrder, stageProgress } from './core/calibration/calibrate';
+import { toSampleOrder } from './core/calibration/pipeline';
 import { macrotask } from './core/macrotask';
 import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
@@ -41,15 +43,7 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reorders dataset-row-order probabilities (rows × C) to the order of `sampleRows`. */
-export function toSampleOrder(probabilities: Float32Array, sampleRows: Int32Array, c: number): Float32Array {
-  const out = new Float32Array(sampleRows.length * c);
-  for (let i = 0; i < sampleRows.length; i++) {
-    const r = sampleRows[i];
-    out.set(probabilities.subarray(r * c, r * c + c), i * c);
-  }
-  return out;
-}
+export { toSampleOrder };
 
 /**
  * The rows of `data` a run recorded (a retrained run leaves the quarantined rows out of its samples) and each
@@ -234,6 +228,41 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       const folds = crossVal.folds;
       let fold = 0;
       const own = runRows(data, dynamics.sampleRows);
+      if (request.calibration) {
+        const cal = await calibratedScores(
+          own.data,
+          request.settings,
+          { folds, epochs },
+          request.params,
+          request.calibration,
+          {
+            ...stageProgress((stage, done, total) =>
+              onProgress({ phase: 'scores', stage, done, total, fraction: done / total }),
+            ),
+            cancelled: () => job.cancelled,
+            between: macrotask,
+          },
+        );
+        if (cal.kind === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
+        if (cal.kind === 'failed') return cal;
+        if (cal.kind === 'done') {
+          const { scoreSet, oofProbs } = inSampleOrder(cal.scoreSet, cal.oofProbs, own.local, c);
+          const t = cal.report.timings;
+          const timings = { crossValMs: t.crossVal, scoreMs: t.score, totalMs: performance.now() - started };
+          const tensors = { before, after: liveTensors().numTensors };
+          const summary = summarizeScores(scoreSet);
+          const result = {
+            jobId: request.jobId,
+            backend,
+            scoreSet,
+            summary,
+            oofProbs,
+            crossVal: { folds, epochs },
+          };
+          return { kind: 'finished', result: { ...result, timings, tensors, calibration: cal.report } };
+        }
+        // Too few rows for canaries: scored uncalibrated below.
+      }
       const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
         onFold: (f) => {
           fold = f;

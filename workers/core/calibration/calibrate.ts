@@ -45,8 +45,66 @@ export interface CalibrationHooks extends PipelineHooks {
   onCalibrationStep?(step: 'canaries' | 'pipeline' | 'fusion', detail: string): void;
 }
 
+/** The calibration's steps, in order, as progress reports them. */
+export const CALIBRATION_STEPS = ['canaries', 'training', 'cross-validation', 'scores', 'fusion'] as const;
+
+/**
+ * Hooks that report every event of a calibrated job as one stage line, `calibration: <step> (<detail>)`, with the
+ * step's place among CALIBRATION_STEPS: what the score worker sends the page.
+ */
+export function stageProgress(
+  onStage: (stage: string, done: number, total: number) => void,
+): CalibrationHooks {
+  const total = CALIBRATION_STEPS.length;
+  const at = (step: (typeof CALIBRATION_STEPS)[number], detail: string) =>
+    onStage(`calibration: ${step} (${detail})`, CALIBRATION_STEPS.indexOf(step), total);
+  return {
+    onCalibrationStep: (step, detail) => at(step === 'pipeline' ? 'training' : step, detail),
+    onEpoch: (e) => at('training', `epoch ${e.epoch + 1}`),
+    onFold: (f, k) => at('cross-validation', `fold ${f + 1} of ${k}`),
+    onScoreProgress: (p) => at('scores', p.stage),
+  };
+}
+
 function head<T extends Float32Array | Uint8Array | Int32Array>(a: T, n: number, per = 1): T {
   return a.slice(0, n * per) as T;
+}
+
+/** `values` (rows × per, in data row order) reordered so entry i is data row local[i]'s. */
+function pick<T extends Float32Array | Uint8Array | Int32Array>(values: T, local: Int32Array, per = 1): T {
+  const out = new (values.constructor as new (n: number) => T)(local.length * per);
+  for (let i = 0; i < local.length; i++)
+    out.set(values.subarray(local[i] * per, local[i] * per + per), i * per);
+  return out;
+}
+
+/**
+ * A calibrated score set of a run's rows put in the run's sample order (sample i is data row local[i]), with its
+ * out-of-fold probabilities: the score worker scores a run whose samples may be a subset or reordering of the rows.
+ */
+export function inSampleOrder(
+  set: CalibratedScoreSet,
+  oofProbs: Float32Array,
+  local: Int32Array,
+  classCount: number,
+): { scoreSet: CalibratedScoreSet; oofProbs: Float32Array } {
+  const map = <R extends Record<string, Float32Array | Uint8Array>>(r: R) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, pick(v, local)])) as R;
+  return {
+    scoreSet: {
+      ...set,
+      samples: local.length,
+      scores: map(set.scores),
+      families: map(set.families),
+      flags: map(set.flags),
+      suspicion: pick(set.suspicion, local),
+      labelIssue: pick(set.labelIssue, local),
+      suggestedLabel: pick(set.suggestedLabel, local),
+      cartography: map(set.cartography),
+      explanation: map(set.explanation),
+    },
+    oofProbs: pick(oofProbs, local, classCount),
+  };
 }
 
 /**
