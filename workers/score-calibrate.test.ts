@@ -11,21 +11,12 @@ import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { TrainingData, TrainSettings } from './core/train/types';
 import type { ScoreJobId, ScoreProgressMessage, ScoreRequest } from './score.api';
 import { createScoreService } from './score.service';
-import type { BackendControl } from './train.service';
+import { cpuOnly } from './test-backends';
 import { syntheticData, withoutRows } from './train.service';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const cpuOnly: BackendControl = {
-  candidates: () => ['cpu'],
-  async activate(name) {
-    if (name !== 'cpu') return `${name} is not available in Node`;
-    return (await tf.setBackend('cpu')) ? null : 'setBackend(cpu) failed';
-  },
-  webgpuAdapter: async () => null,
-};
 
 const settings: TrainSettings = {
   ...DEFAULT_TRAIN_SETTINGS,
