@@ -126,8 +126,8 @@ describe('calibration report', () => {
       auroc: 1,
       ap: 1,
     });
-    const kind = (k: KindReport['kind'], recall: number, canaries: number) =>
-      ({ kind: k, fused: metrics(recall, canaries) }) as KindReport;
+    const kind = (k: KindReport['kind'], recall: number, canaries: number, learned = true) =>
+      ({ kind: k, fused: metrics(recall, canaries), learned }) as KindReport;
     const kinds = [
       kind('random-flip', 1, 10),
       kind('pair-flip', 0.8, 10),

@@ -22,6 +22,7 @@ import { sortedReference, tailSignificance } from './tails';
 
 const FLIP = CANARY_KINDS.indexOf('random-flip');
 const OUTLIER = CANARY_KINDS.indexOf('outlier');
+const TRIGGER = CANARY_KINDS.indexOf('feature-trigger');
 
 type Profile = 'clean' | 'flip' | 'outlier';
 
@@ -52,6 +53,8 @@ function syntheticRun(n: number, poisoned: number, seed: number): FusionInput {
   for (const role of [CANARY_ROLE.fit, CANARY_ROLE.report]) {
     for (let j = 0; j < 20; j++) profiles.push({ p: 'flip', kind: FLIP, role });
     for (let j = 0; j < 20; j++) profiles.push({ p: 'outlier', kind: OUTLIER, role });
+    // A trigger the model did not learn: its canaries look like flips (the model still disagrees with their label).
+    for (let j = 0; j < 20; j++) profiles.push({ p: 'flip', kind: TRIGGER, role });
   }
   const scores = {} as Record<ScoreName, Float32Array>;
   for (const s of SCORE_NAMES) scores[s] = new Float32Array(profiles.length);
@@ -108,9 +111,9 @@ describe('presence and cut precision', () => {
     // Canaries far beyond every analyst row: nothing is present.
     for (const p of canaries) values[p] = 100 + (p - n);
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
-    // Two rows only: below the minimum of three, no presence.
+    // Five rows only: below the minimum of eight, no presence.
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
-    for (let i = 2; i < 50; i++) values[i] = 0.5;
+    for (let i = 5; i < 50; i++) values[i] = 0.5;
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
   });
 
@@ -135,6 +138,9 @@ describe('fuse', () => {
     expect(flips?.presentRows).toBeGreaterThan(35);
     expect(flips?.presentRows).toBeLessThan(70);
     expect(outliers?.presentRows).toBe(0);
+    const trigger = out.model.detectors.find((d) => d.kind === 'feature-trigger');
+    expect(trigger).toMatchObject({ learned: false, presentRows: 0 });
+    expect(flips?.learned).toBe(true);
     const order = Array.from({ length: 2000 }, (_, i) => i).sort(
       (a, b) => out.suspicion[b] - out.suspicion[a],
     );
@@ -148,6 +154,15 @@ describe('fuse', () => {
     expect(estimate).toBeGreaterThan(35);
     expect(estimate).toBeLessThan(70);
     for (const v of out.suspicion) expect(v >= 0 && v <= 1).toBe(true);
+  });
+
+  it('keeps a strong uncalibrated signal (a clear tail) at the top, above what the kinds say', () => {
+    const input = syntheticRun(2000, 50, 3);
+    input.backbone[1500] = 0.995;
+    const out = fuse(input);
+    const top = Array.from({ length: 2000 }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a])[0];
+    expect(top).toBe(1500);
+    expect(out.topKind[1500]).toBe(NO_KIND);
   });
 
   it('without poison, no kind speaks: the uncalibrated suspicion orders the rows and nothing is estimated', () => {

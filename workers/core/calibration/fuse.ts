@@ -7,8 +7,10 @@
  *  - for each row, the precision of flagging every row at least as suspicious: presence × canary recall / share of
  *    rows flagged (a kind that is absent gives 0 to every row, however extreme).
  * The fused value of a row is the largest of these per-kind precisions and, at weight `backbone`, its uncalibrated
- * suspicion, which orders the rows no kind speaks for. A maximum keeps a strong single signal; presence keeps a
- * detector that fires on clean rows from filling the top of the list.
+ * suspicion, which orders the rows no kind speaks for; an uncalibrated value of at least `strong` (a clear tail, a
+ * confident contradiction of the label) enters whole, so calibration never buries a strong single signal. A maximum
+ * keeps a strong single signal; presence keeps a detector that fires on clean rows from filling the top of the list.
+ * A trigger kind whose canaries the model did not learn does not speak (see KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
@@ -23,9 +25,19 @@ export const DEFAULT_FUSION: FusionSettings = {
   negatives: 3000,
   tolerance: 0.8,
   quantiles: [0.25, 0.5],
-  minRows: 3,
+  minRows: 8,
   backbone: 0.5,
+  strong: 0.99,
 };
+
+/** Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger. */
+const TRIGGER_KINDS: readonly CanaryKind[] = ['feature-trigger', 'patch-trigger', 'blend-trigger'];
+
+/** Median of the given rows' values. */
+function medianOf(values: Float32Array, rows: readonly number[]): number {
+  const v = Float64Array.from(rows, (p) => values[p]).sort();
+  return v.length ? v[(v.length - 1) >> 1] : Number.NaN;
+}
 
 /** Ties of the fused value are broken by the uncalibrated suspicion at this weight. */
 const TIE_BREAK = 1e-3;
@@ -139,9 +151,18 @@ export function cutPrecision(
   return out;
 }
 
-/** The fused value: the larger of a row's best kind precision and its weighted uncalibrated suspicion. */
-export function fusedValue(best: number, backbone: number, weight: number): number {
-  return (1 - TIE_BREAK) * Math.max(best, weight * backbone) + TIE_BREAK * backbone;
+/**
+ * The fused value: the larger of a row's best kind precision and its uncalibrated suspicion, weighted by `backbone`
+ * unless it is at least `strong`, where it counts as 1.
+ */
+export function fusedValue(
+  best: number,
+  backbone: number,
+  settings: Pick<FusionSettings, 'backbone' | 'strong'>,
+): number {
+  // A strong uncalibrated value counts as certain as a kind's capped precision; ties break on the uncalibrated value.
+  const b = backbone >= settings.strong ? 1 : settings.backbone * backbone;
+  return (1 - TIE_BREAK) * Math.max(best, b) + TIE_BREAK * backbone;
 }
 
 /** Fits the per-kind detectors on the fitting draw and fuses every row of the run. */
@@ -164,7 +185,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const { weights } = fitNonNegativeLogistic(features, fit, negatives, settings);
     const values = linearScore(features, weights, total);
     const ref = sortedReference(values.subarray(0, n));
-    const present = presentRows(values, n, fit, settings);
+    const kind = CANARY_KINDS[k] as CanaryKind;
+    // A learned trigger: the out-of-fold model predicts the target label for most of its canaries.
+    const learned = !TRIGGER_KINDS.includes(kind) || medianOf(input.scores.selfConfidence, fit) < 0.5;
+    const present = learned ? presentRows(values, n, fit, settings) : 0;
     const canaryTail = Array.from(
       tailFraction(
         Float64Array.from(fit, (p) => values[p]),
@@ -172,9 +196,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       ),
     ).sort((a, b) => a - b);
     detectors.push({
-      kind: CANARY_KINDS[k] as CanaryKind,
+      kind,
       weights: Array.from(weights, (w) => Number(w.toPrecision(4))),
       presentRows: Math.round(present),
+      learned,
       canaryTail: canaryTail.map((u) => Number(u.toPrecision(4))),
     });
     detectorValues.push(values);
@@ -193,8 +218,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       }
     });
     const b = input.backbone[i];
-    suspicion[i] = fusedValue(best, b, settings.backbone);
-    const byKind = who >= 0 && best >= settings.backbone * b;
+    suspicion[i] = fusedValue(best, b, settings);
+    const byKind = who >= 0 && best >= (b >= settings.strong ? 1 : settings.backbone * b);
     if (byKind) topKind[i] = kinds[who];
     let top = 0;
     let topValue = Number.NEGATIVE_INFINITY;

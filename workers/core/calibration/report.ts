@@ -83,7 +83,12 @@ export function calibrationSentence(
     estimate.rows === 0
       ? ' No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.'
       : ` About ${estimate.rows} of the ${rows} rows (${(100 * estimate.fraction).toFixed(1)}%) look like ${kindsSeen.join(', ')}: Sift estimates that many are poisoned.`;
-  return found + guess;
+  const unlearned = kinds.filter((k) => !k.learned).map((k) => CANARY_KIND_TEXT[k.kind]);
+  const note =
+    unlearned.length === 0
+      ? ''
+      : ` The model did not learn the injected ${unlearned.join(' or ')} at this rate, so they say nothing about backdoors here.`;
+  return found + guess + note;
 }
 
 /** The calibration report from a fusion, its input (scores and families of every run row) and the canary plan. */
@@ -113,7 +118,7 @@ export function calibrationReport(
     for (const p of report) {
       let best = ifPresent[p];
       for (const other of fusion.posteriors) best = Math.max(best, other[p]);
-      fused[p] = fusedValue(best, input.backbone[p], fusion.model.settings.backbone);
+      fused[p] = fusedValue(best, input.backbone[p], fusion.model.settings);
     }
     const carriedBy = FAMILY_NAMES.reduce((a, b) => (byFamily[b].ap > byFamily[a].ap ? b : a));
     const weights: Partial<Record<ScoreName, number>> = {};
@@ -130,6 +135,7 @@ export function calibrationReport(
       carriedBy,
       weights,
       estimatedRows: detector.presentRows,
+      learned: detector.learned,
     };
   });
   const byKind: PoisonEstimate['byKind'] = {};
