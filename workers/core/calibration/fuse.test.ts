@@ -160,7 +160,9 @@ describe('fuse', () => {
     const input = syntheticRun(2000, 50, 3);
     input.backbone[1500] = 0.995;
     const out = fuse(input);
-    const top = Array.from({ length: 2000 }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a])[0];
+    const top = Array.from({ length: 2000 }, (_, i) => i).sort(
+      (a, b) => out.suspicion[b] - out.suspicion[a],
+    )[0];
     expect(top).toBe(1500);
     expect(out.topKind[1500]).toBe(NO_KIND);
   });

@@ -303,7 +303,13 @@ function conflictingDuplicates(data: TrainingData): { data: TrainingData; truth:
  */
 const VARIANTS = [
   { name: 'digits + 3% shuffled outliers', make: shuffledOutliers, auroc: 0.96, ap: 0.72, topK: 0.6 },
-  { name: 'digits + 4% conflicting duplicates', make: conflictingDuplicates, auroc: 0.97, ap: 0.87, topK: 0.76 },
+  {
+    name: 'digits + 4% conflicting duplicates',
+    make: conflictingDuplicates,
+    auroc: 0.97,
+    ap: 0.87,
+    topK: 0.76,
+  },
 ] as const;
 
 describe('calibrated suspicion on variants of other kinds', () => {
