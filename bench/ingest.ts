@@ -9,9 +9,10 @@
  * `Performance.getMetrics`, sampled every 50 ms while the import runs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
+import { jsHeapUsedMB, type ProcessInfo, processInfo, procMemory } from '../e2e/tab-memory';
 import playwrightConfig from '../playwright.config';
 import { reportHeader } from './report';
 import { freePort, ROOT, startPreview } from './serve';
@@ -59,8 +60,6 @@ interface RunResult {
   };
 }
 
-const MB = 1024 * 1024;
-
 function arg(name: string): string | undefined {
   const k = process.argv.indexOf(`--${name}`);
   return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
@@ -78,44 +77,12 @@ function ensureBuild(): void {
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** Resident set and high-water mark of a process in MB, from /proc (Linux); null once it has gone. */
-function procMemory(pid: number): { rss: number; hwm: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) =>
-      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
-    return { rss: field('VmRSS'), hwm: field('VmHWM') };
-  } catch {
-    return null;
-  }
-}
-
-type ProcessInfo = { type: string; id: number; cpuTime: number };
-
-/** Chromium's processes with their cumulative CPU seconds (CDP SystemInfo.getProcessInfo). */
-async function processInfo(browser: Browser): Promise<ProcessInfo[]> {
-  const session = await browser.newBrowserCDPSession();
-  try {
-    const info = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: ProcessInfo[] };
-    return info.processInfo;
-  } finally {
-    await session.detach();
-  }
-}
-
 /** CPU seconds each process type used between two snapshots: contention-proof, unlike wall time. */
 function cpuByType(before: ProcessInfo[], after: ProcessInfo[]): Record<string, number> {
   const start = new Map(before.map((p) => [p.id, p.cpuTime]));
   const used: Record<string, number> = {};
   for (const p of after) used[p.type] = (used[p.type] ?? 0) + p.cpuTime - (start.get(p.id) ?? 0);
   return used;
-}
-
-async function jsHeapUsedMB(cdp: CDPSession): Promise<number> {
-  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
-    metrics: { name: string; value: number }[];
-  };
-  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / MB;
 }
 
 async function waitIdle(page: Page): Promise<void> {

@@ -13,6 +13,7 @@ import { parseManifest } from '../workers/core/manifest/schema';
 import { verifyManifest } from '../workers/core/manifest/sign';
 import type { Manifest } from '../workers/core/manifest/types';
 import { openApp, sharedDataset, waitIdle } from './helpers';
+import { findMapPoint, loadedDetailId } from './map-helpers';
 import { trainAndScore } from './train-helpers';
 
 const FILE = sharedDataset('digits_backdoor3');
@@ -31,23 +32,6 @@ async function openReview(page: Page): Promise<void> {
 
 function quarantinedCount(page: Page) {
   return page.getByTestId('quarantined-count');
-}
-
-/** Moves over the map until the tooltip shows a point; returns the row and where it is. */
-async function findMapPoint(page: Page): Promise<{ row: number; x: number; y: number }> {
-  await page.getByTestId('map-canvas-pca').scrollIntoViewIfNeeded();
-  const box = await page.getByTestId('map-canvas-pca').boundingBox();
-  if (!box) throw new Error('map not visible');
-  for (let gy = 0.3; gy < 0.8; gy += 0.05) {
-    for (let gx = 0.3; gx < 0.8; gx += 0.05) {
-      const x = box.x + gx * box.width;
-      const y = box.y + gy * box.height;
-      await page.mouse.move(x, y);
-      const tip = page.getByTestId('map-tip');
-      if (await tip.isVisible()) return { row: Number(await tip.getAttribute('data-row')), x, y };
-    }
-  }
-  throw new Error('no map point found');
 }
 
 async function downloads(page: Page, count: number, action: () => Promise<void>): Promise<Download[]> {
@@ -85,9 +69,8 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
   // A map point: click it, the table and the detail panel show that sample.
   const point = await findMapPoint(page);
   await page.mouse.click(point.x, point.y);
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', String(point.row));
-  const pointId = await page.getByTestId('review-detail').getAttribute('data-id');
-  await expect(page.getByTestId('detail-id')).toHaveText(pointId ?? '');
+  const pointId = await loadedDetailId(page, point.row);
+  await expect(page.getByTestId('detail-id')).toHaveText(pointId);
   await expect(page.locator(`[data-testid="review-row"][data-row="${point.row}"]`)).toHaveAttribute(
     'aria-selected',
     'true',

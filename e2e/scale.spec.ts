@@ -1,22 +1,25 @@
 /**
- * The review at scale (issue 5): the 200k scale set through the real UI (import, a 2-epoch run, a short 2-fold
- * scoring), then the review table: 200,000 rows counted, only a window of them in the DOM, the end reachable by
- * scrolling, sorting by id, j/k. Prints each phase's wall time and the main thread's long tasks while the review
- * opens and is used (a 200 ms bound is the target; see the note at the end). No time is asserted (DESIGN §6).
+ * The review at scale (issues 5 and 12): the 200k scale set through the real UI (import, a 2-epoch run, a short
+ * 2-fold scoring), then the review table: 200,000 rows counted, only a window of them in the DOM, sorting by id,
+ * filtering by class, the end reachable by scrolling, a click, j/k. Prints, with the load average, the longest
+ * main-thread task while the review opens and during each interaction (the targets are 100 ms and 50 ms), and the
+ * tab's memory (renderer resident set, page JS heap) before and at its peak during the review. No time is asserted
+ * (DESIGN §6): a generous guard only catches a return to whole-second blocking.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { importCsv, openApp, waitIdle } from './helpers';
+import { sampleTabMemory } from './tab-memory';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GENERATOR = path.resolve(HERE, '../../shared/datasets/synth200k_flip/generate.mjs');
 const ROWS = 200_000;
 const LONG_TASK_MS = 200;
-/** The most one review interaction may block the main thread at 200k rows (measured ~270 ms; the aim is LONG_TASK_MS). */
+/** The most one review interaction may block the main thread at 200k rows: a guard against whole-second blocking, not a target. */
 const INTERACTION_GUARD_MS = 500;
 
 type Tasks = { longTasks: { start: number; duration: number }[] };
@@ -80,17 +83,30 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
   await waitIdle(page);
   lap('score');
 
-  // From here on every long task counts: the review's load and its interactions.
-  const since = await now(page);
-  await page.getByTestId('review-suspects').click();
-  await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-  await waitIdle(page);
-  const rows = page.getByTestId('review-row');
-  await expect(rows.first()).toBeVisible();
-  lap('review open');
-  const opened = await now(page);
+  // From here on every long task counts: the review's load and each of its interactions, in its own window.
+  const browser = page.context().browser();
+  if (!browser) throw new Error('the scale test needs the browser (for the renderer processes)');
+  const memory = await sampleTabMemory(browser, await page.context().newCDPSession(page));
+  const windows: Array<{ name: string; from: number; to: number }> = [];
+  const during = async (name: string, steps: () => Promise<void>) => {
+    const from = await now(page);
+    await steps();
+    windows.push({ name, from, to: await now(page) });
+  };
+  const loadAtOpen = os.loadavg();
 
   const table = page.getByTestId('review-table');
+  const rows = page.getByTestId('review-row');
+  await during('open', async () => {
+    await page.getByTestId('review-suspects').click();
+    await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', {
+      timeout: 120_000,
+    });
+    await waitIdle(page);
+    await expect(rows.first()).toBeVisible();
+  });
+  lap('review open');
+
   await expect(table.locator('caption')).toHaveText('200,000 of 200,000 samples');
   await expect(table).toHaveAttribute('aria-rowcount', String(ROWS + 1));
   // Virtualised: a window of rows, not 200,000 of them.
@@ -99,34 +115,58 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
   expect(inDom).toBeLessThan(200);
 
   // Sorting by id (a new column sorts descending): the first row is the last id.
-  await table.getByRole('button', { name: 'Id', exact: true }).click();
-  await expect(table.locator('th[aria-sort="descending"]')).toHaveText(/^Id/);
-  await expect(rows.first()).toHaveAttribute('data-id', 'syn200k-199999');
+  await during('sort', async () => {
+    await table.getByRole('button', { name: 'Id', exact: true }).click();
+    await expect(table.locator('th[aria-sort="descending"]')).toHaveText(/^Id/);
+    await expect(rows.first()).toHaveAttribute('data-id', 'syn200k-199999');
+  });
+
+  // Filtering to one class shows fewer rows, all of that class; "all" brings every row back.
+  const classFilter = page.getByTestId('review-filters').getByLabel('Class');
+  await during('filter', async () => {
+    await classFilter.selectOption({ index: 1 });
+    const className = (await classFilter.locator('option:checked').textContent()) ?? '';
+    await expect(table.locator('caption')).not.toHaveText('200,000 of 200,000 samples');
+    await expect(table.locator('caption')).toHaveText(/^[\d,]+ of 200,000 samples$/);
+    for (const label of await rows.locator('td:nth-child(2)').allTextContents())
+      expect(label).toBe(className);
+    await classFilter.selectOption({ index: 0 });
+    await expect(table.locator('caption')).toHaveText('200,000 of 200,000 samples');
+    await expect(rows.first()).toHaveAttribute('data-id', 'syn200k-199999');
+  });
 
   // Scrolling the table's container to its end shows the last rows, still only a window of them.
   const scroller = page.locator('.review-scroll');
   await scroller.scrollIntoViewIfNeeded();
-  await scroller.evaluate((el) => {
-    el.scrollTop = el.scrollHeight;
+  await during('scroll to end', async () => {
+    await scroller.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect(rows.last()).toHaveAttribute('data-id', 'syn200k-000000');
+    await expect(rows.last()).toBeInViewport();
   });
-  await expect(rows.last()).toHaveAttribute('data-id', 'syn200k-000000');
-  await expect(rows.last()).toBeInViewport();
   expect(await rows.count()).toBeLessThan(200);
 
-  // j/k move the focus through the table's order, from a clicked row near the end.
+  // A click shows that row in the detail panel; j/k move the focus through the table's order from there.
   const third = rows.nth(-3);
   const thirdRow = await third.getAttribute('data-row');
   const secondRow = await rows.nth(-2).getAttribute('data-row');
   const lastRow = await rows.nth(-1).getAttribute('data-row');
-  await third.click();
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', thirdRow ?? '');
+  await during('click', async () => {
+    await third.click();
+    await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', thirdRow ?? '');
+    await waitIdle(page);
+  });
   await page.getByTestId('review-view').focus();
-  await page.keyboard.press('j');
-  await page.keyboard.press('j');
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', lastRow ?? '');
-  await page.keyboard.press('k');
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', secondRow ?? '');
-  await expect(page.locator(`[data-testid="review-row"][data-row="${secondRow}"]`)).toHaveClass(/focus/);
+  await during('j/k', async () => {
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', lastRow ?? '');
+    await page.keyboard.press('k');
+    await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', secondRow ?? '');
+    await expect(page.locator(`[data-testid="review-row"][data-row="${secondRow}"]`)).toHaveClass(/focus/);
+    await waitIdle(page);
+  });
 
   // Back to the top: the first id again.
   await scroller.evaluate((el) => {
@@ -135,17 +175,27 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
   await expect(rows.first()).toHaveAttribute('data-id', 'syn200k-199999');
   await waitIdle(page);
   lap('review interactions');
+  const tabMemory = await memory.stop();
+  const loadAtEnd = os.loadavg();
 
+  const since = windows[0]?.from ?? 0;
   const tasks = (await longTasks(page)).filter((task) => task.start >= since);
   const longest = (from: number, to: number) =>
     Math.max(
       0,
       ...tasks.filter((task) => task.start >= from && task.start < to).map((task) => task.duration),
     );
-  const end = await now(page);
+  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
+  // The long-task API reports tasks over 50 ms only: 0 means none over 50 ms.
   console.log(
-    `scale: longest long task while the review opened ${longest(since, opened).toFixed(0)} ms, ` +
-      `during its interactions ${longest(opened, end).toFixed(0)} ms (${tasks.length} long tasks)`,
+    `scale: longest main-thread task (ms; 0 = none over 50 ms): ${windows
+      .map((w) => `${w.name} ${longest(w.from, w.to).toFixed(0)}`)
+      .join(', ')}; load average ${load(loadAtOpen)} at open, ${load(loadAtEnd)} at the end`,
+  );
+  console.log(
+    `scale: tab memory during the review: renderer RSS ${tabMemory.rssStartMB.toFixed(0)} MB before, ` +
+      `peak ${tabMemory.rssPeakMB.toFixed(0)} MB; page JS heap ${tabMemory.heapStartMB.toFixed(0)} MB before, ` +
+      `peak ${tabMemory.heapPeakMB.toFixed(0)} MB (${tabMemory.samples} samples)`,
   );
   console.log(
     `scale: phases ${JSON.stringify(phases)}; long tasks over ${LONG_TASK_MS} ms: ` +
@@ -153,10 +203,9 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
         tasks.filter((task) => task.duration > LONG_TASK_MS).map((task) => Math.round(task.duration)),
       ),
   );
-  // The maps draw their 200k points once into a points layer (app/charts/scatter.ts pointsLayer) and copy it on
-  // each focus or selection change; that took the interactions' longest task from ~850 ms to ~270 ms here. 200 ms
-  // is the aim and is not met yet: the guard below catches a return to whole redraws. Opening the review (reading
-  // the run from IndexedDB and handing it to the worker, ~0.9 s) is printed, not asserted.
+  // A generous guard only (the machine is shared; times are printed, not asserted): it catches a return to whole
+  // redraws or main-thread loops over every sample, which took whole seconds.
+  const opened = windows[0]?.to ?? since;
   expect(
     tasks
       .filter((task) => task.start >= opened && task.duration > INTERACTION_GUARD_MS)

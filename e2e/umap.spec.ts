@@ -3,33 +3,15 @@
  * and wait for it (it runs in its own worker, under the strict CSP), then click a point and lasso on the UMAP layout
  * exactly as on the PCA one, and switch back and forth without recomputing (the layout is kept per run).
  */
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { waitIdle } from './helpers';
+import { findMapPoint, loadedDetailId } from './map-helpers';
 import { DIGITS, trainAndScore } from './train-helpers';
 
 declare global {
   interface Window {
     __cspViolations?: string[];
   }
-}
-
-/** Moves over the embedding map until the tooltip shows a point; returns the row and where it is. */
-async function findMapPoint(page: Page): Promise<{ row: number; x: number; y: number }> {
-  const canvas = page.getByTestId('map-canvas-pca');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('map not visible');
-  const tip = page.getByTestId('map-tip');
-  // Centre out: UMAP draws islands, so the first hit may be anywhere on the canvas.
-  for (let gy = 0.2; gy < 0.85; gy += 0.04) {
-    for (let gx = 0.2; gx < 0.85; gx += 0.04) {
-      const x = box.x + gx * box.width;
-      const y = box.y + gy * box.height;
-      await page.mouse.move(x, y);
-      if (await tip.isVisible()) return { row: Number(await tip.getAttribute('data-row')), x, y };
-    }
-  }
-  throw new Error('no map point found');
 }
 
 test('UMAP on the embedding map: cancel, compute, click and lasso select, cached per run, no CSP violation', async ({
@@ -80,11 +62,11 @@ test('UMAP on the embedding map: cancel, compute, click and lasso select, cached
   );
 
   // A UMAP point: click it, the detail panel and the table show that sample.
-  const point = await findMapPoint(page);
+  // Centre out: UMAP draws islands, so the first hit may be anywhere on the canvas.
+  const point = await findMapPoint(page, 'pca', { from: 0.2, to: 0.85, step: 0.04 });
   await page.mouse.click(point.x, point.y);
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', String(point.row));
-  const id = await page.getByTestId('review-detail').getAttribute('data-id');
-  await expect(page.getByTestId('detail-id')).toHaveText(id ?? '');
+  const id = await loadedDetailId(page, point.row);
+  await expect(page.getByTestId('detail-id')).toHaveText(id);
   await expect(page.locator(`[data-testid="review-row"][data-row="${point.row}"]`)).toHaveAttribute(
     'aria-selected',
     'true',

@@ -37,7 +37,7 @@ export interface ScanArgs {
 }
 
 export const USAGE =
-  'usage: npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR] [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N]';
+  'usage: npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR] [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N]';
 
 /** A command line the scan cannot run; its message says what to change. */
 export class UsageError extends Error {}
@@ -125,6 +125,6 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     else if (args.file) throw new UsageError(`One file at a time: got "${args.file}" and "${a}".`);
     else args.file = a;
   }
-  if (!args.file) throw new UsageError('No CSV file given.');
+  if (!args.file) throw new UsageError('No CSV file, image zip or image folder given.');
   return args;
 }

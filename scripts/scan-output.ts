@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { CalibrationReport } from '../workers/core/calibration/types';
 import { CANARY_KIND_TEXT } from '../workers/core/canary/types';
-import type { IngestedDataset } from '../workers/core/ingest/types';
 import { buildManifest, manifestModel } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
-import { sha256Hex } from '../workers/core/manifest/hash';
 import type { JsonValue } from '../workers/core/manifest/types';
 import { FAMILY_NAMES, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
 import type { TrainSettings } from '../workers/core/train/types';
+import type { LoadedDataset } from './load-dataset';
 
 /** Where the scan writes its lines: stdout and stderr by default; tests collect them. */
 export interface ScanIo {
@@ -28,8 +27,12 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(7))) : '';
 }
 
-/** scores.csv: one line per dataset row, in file order. */
-export function scoresCsv(ds: IngestedDataset, set: ScoreSet, sampleRows: Int32Array): string {
+/** scores.csv: one line per dataset row, in file order (images: path order), keyed by id (images: path). */
+export function scoresCsv(
+  ds: Pick<LoadedDataset, 'rows' | 'ids' | 'classes'>,
+  set: ScoreSet,
+  sampleRows: Int32Array,
+): string {
   const at = new Int32Array(ds.rows).fill(-1);
   sampleRows.forEach((row, j) => {
     at[row] = j;
@@ -83,9 +86,7 @@ export function manifestCalibration(report: CalibrationReport): JsonValue {
 /** Everything the files are made from. */
 export interface ScanOutputs {
   dir: string;
-  fileName: string;
-  bytes: Uint8Array;
-  ds: IngestedDataset;
+  ds: LoadedDataset;
   set: ScoreSet;
   sampleRows: Int32Array;
   backend: string;
@@ -98,18 +99,11 @@ export interface ScanOutputs {
 export function writeScanOutputs(o: ScanOutputs): string[] {
   const csvPath = join(o.dir, 'scores.csv');
   writeFileSync(csvPath, scoresCsv(o.ds, o.set, o.sampleRows));
-  const name = o.fileName.replace(/\.csv$/i, '');
+  const name = o.ds.manifest.name;
   const manifest = buildManifest({
     createdAt: new Date(),
     tool: { name: 'sift', version: toolVersion(), backend: o.backend, tfjs: tf.version.tfjs },
-    dataset: {
-      name,
-      sha256: o.ds.sha256,
-      labelColumn: o.ds.labelColumn,
-      idColumn: o.ds.idColumn,
-      headerSha256: sha256Hex(o.bytes.subarray(0, o.ds.headerEnd)),
-      classes: o.ds.classes,
-    },
+    dataset: o.ds.manifest,
     ids: o.ds.ids,
     labels: o.ds.labels,
     rowSha256: o.ds.rowSha256,
@@ -130,7 +124,7 @@ export function writeScanOutputs(o: ScanOutputs): string[] {
 }
 
 /** Flag counts and the ten most suspicious rows, with the score (and kind) that put each there. */
-export function printSummary(io: ScanIo, ds: IngestedDataset, set: ScoreSet, sampleRows: Int32Array): void {
+export function printSummary(io: ScanIo, ds: LoadedDataset, set: ScoreSet, sampleRows: Int32Array): void {
   const flagged = FAMILY_NAMES.map((f) => `${f} ${set.flags[f].reduce((a, v) => a + v, 0)}`).join(', ');
   const issues = set.labelIssue.reduce((a, v) => a + v, 0);
   io.log(

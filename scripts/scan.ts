@@ -1,6 +1,6 @@
 /**
  * The headless scan: the browser's pipeline without the browser, for pipelines and CI (DESIGN §6).
- *   npm run scan -- <file.csv> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
+ *   npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
  *     [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]
  *     [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N]
  * Ingests with the same core (the same problem messages; exit 2 on bad input), trains, cross-validates, scores,
@@ -13,19 +13,19 @@
  * Runs tfjs on the WASM backend in Node (CPU when WASM cannot start): several times faster than CPU there.
  * `--backend webgpu` needs a navigator.gpu in Node (bench/score-dawn.ts installs Dawn's before calling runScan).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { calibratedScores } from '../workers/core/calibration/calibrate';
 import { type PipelineHooks, runPipeline } from '../workers/core/calibration/pipeline';
 import type { CalibrationReport } from '../workers/core/calibration/types';
-import { IngestError, ingestCsv } from '../workers/core/ingest/ingest';
-import type { ColumnPlan, IngestedDataset } from '../workers/core/ingest/types';
 import type { ScoreSet } from '../workers/core/scores/types';
+import { prepareKernels } from '../workers/core/train/backend-kernels';
 import { crossValEpochsFor, learningRateFor, trainSettingsFor } from '../workers/core/train/defaults';
 import type { TrainingData, TrainSettings } from '../workers/core/train/types';
+import { type LoadedDataset, loadDataset } from './load-dataset';
 import { parseScanArgs, type ScanArgs, type ScanBackend, USAGE, UsageError } from './scan-args';
 import { printCalibration, printSummary, type ScanIo, writeScanOutputs } from './scan-output';
 
@@ -35,7 +35,7 @@ export { csvCell, type ScanIo, scoresCsv } from './scan-output';
 /** What a scan did: its exit code and, when it got that far, the dataset, the scores and the timings. */
 export interface ScanReport {
   code: number;
-  dataset?: IngestedDataset;
+  dataset?: LoadedDataset;
   scoreSet?: ScoreSet;
   /** The calibration's report, when the suspicion was calibrated. */
   calibration?: CalibrationReport;
@@ -97,34 +97,19 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     return { code: 2, timings, files };
   }
   const t0 = performance.now();
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(args.file));
-  } catch (error) {
-    io.error(`Cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}`);
+  const loaded = await loadDataset(args.file, { label: args.label, id: args.id });
+  if (!loaded.ok) {
+    for (const p of loaded.problems) io.error(p);
     return { code: 2, timings, files };
   }
-  const fileName = basename(args.file);
-  const plan: Partial<ColumnPlan> = {};
-  if (args.label !== null) plan.labelColumn = args.label;
-  if (args.id !== null) plan.idColumn = args.id;
-  let ds: IngestedDataset;
-  try {
-    ds = ingestCsv(bytes, fileName, plan);
-  } catch (error) {
-    if (!(error instanceof IngestError)) throw error;
-    for (const p of error.problems) io.error(p.message);
-    return { code: 2, timings, files };
-  }
-  for (const w of ds.warnings) io.log(`warning: ${w.message}`);
+  const ds = loaded.dataset;
+  for (const w of ds.warnings) io.log(`warning: ${w}`);
   timings.ingest = performance.now() - t0;
-  io.log(
-    `${fileName}: ${ds.rows} rows × ${ds.featureNames.length} features, ${ds.classes.length} classes ` +
-      `(label "${ds.labelColumn}", id ${ds.idColumn ? `"${ds.idColumn}"` : 'row-<n>'}), ingested in ${(timings.ingest / 1000).toFixed(1)} s`,
-  );
+  io.log(`${ds.summary}, ingested in ${(timings.ingest / 1000).toFixed(1)} s`);
 
   const backend = await chooseBackend(io, args.backend);
   if (!backend) return { code: 2, dataset: ds, timings, files };
+  prepareKernels();
   const settings: TrainSettings = {
     ...trainSettingsFor(ds.rows),
     ...(args.batchSize === null
@@ -132,15 +117,14 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
       : { batchSize: args.batchSize, learningRate: learningRateFor(args.batchSize) }),
     epochs: args.epochs,
     seed: args.seed,
+    // Images train the small CNN (issue 11); CSV rows the MLP.
+    ...(ds.training.image ? { model: 'cnn' as const } : {}),
   };
-  const data: TrainingData = {
-    features: ds.features,
-    featureCount: ds.featureNames.length,
-    labels: ds.labels,
-    classCount: ds.classes.length,
-  };
+  const data: TrainingData = ds.training;
   if (data.classCount < 2) {
-    io.error(`${fileName}: the label column "${ds.labelColumn}" has one class; scoring needs at least two.`);
+    io.error(
+      `${ds.fileName}: the label column "${ds.labelColumn}" has one class; scoring needs at least two.`,
+    );
     return { code: 2, dataset: ds, timings, files };
   }
 
@@ -165,8 +149,6 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   files.push(
     ...writeScanOutputs({
       dir: outDir,
-      fileName,
-      bytes,
       ds,
       set,
       sampleRows,

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { unpackIds } from './core/ingest/ids';
 import { CsvIngestor } from './core/ingest/ingest';
 import type { ColumnPlan, IngestProgress } from './core/ingest/types';
 import { DEFAULT_LIMITS } from './core/ingest/types';
-import { unpackIds } from './ingest.api';
 import { createIngestService, outcomeTransferables } from './ingest.service';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,8 @@
-/** Ingest worker: builds the ingest service and exposes it; a finished dataset's typed arrays move by transfer. */
+/** Ingest worker: builds the CSV and image ingest services and exposes them; a finished dataset's typed arrays move by transfer. */
 import * as Comlink from 'comlink';
+import { browserImageDecoder } from './image-decoder';
+import type { ImageIngestApi } from './image-ingest.api';
+import { createImageIngestService, imageOutcomeTransferables } from './image-ingest.service';
 import type { IngestApi } from './ingest.api';
 import { createIngestService, outcomeTransferables } from './ingest.service';
 import { holdLifeLock } from './life';
@@ -7,6 +10,7 @@ import { holdLifeLock } from './life';
 // First, so the page can tell this worker's death from its silence (workers/life.ts).
 holdLifeLock();
 const service = createIngestService();
+const images = createImageIngestService(browserImageDecoder());
 
 const api = {
   preview: (file, limits) => service.preview(file, limits),
@@ -14,7 +18,15 @@ const api = {
     const outcome = await service.ingest(jobId, file, plan, limits, onProgress);
     return Comlink.transfer(outcome, outcomeTransferables(outcome));
   },
-  cancel: (jobId) => service.cancel(jobId),
-} satisfies IngestApi;
+  previewImages: (jobId, input, limits, onProgress) => images.previewImages(jobId, input, limits, onProgress),
+  ingestImages: async (jobId, input, plan, limits, onProgress) => {
+    const outcome = await images.ingestImages(jobId, input, plan, limits, onProgress);
+    return Comlink.transfer(outcome, imageOutcomeTransferables(outcome));
+  },
+  cancel: async (jobId) => {
+    await service.cancel(jobId);
+    await images.cancel(jobId);
+  },
+} satisfies IngestApi & ImageIngestApi;
 
 Comlink.expose(api);

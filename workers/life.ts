@@ -1,7 +1,7 @@
 /**
  * A worker's life lock: each worker entry takes a Web Lock named after its worker name as soon as it starts and never
  * releases it, so the lock is freed only when the worker is gone (closed, crashed, out of memory, terminated). The
- * page waits on the same name (app/workerLife.ts) and so learns of a death that no message would ever report.
+ * page waits on the same name (app/controllers/worker-life.ts) and so learns of a death that no message would ever report.
  * Imported by worker entries and, for the name only, by the app; it holds no tfjs and no DOM beyond `navigator.locks`.
  */
 

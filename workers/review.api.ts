@@ -1,70 +1,141 @@
 /**
- * The review worker's typed contract: every loop over samples the review screen needs (filter and sort, PCA,
- * lasso, histograms, export, verification) runs behind it, never on the main thread.
+ * The review worker's typed contract. The worker owns the review's per-sample data: it opens IndexedDB itself
+ * (app/db/open.ts) by dataset and score ids, builds the columns, the maps and the histograms, keeps the table's
+ * order and the analyst's decisions (writing each to IndexedDB before it answers), and answers queries: a page of
+ * rows, one sample's detail, the top N, a map layer, the export files. The page holds what is on screen only.
  */
 import type { RowDecision } from './core/manifest/build';
-import type { EcPublicJwk, Manifest, ManifestTool } from './core/manifest/types';
 import type { Histogram } from './core/review/geometry';
+import type { ScatterFrame } from './core/review/map-geometry';
 import type { ReviewQuery } from './core/review/table';
 
-/** Per-dataset-row review columns (the app fills them from the dataset and the latest score set). */
-export interface ReviewLoad {
-  rows: number;
-  /** Ids joined by U+0000, as the dataset store keeps them. */
-  idText: string;
-  labels: Int32Array;
-  /** Dataset row of score index j (ScoreSet arrays are indexed by j). */
-  sampleRows: Int32Array;
-  suggested: Int32Array;
-  suspicion: Float32Array;
-  /** Per family name (FAMILY_NAMES order), 1 where flagged; bit f of the table's family mask. */
-  flags: Uint8Array[];
-  labelIssue: Uint8Array;
-  /** Dataset rows seen in an anomalous batch. */
-  anomalousRows: Int32Array;
-  scores: Record<string, Float32Array>;
-  /** Row-major samples × embeddingDim, score index order; null without dynamics. */
-  embeddings: Float32Array | null;
-  embeddingDim: number;
-  confidence: Float32Array | null;
-  variability: Float32Array | null;
-  /** Flag budget q, for the histogram thresholds. */
-  q: number;
+/** Which score set to review: the given one, else the dataset's newest finished one. */
+export interface ReviewOpen {
+  dbName: string;
+  datasetId: string;
+  scoreId?: string;
 }
 
-/** What load() computes once: map coordinates per dataset row (NaN for unscored rows). */
-export interface ReviewLoaded {
-  /** rows × 2. */
-  pca: Float32Array;
-  /** rows × 2: (variability, confidence). */
-  cartography: Float32Array;
+/** What the screen shows of an opened review besides its rows. */
+export interface ReviewSummary {
+  datasetId: string;
+  /** The dataset's name, for the export files' names. */
+  datasetName: string;
+  scoreId: string;
+  /** The scored run; null when the score set's run is no longer stored. */
+  runId: string | null;
+  rows: number;
+  classes: string[];
+  families: string[];
+  scoreNames: string[];
   histograms: Record<string, Histogram & { threshold: number }>;
-  /** Per dataset row: family flag bits (bit f = FAMILY_NAMES[f]), suggested label (-1 none), suspicion (NaN unscored). */
-  flagBits: Uint8Array;
-  suggested: Int32Array;
-  suspicion: Float32Array;
-  /** Worker time for load, ms. */
+  /** Whether the run stored embeddings (the PCA map and UMAP need them). */
+  hasEmbeddings: boolean;
+  decisions: DecisionSummary;
+  /** Worker time to open, ms. */
   ms: number;
 }
 
-export interface ExportRequest {
-  file: Blob;
-  createdAt: number;
-  tool: ManifestTool;
-  dataset: {
-    name: string;
-    sha256: string;
-    labelColumn: string;
-    idColumn: string | null;
-    headerEnd: number;
-    classes: string[];
-  };
-  rowStart: Float64Array;
-  rowEnd: Float64Array;
-  rowSha256: Uint8Array;
-  run: Manifest['run'];
-  decisions: Array<[number, RowDecision]>;
-  signingKey: { privateKey: CryptoKey; publicKeyJwk: EcPublicJwk };
+export type ReviewOpened = { kind: 'ready'; summary: ReviewSummary } | { kind: 'empty'; message: string };
+
+/** The analyst's decisions as the screen counts them. */
+export interface DecisionSummary {
+  quarantined: number;
+  kept: number;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+/** One row of the table, as drawn. */
+export interface ReviewRow {
+  row: number;
+  id: string;
+  label: string;
+  /** '' when no label is suggested. */
+  suggested: string;
+  /** NaN when the run did not score the row. */
+  suspicion: number;
+  families: string[];
+  decision: 'keep' | 'quarantine' | null;
+}
+
+/** A sample named for a list (neighbours, influence). */
+export interface NamedRow {
+  row: number;
+  id: string;
+  label: string;
+}
+
+/** Everything the detail panel shows about one row. */
+export interface RowDetail extends ReviewRow {
+  reasons: string[];
+  features: Float32Array;
+  featureNames: string[];
+  image: { width: number; height: number } | null;
+  /** Each score of the row by name (suspicion included), and its percentile rank in the run. */
+  scores: Record<string, number>;
+  percentiles: Record<string, number>;
+  /** Per epoch, null without dynamics (or for a row the run left out). */
+  loss: number[] | null;
+  margin: number[] | null;
+  neighbours: Array<NamedRow & { distance: number }>;
+}
+
+/** The maps the review draws. */
+export type MapSpace = 'pca' | 'cartography' | 'umap';
+
+/** What a map layer is coloured by; the palette comes from the page (d3's schemes), packed 0xAABBGGRR. */
+export type ColourBy = 'label' | 'suspicion' | 'flag' | 'decision';
+
+export interface MapLayerRequest {
+  space: MapSpace;
+  colourBy: ColourBy;
+  /** Packed colours: label → palette[label % length]; suspicion → palette[round(s · (length − 1))]; flag → [no, yes]; decision → [none, keep, quarantine]. */
+  palette: Uint32Array;
+  /** CSS pixels, and device pixels per CSS pixel. */
+  width: number;
+  height: number;
+  ratio: number;
+}
+
+/** A rasterised map: its frame and its RGBA pixels (transferred). */
+export interface MapLayer {
+  frame: ScatterFrame;
+  pixels: Uint8ClampedArray<ArrayBuffer>;
+  pixelWidth: number;
+  pixelHeight: number;
+}
+
+/** The points of some rows on a map (for highlights): rows × 2 data coordinates and each row's palette index. */
+export interface MapPoints {
+  xy: Float32Array;
+  colour: Uint8Array;
+}
+
+/** The run's embeddings for a UMAP layout (copies, transferred). */
+export interface UmapInput {
+  runId: string;
+  rows: number;
+  embeddings: Float32Array;
+  dim: number;
+  sampleRows: Int32Array;
+  seed: number;
+}
+
+/** A decision on rows, with the reasons the analyst gave. */
+export interface DecideRequest {
+  rows: Int32Array;
+  decision: RowDecision['decision'];
+  reasons: string[];
+  note: string;
+}
+
+/** After a decision, undo or redo: the counts, and the table's new length when its query depends on decisions. */
+export interface DecisionOutcome {
+  decisions: DecisionSummary;
+  /** Rows the entry changed. */
+  changed: number;
+  count: number;
 }
 
 export interface ExportFiles {
@@ -79,18 +150,41 @@ export interface ExportFiles {
 export type VerifyOutcome = { ok: boolean; problems: string[]; rowsChecked: number };
 
 export interface ReviewApi {
-  /** Takes the columns (transferred), computes map coordinates and histograms. */
-  load(data: ReviewLoad): Promise<ReviewLoaded>;
-  /** The dataset rows matching `query`, in order; `decisions` holds 0 none / 1 keep / 2 quarantine per row. */
-  query(query: ReviewQuery, decisions: Uint8Array): Promise<Int32Array>;
-  /** Dataset rows whose point lies in the polygon ([x0, y0, …] in data coordinates) of the map `space`. */
-  lasso(space: 'pca' | 'cartography', polygon: Float32Array): Promise<Int32Array>;
-  /** Percentile rank in the run of each score of one row: what "why flagged" shows. */
-  percentiles(row: number): Promise<Record<string, number>>;
-  /** The k nearest rows to `row` in the final embedding (Euclidean), nearest first; empty without embeddings. */
-  neighbours(row: number, k: number): Promise<Array<{ row: number; distance: number }>>;
-  /** Builds, signs and assembles every export file. */
-  exportFiles(request: ExportRequest): Promise<ExportFiles>;
+  /** Reads a score set, its run and the dataset's decisions from IndexedDB and builds the review. */
+  open(request: ReviewOpen): Promise<ReviewOpened>;
+  /** Filters and sorts the table; resolves with its length (the order stays in the worker). */
+  query(query: ReviewQuery): Promise<number>;
+  /** Rows at table positions [from, to). */
+  page(from: number, to: number): Promise<ReviewRow[]>;
+  /** The table position of `row` (-1 when filtered out). */
+  position(row: number): Promise<number>;
+  /** The row `step` positions from `row` in table order (the first row when `row` is null or filtered out). */
+  step(row: number | null, step: number): Promise<{ row: number; at: number } | null>;
+  /** The first `n` rows of the table's order, and the reason their flags suggest. */
+  top(n: number): Promise<{ rows: Int32Array; reason: string }>;
+  /** The reason the flags of `rows` suggest (families, comma-separated). */
+  reasonFor(rows: Int32Array): Promise<string>;
+  detail(row: number): Promise<RowDetail | null>;
+  /** Ids and labels of rows. */
+  describe(rows: Int32Array): Promise<NamedRow[]>;
+  mapLayer(request: MapLayerRequest): Promise<MapLayer | null>;
+  /** The row whose point is nearest pixel (px, py) of the last layer drawn of `space`, within a few pixels. */
+  nearest(space: MapSpace, px: number, py: number): Promise<(NamedRow & { suspicion: number }) | null>;
+  /** Rows inside a polygon ([x0, y0, …] in data coordinates) of a map, and the reason they suggest. */
+  lasso(space: MapSpace, polygon: Float32Array): Promise<{ rows: Int32Array; reason: string }>;
+  /** Points of `rows` on a map, coloured as `colourBy` with a palette of `paletteSize` colours. */
+  points(space: MapSpace, rows: Int32Array, colourBy: ColourBy, paletteSize: number): Promise<MapPoints>;
+  umapInput(): Promise<UmapInput | null>;
+  /** A finished UMAP layout of the open run (rows × 2, transferred). */
+  setUmap(runId: string, xy: Float32Array): Promise<void>;
+  /** Decides on rows: stored in IndexedDB (committed) before it resolves. */
+  decide(request: DecideRequest): Promise<DecisionOutcome>;
+  undo(): Promise<DecisionOutcome>;
+  redo(): Promise<DecisionOutcome>;
+  /** Every quarantined dataset row, sorted. */
+  quarantined(): Promise<Int32Array>;
+  /** Builds, signs and assembles every export file (the file and the signing key read from IndexedDB). */
+  exportFiles(request: { createdAt: number; version: string; tfjs: string }): Promise<ExportFiles>;
   /** Verifies a dropped manifest (and clean CSV). */
   verify(manifestText: string, cleanCsv: Uint8Array | null): Promise<VerifyOutcome>;
 }

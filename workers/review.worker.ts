@@ -7,30 +7,50 @@ import { createReviewService } from './review.service';
 // First, so the page can tell this worker's death from its silence (workers/life.ts).
 holdLifeLock();
 const service = createReviewService();
+const moved = <T>(value: T, views: ArrayBufferView[]): T =>
+  Comlink.transfer(value, [...new Set(views.map((v) => v.buffer as ArrayBuffer))]);
 
 const api = {
-  load: async (data) => {
-    const out = await service.load(data);
-    return Comlink.transfer(
-      out,
-      [out.pca, out.cartography, out.flagBits, out.suggested, out.suspicion].map(
-        (a) => a.buffer as ArrayBuffer,
-      ),
-    );
+  open: (request) => service.open(request),
+  query: (query) => service.query(query),
+  page: (from, to) => service.page(from, to),
+  position: (row) => service.position(row),
+  step: (row, step) => service.step(row, step),
+  top: async (n) => {
+    const out = await service.top(n);
+    return moved(out, [out.rows]);
   },
-  query: async (query, decisions) => {
-    const rows = await service.query(query, decisions);
-    return Comlink.transfer(rows, [rows.buffer as ArrayBuffer]);
+  reasonFor: (rows) => service.reasonFor(rows),
+  detail: (row) => service.detail(row),
+  describe: (rows) => service.describe(rows),
+  mapLayer: async (request) => {
+    const out = await service.mapLayer(request);
+    return out ? moved(out, [out.pixels]) : out;
   },
+  nearest: (space, px, py) => service.nearest(space, px, py),
   lasso: async (space, polygon) => {
-    const rows = await service.lasso(space, polygon);
-    return Comlink.transfer(rows, [rows.buffer as ArrayBuffer]);
+    const out = await service.lasso(space, polygon);
+    return moved(out, [out.rows]);
   },
-  percentiles: (row) => service.percentiles(row),
-  neighbours: (row, k) => service.neighbours(row, k),
+  points: async (space, rows, colourBy, size) => {
+    const out = await service.points(space, rows, colourBy, size);
+    return moved(out, [out.xy, out.colour]);
+  },
+  umapInput: async () => {
+    const out = await service.umapInput();
+    return out ? moved(out, [out.embeddings, out.sampleRows]) : out;
+  },
+  setUmap: (runId, xy) => service.setUmap(runId, xy),
+  decide: (request) => service.decide(request),
+  undo: () => service.undo(),
+  redo: () => service.redo(),
+  quarantined: async () => {
+    const rows = await service.quarantined();
+    return moved(rows, [rows]);
+  },
   exportFiles: async (request) => {
     const out = await service.exportFiles(request);
-    return Comlink.transfer(out, [out.clean.buffer as ArrayBuffer, out.quarantine.buffer as ArrayBuffer]);
+    return moved(out, [out.clean, out.quarantine]);
   },
   verify: (manifestText, cleanCsv) => service.verify(manifestText, cleanCsv),
 } satisfies ReviewApi;

@@ -7,12 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CALIBRATION_STEPS } from './core/calibration/calibrate';
+import { withoutRows } from './core/train/rows';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { TrainingData, TrainSettings } from './core/train/types';
 import type { ScoreJobId, ScoreProgressMessage, ScoreRequest } from './score.api';
 import { createScoreService } from './score.service';
 import { cpuOnly } from './test-backends';
-import { syntheticData, withoutRows } from './train.service';
+import { syntheticData } from './train.service';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -5,10 +5,13 @@
  */
 import type { CalibrationReport, CalibrationSettings } from './core/calibration/types';
 import type { ScoreParamsInput } from './core/scores/defaults';
-import type { FamilyName, ScoreName, ScoreSet, SuspicionParams } from './core/scores/types';
-import type { BackendChoice } from './core/train/backend-choice';
+import type { Recombined, RecombineRequest, ScoreSummary } from './core/scores/summary';
+import type { ScoreSet } from './core/scores/types';
+import type { BackendChoice, BackendProbe } from './core/train/backend-choice';
 import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
 import type { BackendRequest } from './train.api';
+
+export type { Recombined, RecombineRequest, ScoreSummary };
 
 /** Identifies one scoring of a run, here and in IndexedDB. */
 export type ScoreJobId = string & { readonly __brand: 'ScoreJobId' };
@@ -61,18 +64,6 @@ export type ScoreProgressMessage =
 
 export type ScoreProgressCallback = (message: ScoreProgressMessage) => void;
 
-/** What the summary panel shows, computed in the worker (never a loop over samples on the main thread). */
-export interface ScoreSummary {
-  /** Samples each family flags (its top q). */
-  flagged: Record<FamilyName, number>;
-  /** Samples confident learning marks as label issues. */
-  labelIssues: number;
-  /** Samples flagged by at least one family. */
-  flaggedAny: number;
-  /** The most suspicious samples (indices into the score set), most suspicious first; ties on the lower index. */
-  top: Int32Array;
-}
-
 /** A finished job. */
 export interface ScoreResult {
   jobId: ScoreJobId;
@@ -95,23 +86,6 @@ export type ScoreOutcome =
   | { kind: 'finished'; result: ScoreResult }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
-
-/** A new suspicion from stored scores under other weights or q (no model, no tensors). */
-export interface RecombineRequest {
-  samples: number;
-  scores: Record<ScoreName, Float32Array>;
-  /** The score set's label-issue flags (for the summary's count; the rule does not change them). */
-  labelIssue: Uint8Array;
-  suspicion: SuspicionParams;
-}
-
-export interface Recombined {
-  families: Record<FamilyName, Float32Array>;
-  suspicion: Float32Array;
-  flags: Record<FamilyName, Uint8Array>;
-  suspicionParams: SuspicionParams;
-  summary: ScoreSummary;
-}
 
 /**
  * The parts of a run's dynamics influence reads: its checkpoints, model and sample order, not the per-epoch arrays
@@ -157,6 +131,36 @@ export interface InfluenceResult {
   opponents: Int32Array;
 }
 
+/** Where a run's influence data is: the worker reads the features and checkpoints from IndexedDB itself. */
+export interface InfluenceQuery {
+  dbName: string;
+  datasetId: string;
+  runId: string;
+  /**
+   * The page's measured backend probes (empty when none): the worker runs on the run's training backend when it is
+   * available, as its scores did, and has not chosen one yet (see InfluenceContext).
+   */
+  probes: BackendProbe[];
+}
+
+/** One dataset row's influence on the asked-about sample. */
+export interface RowInfluence {
+  row: number;
+  /** Positive for a proponent, negative for an opponent. */
+  value: number;
+}
+
+/** The strongest proponents and opponents of a dataset row, among the rows its run trained on. */
+export interface InfluenceAnswer {
+  row: number;
+  proponents: RowInfluence[];
+  opponents: RowInfluence[];
+  /** The tfjs backend it was computed on. */
+  backend: string;
+  /** True when the run left this row out (quarantined before it trained): it has no influence, both lists empty. */
+  leftOut: boolean;
+}
+
 /** The worker's live tensors and active backend. */
 export interface ScoreWorkerMemory {
   numTensors: number;
@@ -179,5 +183,10 @@ export interface ScoreApi {
   prepareInfluence(context: InfluenceContext): Promise<BackendChoice>;
   /** The influence of every training row on sample `target` of the prepared run (`key` must match). */
   influenceOn(key: string, target: number, top?: number): Promise<InfluenceResult>;
+  /**
+   * TracIn proponents and opponents of dataset row `row` (DESIGN §3): the run's features and checkpoints are read from
+   * IndexedDB in the worker (once per run) and kept there.
+   */
+  influenceFor(query: InfluenceQuery, row: number, top?: number): Promise<InfluenceAnswer>;
   memory(): Promise<ScoreWorkerMemory>;
 }

@@ -9,12 +9,13 @@ import { influenceOn } from './core/scores/influence';
 import { suspicionFromScores } from './core/scores/suspicion';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
+import { runRows, toSampleOrder, withoutRows } from './core/train/rows';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { TrainingData, TrainSettings } from './core/train/types';
 import type { InfluenceDynamics, ScoreJobId, ScoreProgressMessage, ScoreRequest } from './score.api';
-import { createScoreService, runRows, toSampleOrder } from './score.service';
+import { createScoreService } from './score.service';
 import type { BackendControl } from './train.service';
-import { syntheticData, withoutRows } from './train.service';
+import { syntheticData } from './train.service';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

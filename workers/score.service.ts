@@ -5,30 +5,29 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { calibratedScores, inSampleOrder, stageProgress } from './core/calibration/calibrate';
-import { toSampleOrder } from './core/calibration/pipeline';
 import { macrotask } from './core/macrotask';
 import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
 import { scoreAll } from './core/scores/score-all';
-import { suspicionFromScores } from './core/scores/suspicion';
-import { FAMILY_NAMES, type FamilyName, type ScoreSet, type SuspicionParams } from './core/scores/types';
+import { recombine, summarizeScores } from './core/scores/summary';
+import type { ScoreSet } from './core/scores/types';
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities } from './core/train/crossval';
 import { crossValEpochsFor } from './core/train/defaults';
-import type { TrainingData } from './core/train/types';
+import { runRows, toSampleOrder } from './core/train/rows';
+import { storesFor } from './db';
 import type {
+  InfluenceAnswer,
   InfluenceContext,
   InfluenceResult,
   Recombined,
-  RecombineRequest,
   ScoreApi,
   ScoreJobId,
   ScoreOutcome,
   ScoreProgressCallback,
   ScoreRequest,
   ScoreResult,
-  ScoreSummary,
 } from './score.api';
 import type { BackendRequest } from './train.api';
 import type { BackendControl } from './train.service';
@@ -41,77 +40,6 @@ function liveTensors(): { numTensors: number; numBytes: number } {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-export { toSampleOrder };
-
-/**
- * The rows of `data` a run recorded (a retrained run leaves the quarantined rows out of its samples) and each
- * sample's row within them: cross-validation must train on the run's rows only, or the quarantined rows would
- * shape the label family's out-of-sample probabilities. `data` itself when the run kept every row.
- */
-export function runRows(
-  data: TrainingData,
-  sampleRows: Int32Array,
-): { data: TrainingData; local: Int32Array } {
-  const n = data.labels.length;
-  const inRun = new Uint8Array(n);
-  for (const r of sampleRows) {
-    if (!(r >= 0 && r < n)) throw new RangeError(`The run names row ${r}, outside the dataset's ${n} rows.`);
-    inRun[r] = 1;
-  }
-  // Dataset row → row of the kept data, in dataset order (so folds stratify as for a run that kept every row).
-  const position = new Int32Array(n).fill(-1);
-  let kept = 0;
-  for (let r = 0; r < n; r++) if (inRun[r]) position[r] = kept++;
-  const local = Int32Array.from(sampleRows, (r) => position[r]);
-  if (kept === n) return { data, local };
-  const f = data.featureCount;
-  const features = new Float32Array(kept * f);
-  const labels = new Int32Array(kept);
-  for (let r = 0; r < n; r++) {
-    const k = position[r];
-    if (k < 0) continue;
-    features.set(data.features.subarray(r * f, r * f + f), k * f);
-    labels[k] = data.labels[r];
-  }
-  return { data: { ...data, features, labels }, local };
-}
-
-/** How many samples the summary lists as top suspects. */
-export const TOP_SUSPECTS = 10;
-
-/** Flag counts, label issues and the top suspects by suspicion (one pass, then a partial selection). */
-export function summarizeScores(
-  parts: Pick<ScoreSet, 'suspicion' | 'flags' | 'labelIssue'>,
-  top = TOP_SUSPECTS,
-): ScoreSummary {
-  const n = parts.suspicion.length;
-  const flagged = Object.fromEntries(FAMILY_NAMES.map((f) => [f, 0])) as Record<FamilyName, number>;
-  let flaggedAny = 0;
-  let labelIssues = 0;
-  // Kept sorted, at most `top` long: most suspicious first, ties on the lower index.
-  const best: number[] = [];
-  const before = (a: number, b: number) =>
-    parts.suspicion[a] > parts.suspicion[b] || (parts.suspicion[a] === parts.suspicion[b] && a < b);
-  for (let i = 0; i < n; i++) {
-    let any = false;
-    for (const f of FAMILY_NAMES) {
-      if (parts.flags[f][i]) {
-        flagged[f]++;
-        any = true;
-      }
-    }
-    if (any) flaggedAny++;
-    labelIssues += parts.labelIssue[i];
-    if (best.length < top || before(i, best[best.length - 1])) {
-      let at = best.length;
-      while (at > 0 && before(i, best[at - 1])) at--;
-      best.splice(at, 0, i);
-      if (best.length > top) best.pop();
-    }
-  }
-  return { flagged, flaggedAny, labelIssues, top: Int32Array.from(best) };
 }
 
 /** Every ArrayBuffer of a score set, once each, for transfer. */
@@ -145,25 +73,6 @@ export function scoreResultTransferables(result: ScoreResult): ArrayBuffer[] {
 export function recombinedTransferables(r: Recombined): ArrayBuffer[] {
   const views = [r.suspicion, r.summary.top, ...Object.values(r.families), ...Object.values(r.flags)];
   return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
-}
-
-/** New family values, suspicion and flags from stored scores (pure computation, no tensors). */
-export function recombine(request: RecombineRequest): Recombined {
-  const suspicionParams: SuspicionParams = {
-    ...request.suspicion,
-    weights: { ...request.suspicion.weights },
-    excluded: [...request.suspicion.excluded],
-  };
-  if (!(suspicionParams.q > 0 && suspicionParams.q <= 1)) {
-    throw new RangeError(`The flag budget q must be in (0, 1], got ${suspicionParams.q}.`);
-  }
-  for (const [family, w] of Object.entries(suspicionParams.weights)) {
-    if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`The ${family} weight must be ≥ 0, got ${w}.`);
-  }
-  const out = suspicionFromScores(request.scores, request.samples, suspicionParams);
-  // labelIssue does not depend on the suspicion rule: only its count is carried over.
-  const summary = summarizeScores({ ...out, labelIssue: request.labelIssue });
-  return { ...out, suspicionParams, summary };
 }
 
 /** Cached per-checkpoint outputs are kept below this many floats (E × N × (C + d)); above, recomputed per query. */
@@ -217,7 +126,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       if (dynamics.classCount !== c)
         throw new RangeError('The run and the dataset disagree on the class count.');
       for (let i = 0; i < dynamics.samples; i++) {
-        if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i]]) {
+        if (dynamics.labels[i] !== data.labels[dynamics.sampleRows[i] as number]) {
           throw new RangeError(
             `Sample ${i} has another label in the run than in the dataset: was it re-imported?`,
           );
@@ -335,7 +244,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
     return out;
   }
 
-  return {
+  const api: ScoreApi = {
     score: runJob,
     async cancel(jobId) {
       if (active && active.jobId === jobId) active.cancelled = true;
@@ -378,8 +287,51 @@ export function createScoreService(backends: BackendControl): ScoreApi {
         opponents: keep(all.opponents),
       };
     },
+    async influenceFor(query, row, top = 8): Promise<InfluenceAnswer> {
+      if (prepared?.context.key !== query.runId) {
+        const stores = await storesFor(query.dbName);
+        const [arrays, stored, run] = await Promise.all([
+          stores.datasets.loadArrays(query.datasetId as never),
+          stores.runs.getDynamics(query.runId as never),
+          stores.runs.getRun(query.runId as never),
+        ]);
+        const d = stored?.dynamics;
+        if (!arrays || !d) throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
+        // On the run's training backend when it is available (its scores ran there); without probes it is assumed
+        // to work, as it did for training.
+        const runBackend = run?.backend?.backend ?? null;
+        const probes = query.probes.length
+          ? query.probes
+          : runBackend
+            ? [{ backend: runBackend, available: true }]
+            : [];
+        await api.prepareInfluence({
+          key: query.runId,
+          features: arrays.features,
+          dynamics: d,
+          backend: { probes, override: runBackend },
+        });
+      }
+      const d = prepared?.context.dynamics;
+      if (!d) throw new Error('Influence was not prepared.');
+      const used = backendName ?? 'unknown';
+      // The run's own sample order (a retrained run leaves the quarantined rows out of it).
+      const target = d.sampleRows.indexOf(row);
+      if (target < 0) return { row, proponents: [], opponents: [], backend: used, leftOut: true };
+      const out = await api.influenceOn(query.runId, target, top);
+      const entries = (samples: Int32Array) =>
+        Array.from(samples, (i) => ({ row: d.sampleRows[i] as number, value: out.influence[i] as number }));
+      return {
+        row,
+        proponents: entries(out.proponents),
+        opponents: entries(out.opponents),
+        backend: used,
+        leftOut: false,
+      };
+    },
     async memory() {
       return { ...liveTensors(), backend: backendName };
     },
   };
+  return api;
 }

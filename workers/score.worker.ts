@@ -31,6 +31,7 @@ const api = {
     const out = await service.influenceOn(key, target, top);
     return Comlink.transfer(out, [out.influence.buffer as ArrayBuffer]);
   },
+  influenceFor: (query, row, top) => service.influenceFor(query, row, top),
   memory: () => service.memory(),
 } satisfies ScoreApi;
 

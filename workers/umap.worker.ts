@@ -1,8 +1,11 @@
 /** UMAP worker: exposes the UMAP layout service; the layout and lasso rows move by transfer. */
 import * as Comlink from 'comlink';
 import { createUmapService } from './core/embedding/service';
+import { holdLifeLock } from './life';
 import type { UmapApi } from './umap.api';
 
+// First, so the page can tell this worker's death from its silence (workers/life.ts).
+holdLifeLock();
 const service = createUmapService();
 
 const api = {

@@ -1,16 +1,8 @@
 /** Stored datasets in IndexedDB (via idb): metadata, per-row arrays and the original file, always written together. */
-import { type IDBPDatabase, openDB } from 'idb';
 import { ARRAYS_FORMAT, packArrays, unpackArrays } from './arrays';
-import { RUN_STORES } from './runSchema';
-import {
-  DATASET_STORES,
-  type DatasetArrays,
-  type DatasetId,
-  type DatasetMeta,
-  SCHEMA_VERSION,
-  type SiftSchema,
-  upgradeSchema,
-} from './schema';
+import type { SiftDb } from './open';
+import { RUN_STORES } from './run-schema';
+import { DATASET_STORES, type DatasetArrays, type DatasetId, type DatasetMeta } from './schema';
 
 /** What the start screen lists: small, read from metadata only. */
 export interface DatasetSummary {
@@ -44,19 +36,10 @@ export function newDatasetId(): DatasetId {
   return `ds-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}` as DatasetId;
 }
 
-/** The dataset half of Sift's database. One instance per open app; `close()` when the app goes away. */
+/** The dataset half of Sift's database. One per session, over its connection. */
 export class DatasetStore {
-  private constructor(private readonly db: IDBPDatabase<SiftSchema>) {}
-
-  /** Opens (and creates or upgrades) the database `name` (default `sift`). */
-  static async open(name = 'sift'): Promise<DatasetStore> {
-    const db = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
-      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
-      // Another tab wants a newer schema: let it, rather than block it forever.
-      blocking: () => db.close(),
-    });
-    return new DatasetStore(db);
-  }
+  /** A store over the session's connection (app/db/open.ts); closing is the connection owner's. */
+  constructor(private readonly db: SiftDb) {}
 
   /** Writes metadata, arrays and the original file in one transaction: on any failure nothing is stored. */
   async save(meta: DatasetMeta, arrays: DatasetArrays, file: Blob): Promise<void> {
@@ -145,10 +128,5 @@ export class DatasetStore {
       tx.objectStore('decisionLog').delete(decided),
       tx.done,
     ]);
-  }
-
-  /** Closes the connection. */
-  close(): void {
-    this.db.close();
   }
 }

@@ -3,23 +3,15 @@
  * promise resolves only once that transaction has committed: the UI shows a decision as done after that, so
  * closing the tab mid-review loses nothing that was shown.
  */
-import { type IDBPDatabase, openDB } from 'idb';
-import { type DecisionState, type LogEntry, replayLog } from '../../workers/core/review/decisionLog';
-import type { DecisionLogRecord, DecisionRecord } from './decisionSchema';
-import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
+import { type DecisionState, type LogEntry, replayLog } from '../../workers/core/review/decision-log';
+import type { DecisionLogRecord, DecisionRecord } from './decision-schema';
+import type { SiftDb } from './open';
+import type { DatasetId } from './schema';
 
-/** The decisions half of Sift's database. One instance per open app; `close()` when the app goes away. */
+/** The decisions half of Sift's database. One per session, over its connection. */
 export class DecisionStore {
-  private constructor(private readonly db: IDBPDatabase<SiftSchema>) {}
-
-  /** Opens (and creates or upgrades) the database `name` (default `sift`). */
-  static async open(name = 'sift'): Promise<DecisionStore> {
-    const db = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
-      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
-      blocking: () => db.close(),
-    });
-    return new DecisionStore(db);
-  }
+  /** A store over the session's connection (app/db/open.ts); closing is the connection owner's. */
+  constructor(private readonly db: SiftDb) {}
 
   /** The decision state of a dataset, rebuilt from its stored log. */
   async load(datasetId: DatasetId): Promise<DecisionState> {
@@ -55,10 +47,5 @@ export class DecisionStore {
       tx.objectStore('decisions').delete(range),
       tx.done,
     ]);
-  }
-
-  /** Closes the connection. */
-  close(): void {
-    this.db.close();
   }
 }

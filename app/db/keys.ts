@@ -3,11 +3,9 @@
  * key is generated non-extractable, and IndexedDB stores the CryptoKey itself (structured clone keeps it
  * non-extractable), so no script can read its bytes; the public key is exported as JWK for the manifest.
  */
-import type { IDBPDatabase } from 'idb';
-import { openDB } from 'idb';
 import { exportPublicJwk, generateSigningKey } from '../../workers/core/manifest/sign';
 import type { EcPublicJwk } from '../../workers/core/manifest/types';
-import { SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
+import type { SiftDb } from './open';
 
 export interface SigningKey {
   privateKey: CryptoKey;
@@ -15,26 +13,18 @@ export interface SigningKey {
 }
 
 /** The profile's signing key, created (once) on first use; concurrent first calls agree on one key. */
-export async function profileSigningKey(name = 'sift'): Promise<SigningKey> {
-  const db: IDBPDatabase<SiftSchema> = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
-    upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
-    blocking: () => db.close(),
-  });
-  try {
-    let stored = await db.get('signingKeys', 'default');
-    if (!stored) {
-      const pair = await generateSigningKey(false);
-      // add() fails if another tab stored a key meanwhile: then read and use that one.
-      try {
-        await db.add('signingKeys', { id: 'default', ...pair, createdAt: Date.now() });
-      } catch (error) {
-        if (!(error instanceof DOMException && error.name === 'ConstraintError')) throw error;
-      }
-      stored = await db.get('signingKeys', 'default');
-      if (!stored) throw new Error('The signing key could not be stored in this browser.');
+export async function profileSigningKey(db: SiftDb): Promise<SigningKey> {
+  let stored = await db.get('signingKeys', 'default');
+  if (!stored) {
+    const pair = await generateSigningKey(false);
+    // add() fails if another tab stored a key meanwhile: then read and use that one.
+    try {
+      await db.add('signingKeys', { id: 'default', ...pair, createdAt: Date.now() });
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'ConstraintError')) throw error;
     }
-    return { privateKey: stored.privateKey, publicKeyJwk: await exportPublicJwk(stored.publicKey) };
-  } finally {
-    db.close();
+    stored = await db.get('signingKeys', 'default');
+    if (!stored) throw new Error('The signing key could not be stored in this browser.');
   }
+  return { privateKey: stored.privateKey, publicKeyJwk: await exportPublicJwk(stored.publicKey) };
 }

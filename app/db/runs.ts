@@ -1,7 +1,7 @@
 /** Stored training runs in IndexedDB (via idb): summaries listed per dataset, curves and dynamics read on demand. */
-import { type IDBPDatabase, openDB } from 'idb';
-import { unpackIds } from '../../workers/ingest.api';
+import { unpackIds } from '../../workers/core/ingest/ids';
 import { arraysLayout, unpackArrays } from './arrays';
+import type { SiftDb } from './open';
 import {
   RUN_STORES,
   type RunCurvesRecord,
@@ -9,8 +9,8 @@ import {
   type RunId,
   type RunRecord,
   type RunStatus,
-} from './runSchema';
-import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
+} from './run-schema';
+import type { DatasetId } from './schema';
 
 /** A fresh run key; `getRandomValues` works outside secure contexts, unlike `randomUUID`. */
 export function newRunId(): RunId {
@@ -28,19 +28,10 @@ export interface TrainingArrays {
   labels: Int32Array;
 }
 
-/** The runs half of Sift's database. One instance per open app; `close()` when the app goes away. */
+/** The runs half of Sift's database. One per session, over its connection. */
 export class RunStore {
-  private constructor(private readonly db: IDBPDatabase<SiftSchema>) {}
-
-  /** Opens (and creates or upgrades) the database `name` (default `sift`). */
-  static async open(name = 'sift'): Promise<RunStore> {
-    const db = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
-      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
-      // Another tab wants a newer schema: let it, rather than block it forever.
-      blocking: () => db.close(),
-    });
-    return new RunStore(db);
-  }
+  /** A store over the session's connection (app/db/open.ts); closing is the connection owner's. */
+  constructor(private readonly db: SiftDb) {}
 
   /** Writes a run's summary and curves together (at start, periodically, at the end). */
   async saveProgress(record: RunRecord, curves: RunCurvesRecord): Promise<void> {
@@ -145,10 +136,5 @@ export class RunStore {
     const at = arraysLayout(stored.rows, stored.featureCount).labels;
     const labels = new Int32Array(await stored.blob.slice(at, at + 4 * stored.rows).arrayBuffer());
     return { ids: unpackIds(stored.idText, stored.rows), labels };
-  }
-
-  /** Closes the connection. */
-  close(): void {
-    this.db.close();
   }
 }

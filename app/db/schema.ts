@@ -4,12 +4,12 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
-import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decisionSchema';
-import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './runSchema';
-import type { ScoreJobId, ScoreRecord } from './scoreSchema';
+import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decision-schema';
+import type { DatasetId } from './ids';
+import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './run-schema';
+import type { ScoreJobId, ScoreRecord } from './score-schema';
 
-/** Branded so a dataset's key is not mixed up with other strings (file names, run ids). */
-export type DatasetId = string & { readonly __brand: 'DatasetId' };
+export type { DatasetId };
 
 /** Phase timings of one import, in milliseconds. */
 export interface ImportTimings {
@@ -76,7 +76,7 @@ export interface DatasetArrays {
   /** rows × featureNames.length, row-major. */
   features: Float32Array;
   labels: Int32Array;
-  /** Every row's id, joined by U+0000 (`unpackIds` in workers/ingest.api.ts splits them). */
+  /** Every row's id, joined by U+0000 (`unpackIds` in workers/core/ingest/ids.ts splits them). */
   idText: string;
   lines: Uint32Array;
   rowStart: Float64Array;
@@ -138,19 +138,19 @@ export function upgradeSchema(
     db.createObjectStore('datasetFiles', { keyPath: 'id' });
   }
   if (oldVersion < 2) {
-    // Training runs (runSchema.ts): summary, curves and dynamics apart, so lists read summaries only.
+    // Training runs (run-schema.ts): summary, curves and dynamics apart, so lists read summaries only.
     db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-dataset', 'datasetId');
     db.createObjectStore('runCurves', { keyPath: 'id' });
     db.createObjectStore('runDynamics', { keyPath: 'id' });
   }
   if (oldVersion < 3) {
-    // Score sets (scoreSchema.ts): one record per scoring of a run, found by run or by dataset.
+    // Score sets (score-schema.ts): one record per scoring of a run, found by run or by dataset.
     const scores = db.createObjectStore('scores', { keyPath: 'id' });
     scores.createIndex('by-run', 'runId');
     scores.createIndex('by-dataset', 'datasetId');
   }
   if (oldVersion < 4) {
-    // Review decisions (decisionSchema.ts): the current decision per row and the append-only log, keyed by
+    // Review decisions (decision-schema.ts): the current decision per row and the append-only log, keyed by
     // [dataset, row] and [dataset, seq]; the browser profile's signing key pair.
     db.createObjectStore('decisions', { keyPath: ['datasetId', 'row'] }).createIndex(
       'by-dataset',

@@ -1,11 +1,11 @@
 /** Stored score sets in IndexedDB (via idb): one record per scoring of a run, looked up by run or by dataset. */
-import { type IDBPDatabase, openDB } from 'idb';
 import type { Recombined } from '../../workers/score.api';
-import type { RunId } from './runSchema';
-import { type DatasetId, SCHEMA_VERSION, type SiftSchema, upgradeSchema } from './schema';
-import type { ScoreJobId, ScoreRecord } from './scoreSchema';
+import type { SiftDb } from './open';
+import type { RunId } from './run-schema';
+import type { DatasetId } from './schema';
+import type { ScoreJobId, ScoreRecord } from './score-schema';
 
-export type { ScoreJobId, ScoreRecord, ScoreStatus } from './scoreSchema';
+export type { ScoreJobId, ScoreRecord, ScoreStatus } from './score-schema';
 
 /** A fresh scoring key; `getRandomValues` works outside secure contexts, unlike `randomUUID`. */
 export function newScoreJobId(): ScoreJobId {
@@ -16,19 +16,10 @@ export function newScoreJobId(): ScoreJobId {
 /** Newest first. */
 const newestFirst = (a: ScoreRecord, b: ScoreRecord) => b.createdAt - a.createdAt;
 
-/** The scores half of Sift's database. One instance per open app; `close()` when the app goes away. */
+/** The scores half of Sift's database. One per session, over its connection. */
 export class ScoreStore {
-  private constructor(private readonly db: IDBPDatabase<SiftSchema>) {}
-
-  /** Opens (and creates or upgrades) the database `name` (default `sift`). */
-  static async open(name = 'sift'): Promise<ScoreStore> {
-    const db = await openDB<SiftSchema>(name, SCHEMA_VERSION, {
-      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
-      // Another tab wants a newer schema: let it, rather than block it forever.
-      blocking: () => db.close(),
-    });
-    return new ScoreStore(db);
-  }
+  /** A store over the session's connection (app/db/open.ts); closing is the connection owner's. */
+  constructor(private readonly db: SiftDb) {}
 
   /** Writes a scoring's record (at start as 'running', at the end with its score set). */
   async saveScoreSet(record: ScoreRecord): Promise<void> {
@@ -108,9 +99,5 @@ export class ScoreStore {
         ? await tx.store.index('by-run').getAllKeys(key.runId)
         : await tx.store.index('by-dataset').getAllKeys(key.datasetId);
     await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }

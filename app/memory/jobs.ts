@@ -7,7 +7,7 @@ import {
 import { defaultScoreParams } from '../../workers/core/scores/defaults';
 import type { KnnMode } from '../../workers/core/scores/types';
 import type { TrainSettings } from '../../workers/core/train/types';
-import type { RunRecord } from '../db/runSchema';
+import type { RunRecord } from '../db/run-schema';
 import type { DatasetMeta } from '../db/schema';
 
 /** The dataset facts the estimates need. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetId, DatasetMeta } from '../db/schema';
 import { createAppStore } from './store';
-import { isBusy } from './uiSlice';
+import { isBusy } from './ui-slice';
 
 const id = (s: string) => s as DatasetId;
 

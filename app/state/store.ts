@@ -1,12 +1,12 @@
 /** The one app store, combined from typed slices. Vanilla (no React) so the workbench and tests drive it directly. */
 import { createStore } from 'zustand/vanilla';
-import { createDatasetSlice, type DatasetSlice } from './datasetSlice';
-import { createImportSlice, type ImportSlice } from './importSlice';
-import { createMemorySlice, type MemorySlice } from './memorySlice';
-import { createReviewSlice, type ReviewSlice } from './reviewSlice';
-import { createRunSlice, type RunSlice } from './runSlice';
-import { createScoreSlice, type ScoreSlice } from './scoreSlice';
-import { createUiSlice, type UiSlice } from './uiSlice';
+import { createDatasetSlice, type DatasetSlice } from './dataset-slice';
+import { createImportSlice, type ImportSlice } from './import-slice';
+import { createMemorySlice, type MemorySlice } from './memory-slice';
+import { createReviewSlice, type ReviewSlice } from './review-slice';
+import { createRunSlice, type RunSlice } from './run-slice';
+import { createScoreSlice, type ScoreSlice } from './score-slice';
+import { createUiSlice, type UiSlice } from './ui-slice';
 
 export type AppState = DatasetSlice &
   ImportSlice &

@@ -1,4 +1,4 @@
-import { useApp } from '../state/context';
+import { useApp } from './session-context';
 
 /** An app-level failure (storage, worker start-up), dismissible. */
 export function AppError() {

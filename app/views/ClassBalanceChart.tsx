@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { classBalanceBars, drawClassBalance } from '../charts/classBalance';
+import { classBalanceBars, drawClassBalance } from '../charts/class-balance';
 
 /** The class-balance bar chart; d3 draws into the SVG, React only owns the element. */
 export function ClassBalanceChart({ classes, counts }: { classes: string[]; counts: number[] }) {

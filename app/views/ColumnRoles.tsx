@@ -1,6 +1,6 @@
 import type { MissingValuePolicy } from '../../workers/core/ingest/types';
-import { withId, withLabel } from '../ingest/plan';
-import { useApp } from '../state/context';
+import { withId, withLabel } from '../controllers/ingest/plan';
+import { useApp } from './session-context';
 
 /** Label and id column, and what to do with missing feature values. */
 export function ColumnRoles() {

@@ -1,6 +1,6 @@
+import { roleOf, withExcluded, withOneHot } from '../controllers/ingest/plan';
 import { formatCount } from '../format';
-import { roleOf, withExcluded, withOneHot } from '../ingest/plan';
-import { useApp } from '../state/context';
+import { useApp } from './session-context';
 import { VirtualRows } from './VirtualRows';
 
 const ROLE_TEXT = {

@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import type { DatasetSummary } from '../db/datasets';
+import type { DatasetSummary } from '../controllers/ingest/controller';
 import { formatCount, formatDate } from '../format';
-import { useApp, useWorkbench } from '../state/context';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useApp, useIngest } from './session-context';
 
 /** The datasets stored in this browser, newest first. */
 export function DatasetList() {
   const datasets = useApp((s) => s.datasets);
   const [deleting, setDeleting] = useState<DatasetSummary | null>(null);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   return (
     <section className="panel" aria-labelledby="stored-datasets">
       <h2 id="stored-datasets">Stored datasets</h2>
@@ -60,7 +60,7 @@ export function DatasetList() {
 }
 
 function DatasetRow({ dataset, onDelete }: { dataset: DatasetSummary; onDelete: () => void }) {
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   const [renaming, setRenaming] = useState(false);
   return (
     <tr data-testid="dataset-row" data-name={dataset.name}>

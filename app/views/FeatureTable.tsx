@@ -1,4 +1,4 @@
-import type { DatasetMeta } from '../db/schema';
+import type { DatasetMeta } from '../controllers/ingest/controller';
 import { formatCount, formatStat } from '../format';
 import { VirtualRows } from './VirtualRows';
 

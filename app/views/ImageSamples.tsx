@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage, valueRange } from '../charts/image';
-import type { DatasetMeta } from '../db/schema';
+import type { DatasetMeta } from '../controllers/ingest/controller';
 
 interface ImageSamplesProps {
   meta: DatasetMeta;

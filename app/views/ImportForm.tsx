@@ -1,11 +1,11 @@
+import { featureColumnCount, showColumnControls } from '../controllers/ingest/plan';
 import { formatBytes, formatCount } from '../format';
-import { featureColumnCount, showColumnControls } from '../ingest/plan';
-import { useApp, useWorkbench } from '../state/context';
 import { ColumnRoles } from './ColumnRoles';
 import { ColumnTable } from './ColumnTable';
 import { LimitsFields } from './LimitsFields';
 import { PreviewTable } from './PreviewTable';
 import { ProblemList } from './ProblemList';
+import { useApp, useIngest } from './session-context';
 
 /** Names a delimiter for people. */
 export function delimiterName(delimiter: string): string {
@@ -24,7 +24,7 @@ export function delimiterName(delimiter: string): string {
 /** The import form: a look at the file, the column roles, and Import / Cancel. */
 export function ImportForm() {
   const draft = useApp((s) => s.draft);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   if (!draft) return null;
   const { preview, plan } = draft;
   const errors = preview.problems.filter((p) => p.severity === 'error');

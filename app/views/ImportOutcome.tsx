@@ -1,12 +1,12 @@
 import { formatCount } from '../format';
-import { useApp, useWorkbench } from '../state/context';
 import { ProblemList } from './ProblemList';
+import { useApp, useIngest } from './session-context';
 
 /** What became of the last import, shown on the start screen when it did not end in a dataset. */
 export function ImportOutcome() {
   const job = useApp((s) => s.job);
   const hasDraft = useApp((s) => s.draft !== null);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   // The form is kept after a failure or a cancel, so a limit or a column role can be changed and the import retried.
   const retry = hasDraft && (
     <button type="button" className="secondary" onClick={() => workbench.reopenDraft()}>

@@ -1,10 +1,10 @@
 import { formatBytes, formatCount } from '../format';
-import { useApp, useWorkbench } from '../state/context';
+import { useApp, useIngest } from './session-context';
 
 /** Progress of the running import: a bar, rows, bytes and throughput, and Cancel. */
 export function ImportProgress() {
   const job = useApp((s) => s.job);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   if (job.kind !== 'running') return null;
   const progress = job.progress;
   const bytesRead = progress?.bytesRead ?? 0;

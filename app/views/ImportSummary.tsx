@@ -1,5 +1,5 @@
 import { formatCount, formatSeconds } from '../format';
-import { useApp } from '../state/context';
+import { useApp } from './session-context';
 
 /** After a fresh import: how long it took, phase by phase (the benchmark reads these figures). */
 export function ImportSummary() {

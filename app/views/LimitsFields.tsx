@@ -1,5 +1,5 @@
 import type { IngestLimits } from '../../workers/core/ingest/types';
-import { useApp, useWorkbench } from '../state/context';
+import { useApp, useIngest } from './session-context';
 
 const FIELDS: { key: keyof IngestLimits; label: string }[] = [
   { key: 'maxBytes', label: 'Max file size (bytes)' },
@@ -11,7 +11,7 @@ const FIELDS: { key: keyof IngestLimits; label: string }[] = [
 /** The size limits, folded away: the defaults suit almost everyone. */
 export function LimitsFields() {
   const limits = useApp((s) => s.draft?.limits);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   if (!limits) return null;
   return (
     <details className="limits">

@@ -8,7 +8,7 @@ import {
   type MemoryBudget,
   writeBudgetOverride,
 } from '../memory/budget';
-import { useApp } from '../state/context';
+import { useApp } from './session-context';
 
 const PHASE_TEXT: Record<Estimate['parts'][number]['phase'], string> = {
   held: 'whole job',

@@ -1,18 +1,16 @@
 import { formatBytes, formatCount } from '../format';
-import { useApp, useWorkbench } from '../state/context';
 import { ClassBalanceChart } from './ClassBalanceChart';
 import { FeatureTable } from './FeatureTable';
 import { ImageSamples } from './ImageSamples';
 import { delimiterName } from './ImportForm';
 import { ImportSummary } from './ImportSummary';
-import { useReviewer } from './review/reviewContext';
-import { useTrainer } from './train/trainContext';
+import { useApp, useIngest, useReviewer, useTrainer } from './session-context';
 import { WarningsReport } from './WarningsReport';
 
 /** The open dataset at a glance: counts, integrity, class balance, per-feature statistics, thumbnails. */
 export function Overview() {
   const meta = useApp((s) => s.current);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   const trainer = useTrainer();
   const reviewer = useReviewer();
   if (!meta) return null;

@@ -1,11 +1,12 @@
-import { useWorkbench } from '../state/context';
 import { DatasetList } from './DatasetList';
 import { DropZone } from './DropZone';
 import { ImportOutcome } from './ImportOutcome';
+import { ModelScanPanel } from './model-scan/ModelScanPanel';
+import { useIngest } from './session-context';
 
 /** Where every session starts: bring a file, open the demo, or reopen a stored dataset. */
 export function StartScreen() {
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   return (
     <div className="start">
       <ImportOutcome />
@@ -22,6 +23,7 @@ export function StartScreen() {
         </p>
       </section>
       <DatasetList />
+      <ModelScanPanel />
     </div>
   );
 }

@@ -1,19 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage } from '../../charts/image';
-import { useApp } from '../../state/context';
-import type { InfluenceEntry, InfluenceView, RowDetail } from './controller';
-import { useReviewer } from './reviewContext';
+import { sparklinePoints } from '../../charts/sparkline';
+import type { InfluenceView, RowDetail } from '../../controllers/review/controller';
+import { useApp, useReviewer } from '../session-context';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
   const w = 140;
   const h = 36;
-  const finite = values.filter(Number.isFinite);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
-  const span = hi - lo || 1;
-  const points = values
-    .map((v, i) => `${(i / Math.max(1, values.length - 1)) * w},${h - ((v - lo) / span) * h}`)
-    .join(' ');
+  const points = sparklinePoints(values, w, h);
   return (
     <figure className="sparkline">
       <svg
@@ -54,7 +48,6 @@ type InfluenceState =
 /** TracIn proponents and opponents of the focused sample, asked of the score worker whenever the focus moves. */
 function Influence({ row }: { row: number }) {
   const reviewer = useReviewer();
-  const data = useApp((s) => s.review.data);
   const [state, setState] = useState<InfluenceState>({ kind: 'loading', row });
   useEffect(() => {
     let live = true;
@@ -72,8 +65,7 @@ function Influence({ row }: { row: number }) {
       live = false;
     };
   }, [row, reviewer]);
-  if (!data) return null;
-  const list = (entries: InfluenceEntry[], testId: string, empty: string) =>
+  const list = (entries: InfluenceView['proponents'], testId: string, empty: string) =>
     entries.length === 0 ? (
       <p className="muted" data-testid={testId}>
         {empty}
@@ -83,10 +75,9 @@ function Influence({ row }: { row: number }) {
         {entries.map((e) => (
           <li key={e.row} data-row={e.row}>
             <button type="button" className="link" onClick={() => reviewer.focus(e.row)}>
-              {data.ids[e.row]}
+              {e.id}
             </button>{' '}
-            {data.classes[data.labels[e.row] ?? -1]}{' '}
-            <span className="muted num">{e.value.toPrecision(3)}</span>
+            {e.label} <span className="muted num">{e.value.toPrecision(3)}</span>
           </li>
         ))}
       </ol>
@@ -130,109 +121,104 @@ function Influence({ row }: { row: number }) {
 /** The focused sample: values or image, labels, every score with its percentile and threshold, trajectories, neighbours. */
 export function DetailPanel() {
   const reviewer = useReviewer();
-  const data = useApp((s) => s.review.data);
+  const summary = useApp((s) => s.review.summary);
   const focus = useApp((s) => s.review.focus);
-  const codes = useApp((s) => s.review.codes);
-  const decisions = useApp((s) => s.review.decisions);
+  const version = useApp((s) => s.review.version);
   const [detail, setDetail] = useState<RowDetail | null>(null);
   useEffect(() => {
     let live = true;
-    if (focus === null) setDetail(null);
+    if (focus === null || version < 0) setDetail(null);
     else void reviewer.detail(focus).then((d) => live && setDetail(d));
     return () => {
       live = false;
     };
-  }, [focus, reviewer]);
-  if (!data || focus === null) {
+  }, [focus, version, reviewer]);
+  if (!summary || focus === null) {
     return (
       <aside className="review-detail muted" data-testid="review-detail">
         Select a sample in the table or on a map.
       </aside>
     );
   }
-  const suggested = data.suggested[focus] ?? -1;
-  const decided = decisions.get(focus);
+  if (detail?.row !== focus) {
+    return (
+      <aside className="review-detail" data-testid="review-detail" data-row={focus} aria-busy>
+        <p className="muted">Reading the sample…</p>
+        <Influence row={focus} />
+      </aside>
+    );
+  }
+  const decided =
+    detail.decision === 'quarantine' ? 'quarantined' : detail.decision === 'keep' ? 'kept' : 'undecided';
   return (
-    <aside className="review-detail" data-testid="review-detail" data-row={focus} data-id={data.ids[focus]}>
-      <h3 data-testid="detail-id">{data.ids[focus]}</h3>
+    <aside className="review-detail" data-testid="review-detail" data-row={focus} data-id={detail.id}>
+      <h3 data-testid="detail-id">{detail.id}</h3>
       <p>
-        Label <strong>{data.classes[data.labels[focus] ?? -1]}</strong>
-        {suggested >= 0 && (
+        Label <strong>{detail.label}</strong>
+        {detail.suggested && (
           <>
             {' '}
-            · suggested <strong>{data.classes[suggested]}</strong>
+            · suggested <strong>{detail.suggested}</strong>
           </>
         )}{' '}
-        · row {focus} · {['undecided', 'kept', 'quarantined'][codes[focus] ?? 0]}
-        {decided && decided.reasons.length > 0 && ` (${decided.reasons.join(', ')})`}
+        · row {focus} · {decided}
+        {detail.reasons.length > 0 && ` (${detail.reasons.join(', ')})`}
       </p>
-      {detail?.row === focus && (
-        <>
-          {detail.image ? (
-            <Thumb values={detail.features} image={detail.image} />
-          ) : (
-            <dl className="detail-values">
-              {detail.featureNames.slice(0, 40).map((name, i) => (
-                <div key={name}>
-                  <dt>{name}</dt>
-                  <dd>{detail.features[i]}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
-          <table className="detail-scores" data-testid="detail-scores">
-            <caption>
-              Why flagged: each score, its percentile in this run and the flag threshold (top q)
-            </caption>
-            <thead>
-              <tr>
-                <th>score</th>
-                <th>value</th>
-                <th>percentile</th>
-                <th>flag threshold</th>
-              </tr>
-            </thead>
-            <tbody>
-              {['suspicion', ...Object.keys(detail.scores)].map((name) => {
-                const value =
-                  name === 'suspicion'
-                    ? (data.suspicion[focus] ?? Number.NaN)
-                    : (detail.scores[name] ?? Number.NaN);
-                const threshold = data.histograms[name]?.threshold ?? Number.NaN;
-                const over = Number.isFinite(value) && value >= threshold;
-                return (
-                  <tr key={name} className={over ? 'over' : ''}>
-                    <td>{name}</td>
-                    <td className="num">{Number.isFinite(value) ? value.toPrecision(3) : '—'}</td>
-                    <td className="num">
-                      {detail.percentiles[name] !== undefined
-                        ? `${(100 * (detail.percentiles[name] ?? 0)).toFixed(1)}%`
-                        : '—'}
-                    </td>
-                    <td className="num">{Number.isFinite(threshold) ? threshold.toPrecision(3) : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <div className="detail-trajectory">
-            {detail.loss && <Sparkline values={detail.loss} label="loss" />}
-            {detail.margin && <Sparkline values={detail.margin} label="margin" />}
-          </div>
-          <h4>Nearest neighbours (final embedding)</h4>
-          <ul className="neighbours" data-testid="detail-neighbours">
-            {detail.neighbours.map((n) => (
-              <li key={n.row}>
-                <button type="button" className="link" onClick={() => reviewer.focus(n.row)}>
-                  {data.ids[n.row]}
-                </button>{' '}
-                {data.classes[data.labels[n.row] ?? -1]}{' '}
-                <span className="muted">d={n.distance.toFixed(2)}</span>
-              </li>
-            ))}
-          </ul>
-        </>
+      {detail.image ? (
+        <Thumb values={detail.features} image={detail.image} />
+      ) : (
+        <dl className="detail-values">
+          {detail.featureNames.slice(0, 40).map((name, i) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{detail.features[i]}</dd>
+            </div>
+          ))}
+        </dl>
       )}
+      <table className="detail-scores" data-testid="detail-scores">
+        <caption>Why flagged: each score, its percentile in this run and the flag threshold (top q)</caption>
+        <thead>
+          <tr>
+            <th>score</th>
+            <th>value</th>
+            <th>percentile</th>
+            <th>flag threshold</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(detail.scores).map(([name, value]) => {
+            const threshold = summary.histograms[name]?.threshold ?? Number.NaN;
+            const over = Number.isFinite(value) && value >= threshold;
+            const percentile = detail.percentiles[name];
+            return (
+              <tr key={name} className={over ? 'over' : ''}>
+                <td>{name}</td>
+                <td className="num">{Number.isFinite(value) ? value.toPrecision(3) : '—'}</td>
+                <td className="num">
+                  {percentile !== undefined ? `${(100 * percentile).toFixed(1)}%` : '—'}
+                </td>
+                <td className="num">{Number.isFinite(threshold) ? threshold.toPrecision(3) : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="detail-trajectory">
+        {detail.loss && <Sparkline values={detail.loss} label="loss" />}
+        {detail.margin && <Sparkline values={detail.margin} label="margin" />}
+      </div>
+      <h4>Nearest neighbours (final embedding)</h4>
+      <ul className="neighbours" data-testid="detail-neighbours">
+        {detail.neighbours.map((n) => (
+          <li key={n.row}>
+            <button type="button" className="link" onClick={() => reviewer.focus(n.row)}>
+              {n.id}
+            </button>{' '}
+            {n.label} <span className="muted">d={n.distance.toFixed(2)}</span>
+          </li>
+        ))}
+      </ul>
       <Influence row={focus} />
     </aside>
   );

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { useApp } from '../../state/context';
-import { useReviewer } from './reviewContext';
+import { useApp, useReviewer } from '../session-context';
 
 /** Export (signed manifest, clean, quarantine and report CSVs) and verification of dropped files. */
 export function ExportPanel() {

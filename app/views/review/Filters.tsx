@@ -1,11 +1,10 @@
 import type { ReviewQuery } from '../../../workers/core/review/table';
-import { useApp } from '../../state/context';
-import { useReviewer } from './reviewContext';
+import { useApp, useReviewer } from '../session-context';
 
 /** Table filters: family flag, class, label issue, anomalous batch, decision, id search. */
 export function Filters() {
   const reviewer = useReviewer();
-  const data = useApp((s) => s.review.data);
+  const data = useApp((s) => s.review.summary);
   const query = useApp((s) => s.review.query);
   if (!data) return null;
   return (

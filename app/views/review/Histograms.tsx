@@ -1,25 +1,17 @@
-import { useApp } from '../../state/context';
+import { histogramPath, thresholdX } from '../../charts/histogram';
+import { useApp } from '../session-context';
 
 const W = 160;
 const H = 48;
 
 /** Small histograms of every score with the flag threshold (top q) marked. */
 export function Histograms() {
-  const data = useApp((s) => s.review.data);
-  if (!data) return null;
+  const summary = useApp((s) => s.review.summary);
+  if (!summary) return null;
   return (
     <section className="review-histograms" data-testid="review-histograms" aria-label="Score histograms">
-      {Object.entries(data.histograms).map(([name, h]) => {
-        let peak = 1;
-        for (const c of h.counts) peak = Math.max(peak, c);
-        const bw = W / h.counts.length;
-        const span = h.max - h.min || 1;
-        // One path for all bars: bins are positional, so they need no keyed elements.
-        const bars = Array.from(
-          h.counts,
-          (c, b) => `M${b * bw},${H}v${-(c / peak) * H}h${Math.max(1, bw - 1)}v${(c / peak) * H}z`,
-        ).join('');
-        const tx = Number.isFinite(h.threshold) ? ((h.threshold - h.min) / span) * W : -1;
+      {Object.entries(summary.histograms).map(([name, h]) => {
+        const tx = thresholdX(h, h.threshold, W);
         return (
           <figure key={name} className="histogram">
             <svg
@@ -28,7 +20,7 @@ export function Histograms() {
               role="img"
               aria-label={`${name} histogram, flag threshold ${h.threshold}`}
             >
-              <path d={bars} />
+              <path d={histogramPath(h.counts, W, H)} />
               {tx >= 0 && <line x1={tx} x2={tx} y1={0} y2={H} className="threshold" />}
             </svg>
             <figcaption>

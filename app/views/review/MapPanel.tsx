@@ -1,50 +1,16 @@
-import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { UmapProgress } from '../../../workers/umap.api';
-import {
-  drawScatter,
-  frameOf,
-  nearestPoint,
-  pixelGrid,
-  pixelsToData,
-  pointsLayer,
-} from '../../charts/scatter';
-import { useApp } from '../../state/context';
-import type { ReviewData } from '../../state/reviewSlice';
-import type { ReviewController } from './controller';
-import { useReviewer } from './reviewContext';
-import type { UmapStatus } from './umapLayouts';
+import { pixelsToData } from '../../../workers/core/review/map-geometry';
+import { drawScatter, type Highlights, pointsLayer, type ScatterFrame } from '../../charts/scatter';
+import type { ColourBy, MapSpace, ReviewController, UmapProgress } from '../../controllers/review/controller';
+import type { UmapStatus } from '../../controllers/review/umap-layouts';
+import { useApp, useReviewer } from '../session-context';
+import { packedPalette, paletteOf } from './map-palette';
 
-type ColourBy = 'label' | 'suspicion' | 'flag' | 'decision';
 /** What the embedding map draws: the run's PCA (from the review worker) or its UMAP (on demand). */
 type Projection = 'pca' | 'umap';
 const WIDTH = 420;
 const HEIGHT = 320;
-
-function colourer(by: ColourBy, data: ReviewData, codes: Uint8Array): (row: number) => string {
-  switch (by) {
-    case 'label':
-      return (r) => d3.schemeTableau10[(data.labels[r] ?? 0) % 10] ?? '#888';
-    case 'suspicion':
-      return (r) => d3.interpolateViridis(Math.min(1, Math.max(0, data.suspicion[r] ?? 0)));
-    case 'flag':
-      return (r) => ((data.flagBits[r] ?? 0) > 0 ? '#d1242f' : '#b7bcc4');
-    case 'decision':
-      return (r) => ['#b7bcc4', '#1a7f37', '#d1242f'][codes[r] ?? 0] ?? '#888';
-    default:
-      return by satisfies never;
-  }
-}
-
-/**
- * A layout the map can show: its points per dataset row and how a lasso over them becomes a selection. Hover,
- * click and lasso use only this, so they work the same on every layout.
- */
-interface MapLayout {
-  name: 'pca' | 'umap' | 'cartography';
-  xy: Float32Array;
-  lasso: (polygon: Float32Array) => Promise<void>;
-}
+const NO_HIGHLIGHTS: Highlights = { xy: new Float32Array(0), colours: [] };
 
 function progressText(p: UmapProgress | null): string {
   if (!p || p.phase === 'neighbours') return 'UMAP: neighbour graph…';
@@ -56,19 +22,20 @@ function progressText(p: UmapProgress | null): string {
 function ProjectionControls({
   reviewer,
   runId,
+  available,
   projection,
   status,
   onProjection,
 }: {
   reviewer: ReviewController;
   runId: string;
+  available: boolean;
   projection: Projection;
   status: UmapStatus;
   onProjection: (p: Projection) => void;
 }) {
-  const source = reviewer.umapSource();
   const start = () => {
-    if (source) void reviewer.umap.compute(source);
+    if (available) void reviewer.computeUmap();
   };
   return (
     <div className="map-projection" data-testid="map-projection" data-umap={status.kind}>
@@ -79,12 +46,13 @@ function ProjectionControls({
             name={`projection-${runId}`}
             value={p}
             checked={projection === p}
-            disabled={p === 'umap' && !source}
-            title={p === 'umap' && !source ? 'This run stored no embeddings to lay out.' : undefined}
+            disabled={p === 'umap' && !available}
+            title={p === 'umap' && !available ? 'This run stored no embeddings to lay out.' : undefined}
             data-testid={`projection-${p}`}
             onChange={() => {
               onProjection(p);
-              if (p === 'umap' && status.kind === 'idle') start();
+              // A layout made earlier for this run is handed to the review worker again, without recomputing it.
+              if (p === 'umap' && (status.kind === 'idle' || status.kind === 'done')) start();
             }}
           />{' '}
           {p.toUpperCase()}
@@ -118,76 +86,125 @@ function ProjectionControls({
   );
 }
 
+/** The points layer of one layout and colouring, drawn by the review worker. */
+interface Layer {
+  space: MapSpace;
+  frame: ScatterFrame;
+  canvas: HTMLCanvasElement;
+}
+
 /**
- * One linked map (the embeddings by PCA or UMAP, or cartography): hover shows, click selects, drag lassos. The UMAP
- * layout is made on demand in its own worker and kept per run; until it is done the map shows the PCA.
+ * One linked map (the embeddings by PCA or UMAP, or cartography): hover shows, click selects, drag lassos. The review
+ * worker rasterises the points and answers hit tests and lassos; the page draws the layer and the selection over it.
  */
 export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title: string }) {
   const reviewer = useReviewer();
-  const data = useApp((s) => s.review.data);
-  const codes = useApp((s) => s.review.codes);
+  const summary = useApp((s) => s.review.summary);
+  const version = useApp((s) => s.review.version);
   const selection = useApp((s) => s.review.selection);
-  const beginWork = useApp((s) => s.beginWork);
-  const endWork = useApp((s) => s.endWork);
-  const setError = useApp((s) => s.setError);
   const [by, setBy] = useState<ColourBy>('label');
   const [projection, setProjection] = useState<Projection>('pca');
-  const runId = data?.runId ?? '';
+  const runId = summary?.runId ?? '';
   const umap = useSyncExternalStore(reviewer.umap.subscribe, () => reviewer.umap.statusOf(runId));
-  const [hover, setHover] = useState<{ row: number; x: number; y: number } | null>(null);
+  const [hover, setHover] = useState<{ text: string; row: number; x: number; y: number } | null>(null);
+  /** Whether a hover hit test is on its way (the tip then shows an older position, or nothing). */
+  const [hoverBusy, setHoverBusy] = useState(false);
   const [lasso, setLasso] = useState<number[] | null>(null);
+  const [layer, setLayer] = useState<Layer | null>(null);
+  const [highlights, setHighlights] = useState<Highlights>(NO_HIGHLIGHTS);
   const canvas = useRef<HTMLCanvasElement>(null);
   // The lasso path lives in a ref: pointer events can arrive faster than React re-renders the handlers.
   const path = useRef<number[] | null>(null);
-  const layout = useMemo((): MapLayout | null => {
-    if (!data) return null;
-    if (space === 'cartography')
-      return { name: 'cartography', xy: data.cartography, lasso: (p) => reviewer.lasso('cartography', p) };
-    if (projection === 'umap' && umap.kind === 'done') {
-      const xy = umap.xy;
-      return {
-        name: 'umap',
-        xy,
-        lasso: async (polygon) => {
-          beginWork();
-          try {
-            reviewer.select(Array.from(await reviewer.umap.lasso(xy, polygon)));
-          } catch (error) {
-            setError(error instanceof Error ? error.message : String(error));
-          } finally {
-            endWork();
-          }
-        },
-      };
-    }
-    return { name: 'pca', xy: data.pca, lasso: (p) => reviewer.lasso('pca', p) };
-  }, [data, space, projection, umap, reviewer, beginWork, endWork, setError]);
-  const xy = layout?.xy ?? null;
-  const frame = useMemo(() => (xy ? frameOf(xy, WIDTH, HEIGHT) : null), [xy]);
-  const grid = useMemo(() => (xy && frame ? pixelGrid(frame, xy) : null), [xy, frame]);
-  // Decisions change the colours only when colouring by decision: other colourings keep their points layer.
-  const decisionCodes = by === 'decision' ? codes : null;
-  const colour = useMemo(
-    () => (data ? colourer(by, data, decisionCodes ?? new Uint8Array(0)) : null),
-    [by, data, decisionCodes],
+  const hovering = useRef<{ busy: boolean; next: [number, number] | null }>({ busy: false, next: null });
+  const umapReady = useApp(
+    (s) => s.review.umapRunId !== null && s.review.umapRunId === s.review.summary?.runId,
   );
-  const points = useMemo(
-    () => (xy && frame && colour ? pointsLayer(frame, xy, colour, globalThis.devicePixelRatio || 1) : null),
-    [xy, frame, colour],
-  );
+  const shown: MapSpace =
+    space === 'cartography' ? 'cartography' : projection === 'umap' && umapReady ? 'umap' : 'pca';
+  const palette = useMemo(() => paletteOf(by), [by]);
+  // Decisions change the colours only when colouring by decision: other colourings keep their layer.
+  const decisionVersion = by === 'decision' ? version : 0;
   useEffect(() => {
-    if (!canvas.current || !points || !xy || !frame || !colour) return;
-    drawScatter(canvas.current, frame, points, xy, colour, selection, lasso);
-  }, [points, xy, frame, colour, selection, lasso]);
-  if (!data || !layout || !xy || !frame || !grid) return null;
+    if (!summary || decisionVersion < 0) return;
+    let live = true;
+    const ratio = globalThis.devicePixelRatio || 1;
+    const request = {
+      space: shown,
+      colourBy: by,
+      palette: packedPalette(palette),
+      width: WIDTH,
+      height: HEIGHT,
+    };
+    void reviewer.mapLayer({ ...request, ratio }).then((out) => {
+      if (live && out)
+        setLayer({
+          space: shown,
+          frame: out.frame,
+          canvas: pointsLayer(out.pixels, out.pixelWidth, out.pixelHeight),
+        });
+    });
+    return () => {
+      live = false;
+    };
+  }, [reviewer, summary, shown, by, palette, decisionVersion]);
+  useEffect(() => {
+    if (!layer || selection.length === 0) {
+      setHighlights(NO_HIGHLIGHTS);
+      return;
+    }
+    let live = true;
+    void reviewer.points(layer.space, selection, by, palette.length).then((p) => {
+      if (live) setHighlights({ xy: p.xy, colours: Array.from(p.colour, (i) => palette[i] ?? '#888') });
+    });
+    return () => {
+      live = false;
+    };
+  }, [reviewer, layer, selection, by, palette]);
+  useEffect(() => {
+    if (canvas.current && layer) drawScatter(canvas.current, layer.frame, layer.canvas, highlights, lasso);
+  }, [layer, highlights, lasso]);
+  if (!summary) return null;
   // The caller's title names the PCA; the embedding map says which projection it is drawing now.
-  const heading = space === 'pca' ? `Embedding map (${layout.name === 'umap' ? 'UMAP' : 'PCA'})` : title;
+  const heading = space === 'pca' ? `Embedding map (${shown === 'umap' ? 'UMAP' : 'PCA'})` : title;
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
-    return [e.clientX - rect.left, e.clientY - rect.top] as const;
+    return [e.clientX - rect.left, e.clientY - rect.top] as [number, number];
+  };
+  /** Hover hit tests go to the worker one at a time; moves meanwhile keep only the latest position. */
+  const hoverAt = (point: [number, number]) => {
+    const h = hovering.current;
+    setHoverBusy(true);
+    if (h.busy) {
+      h.next = point;
+      return;
+    }
+    h.busy = true;
+    void reviewer.nearest(shown, point[0], point[1]).then(
+      (hit) => {
+        setHover(
+          hit
+            ? {
+                row: hit.row,
+                text: `${hit.id} · ${hit.label} · suspicion ${hit.suspicion.toFixed(3)}`,
+                x: point[0],
+                y: point[1],
+              }
+            : null,
+        );
+        h.busy = false;
+        const next = h.next;
+        h.next = null;
+        if (next) hoverAt(next);
+        else setHoverBusy(false);
+      },
+      () => {
+        h.busy = false;
+        setHoverBusy(false);
+      },
+    );
   };
   return (
-    <figure className="review-map" data-testid={`map-${space}`} data-layout={layout.name}>
+    <figure className="review-map" data-testid={`map-${space}`} data-layout={layer?.space ?? shown}>
       <figcaption>
         {heading}{' '}
         <label>
@@ -203,6 +220,7 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
           <ProjectionControls
             reviewer={reviewer}
             runId={runId}
+            available={summary.hasEmbeddings}
             projection={projection}
             status={umap}
             onProjection={setProjection}
@@ -213,6 +231,8 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
         <canvas
           ref={canvas}
           data-testid={`map-canvas-${space}`}
+          data-ready={layer?.space === shown}
+          data-hover={hoverBusy ? 'busy' : 'idle'}
           style={{ width: WIDTH, height: HEIGHT }}
           aria-label={`${heading}: click a point to select it, drag to lasso`}
           onPointerDown={(e) => {
@@ -221,26 +241,28 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
             setLasso(path.current);
           }}
           onPointerMove={(e) => {
-            const [px, py] = at(e);
+            const point = at(e);
             if (path.current) {
-              path.current = [...path.current, px, py];
+              path.current = [...path.current, ...point];
               setLasso(path.current);
               return;
             }
-            const row = nearestPoint(frame, grid, xy, px, py);
-            setHover(row >= 0 ? { row, x: px, y: py } : null);
+            hoverAt(point);
           }}
           onPointerUp={(e) => {
             const [px, py] = at(e);
             const drawn = path.current ?? [];
             path.current = null;
             setLasso(null);
+            if (!layer) return;
             if (drawn.length >= 12) {
-              void layout.lasso(pixelsToData(frame, drawn));
+              void reviewer.lasso(layer.space, pixelsToData(layer.frame, drawn));
               return;
             }
-            const row = nearestPoint(frame, grid, xy, px, py);
-            if (row >= 0) reviewer.focus(row, e.shiftKey);
+            const extend = e.shiftKey;
+            void reviewer.nearest(layer.space, px, py).then((hit) => {
+              if (hit) reviewer.focus(hit.row, extend);
+            });
           }}
         />
         {hover && (
@@ -250,8 +272,7 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
             data-row={hover.row}
             style={{ left: hover.x + 10, top: hover.y + 10 }}
           >
-            {data.ids[hover.row]} · {data.classes[data.labels[hover.row] ?? -1]} · suspicion{' '}
-            {(data.suspicion[hover.row] ?? Number.NaN).toFixed(3)}
+            {hover.text}
           </div>
         )}
       </div>

@@ -1,13 +1,11 @@
 import { useCallback, useState } from 'react';
-import type { RunId } from '../../../workers/train.api';
 import { epochSeries } from '../../charts/curves';
-import type { ChartModel } from '../../charts/lineChart';
+import type { ChartModel } from '../../charts/line-chart';
+import type { ComparedRun, RunId } from '../../controllers/train/controller';
 import { formatCount } from '../../format';
-import { useApp } from '../../state/context';
-import type { ComparedRun } from '../../train/controller';
+import { useApp, useReviewer, useTrainer } from '../session-context';
 import { Chart } from '../train/Chart';
 import { formatMetric } from '../train/format';
-import { useTrainer } from '../train/trainContext';
 
 type Phase =
   | { kind: 'idle' }
@@ -120,25 +118,22 @@ function AccuracyTable({
  */
 export function RetrainPanel() {
   const trainer = useTrainer();
-  const runId = useApp((s) => s.review.data?.runId ?? null);
-  const decisions = useApp((s) => s.review.decisions);
+  const reviewer = useReviewer();
+  const runId = useApp((s) => s.review.summary?.runId ?? null);
+  const quarantinedCount = useApp((s) => s.review.decisions.quarantined);
   const classes = useApp((s) => s.current?.classes ?? []);
   const live = useApp((s) => s.live);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const quarantined: number[] = [];
-  for (const [row, d] of decisions) if (d.decision === 'quarantine') quarantined.push(row);
 
   const retrain = async () => {
     if (!runId) return;
-    const exclude = Int32Array.from(quarantined).sort();
     setPhase({ kind: 'training' });
     try {
-      const after = await trainer.retrainOnClean(runId as RunId, exclude);
-      if (!after) throw new Error('Training could not start: is another run still training?');
-      const [b, a] = await Promise.all([trainer.comparedRun(runId as RunId), trainer.comparedRun(after)]);
-      if (a.record.status !== 'done')
-        throw new Error(a.record.message ?? `The retraining ended as ${a.record.status}.`);
-      setPhase({ kind: 'done', before: b, after: a });
+      const { before, after } = await trainer.retrainAndCompare(
+        runId as RunId,
+        await reviewer.quarantinedRows(),
+      );
+      setPhase({ kind: 'done', before, after });
     } catch (error) {
       setPhase({ kind: 'failed', message: errorText(error) });
     }
@@ -165,10 +160,10 @@ export function RetrainPanel() {
         <button
           type="button"
           data-testid="retrain"
-          disabled={!runId || quarantined.length === 0 || phase.kind === 'training' || live !== null}
+          disabled={!runId || quarantinedCount === 0 || phase.kind === 'training' || live !== null}
           onClick={() => void retrain()}
         >
-          Retrain without {formatCount(quarantined.length)} quarantined rows
+          Retrain without {formatCount(quarantinedCount)} quarantined rows
         </button>{' '}
         <span className="muted">Same settings and seed as the scored run.</span>
       </p>

@@ -1,11 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { SortKey } from '../../../workers/core/review/table';
-import { useApp } from '../../state/context';
-import { useReviewer } from './reviewContext';
+import { useApp, useReviewer } from '../session-context';
+import { useRowPages } from './use-row-pages';
 
 const ROW_HEIGHT = 28;
-const DECISION = ['', 'kept', 'quarantined'] as const;
+const DECISION = { keep: 'kept', quarantine: 'quarantined' } as const;
 
 const COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: 'id', label: 'Id' },
@@ -16,38 +16,46 @@ const COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: 'decision', label: 'Decision' },
 ];
 
-/** The review table: every sample, virtualised (only the rows in view are in the DOM), sorted in the worker. */
+/**
+ * The review table: every sample, virtualised (only the rows in view are in the DOM), sorted in the review worker,
+ * which answers the rows on screen a page at a time.
+ */
 export function ReviewTable() {
   const reviewer = useReviewer();
-  const data = useApp((s) => s.review.data);
-  const order = useApp((s) => s.review.order);
-  const codes = useApp((s) => s.review.codes);
+  const summary = useApp((s) => s.review.summary);
+  const count = useApp((s) => s.review.count);
+  const version = useApp((s) => s.review.version);
   const focus = useApp((s) => s.review.focus);
+  const focusAt = useApp((s) => s.review.focusAt);
   const selection = useApp((s) => s.review.selection);
   const query = useApp((s) => s.review.query);
+  const { rowAt, want } = useRowPages(version);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: order.length,
+    count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     initialRect: { width: 800, height: 480 },
   });
   useEffect(() => {
-    if (focus === null) return;
-    const at = order.indexOf(focus);
-    if (at >= 0) virtualizer.scrollToIndex(at, { align: 'auto' });
-  }, [focus, order, virtualizer]);
-  if (!data) return null;
-  const selected = new Set(selection.length < 50_000 ? selection : []);
+    if (focusAt !== null && focusAt < count) virtualizer.scrollToIndex(focusAt, { align: 'auto' });
+  }, [focusAt, count, virtualizer]);
   const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) want(first, last + 1);
+  }, [first, last, want]);
+  if (!summary) return null;
+  const selected = new Set(selection.length < 50_000 ? selection : []);
   const top = items[0]?.start ?? 0;
   const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
   return (
     <div ref={scroller} className="virtual-scroll review-scroll" style={{ maxHeight: 480 }}>
-      <table className="review-table" data-testid="review-table" aria-rowcount={order.length + 1}>
+      <table className="review-table" data-testid="review-table" aria-rowcount={count + 1}>
         <caption className="muted">
-          {order.length.toLocaleString()} of {data.rows.toLocaleString()} samples
+          {count.toLocaleString()} of {summary.rows.toLocaleString()} samples
         </caption>
         <thead>
           <tr>
@@ -67,34 +75,39 @@ export function ReviewTable() {
         <tbody>
           {top > 0 && <tr className="spacer" style={{ height: top }} />}
           {items.map((item) => {
-            const row = order[item.index] as number;
-            const bits = data.flagBits[row] ?? 0;
-            const suggested = data.suggested[row] ?? -1;
-            const suspicion = data.suspicion[row] ?? Number.NaN;
+            const r = rowAt(item.index);
+            if (!r) {
+              return (
+                <tr key={`pending-${item.index}`} className="pending" style={{ height: ROW_HEIGHT }}>
+                  <td colSpan={COLUMNS.length} />
+                </tr>
+              );
+            }
+            const isSelected = selected.has(r.row);
             return (
               <tr
-                key={row}
+                key={r.row}
                 data-testid="review-row"
-                data-row={row}
-                data-id={data.ids[row]}
-                aria-selected={selected.has(row)}
-                className={`${row === focus ? 'focus' : ''} ${selected.has(row) ? 'selected' : ''}`}
-                onClick={(e) => reviewer.focus(row, e.shiftKey || e.metaKey || e.ctrlKey)}
+                data-row={r.row}
+                data-id={r.id}
+                aria-selected={isSelected}
+                className={`${r.row === focus ? 'focus' : ''} ${isSelected ? 'selected' : ''}`}
+                onClick={(e) =>
+                  reviewer.focus(r.row, e.shiftKey || e.metaKey || e.ctrlKey, item.index, r.families)
+                }
               >
-                <td>{data.ids[row]}</td>
-                <td>{data.classes[data.labels[row] ?? -1]}</td>
-                <td>{suggested >= 0 ? data.classes[suggested] : ''}</td>
-                <td className="num">{Number.isFinite(suspicion) ? suspicion.toFixed(3) : '—'}</td>
+                <td>{r.id}</td>
+                <td>{r.label}</td>
+                <td>{r.suggested}</td>
+                <td className="num">{Number.isFinite(r.suspicion) ? r.suspicion.toFixed(3) : '—'}</td>
                 <td>
-                  {data.families.map((f, i) =>
-                    bits & (1 << i) ? (
-                      <span key={f} className={`chip chip-${f}`}>
-                        {f}
-                      </span>
-                    ) : null,
-                  )}
+                  {r.families.map((f) => (
+                    <span key={f} className={`chip chip-${f}`}>
+                      {f}
+                    </span>
+                  ))}
                 </td>
-                <td data-testid="review-decision">{DECISION[codes[row] ?? 0]}</td>
+                <td data-testid="review-decision">{r.decision ? DECISION[r.decision] : ''}</td>
               </tr>
             );
           })}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { useApp, useWorkbench } from '../../state/context';
+import type { DatasetId } from '../../controllers/ingest/controller';
+import { useApp, useIngest, useReviewer } from '../session-context';
 import { DetailPanel } from './DetailPanel';
 import { ExportPanel } from './ExportPanel';
 import { Filters } from './Filters';
@@ -7,7 +8,6 @@ import { Histograms } from './Histograms';
 import { MapPanel } from './MapPanel';
 import { RetrainPanel } from './RetrainPanel';
 import { ReviewTable } from './ReviewTable';
-import { useReviewer } from './reviewContext';
 
 /** Keys j/k move, q quarantines, r restores, u undoes, shift+u or ctrl+y redoes (ignored while typing). */
 function useReviewKeys(root: React.RefObject<HTMLDivElement | null>) {
@@ -21,8 +21,8 @@ function useReviewKeys(root: React.RefObject<HTMLDivElement | null>) {
       const key = e.key.toLowerCase();
       if ((e.ctrlKey || e.metaKey) && key === 'y') void reviewer.redo();
       else if (e.ctrlKey || e.metaKey || e.altKey) return;
-      else if (key === 'j') reviewer.move(1);
-      else if (key === 'k') reviewer.move(-1);
+      else if (key === 'j') void reviewer.move(1);
+      else if (key === 'k') void reviewer.move(-1);
       else if (key === 'q') void reviewer.decide('quarantine');
       else if (key === 'r') void reviewer.decide('keep');
       else if (key === 'u' && e.shiftKey) void reviewer.redo();
@@ -39,13 +39,11 @@ function DecisionBar() {
   const reviewer = useReviewer();
   const selection = useApp((s) => s.review.selection);
   const reason = useApp((s) => s.review.reason);
-  const canUndo = useApp((s) => s.review.canUndo);
-  const canRedo = useApp((s) => s.review.canRedo);
-  const decisions = useApp((s) => s.review.decisions);
+  const canUndo = useApp((s) => s.review.decisions.canUndo);
+  const canRedo = useApp((s) => s.review.decisions.canRedo);
+  const quarantined = useApp((s) => s.review.decisions.quarantined);
   const patch = useApp((s) => s.patchReview);
   const [top, setTop] = useState(54);
-  let quarantined = 0;
-  for (const d of decisions.values()) if (d.decision === 'quarantine') quarantined++;
   return (
     <div className="decision-bar" data-testid="decision-bar">
       <span data-testid="selection-count" data-count={selection.length}>
@@ -61,7 +59,7 @@ function DecisionBar() {
           onChange={(e) => setTop(Math.max(1, Number(e.target.value) || 1))}
         />
       </label>
-      <button type="button" data-testid="select-top" onClick={() => reviewer.selectTop(top)}>
+      <button type="button" data-testid="select-top" onClick={() => void reviewer.selectTop(top)}>
         Select
       </button>
       <label>
@@ -94,9 +92,9 @@ function DecisionBar() {
 
 /** The review screen: table, detail, linked maps, histograms, decisions, export and verify. */
 export function ReviewView() {
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   const status = useApp((s) => s.review.status);
-  const data = useApp((s) => s.review.data);
+  const data = useApp((s) => s.review.summary);
   const root = useRef<HTMLDivElement>(null);
   useReviewKeys(root);
   return (
@@ -104,7 +102,11 @@ export function ReviewView() {
     <div className="review" data-testid="review-view" data-status={status.kind} ref={root} tabIndex={0}>
       <div className="overview-head">
         {data && (
-          <button type="button" className="link" onClick={() => void workbench.openDataset(data.datasetId)}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => void workbench.openDataset(data.datasetId as DatasetId)}
+          >
             ← Dataset
           </button>
         )}

@@ -1,6 +1,5 @@
-import { useApp } from '../../state/context';
+import { useApp, useTrainer } from '../session-context';
 import { anomalyLabel, formatDuration } from './format';
-import { useTrainer } from './trainContext';
 
 function magnitude(kind: string, value: number): string {
   if (!Number.isFinite(value)) return 'non-finite';

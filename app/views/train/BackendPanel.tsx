@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
 import { chooseBackend } from '../../../workers/core/train/backend-choice';
 import { formatDate } from '../../format';
-import { useApp } from '../../state/context';
+import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from './format';
 import { RunBackend } from './RunControls';
-import { useTrainer } from './trainContext';
 
 /** The measured backends, the choice the next run will get and why, re-measure, and the backend check. */
 export function BackendPanel() {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { chartDraws } from '../../charts/drawQueue';
-import { type ChartModel, type ChartOptions, LineChart } from '../../charts/lineChart';
+import { chartDraws } from '../../charts/draw-queue';
+import { type ChartModel, type ChartOptions, LineChart } from '../../charts/line-chart';
 
 export interface ChartProps {
   title: string;

@@ -8,11 +8,10 @@ import {
   ewma,
   indexRange,
 } from '../../charts/curves';
-import { type ChartModel, CLASS_COLORS } from '../../charts/lineChart';
-import { useApp } from '../../state/context';
-import type { CurveData } from '../../state/runSlice';
+import { type ChartModel, CLASS_COLORS } from '../../charts/line-chart';
+import type { CurveData } from '../../state/run-slice';
+import { useApp, useTrainer } from '../session-context';
 import { Chart } from './Chart';
-import { useTrainer } from './trainContext';
 
 /** Display smoothing of the batch curves: an EWMA over about the last 20 batches. */
 const SMOOTHING = 0.05;

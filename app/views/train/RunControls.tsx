@@ -1,9 +1,8 @@
-import type { RunProgress } from '../../../workers/train.api';
+import type { RunProgress } from '../../controllers/train/controller';
+import { retryBackend } from '../../controllers/worker-life';
 import { formatCount } from '../../format';
-import { useApp } from '../../state/context';
-import { retryBackend } from '../../workerLife';
+import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from './format';
-import { useTrainer } from './trainContext';
 
 /** The live run: phase, progress (epoch, batch, samples/s, ETA), Pause/Resume and Cancel. */
 export function RunControls() {

@@ -1,7 +1,6 @@
 import { formatCount, formatDate } from '../../format';
-import { useApp } from '../../state/context';
+import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL, formatDuration, formatMetric, statusLabel } from './format';
-import { useTrainer } from './trainContext';
 
 /** The open dataset's runs, newest first; opening one shows its stored curves. */
 export function RunList() {

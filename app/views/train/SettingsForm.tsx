@@ -5,10 +5,9 @@ import { trainSettingsFor } from '../../../workers/core/train/defaults';
 import type { ModelKind, OptimizerName, TrainSettings } from '../../../workers/core/train/types';
 import { budgetRefusal } from '../../memory/budget';
 import { trainEstimate } from '../../memory/jobs';
-import { useApp } from '../../state/context';
 import { MemoryEstimate, useMemoryBudget } from '../MemoryEstimate';
+import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL } from './format';
-import { useTrainer } from './trainContext';
 
 /** What each detector threshold means (DESIGN §4; defaults and their evidence in workers/core/anomaly/types.ts). */
 const THRESHOLD_HELP: Record<keyof AnomalyThresholds, string> = {

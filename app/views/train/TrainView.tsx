@@ -1,6 +1,6 @@
 import { formatDate } from '../../format';
-import { useApp, useWorkbench } from '../../state/context';
 import { ScorePanel } from '../scores/ScorePanel';
+import { useApp, useIngest } from '../session-context';
 import { AnomalyList } from './AnomalyList';
 import { BackendPanel } from './BackendPanel';
 import { CurvesPanel } from './CurvesPanel';
@@ -12,7 +12,7 @@ import { SettingsForm } from './SettingsForm';
 /** Training a model on the open dataset: settings, live progress and curves, anomalies, the backend, past runs. */
 export function TrainView() {
   const meta = useApp((s) => s.current);
-  const workbench = useWorkbench();
+  const workbench = useIngest();
   if (!meta) return null;
   return (
     <div className="train" data-testid="train-view" data-dataset-id={meta.id}>

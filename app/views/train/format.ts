@@ -1,7 +1,7 @@
 /** Formats of the training views. */
 import type { AnomalyKind } from '../../../workers/core/anomaly/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
-import type { RunStatus } from '../../db/runSchema';
+import type { RunStatus } from '../../controllers/train/controller';
 
 /** Backend names as people write them. */
 export const BACKEND_LABEL: Record<BackendName, string> = {

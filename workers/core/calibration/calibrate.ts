@@ -121,7 +121,13 @@ export async function calibratedScores(
 ): Promise<CalibratedOutcome> {
   const n = data.labels.length;
   const t0 = performance.now();
-  const injection = injectCanaries(data, calibration.canary);
+  // Image rows (issue 11) carry their shape: the patch and blend canaries read it unless the settings give one.
+  const image =
+    calibration.canary.image ??
+    (data.image
+      ? { height: data.image.height, width: data.image.width, channels: data.image.channels ?? 1 }
+      : null);
+  const injection = injectCanaries(data, { ...calibration.canary, image });
   const added = injection.labels.length - n;
   if (added > MAX_ADDED_SHARE * injection.labels.length) {
     return {

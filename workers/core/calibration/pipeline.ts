@@ -7,6 +7,7 @@ import type { StepHooks } from '../scores/hooks';
 import { type ScoreParamsInput, scoreAll } from '../scores/score-all';
 import type { ScoreProgress, ScoreSet } from '../scores/types';
 import { type CrossValCallbacks, crossValidatedProbabilities } from '../train/crossval';
+import { toSampleOrder } from '../train/rows';
 import { type EpochReport, type TrainCallbacks, type TrainResult, trainModel } from '../train/trainer';
 import type { TrainingData, TrainingDynamics, TrainSettings } from '../train/types';
 
@@ -38,16 +39,6 @@ export type PipelineOutcome =
     }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
-
-/** Reorders dataset-row-order probabilities (rows × C) to the order of `sampleRows`. */
-export function toSampleOrder(probabilities: Float32Array, sampleRows: Int32Array, c: number): Float32Array {
-  const out = new Float32Array(sampleRows.length * c);
-  for (let i = 0; i < sampleRows.length; i++) {
-    const r = sampleRows[i];
-    out.set(probabilities.subarray(r * c, r * c + c), i * c);
-  }
-  return out;
-}
 
 function stopper(hooks: PipelineHooks): TrainCallbacks['shouldStop'] {
   return () => (hooks.cancelled?.() ? 'cancel' : 'continue');

@@ -1,6 +1,8 @@
 /** The first look at a file, from its head alone: delimiter, header, sample rows, proposed roles, early problems. */
 import { checkPlan, DEFAULT_MISSING, suggestPlan } from './columns';
-import { CsvIngestor, IngestError, SNIFF_BYTES } from './ingest';
+import { SNIFF_BYTES } from './csv-bytes';
+import { CsvIngestor } from './csv-ingestor';
+import { IngestError } from './ingest-error';
 import { NON_NUMERIC, parseNumberBytes } from './numbers';
 import { emptyFile, headerTooLong, noLabelColumn, notUtf8, tooManyBytes, unbalancedQuote } from './problems';
 import { sniffDelimiter } from './sniff';

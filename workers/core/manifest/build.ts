@@ -7,6 +7,7 @@ import {
   type JsonValue,
   MANIFEST_FORMAT,
   type Manifest,
+  type ManifestImages,
   type ManifestSample,
   type ManifestTool,
 } from './types';
@@ -28,12 +29,14 @@ export interface ManifestInput {
   /** Written as ISO 8601 UTC. */
   createdAt: Date;
   tool: ManifestTool;
+  /** A CSV dataset gives `headerSha256`; an image dataset gives `images` (and file digests as `rowSha256`). */
   dataset: {
     name: string;
     sha256: string;
     labelColumn: string;
     idColumn: string | null;
-    headerSha256: string;
+    headerSha256?: string;
+    images?: ManifestImages;
     classes: string[];
   };
   /** One id per row. */

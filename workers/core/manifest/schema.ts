@@ -64,7 +64,15 @@ export const manifestSchema = z.strictObject({
     rows: z.number().int().nonnegative(),
     labelColumn: text,
     idColumn: text.nullable(),
-    headerSha256: hex64,
+    headerSha256: hex64.optional(),
+    images: z
+      .strictObject({
+        layout: z.enum(['class-folders', 'labels-csv']),
+        height: z.number().int().positive().max(4096),
+        width: z.number().int().positive().max(4096),
+        channels: z.number().int().positive().max(4),
+      })
+      .optional(),
   }),
   run: z
     .strictObject({

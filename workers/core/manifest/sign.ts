@@ -52,6 +52,20 @@ export async function exportPublicJwk(publicKey: CryptoKey): Promise<EcPublicJwk
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 
+/** Base64url ECDSA P-256 / SHA-256 signature of the canonical JSON of `body` (manifests and model-scan reports). */
+export async function signCanonical(body: unknown, privateKey: CryptoKey): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.sign(ECDSA, privateKey, buf(canonicalBytes(body)))));
+}
+
+/** The verifying key of a public JWK, or the reason it is not a P-256 public key. */
+export async function importPublicKey(jwk: EcPublicJwk): Promise<CryptoKey | string> {
+  try {
+    return await crypto.subtle.importKey('jwk', { ...jwk, ext: true }, P256, true, ['verify']);
+  } catch (error) {
+    return String(error);
+  }
+}
+
 /** Returns the manifest with a signature block (any old one replaced). */
 export async function signManifest(
   manifest: Manifest,
@@ -59,25 +73,22 @@ export async function signManifest(
   publicKeyJwk: EcPublicJwk,
 ): Promise<Manifest> {
   const body = unsignedPart(manifest);
-  const value = new Uint8Array(await crypto.subtle.sign(ECDSA, privateKey, buf(canonicalBytes(body))));
   const locator = locatorOf(body);
-  const locatorValue = new Uint8Array(
-    await crypto.subtle.sign(ECDSA, privateKey, buf(canonicalBytes(locator))),
-  );
   return {
     ...body,
     signature: {
       alg: SIGNATURE_ALG,
       publicKeyJwk,
       keyId: jwkThumbprint(publicKeyJwk),
-      value: base64url(value),
+      value: await signCanonical(body, privateKey),
       locator,
-      locatorValue: base64url(locatorValue),
+      locatorValue: await signCanonical(locator, privateKey),
     },
   };
 }
 
-async function verifyBytes(key: CryptoKey, signature: string, data: Uint8Array): Promise<boolean> {
+/** Whether base64url `signature` is a valid ECDSA P-256 / SHA-256 signature of `data` under `key`. */
+export async function verifyBytes(key: CryptoKey, signature: string, data: Uint8Array): Promise<boolean> {
   let sig: Uint8Array;
   try {
     sig = fromBase64url(signature);
@@ -179,11 +190,10 @@ export async function verifyManifest(manifest: Manifest, cleanCsv?: Uint8Array):
   } else if (sig.alg !== SIGNATURE_ALG) {
     problems.push(`manifest field "signature.alg" is "${sig.alg}"; only ${SIGNATURE_ALG} is supported`);
   } else {
-    let key: CryptoKey | null = null;
-    try {
-      key = await crypto.subtle.importKey('jwk', { ...sig.publicKeyJwk, ext: true }, P256, true, ['verify']);
-    } catch (error) {
-      problems.push(`manifest field "signature.publicKeyJwk" is not a P-256 public key: ${String(error)}`);
+    const imported = await importPublicKey(sig.publicKeyJwk);
+    const key = typeof imported === 'string' ? null : imported;
+    if (typeof imported === 'string') {
+      problems.push(`manifest field "signature.publicKeyJwk" is not a P-256 public key: ${imported}`);
     }
     if (key) {
       if (sig.keyId !== jwkThumbprint(sig.publicKeyJwk)) {

@@ -59,6 +59,14 @@ export interface ManifestTool {
   tfjs?: string;
 }
 
+/** What an image dataset's manifest adds: where the labels came from and the shape the model saw. */
+export interface ManifestImages {
+  layout: 'class-folders' | 'labels-csv';
+  height: number;
+  width: number;
+  channels: number;
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   /** ISO 8601 UTC. */
@@ -66,7 +74,8 @@ export interface Manifest {
   tool: ManifestTool;
   /**
    * `headerSha256` (hex SHA-256 of the header row's original text) is an addition to DESIGN §5: without it a
-   * verifier could not check the clean CSV's header.
+   * verifier could not check the clean CSV's header. An image dataset has no header; it has `images` instead, and
+   * its samples' ids are file paths and their `sha256` each file's (both optional, so older manifests verify).
    */
   dataset: {
     name: string;
@@ -74,7 +83,8 @@ export interface Manifest {
     rows: number;
     labelColumn: string;
     idColumn: string | null;
-    headerSha256: string;
+    headerSha256?: string;
+    images?: ManifestImages;
   };
   run: { id: string; model: JsonValue; seed: number; epochs: number; scoring: JsonValue } | null;
   summary: { kept: number; quarantined: number };

@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random';
-import type { ModelSpec, TrainSettings } from './types';
+import { prepareKernels } from './backend-kernels';
+import { cnnLayers } from './cnn-layers';
+import type { ImageSize, ModelSpec, TrainSettings } from './types';
 
 export type { ModelSpec };
 
@@ -20,7 +22,7 @@ export interface SiftModel {
 /** The spec implied by training settings and a dataset's shape. */
 export function modelSpecFor(
   settings: Pick<TrainSettings, 'model' | 'hidden'>,
-  data: { featureCount: number; classCount: number; image?: { width: number; height: number } },
+  data: { featureCount: number; classCount: number; image?: ImageSize },
 ): ModelSpec {
   return {
     kind: settings.model,
@@ -45,8 +47,10 @@ function checkSpec(spec: ModelSpec): void {
   }
   if (spec.kind === 'cnn') {
     const img = spec.image;
-    if (!img || img.width * img.height !== spec.featureCount) {
-      throw new RangeError('The CNN needs image data whose width × height equals the feature count.');
+    if (!img || img.width * img.height * (img.channels ?? 1) !== spec.featureCount) {
+      throw new RangeError(
+        'The CNN needs image data whose height × width × channels equals the feature count.',
+      );
     }
   }
 }
@@ -62,9 +66,9 @@ function applyLayer(layer: Layer, x: tf.SymbolicTensor): tf.SymbolicTensor {
 }
 
 /**
- * Builds the model. MLP: Dense(h, relu) for each hidden size, then Dense(classCount). CNN: conv 3×3 16 → maxpool 2
- * → conv 3×3 32 → maxpool 2 (each pool only while the image is at least 2 pixels wide and high) → flatten →
- * Dense(h, relu) for each hidden size → Dense(classCount). Glorot-uniform kernels seeded per layer, zero biases.
+ * Builds the model. MLP: Dense(h, relu) for each hidden size, then Dense(classCount). CNN: the convolutions of
+ * `cnnLayers` (a stem, then conv–pool blocks; relu) → flatten → Dense(h, relu) for each hidden size →
+ * Dense(classCount). Glorot-uniform kernels seeded per layer, zero biases.
  */
 export function buildModel(spec: ModelSpec, seed: number): SiftModel {
   checkSpec(spec);
@@ -74,24 +78,23 @@ export function buildModel(spec: ModelSpec, seed: number): SiftModel {
   const input = tf.input({ shape: [spec.featureCount] });
   let x: tf.SymbolicTensor = input;
   if (spec.kind === 'cnn' && spec.image) {
-    let { width, height } = spec.image;
-    x = applyLayer(tf.layers.reshape({ targetShape: [height, width, 1] }), x);
-    for (const filters of [16, 32]) {
+    // tfjs 4.22's WASM backend lacks the filter gradient of Conv2D: fill it from kernels it has.
+    prepareKernels();
+    const { height, width, channels } = spec.image;
+    x = applyLayer(tf.layers.reshape({ targetShape: [height, width, channels ?? 1] }), x);
+    for (const layer of cnnLayers(spec.image)) {
       x = applyLayer(
         tf.layers.conv2d({
-          filters,
+          filters: layer.filters,
           kernelSize: 3,
+          strides: layer.stride,
           padding: 'same',
           activation: 'relu',
           kernelInitializer: init(),
         }),
         x,
       );
-      if (width >= 2 && height >= 2) {
-        x = applyLayer(tf.layers.maxPooling2d({ poolSize: 2 }), x);
-        width = Math.floor(width / 2);
-        height = Math.floor(height / 2);
-      }
+      if (layer.pool) x = applyLayer(tf.layers.maxPooling2d({ poolSize: 2 }), x);
     }
     x = applyLayer(tf.layers.flatten(), x);
   }

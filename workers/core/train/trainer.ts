@@ -5,184 +5,43 @@
  * caller can pause, resume and cancel between batches. The caller chooses the tfjs backend before calling.
  */
 import * as tf from '@tensorflow/tfjs';
-import { macrotask } from '../macrotask';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
+import { checkData, checkSettings } from './checks';
 import { DEFAULT_TRAIN_SETTINGS } from './defaults';
-import { buildModel, forward, modelSpecFor, type SiftModel, trainableVariables } from './model';
-import { emptyPass, type PassValues, recordPass } from './recorder';
+import {
+  allFinite,
+  classMeans,
+  classMedians,
+  DynamicsBuffers,
+  inTrainingMask,
+  mean,
+  pickRows,
+} from './epoch-stats';
+import { buildModel, forward, modelSpecFor, trainableVariables } from './model';
+import { makeOptimizer, makeYielder, readCheckpoint } from './optimizer';
+import { type PassValues, recordPass } from './recorder';
 import { standardizationStats, standardize, stratifiedSplit } from './split';
 import type {
-  Checkpoint,
-  ModelSpec,
-  Standardization,
-  TrainingData,
-  TrainingDynamics,
-  TrainSettings,
-} from './types';
+  EpochReport,
+  NonFiniteReport,
+  TrainCallbacks,
+  TrainOptions,
+  TrainResult,
+  TrainStatus,
+} from './train-report';
+import type { ModelSpec, Standardization, TrainingData, TrainingDynamics, TrainSettings } from './types';
 
+export { checkData, checkSettings } from './checks';
+export type {
+  BatchReport,
+  EpochReport,
+  NonFiniteReport,
+  TrainCallbacks,
+  TrainOptions,
+  TrainResult,
+  TrainStatus,
+} from './train-report';
 export { DEFAULT_TRAIN_SETTINGS };
-
-/** One optimisation step. Epoch and batch are 0-based; `step` counts batches over the whole run. */
-export interface BatchReport {
-  epoch: number;
-  /** Batch index within the epoch. */
-  batch: number;
-  /** Global batch index, 0-based. */
-  step: number;
-  /** Batches in the whole run (epochs × batches per epoch), for progress and ETA. */
-  totalSteps: number;
-  /** Mean softmax cross-entropy of the batch, before the update. */
-  loss: number;
-  /** Global L2 norm of the gradient over all weights, before the update. */
-  gradNorm: number;
-  /** Dataset rows in this batch (a copy the receiver may keep); ≤ batchSize rows, and an epoch's batches differ in size by at most one. */
-  sampleRows: Int32Array;
-  /** Training throughput of the current epoch so far (rows per second of wall time). */
-  samplesPerSecond: number;
-}
-
-/** The end of an epoch, from full eval-mode passes (not the noisy in-batch values). Epoch is 0-based. */
-export interface EpochReport {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  /** NaN when there is no validation split. */
-  valLoss: number;
-  /** NaN when there is no validation split. */
-  valAccuracy: number;
-  /** C values: mean training loss per class (by assigned label); NaN for a class without training rows. */
-  classLoss: Float32Array;
-  /**
-   * C values: median training loss per class. The few mislabelled rows of every class dominate its mean alike;
-   * the median follows the class's typical row, so it is what the class-stall detector watches.
-   */
-  classMedianLoss: Float32Array;
-  learningRate: number;
-  /** Wall time since the run started, in ms. */
-  elapsedMs: number;
-}
-
-/** Hooks into a run. All optional; they are called between batches, never during a backend computation. */
-export interface TrainCallbacks {
-  onBatch?(report: BatchReport): void;
-  onEpoch?(report: EpochReport): void;
-  /** Polled before every batch and every eval chunk; 'cancel' stops the run and frees everything. */
-  shouldStop?(): 'continue' | 'cancel';
-  /** Awaited before every batch: resolve at once when not paused, later to pause. */
-  waitWhilePaused?(): Promise<void>;
-}
-
-/** Loop mechanics that are not part of the model or the recorded results. */
-export interface TrainOptions {
-  /** Yield to the event loop (one macrotask) before a batch when this long has passed since the last yield; default 10 ms. */
-  yieldIntervalMs?: number;
-  /** Rows per chunk of the eval passes; default `evalChunkRows` of the model (1024 to 16384). */
-  evalBatchSize?: number;
-}
-
-/** Why a run stopped on a non-finite value. The weights at the last completed epoch are still finite. */
-export interface NonFiniteReport {
-  epoch: number;
-  /** Global batch index at which it was seen (for 'weights' and 'evaluation': the epoch's last step). */
-  step: number;
-  what: 'loss' | 'gradient' | 'weights' | 'evaluation';
-  message: string;
-}
-
-export type TrainStatus = 'completed' | 'cancelled' | 'non-finite';
-
-/** Everything a run produced. */
-export interface TrainResult {
-  status: TrainStatus;
-  /** status === 'cancelled'. */
-  cancelled: boolean;
-  /** Present when status === 'non-finite'. */
-  nonFinite?: NonFiniteReport;
-  /** The completed epochs only (a cancelled or stopped run keeps what it finished); null when none finished. */
-  dynamics: TrainingDynamics | null;
-  epochs: EpochReport[];
-  trainRows: Int32Array;
-  valRows: Int32Array;
-  modelSpec: ModelSpec;
-  standardization: Standardization;
-  settings: TrainSettings;
-  elapsedMs: number;
-}
-
-/** Rejects settings that cannot train, with a message for the analyst. */
-export function checkSettings(settings: TrainSettings): void {
-  const bad = (what: string) => {
-    throw new RangeError(`Training settings: ${what}.`);
-  };
-  if (!(Number.isInteger(settings.epochs) && settings.epochs >= 1))
-    bad(`epochs must be ≥ 1, got ${settings.epochs}`);
-  if (!(Number.isInteger(settings.batchSize) && settings.batchSize >= 1)) {
-    bad(`batch size must be ≥ 1, got ${settings.batchSize}`);
-  }
-  if (!(settings.learningRate > 0 && Number.isFinite(settings.learningRate))) {
-    bad(`learning rate must be a positive number, got ${settings.learningRate}`);
-  }
-  if (!Number.isFinite(settings.seed)) bad(`seed must be a number, got ${settings.seed}`);
-}
-
-/**
- * tfjs 4.22's MomentumOptimizer.dispose() overrides SGDOptimizer.dispose() without calling it, so the learning-rate
- * scalar `c` leaks one tensor per run (found by the memory test). This subclass frees it too.
- */
-class MomentumOptimizer extends tf.MomentumOptimizer {
-  override dispose(): void {
-    super.dispose();
-    this.c.dispose();
-  }
-}
-
-function makeOptimizer(settings: TrainSettings): tf.Optimizer {
-  switch (settings.optimizer) {
-    case 'adam':
-      return tf.train.adam(settings.learningRate);
-    case 'sgd-momentum':
-      return new MomentumOptimizer(settings.learningRate, 0.9);
-  }
-}
-
-function makeYielder(intervalMs: number): () => Promise<void> {
-  let last = performance.now();
-  return async () => {
-    if (performance.now() - last < intervalMs) return;
-    await macrotask();
-    last = performance.now();
-  };
-}
-
-/** Rejects data whose arrays do not agree with each other. */
-export function checkData(data: TrainingData): void {
-  const rows = data.labels.length;
-  if (!(Number.isInteger(data.featureCount) && data.featureCount > 0)) {
-    throw new RangeError(`Training data: featureCount must be a positive integer, got ${data.featureCount}.`);
-  }
-  if (data.features.length !== rows * data.featureCount) {
-    throw new RangeError(
-      `Training data: ${data.features.length} feature values for ${rows} rows × ${data.featureCount} features.`,
-    );
-  }
-  for (let i = 0; i < rows; i++) {
-    const y = data.labels[i];
-    if (!(y >= 0 && y < data.classCount)) {
-      throw new RangeError(`Training data: row ${i} has class code ${y}, outside 0..${data.classCount - 1}.`);
-    }
-  }
-}
-
-function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
-function mean(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i];
-  return values.length ? s / values.length : Number.NaN;
-}
 
 /** What one call of `runTraining` is asked to do. */
 interface FitPlan {
@@ -207,140 +66,6 @@ interface FitOutcome {
   modelSpec: ModelSpec;
   /** predictRows × C, when predictRows was given and the run completed. */
   predictions?: Float32Array;
-}
-
-/** Dynamics buffers for E epochs, filled one epoch block at a time. */
-class DynamicsBuffers {
-  readonly probAssigned: Float32Array;
-  readonly margin: Float32Array;
-  readonly loss: Float32Array;
-  readonly correct: Uint8Array;
-  readonly lastLayerGradSq: Float32Array;
-  readonly classLoss: Float32Array;
-  readonly finalProbs: Float32Array;
-  readonly embeddings: Float32Array;
-  readonly checkpoints: Checkpoint[] = [];
-  epochsDone = 0;
-
-  constructor(
-    readonly n: number,
-    readonly epochs: number,
-    readonly classCount: number,
-    readonly embeddingDim: number,
-  ) {
-    const en = epochs * n;
-    this.probAssigned = new Float32Array(en);
-    this.margin = new Float32Array(en);
-    this.loss = new Float32Array(en);
-    this.correct = new Uint8Array(en);
-    this.lastLayerGradSq = new Float32Array(en);
-    this.classLoss = new Float32Array(epochs * classCount);
-    this.finalProbs = new Float32Array(n * classCount);
-    this.embeddings = new Float32Array(n * embeddingDim);
-  }
-
-  add(epoch: number, pass: PassValues, classLoss: Float32Array, checkpoint: Checkpoint): void {
-    const at = epoch * this.n;
-    this.probAssigned.set(pass.probAssigned, at);
-    this.margin.set(pass.margin, at);
-    this.loss.set(pass.loss, at);
-    this.correct.set(pass.correct, at);
-    this.lastLayerGradSq.set(pass.lastLayerGradSq, at);
-    this.classLoss.set(classLoss, epoch * this.classCount);
-    if (pass.probs) this.finalProbs.set(pass.probs);
-    if (pass.embeddings) this.embeddings.set(pass.embeddings);
-    this.checkpoints.push(checkpoint);
-    this.epochsDone = epoch + 1;
-  }
-
-  /** The recorded epochs as TrainingDynamics; copies (trimmed) when the run stopped early. */
-  result(
-    rows: Int32Array,
-    inTraining: Uint8Array,
-    labels: Int32Array,
-    spec: ModelSpec,
-    stats: Standardization,
-  ): TrainingDynamics | null {
-    const e = this.epochsDone;
-    if (e === 0) return null;
-    const trim = <T extends Float32Array | Uint8Array>(a: T, per: number): T =>
-      e === this.epochs ? a : (a.slice(0, e * per) as T);
-    return {
-      samples: this.n,
-      epochs: e,
-      classCount: this.classCount,
-      sampleRows: rows,
-      inTraining,
-      labels,
-      probAssigned: trim(this.probAssigned, this.n),
-      margin: trim(this.margin, this.n),
-      loss: trim(this.loss, this.n),
-      correct: trim(this.correct, this.n),
-      lastLayerGradSq: trim(this.lastLayerGradSq, this.n),
-      finalProbs: this.finalProbs,
-      embeddings: this.embeddings,
-      embeddingDim: this.embeddingDim,
-      checkpoints: this.checkpoints,
-      classLoss: trim(this.classLoss, this.classCount),
-      modelSpec: spec,
-      standardization: stats,
-    };
-  }
-}
-
-/** The per-row statistics of `rows` (positions into `pass`): the training or validation part of an all-rows pass. */
-function pickRows(pass: PassValues, rows: Int32Array): PassValues {
-  const n = rows.length;
-  const out = emptyPass(n);
-  // Plain loops: TypedArray.from with a map function is several times slower (seen in a profile of synth20k).
-  for (let j = 0; j < n; j++) {
-    const r = rows[j];
-    out.probAssigned[j] = pass.probAssigned[r];
-    out.margin[j] = pass.margin[r];
-    out.loss[j] = pass.loss[r];
-    out.correct[j] = pass.correct[r];
-    out.lastLayerGradSq[j] = pass.lastLayerGradSq[r];
-  }
-  return out;
-}
-
-function classMedians(loss: Float32Array, labels: Int32Array, classCount: number): Float32Array {
-  // Per-class typed arrays sorted natively: a comparator sort of JS number arrays showed in synth20k's profile.
-  const count = new Int32Array(classCount);
-  for (let i = 0; i < loss.length; i++) count[labels[i]]++;
-  const groups = Array.from(count, (m) => new Float32Array(m));
-  const fill = new Int32Array(classCount);
-  for (let i = 0; i < loss.length; i++) groups[labels[i]][fill[labels[i]]++] = loss[i];
-  return Float32Array.from(groups, (g) => {
-    if (g.length === 0) return Number.NaN;
-    g.sort();
-    const mid = g.length >> 1;
-    return g.length % 2 ? g[mid] : (g[mid - 1] + g[mid]) / 2;
-  });
-}
-
-function classMeans(loss: Float32Array, labels: Int32Array, classCount: number): Float32Array {
-  const sum = new Float64Array(classCount);
-  const count = new Int32Array(classCount);
-  for (let i = 0; i < loss.length; i++) {
-    sum[labels[i]] += loss[i];
-    count[labels[i]]++;
-  }
-  return Float32Array.from(sum, (s, k) => (count[k] ? s / count[k] : Number.NaN));
-}
-
-async function readCheckpoint(m: SiftModel, epoch: number, learningRate: number): Promise<Checkpoint> {
-  // getWeights() returns the live variables, not copies: read them, never dispose them.
-  const live = m.model.getWeights();
-  const weights: Float32Array[] = [];
-  for (const w of live) weights.push(Float32Array.from(await w.data()));
-  return { epoch, learningRate, weights, shapes: live.map((w) => [...w.shape]) };
-}
-
-function inTrainingMask(rows: number, trainRows: Int32Array): Uint8Array {
-  const mask = new Uint8Array(rows);
-  for (const r of trainRows) mask[r] = 1;
-  return mask;
 }
 
 async function runTraining(plan: FitPlan): Promise<FitOutcome> {

@@ -13,8 +13,18 @@ export interface TrainingData {
   /** Class code per row, 0..classCount-1. */
   labels: Int32Array;
   classCount: number;
-  /** When set, the rows are images of this size (featureCount = width × height) and a small CNN may be used. */
-  image?: { width: number; height: number };
+  /**
+   * When set, the rows are images of this shape, pixels H × W × C row-major (featureCount = height × width ×
+   * channels; channels 1 when absent), and a small CNN may be used.
+   */
+  image?: ImageSize;
+}
+
+/** An image's size; `channels` (1 when absent) makes it the shape canaries and the CNN read. */
+export interface ImageSize {
+  width: number;
+  height: number;
+  channels?: number;
 }
 
 export type OptimizerName = 'adam' | 'sgd-momentum';
@@ -40,8 +50,8 @@ export interface ModelSpec {
   classCount: number;
   /** MLP: hidden Dense sizes. CNN: Dense sizes after the convolutions. The last one is the embedding. */
   hidden: number[];
-  /** Required for 'cnn': width × height = featureCount, pixels row-major. */
-  image?: { width: number; height: number };
+  /** Required for 'cnn': height × width × channels = featureCount, pixels H × W × C row-major. */
+  image?: ImageSize;
 }
 
 /** Per-feature input scaling, from the training rows only: x' = (x - mean) / std (std 1 for a constant feature). */

@@ -1,0 +1,377 @@
+/**
+ * The review controller: opens a score set in the review worker (which reads IndexedDB itself and owns every
+ * per-sample array), keeps the store's summary, query, selection and focus, and asks the worker for what the views
+ * show (a page of rows, a sample's detail, a map layer). Decisions are stored by the worker before they are shown;
+ * influence is asked of the score worker. Downloads are the one DOM job here.
+ */
+import { version } from '../../../package.json';
+import type { RowDecision } from '../../../workers/core/manifest/build';
+import type { ReviewQuery } from '../../../workers/core/review/table';
+import type {
+  ColourBy,
+  DecisionOutcome,
+  MapLayer,
+  MapLayerRequest,
+  MapPoints,
+  MapSpace,
+  NamedRow,
+  ReviewApi,
+  ReviewRow,
+  RowDetail,
+} from '../../../workers/review.api';
+import type { InfluenceAnswer } from '../../../workers/score.api';
+import type { DatasetId } from '../../db/schema';
+import type { ScoreJobId } from '../../db/scores';
+import { EMPTY_REVIEW, type ExportedFile } from '../../state/review-slice';
+import type { AppStore } from '../../state/store';
+import type { ScoreController } from '../score/controller';
+import type { ReviewWorker } from './client';
+import { startUmapWorker } from './umap-client';
+import { UmapLayouts } from './umap-layouts';
+
+export type { UmapProgress } from '../../../workers/umap.api';
+
+export type { ColourBy, MapLayer, MapPoints, MapSpace, NamedRow, ReviewRow, RowDetail };
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The focused sample's strongest proponents and opponents, named. */
+export interface InfluenceView extends Omit<InfluenceAnswer, 'proponents' | 'opponents'> {
+  proponents: Array<NamedRow & { value: number }>;
+  opponents: Array<NamedRow & { value: number }>;
+}
+
+export class ReviewController {
+  private worker: ReviewWorker | null = null;
+  private urls: string[] = [];
+  private generation = 0;
+  /** j/k presses are answered one after another, each from where the last one moved. */
+  private moves: Promise<unknown> = Promise.resolve();
+  /** Influence questions run one at a time; one superseded while waiting is skipped (j/k held down). */
+  private influenceChain: Promise<unknown> = Promise.resolve();
+  private influenceTicket = 0;
+  /** UMAP layouts of the embedding map, per run, made on demand in their own worker. */
+  readonly umap = new UmapLayouts(startUmapWorker);
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: AppStore,
+    private readonly startWorker: () => ReviewWorker,
+    private readonly scorer: ScoreController,
+    private readonly dbName: string,
+  ) {
+    // The scores screen's "Review suspects" sets `reviewRequest` (a score slice field): open that score set.
+    this.unsubscribe = store.subscribe((state, previous) => {
+      const request = state.reviewRequest;
+      if (request && request !== previous.reviewRequest) void this.open(request.datasetId, request.scoreId);
+    });
+  }
+
+  /** The worker's API (a dead worker is replaced: its calls would only fail). */
+  private get api(): ReviewApi {
+    if (this.worker?.life.reason()) this.dropWorker();
+    this.worker ??= this.startWorker();
+    return this.worker.api;
+  }
+
+  private dropWorker(): void {
+    this.worker?.dispose();
+    this.worker = null;
+  }
+
+  private async busy<T>(action: () => Promise<T>): Promise<T | undefined> {
+    const { beginWork, endWork, setError } = this.store.getState();
+    beginWork();
+    try {
+      return await action();
+    } catch (error) {
+      setError(errorText(error));
+      return undefined;
+    } finally {
+      endWork();
+    }
+  }
+
+  /** Stops the workers and frees export URLs. */
+  dispose(): void {
+    this.unsubscribe();
+    this.generation++;
+    this.dropWorker();
+    this.umap.dispose();
+    for (const url of this.urls) URL.revokeObjectURL(url);
+    this.urls = [];
+  }
+
+  /** Opens the review of a dataset: the given (else its latest) score set, with its run and stored decisions. */
+  open(datasetId: DatasetId, scoreId?: ScoreJobId): Promise<void> {
+    const generation = ++this.generation;
+    const state = this.store.getState();
+    state.patchReview({ ...EMPTY_REVIEW, status: { kind: 'loading' }, version: state.review.version + 1 });
+    state.go({ kind: 'review' });
+    return this.busy(async () => {
+      try {
+        const opened = await this.api.open({
+          dbName: this.dbName,
+          datasetId,
+          ...(scoreId ? { scoreId } : {}),
+        });
+        if (generation !== this.generation) return;
+        if (opened.kind === 'empty') {
+          this.store.getState().patchReview({ status: { kind: 'empty', message: opened.message } });
+          return;
+        }
+        const count = await this.api.query(this.store.getState().review.query);
+        if (generation !== this.generation) return;
+        this.store.getState().patchReview({
+          status: { kind: 'ready' },
+          summary: opened.summary,
+          decisions: opened.summary.decisions,
+          count,
+          version: this.store.getState().review.version + 1,
+        });
+      } catch (error) {
+        if (generation === this.generation)
+          this.store.getState().patchReview({ status: { kind: 'failed', message: errorText(error) } });
+      }
+    }).then(() => undefined);
+  }
+
+  /** Changes the table's sort or filters. */
+  setQuery(patch: Partial<ReviewQuery>): Promise<void> {
+    const { review, patchReview } = this.store.getState();
+    const query = { ...review.query, ...patch };
+    patchReview({ query });
+    return this.busy(async () => {
+      const count = await this.api.query(query);
+      const now = this.store.getState().review;
+      if (now.query === query)
+        this.store.getState().patchReview({ count, version: now.version + 1, focusAt: null });
+    }).then(() => undefined);
+  }
+
+  /** Sorts by a column; the same column again flips the direction. */
+  sortBy(sort: ReviewQuery['sort']): Promise<void> {
+    const { query } = this.store.getState().review;
+    return this.setQuery({ sort, descending: query.sort === sort ? !query.descending : true });
+  }
+
+  /** Rows at table positions [from, to). */
+  page(from: number, to: number): Promise<ReviewRow[]> {
+    return this.api.page(from, to);
+  }
+
+  /** Shows one row in the detail panel and makes it the selection; `at` is its table position when known. */
+  focus(
+    row: number,
+    extend = false,
+    at: number | null = null,
+    families: readonly string[] | null = null,
+  ): void {
+    const { review, patchReview } = this.store.getState();
+    const selection = extend ? [...new Set([...review.selection, row])] : [row];
+    const known = families !== null && !extend;
+    patchReview({ focus: row, focusAt: at, selection, reason: known ? families.join(', ') : review.reason });
+    if (!known) void this.prefill(Int32Array.from(selection));
+    if (at === null) void this.locate(row);
+  }
+
+  private async locate(row: number): Promise<void> {
+    const at = await this.api.position(row);
+    if (this.store.getState().review.focus === row)
+      this.store.getState().patchReview({ focusAt: at < 0 ? null : at });
+  }
+
+  private async prefill(rows: Int32Array): Promise<void> {
+    const reason = await this.api.reasonFor(rows);
+    const now = this.store.getState().review;
+    if (now.selection.length === rows.length && now.selection[0] === rows[0])
+      this.store.getState().patchReview({ reason });
+  }
+
+  /** Selects many rows (lasso, or the top of the table), with the reason their flags suggest. */
+  private select(rows: Int32Array, reason: string): void {
+    this.store
+      .getState()
+      .patchReview({ selection: Array.from(rows), focus: rows[0] ?? null, focusAt: null, reason });
+  }
+
+  /** Selects the first `n` rows of the table's current order. */
+  selectTop(n: number): Promise<void> {
+    return this.busy(async () => {
+      const { rows, reason } = await this.api.top(n);
+      this.select(rows, reason);
+    }).then(() => undefined);
+  }
+
+  /** Lasso selection on a map: `polygon` in data coordinates. */
+  lasso(space: MapSpace, polygon: Float32Array): Promise<void> {
+    return this.busy(async () => {
+      const { rows, reason } = await this.api.lasso(space, polygon);
+      this.select(rows, reason);
+    }).then(() => undefined);
+  }
+
+  /** Moves the focus by `step` rows in table order (j/k); presses are answered in order. */
+  move(step: number): Promise<void> {
+    const next = this.moves.then(async () => {
+      const moved = await this.api.step(this.store.getState().review.focus, step);
+      if (moved) this.focus(moved.row, false, moved.at);
+    });
+    this.moves = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Quarantines or restores the selection (or the focused row) with the current reason. */
+  decide(decision: RowDecision['decision'], note = ''): Promise<void> {
+    const { review } = this.store.getState();
+    const rows = review.selection.length > 0 ? review.selection : review.focus !== null ? [review.focus] : [];
+    const reasons = review.reason
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
+    if (rows.length === 0) return Promise.resolve();
+    return this.written(() => this.api.decide({ rows: Int32Array.from(rows), decision, reasons, note }));
+  }
+
+  /** Undoes the last decision. */
+  undo(): Promise<void> {
+    return this.written(() => this.api.undo());
+  }
+
+  /** Redoes the last undone decision. */
+  redo(): Promise<void> {
+    return this.written(() => this.api.redo());
+  }
+
+  /** Shows a decision once the worker has stored it. */
+  private written(write: () => Promise<DecisionOutcome>): Promise<void> {
+    if (this.store.getState().review.status.kind !== 'ready') return Promise.resolve();
+    return this.busy(async () => {
+      const out = await write();
+      const { review, patchReview } = this.store.getState();
+      patchReview({ decisions: out.decisions, count: out.count, version: review.version + 1 });
+    }).then(() => undefined);
+  }
+
+  /** Every quarantined dataset row (for retraining on clean). */
+  quarantinedRows(): Promise<Int32Array> {
+    return this.api.quarantined();
+  }
+
+  /** What the detail panel shows for `row`. */
+  detail(row: number): Promise<RowDetail | null> {
+    return this.api.detail(row);
+  }
+
+  /** A map's points layer, rasterised in the worker. */
+  mapLayer(request: MapLayerRequest): Promise<MapLayer | null> {
+    return this.api.mapLayer(request);
+  }
+
+  /** The row under pixel (px, py) of a map, for the hover tip and clicks. */
+  nearest(space: MapSpace, px: number, py: number): Promise<(NamedRow & { suspicion: number }) | null> {
+    return this.api.nearest(space, px, py);
+  }
+
+  /** Points of the selection on a map (the first 5,000), for highlights; colours index a palette of this size. */
+  points(
+    space: MapSpace,
+    rows: readonly number[],
+    colourBy: ColourBy,
+    paletteSize: number,
+  ): Promise<MapPoints> {
+    return this.api.points(space, Int32Array.from(rows.slice(0, 5000)), colourBy, paletteSize);
+  }
+
+  /**
+   * Lays out the open run's embeddings with UMAP in its worker (or takes the layout already made for this run) and
+   * hands the finished layout to the review worker, which draws and hit-tests it.
+   */
+  async computeUmap(): Promise<void> {
+    const input = await this.api.umapInput();
+    if (!input) return;
+    await this.umap.compute(input);
+    const status = this.umap.statusOf(input.runId);
+    if (status.kind !== 'done') return;
+    await this.api.setUmap(input.runId, status.xy.slice());
+    if (this.store.getState().review.summary?.runId === input.runId)
+      this.store.getState().patchReview({ umapRunId: input.runId });
+  }
+
+  /**
+   * TracIn proponents and opponents of `row` (DESIGN §3), computed in the score worker, which reads the run's
+   * checkpoints and features itself. Resolves null when a later question superseded this one before it started.
+   */
+  influence(row: number, top = 8): Promise<InfluenceView | null> {
+    const ticket = ++this.influenceTicket;
+    const answer = this.influenceChain.then(() =>
+      ticket === this.influenceTicket ? this.computeInfluence(row, top) : null,
+    );
+    this.influenceChain = answer.catch(() => undefined); // the caller shows the error; the next question still runs
+    return answer;
+  }
+
+  private async computeInfluence(row: number, top: number): Promise<InfluenceView | null> {
+    const generation = this.generation;
+    const summary = this.store.getState().review.summary;
+    if (!summary?.runId) throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
+    const out = await this.scorer.influence(summary.datasetId, summary.runId, row, top);
+    if (generation !== this.generation) return null; // another dataset or score set was opened meanwhile
+    const rows = [...out.proponents, ...out.opponents].map((e) => e.row);
+    const names = new Map((await this.api.describe(Int32Array.from(rows))).map((n) => [n.row, n]));
+    const named = (e: { row: number; value: number }) => ({
+      ...(names.get(e.row) ?? { row: e.row, id: `row ${e.row}`, label: '' }),
+      value: e.value,
+    });
+    return { ...out, proponents: out.proponents.map(named), opponents: out.opponents.map(named) };
+  }
+
+  /** Builds and signs the manifest and the CSVs in the worker, then downloads each file. */
+  exportAll(): Promise<void> {
+    return this.busy(async () => {
+      const summary = this.store.getState().review.summary;
+      if (!summary) return;
+      const files = await this.api.exportFiles({ createdAt: Date.now(), version, tfjs: __TFJS_VERSION__ });
+      const base = summary.datasetName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || 'dataset';
+      const out: ExportedFile[] = [
+        this.download(`${base}.manifest.json`, new Blob([files.manifestText], { type: 'application/json' })),
+        this.download(
+          `${base}.clean.csv`,
+          new Blob([files.clean as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
+        ),
+        this.download(
+          `${base}.quarantine.csv`,
+          new Blob([files.quarantine as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
+        ),
+        this.download(`${base}.review.csv`, new Blob([files.reportText], { type: 'text/csv' })),
+      ];
+      this.store.getState().patchReview({ exported: out });
+    }).then(() => undefined);
+  }
+
+  /** Starts a download of `blob` through an `a[download]` with a blob: URL (kept until dispose, for the links). */
+  private download(name: string, blob: Blob): ExportedFile {
+    const url = URL.createObjectURL(blob);
+    this.urls.push(url);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.rel = 'noopener';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    return { name, url, bytes: blob.size };
+  }
+
+  /** Verifies a dropped manifest (and optional clean CSV) and shows every mismatch. */
+  verifyFiles(manifest: File, clean: File | null): Promise<void> {
+    return this.busy(async () => {
+      const text = await manifest.text();
+      const csv = clean ? new Uint8Array(await clean.arrayBuffer()) : null;
+      const outcome = await this.api.verify(text, csv);
+      this.store.getState().patchReview({ verify: outcome });
+    }).then(() => undefined);
+  }
+}

@@ -1,0 +1,43 @@
+import type { ScanReport } from '../../controllers/model-scan/controller';
+import { FindingsTable } from './FindingsTable';
+
+const VERDICT_WORDS = {
+  safe: 'Safe: nothing in it runs code or resolves a non-Keras callable on load.',
+  unsafe: 'Unsafe: loading it could run code or resolve a callable from outside Keras.',
+  refused: 'Refused: it is malformed, unreadable by the scanner, or built to exhaust resources.',
+} as const;
+
+/** The verdict of each scanned file with its findings, and the signed report to download. */
+export function ScanResults({ report, url, name }: { report: ScanReport; url: string; name: string }) {
+  return (
+    <div className="model-scan-results" data-testid="model-scan-results">
+      <p>
+        <a href={url} download={name} data-testid="model-scan-download">
+          Download the signed report ({name})
+        </a>
+      </p>
+      {report.files.map((file) => (
+        <article
+          key={`${file.file}|${file.sha256}`}
+          className="model-scan-file"
+          data-testid="model-scan-file"
+          data-verdict={file.verdict}
+        >
+          <h3>
+            <span className={`verdict verdict-${file.verdict}`}>{file.verdict}</span> {file.file}
+          </h3>
+          <p>{VERDICT_WORDS[file.verdict]}</p>
+          <p className="muted">
+            {`Read as ${file.format}, ${file.bytes.toLocaleString()} bytes, scanned in ${file.elapsedMs} ms. SHA-256 `}
+            <code>{file.sha256}</code>
+          </p>
+          {file.findings.length > 0 ? (
+            <FindingsTable findings={file.findings} />
+          ) : (
+            <p className="muted">No findings.</p>
+          )}
+        </article>
+      ))}
+    </div>
+  );
+}

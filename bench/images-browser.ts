@@ -1,0 +1,170 @@
+/**
+ * Image import and CNN training in the browser (issue 11 targets: fashion_badnets import under 3 s, 10 CNN epochs
+ * on WASM under 30 s), through the built app's real workers, driven over comlink from the page (no screen yet):
+ * the ingest worker previews and imports the zip (createImageBitmap + OffscreenCanvas), then the train worker
+ * trains the default CNN on WASM for 10 epochs (the settings the scan uses for 6,000 rows).
+ *
+ *   npx tsx bench/images-browser.ts [--set fashion_badnets] [--epochs 10] [--rebuild]
+ *
+ * The page is opened with CSP bypassed only to inject comlink's UMD build. Writes bench/results/images-browser.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { workerAsset } from '../e2e/worker-helpers';
+import playwrightConfig from '../playwright.config';
+import { DEFAULT_IMAGE_LIMITS } from '../workers/core/ingest/images/types';
+import { trainSettingsFor } from '../workers/core/train/defaults';
+import { DATASETS } from './dev-data';
+import { reportHeader } from './report';
+import { freePort, ROOT, startPreview } from './serve';
+
+function arg(name: string): string | undefined {
+  const k = process.argv.indexOf(`--${name}`);
+  return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(ROOT, 'dist/index.html')) || arg('rebuild') !== undefined) {
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
+  const set = arg('set') ?? 'fashion_badnets';
+  const epochs = Number(arg('epochs') ?? 10);
+  const zip = readFileSync(path.join(DATASETS, set, `${set}.zip`));
+  const port = await freePort();
+  const server = await startPreview(port);
+  const browser = await chromium.launch({
+    executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
+    args: playwrightConfig.use?.launchOptions?.args ?? [],
+    headless: true,
+  });
+  const loadBefore = os.loadavg();
+  try {
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.addScriptTag({ path: path.join(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js') });
+    const settings = { ...trainSettingsFor(6000), model: 'cnn' as const, epochs, validationFraction: 0.2 };
+    const result = await page.evaluate(
+      async ({ ingestUrl, trainUrl, base64, name, limits, settings }) => {
+        type Any = Record<string, unknown> & { kind: string };
+        const comlink = (
+          window as unknown as {
+            Comlink: {
+              wrap(w: Worker): Record<string, (...a: unknown[]) => Promise<Any>>;
+              proxy<T>(f: T): T;
+            };
+          }
+        ).Comlink;
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const file = new File([bytes], name);
+        const ingest = new Worker(ingestUrl, { type: 'module' });
+        const t0 = performance.now();
+        const preview = (await comlink.wrap(ingest).previewImages(
+          'b',
+          { kind: 'zip', file },
+          limits,
+          comlink.proxy(() => {}),
+        )) as Any & { preview: { suggested: unknown } };
+        const t1 = performance.now();
+        const done = (await comlink.wrap(ingest).ingestImages(
+          'b',
+          { kind: 'zip', file },
+          preview.preview.suggested,
+          limits,
+          comlink.proxy(() => {}),
+        )) as Any & {
+          dataset: {
+            pixels: Uint8Array;
+            labels: Int32Array;
+            classes: string[];
+            rows: number;
+            shape: { height: number; width: number; channels: number };
+          };
+        };
+        const t2 = performance.now();
+        ingest.terminate();
+        const ds = done.dataset;
+        const features = new Float32Array(ds.pixels.length);
+        for (let i = 0; i < features.length; i++) features[i] = ds.pixels[i] / 255;
+        const train = new Worker(trainUrl, { type: 'module' });
+        const epochMs: number[] = [];
+        const t3 = performance.now();
+        const outcome = (await comlink.wrap(train).start(
+          {
+            runId: 'bench',
+            data: {
+              features,
+              featureCount: features.length / ds.rows,
+              labels: ds.labels,
+              classCount: ds.classes.length,
+              image: ds.shape,
+            },
+            settings,
+            thresholds: {},
+            classNames: ds.classes,
+            backend: { probes: [], override: 'wasm' },
+          },
+          comlink.proxy((m: { kind: string; epochs?: Array<{ elapsedMs: number }> }) => {
+            for (const e of m.epochs ?? []) epochMs.push(e.elapsedMs);
+          }),
+        )) as Any & {
+          result: {
+            status: string;
+            elapsedMs: number;
+            backend: { backend: string };
+            epochs: Array<{ valAccuracy: number; elapsedMs: number }>;
+          };
+        };
+        const t4 = performance.now();
+        train.terminate();
+        return {
+          rows: ds.rows,
+          shape: ds.shape,
+          previewMs: t1 - t0,
+          ingestMs: t2 - t1,
+          importMs: t2 - t0,
+          train: {
+            status: outcome.result.status,
+            backend: outcome.result.backend.backend,
+            wallMs: t4 - t3,
+            elapsedMs: outcome.result.elapsedMs,
+            epochEndMs: outcome.result.epochs.map((e) => Math.round(e.elapsedMs)),
+            valAccuracy: outcome.result.epochs.map((e) => Number(e.valAccuracy.toFixed(4))),
+          },
+        };
+      },
+      {
+        ingestUrl: workerAsset('ingest'),
+        trainUrl: workerAsset('train'),
+        base64: zip.toString('base64'),
+        name: `${set}.zip`,
+        limits: DEFAULT_IMAGE_LIMITS,
+        settings,
+      },
+    );
+    const report = {
+      ...reportHeader('images-browser'),
+      loadAverageBefore: loadBefore,
+      chromium: browser.version(),
+      command: `npx tsx bench/images-browser.ts ${process.argv.slice(2).join(' ')}`,
+      set,
+      settings,
+      result,
+    };
+    console.log(JSON.stringify(report, null, 2));
+    writeFileSync(
+      path.join(ROOT, 'bench/results/images-browser.json'),
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+await main();

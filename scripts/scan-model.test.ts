@@ -1,0 +1,58 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../workers/core/modelscan/corpus/index';
+import { parseScanReport } from '../workers/core/modelscan/report';
+import { runScanModel } from './scan-model';
+
+async function write(names: string[]): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'sift-scan-model-'));
+  return Promise.all(
+    names.map(async (name) => {
+      const file = CORPUS.find((f) => f.name === name);
+      if (!file) throw new Error(`no corpus file ${name}`);
+      const path = join(dir, name);
+      await writeFile(path, file.bytes());
+      return path;
+    }),
+  );
+}
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runScanModel(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe('npm run scan-model', () => {
+  it('exits 0 when every file is safe', async () => {
+    const { code, out } = await run(await write(['plain-sequential.keras', 'plain-state-dict.pt']));
+    expect(code).toBe(0);
+    expect(out.filter((l) => l.includes(': SAFE ('))).toHaveLength(2);
+  });
+
+  it('exits 1 and explains when a file is unsafe, listing the Lambda references', async () => {
+    const { code, out } = await run(await write(['plain-legacy.h5', 'lambda-nested-sequential.keras']));
+    expect(code).toBe(1);
+    expect(out.some((l) => l.startsWith('lambda-nested-sequential.keras: UNSAFE (keras,'))).toBe(true);
+    expect(out).toContain('    references: __import__, system, "os", "id"');
+  });
+
+  it('exits 1 for a refused file and writes a parseable report with --json', async () => {
+    const { code, out } = await run([...(await write(['zip-bomb-declared.keras'])), '--json']);
+    expect(code).toBe(1);
+    const parsed = parseScanReport(out.join('\n'));
+    expect(parsed.ok && parsed.report.files.map((f) => [f.file, f.verdict])).toEqual([
+      ['zip-bomb-declared.keras', 'refused'],
+    ]);
+  });
+
+  it('exits 2 with the usage line when no file is given, or a file cannot be read', async () => {
+    expect((await run([])).code).toBe(2);
+    const missing = await run(['/nonexistent/model.pt']);
+    expect(missing.code).toBe(2);
+    expect(missing.err[0]).toContain('cannot read /nonexistent/model.pt');
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * `npm run scan-model -- FILE... [--json]`: scans model files with the same core as the page (workers/core/modelscan),
+ * never loading them. Prints each file's verdict and findings, or with --json the report (`sift-model-scan/1`,
+ * unsigned: the signing key lives in the browser profile). Exit code 0 when every file is safe, 1 when any is unsafe
+ * or refused, 2 on usage or read errors.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import packageJson from '../package.json' with { type: 'json' };
+import { buildScanReport } from '../workers/core/modelscan/report';
+import { SCANNER_VERSION, scanModelFileHashed } from '../workers/core/modelscan/scan';
+import type { ModelScanResult } from '../workers/core/modelscan/types';
+
+export interface ScanModelOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const USAGE = 'usage: npm run scan-model -- FILE... [--json]';
+
+function resultLines(result: ModelScanResult): string[] {
+  const lines = [
+    `${result.file}: ${result.verdict.toUpperCase()} (${result.format}, ${result.bytes} bytes, ${result.elapsedMs} ms, sha256 ${result.sha256})`,
+  ];
+  for (const f of result.findings) {
+    lines.push(`  ${f.severity} ${f.kind} at ${f.location}: ${f.sentence}`);
+    if (f.references && f.references.length > 0) lines.push(`    references: ${f.references.join(', ')}`);
+  }
+  return lines;
+}
+
+/** Runs the scanner on `argv`; resolves to the exit code. */
+export async function runScanModel(argv: readonly string[], io: ScanModelOutput): Promise<number> {
+  const json = argv.includes('--json');
+  const paths = argv.filter((a) => a !== '--json');
+  if (paths.length === 0 || paths.some((p) => p.startsWith('--'))) {
+    io.err(USAGE);
+    return 2;
+  }
+  const results: ModelScanResult[] = [];
+  for (const path of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (error) {
+      io.err(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      return 2;
+    }
+    results.push(await scanModelFileHashed(basename(path), bytes));
+  }
+  if (json) {
+    const report = buildScanReport(results, {
+      name: 'Sift',
+      version: packageJson.version,
+      scanner: SCANNER_VERSION,
+    });
+    io.out(JSON.stringify(report, null, 2));
+  } else for (const result of results) for (const line of resultLines(result)) io.out(line);
+  return results.every((r) => r.verdict === 'safe') ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runScanModel(process.argv.slice(2), { out: console.log, err: console.error }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Zip archives: a `.keras` model (config.json, metadata.json, model.weights.h5 or .npz, assets/), a PyTorch
+ * checkpoint (…/data.pkl), a NumPy .npz, or another zip, whose entries are scanned by what their bytes are.
+ */
+import { quote, type ScanContext } from './context';
+import { isObject, parseJsonBytes } from './json';
+import { walkKerasConfig } from './keras-config';
+import { isTorchZip, scanTorchZip } from './torch';
+import type { ModelFormat } from './types';
+import { entryBytes, readZip, type ZipEntry } from './zip';
+
+/** Scans nested bytes (an archive entry) by their own format; supplied by scan.ts to avoid an import cycle. */
+export type NestedScan = (bytes: Uint8Array, ctx: ScanContext, where: string, nesting: number) => ModelFormat;
+
+const KERAS_ENTRIES = new Set(['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz']);
+
+export function scanZip(
+  bytes: Uint8Array,
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+  nested: NestedScan,
+): ModelFormat {
+  const entries = readZip(bytes, ctx, where);
+  if (entries.some((e) => e.name === 'config.json')) {
+    scanKeras(bytes, entries, ctx, where, nesting, nested);
+    return 'keras';
+  }
+  if (isTorchZip(entries)) {
+    scanTorchZip(bytes, entries, ctx, where, nesting);
+    return 'pytorch';
+  }
+  const npz = entries.length > 0 && entries.every((e) => e.name.endsWith('.npy'));
+  for (const entry of entries) scanEntry(bytes, entry, ctx, where, nesting, nested);
+  return npz ? 'numpy' : 'zip';
+}
+
+function scanEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+  nested: NestedScan,
+): ModelFormat | null {
+  if (entry.name.endsWith('/') && entry.size === 0) return null;
+  const at = `${where} › ${entry.name}`;
+  if (nesting + 1 > ctx.limits.maxNesting)
+    ctx.refuse('limit', at, `Archives nest deeper than ${ctx.limits.maxNesting} levels, the cap on nesting.`);
+  return nested(entryBytes(bytes, entry, ctx, where), ctx, at, nesting + 1);
+}
+
+function scanKeras(
+  bytes: Uint8Array,
+  entries: ZipEntry[],
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+  nested: NestedScan,
+): void {
+  for (const entry of entries) {
+    ctx.tick(where, 64);
+    const at = `${where} › ${entry.name}`;
+    if (entry.name === 'config.json') {
+      const config = parseJsonBytes(entryBytes(bytes, entry, ctx, where), ctx, at);
+      if (!isObject(config)) ctx.refuse('malformed', at, 'config.json is not a JSON object.');
+      walkKerasConfig(config, ctx, at);
+    } else if (entry.name === 'metadata.json') {
+      const metadata = parseJsonBytes(entryBytes(bytes, entry, ctx, where), ctx, at);
+      if (!isObject(metadata)) ctx.refuse('malformed', at, 'metadata.json is not a JSON object.');
+    } else if (KERAS_ENTRIES.has(entry.name)) {
+      scanEntry(bytes, entry, ctx, where, nesting, nested);
+    } else if (entry.name.startsWith('assets/')) {
+      // Assets (vocabularies, images) are data; one that is itself a model format is scanned as one.
+      const content = entryBytes(bytes, entry, ctx, where);
+      if (content.length > 0) nestedIfModel(content, ctx, at, nesting, nested);
+    } else {
+      ctx.add({
+        severity: 'medium',
+        kind: 'unknown-entry',
+        location: at,
+        sentence: `The archive holds ${quote(entry.name)}, which Keras does not write into a .keras file; the scanner read it as its bytes say.`,
+      });
+      scanEntryLeniently(bytes, entry, ctx, where, nesting, nested);
+    }
+  }
+}
+
+/** Scans an entry of unknown purpose when its bytes are a model format; plain data is left alone. */
+function scanEntryLeniently(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+  nested: NestedScan,
+): void {
+  if (entry.name.endsWith('/')) return;
+  nestedIfModel(entryBytes(bytes, entry, ctx, where), ctx, `${where} › ${entry.name}`, nesting, nested);
+}
+
+function nestedIfModel(
+  content: Uint8Array,
+  ctx: ScanContext,
+  at: string,
+  nesting: number,
+  nested: NestedScan,
+): void {
+  const first = content[0];
+  const looksLikeModel = first === 0x80 || first === 0x50 || first === 0x89 || first === 0x93;
+  if (!looksLikeModel) return;
+  if (nesting + 1 > ctx.limits.maxNesting)
+    ctx.refuse('limit', at, `Archives nest deeper than ${ctx.limits.maxNesting} levels, the cap on nesting.`);
+  nested(content, ctx, at, nesting + 1);
+}

@@ -1,0 +1,91 @@
+/** Plain models as their libraries write them: each must scan as safe. */
+import { strToU8, zipSync } from 'fflate';
+import { type CorpusFile, plainSequential } from './common';
+import { npy, plainSafetensors, tfjsModel } from './formats';
+import { functional, kerasArchive, kerasWeights, legacyH5 } from './keras';
+import { assemble, stateDictPickle, torchScriptPickle } from './pickle';
+import { FIXED_TIME } from './time';
+import { torchLegacy, torchZip } from './torch';
+
+const numpyArrayPickle = () =>
+  assemble([
+    ['PROTO', 2],
+    ['GLOBAL', 'numpy.core.multiarray', '_reconstruct'],
+    ['GLOBAL', 'numpy', 'ndarray'],
+    ['BININT', 0],
+    ['TUPLE1'],
+    ['BINSTRING', 'b'],
+    ['TUPLE3'],
+    ['REDUCE'],
+    ['MARK'],
+    ['BININT', 1],
+    ['BININT', 3],
+    ['TUPLE1'],
+    ['GLOBAL', 'numpy', 'dtype'],
+    ['STR', 'f4'],
+    ['NEWFALSE'],
+    ['NEWTRUE'],
+    ['TUPLE3'],
+    ['REDUCE'],
+    ['MARK'],
+    ['BININT', 3],
+    ['STR', '<'],
+    ['NONE'],
+    ['NONE'],
+    ['NONE'],
+    ['BININT', -1],
+    ['BININT', -1],
+    ['BININT', 0],
+    ['TUPLE'],
+    ['BUILD'],
+    ['NEWFALSE'],
+    ['GLOBAL', '_codecs', 'encode'],
+    ['STR', '\u0000\u0000\u0080?'],
+    ['STR', 'latin1'],
+    ['TUPLE2'],
+    ['REDUCE'],
+    ['TUPLE'],
+    ['BUILD'],
+    ['STOP'],
+  ]);
+
+export const PLAIN: readonly CorpusFile[] = [
+  // Plain models.
+  { name: 'plain-sequential.keras', expect: 'safe', bytes: () => kerasArchive(plainSequential()) },
+  {
+    name: 'plain-functional-nested.keras',
+    expect: 'safe',
+    bytes: () => kerasArchive(functional(plainSequential())),
+  },
+  { name: 'plain-legacy.h5', expect: 'safe', bytes: () => legacyH5(plainSequential()) },
+  {
+    name: 'plain-weights.weights.h5',
+    expect: 'safe',
+    bytes: () => kerasWeights([{ name: 'dense', shape: [4, 8] }]),
+  },
+  { name: 'plain-state-dict.pt', expect: 'safe', bytes: () => torchZip() },
+  { name: 'plain-legacy-stream.pt', expect: 'safe', bytes: () => torchLegacy() },
+  { name: 'plain-numpy-array.pkl', expect: 'safe', bytes: numpyArrayPickle },
+  {
+    name: 'plain-state-dict.pkl',
+    expect: 'safe',
+    bytes: () => stateDictPickle([{ name: 'w', key: '0', shape: [3] }]),
+  },
+  { name: 'plain.safetensors', expect: 'safe', bytes: plainSafetensors },
+  { name: 'plain-model.json', expect: 'safe', bytes: () => tfjsModel() },
+  { name: 'plain-weights.npy', expect: 'safe', bytes: () => npy('<f4', [2, 2], new Uint8Array(16)) },
+  {
+    name: 'plain-weights.npz',
+    expect: 'safe',
+    bytes: () => zipSync({ 'w.npy': npy('<f4', [3], new Uint8Array(12)) }, { mtime: FIXED_TIME }),
+  },
+  {
+    name: 'plain-torchscript.pt',
+    expect: 'safe',
+    bytes: () =>
+      torchZip(torchScriptPickle(), {
+        'archive/code/__torch__.py': strToU8('class Net(Module):\n  pass\n'),
+        'archive/constants.pkl': assemble([['PROTO', 2], ['EMPTY_TUPLE'], ['STOP']]),
+      }),
+  },
+];

@@ -1,0 +1,133 @@
+/**
+ * The scanner's entry point: identifies a file's format from its bytes, hands it to that format's reader, and turns
+ * the findings into a verdict. A refusal (malformed, over a cap, unreadable) ends the scan with the findings so far;
+ * an unexpected error in a reader refuses the file too, so no file ever passes as safe unread.
+ */
+
+import { hex, sha256Hex } from '../manifest/hash';
+import { scanZip } from './archive';
+import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
+import { scanHdf5 } from './h5';
+import { parseJsonBytes } from './json';
+import { scanNumpy } from './numpy';
+import { scanPickles } from './pickle/scan';
+import { scanSafetensors } from './safetensors';
+import { sniff } from './sniff';
+import { scanModelJson } from './tfjs';
+import { isTorchLegacy, scanTorchLegacy, scanTorchTar } from './torch';
+import { DEFAULT_LIMITS, type ModelFormat, type ModelScanResult, type ScanLimits } from './types';
+
+/** The scanner's version, written into every signed report. */
+export const SCANNER_VERSION = '1.0.0';
+
+export interface ScanOptions {
+  limits?: Partial<ScanLimits>;
+  /** Milliseconds from a fixed point; performance.now by default. */
+  clock?: Clock;
+  /** The file's hex SHA-256 when the caller has it (scanModelFileHashed); else it is computed here in JS. */
+  sha256?: string;
+}
+
+/** The format a file is taken for before its reader confirms it (kept when the file is refused midway). */
+const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
+  zip: 'zip',
+  hdf5: 'hdf5',
+  numpy: 'numpy',
+  safetensors: 'safetensors',
+  pickle: 'pickle',
+  tar: 'pytorch-legacy',
+  json: 'json',
+  unknown: 'unknown',
+};
+
+/** Scans `bytes` (already in memory) as its own format; used for files and for archive entries alike. */
+export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, nesting: number): ModelFormat {
+  const kind = sniff(bytes);
+  switch (kind) {
+    case 'zip':
+      return scanZip(bytes, ctx, where, nesting, scanBytes);
+    case 'hdf5':
+      return scanHdf5(bytes, ctx, where);
+    case 'numpy':
+      scanNumpy(bytes, ctx, where, nesting);
+      return 'numpy';
+    case 'safetensors':
+      scanSafetensors(bytes, ctx, where);
+      return 'safetensors';
+    case 'pickle':
+      if (isTorchLegacy(bytes)) {
+        scanTorchLegacy(bytes, ctx, where, nesting);
+        return 'pytorch-legacy';
+      }
+      scanPickles(bytes, ctx, where, nesting);
+      return 'pickle';
+    case 'tar':
+      if (scanTorchTar(bytes, ctx, where, nesting)) return 'pytorch-legacy';
+      ctx.refuse(
+        'unsupported',
+        where,
+        'The file is a tar archive but not a PyTorch checkpoint, so the scanner cannot judge it.',
+      );
+      break;
+    case 'json':
+      return scanModelJson(parseJsonBytes(bytes, ctx, where), ctx, where);
+    default:
+      ctx.refuse(
+        'unsupported',
+        where,
+        'The bytes are no model format the scanner knows (zip, HDF5, pickle, NumPy, safetensors, TF.js or Keras JSON), so it cannot say the file is safe.',
+      );
+  }
+}
+
+/** Scans one file's bytes and returns its verdict and findings. */
+export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOptions = {}): ModelScanResult {
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const ctx = new ScanContext(limits, clock);
+  let format: ModelFormat = 'unknown';
+  try {
+    if (bytes.length > limits.maxFileBytes) {
+      ctx.refuse(
+        'limit',
+        name,
+        `The file is ${formatBytes(bytes.length)}, over the ${formatBytes(limits.maxFileBytes)} cap on files.`,
+      );
+    }
+    if (bytes.length === 0) ctx.refuse('malformed', name, 'The file is empty.');
+    format = SNIFFED_FORMAT[sniff(bytes)];
+    format = scanBytes(bytes, ctx, name, 0);
+  } catch (error) {
+    if (error instanceof ScanStop) ctx.findings.push(error.finding);
+    else {
+      ctx.findings.push({
+        severity: 'high',
+        kind: 'malformed',
+        location: name,
+        sentence: `The scanner could not read the file (${error instanceof Error ? error.message : String(error)}), so it refuses it rather than call it safe.`,
+      });
+    }
+  }
+  const findings = ctx.allFindings();
+  return {
+    file: name,
+    bytes: bytes.length,
+    sha256: options.sha256 ?? sha256Hex(bytes),
+    format,
+    verdict: verdictOf(findings),
+    findings,
+    elapsedMs: Math.round((clock() - started) * 10) / 10,
+  };
+}
+
+/** Like scanModelFile, with the SHA-256 from WebCrypto's native digest (several times faster than hashing in JS). */
+export async function scanModelFileHashed(
+  name: string,
+  bytes: Uint8Array,
+  options: ScanOptions = {},
+): Promise<ModelScanResult> {
+  // A view, not a copy: the file's bytes live in an ArrayBuffer (File.arrayBuffer, readFile).
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return scanModelFile(name, bytes, { ...options, sha256: hex(digest) });
+}

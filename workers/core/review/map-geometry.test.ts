@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  frameOf,
+  nearestPoint,
+  packColour,
+  pixelGrid,
+  pixelsToData,
+  rasterisePoints,
+  type ScatterFrame,
+  toPx,
+  toPy,
+} from './map-geometry';
+
+describe('scatter transforms', () => {
+  const xy = Float32Array.from([0, 0, 10, 5, Number.NaN, 1, 5, 2.5]);
+  const f = frameOf(xy, 120, 70, 10);
+  it('maps the finite bounds to the padded canvas, y up', () => {
+    expect([f.x0, f.x1, f.y0, f.y1]).toEqual([0, 10, 0, 5]);
+    expect([toPx(f, 0), toPy(f, 0)]).toEqual([10, 60]);
+    expect([toPx(f, 10), toPy(f, 5)]).toEqual([110, 10]);
+  });
+  it('pixel polygons map back to data coordinates', () => {
+    expect([...pixelsToData(f, [10, 60, 110, 10])]).toEqual([0, 0, 10, 5]);
+  });
+  it('finds the nearest point within the radius, skipping non-finite ones', () => {
+    const grid = pixelGrid(f, xy);
+    expect(nearestPoint(f, grid, xy, 61, 34)).toBe(3);
+    expect(nearestPoint(f, grid, xy, 11, 59)).toBe(0);
+    expect(nearestPoint(f, grid, xy, 40, 40)).toBe(-1);
+  });
+});
+
+describe('points layer pixels', () => {
+  it('packs hex and rgb() colours as opaque little-endian RGBA, and refuses other text', () => {
+    expect(packColour('#ff0000')).toBe(0xff0000ff);
+    expect(packColour('#0f0')).toBe(0xff00ff00);
+    expect(packColour('#123456')).toBe(0xff563412);
+    expect(packColour('rgb(1, 2, 3)')).toBe(0xff030201);
+    expect(packColour('rgba(1,2,3,0.5)')).toBe(0xff030201);
+    expect(packColour('red')).toBeNull();
+    expect(packColour('#12345')).toBeNull();
+  });
+
+  it('writes each finite point as a clipped square, later points over earlier ones, against a per-pixel loop', () => {
+    // 10 × 10 CSS pixels at ratio 2, no padding: data [0, 1] maps onto pixels [0, 10].
+    const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0 };
+    const xy = Float32Array.from([0.5, 0.5, 0.55, 0.5, 0, 0, Number.NaN, 0.3, 1, 1]);
+    const colours = [11, 22, 33, 44, 55];
+    const pixels = new Uint32Array(20 * 20);
+    rasterisePoints(f, xy, (i) => colours[i] as number, 2, pixels);
+
+    const expected = new Uint32Array(20 * 20);
+    for (let i = 0; i < xy.length / 2; i++) {
+      const x = xy[2 * i] as number;
+      const y = xy[2 * i + 1] as number;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      // Centre in device pixels; a 3-CSS-pixel square is 6 device pixels wide.
+      const left = Math.round(x * 10 * 2 - 3);
+      const top = Math.round((10 - y * 10) * 2 - 3);
+      for (let py = top; py < top + 6; py++) {
+        for (let px = left; px < left + 6; px++) {
+          if (px >= 0 && px < 20 && py >= 0 && py < 20) expected[py * 20 + px] = colours[i] as number;
+        }
+      }
+    }
+    expect(Array.from(pixels)).toEqual(Array.from(expected));
+    // Hand-checked: the second point (22) overlaps the first and wins where they meet; the corner points are clipped.
+    expect(pixels[10 * 20 + 8]).toBe(22);
+    expect(pixels[10 * 20 + 7]).toBe(11);
+    expect(pixels[19 * 20 + 0]).toBe(33);
+    expect(pixels[0 * 20 + 19]).toBe(55);
+    expect(pixels.includes(44)).toBe(false);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * The review maps' geometry, pure so the review worker computes it where the points are: a transform from data
+ * coordinates to pixels (with its inverse for lasso polygons), a grid index for hover hit tests, and the
+ * rasterisation of every point into an RGBA buffer (app/charts/scatter.ts draws that buffer and the highlights).
+ */
+
+export interface ScatterFrame {
+  width: number;
+  height: number;
+  /** Data bounds of the finite points. */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  pad: number;
+}
+
+/** Bounds of the finite points of N × 2 `xy`, padded so points sit inside the canvas. */
+export function frameOf(xy: Float32Array, width: number, height: number, pad = 8): ScatterFrame {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < xy.length; i += 2) {
+    const x = xy[i] as number;
+    const y = xy[i + 1] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  if (!(x1 >= x0)) return { width, height, x0: 0, x1: 1, y0: 0, y1: 1, pad };
+  if (x1 === x0) x1 = x0 + 1;
+  if (y1 === y0) y1 = y0 + 1;
+  return { width, height, x0, x1, y0, y1, pad };
+}
+
+/** Pixel x of data x. */
+export function toPx(f: ScatterFrame, x: number): number {
+  return f.pad + ((x - f.x0) / (f.x1 - f.x0)) * (f.width - 2 * f.pad);
+}
+
+/** Pixel y of data y (up is larger). */
+export function toPy(f: ScatterFrame, y: number): number {
+  return f.height - f.pad - ((y - f.y0) / (f.y1 - f.y0)) * (f.height - 2 * f.pad);
+}
+
+/** Data coordinates of a pixel polygon ([px0, py0, …]). */
+export function pixelsToData(f: ScatterFrame, polygon: readonly number[]): Float32Array {
+  const out = new Float32Array(polygon.length);
+  for (let i = 0; i < polygon.length; i += 2) {
+    out[i] = f.x0 + (((polygon[i] as number) - f.pad) / (f.width - 2 * f.pad)) * (f.x1 - f.x0);
+    out[i + 1] =
+      f.y0 + ((f.height - f.pad - (polygon[i + 1] as number)) / (f.height - 2 * f.pad)) * (f.y1 - f.y0);
+  }
+  return out;
+}
+
+/** A uniform grid of point indices by pixel cell, for hover hit tests. */
+export interface PixelGrid {
+  cell: number;
+  cols: number;
+  cells: Map<number, number[]>;
+}
+
+/** Builds the hover grid of the points in pixel space. */
+export function pixelGrid(f: ScatterFrame, xy: Float32Array, cell = 8): PixelGrid {
+  const cols = Math.ceil(f.width / cell) + 1;
+  const cells = new Map<number, number[]>();
+  for (let i = 0; i < xy.length / 2; i++) {
+    const x = xy[2 * i] as number;
+    const y = xy[2 * i + 1] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const key = Math.floor(toPy(f, y) / cell) * cols + Math.floor(toPx(f, x) / cell);
+    const list = cells.get(key);
+    if (list) list.push(i);
+    else cells.set(key, [i]);
+  }
+  return { cell, cols, cells };
+}
+
+/** The point nearest pixel (px, py) within `radius` pixels, or -1. */
+export function nearestPoint(
+  f: ScatterFrame,
+  grid: PixelGrid,
+  xy: Float32Array,
+  px: number,
+  py: number,
+  radius = 6,
+): number {
+  let best = -1;
+  let bestD = radius * radius;
+  const cx = Math.floor(px / grid.cell);
+  const cy = Math.floor(py / grid.cell);
+  const span = Math.ceil(radius / grid.cell);
+  for (let gy = cy - span; gy <= cy + span; gy++) {
+    for (let gx = cx - span; gx <= cx + span; gx++) {
+      for (const i of grid.cells.get(gy * grid.cols + gx) ?? []) {
+        const dx = toPx(f, xy[2 * i] as number) - px;
+        const dy = toPy(f, xy[2 * i + 1] as number) - py;
+        const d = dx * dx + dy * dy;
+        if (d <= bestD) {
+          bestD = d;
+          best = i;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/** Side of a point's square, in CSS pixels. */
+const POINT_PX = 3;
+
+/**
+ * A CSS colour as one opaque RGBA pixel packed for a little-endian Uint32Array view of ImageData (0xAABBGGRR):
+ * `#rgb`, `#rrggbb` and `rgb(r, g, b)`, which is what d3's schemes and interpolators give; null for anything else.
+ */
+export function packColour(css: string): number | null {
+  let r: number;
+  let g: number;
+  let b: number;
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(css);
+  const rgb = /^rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*[\d.]+\s*)?\)$/.exec(css);
+  if (hex) {
+    const h = hex[1] as string;
+    const wide = h.length === 3 ? [...h].map((c) => c + c).join('') : h;
+    r = Number.parseInt(wide.slice(0, 2), 16);
+    g = Number.parseInt(wide.slice(2, 4), 16);
+    b = Number.parseInt(wide.slice(4, 6), 16);
+  } else if (rgb) {
+    [r, g, b] = [rgb[1], rgb[2], rgb[3]].map((v) => Math.min(255, Number(v))) as [number, number, number];
+  } else return null;
+  return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
+/**
+ * Writes every finite point as a square of `POINT_PX` CSS pixels in its packed colour into `pixels` (a Uint32
+ * view of a `round(width·ratio)` × `round(height·ratio)` ImageData), later points over earlier ones, clipped at
+ * the edges. Pure, so that 200,000 points cost one pass over an array instead of 200,000 canvas calls.
+ */
+export function rasterisePoints(
+  f: ScatterFrame,
+  xy: Float32Array,
+  colourOf: (i: number) => number,
+  ratio: number,
+  pixels: Uint32Array,
+): void {
+  const w = Math.round(f.width * ratio);
+  const h = Math.round(f.height * ratio);
+  const side = Math.max(1, Math.round(POINT_PX * ratio));
+  const half = (POINT_PX / 2) * ratio;
+  for (let i = 0; i < xy.length / 2; i++) {
+    const x = xy[2 * i] as number;
+    const y = xy[2 * i + 1] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const left = Math.round(toPx(f, x) * ratio - half);
+    const top = Math.round(toPy(f, y) * ratio - half);
+    const colour = colourOf(i);
+    for (let py = Math.max(0, top); py < Math.min(h, top + side); py++) {
+      pixels.fill(colour, py * w + Math.max(0, left), py * w + Math.min(w, left + side));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { exportPublicJwk, generateSigningKey } from './core/manifest/sign';
+import { CORPUS } from './core/modelscan/corpus/index';
+import type { ModelScanProgress } from './modelscan.api';
+import { createModelScanService } from './modelscan.service';
+
+const pick = (name: string) => {
+  const file = CORPUS.find((f) => f.name === name);
+  if (!file) throw new Error(name);
+  return new File([file.bytes() as Uint8Array<ArrayBuffer>], name);
+};
+
+async function key() {
+  const pair = await generateSigningKey();
+  return { privateKey: pair.privateKey, publicKeyJwk: await exportPublicJwk(pair.publicKey) };
+}
+
+describe('model-scan service', () => {
+  it('scans files in order with progress, signs the report, and verifies it back with the files', async () => {
+    const service = createModelScanService();
+    const progress: ModelScanProgress[] = [];
+    const files = [pick('plain-legacy.h5'), pick('legacy-lambda.h5')];
+    const out = await service.scan(
+      { jobId: 1, files, signingKey: await key(), tool: { name: 'Sift', version: 'test' } },
+      (p) => progress.push(p),
+    );
+    const report = out.kind === 'finished' ? out.report : null;
+    expect(report?.files.map((f) => [f.file, f.verdict])).toEqual([
+      ['plain-legacy.h5', 'safe'],
+      ['legacy-lambda.h5', 'unsafe'],
+    ]);
+    expect(progress.map((p) => p.done)).toEqual([0, 1, 2]);
+    const check = await service.verify(JSON.stringify(report), files);
+    expect([check.ok, check.filesMatched, check.problems]).toEqual([true, 2, []]);
+  });
+
+  it('stops before the next file when cancelled', async () => {
+    const service = createModelScanService();
+    const job = service.scan(
+      {
+        jobId: 7,
+        files: [pick('plain-state-dict.pt'), pick('plain.safetensors')],
+        signingKey: await key(),
+        tool: { name: 'Sift', version: 'test' },
+      },
+      () => undefined,
+    );
+    await service.cancel(7);
+    expect((await job).kind).toBe('cancelled');
+  });
+
+  it('reports a dropped text that is no report', async () => {
+    const check = await createModelScanService().verify('{"format":"sift-model-scan/1"}', []);
+    expect(check.ok).toBe(false);
+    expect(check.report).toBeNull();
+    expect(check.problems[0]).toContain('report field');
+  });
+});
