@@ -101,7 +101,7 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     canarySeed: DEFAULT_CANARY_OPTIONS.seed,
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i] ?? '';
     const value = () => {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value.`);

@@ -118,7 +118,7 @@ describe('scan calibration flags', () => {
     });
     const recalls = recorded.recalls as Array<{ kind: string; fused: { recallAt5: number } }>;
     expect(recalls.map((r) => r.kind)).toEqual(cal.canary.kinds);
-    expect(recalls[0].fused.recallAt5).toBe(cal.kinds[0].fused.recallAt5);
+    expect(recalls[0]?.fused.recallAt5).toBe(cal.kinds[0]?.fused.recallAt5);
     expect(recorded).not.toHaveProperty('timings');
     // The scan's flags use the estimate as their budget.
     expect(report.scoreSet?.params.suspicion.q).toBeCloseTo(cal.estimate.fraction, 4);

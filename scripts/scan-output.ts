@@ -39,20 +39,20 @@ export function scoresCsv(
   });
   const lines = [['id', 'suspicion', ...SCORE_NAMES, 'label_issue', 'suggested_label'].join(',')];
   for (let row = 0; row < ds.rows; row++) {
-    const j = at[row];
-    const id = csvCell(ds.ids[row]);
+    const j = at[row] ?? -1;
+    const id = csvCell(ds.ids[row] ?? '');
     if (j < 0) {
       lines.push([id, ...new Array(SCORE_NAMES.length + 3).fill('')].join(','));
       continue;
     }
-    const suggested = set.suggestedLabel[j];
+    const suggested = set.suggestedLabel[j] ?? -1;
     lines.push(
       [
         id,
-        num(set.suspicion[j]),
-        ...SCORE_NAMES.map((name) => num(set.scores[name][j])),
+        num(set.suspicion[j] ?? Number.NaN),
+        ...SCORE_NAMES.map((name) => num(set.scores[name][j] ?? Number.NaN)),
         String(set.labelIssue[j]),
-        suggested >= 0 ? csvCell(ds.classes[suggested]) : '',
+        suggested >= 0 ? csvCell(ds.classes[suggested] ?? '') : '',
       ].join(','),
     );
   }
@@ -130,18 +130,21 @@ export function printSummary(io: ScanIo, ds: LoadedDataset, set: ScoreSet, sampl
   io.log(
     `flagged (top ${(100 * set.params.suspicion.q).toFixed(1)}% per family): ${flagged}; label issues ${issues}`,
   );
-  const order = Array.from(set.suspicion.keys()).sort((a, b) => set.suspicion[b] - set.suspicion[a] || a - b);
+  const at = (j: number) => set.suspicion[j] ?? Number.NaN;
+  const order = Array.from(set.suspicion.keys()).sort((a, b) => at(b) - at(a) || a - b);
   io.log('top 10 suspects:');
   io.log(
     `  ${'id'.padEnd(20)} ${'label'.padEnd(10)} ${'suggested'.padEnd(10)} suspicion  families  because of`,
   );
   for (const j of order.slice(0, 10)) {
-    const row = sampleRows[j];
-    const suggested = set.suggestedLabel[j];
+    const row = sampleRows[j] ?? -1;
+    const suggested = set.suggestedLabel[j] ?? -1;
     const fams = FAMILY_NAMES.filter((f) => set.flags[f][j]).join(' ');
-    const score = set.explanation ? SCORE_NAMES[set.explanation.score[j]] : '';
+    const score = set.explanation ? (SCORE_NAMES[set.explanation.score[j] ?? -1] ?? '') : '';
+    const label = ds.classes[ds.labels[row] ?? -1] ?? '';
+    const suggestedText = suggested >= 0 ? (ds.classes[suggested] ?? '') : '';
     io.log(
-      `  ${ds.ids[row].padEnd(20)} ${ds.classes[ds.labels[row]].padEnd(10)} ${(suggested >= 0 ? ds.classes[suggested] : '').padEnd(10)} ${set.suspicion[j].toFixed(4).padStart(9)}  ${fams.padEnd(8)}  ${score}`,
+      `  ${(ds.ids[row] ?? '').padEnd(20)} ${label.padEnd(10)} ${suggestedText.padEnd(10)} ${at(j).toFixed(4).padStart(9)}  ${fams.padEnd(8)}  ${score}`,
     );
   }
 }

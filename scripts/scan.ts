@@ -180,6 +180,11 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   };
 }
 
+/** ms of the pipeline's phases (0 for one that did not report). */
+function phases(t: Record<string, number | undefined>): Record<string, number> {
+  return { train: t.train ?? 0, crossVal: t.crossVal ?? 0, score: t.score ?? 0 };
+}
+
 type Scored =
   | {
       kind: 'done';
@@ -236,7 +241,10 @@ async function scoreRows(
         set: out.scoreSet,
         calibration: out.report,
         embeddings: embeddingsOf(out.embeddings.values, out.embeddings.dim),
-        timings: { train: t.train, crossVal: t.crossVal, score: t.score, calibration: t.canaries + t.fusion },
+        timings: {
+          ...phases(t),
+          calibration: (t.canaries ?? 0) + (t.fusion ?? 0),
+        },
       };
     }
     if (out.kind !== 'skipped') return out;
@@ -249,7 +257,7 @@ async function scoreRows(
     set: run.scoreSet,
     calibration: null,
     embeddings: embeddingsOf(run.dynamics.embeddings, run.dynamics.embeddingDim),
-    timings: { train: run.timings.train, crossVal: run.timings.crossVal, score: run.timings.score },
+    timings: phases(run.timings),
   };
 }
 

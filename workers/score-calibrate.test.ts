@@ -35,7 +35,7 @@ async function calibratedRequest(
   const run = await trainModel(data, settings);
   if (!run.dynamics) throw new Error('no dynamics');
   const dynamics = rows
-    ? { ...run.dynamics, sampleRows: Int32Array.from(run.dynamics.sampleRows, (i) => rows[i]) }
+    ? { ...run.dynamics, sampleRows: Int32Array.from(run.dynamics.sampleRows, (i) => rows[i] ?? -1) }
     : run.dynamics;
   return {
     jobId: jobId as ScoreJobId,
@@ -84,8 +84,8 @@ describe('score service, calibrated', () => {
     // Each sample's self-confidence is 1 - p̂[its label]: scores and probabilities are in the run's sample order.
     const { scoreSet, oofProbs } = outcome.result;
     for (let i = 0; i < 456; i += 37) {
-      const y = req.dynamics.labels[i];
-      expect(scoreSet.scores.selfConfidence[i]).toBeCloseTo(1 - oofProbs[i * 3 + y], 5);
+      const y = req.dynamics.labels[i] ?? -1;
+      expect(scoreSet.scores.selfConfidence[i]).toBeCloseTo(1 - (oofProbs[i * 3 + y] ?? Number.NaN), 5);
     }
   }, 300_000);
 

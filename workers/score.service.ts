@@ -157,7 +157,11 @@ export function createScoreService(backends: BackendControl): ScoreApi {
         if (cal.kind === 'done') {
           const { scoreSet, oofProbs } = inSampleOrder(cal.scoreSet, cal.oofProbs, own.local, c);
           const t = cal.report.timings;
-          const timings = { crossValMs: t.crossVal, scoreMs: t.score, totalMs: performance.now() - started };
+          const timings = {
+            crossValMs: t.crossVal ?? 0,
+            scoreMs: t.score ?? 0,
+            totalMs: performance.now() - started,
+          };
           const tensors = { before, after: liveTensors().numTensors };
           const summary = summarizeScores(scoreSet);
           const result = {
