@@ -1,6 +1,6 @@
 /**
  * Calibration on canaries in the app (issue 10): scoring the demo calibrates by default, shows calibration as a
- * stage, ends with the calibration card (the sentence, per kind the share found in the top 1% and 5%, the family that
+ * stage (and cancels there), ends with the calibration card (the sentence, per kind the share found in the top 1% and 5%, the family that
  * finds it, the estimate of poisoned rows), keeps the card across a reload, and never lets a canary row into the
  * scores, the review or the exports.
  */
@@ -35,7 +35,7 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
   await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
 
-  // Calibration is the default; it shows as its own stage while the canary run trains and scores.
+  // Calibration is the default; it shows as its own stage while the canary run trains and scores, and cancels.
   await expect(page.getByTestId('score-calibrate')).toBeChecked();
   await page.getByTestId('score-folds').fill('3');
   await page.getByTestId('score-cv-epochs').fill('4');
@@ -44,6 +44,17 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
     timeout: 60_000,
   });
   await expect(page.getByTestId('score-stage')).toContainText(/Calibration on canaries: \w/);
+  await page.getByTestId('score-cancel').click();
+  await expect(page.getByTestId('score-progress')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
+  await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'cancelled');
+  const memory = page.getByTestId('score-memory');
+  await expect(memory).toHaveAttribute('data-after', (await memory.getAttribute('data-before')) ?? 'x');
+
+  // Again, to the end.
+  await page.getByTestId('score-start').click();
+  await expect(page.getByTestId('score-stage')).toHaveAttribute('data-stage', 'calibration', {
+    timeout: 60_000,
+  });
   const summary = page.getByTestId('score-summary');
   await expect(summary).toBeVisible({ timeout: 600_000 });
   await expect(summary).toHaveAttribute('data-calibrated', 'true');
