@@ -36,6 +36,7 @@ export function endedScore(
         labels: order.labels,
         summary: r.summary,
         timings: r.timings,
+        calibration: r.calibration ?? null,
       };
     }
     case 'cancelled':

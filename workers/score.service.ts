@@ -4,6 +4,8 @@
  * A job: K-fold cross-validated probabilities (each fold trained here), reordered to sample order, then `scoreAll`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { calibratedScores, inSampleOrder, stageProgress } from './core/calibration/calibrate';
+import type { CalibrationReport } from './core/calibration/types';
 import { macrotask } from './core/macrotask';
 import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
@@ -89,13 +91,16 @@ type PipelineOutcome =
       crossVal: CrossValSettings;
       crossValMs: number;
       scoreMs: number;
+      /** The calibration's report, when the job was calibrated on canaries. */
+      calibration?: CalibrationReport;
     }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
 
 /**
  * The scoring pipeline of one job, the service's one call into the scores core: K-fold cross-validated
- * probabilities (each fold trained here), reordered to sample order, then `scoreAll`. Throws on bad input.
+ * probabilities (each fold trained here), reordered to sample order, then `scoreAll`; or, when the request asks for
+ * calibration (issue 10), the calibrated pipeline on canaries. Throws on bad input.
  */
 export async function scoringPipeline(
   request: ScoreRequest,
@@ -118,6 +123,38 @@ export async function scoringPipeline(
   const folds = crossVal.folds;
   let fold = 0;
   const own = runRows(data, dynamics.sampleRows);
+  if (request.calibration) {
+    const cal = await calibratedScores(
+      own.data,
+      request.settings,
+      { folds, epochs },
+      request.params,
+      request.calibration,
+      {
+        ...stageProgress((stage, done, total) =>
+          onProgress({ phase: 'scores', stage, done, total, fraction: done / total }),
+        ),
+        cancelled,
+        between: macrotask,
+      },
+    );
+    if (cal.kind === 'cancelled' || cancelled()) return { kind: 'cancelled' };
+    if (cal.kind === 'failed') return cal;
+    if (cal.kind === 'done') {
+      const { scoreSet, oofProbs } = inSampleOrder(cal.scoreSet, cal.oofProbs, own.local, c);
+      const t = cal.report.timings;
+      return {
+        kind: 'scored',
+        scoreSet,
+        oofProbs,
+        crossVal: { folds, epochs },
+        crossValMs: t.crossVal ?? 0,
+        scoreMs: t.score ?? 0,
+        calibration: cal.report,
+      };
+    }
+    // Too few rows for canaries: scored uncalibrated below.
+  }
   const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
     onFold: (f) => {
       fold = f;
@@ -219,6 +256,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
           crossVal: scored.crossVal,
           timings: { crossValMs, scoreMs, totalMs: performance.now() - started },
           tensors: { before, after },
+          ...(scored.calibration ? { calibration: scored.calibration } : {}),
         },
       };
     } catch (error) {

@@ -4,6 +4,7 @@
  * (workers/score-store.ts); the page writes one only to mark it failed when its worker died under it.
  */
 
+import type { CalibrationReport } from '../../workers/core/calibration/types';
 import type { ScoreSummary } from '../../workers/core/scores/summary';
 import type { FamilyName, ScoreParams, ScoreSet } from '../../workers/core/scores/types';
 import type { BackendChoice, BackendName } from '../../workers/core/train/backend-choice';
@@ -33,6 +34,8 @@ interface ScoreFields {
   /** Every parameter: the resolved score parameters (the current suspicion rule included) and the cross-validation. */
   params: ScoreParams;
   crossVal: CrossValSettings;
+  /** Whether the scoring was asked to calibrate on canaries (absent in records stored before issue 10: no). */
+  calibrate?: boolean;
 }
 
 /** A scoring some tab is running (or was, when it closed: found at start-up and marked interrupted). */
@@ -57,6 +60,12 @@ export interface DoneScoreRecord extends ScoreFields {
   summary: ScoreSummary;
   /** ms: cross-validation, scoring, the whole job. */
   timings: { crossValMs: number; scoreMs: number; totalMs: number };
+  /**
+   * The calibration's report when the suspicion was calibrated (issue 10): per canary kind what finds it, the
+   * sentence, and `estimate.rows`, the estimated number of poisoned rows (the review's default "select top N").
+   * Absent or null: the suspicion is the uncalibrated rule's (not asked, too few rows, or not yet done).
+   */
+  calibration?: CalibrationReport | null;
 }
 
 /** A scoring stopped before its end: cancelled, or failed (an error, or its worker died); no scores are kept. */

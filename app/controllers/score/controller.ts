@@ -35,6 +35,11 @@ export interface ScoreForm {
   /** Flag budget q (fraction). */
   q: number;
   weights: Record<FamilyName, number>;
+  /**
+   * Calibrate the suspicion on canaries (issue 10; the default): the worker runs the pipeline again on the run's rows
+   * plus synthetic poison and ranks the rows by what finds it. False: the weighted rule below, uncalibrated.
+   */
+  calibrate: boolean;
 }
 
 const lockName = (id: string) => `sift-score:${id}`;
@@ -157,6 +162,7 @@ export class ScoreController {
         knnMode: p.knn.mode,
         q: p.suspicion.q,
         weights: { ...p.suspicion.weights },
+        calibrate: previous.calibrate ?? false,
       },
       backend,
     );
@@ -186,6 +192,7 @@ export class ScoreController {
       params: resolveScoreParams(input),
       crossVal,
       backend: null,
+      calibrate: form.calibrate,
     };
     this.store.getState().upsertScore(record);
     this.store.getState().patchLiveScore(jobId, { phase: 'running' });
@@ -203,6 +210,8 @@ export class ScoreController {
           record,
           params: input,
           backend: scoreBackendRequest(this.store.getState().backendState, asked),
+          // The canaries' defaults (seed, ~2% of rows, the kinds that fit the data); the image shape comes with data.
+          ...(form.calibrate ? { calibration: { canary: {}, fusion: {} } } : {}),
         },
         (progress) => this.store.getState().patchLiveScore(jobId, { progress }),
       );
@@ -239,7 +248,8 @@ export class ScoreController {
    */
   async recombine(patch: { weights?: Partial<Record<FamilyName, number>>; q?: number }): Promise<void> {
     const done = this.store.getState().shownScores?.done;
-    if (!done) return;
+    // A calibrated suspicion is not a weighting of the families: the weights and q do not apply to it.
+    if (!done || done.calibration) return;
     const base =
       this.requested?.id === done.id
         ? this.requested
