@@ -47,6 +47,7 @@ async function scoreRequestOf(stores: Stores, job: StoredScoreJob): Promise<Scor
     params: job.params,
     crossVal: record.crossVal,
     backend: job.backend,
+    ...(job.calibration ? { calibration: job.calibration } : {}),
   };
 }
 
