@@ -5,12 +5,16 @@
  * exact kNN on a 20k sample; and the same pipeline in the browser through the real UI for synth20k_flip.
  *
  *   npm run bench:score [-- --skip-200k] [-- --skip-browser] [-- --only-browser] [-- --cv-epochs N] [-- --repeat N]
+ *     [-- --no-reference]
  *
  * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. synth20k runs `--repeat`
  * times (default 3), one after another, each with the load average before it; the summary gives the best and the
  * median of the pipeline (ingest + train + cross-validation + scores, the issue's target) and of the whole scan
  * (with writing scores.csv and the manifest). A skipped set keeps its figures from the last run. Writes
  * bench/results/score.json and prints a table. No test asserts a time (DESIGN §6).
+ * When Debian's python3-torch is installed, each synth20k scan is followed by the PyTorch CPU reference on the same
+ * CSV (`bench/torch-reference.ts`, issue 15), and the summary prints Sift / reference per stage and whole process,
+ * with the load; the scan runs with `--no-calibrate` (dropped when the scan has no calibration to skip).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
 import { ROOT, startPreview } from './serve';
+import {
+  compareWithReference,
+  type ReferenceRun,
+  referenceUnavailable,
+  runReference,
+} from './torch-reference';
 
 const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_flip.csv');
 const DATA_200K = path.join(ROOT, 'bench/data/synth200k_flip');
@@ -40,6 +50,8 @@ interface ChildResult {
   /** ms by phase (ingest, train, crossVal, score, total) and `score:<stage>` per scoring stage. */
   timings: Record<string, number>;
   peakRssMB: number;
+  /** ms from spawn to exit of the child: Node and tsx start, imports and the scan. */
+  wallMs?: number;
   knnApproximate: boolean;
   recall?: { recall: number; queries: number; approxMs: number; exactMs: number };
 }
@@ -54,8 +66,14 @@ async function child(): Promise<void> {
   const at = process.argv.indexOf('--child');
   const set = process.argv[at + 1] ?? '';
   const recall = process.argv.includes('--recall');
-  const scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
-  const { runScan } = await import('../scripts/scan');
+  let scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
+  const { runScan, parseScanArgs } = await import('../scripts/scan');
+  try {
+    parseScanArgs(scanArgs);
+  } catch {
+    // A scan without canary calibration has no --no-calibrate: it already does the reference's work.
+    scanArgs = scanArgs.filter((a) => a !== '--no-calibrate');
+  }
   const report = await runScan(scanArgs, { log: (l) => console.error(l), error: (l) => console.error(l) });
   const out: ChildResult = {
     set,
@@ -84,6 +102,7 @@ async function child(): Promise<void> {
 
 function runChild(set: string, args: string[]): Promise<ChildResult> {
   const load1 = Number(os.loadavg()[0].toFixed(2));
+  const t0 = performance.now();
   return new Promise<ChildResult>((resolve, reject) => {
     const p = spawn(
       process.execPath,
@@ -104,7 +123,7 @@ function runChild(set: string, args: string[]): Promise<ChildResult> {
     p.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (!line) reject(new Error(`${set}: the scan child exited ${code} without a result`));
-      else resolve({ ...(JSON.parse(line.slice(7)) as ChildResult), load1 });
+      else resolve({ ...(JSON.parse(line.slice(7)) as ChildResult), load1, wallMs: performance.now() - t0 });
     });
   });
 }
@@ -264,6 +283,9 @@ async function main(): Promise<void> {
     return;
   }
   const runs20k: ChildResult[] = [];
+  const noReference = arg('no-reference') !== undefined ? 'not asked for' : referenceUnavailable();
+  if (noReference) console.log(`PyTorch reference skipped: ${noReference}`);
+  const references: Array<ReferenceRun & { load1: number }> = [];
   for (let i = 0; i < repeat; i++) {
     console.log(`synth20k_flip: the whole pipeline (default settings, 5-fold CV), run ${i + 1}/${repeat} …`);
     runs20k.push(
@@ -276,9 +298,17 @@ async function main(): Promise<void> {
         '--out',
         path.join(os.tmpdir(), 'sift-bench-20k'),
         ...(cvEpochs ? ['--cv-epochs', cvEpochs] : []),
+        ...(noReference ? [] : ['--no-calibrate']),
       ]),
     );
+    if (!noReference) {
+      // Side by side: the reference right after each scan, so both see about the same load.
+      const load1 = Number(os.loadavg()[0].toFixed(2));
+      console.log(`  PyTorch reference on the same CSV (load ${load1}) …`);
+      references.push({ ...(await runReference(SYNTH20K)), load1 });
+    }
   }
+  const comparison = references.length ? compareWithReference(runs20k, references) : null;
   const synth20k = summarize(runs20k);
   // The table and `headless` show the run with the median pipeline time; `synth20k` keeps every run.
   const medianRun = runs20k.find((r) => pipelineMs(r) === synth20k.pipelineMs.median) ?? runs20k[0];
@@ -320,6 +350,7 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', loadBefore, loadAfter: load() },
     targets: { synth20kPipelineMs: 15_000, knn200kMs: 60_000, recall: 0.95 },
     synth20k: { ...synth20k, each: runs20k },
+    reference: comparison ? { ...comparison, each: references } : null,
     headless: results,
     browser: null as BrowserResult | null,
   };
@@ -347,6 +378,7 @@ async function main(): Promise<void> {
   for (const r of results)
     if (r.recall)
       console.log(`${r.set}: kNN recall@10 ${r.recall.recall.toFixed(4)} on ${r.recall.queries} queries`);
+  if (comparison) console.log(comparison.table);
   console.log(`load average before ${loadBefore.join(' / ')}, after ${out.machine.loadAfter.join(' / ')}`);
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
 }
