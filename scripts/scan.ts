@@ -19,7 +19,6 @@ import { canonicalJson } from '../workers/core/manifest/canonical';
 import { scoreAll } from '../workers/core/scores/score-all';
 import { FAMILY_NAMES, type KnnMode, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
 import { prepareKernels } from '../workers/core/train/backend-kernels';
-import { crossValidatedProbabilities } from '../workers/core/train/crossval';
 import {
   crossValEpochsFor,
   DEFAULT_CROSS_VAL_FOLDS,
@@ -29,6 +28,7 @@ import {
 import { toSampleOrder } from '../workers/core/train/rows';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from '../workers/core/train/trainer';
 import type { TrainingData, TrainSettings } from '../workers/core/train/types';
+import { crossValidateOnThreads } from './fold-threads';
 import { type LoadedDataset, loadDataset } from './load-dataset';
 
 /** Where the scan writes its lines: stdout and stderr by default; tests collect them. */
@@ -290,9 +290,9 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
   const cvSettings = { ...settings, epochs: args.cvEpochs ?? crossValEpochsFor(settings.epochs) };
   io.log(`cross-validation: ${args.folds} folds × ${cvSettings.epochs} epochs`);
   const t2 = performance.now();
-  const cv = await crossValidatedProbabilities(data, cvSettings, args.folds, {
-    onFold: (f, k) => io.log(`  fold ${f + 1}/${k}`),
-  });
+  const cv = await crossValidateOnThreads(data, cvSettings, args.folds, backend, (f, k, at) =>
+    io.log(`  fold ${f + 1}/${k} (${at} at a time)`),
+  );
   timings.crossVal = performance.now() - t2;
   if (cv.status !== 'completed') {
     io.error(cv.nonFinite?.message ?? `Cross-validation stopped (${cv.status}).`);
