@@ -127,14 +127,10 @@ export async function crossValidateOnThreads(
   const threads = backend === 'webgpu' ? null : createFoldThreads(data, folds, backend);
   const size = threads?.size ?? 1;
   try {
-    return await crossValidatedProbabilities(
-      data,
-      settings,
-      folds,
-      { onFold: (f, k) => onFold(f, k, size) },
-      {},
-      threads,
-    );
+    return await crossValidatedProbabilities(data, settings, folds, {
+      onFold: (f, k) => onFold(f, k, size),
+      pool: threads,
+    });
   } finally {
     await threads?.close();
   }

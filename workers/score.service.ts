@@ -12,7 +12,7 @@ import { recombine, summarizeScores } from './core/scores/summary';
 import type { ScoreSet } from './core/scores/types';
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
-import { crossValidatedProbabilities } from './core/train/crossval';
+import { crossValidatedProbabilities, type FoldPoolFactory } from './core/train/crossval';
 import { crossValEpochsFor } from './core/train/defaults';
 import { runRows, toSampleOrder } from './core/train/rows';
 import { storesFor } from './db';
@@ -77,8 +77,11 @@ export function recombinedTransferables(r: Recombined): ArrayBuffer[] {
 /** Cached per-checkpoint outputs are kept below this many floats (E × N × (C + d)); above, recomputed per query. */
 const INFLUENCE_CACHE_FLOATS = 16_000_000;
 
-/** Creates the service over the given backends. */
-export function createScoreService(backends: BackendControl): ScoreApi {
+/** Creates the service over the given backends; folds run in `foldPool`'s workers when it gives a pool. */
+export function createScoreService(
+  backends: BackendControl,
+  foldPool: FoldPoolFactory = () => null,
+): ScoreApi {
   let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
   /**
    * Cancels that arrived before their job: the page shows Cancel while it still reads the run from IndexedDB, so a
@@ -136,6 +139,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       const folds = crossVal.folds;
       let fold = 0;
       const own = runRows(data, dynamics.sampleRows);
+      const pool = foldPool(backend.backend, own.data, folds);
       const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
         onFold: (f) => {
           fold = f;
@@ -151,7 +155,8 @@ export function createScoreService(backends: BackendControl): ScoreApi {
             fraction: (fold + (e.epoch + 1) / epochs) / folds,
           }),
         shouldStop: () => (job.cancelled ? 'cancel' : 'continue'),
-      });
+        pool,
+      }).finally(() => pool?.dispose());
       if (cv.status === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
       if (cv.status !== 'completed') {
         return {

@@ -4,6 +4,7 @@
  * and predicts the held-out fold. The folds are independent tasks (`fold-pool.ts`): here, one after another, or
  * through a `FoldPool` that runs several at once elsewhere (worker threads, a pool of workers) with the same result.
  */
+import type { BackendName } from './backend-choice';
 import { type FoldOutcome, type FoldTask, foldPlan, mergeFolds, runFolds } from './fold-pool';
 import {
   type EpochReport,
@@ -19,19 +20,32 @@ import type { TrainingData, TrainSettings } from './types';
 export interface CrossValCallbacks extends TrainCallbacks {
   /** Called before fold `fold` (0-based) of `folds` starts. */
   onFold?(fold: number, folds: number): void;
+  /** Where the folds run, several at once; absent, null or of size 1: one after another here. */
+  pool?: FoldPool | null;
 }
 
 /** Runs folds somewhere else, `size` at a time; each fold must train as `trainAndPredict` would here. */
 export interface FoldPool {
   readonly size: number;
-  /** Trains `task` (its seed replaces settings.seed) and predicts its held-out rows; epochs reported to onEpoch. */
+  /**
+   * Trains `task` (its seed replaces settings.seed) and predicts its held-out rows; epochs reported to onEpoch. A
+   * pool may poll `cancelled` and give up the fold with a 'cancelled' outcome.
+   */
   runFold(
     data: TrainingData,
     settings: TrainSettings,
     task: FoldTask,
     onEpoch: (e: EpochReport) => void,
+    cancelled: () => boolean,
   ): Promise<FoldOutcome>;
 }
+
+/** A job's pool for `folds` folds of `data` on `backend` (e.g. workers/fold-pool.ts), or null to run them in-process. */
+export type FoldPoolFactory = (
+  backend: BackendName,
+  data: TrainingData,
+  folds: number,
+) => (FoldPool & { dispose(): void }) | null;
 
 export interface CrossValResult {
   status: TrainStatus;
@@ -46,8 +60,9 @@ export interface CrossValResult {
 /**
  * Out-of-fold softmax for every row with K folds (default 5), stratified and seeded from settings.seed; each fold
  * trains with settings (its validationFraction is ignored: all K-1 folds train). Stops at the first cancelled or
- * non-finite fold, keeping the folds before it. With a pool of size > 1 the folds run there, several at once (the
- * callbacks' onEpoch then hears every fold's epochs as they come; shouldStop is checked before each fold starts).
+ * non-finite fold, keeping the folds before it. With `callbacks.pool` of size > 1 the folds run there, several at once (onFold
+ * then counts finished folds and onEpoch passes on the furthest epoch; shouldStop is checked before each fold starts
+ * and polled by the pool).
  */
 export async function crossValidatedProbabilities(
   data: TrainingData,
@@ -55,8 +70,8 @@ export async function crossValidatedProbabilities(
   k = 5,
   callbacks: CrossValCallbacks = {},
   options: TrainOptions = {},
-  pool: FoldPool | null = null,
 ): Promise<CrossValResult> {
+  const pool = callbacks.pool ?? null;
   const rows = data.labels.length;
   const { folds, tasks } = foldPlan(data.labels, data.classCount, k, settings.seed);
   const inProcess = (task: FoldTask) =>
@@ -68,13 +83,37 @@ export async function crossValidatedProbabilities(
       callbacks,
       options,
     );
+  // With several folds at once, progress counts finished folds: "fold k" is announced when k-1 have finished (fold 1
+  // at the start), and an epoch is passed on only when it is further than the last one passed since, whichever
+  // running fold reached it; so the numbers never go back.
+  let finished = 0;
+  let furthest = -1;
   const outcomes = await runFolds(
     tasks,
     async (task) => {
       if (callbacks.shouldStop?.() === 'cancel') return { status: 'cancelled', probabilities: null };
-      callbacks.onFold?.(task.fold, k);
-      if (!pool || pool.size <= 1) return inProcess(task);
-      return pool.runFold(data, settings, task, (e) => callbacks.onEpoch?.(e));
+      if (!pool || pool.size <= 1) {
+        callbacks.onFold?.(task.fold, k);
+        return inProcess(task);
+      }
+      if (task.fold === 0) callbacks.onFold?.(0, k);
+      const out = await pool.runFold(
+        data,
+        settings,
+        task,
+        (e) => {
+          if (e.epoch <= furthest) return;
+          furthest = e.epoch;
+          callbacks.onEpoch?.(e);
+        },
+        () => callbacks.shouldStop?.() === 'cancel',
+      );
+      finished++;
+      if (finished < k && out.status === 'completed') {
+        furthest = -1;
+        callbacks.onFold?.(finished, k);
+      }
+      return out;
     },
     pool ? pool.size : 1,
   );
