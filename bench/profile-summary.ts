@@ -31,6 +31,7 @@ export function sourceOf(url: string, name: string): string {
   if (url.includes('tfjs-backend-wasm')) return 'tfjs WASM backend (JS)';
   if (url.includes('tfjs-core') || url.includes('tfjs-layers') || url.includes('@tensorflow'))
     return 'tfjs core/layers';
+  if (url.startsWith('node:')) return 'Node internals';
   if (url.includes('node_modules')) return 'other libraries';
   if (url.includes('/workers/core/')) return 'Sift core';
   if (url === '') return 'V8 / native';
