@@ -7,6 +7,7 @@
  * the browser through the real UI for synth20k_flip.
  *
  *   npm run bench:score [-- --skip-200k] [-- --skip-browser] [-- --only-browser] [-- --cv-epochs N] [-- --repeat N]
+ *     [-- --no-reference]
  *
  * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. synth20k runs `--repeat`
  * times (default 3) calibrated and uncalibrated in turn, each with the load average before it; the summary gives the
@@ -14,6 +15,9 @@
  * calibrated) and of the whole scan (with writing scores.csv and the manifest), and the ratio of the medians. A
  * skipped set keeps its figures from the last run. Writes bench/results/score.json and prints a table. No test
  * asserts a time (DESIGN §6).
+ * When Debian's python3-torch is installed, each uncalibrated synth20k scan is followed by the PyTorch CPU reference
+ * on the same CSV (`bench/torch-reference.ts`, issue 15), and the summary prints Sift (uncalibrated, as the reference
+ * does no calibration) / reference per stage and whole process, with the load.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +27,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
 import { ROOT, startPreview } from './serve';
+import {
+  compareWithReference,
+  type ReferenceRun,
+  referenceUnavailable,
+  runReference,
+} from './torch-reference';
 
 const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_flip.csv');
 const DATA_200K = path.join(ROOT, 'bench/data/synth200k_flip');
@@ -43,6 +53,8 @@ interface ChildResult {
   /** ms by phase (ingest, train, crossVal, score, total) and `score:<stage>` per scoring stage. */
   timings: Record<string, number>;
   peakRssMB: number;
+  /** ms from spawn to exit of the child: Node and tsx start, imports and the scan. */
+  wallMs?: number;
   knnApproximate: boolean;
   recall?: { recall: number; queries: number; approxMs: number; exactMs: number };
 }
@@ -57,8 +69,14 @@ async function child(): Promise<void> {
   const at = process.argv.indexOf('--child');
   const set = process.argv[at + 1] ?? '';
   const recall = process.argv.includes('--recall');
-  const scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
-  const { runScan } = await import('../scripts/scan');
+  let scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
+  const { runScan, parseScanArgs } = await import('../scripts/scan');
+  try {
+    parseScanArgs(scanArgs);
+  } catch {
+    // A scan without canary calibration has no --no-calibrate: it already does the reference's work.
+    scanArgs = scanArgs.filter((a) => a !== '--no-calibrate');
+  }
   const report = await runScan(scanArgs, { log: (l) => console.error(l), error: (l) => console.error(l) });
   const out: ChildResult = {
     set,
@@ -87,6 +105,7 @@ async function child(): Promise<void> {
 
 function runChild(set: string, args: string[]): Promise<ChildResult> {
   const load1 = Number(os.loadavg()[0].toFixed(2));
+  const t0 = performance.now();
   return new Promise<ChildResult>((resolve, reject) => {
     const p = spawn(
       process.execPath,
@@ -107,7 +126,7 @@ function runChild(set: string, args: string[]): Promise<ChildResult> {
     p.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (!line) reject(new Error(`${set}: the scan child exited ${code} without a result`));
-      else resolve({ ...(JSON.parse(line.slice(7)) as ChildResult), load1 });
+      else resolve({ ...(JSON.parse(line.slice(7)) as ChildResult), load1, wallMs: performance.now() - t0 });
     });
   });
 }
@@ -283,12 +302,22 @@ async function main(): Promise<void> {
     path.join(os.tmpdir(), 'sift-bench-20k'),
     ...(cvEpochs ? ['--cv-epochs', cvEpochs] : []),
   ];
+  const noReference = arg('no-reference') !== undefined ? 'not asked for' : referenceUnavailable();
+  if (noReference) console.log(`PyTorch reference skipped: ${noReference}`);
+  const references: Array<ReferenceRun & { load1: number }> = [];
   for (let i = 0; i < repeat; i++) {
     console.log(`synth20k_flip: the whole pipeline (default settings, 5-fold CV), run ${i + 1}/${repeat} …`);
     runs20k.push(await runChild('synth20k_flip', args20k));
     console.log(`synth20k_flip uncalibrated (--no-calibrate), run ${i + 1}/${repeat} …`);
     plain20k.push(await runChild('synth20k_flip (uncalibrated)', [...args20k, '--no-calibrate']));
+    if (!noReference) {
+      // Side by side: the reference right after the uncalibrated scan, so both see about the same load.
+      const load1 = Number(os.loadavg()[0].toFixed(2));
+      console.log(`  PyTorch reference on the same CSV (load ${load1}) …`);
+      references.push({ ...(await runReference(SYNTH20K)), load1 });
+    }
   }
+  const comparison = references.length ? compareWithReference(plain20k, references) : null;
   const synth20k = summarize(runs20k);
   const synth20kUncalibrated = summarize(plain20k);
   const calibrationCost = Number(
@@ -341,6 +370,7 @@ async function main(): Promise<void> {
     synth20kUncalibrated: { ...synth20kUncalibrated, each: plain20k },
     /** Median calibrated pipeline over median uncalibrated pipeline (issue 10: at most 2). */
     calibrationCost,
+    reference: comparison ? { ...comparison, each: references } : null,
     headless: results,
     browser: null as BrowserResult | null,
   };
@@ -372,6 +402,7 @@ async function main(): Promise<void> {
   for (const r of results)
     if (r.recall)
       console.log(`${r.set}: kNN recall@10 ${r.recall.recall.toFixed(4)} on ${r.recall.queries} queries`);
+  if (comparison) console.log(comparison.table);
   console.log(`load average before ${loadBefore.join(' / ')}, after ${out.machine.loadAfter.join(' / ')}`);
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
 }

@@ -13,7 +13,7 @@ import { recombine, summarizeScores } from './core/scores/summary';
 import type { ScoreSet } from './core/scores/types';
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
-import { crossValidatedProbabilities } from './core/train/crossval';
+import { crossValidatedProbabilities, type FoldPoolFactory } from './core/train/crossval';
 import { crossValEpochsFor } from './core/train/defaults';
 import { runRows, toSampleOrder } from './core/train/rows';
 import { storesFor } from './db';
@@ -78,8 +78,11 @@ export function recombinedTransferables(r: Recombined): ArrayBuffer[] {
 /** Cached per-checkpoint outputs are kept below this many floats (E × N × (C + d)); above, recomputed per query. */
 const INFLUENCE_CACHE_FLOATS = 16_000_000;
 
-/** Creates the service over the given backends. */
-export function createScoreService(backends: BackendControl): ScoreApi {
+/** Creates the service over the given backends; folds run in `foldPool`'s workers when it gives a pool. */
+export function createScoreService(
+  backends: BackendControl,
+  foldPool: FoldPoolFactory = () => null,
+): ScoreApi {
   let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
   /**
    * Cancels that arrived before their job: the page shows Cancel while it still reads the run from IndexedDB, so a
@@ -138,6 +141,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       let fold = 0;
       const own = runRows(data, dynamics.sampleRows);
       if (request.calibration) {
+        const calPool = foldPool(backend.backend, own.data, folds);
         const cal = await calibratedScores(
           own.data,
           request.settings,
@@ -150,8 +154,9 @@ export function createScoreService(backends: BackendControl): ScoreApi {
             ),
             cancelled: () => job.cancelled,
             between: macrotask,
+            foldPool: calPool,
           },
-        );
+        ).finally(() => calPool?.dispose());
         if (cal.kind === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
         if (cal.kind === 'failed') return cal;
         if (cal.kind === 'done') {
@@ -176,6 +181,7 @@ export function createScoreService(backends: BackendControl): ScoreApi {
         }
         // Too few rows for canaries: scored uncalibrated below.
       }
+      const pool = foldPool(backend.backend, own.data, folds);
       const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
         onFold: (f) => {
           fold = f;
@@ -191,7 +197,8 @@ export function createScoreService(backends: BackendControl): ScoreApi {
             fraction: (fold + (e.epoch + 1) / epochs) / folds,
           }),
         shouldStop: () => (job.cancelled ? 'cancel' : 'continue'),
-      });
+        pool,
+      }).finally(() => pool?.dispose());
       if (cv.status === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
       if (cv.status !== 'completed') {
         return {
