@@ -192,4 +192,11 @@ describe('epoch rule edges', () => {
     expect(stall?.othersFall).toBeCloseTo(0.875, 12); // class 0 alone, not class 1's own 0
     expect(stall?.level).toBe(16); // 2 over class 0's 0.125, not over a median with itself
   });
+
+  it('class stall over a window of one epoch: the fall of the last step', () => {
+    // Class 0 and 1 halve (fall 0.5), class 2 stays at 8 (16× the others' 0.5).
+    const [stall] = checkClassStall([1, 1, 8, 0.5, 0.5, 8], 3, { stallWindow: 1 });
+    expect(stall?.classIndex).toBe(2);
+    expect(stall?.othersFall).toBeCloseTo(0.5, 12);
+  });
 });
