@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { drawRgba, type PixelShape, rgbaOf } from '../../charts/pixels';
+import { useReviewer } from '../session-context';
 import './images.css';
 
 /**
@@ -27,6 +28,29 @@ export function Thumbnail(props: {
       width={shape.width}
       height={shape.height}
       style={{ width: size, height: (size * shape.height) / shape.width }}
+    />
+  );
+}
+
+/** A review sample's thumbnail, its pixels asked of the review worker (batched with the others on screen). */
+export function RowThumbnail(props: { row: number; shape: PixelShape; label: string; size?: number }) {
+  const reviewer = useReviewer();
+  const [pixels, setPixels] = useState<{ row: number; pixels: Uint8Array | null } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void reviewer.thumbnail(props.row).then((p) => {
+      if (live) setPixels({ row: props.row, pixels: p });
+    });
+    return () => {
+      live = false;
+    };
+  }, [reviewer, props.row]);
+  return (
+    <Thumbnail
+      pixels={pixels?.row === props.row ? pixels.pixels : null}
+      shape={props.shape}
+      label={props.label}
+      {...(props.size ? { size: props.size } : {})}
     />
   );
 }
