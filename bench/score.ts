@@ -1,16 +1,19 @@
 /**
  * Scoring benchmark (issue 4): the headless scan's timings per phase and per score family, and its peak memory,
- * for synth20k_flip (the whole pipeline: train + dynamics + all scores + 5-fold CV) and the 200k scale set (a short
- * training, for the embedding scores at scale: the kNN target); the recall of the approximate kNN index against
- * exact kNN on a 20k sample; and the same pipeline in the browser through the real UI for synth20k_flip.
+ * for synth20k_flip (the whole pipeline: train + dynamics + all scores + 5-fold CV), calibrated on canaries as the
+ * scan runs by default and with `--no-calibrate` (issue 10: the calibrated scan may take at most twice the
+ * uncalibrated one), and the 200k scale set (a short uncalibrated training, for the embedding scores at scale: the
+ * kNN target); the recall of the approximate kNN index against exact kNN on a 20k sample; and the same pipeline in
+ * the browser through the real UI for synth20k_flip.
  *
  *   npm run bench:score [-- --skip-200k] [-- --skip-browser] [-- --only-browser] [-- --cv-epochs N] [-- --repeat N]
  *
  * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. synth20k runs `--repeat`
- * times (default 3), one after another, each with the load average before it; the summary gives the best and the
- * median of the pipeline (ingest + train + cross-validation + scores, the issue's target) and of the whole scan
- * (with writing scores.csv and the manifest). A skipped set keeps its figures from the last run. Writes
- * bench/results/score.json and prints a table. No test asserts a time (DESIGN §6).
+ * times (default 3) calibrated and uncalibrated in turn, each with the load average before it; the summary gives the
+ * best and the median of the pipeline (ingest + train + cross-validation + scores, and calibration's own steps when
+ * calibrated) and of the whole scan (with writing scores.csv and the manifest), and the ratio of the medians. A
+ * skipped set keeps its figures from the last run. Writes bench/results/score.json and prints a table. No test
+ * asserts a time (DESIGN §6).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -109,9 +112,14 @@ function runChild(set: string, args: string[]): Promise<ChildResult> {
   });
 }
 
-/** ms of the issue's pipeline: ingest, training with its per-epoch dynamics, cross-validation and every score. */
+/**
+ * ms of the issue's pipeline: ingest, training with its per-epoch dynamics, cross-validation and every score, and,
+ * when calibrated, the canaries and the fusion (the training, folds and scores then run on the rows plus canaries).
+ */
 function pipelineMs(r: ChildResult): number {
-  return r.timings.ingest + r.timings.train + r.timings.crossVal + r.timings.score;
+  return (
+    r.timings.ingest + r.timings.train + r.timings.crossVal + r.timings.score + (r.timings.calibration ?? 0)
+  );
 }
 
 function median(values: number[]): number {
@@ -264,25 +272,34 @@ async function main(): Promise<void> {
     return;
   }
   const runs20k: ChildResult[] = [];
+  const plain20k: ChildResult[] = [];
+  const args20k = [
+    SYNTH20K,
+    '--label',
+    'label',
+    '--id',
+    'id',
+    '--out',
+    path.join(os.tmpdir(), 'sift-bench-20k'),
+    ...(cvEpochs ? ['--cv-epochs', cvEpochs] : []),
+  ];
   for (let i = 0; i < repeat; i++) {
     console.log(`synth20k_flip: the whole pipeline (default settings, 5-fold CV), run ${i + 1}/${repeat} …`);
-    runs20k.push(
-      await runChild('synth20k_flip', [
-        SYNTH20K,
-        '--label',
-        'label',
-        '--id',
-        'id',
-        '--out',
-        path.join(os.tmpdir(), 'sift-bench-20k'),
-        ...(cvEpochs ? ['--cv-epochs', cvEpochs] : []),
-      ]),
-    );
+    runs20k.push(await runChild('synth20k_flip', args20k));
+    console.log(`synth20k_flip uncalibrated (--no-calibrate), run ${i + 1}/${repeat} …`);
+    plain20k.push(await runChild('synth20k_flip (uncalibrated)', [...args20k, '--no-calibrate']));
   }
   const synth20k = summarize(runs20k);
+  const synth20kUncalibrated = summarize(plain20k);
+  const calibrationCost = Number(
+    (synth20k.pipelineMs.median / synth20kUncalibrated.pipelineMs.median).toFixed(3),
+  );
   // The table and `headless` show the run with the median pipeline time; `synth20k` keeps every run.
   const medianRun = runs20k.find((r) => pipelineMs(r) === synth20k.pipelineMs.median) ?? runs20k[0];
   results.push(medianRun);
+  const medianPlain =
+    plain20k.find((r) => pipelineMs(r) === synth20kUncalibrated.pipelineMs.median) ?? plain20k[0];
+  results.push(medianPlain);
 
   const previous200k = previous?.headless?.find((r) => r.set === 'synth200k_flip');
   if (arg('skip-200k') !== undefined) {
@@ -308,6 +325,7 @@ async function main(): Promise<void> {
         '2',
         '--cv-epochs',
         '1',
+        '--no-calibrate',
         '--out',
         path.join(os.tmpdir(), 'sift-bench-200k'),
         '--recall',
@@ -318,8 +336,11 @@ async function main(): Promise<void> {
   const out = {
     createdAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', loadBefore, loadAfter: load() },
-    targets: { synth20kPipelineMs: 15_000, knn200kMs: 60_000, recall: 0.95 },
+    targets: { synth20kPipelineMs: 15_000, knn200kMs: 60_000, recall: 0.95, calibrationCost: 2 },
     synth20k: { ...synth20k, each: runs20k },
+    synth20kUncalibrated: { ...synth20kUncalibrated, each: plain20k },
+    /** Median calibrated pipeline over median uncalibrated pipeline (issue 10: at most 2). */
+    calibrationCost,
     headless: results,
     browser: null as BrowserResult | null,
   };
@@ -343,6 +364,10 @@ async function main(): Promise<void> {
     `synth20k_flip pipeline (ingest + train + CV + scores), ${repeat} run(s): best ${sec(synth20k.pipelineMs.best)} s, ` +
       `median ${sec(synth20k.pipelineMs.median)} s; whole scan with its files: best ${sec(synth20k.totalMs.best)} s, ` +
       `median ${sec(synth20k.totalMs.median)} s; 1-min load before each run ${synth20k.load1.join(' / ')}`,
+  );
+  console.log(
+    `synth20k_flip uncalibrated: best ${sec(synth20kUncalibrated.pipelineMs.best)} s, median ${sec(synth20kUncalibrated.pipelineMs.median)} s; ` +
+      `calibrated / uncalibrated (medians) ${calibrationCost}`,
   );
   for (const r of results)
     if (r.recall)

@@ -170,6 +170,8 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   const runBackend = (await page.getByTestId('run-backend').getAttribute('data-backend')) ?? '';
   await page.getByTestId('score-folds').fill('2');
   await page.getByTestId('score-cv-epochs').fill('10');
+  // This spec is about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   const summary = page.getByTestId('score-summary');
   await expect(summary).toBeVisible({ timeout: 300_000 });
@@ -191,6 +193,7 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   // Kill the score worker during cross-validation.
   await page.getByTestId('score-folds').fill('2');
   await page.getByTestId('score-cv-epochs').fill('10');
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 2/, { timeout: 60_000 });
   const killedAt = Date.now();
@@ -229,6 +232,7 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   // still shows the last complete score set; the decision stays.
   await page.getByTestId('score-folds').fill('2');
   await page.getByTestId('score-cv-epochs').fill('10');
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 2/, { timeout: 60_000 });
   await reopenTraining(page, 'digits_flip5');

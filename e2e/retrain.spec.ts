@@ -191,6 +191,8 @@ test('retrain on clean compares before and after; deleting the dataset deletes a
     await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
     await page.getByTestId('score-folds').fill('3');
     await page.getByTestId('score-cv-epochs').fill('6');
+    // This spec is about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
+    await page.getByTestId('score-calibrate').uncheck();
     await page.getByTestId('score-start').click();
     await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
     await waitIdle(page);

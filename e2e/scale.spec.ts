@@ -78,6 +78,8 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
 
   await page.getByTestId('score-folds').fill('2');
   await page.getByTestId('score-cv-epochs').fill('1');
+  // This spec is about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
   await waitIdle(page);

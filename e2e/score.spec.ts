@@ -41,6 +41,8 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   await expect(page.getByTestId('score-panel')).toBeVisible();
   // The folds default to half the run's epochs (crossValEpochsFor: 20 → 10), as in the headless scan.
   await expect(page.getByTestId('score-cv-epochs')).toHaveValue('10');
+  // This spec is about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toHaveAttribute('data-stage', 'cross-validation');
   await expect(page.getByTestId('score-stage')).toContainText(/fold \d of 5/);
@@ -108,6 +110,7 @@ test('cancelling a scoring during cross-validation stops it and frees its tensor
 
   // Folds long enough to catch one in flight: the default (half of 3 epochs: 2) ends a fold in a fraction of a second.
   await page.getByTestId('score-cv-epochs').fill('20');
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toContainText(/fold 2 of 5/, { timeout: 60_000 });
   await page.getByTestId('score-cancel').click();
@@ -118,6 +121,7 @@ test('cancelling a scoring during cross-validation stops it and frees its tensor
   await expect(memory).toHaveAttribute('data-after', (await memory.getAttribute('data-before')) ?? 'x');
 
   // A scoring cut short by a reload shows as interrupted afterwards.
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 5/, { timeout: 60_000 });
   await page.reload();

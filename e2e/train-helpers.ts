@@ -96,6 +96,8 @@ export async function trainAndScore(page: Page, file: string): Promise<void> {
   await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
   await page.getByTestId('score-folds').fill('3');
   await page.getByTestId('score-cv-epochs').fill('6');
+  // This spec is about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
+  await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
   await waitIdle(page);

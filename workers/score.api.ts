@@ -3,6 +3,7 @@
  * same service in-process (workers/score.service.test.ts). One worker scores one job at a time; every call names
  * its job, and a cancel naming another job is ignored.
  */
+import type { CalibrationReport, CalibrationSettings } from './core/calibration/types';
 import type { ScoreParamsInput } from './core/scores/defaults';
 import type { Recombined, RecombineRequest, ScoreSummary } from './core/scores/summary';
 import type { ScoreSet } from './core/scores/types';
@@ -39,9 +40,17 @@ export interface ScoreRequest {
   params: ScoreParamsInput;
   crossVal: CrossValSettings;
   backend: BackendRequest;
+  /**
+   * Calibrate the suspicion on canaries (issue 10): the pipeline runs again on the run's rows plus canaries with the
+   * run's settings, and the rows are scored by that run. Absent or null: the run's own dynamics, uncalibrated.
+   */
+  calibration?: CalibrationSettings | null;
 }
 
-/** Where a job is: cross-validation (per fold and epoch) or a scoring stage. */
+/**
+ * Where a job is: cross-validation (per fold and epoch) or a scoring stage. A calibrated job reports its steps as
+ * scoring stages named `calibration: …` (calibrate.ts, `stageProgress`).
+ */
 export type ScoreProgressMessage =
   | {
       phase: 'cross-validation';
@@ -68,6 +77,8 @@ export interface ScoreResult {
   timings: { crossValMs: number; scoreMs: number; totalMs: number };
   /** Live tensors in the worker before and after the job (equal unless something leaked). */
   tensors: { before: number; after: number };
+  /** The calibration's report, when the job was calibrated; its estimate is the flag budget and "select top N". */
+  calibration?: CalibrationReport;
 }
 
 /** How a job ends. Errors cross as data: comlink serialises thrown errors poorly. */

@@ -4,6 +4,7 @@
  * A job: K-fold cross-validated probabilities (each fold trained here), reordered to sample order, then `scoreAll`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { calibratedScores, inSampleOrder, stageProgress } from './core/calibration/calibrate';
 import { macrotask } from './core/macrotask';
 import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
@@ -136,6 +137,45 @@ export function createScoreService(backends: BackendControl): ScoreApi {
       const folds = crossVal.folds;
       let fold = 0;
       const own = runRows(data, dynamics.sampleRows);
+      if (request.calibration) {
+        const cal = await calibratedScores(
+          own.data,
+          request.settings,
+          { folds, epochs },
+          request.params,
+          request.calibration,
+          {
+            ...stageProgress((stage, done, total) =>
+              onProgress({ phase: 'scores', stage, done, total, fraction: done / total }),
+            ),
+            cancelled: () => job.cancelled,
+            between: macrotask,
+          },
+        );
+        if (cal.kind === 'cancelled' || job.cancelled) return { kind: 'cancelled' };
+        if (cal.kind === 'failed') return cal;
+        if (cal.kind === 'done') {
+          const { scoreSet, oofProbs } = inSampleOrder(cal.scoreSet, cal.oofProbs, own.local, c);
+          const t = cal.report.timings;
+          const timings = {
+            crossValMs: t.crossVal ?? 0,
+            scoreMs: t.score ?? 0,
+            totalMs: performance.now() - started,
+          };
+          const tensors = { before, after: liveTensors().numTensors };
+          const summary = summarizeScores(scoreSet);
+          const result = {
+            jobId: request.jobId,
+            backend,
+            scoreSet,
+            summary,
+            oofProbs,
+            crossVal: { folds, epochs },
+          };
+          return { kind: 'finished', result: { ...result, timings, tensors, calibration: cal.report } };
+        }
+        // Too few rows for canaries: scored uncalibrated below.
+      }
       const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
         onFold: (f) => {
           fold = f;

@@ -2,6 +2,7 @@
  * The stored shape of score sets: one record per scoring of a run, with the parameters that produced it. Typed
  * arrays are stored as typed arrays (structured clone), never as JSON numbers.
  */
+import type { CalibrationReport } from '../../workers/core/calibration/types';
 import type { ScoreParams, ScoreSet } from '../../workers/core/scores/types';
 import type { BackendChoice, BackendName } from '../../workers/core/train/backend-choice';
 import type { CrossValSettings, ScoreJobId, ScoreSummary } from '../../workers/score.api';
@@ -47,4 +48,12 @@ export interface ScoreRecord {
    * backend it asked for (null: not known), so the UI can offer a retry on another.
    */
   crash?: { backend: BackendName | null };
+  /** Whether the scoring was asked to calibrate on canaries (absent in records stored before issue 10: no). */
+  calibrate?: boolean;
+  /**
+   * The calibration's report when the suspicion was calibrated (issue 10): per canary kind what finds it, the
+   * sentence, and `estimate.rows`, the estimated number of poisoned rows (the review's default "select top N").
+   * Absent or null: the suspicion is the uncalibrated rule's (not asked, too few rows, or not yet done).
+   */
+  calibration?: CalibrationReport | null;
 }

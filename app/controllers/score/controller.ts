@@ -33,6 +33,11 @@ export interface ScoreForm {
   /** Flag budget q (fraction). */
   q: number;
   weights: Record<FamilyName, number>;
+  /**
+   * Calibrate the suspicion on canaries (issue 10; the default): the worker runs the pipeline again on the run's rows
+   * plus synthetic poison and ranks the rows by what finds it. False: the weighted rule below, uncalibrated.
+   */
+  calibrate: boolean;
 }
 
 const lockName = (id: string) => `sift-score:${id}`;
@@ -159,6 +164,7 @@ export class ScoreController {
         knnMode: p.knn.mode,
         q: p.suspicion.q,
         weights: { ...p.suspicion.weights },
+        calibrate: previous.calibrate ?? false,
       },
       backend,
     );
@@ -202,6 +208,8 @@ export class ScoreController {
       labels: null,
       summary: null,
       timings: null,
+      calibrate: form.calibrate,
+      calibration: null,
     };
     await db.saveScoreSet(record);
     this.store.getState().upsertScore(record);
@@ -233,6 +241,8 @@ export class ScoreController {
           params: input,
           crossVal,
           backend: scoreBackendRequest(this.store.getState().backendState, asked),
+          // The canaries' defaults (seed, ~2% of rows, the kinds that fit the data); the image shape comes with data.
+          ...(form.calibrate ? { calibration: { canary: {}, fusion: {} } } : {}),
         },
         (progress) => this.store.getState().patchLiveScore(jobId, { progress }),
       );
@@ -270,6 +280,7 @@ export class ScoreController {
         labels,
         summary: r.summary,
         timings: r.timings,
+        calibration: r.calibration ?? null,
       };
     } else {
       final = {
@@ -305,7 +316,8 @@ export class ScoreController {
    */
   async recombine(patch: { weights?: Partial<Record<FamilyName, number>>; q?: number }): Promise<void> {
     const done = this.store.getState().shownScores?.done;
-    if (!done?.scoreSet) return;
+    // A calibrated suspicion is not a weighting of the families: the weights and q do not apply to it.
+    if (!done?.scoreSet || done.calibration) return;
     const set = done.scoreSet;
     const base =
       this.requested?.id === done.id

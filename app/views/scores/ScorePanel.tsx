@@ -6,6 +6,7 @@ import { retryBackend } from '../../controllers/worker-life';
 import { formatCount } from '../../format';
 import { useApp, useScorer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from '../train/format';
+import { CalibrationCard } from './CalibrationCard';
 import { FAMILY_LABEL, ScoreStart } from './ScoreStart';
 
 /** Scoring of the shown run: the settings form, progress with Cancel, and the summary of its latest score set. */
@@ -31,7 +32,11 @@ function progressText(p: ScoreProgressMessage): string {
   if (p.phase === 'cross-validation') {
     return `Cross-validation: fold ${p.fold + 1} of ${p.folds}, epoch ${p.epoch} of ${p.epochs}`;
   }
-  return p.stage === 'done' ? 'Storing the scores…' : `Scores: ${p.stage} (${p.done + 1} of ${p.total})`;
+  if (p.stage === 'done') return 'Storing the scores…';
+  // A calibrated job's steps (workers/core/calibration/calibrate.ts, stageProgress) are named `calibration: …`.
+  const calibration = /^calibration: (.*)$/.exec(p.stage);
+  if (calibration) return `Calibration on canaries: ${calibration[1]}, step ${p.done + 1} of ${p.total}`;
+  return `Scores: ${p.stage} (${p.done + 1} of ${p.total})`;
 }
 
 function ScoreProgress() {
@@ -43,7 +48,15 @@ function ScoreProgress() {
     <div className="score-progress" data-testid="score-progress" data-phase={live?.phase ?? 'idle'}>
       {live && (
         <>
-          <p aria-live="polite" data-testid="score-stage" data-stage={live.progress?.phase ?? 'starting'}>
+          <p
+            aria-live="polite"
+            data-testid="score-stage"
+            data-stage={
+              live.progress?.phase === 'scores' && live.progress.stage.startsWith('calibration: ')
+                ? 'calibration'
+                : (live.progress?.phase ?? 'starting')
+            }
+          >
             {live.phase === 'starting' && 'Starting: reading the run and choosing a backend…'}
             {live.phase === 'cancelling' && 'Cancelling at the next batch…'}
             {live.phase === 'running' && (live.progress ? progressText(live.progress) : 'Starting…')}
@@ -148,12 +161,15 @@ function ScoreSummary({ run }: { run: RunRecord }) {
   const labels = done.labels;
   const weights = set.params.suspicion.weights;
   const q = set.params.suspicion.q;
+  // A calibrated suspicion is not a weighting of the families (the controller does not recombine it).
+  const calibrated = Boolean(done.calibration);
   return (
     <div
       className="score-summary"
       data-testid="score-summary"
       data-score-id={done.id}
       data-recombining={recombining}
+      data-calibrated={calibrated}
       aria-busy={recombining}
     >
       <p className="muted" data-testid="score-params">
@@ -161,6 +177,13 @@ function ScoreSummary({ run }: { run: RunRecord }) {
         {formatDuration(done.timings?.totalMs ?? 0)}, {new Date(done.createdAt).toLocaleString('en-GB')}.
         Parameters: {paramsText(done)}.
       </p>
+      {done.calibration && <CalibrationCard report={done.calibration} rows={set.samples} />}
+      {calibrated && (
+        <p className="muted" data-testid="calibrated-note">
+          The suspicion is calibrated, so the weights and the flag budget are fixed: q is the estimated
+          poisoned share. Score again without calibration to weigh the families yourself.
+        </p>
+      )}
       <table className="flag-counts">
         <caption>Flagged per family (top {(100 * q).toFixed(1)} % each)</caption>
         <thead>
@@ -183,6 +206,7 @@ function ScoreSummary({ run }: { run: RunRecord }) {
                   aria-label={`Weight of ${FAMILY_LABEL[f]}`}
                   data-testid={`weight-${f}`}
                   value={weights[f]}
+                  disabled={calibrated}
                   onChange={(e) => {
                     const w = e.currentTarget.valueAsNumber;
                     if (Number.isFinite(w) && w >= 0) void scorer.recombine({ weights: { [f]: w } });
@@ -206,6 +230,7 @@ function ScoreSummary({ run }: { run: RunRecord }) {
           step="any"
           data-testid="q-input"
           value={Math.round(q * 1000) / 10}
+          disabled={calibrated}
           onChange={(e) => {
             const v = e.currentTarget.valueAsNumber;
             if (Number.isFinite(v) && v > 0 && v <= 100) void scorer.recombine({ q: v / 100 });

@@ -24,6 +24,7 @@ const DEFAULT_FORM: ScoreForm = {
   k: 10,
   q: DEFAULT_SUSPICION.q,
   weights: { ...DEFAULT_SUSPICION.weights },
+  calibrate: true,
 };
 
 function NumberField(props: {
@@ -54,7 +55,7 @@ function NumberField(props: {
   );
 }
 
-/** The scoring form: folds, epochs, k, kNN search, q and weights, with the memory estimate. */
+/** The scoring form: folds, epochs, k, kNN search, q, calibration and weights, with the memory estimate. */
 export function ScoreStart({ run }: { run: RunRecord }) {
   const scorer = useScorer();
   const live = useApp((s) => s.liveScore);
@@ -133,6 +134,16 @@ export function ScoreStart({ run }: { run: RunRecord }) {
           testId="score-q"
           onChange={(v) => setForm({ ...form, q: v / 100 })}
         />
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={form.calibrate}
+            data-testid="score-calibrate"
+            onChange={(e) => setForm({ ...form, calibrate: e.currentTarget.checked })}
+          />
+          Calibrate on canaries: train again with about 2% synthetic poison added, and rank the rows by what
+          finds it (the model is trained once more; the weights and q below then do not apply)
+        </label>
         {FAMILY_NAMES.map((f) => (
           <NumberField
             key={f}

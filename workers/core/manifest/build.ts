@@ -51,6 +51,8 @@ export interface ManifestInput {
   decisions: ReadonlyMap<number, RowDecision>;
   /** Significant digits scores are rounded to (default 6: float32 carries about 7). */
   scoreDigits?: number;
+  /** The calibration record (Manifest.calibration); absent for an uncalibrated suspicion. */
+  calibration?: JsonValue;
 }
 
 /**
@@ -132,6 +134,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     run: input.run,
     summary: { kept: rows - quarantined, quarantined },
     samples,
+    ...(input.calibration === undefined ? {} : { calibration: input.calibration }),
   };
 }
 

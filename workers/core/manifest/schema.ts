@@ -88,6 +88,7 @@ export const manifestSchema = z.strictObject({
     quarantined: z.number().int().nonnegative(),
   }),
   samples: z.array(sample).max(MAX_SAMPLES),
+  calibration: jsonValue.optional(),
   signature: signature.optional(),
 });
 

@@ -89,5 +89,11 @@ export interface Manifest {
   run: { id: string; model: JsonValue; seed: number; epochs: number; scoring: JsonValue } | null;
   summary: { kept: number; quarantined: number };
   samples: ManifestSample[];
+  /**
+   * How the suspicion was calibrated on canaries (issue 10): the canary seed, kinds, rates and draws, the fused
+   * model's parameters, the estimate and the measured recalls. Absent when the suspicion was not calibrated (and in
+   * manifests written before it existed).
+   */
+  calibration?: JsonValue;
   signature?: ManifestSignature;
 }

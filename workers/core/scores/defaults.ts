@@ -2,6 +2,7 @@
  * Default scoring parameters, apart from the scoring code so the app can show them and resolve a form's input
  * without importing tfjs (score-all.ts re-exports them).
  */
+import { DEFAULT_CLEAR_TAIL } from './clear-tail';
 import type { ScoreParams, SuspicionParams } from './types';
 
 /**
@@ -24,6 +25,7 @@ export const DEFAULT_SUSPICION: SuspicionParams = {
   weights: { trajectory: 0.9, influence: 0.9, embedding: 1, label: 1 },
   excluded: [],
   q: 0.05,
+  clearTail: DEFAULT_CLEAR_TAIL,
 };
 
 /** Default scoring parameters (DESIGN §3), with the given seed. */
@@ -37,7 +39,12 @@ export function defaultScoreParams(seed = 0): ScoreParams {
     spectral: { iterations: 200, normalize: false },
     activationClustering: { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
     mahalanobis: { covariance: 'per-class', shrinkage: 'ledoit-wolf' },
-    suspicion: { ...DEFAULT_SUSPICION, weights: { ...DEFAULT_SUSPICION.weights }, excluded: [] },
+    suspicion: {
+      ...DEFAULT_SUSPICION,
+      weights: { ...DEFAULT_SUSPICION.weights },
+      excluded: [],
+      clearTail: { ...DEFAULT_CLEAR_TAIL },
+    },
   };
 }
 

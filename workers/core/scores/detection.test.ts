@@ -1,15 +1,20 @@
 /**
  * Detection quality on the development sets (issue 4): train with the settings that ship (`trainSettingsFor(rows)`,
  * as the app's form and the headless scan; fixed seed), 5-fold cross-validated probabilities with folds of
- * `crossValEpochsFor` the run's epochs, every score, and AUROC against the shipped truth files, with floors on the
- * best single score and on the default suspicion. AUROC is over every row: the trainer records dynamics for the
- * stratified validation fifth it holds out too (never trained on: a flipped held-out row's margin stays negative).
+ * `crossValEpochsFor` the run's epochs, every score, and AUROC against the shipped truth files, with floors a few
+ * points under what is measured for every score and family that carries the set's attack, and for the uncalibrated
+ * suspicion (issue 10: 0.02 under, 0.03 on the 569-row breast cancer set). AUROC is over every row: the trainer
+ * records dynamics for the stratified validation fifth it holds out too (never trained on: a flipped held-out row's
+ * margin stays negative).
+ * Then the calibrated suspicion (issue 10, workers/core/calibration) on two variants of kinds the development sets do
+ * not have, built here from digits' clean rows: rows whose pixels are shuffled across columns (outliers) and clean
+ * rows duplicated with another label; floors on AUROC, average precision and precision among the top k (k = poisoned).
  *
  * Runs on the tfjs WASM backend (a test may pick a backend; core never does): in Node it is several times faster
  * than the CPU backend for these matrix products. Timings per set are printed with the AUROC table.
  *
- * Measured (training seed 1, the default; 2-core machine, the whole file 27 s at load average ~1; synth20k trains
- * at batch 512, the others at 64):
+ * Measured (training seed 1, the default; 2-core machine; synth20k trains at batch 512, the others at 64; the whole
+ * file, with the two calibrated variants, 132 s at load average 6-9 on 2026-12-05):
  *   AUROC                digits_flip5  digits_backdoor3  breast_cancer_flip10  synth20k_flip
  *   aum                        0.9988            0.5224                0.9783         0.9820
  *   knnDistance                0.5245            0.9734                0.5559         0.5168
@@ -46,38 +51,103 @@ import * as tf from '@tensorflow/tfjs';
 // biome-ignore lint/style/noRestrictedImports: a test may choose a backend (core code never does); WASM is several times faster than CPU in Node.
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibratedScores } from '../calibration/calibrate';
 import { ingestCsv } from '../ingest/ingest';
 import { auroc } from '../metrics/auroc';
+import { averagePrecision, precisionAtK } from '../metrics/ranking';
+import { createRng } from '../random';
 import { crossValidatedProbabilities } from '../train/crossval';
 import { crossValEpochsFor, DEFAULT_CROSS_VAL_FOLDS, trainSettingsFor } from '../train/defaults';
 import { trainModel } from '../train/trainer';
+import type { TrainingData } from '../train/types';
+import { defaultScoreParams } from './defaults';
 import { scoreAll } from './score-all';
+import { suspicionFromScores } from './suspicion';
 import { FAMILY_NAMES, SCORE_NAMES } from './types';
 
 const DATASETS = new URL('../../../../shared/datasets/', import.meta.url);
 
 /**
- * AUROC floors from issue 4, and a floor on the precision of the default suspicion's top 10 (what an analyst reads
- * first): set under the lowest measured over training seeds 1-3 (header), breast cancer lower since it measured 0.6.
+ * Floors: per set, the scores and families that carry its attack (measured AUROC above 0.8 in the table above) and the
+ * uncalibrated suspicion, each 0.02 under the measured value (0.03 on breast cancer, 569 rows), and the precision of
+ * the suspicion's top 10 (what an analyst reads first), under the lowest measured over training seeds 1-3.
  */
-const SETS = [
-  { name: 'digits_flip5', best: 0.98, suspicion: 0.95, top10: 0.6 },
-  { name: 'digits_backdoor3', best: 0.9, suspicion: 0.88, top10: 0.6 },
-  { name: 'breast_cancer_flip10', best: 0.96, suspicion: 0.93, top10: 0.5 },
-  { name: 'synth20k_flip', best: 0.97, suspicion: 0.95, top10: 0.6 },
-] as const;
-
-/** Fraction of poisoned samples among the k most suspicious (ties in score broken by sample order). */
-function precisionAtK(score: ArrayLike<number>, truth: Uint8Array, k: number): number {
-  const order = Array.from({ length: score.length }, (_, i) => i).sort(
-    (a, b) => score[b] - score[a] || a - b,
-  );
-  let hits = 0;
-  for (const i of order.slice(0, k)) hits += truth[i];
-  return hits / Math.min(k, order.length);
-}
+const SETS: ReadonlyArray<{ name: string; floors: Record<string, number>; top10: number }> = [
+  {
+    name: 'digits_flip5',
+    floors: {
+      aum: 0.97,
+      meanLoss: 0.97,
+      forgetting: 0.96,
+      cartography: 0.97,
+      selfInfluence: 0.97,
+      knnDisagreement: 0.97,
+      mahalanobis: 0.95,
+      selfConfidence: 0.97,
+      normalizedMargin: 0.97,
+      'family:trajectory': 0.97,
+      'family:influence': 0.97,
+      'family:label': 0.97,
+      suspicion: 0.97,
+    },
+    top10: 0.6,
+  },
+  {
+    name: 'digits_backdoor3',
+    floors: {
+      knnDistance: 0.95,
+      spectral: 0.96,
+      activationClustering: 0.94,
+      mahalanobis: 0.94,
+      'family:embedding': 0.97,
+      suspicion: 0.97,
+    },
+    top10: 0.6,
+  },
+  {
+    name: 'breast_cancer_flip10',
+    floors: {
+      aum: 0.95,
+      meanLoss: 0.95,
+      forgetting: 0.9,
+      cartography: 0.95,
+      selfInfluence: 0.95,
+      knnDisagreement: 0.95,
+      spectral: 0.83,
+      mahalanobis: 0.8,
+      selfConfidence: 0.96,
+      normalizedMargin: 0.96,
+      'family:trajectory': 0.94,
+      'family:influence': 0.95,
+      'family:embedding': 0.78,
+      'family:label': 0.96,
+      suspicion: 0.93,
+    },
+    top10: 0.5,
+  },
+  {
+    name: 'synth20k_flip',
+    floors: {
+      aum: 0.96,
+      meanLoss: 0.96,
+      forgetting: 0.93,
+      cartography: 0.96,
+      selfInfluence: 0.94,
+      knnDisagreement: 0.96,
+      mahalanobis: 0.79,
+      selfConfidence: 0.95,
+      normalizedMargin: 0.95,
+      'family:trajectory': 0.96,
+      'family:influence': 0.94,
+      'family:label': 0.96,
+      suspicion: 0.95,
+    },
+    top10: 0.6,
+  },
+];
 
 const table = new Map<string, Record<string, number>>();
+const variants = new Map<string, Record<string, number>>();
 
 function loadSet(name: string) {
   const bytes = readFileSync(new URL(`${name}/${name}.csv`, DATASETS));
@@ -100,24 +170,29 @@ beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
 });
 
-afterAll(() => {
-  if (table.size === 0) return;
-  const names = [...table.keys()];
-  const keys = Object.keys(table.get(names[0]) ?? {});
-  const lines = [`${'AUROC (p@k: precision)'.padEnd(22)}${names.map((n) => n.padStart(22)).join('')}`];
+function printTable(title: string, rows: Map<string, Record<string, number>>, width: number): void {
+  if (rows.size === 0) return;
+  const names = [...rows.keys()];
+  const keys = Object.keys(rows.get(names[0]) ?? {});
+  const lines = [`${'AUROC (p@k: precision)'.padEnd(22)}${names.map((n) => n.padStart(width)).join('')}`];
   for (const k of keys) {
     const cells = names.map((n) => {
-      const v = table.get(n)?.[k] ?? Number.NaN;
-      return (k.endsWith('Ms') ? v.toFixed(0) : v.toFixed(4)).padStart(22);
+      const v = rows.get(n)?.[k] ?? Number.NaN;
+      return (k.endsWith('Ms') || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(4)).padStart(width);
     });
     lines.push(`${k.padEnd(22)}${cells.join('')}`);
   }
-  console.log(`Detection on the development sets (backend ${tf.getBackend()}):\n${lines.join('\n')}`);
+  console.log(`${title} (backend ${tf.getBackend()}):\n${lines.join('\n')}`);
+}
+
+afterAll(() => {
+  printTable('Detection on the development sets', table, 22);
+  printTable('Calibrated suspicion on generated variants', variants, 36);
 });
 
 describe('detection quality on the development sets', () => {
   for (const set of SETS) {
-    it(`${set.name}: best score ≥ ${set.best}, default suspicion ≥ ${set.suspicion}, p@10 ≥ ${set.top10}`, async () => {
+    it(`${set.name}: every carrying score and family, and the uncalibrated suspicion, at their floors; p@10 ≥ ${set.top10}`, async () => {
       const { ds, truth } = loadSet(set.name);
       const data = {
         features: ds.features,
@@ -165,10 +240,115 @@ describe('detection quality on the development sets', () => {
       row.scoreMs = t3 - t2;
       table.set(set.name, row);
 
-      const best = Math.max(...SCORE_NAMES.map((name) => row[name]));
-      expect(best).toBeGreaterThanOrEqual(set.best);
-      expect(row.suspicion).toBeGreaterThanOrEqual(set.suspicion);
+      const below = Object.entries(set.floors).filter(([name, floor]) => !(row[name] >= floor));
+      expect(below.map(([name, floor]) => `${name} ${row[name].toFixed(4)} < ${floor}`)).toEqual([]);
       expect(row['suspicion p@10']).toBeGreaterThanOrEqual(set.top10);
+    }, 600_000);
+  }
+});
+
+/** Digits' clean rows (truth 0 in digits_flip5) as training data. */
+function cleanDigits(): TrainingData {
+  const { ds, truth } = loadSet('digits_flip5');
+  const keep = Array.from(truth.keys()).filter((i) => truth[i] === 0);
+  const f = ds.featureNames.length;
+  const features = new Float32Array(keep.length * f);
+  keep.forEach((r, k) => {
+    features.set(ds.features.subarray(r * f, r * f + f), k * f);
+  });
+  return { features, featureCount: f, labels: Int32Array.from(keep, (r) => ds.labels[r]), classCount: 10 };
+}
+
+/** 3% of the rows with their 64 pixels shuffled across columns and a random label: rows of no class. */
+function shuffledOutliers(data: TrainingData): { data: TrainingData; truth: Uint8Array } {
+  const rng = createRng(4242);
+  const out = { ...data, features: data.features.slice(), labels: data.labels.slice() };
+  const truth = new Uint8Array(data.labels.length);
+  const f = data.featureCount;
+  for (let i = 0; i < data.labels.length; i++) {
+    if (rng.next() >= 0.03) continue;
+    truth[i] = 1;
+    const row = out.features.subarray(i * f, (i + 1) * f);
+    for (let j = f - 1; j > 0; j--) {
+      const k = rng.int(j + 1);
+      [row[j], row[k]] = [row[k], row[j]];
+    }
+    out.labels[i] = rng.int(data.classCount);
+  }
+  return { data: out, truth };
+}
+
+/** 4% of the rows duplicated (pixels unchanged) with another label; the duplicates are the poison. */
+function conflictingDuplicates(data: TrainingData): { data: TrainingData; truth: Uint8Array } {
+  const rng = createRng(4343);
+  const n = data.labels.length;
+  const f = data.featureCount;
+  const picked = Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.04);
+  const features = new Float32Array((n + picked.length) * f);
+  features.set(data.features);
+  const labels = new Int32Array(n + picked.length);
+  labels.set(data.labels);
+  picked.forEach((r, k) => {
+    features.set(data.features.subarray(r * f, r * f + f), (n + k) * f);
+    labels[n + k] = (data.labels[r] + 1 + rng.int(data.classCount - 1)) % data.classCount;
+  });
+  const truth = new Uint8Array(n + picked.length).fill(1, n);
+  return { data: { ...data, features, labels }, truth };
+}
+
+/**
+ * Calibrated floors under what was measured (printed after the development sets; seed 1, WASM): AUROC 0.02 under,
+ * average precision and top-k precision 0.05 under. Measured: outliers 0.9855 / 0.7736 / 0.6531 (estimate 38 of 49
+ * rows), duplicates 0.9973 / 0.9227 / 0.8158 (estimate 102 of 76).
+ */
+const VARIANTS = [
+  { name: 'digits + 3% shuffled outliers', make: shuffledOutliers, auroc: 0.96, ap: 0.72, topK: 0.6 },
+  {
+    name: 'digits + 4% conflicting duplicates',
+    make: conflictingDuplicates,
+    auroc: 0.97,
+    ap: 0.87,
+    topK: 0.76,
+  },
+] as const;
+
+describe('calibrated suspicion on variants of other kinds', () => {
+  for (const v of VARIANTS) {
+    it(`${v.name}: AUROC ≥ ${v.auroc}, AP ≥ ${v.ap}, top-k precision ≥ ${v.topK}`, async () => {
+      const { data, truth } = v.make(cleanDigits());
+      const settings = trainSettingsFor(data.labels.length);
+      const crossVal = { folds: DEFAULT_CROSS_VAL_FOLDS, epochs: crossValEpochsFor(settings.epochs) };
+      const t0 = performance.now();
+      const out = await calibratedScores(
+        data,
+        settings,
+        crossVal,
+        { seed: settings.seed },
+        { canary: {}, fusion: {} },
+      );
+      if (out.kind !== 'done') throw new Error(`calibration ${out.kind}`);
+      const s = out.scoreSet.suspicion;
+      const k = truth.reduce((a, b) => a + b, 0);
+      // For reference: the uncalibrated rule on the same run's scores.
+      const plain = suspicionFromScores(
+        out.scoreSet.scores,
+        s.length,
+        defaultScoreParams().suspicion,
+      ).suspicion;
+      const row = {
+        'calibrated AUROC': auroc(s, truth),
+        'calibrated AP': averagePrecision(s, truth),
+        'calibrated top-k': precisionAtK(s, truth, k),
+        'uncalibrated AUROC': auroc(plain, truth),
+        'uncalibrated AP': averagePrecision(plain, truth),
+        estimate: out.report.estimate.rows,
+        poisoned: k,
+        calibratedMs: performance.now() - t0,
+      };
+      variants.set(v.name, row);
+      expect(row['calibrated AUROC']).toBeGreaterThanOrEqual(v.auroc);
+      expect(row['calibrated AP']).toBeGreaterThanOrEqual(v.ap);
+      expect(row['calibrated top-k']).toBeGreaterThanOrEqual(v.topK);
     }, 600_000);
   }
 });

@@ -130,7 +130,7 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
   };
 
   await stage('suspicion');
-  const { families, suspicion, flags } = suspicionFromScores(scores, n, params.suspicion);
+  const { families, suspicion, flags, topScore } = suspicionFromScores(scores, n, params.suspicion);
   finish('suspicion');
   options.onProgress?.({ stage: 'done', done, total: STAGES.length });
 
@@ -150,5 +150,6 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
     mahalanobisShrinkage: maha.shrinkage,
     params,
     timings,
+    explanation: { score: topScore, kind: new Uint8Array(n).fill(255) },
   };
 }

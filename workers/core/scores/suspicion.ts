@@ -1,10 +1,13 @@
 /**
  * From scores to one suspicion value (DESIGN §3): every score becomes its percentile rank within the run (the label
  * family's members may keep their own probability scale, see LabelScale), a family's member values reduce to one
- * family value (see FamilyReduce), and the family values combine by one rule for every dataset. Flags mark each
- * family's top q by family value.
+ * family value (see FamilyReduce), and the family values combine by one rule for every dataset. A score that
+ * separates a clear tail (clear-tail.ts) lifts that tail to the top whatever the combination says. Flags mark each
+ * family's top q by family value, never a sample at its family's bulk value.
  */
+import { clearTail } from './clear-tail';
 import {
+  CLEAR_TAIL_SCORES,
   type CombineRule,
   FAMILY_NAMES,
   type FamilyName,
@@ -168,7 +171,22 @@ export function topFlags(ranks: Float32Array, q: number): Uint8Array {
   return out;
 }
 
-/** Family values, suspicion and family flags from per-score values, under one set of suspicion parameters. */
+/** Rows in a clear tail get at least this suspicion, above every row the combination alone puts below it. */
+export const CLEAR_TAIL_FLOOR = 0.99;
+
+/** 1 where a value lies in the top q fraction by rank and above the median (a sample at the bulk's value is not flagged). */
+export function bulkAwareFlags(values: Float32Array, q: number): Uint8Array {
+  const flags = topFlags(percentileRanks(values), q);
+  const sorted = Float32Array.from(values).sort();
+  const median = sorted.length ? sorted[(sorted.length - 1) >> 1] : 0;
+  for (let i = 0; i < values.length; i++) if (!(values[i] > median)) flags[i] = 0;
+  return flags;
+}
+
+/**
+ * Family values, suspicion, family flags and, per sample, the score that weighed most (its clear tail's score, else
+ * the highest-ranked member of the family that set its suspicion), under one set of suspicion parameters.
+ */
 export function suspicionFromScores(
   scores: Partial<Record<ScoreName, Float32Array>>,
   n: number,
@@ -177,6 +195,7 @@ export function suspicionFromScores(
   families: Record<FamilyName, Float32Array>;
   suspicion: Float32Array;
   flags: Record<FamilyName, Uint8Array>;
+  topScore: Uint8Array;
 } {
   const ranks: Partial<Record<ScoreName, Float32Array>> = {};
   for (const s of SCORE_NAMES) {
@@ -189,7 +208,36 @@ export function suspicionFromScores(
     families.label = labelProbabilityValues(scores, n, params.familyReduce, params.excluded);
   }
   const suspicion = combineFamilies(families, params.weights, params.rule, params.top, n);
+  const topScore = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let family: FamilyName = FAMILY_NAMES[0];
+    for (const f of FAMILY_NAMES) {
+      if (params.weights[f] * families[f][i] > params.weights[family] * families[family][i]) family = f;
+    }
+    let best = -1;
+    SCORE_NAMES.forEach((s, k) => {
+      const r = ranks[s];
+      if (r && SCORE_FAMILY[s] === family && !params.excluded.includes(s) && r[i] > best) {
+        best = r[i];
+        topScore[i] = k;
+      }
+    });
+  }
+  if (params.clearTail) {
+    for (const s of CLEAR_TAIL_SCORES) {
+      const v = scores[s];
+      const tail = v && !params.excluded.includes(s) ? clearTail(v, params.clearTail) : null;
+      if (!tail) continue;
+      for (const i of tail.rows) {
+        const lifted = CLEAR_TAIL_FLOOR + (1 - CLEAR_TAIL_FLOOR) * suspicion[i];
+        if (lifted > suspicion[i]) {
+          suspicion[i] = lifted;
+          topScore[i] = SCORE_NAMES.indexOf(s);
+        }
+      }
+    }
+  }
   const flags = {} as Record<FamilyName, Uint8Array>;
-  for (const f of FAMILY_NAMES) flags[f] = topFlags(percentileRanks(families[f]), params.q);
-  return { families, suspicion, flags };
+  for (const f of FAMILY_NAMES) flags[f] = bulkAwareFlags(families[f], params.q);
+  return { families, suspicion, flags, topScore };
 }

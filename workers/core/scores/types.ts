@@ -3,6 +3,7 @@
  * store and export. Every score is a Float32Array(N) over the training samples of a run (the order of
  * `TrainingDynamics.sampleRows`), oriented higher = more suspicious, stored with the parameters that produced it.
  */
+import type { ClearTailParams } from './clear-tail';
 
 /** Every per-sample score Sift computes, by stable name (used as column names in `scores.csv`). */
 export const SCORE_NAMES = [
@@ -45,6 +46,20 @@ export const SCORE_FAMILY: Readonly<Record<ScoreName, FamilyName>> = {
   selfConfidence: 'label',
   normalizedMargin: 'label',
 };
+
+/**
+ * Scores the uncalibrated rule checks for a clear tail (clear-tail.ts): the continuous ones. The label scores already
+ * sit on a probability scale where only a confident contradiction reaches 1; forgetting, kNN disagreement and activation
+ * clustering take few distinct values, where a gap says nothing.
+ */
+export const CLEAR_TAIL_SCORES: readonly ScoreName[] = [
+  'aum',
+  'meanLoss',
+  'selfInfluence',
+  'knnDistance',
+  'spectral',
+  'mahalanobis',
+];
 
 /** Exact or approximate (IVF) kNN; `auto` is exact up to `approximateAbove` samples. */
 export type KnnMode = 'auto' | 'exact' | 'ivf';
@@ -125,8 +140,13 @@ export interface SuspicionParams {
   weights: Record<FamilyName, number>;
   /** Score names left out of their family's value (they are still computed and stored). */
   excluded: ScoreName[];
-  /** Flag budget: a family flags the top q fraction of samples (default 0.05). */
+  /**
+   * Flag budget: a family flags the top q fraction of samples (default 0.05), never a sample whose family value is
+   * the bulk's (at or below the family's median).
+   */
   q: number;
+  /** The clear-tail rule (clear-tail.ts); absent or null in sets stored before it existed: no lift. */
+  clearTail?: ClearTailParams | null;
 }
 
 /** Every parameter that shapes a score set; stored with it and written into the manifest. */
@@ -171,6 +191,12 @@ export interface ScoreSet {
   params: ScoreParams;
   /** Milliseconds spent per stage, for benchmarks. */
   timings: Record<string, number>;
+  /**
+   * Why each sample sits where it does (absent in sets stored before it existed): `score` indexes SCORE_NAMES (the
+   * score that weighed most in its suspicion), `kind` indexes CANARY_KINDS (the canary kind whose detector set a
+   * calibrated value) or is 255 where the uncalibrated rule did.
+   */
+  explanation?: { score: Uint8Array; kind: Uint8Array };
 }
 
 /** Progress of a scoring job: `done` of `total` stages, the current stage named. */

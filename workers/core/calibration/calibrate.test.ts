@@ -1,0 +1,146 @@
+/**
+ * The calibrated pipeline end to end on a small seeded table (real tfjs training on the CPU backend): canaries never
+ * reach the analyst's score set, the report is plain JSON with every figure, flags follow the estimate, a table too
+ * small for canaries is refused with a reason, and no tensor is left behind. The report's metrics and sentence are
+ * also checked by hand.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../random';
+import { gaussian } from '../scores/test-utils';
+import { FAMILY_NAMES, SCORE_NAMES } from '../scores/types';
+import type { TrainingData } from '../train/types';
+import { calibratedScores } from './calibrate';
+import { calibrationSentence, detectionMetrics } from './report';
+import type { KindReport } from './types';
+
+/** Three Gaussian classes in 8 features, the first `flipped` rows relabelled to the next class. */
+function blobs(rows: number, flipped: number, seed: number): TrainingData {
+  const rng = createRng(seed);
+  const f = 8;
+  const labels = Int32Array.from({ length: rows }, (_, i) => i % 3);
+  const features = Float32Array.from(
+    { length: rows * f },
+    (_, k) => 3 * labels[Math.floor(k / f)] + gaussian(rng),
+  );
+  for (let i = 0; i < flipped; i++) labels[i] = (labels[i] + 1) % 3;
+  return { features, featureCount: f, labels, classCount: 3 };
+}
+
+const SETTINGS = {
+  model: 'mlp' as const,
+  hidden: [16],
+  epochs: 6,
+  batchSize: 64,
+  optimizer: 'adam' as const,
+  learningRate: 0.01,
+  validationFraction: 0.2,
+  seed: 3,
+};
+
+describe('calibratedScores', () => {
+  it('scores the analyst rows only, with a JSON report, flags at the estimate and no tensor left', async () => {
+    await tf.setBackend('cpu');
+    const data = blobs(900, 30, 1);
+    const before = tf.memory().numTensors;
+    const steps: string[] = [];
+    const out = await calibratedScores(
+      data,
+      SETTINGS,
+      { folds: 2, epochs: 3 },
+      { seed: 3 },
+      { canary: { seed: 5 }, fusion: {} },
+      { onCalibrationStep: (step) => steps.push(step) },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    if (out.kind !== 'done') throw new Error(`calibration ${out.kind}`);
+    expect(steps).toEqual(['canaries', 'pipeline', 'fusion']);
+    const set = out.scoreSet;
+    expect(set.samples).toBe(900);
+    for (const s of SCORE_NAMES) expect(set.scores[s].length).toBe(900);
+    for (const f of FAMILY_NAMES) expect(set.flags[f].length).toBe(900);
+    expect(set.suspicion.length).toBe(900);
+    expect(set.labelIssue.length).toBe(900);
+    expect(set.explanation.kind.length).toBe(900);
+    expect(out.oofProbs.length).toBe(900 * 3);
+    for (const v of set.suspicion) expect(v >= 0 && v <= 1).toBe(true);
+    const report = out.report;
+    // 8 features is not an image and 3 classes keep pair flips.
+    expect(report.canary.kinds).toEqual([
+      'random-flip',
+      'pair-flip',
+      'feature-trigger',
+      'outlier',
+      'near-duplicate',
+    ]);
+    expect(report.kinds.map((k) => k.kind)).toEqual(report.canary.kinds);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    for (const k of report.kinds) {
+      for (const m of [k.detector, k.fused, ...Object.values(k.byScore), ...Object.values(k.byFamily)]) {
+        expect(m.canaries).toBeGreaterThan(0);
+        for (const v of [m.recallAt1, m.recallAt5, m.auroc, m.ap]) expect(v >= 0 && v <= 1).toBe(true);
+      }
+    }
+    expect(report.estimate.rows).toBe(Math.round(report.estimate.fraction * 900));
+    expect(set.params.suspicion.q).toBeCloseTo(report.estimate.rows / 900, 6);
+    expect(report.sentence).toMatch(/^On this dataset, Sift found \d+% of injected label flips/);
+    // Flags follow the estimate: no family flags more rows than the estimated share.
+    for (const f of FAMILY_NAMES) {
+      expect(set.flags[f].reduce((s, v) => s + v, 0)).toBeLessThanOrEqual(report.estimate.rows + 1);
+    }
+    // The flips of this table are found: most of the 30 sit in the top 45.
+    const order = Array.from(set.suspicion.keys()).sort((a, b) => set.suspicion[b] - set.suspicion[a]);
+    expect(order.slice(0, 45).filter((i) => i < 30).length).toBeGreaterThanOrEqual(20);
+  }, 300_000);
+
+  it('refuses a table too small for canaries, with the reason', async () => {
+    await tf.setBackend('cpu');
+    const out = await calibratedScores(
+      blobs(90, 0, 2),
+      SETTINGS,
+      { folds: 2, epochs: 1 },
+      {},
+      { canary: {}, fusion: {} },
+    );
+    expect(out.kind).toBe('skipped');
+    if (out.kind === 'skipped')
+      expect(out.reason).toMatch(/^90 rows are too few to calibrate on canaries: the \d+ canary rows/);
+  });
+});
+
+describe('calibration report', () => {
+  it('measures recall at 1% and 5% of the analyst rows flagged, AUROC and AP (hand case)', () => {
+    // 100 analyst rows valued 0..99, then 4 canaries at 150, 99.5, 96.5, 10.
+    const values = [...Array.from({ length: 100 }, (_, i) => i), 150, 99.5, 96.5, 10];
+    const m = detectionMetrics(values, 100, [100, 101, 102, 103]);
+    expect(m).toMatchObject({ canaries: 4, recallAt1: 0.5, recallAt5: 0.75 });
+    // AUROC: 150 and 99.5 beat all 100, 96.5 beats 97, 10 beats 10 and ties one: (100 + 100 + 97 + 10.5) / 400.
+    expect(m.auroc).toBeCloseTo(307.5 / 400, 4);
+  });
+
+  it('writes the sentence from the fused recall at 5% per group and the estimate', () => {
+    const metrics = (recallAt5: number, canaries: number) => ({
+      canaries,
+      recallAt1: 0,
+      recallAt5,
+      auroc: 1,
+      ap: 1,
+    });
+    const kind = (k: KindReport['kind'], recall: number, canaries: number, learned = true) =>
+      ({ kind: k, fused: metrics(recall, canaries), learned }) as KindReport;
+    const kinds = [
+      kind('random-flip', 1, 10),
+      kind('pair-flip', 0.8, 10),
+      kind('feature-trigger', 0.81, 100),
+    ];
+    expect(calibrationSentence(kinds, { rows: 0, fraction: 0, byKind: {} }, 500)).toBe(
+      'On this dataset, Sift found 90% of injected label flips and 81% of injected triggers among its top 5%. ' +
+        'No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.',
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 25, fraction: 0.05, byKind: { 'random-flip': 25 } }, 500),
+    ).toMatch(
+      /About 25 of the 500 rows \(5\.0%\) look like label flips: Sift estimates that many are poisoned\.$/,
+    );
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The fused suspicion on synthetic calibration runs (no training): score distributions for the analyst's rows and
+ * canaries of two kinds, with and without a group of real poison. Checks the tail scale, the non-negative fit,
+ * presence, the cut precision by hand, the fused ranking and why, and the estimate.
+ */
+import { describe, expect, it } from 'vitest';
+import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
+import { createRng, type Rng } from '../random';
+import { gaussian } from '../scores/test-utils';
+import { SCORE_NAMES, type ScoreName } from '../scores/types';
+import {
+  cutPrecision,
+  DEFAULT_FUSION,
+  estimatePoisoned,
+  type FusionInput,
+  fuse,
+  NO_KIND,
+  presentRows,
+} from './fuse';
+import { fitNonNegativeLogistic } from './logistic';
+import { sortedReference, tailSignificance } from './tails';
+
+const FLIP = CANARY_KINDS.indexOf('random-flip');
+const OUTLIER = CANARY_KINDS.indexOf('outlier');
+const TRIGGER = CANARY_KINDS.indexOf('feature-trigger');
+
+type Profile = 'clean' | 'flip' | 'outlier';
+
+/** One row's scores: label scores and trajectory high for a flip, distances high for an outlier. */
+function row(profile: Profile, rng: Rng, strength = 1): Record<ScoreName, number> {
+  const out = {} as Record<ScoreName, number>;
+  for (const s of SCORE_NAMES) out[s] = Math.exp(0.5 * gaussian(rng));
+  out.selfConfidence = 0.3 * rng.next();
+  out.normalizedMargin = -0.8 + 0.5 * rng.next();
+  out.aum = gaussian(rng);
+  if (profile === 'flip') {
+    out.selfConfidence = 0.7 + 0.3 * strength * rng.next();
+    out.normalizedMargin = 0.4 + 0.5 * strength * rng.next();
+    out.aum = 3 + strength * 2 * rng.next();
+  }
+  if (profile === 'outlier') {
+    out.knnDistance = 6 + 2 * strength * rng.next();
+    out.mahalanobis = 6 + 2 * strength * rng.next();
+  }
+  return out;
+}
+
+/** A run of `n` analyst rows (the first `poisoned` of them flips) and 20 + 20 canaries of two kinds. */
+function syntheticRun(n: number, poisoned: number, seed: number): FusionInput {
+  const rng = createRng(seed);
+  const profiles: Array<{ p: Profile; kind: number; role: number }> = [];
+  for (let i = 0; i < n; i++) profiles.push({ p: i < poisoned ? 'flip' : 'clean', kind: -1, role: -1 });
+  for (const role of [CANARY_ROLE.fit, CANARY_ROLE.report]) {
+    for (let j = 0; j < 20; j++) profiles.push({ p: 'flip', kind: FLIP, role });
+    for (let j = 0; j < 20; j++) profiles.push({ p: 'outlier', kind: OUTLIER, role });
+    // A trigger the model did not learn: its canaries look like flips (the model still disagrees with their label).
+    for (let j = 0; j < 20; j++) profiles.push({ p: 'flip', kind: TRIGGER, role });
+  }
+  const scores = {} as Record<ScoreName, Float32Array>;
+  for (const s of SCORE_NAMES) scores[s] = new Float32Array(profiles.length);
+  profiles.forEach((r, i) => {
+    const v = row(r.p, rng);
+    for (const s of SCORE_NAMES) scores[s][i] = v[s];
+  });
+  const appended = profiles.slice(n);
+  return {
+    scores,
+    rows: n,
+    kind: Uint8Array.from(appended, (r) => r.kind),
+    role: Uint8Array.from(appended, (r) => r.role),
+    backbone: Float32Array.from(profiles, () => 0.5 * rng.next()),
+  };
+}
+
+describe('tail significance and the non-negative fit', () => {
+  it('puts every score on the exponential scale of its reference rows; ties with the bulk get ~0', () => {
+    const rng = createRng(1);
+    const values = Float32Array.from({ length: 5000 }, () => Math.exp(3 * gaussian(rng)));
+    const t = tailSignificance(values, sortedReference(values));
+    expect(t.reduce((s, v) => s + v, 0) / t.length).toBeCloseTo(1, 1);
+    const tied = Float32Array.from({ length: 100 }, (_, i) => (i < 90 ? 0 : i));
+    const tt = tailSignificance(tied, sortedReference(tied));
+    expect(tt[0]).toBeCloseTo(0, 6);
+    expect(tt[99]).toBeCloseTo(Math.log(101 / 2), 5);
+  });
+
+  it('weights the informative column and leaves noise at or near 0, never negative', () => {
+    const rng = createRng(2);
+    const informative = Float32Array.from({ length: 600 }, (_, i) => (i < 60 ? 3 + rng.next() : rng.next()));
+    const noise = Float32Array.from({ length: 600 }, () => rng.next());
+    const against = Float32Array.from({ length: 600 }, (_, i) => (i < 60 ? 0 : rng.next()));
+    const positives = Array.from({ length: 60 }, (_, i) => i);
+    const negatives = Array.from({ length: 540 }, (_, i) => i + 60);
+    const { weights } = fitNonNegativeLogistic([informative, noise, against], positives, negatives);
+    expect(weights[0]).toBeGreaterThan(1);
+    expect(weights[1]).toBeLessThan(0.3 * weights[0]);
+    // A column lower for positives cannot be read backwards: its weight stays at 0.
+    expect(weights[2]).toBe(0);
+  });
+});
+
+describe('presence and cut precision', () => {
+  it('counts analyst rows beyond the canaries’ threshold, divided by the canaries’ recall there', () => {
+    // 1000 analyst rows: 50 at 10, the rest at 0..1; canaries at 10..11.
+    const n = 1000;
+    const values = new Float32Array(n + 20);
+    for (let i = 0; i < n; i++) values[i] = i < 50 ? 10 : i / n;
+    const canaries = Array.from({ length: 20 }, (_, k) => n + k);
+    for (const p of canaries) values[p] = 10 + (p - n) / 20;
+    expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBeCloseTo(50, 5);
+    // Canaries far beyond every analyst row: nothing is present.
+    for (const p of canaries) values[p] = 100 + (p - n);
+    expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
+    // Five rows only: below the minimum of eight, no presence.
+    for (const p of canaries) values[p] = 10 + (p - n) / 20;
+    for (let i = 5; i < 50; i++) values[i] = 0.5;
+    expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
+  });
+
+  it('gives the precision of flagging every row at least as suspicious (hand case)', () => {
+    const tail = Float64Array.from([0.001, 0.01, 0.1, 1]);
+    // present 10 of 1000 rows; canary tails 0.001, 0.001, 0.01, 0.5; smoothing half a canary each side.
+    const p = cutPrecision(tail, [0.001, 0.001, 0.01, 0.5], 10, 1000);
+    expect(p[0]).toBe(1);
+    expect(p[1]).toBeCloseTo((0.01 * 3.5) / 5 / 0.01, 6);
+    expect(p[2]).toBeCloseTo((0.01 * 3.5) / 5 / 0.1, 6);
+    expect(p[3]).toBeCloseTo((0.01 * 4.5) / 5, 6);
+    expect(Array.from(cutPrecision(tail, [0.001], 0, 1000))).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('fuse', () => {
+  it('finds a present kind, ranks its rows first, says why, and estimates their number', () => {
+    const input = syntheticRun(2000, 50, 3);
+    const out = fuse(input);
+    const flips = out.model.detectors.find((d) => d.kind === 'random-flip');
+    const outliers = out.model.detectors.find((d) => d.kind === 'outlier');
+    expect(flips?.presentRows).toBeGreaterThan(35);
+    expect(flips?.presentRows).toBeLessThan(70);
+    expect(outliers?.presentRows).toBe(0);
+    const trigger = out.model.detectors.find((d) => d.kind === 'feature-trigger');
+    expect(trigger).toMatchObject({ learned: false, presentRows: 0 });
+    expect(flips?.learned).toBe(true);
+    const order = Array.from({ length: 2000 }, (_, i) => i).sort(
+      (a, b) => out.suspicion[b] - out.suspicion[a],
+    );
+    const hits = order.slice(0, 50).filter((i) => i < 50).length;
+    expect(hits).toBeGreaterThanOrEqual(45);
+    for (const i of order.slice(0, 20)) {
+      expect(CANARY_KINDS[out.topKind[i]]).toBe('random-flip');
+      expect(['selfConfidence', 'normalizedMargin', 'aum']).toContain(SCORE_NAMES[out.topScore[i]]);
+    }
+    const estimate = estimatePoisoned(out, 2000);
+    expect(estimate).toBeGreaterThan(35);
+    expect(estimate).toBeLessThan(70);
+    for (const v of out.suspicion) expect(v >= 0 && v <= 1).toBe(true);
+  });
+
+  it('keeps a strong uncalibrated signal (a clear tail) at the top, above what the kinds say', () => {
+    const input = syntheticRun(2000, 50, 3);
+    input.backbone[1500] = 0.995;
+    const out = fuse(input);
+    const top = Array.from({ length: 2000 }, (_, i) => i).sort(
+      (a, b) => out.suspicion[b] - out.suspicion[a],
+    )[0];
+    expect(top).toBe(1500);
+    expect(out.topKind[1500]).toBe(NO_KIND);
+  });
+
+  it('without poison, no kind speaks: the uncalibrated suspicion orders the rows and nothing is estimated', () => {
+    const input = syntheticRun(2000, 0, 4);
+    const out = fuse(input);
+    expect(out.model.detectors.every((d) => d.presentRows === 0)).toBe(true);
+    expect(estimatePoisoned(out, 2000)).toBe(0);
+    const byBackbone = Array.from({ length: 2000 }, (_, i) => i).sort(
+      (a, b) => input.backbone[a] - input.backbone[b],
+    );
+    for (let r = 1; r < byBackbone.length; r++) {
+      expect(out.suspicion[byBackbone[r]]).toBeGreaterThanOrEqual(out.suspicion[byBackbone[r - 1]]);
+    }
+    expect(out.topKind.slice(0, 2000).every((k) => k === NO_KIND)).toBe(true);
+  });
+});

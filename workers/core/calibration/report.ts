@@ -1,0 +1,157 @@
+/**
+ * What the calibration measured, on the reporting draw of canaries (never used to fit anything): per kind, how well
+ * each score, each family, the kind's learned detector and the fused suspicion find its canaries among the analyst's
+ * rows (recall at 1% and 5% of the rows flagged, AUROC, average precision), which family carries it, and a sentence.
+ */
+import {
+  CANARY_KIND_TEXT,
+  CANARY_KINDS,
+  CANARY_ROLE,
+  type CanaryKind,
+  type CanaryPlan,
+} from '../canary/types';
+import { auroc } from '../metrics/auroc';
+import { averagePrecision, recallAtFraction } from '../metrics/ranking';
+import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName } from '../scores/types';
+import { appendedRows, cutPrecision, type FusionInput, type FusionResult, fusedValue } from './fuse';
+import { sortedReference, tailFraction } from './tails';
+import type { CalibrationReport, DetectionMetrics, KindReport, PoisonEstimate } from './types';
+
+/** Metrics of `values` for the canary rows `canaries` against the analyst rows 0..rows-1. */
+export function detectionMetrics(
+  values: ArrayLike<number>,
+  rows: number,
+  canaries: readonly number[],
+): DetectionMetrics {
+  const reference = Float64Array.from({ length: rows }, (_, i) => values[i]);
+  const positives = Float64Array.from(canaries, (p) => values[p]);
+  const joined = new Float64Array(rows + positives.length);
+  joined.set(reference);
+  joined.set(positives, rows);
+  const truth = new Uint8Array(joined.length).fill(1, rows);
+  const round = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(4)) : 0);
+  return {
+    canaries: canaries.length,
+    recallAt1: round(recallAtFraction(positives, reference, 0.01)),
+    recallAt5: round(recallAtFraction(positives, reference, 0.05)),
+    auroc: round(auroc(joined, truth)),
+    ap: round(averagePrecision(joined, truth)),
+  };
+}
+
+/** Which group a kind belongs to in the sentence. */
+const GROUP: Readonly<Record<CanaryKind, string>> = {
+  'random-flip': 'label flips',
+  'pair-flip': 'label flips',
+  'near-duplicate': 'label flips',
+  'feature-trigger': 'triggers',
+  'patch-trigger': 'triggers',
+  'blend-trigger': 'triggers',
+  outlier: 'outliers',
+};
+
+function percent(v: number): string {
+  return `${Math.round(100 * v)}%`;
+}
+
+/**
+ * "On this dataset, Sift found 94% of injected label flips and 81% of injected triggers among its top 5%." Each
+ * group's figure pools its kinds' reporting canaries under the fused suspicion; then the estimate.
+ */
+export function calibrationSentence(
+  kinds: readonly KindReport[],
+  estimate: PoisonEstimate,
+  rows: number,
+): string {
+  const groups = new Map<string, { found: number; total: number }>();
+  for (const k of kinds) {
+    const g = groups.get(GROUP[k.kind]) ?? { found: 0, total: 0 };
+    g.found += k.fused.recallAt5 * k.fused.canaries;
+    g.total += k.fused.canaries;
+    groups.set(GROUP[k.kind], g);
+  }
+  const parts = [...groups.entries()]
+    .filter(([, g]) => g.total > 0)
+    .map(([name, g]) => `${percent(g.found / g.total)} of injected ${name}`);
+  const list =
+    parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  const found = `On this dataset, Sift found ${list} among its top 5%.`;
+  const kindsSeen = Object.entries(estimate.byKind)
+    .filter(([, v]) => (v ?? 0) > 0)
+    .map(([k]) => CANARY_KIND_TEXT[k as CanaryKind]);
+  const guess =
+    estimate.rows === 0
+      ? ' No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.'
+      : ` About ${estimate.rows} of the ${rows} rows (${(100 * estimate.fraction).toFixed(1)}%) look like ${kindsSeen.join(', ')}: Sift estimates that many are poisoned.`;
+  const unlearned = kinds.filter((k) => !k.learned).map((k) => CANARY_KIND_TEXT[k.kind]);
+  const note =
+    unlearned.length === 0
+      ? ''
+      : ` The model did not learn the injected ${unlearned.join(' or ')} at this rate, so they say nothing about backdoors here.`;
+  return found + guess + note;
+}
+
+/** The calibration report from a fusion, its input (scores and families of every run row) and the canary plan. */
+export function calibrationReport(
+  input: FusionInput & { families: Record<FamilyName, Float32Array> },
+  fusion: FusionResult,
+  plan: CanaryPlan,
+  estimateRows: number,
+  timings: Record<string, number>,
+): CalibrationReport {
+  const n = input.rows;
+  const kinds: KindReport[] = fusion.model.detectors.map((detector, d) => {
+    const k = CANARY_KINDS.indexOf(detector.kind);
+    const report = appendedRows(input, CANARY_ROLE.report, k);
+    const byScore = Object.fromEntries(
+      SCORE_NAMES.map((s) => [s, detectionMetrics(input.scores[s], n, report)]),
+    ) as Record<ScoreName, DetectionMetrics>;
+    const byFamily = Object.fromEntries(
+      FAMILY_NAMES.map((f) => [f, detectionMetrics(input.families[f], n, report)]),
+    ) as Record<FamilyName, DetectionMetrics>;
+    // The fused value as it would be if the data held as many rows of this kind as the canaries.
+    const values = fusion.detectorValues[d];
+    const tail = tailFraction(values, sortedReference(values.subarray(0, n)));
+    const present = Math.max(detector.presentRows, report.length);
+    const ifPresent = cutPrecision(tail, detector.canaryTail, present, n);
+    const fused = Float32Array.from(fusion.suspicion);
+    for (const p of report) {
+      let best = ifPresent[p];
+      for (const other of fusion.posteriors) best = Math.max(best, other[p]);
+      fused[p] = fusedValue(best, input.backbone[p], fusion.model.settings);
+    }
+    const carriedBy = FAMILY_NAMES.reduce((a, b) => (byFamily[b].ap > byFamily[a].ap ? b : a));
+    const weights: Partial<Record<ScoreName, number>> = {};
+    const largest = Math.max(...detector.weights);
+    detector.weights.forEach((w, s) => {
+      if (w > 0.05 * largest) weights[SCORE_NAMES[s]] = w;
+    });
+    return {
+      kind: detector.kind,
+      byScore,
+      byFamily,
+      detector: detectionMetrics(values, n, report),
+      fused: detectionMetrics(fused, n, report),
+      carriedBy,
+      weights,
+      estimatedRows: detector.presentRows,
+      learned: detector.learned,
+    };
+  });
+  const byKind: PoisonEstimate['byKind'] = {};
+  for (const d of fusion.model.detectors) if (d.presentRows > 0) byKind[d.kind] = d.presentRows;
+  const estimate: PoisonEstimate = {
+    rows: estimateRows,
+    fraction: n > 0 ? Number((estimateRows / n).toFixed(5)) : 0,
+    byKind,
+  };
+  return {
+    format: 'sift-calibration/1',
+    canary: plan,
+    kinds,
+    estimate,
+    sentence: calibrationSentence(kinds, estimate, n),
+    model: fusion.model,
+    timings,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The calibration's plain, serialisable results (issue 10): the fused model learned from canaries, how well each
+ * score, family, learned detector and the fused suspicion find each kind of canary, the estimate of how many rows are
+ * poisoned, and the sentence an analyst reads. Everything here is JSON-safe (numbers, strings, arrays, records), so
+ * the app can store and show it and the manifest can record it.
+ */
+import type { CanaryKind, CanaryOptions, CanaryPlan } from '../canary/types';
+import type { FamilyName, ScoreName } from '../scores/types';
+
+/** How well one ranking finds one kind of canary (the reporting draw) among the analyst's rows. */
+export interface DetectionMetrics {
+  /** Canaries measured. */
+  canaries: number;
+  /** Share of the canaries found when the top 1% of the analyst's rows is flagged. */
+  recallAt1: number;
+  /** The same at 5%. */
+  recallAt5: number;
+  /** AUROC of canaries against the analyst's rows. */
+  auroc: number;
+  /** Average precision of canaries against the analyst's rows. */
+  ap: number;
+}
+
+/** The learned detector of one kind, as stored in the fused model. */
+export interface KindDetector {
+  kind: CanaryKind;
+  /** Weight of each score's tail significance (SCORE_NAMES order, ≥ 0). */
+  weights: number[];
+  /** Analyst rows that look like this kind (0: not present, below `minRows`, or not learned). */
+  presentRows: number;
+  /**
+   * False for a trigger kind whose canaries the model did not learn (the cross-validated model still disagreed with
+   * the target label on most of them): they measured a mislabelled row, not a backdoor, so the kind does not speak.
+   */
+  learned: boolean;
+  /** Tail fractions of the fitting draw's canaries under this detector, ascending: its recall curve. */
+  canaryTail: number[];
+}
+
+/** Settings of the fusion (defaults in DEFAULT_FUSION). */
+export interface FusionSettings {
+  /** L2 penalty of the per-kind logistic fit. */
+  l2: number;
+  /** Gradient steps of the fit. */
+  iterations: number;
+  /** At most this many analyst rows serve as the fit's negatives (an even sample). */
+  negatives: number;
+  /**
+   * Presence threshold: analyst rows at or above median + tolerance × (canary quantile − median) of the detector
+   * count as looking like the kind (1: as strong as the canaries; 0.8 leaves room for a real attack a little weaker).
+   */
+  tolerance: number;
+  /** Canary quantiles the presence is read at; the smallest estimate wins. */
+  quantiles: number[];
+  /**
+   * Fewer rows than this is no presence: a detector's top few rows are often clean rows it happens to rank high (8
+   * rather than 3: mean AP on the digits variants 0.83 against 0.79, the other bases unchanged).
+   */
+  minRows: number;
+  /**
+   * The uncalibrated suspicion enters the fused value at this weight (orders rows no kind speaks for), except where it
+   * is at least `strong` (a clear tail, a confident contradiction of the label): there it enters whole.
+   */
+  backbone: number;
+  strong: number;
+}
+
+/** What the canary run's distribution says about the analyst's rows. */
+export interface PoisonEstimate {
+  /** Analyst rows estimated to be poisoned: the union of each present kind's top rows. */
+  rows: number;
+  /** rows / analyst rows. */
+  fraction: number;
+  /** Rows per kind that looks present. */
+  byKind: Partial<Record<CanaryKind, number>>;
+}
+
+/** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
+export interface FusedModel {
+  format: 'sift-fused/1';
+  detectors: KindDetector[];
+  settings: FusionSettings;
+}
+
+/** Everything measured for one canary kind. */
+export interface KindReport {
+  kind: CanaryKind;
+  byScore: Record<ScoreName, DetectionMetrics>;
+  byFamily: Record<FamilyName, DetectionMetrics>;
+  /** The kind's learned detector. */
+  detector: DetectionMetrics;
+  /** The calibrated suspicion, as it would rank rows of this kind if the data held as many as the canaries. */
+  fused: DetectionMetrics;
+  /** The family that finds this kind best (highest average precision). */
+  carriedBy: FamilyName;
+  /** The detector's largest weights, score by score (the rest are 0 or negligible). */
+  weights: Partial<Record<ScoreName, number>>;
+  /** Analyst rows that look like this kind. */
+  estimatedRows: number;
+  /** See KindDetector.learned. */
+  learned: boolean;
+}
+
+/** The calibration report. */
+export interface CalibrationReport {
+  format: 'sift-calibration/1';
+  /** The canary plan: seed, rate, kinds, counts and each draw's parameters. */
+  canary: CanaryPlan;
+  kinds: KindReport[];
+  estimate: PoisonEstimate;
+  /** One or two sentences for the analyst, from the figures above. */
+  sentence: string;
+  model: FusedModel;
+  /** ms: the calibration run's phases. */
+  timings: Record<string, number>;
+}
+
+/** What the scan and the score worker ask of calibration. */
+export interface CalibrationSettings {
+  /** Canary options (seed, rate, kinds, image shape). */
+  canary: Partial<CanaryOptions>;
+  fusion: Partial<FusionSettings>;
+}
