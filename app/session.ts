@@ -7,6 +7,8 @@
  */
 
 import { version } from '../package.json';
+import { startImageIngestWorker } from './controllers/images/client';
+import { ImageImportController } from './controllers/images/controller';
 import { startIngestWorker } from './controllers/ingest/client';
 import { IngestController } from './controllers/ingest/controller';
 import { startModelScanWorker } from './controllers/model-scan/client';
@@ -25,6 +27,7 @@ import { type AppStore, createAppStore } from './state/store';
 export interface Session {
   store: AppStore;
   ingest: IngestController;
+  images: ImageImportController;
   train: TrainController;
   score: ScoreController;
   review: ReviewController;
@@ -45,6 +48,13 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     store,
     stores.then((s) => s.datasets),
     startIngestWorker,
+  );
+  const images = new ImageImportController(
+    store,
+    stores.then((s) => s.datasets),
+    startImageIngestWorker,
+    ingest,
+    dbName,
   );
   const train = new TrainController(
     store,
@@ -71,6 +81,7 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
   return {
     store,
     ingest,
+    images,
     train,
     score,
     review,
@@ -80,6 +91,7 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     },
     dispose() {
       ingest.dispose();
+      images.dispose();
       train.dispose();
       score.dispose();
       review.dispose();

@@ -18,12 +18,15 @@ import { crossValEpochsFor } from './core/train/defaults';
 import type { TrainingDynamics } from './core/train/types';
 import { storesFor } from './db';
 import type { ReviewOpen, ReviewSummary } from './review.api';
+import { loadReviewImages, type ReviewImages } from './review-images';
 
 /** An opened review: everything the worker answers from. */
 export interface ReviewData {
   stores: Stores;
   meta: DatasetMeta;
   arrays: DatasetArrays;
+  /** An image dataset's pixels and class means; null for a CSV dataset. */
+  images: ReviewImages | null;
   scoreId: string;
   set: ScoreSet;
   runId: string | null;
@@ -51,7 +54,8 @@ export async function loadReview(
   const stores = await storesFor(request.dbName);
   const datasetId = request.datasetId as DatasetMeta['id'];
   const meta = await stores.datasets.getMeta(datasetId);
-  const arrays = await stores.datasets.loadArrays(datasetId);
+  // An image dataset's pixels stay uint8 here: the review draws them and never needs them as features.
+  const arrays = await stores.datasets.loadArrays(datasetId, { features: false });
   if (!meta || !arrays) throw new Error('That dataset is no longer stored in this browser.');
   const chosen = request.scoreId ? await stores.scores.get(request.scoreId as never) : undefined;
   const record = chosen?.scoreSet ? chosen : await stores.scores.latestScoreSetForDataset(datasetId);
@@ -125,6 +129,7 @@ export async function loadReview(
       stores,
       meta,
       arrays,
+      images: await loadReviewImages(stores, meta, arrays),
       scoreId: record.id,
       set,
       runId: run ? run.id : null,

@@ -31,6 +31,8 @@ export interface ReviewSummary {
   histograms: Record<string, Histogram & { threshold: number }>;
   /** Whether the run stored embeddings (the PCA map and UMAP need them). */
   hasEmbeddings: boolean;
+  /** An image dataset's stored shape (its thumbnails come from `pixels`); null for a CSV dataset. */
+  image: { height: number; width: number; channels: number } | null;
   decisions: DecisionSummary;
   /** Worker time to open, ms. */
   ms: number;
@@ -140,6 +142,8 @@ export interface DecisionOutcome {
 
 export interface ExportFiles {
   manifestText: string;
+  /** 'csv': clean and quarantine are CSVs; 'zip': zips of an image dataset's files. */
+  format: 'csv' | 'zip';
   clean: Uint8Array;
   quarantine: Uint8Array;
   reportText: string;
@@ -147,7 +151,8 @@ export interface ExportFiles {
   quarantined: number;
 }
 
-export type VerifyOutcome = { ok: boolean; problems: string[]; rowsChecked: number };
+/** `rowsChecked`: rows of a clean CSV, or files of a clean zip (`filesChecked` set then). */
+export type VerifyOutcome = { ok: boolean; problems: string[]; rowsChecked: number; filesChecked?: number };
 
 export interface ReviewApi {
   /** Reads a score set, its run and the dataset's decisions from IndexedDB and builds the review. */
@@ -185,6 +190,10 @@ export interface ReviewApi {
   quarantined(): Promise<Int32Array>;
   /** Builds, signs and assembles every export file (the file and the signing key read from IndexedDB). */
   exportFiles(request: { createdAt: number; version: string; tfjs: string }): Promise<ExportFiles>;
-  /** Verifies a dropped manifest (and clean CSV). */
-  verify(manifestText: string, cleanCsv: Uint8Array | null): Promise<VerifyOutcome>;
+  /** Verifies a dropped manifest (and its clean CSV, or an image dataset's clean zip, told by its bytes). */
+  verify(manifestText: string, clean: Uint8Array | null): Promise<VerifyOutcome>;
+  /** The stored pixels of `rows` (H × W × C uint8 each, in order); null when the dataset is not images. */
+  pixels(rows: Int32Array): Promise<Uint8Array | null>;
+  /** The mean image of class `label`; null when the dataset is not images. */
+  classMean(label: number): Promise<Uint8Array | null>;
 }

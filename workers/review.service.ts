@@ -4,6 +4,7 @@
  * another, each committed to IndexedDB before its answer.
  */
 import type { RowDecision } from './core/manifest/build';
+import { checkCleanZip } from './core/manifest/clean-zip';
 import { parseManifest } from './core/manifest/schema';
 import { verifyManifest } from './core/manifest/sign';
 import { familiesOf, percentileRank, reasonFor } from './core/review/columns';
@@ -38,6 +39,7 @@ import type {
 } from './review.api';
 import { loadReview, type ReviewData } from './review-data';
 import { exportFiles } from './review-export';
+import { classMeanOf, isZipBytes, pixelsOf } from './review-images';
 
 const FAMILIES: readonly string[] = FAMILY_NAMES;
 
@@ -173,6 +175,7 @@ export function createReviewService(): ReviewApi {
           scoreNames: Object.keys(data.sorted).filter((n) => n !== 'suspicion'),
           histograms: data.histograms,
           hasEmbeddings: (data.dynamics?.embeddingDim ?? 0) > 0,
+          image: data.images ? { ...data.images.shape } : null,
           decisions: summaryOf(decisions),
           ms: performance.now() - started,
         },
@@ -343,10 +346,24 @@ export function createReviewService(): ReviewApi {
       return exportFiles(o.data, o.decisions.decisions, request);
     },
 
-    async verify(manifestText, cleanCsv) {
+    async verify(manifestText, clean) {
       const parsed = parseManifest(manifestText);
       if (!parsed.ok) return { ok: false, problems: parsed.problems, rowsChecked: 0 };
-      return verifyManifest(parsed.manifest, cleanCsv ?? undefined);
+      if (!clean || !isZipBytes(clean)) return verifyManifest(parsed.manifest, clean ?? undefined);
+      const signed = await verifyManifest(parsed.manifest);
+      const zip = await checkCleanZip(parsed.manifest, clean);
+      const problems = [...signed.problems, ...zip.problems];
+      return { ok: problems.length === 0, problems, rowsChecked: 0, filesChecked: zip.filesChecked };
+    },
+
+    async pixels(rows) {
+      const images = need().data.images;
+      return images ? pixelsOf(images, rows) : null;
+    },
+
+    async classMean(label) {
+      const images = need().data.images;
+      return images ? classMeanOf(images, label) : null;
     },
   };
 }

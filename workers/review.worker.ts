@@ -52,7 +52,15 @@ const api = {
     const out = await service.exportFiles(request);
     return moved(out, [out.clean, out.quarantine]);
   },
-  verify: (manifestText, cleanCsv) => service.verify(manifestText, cleanCsv),
+  verify: (manifestText, clean) => service.verify(manifestText, clean),
+  pixels: async (rows) => {
+    const out = await service.pixels(rows);
+    return out ? moved(out, [out]) : out;
+  },
+  classMean: async (label) => {
+    const out = await service.classMean(label);
+    return out ? moved(out, [out]) : out;
+  },
 } satisfies ReviewApi;
 
 Comlink.expose(api);

@@ -2,6 +2,7 @@ import { featureColumnCount, showColumnControls } from '../controllers/ingest/pl
 import { formatBytes, formatCount } from '../format';
 import { ColumnRoles } from './ColumnRoles';
 import { ColumnTable } from './ColumnTable';
+import { ImageImportForm } from './images/ImageImportForm';
 import { LimitsFields } from './LimitsFields';
 import { PreviewTable } from './PreviewTable';
 import { ProblemList } from './ProblemList';
@@ -21,10 +22,12 @@ export function delimiterName(delimiter: string): string {
   }
 }
 
-/** The import form: a look at the file, the column roles, and Import / Cancel. */
+/** The import form: a look at the file, the column roles, and Import / Cancel (an image zip or folder: its own form). */
 export function ImportForm() {
   const draft = useApp((s) => s.draft);
+  const imageDraft = useApp((s) => s.imageDraft !== null);
   const workbench = useIngest();
+  if (imageDraft) return <ImageImportForm />;
   if (!draft) return null;
   const { preview, plan } = draft;
   const errors = preview.problems.filter((p) => p.severity === 'error');

@@ -1,6 +1,7 @@
 /** React access to the session (app/session.ts), provided once at the root: its store and its controllers. */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import type { ImageImportController } from '../controllers/images/controller';
 import type { IngestController } from '../controllers/ingest/controller';
 import type { ModelScanController, ModelScanState } from '../controllers/model-scan/controller';
 import type { ReviewController } from '../controllers/review/controller';
@@ -25,6 +26,11 @@ export function useApp<T>(selector: (state: AppState) => T): T {
 /** The import and dataset actions. */
 export function useIngest(): IngestController {
   return useSession().ingest;
+}
+
+/** The image import and image overview actions. */
+export function useImageImport(): ImageImportController {
+  return useSession().images;
 }
 
 /** The training actions. */

@@ -37,7 +37,9 @@ export function startReviewWorker(): ReviewWorker {
     redo: () => g(remote.redo()),
     quarantined: () => g(remote.quarantined()),
     exportFiles: (request) => g(remote.exportFiles(request)),
-    verify: (text, csv) => g(remote.verify(text, csv)),
+    verify: (text, clean) => g(remote.verify(text, clean)),
+    pixels: (rows) => g(remote.pixels(rows)),
+    classMean: (label) => g(remote.classMean(label)),
   };
   return { api, life, dispose };
 }

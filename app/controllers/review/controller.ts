@@ -26,6 +26,7 @@ import { EMPTY_REVIEW, type ExportedFile } from '../../state/review-slice';
 import type { AppStore } from '../../state/store';
 import type { ScoreController } from '../score/controller';
 import type { ReviewWorker } from './client';
+import { ThumbnailCache } from './thumbnails';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
@@ -55,6 +56,8 @@ export class ReviewController {
   /** UMAP layouts of the embedding map, per run, made on demand in their own worker. */
   readonly umap = new UmapLayouts(startUmapWorker);
   private readonly unsubscribe: () => void;
+  /** The open image dataset's thumbnails (null for a CSV dataset). */
+  private thumbs: ThumbnailCache | null = null;
 
   constructor(
     private readonly store: AppStore,
@@ -124,6 +127,10 @@ export class ReviewController {
         }
         const count = await this.api.query(this.store.getState().review.query);
         if (generation !== this.generation) return;
+        const image = opened.summary.image;
+        this.thumbs = image
+          ? new ThumbnailCache((rows) => this.api.pixels(rows), image.height * image.width * image.channels)
+          : null;
         this.store.getState().patchReview({
           status: { kind: 'ready' },
           summary: opened.summary,
@@ -328,22 +335,33 @@ export class ReviewController {
     return { ...out, proponents: out.proponents.map(named), opponents: out.opponents.map(named) };
   }
 
-  /** Builds and signs the manifest and the CSVs in the worker, then downloads each file. */
+  /** The stored pixels of an image dataset's row (batched with the other thumbnails asked for now). */
+  thumbnail(row: number): Promise<Uint8Array | null> {
+    return this.thumbs ? this.thumbs.get(row) : Promise.resolve(null);
+  }
+
+  /** The mean image of class `label` of the open image dataset. */
+  classMean(label: number): Promise<Uint8Array | null> {
+    return this.api.classMean(label);
+  }
+
+  /** Builds and signs the manifest and the CSVs (or zips) in the worker, then downloads each file. */
   exportAll(): Promise<void> {
     return this.busy(async () => {
       const summary = this.store.getState().review.summary;
       if (!summary) return;
       const files = await this.api.exportFiles({ createdAt: Date.now(), version, tfjs: __TFJS_VERSION__ });
-      const base = summary.datasetName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || 'dataset';
+      const base = summary.datasetName.replace(/\.(csv|zip)$/i, '').replace(/[^\w.-]+/g, '_') || 'dataset';
+      const type = files.format === 'zip' ? 'application/zip' : 'text/csv';
       const out: ExportedFile[] = [
         this.download(`${base}.manifest.json`, new Blob([files.manifestText], { type: 'application/json' })),
         this.download(
-          `${base}.clean.csv`,
-          new Blob([files.clean as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
+          `${base}.clean.${files.format}`,
+          new Blob([files.clean as Uint8Array<ArrayBuffer>], { type }),
         ),
         this.download(
-          `${base}.quarantine.csv`,
-          new Blob([files.quarantine as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
+          `${base}.quarantine.${files.format}`,
+          new Blob([files.quarantine as Uint8Array<ArrayBuffer>], { type }),
         ),
         this.download(`${base}.review.csv`, new Blob([files.reportText], { type: 'text/csv' })),
       ];
@@ -365,7 +383,7 @@ export class ReviewController {
     return { name, url, bytes: blob.size };
   }
 
-  /** Verifies a dropped manifest (and optional clean CSV) and shows every mismatch. */
+  /** Verifies a dropped manifest (and optional clean CSV or clean zip) and shows every mismatch. */
   verifyFiles(manifest: File, clean: File | null): Promise<void> {
     return this.busy(async () => {
       const text = await manifest.text();

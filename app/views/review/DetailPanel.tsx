@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage } from '../../charts/image';
 import { sparklinePoints } from '../../charts/sparkline';
 import type { InfluenceView, RowDetail } from '../../controllers/review/controller';
+import { ImageEvidence, SampleThumb } from '../images/ImageEvidence';
 import { useApp, useReviewer } from '../session-context';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
@@ -74,6 +75,7 @@ function Influence({ row }: { row: number }) {
       <ol className="neighbours" data-testid={testId}>
         {entries.map((e) => (
           <li key={e.row} data-row={e.row}>
+            <SampleThumb row={e.row} id={e.id} />
             <button type="button" className="link" onClick={() => reviewer.focus(e.row)}>
               {e.id}
             </button>{' '}
@@ -164,7 +166,9 @@ export function DetailPanel() {
         · row {focus} · {decided}
         {detail.reasons.length > 0 && ` (${detail.reasons.join(', ')})`}
       </p>
-      {detail.image ? (
+      {summary.image ? (
+        <ImageEvidence row={focus} id={detail.id} label={detail.label} shape={summary.image} />
+      ) : detail.image ? (
         <Thumb values={detail.features} image={detail.image} />
       ) : (
         <dl className="detail-values">
@@ -212,6 +216,7 @@ export function DetailPanel() {
       <ul className="neighbours" data-testid="detail-neighbours">
         {detail.neighbours.map((n) => (
           <li key={n.row}>
+            <SampleThumb row={n.row} id={n.id} />
             <button type="button" className="link" onClick={() => reviewer.focus(n.row)}>
               {n.id}
             </button>{' '}

@@ -48,11 +48,11 @@ export function ExportPanel() {
           onDrop(e.dataTransfer.files);
         }}
       >
-        Drop a manifest (and optionally its clean CSV) here, or choose them:{' '}
+        Drop a manifest (and optionally its clean CSV or clean zip) here, or choose them:{' '}
         <input
           type="file"
           multiple
-          accept=".json,.csv"
+          accept=".json,.csv,.zip"
           data-testid="verify-input"
           onChange={(e) => e.target.files && onDrop(e.target.files)}
         />
@@ -62,7 +62,8 @@ export function ExportPanel() {
           {verify.ok ? (
             <p className="ok">
               Verified: the signature matches{manifest ? ` (${manifest.name})` : ''}
-              {verify.rowsChecked > 0 ? `, and all ${verify.rowsChecked} rows of the clean CSV match` : ''}.
+              {verify.rowsChecked > 0 ? `, and all ${verify.rowsChecked} rows of the clean CSV match` : ''}
+              {verify.filesChecked ? `, and all ${verify.filesChecked} files of the clean zip match` : ''}.
             </p>
           ) : (
             <>
