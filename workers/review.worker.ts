@@ -12,7 +12,7 @@ const moved = <T>(value: T, views: ArrayBufferView[]): T =>
 
 const api = {
   open: (request) => service.open(request),
-  query: (query) => service.query(query),
+  query: (query, selection) => service.query(query, selection),
   page: (from, to) => service.page(from, to),
   position: (row) => service.position(row),
   step: (row, step) => service.step(row, step),
@@ -53,6 +53,9 @@ const api = {
     return moved(out, [out.clean, out.quarantine]);
   },
   verify: (manifestText, cleanCsv) => service.verify(manifestText, cleanCsv),
+  scoreIndex: (dbName, datasetId) => service.scoreIndex(dbName, datasetId),
+  compareRetrain: (afterRunId) => service.compareRetrain(afterRunId),
+  comparisons: () => service.comparisons(),
 } satisfies ReviewApi;
 
 Comlink.expose(api);

@@ -4,6 +4,7 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
+import type { ComparisonRecord } from './comparison-schema';
 import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decision-schema';
 import type { DatasetId } from './ids';
 import type { RunCurvesRecord, RunDynamicsRecord, RunId, RunRecord } from './run-schema';
@@ -113,13 +114,18 @@ export interface SiftSchema extends DBSchema {
   decisions: { key: [DatasetId, number]; value: DecisionRecord; indexes: { 'by-dataset': DatasetId } };
   decisionLog: { key: [DatasetId, number]; value: DecisionLogRecord; indexes: { 'by-dataset': DatasetId } };
   signingKeys: { key: string; value: SigningKeyRecord };
+  comparisons: {
+    key: RunId;
+    value: ComparisonRecord;
+    indexes: { 'by-before': RunId; 'by-dataset': DatasetId };
+  };
 }
 
 /** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
 export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles'] as const;
 
 /** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Brings a database from `oldVersion` to `SCHEMA_VERSION`, one step per version so any old database upgrades.
@@ -161,5 +167,11 @@ export function upgradeSchema(
       'datasetId',
     );
     db.createObjectStore('signingKeys', { keyPath: 'id' });
+  }
+  if (oldVersion < 5) {
+    // Retrain comparisons (comparison-schema.ts, issue 13): one per retrained run, listed by the run it compares to.
+    const comparisons = db.createObjectStore('comparisons', { keyPath: 'id' });
+    comparisons.createIndex('by-before', 'beforeRunId');
+    comparisons.createIndex('by-dataset', 'datasetId');
   }
 }

@@ -11,7 +11,7 @@ export function Histograms() {
   return (
     <section className="review-histograms" data-testid="review-histograms" aria-label="Score histograms">
       {Object.entries(summary.histograms).map(([name, h]) => {
-        const tx = thresholdX(h, h.threshold, W);
+        const tx = thresholdX(h, h.threshold ?? Number.NaN, W);
         return (
           <figure key={name} className="histogram">
             <svg
@@ -26,7 +26,8 @@ export function Histograms() {
             <figcaption>
               {name}{' '}
               <span className="muted">
-                flag ≥ {Number.isFinite(h.threshold) ? h.threshold.toPrecision(3) : '—'}
+                flag ≥{' '}
+                {h.threshold !== null && Number.isFinite(h.threshold) ? h.threshold.toPrecision(3) : '—'}
               </span>
             </figcaption>
           </figure>
