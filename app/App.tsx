@@ -9,6 +9,7 @@ import { ReviewView } from './views/review/ReviewView';
 import { StartScreen } from './views/StartScreen';
 import { SessionContext, useApp } from './views/session-context';
 import { TrainView } from './views/train/TrainView';
+import { VerifyView } from './views/verify/VerifyView';
 
 /** The root view: the session (built outside React, app/session.ts) for every view below, and the current screen. */
 export function App({ session }: { session: Session }) {
@@ -44,6 +45,7 @@ function Shell() {
       {screen === 'overview' && <Overview />}
       {screen === 'train' && <TrainView />}
       {screen === 'review' && <ReviewView />}
+      {screen === 'verify' && <VerifyView />}
     </main>
   );
 }

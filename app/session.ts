@@ -17,6 +17,7 @@ import { startScoreWorker } from './controllers/score/client';
 import { ScoreController } from './controllers/score/controller';
 import { startTrainWorker } from './controllers/train/client';
 import { browserEnvironment, TrainController } from './controllers/train/controller';
+import { VerifyController } from './controllers/verify/controller';
 import { profileSigningKey } from './db/keys';
 import { openSiftDb, SIFT_DB_NAME } from './db/open';
 import { type Stores, storesOf } from './db/stores';
@@ -29,6 +30,7 @@ export interface Session {
   score: ScoreController;
   review: ReviewController;
   modelScan: ModelScanController;
+  verify: VerifyController;
   /** Reads what the first screen shows and tidies what a closed tab left running. */
   start(): Promise<void>;
   /** Stops every worker and closes the connection; later results of their work are ignored. */
@@ -61,6 +63,7 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     dbName,
   );
   const review = new ReviewController(store, startReviewWorker, score, dbName);
+  const verify = new VerifyController(store, (text, csv) => review.checkManifest(text, csv));
   const modelScan = new ModelScanController({
     start: startModelScanWorker,
     signingKey: () => connection.then(profileSigningKey),
@@ -75,6 +78,7 @@ export function createSession(dbName = SIFT_DB_NAME): Session {
     score,
     review,
     modelScan,
+    verify,
     async start() {
       await Promise.all([ingest.refresh(), train.init(), score.init()]);
     },

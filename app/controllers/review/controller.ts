@@ -18,6 +18,7 @@ import type {
   ReviewApi,
   ReviewRow,
   RowDetail,
+  VerifyOutcome,
 } from '../../../workers/review.api';
 import type { InfluenceAnswer } from '../../../workers/score.api';
 import type { DatasetId } from '../../db/schema';
@@ -119,7 +120,7 @@ export class ReviewController {
         });
         if (generation !== this.generation) return;
         if (opened.kind === 'empty') {
-          this.store.getState().patchReview({ status: { kind: 'empty', message: opened.message } });
+          this.store.getState().patchReview({ status: opened });
           return;
         }
         const count = await this.api.query(this.store.getState().review.query);
@@ -365,13 +366,8 @@ export class ReviewController {
     return { name, url, bytes: blob.size };
   }
 
-  /** Verifies a dropped manifest (and optional clean CSV) and shows every mismatch. */
-  verifyFiles(manifest: File, clean: File | null): Promise<void> {
-    return this.busy(async () => {
-      const text = await manifest.text();
-      const csv = clean ? new Uint8Array(await clean.arrayBuffer()) : null;
-      const outcome = await this.api.verify(text, csv);
-      this.store.getState().patchReview({ verify: outcome });
-    }).then(() => undefined);
+  /** Verifies a manifest (and its clean CSV) in the review worker (no review need be open). */
+  checkManifest(manifestText: string, cleanCsv: Uint8Array | null): Promise<VerifyOutcome> {
+    return this.api.verify(manifestText, cleanCsv);
   }
 }
