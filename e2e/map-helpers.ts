@@ -27,3 +27,11 @@ export async function findMapPoint(
   }
   throw new Error('no map point found');
 }
+
+/** The id the detail panel shows once it has loaded the sample at `row` (the detail arrives from the review worker). */
+export async function loadedDetailId(page: Page, row: number): Promise<string> {
+  const detail = page.getByTestId('review-detail');
+  await expect(detail).toHaveAttribute('data-row', String(row));
+  await expect(detail).toHaveAttribute('data-id', /.+/);
+  return (await detail.getAttribute('data-id')) ?? '';
+}

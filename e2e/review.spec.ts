@@ -13,7 +13,7 @@ import { parseManifest } from '../workers/core/manifest/schema';
 import { verifyManifest } from '../workers/core/manifest/sign';
 import type { Manifest } from '../workers/core/manifest/types';
 import { openApp, sharedDataset, waitIdle } from './helpers';
-import { findMapPoint } from './map-helpers';
+import { findMapPoint, loadedDetailId } from './map-helpers';
 import { trainAndScore } from './train-helpers';
 
 const FILE = sharedDataset('digits_backdoor3');
@@ -69,9 +69,8 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
   // A map point: click it, the table and the detail panel show that sample.
   const point = await findMapPoint(page);
   await page.mouse.click(point.x, point.y);
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', String(point.row));
-  const pointId = await page.getByTestId('review-detail').getAttribute('data-id');
-  await expect(page.getByTestId('detail-id')).toHaveText(pointId ?? '');
+  const pointId = await loadedDetailId(page, point.row);
+  await expect(page.getByTestId('detail-id')).toHaveText(pointId);
   await expect(page.locator(`[data-testid="review-row"][data-row="${point.row}"]`)).toHaveAttribute(
     'aria-selected',
     'true',

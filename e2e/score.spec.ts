@@ -87,8 +87,14 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   await expect(page.getByTestId('weight-label')).toHaveValue('0');
   expect(await topSuspects(page)).toEqual(after);
 
-  // The review entry point hands the score set over.
+  // The review entry point hands this score set over: the review opens on it, its ten most suspicious rows are the
+  // summary's top ten under the weights set above.
   await page.getByTestId('review-suspects').click();
+  await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  const reviewTop = await page
+    .getByTestId('review-row')
+    .evaluateAll((els) => els.slice(0, 10).map((e) => e.getAttribute('data-id') ?? ''));
+  expect([...reviewTop].sort()).toEqual([...after.ids].sort());
 });
 
 test('cancelling a scoring during cross-validation stops it and frees its tensors; a reload interrupts one', async ({

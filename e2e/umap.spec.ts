@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { waitIdle } from './helpers';
-import { findMapPoint } from './map-helpers';
+import { findMapPoint, loadedDetailId } from './map-helpers';
 import { DIGITS, trainAndScore } from './train-helpers';
 
 declare global {
@@ -65,9 +65,8 @@ test('UMAP on the embedding map: cancel, compute, click and lasso select, cached
   // Centre out: UMAP draws islands, so the first hit may be anywhere on the canvas.
   const point = await findMapPoint(page, 'pca', { from: 0.2, to: 0.85, step: 0.04 });
   await page.mouse.click(point.x, point.y);
-  await expect(page.getByTestId('review-detail')).toHaveAttribute('data-row', String(point.row));
-  const id = await page.getByTestId('review-detail').getAttribute('data-id');
-  await expect(page.getByTestId('detail-id')).toHaveText(id ?? '');
+  const id = await loadedDetailId(page, point.row);
+  await expect(page.getByTestId('detail-id')).toHaveText(id);
   await expect(page.locator(`[data-testid="review-row"][data-row="${point.row}"]`)).toHaveAttribute(
     'aria-selected',
     'true',

@@ -14,6 +14,14 @@ import {
   waitRunEnded,
 } from './train-helpers';
 
+/**
+ * Largest relative difference allowed between WebGPU and WASM. Measured here on SwiftShader (2026-12-04, load
+ * average ~11): 7.3e-7 in the backend check (two epochs, final softmax and losses), 1.9e-7 on the forced run's
+ * batch losses; the README quotes these. The bound leaves a factor of ~14 for other drivers' float rounding
+ * (the old bound, 1e-3, let through errors a thousand times larger than any measured).
+ */
+const AGREEMENT = 1e-5;
+
 test('the automatic choice does not pick the software WebGPU adapter, and says why', async ({ page }) => {
   await importAndOpenTraining(page);
   const gpu = page.getByTestId('backend-probes').locator('tr[data-backend="webgpu"]');
@@ -33,8 +41,9 @@ test('WebGPU and WASM agree on a tiny seeded model', async ({ page }) => {
   const gpu = check.locator('tr[data-backend="webgpu"]');
   await expect(gpu).toHaveAttribute('data-ok', 'true');
   const difference = Number(await gpu.getAttribute('data-difference'));
+  console.log(`backend check: WebGPU vs WASM largest relative difference ${difference.toExponential(2)}`);
   expect(difference).toBeGreaterThanOrEqual(0);
-  expect(difference).toBeLessThan(1e-3);
+  expect(difference).toBeLessThan(AGREEMENT);
 });
 
 test('a run forced onto WebGPU trains and matches the same run on WASM', async ({ page }, testInfo) => {
@@ -69,9 +78,13 @@ test('a run forced onto WebGPU trains and matches the same run on WASM', async (
   expect(gpuRun.batchLoss).toHaveLength(4);
   for (const key of ['trainLoss', 'valLoss', 'batchLoss'] as const) {
     expect(gpuRun[key]).toHaveLength(wasmRun[key].length);
-    gpuRun[key].forEach((v, i) => {
-      const w = wasmRun[key][i];
-      expect(Math.abs(v - w) / Math.max(Math.abs(w), 1e-6)).toBeLessThan(1e-3);
-    });
+    const worst = Math.max(
+      ...gpuRun[key].map((v, i) => {
+        const w = wasmRun[key][i];
+        return Math.abs(v - w) / Math.max(Math.abs(w), 1e-6);
+      }),
+    );
+    console.log(`forced run: ${key} largest relative difference ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(AGREEMENT);
   }
 });

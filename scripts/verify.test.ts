@@ -1,32 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { rowsWith, subsetCsv } from '../workers/core/manifest/csv';
-import { exportPublicJwk, generateSigningKey, signManifest } from '../workers/core/manifest/sign';
-import { CSV, fixtureManifest, ingested, QUARANTINE } from '../workers/core/manifest/test-fixture';
+import { files } from './test-verify-files';
 import { runVerify } from './verify';
-
-async function files() {
-  const dir = await mkdtemp(join(tmpdir(), 'sift-verify-'));
-  const keys = await generateSigningKey();
-  const manifest = await signManifest(
-    fixtureManifest(new Map(QUARANTINE)),
-    keys.privateKey,
-    await exportPublicJwk(keys.publicKey),
-  );
-  const data = ingested();
-  const clean = subsetCsv(
-    CSV,
-    data,
-    rowsWith(5, (r) => QUARANTINE.has(r), 'keep'),
-  );
-  const manifestText = JSON.stringify(manifest, null, 2);
-  const paths = { dir, manifest: join(dir, 'm.manifest.json'), clean: join(dir, 'clean.csv') };
-  await writeFile(paths.manifest, manifestText);
-  await writeFile(paths.clean, clean);
-  return { paths, manifestText, clean };
-}
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -61,10 +36,37 @@ describe('npm run verify', () => {
     expect(result.code).toBe(1);
     expect(result.err).toEqual(['MISMATCH row 3 (id r4): sha256 differs from the manifest']);
   });
+  it('exits 0 on the manifest alone, naming the key, with nothing said about a CSV', async () => {
+    const { paths, manifestText } = await files();
+    const keyId = (JSON.parse(manifestText) as { signature: { keyId: string } }).signature.keyId;
+    const result = await run([paths.manifest]);
+    expect(result).toEqual({
+      code: 0,
+      out: [`OK: signature verifies (key ${keyId}); 3 kept, 2 quarantined`],
+      err: [],
+    });
+  });
+  it('exits 1 with the schema’s reasons when the manifest is not a valid manifest', async () => {
+    const { paths, manifestText } = await files();
+    await writeFile(paths.manifest, manifestText.replace('"format": "sift-manifest/1"', '"format": "other"'));
+    const result = await run([paths.manifest]);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err).toEqual([expect.stringMatching(/^MISMATCH manifest field "format": /)]);
+  });
   it('exits 2 on usage errors and unreadable files', async () => {
-    expect((await run([])).code).toBe(2);
+    const usage =
+      'usage: npm run verify -- manifest.json [clean.csv | clean.zip]  |  npm run verify -- report.json [model files…]';
+    expect(await run([])).toEqual({ code: 2, out: [], err: [usage] });
+    const { paths } = await files();
+    expect(await run([paths.manifest, paths.clean, 'third'])).toEqual({ code: 2, out: [], err: [usage] });
     const missing = await run(['/nonexistent/m.json']);
     expect(missing.code).toBe(2);
-    expect(missing.err[0]).toMatch(/cannot read input/);
+    expect(missing.err).toEqual([
+      expect.stringMatching(/^cannot read input: ENOENT.*\/nonexistent\/m\.json/),
+    ]);
+    const missingCsv = await run([paths.manifest, '/nonexistent/clean.csv']);
+    expect(missingCsv.code).toBe(2);
+    expect(missingCsv.err).toEqual([expect.stringMatching(/^cannot read input: .*clean\.csv/)]);
   });
 });

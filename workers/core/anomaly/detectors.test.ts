@@ -8,7 +8,7 @@ import {
   robustDeviation,
 } from './detectors';
 import { createCurveMonitor, type EpochPoint } from './monitor';
-import type { BatchAnomaly } from './types';
+import { type BatchAnomaly, DEFAULT_ANOMALY_THRESHOLDS } from './types';
 
 function gauss(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
@@ -97,6 +97,29 @@ describe('spike detection', () => {
     expect(spike.magnitude).toBeGreaterThan(4);
     expect(spike.value).toBe(loss[300]);
     expect(spike.message).toMatch(/Batch loss .* at epoch 11, batch 1 is .* robust deviations above/);
+  });
+
+  it('on a nearly noiseless curve, needs a rise of 10% above the average, however many deviations it is', () => {
+    // ±0.1% noise: a robust deviation of ~0.001 on the log scale, so 8% and 12% rises are both dozens of deviations.
+    const flat = (seed: number) => {
+      const rng = createRng(seed);
+      return Array.from({ length: 100 }, () => Math.exp(0.001 * gauss(rng)));
+    };
+    const verdictAfterFlat = (rise: number, thresholds = {}) => {
+      const detector = createSpikeDetector(thresholds);
+      for (const v of flat(8)) expect(detector.push(v)).toBeNull();
+      return detector.push(1 + rise);
+    };
+    expect(DEFAULT_ANOMALY_THRESHOLDS.spikeMinRelativeRise).toBe(0.1);
+    expect(verdictAfterFlat(0.08)).toBeNull();
+    expect(verdictAfterFlat(0.09)).toBeNull();
+    const spike = verdictAfterFlat(0.12);
+    expect(spike?.value).toBeCloseTo(1.12, 6);
+    expect(spike?.baseline).toBeCloseTo(1, 2);
+    expect(spike?.magnitude).toBeGreaterThan(4);
+    // The same 8% rise is a spike once the minimum rise is lowered: the rise, not the deviations, held it back.
+    expect(verdictAfterFlat(0.08, { spikeMinRelativeRise: 0.05 })).not.toBeNull();
+    expect(verdictAfterFlat(0.12, { spikeMinRelativeRise: 0.15 })).toBeNull();
   });
 
   it('does not report spikes during the warm-up, and merges a burst into one event', () => {

@@ -1,30 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { trainSettingsFor } from '../train/defaults';
-import { locatorUnits, manifestModel } from './build';
+import { buildManifest, locatorUnits, type ManifestInput, manifestModel } from './build';
 import { CanonicalJsonError, canonicalJson } from './canonical';
-import { reportCell, reviewReportCsv, rowsWith, splitRecords, subsetCsv } from './csv';
+import { lineBreakAt, reportCell, reviewReportCsv, rowsWith, splitRecords, subsetCsv } from './csv';
 import { base64url, fromBase64url, sha256Hex } from './hash';
 import { parseManifest } from './schema';
-import { exportPublicJwk, generateSigningKey, signManifest, verifyManifest } from './sign';
-import { CSV, CSV_TEXT, fixtureManifest, ingested, QUARANTINE } from './test-fixture';
+import { verifyManifest } from './sign';
+import {
+  CSV,
+  CSV_TEXT,
+  cleanCsvOf,
+  fixtureManifest,
+  ingested,
+  QUARANTINE,
+  signedManifest,
+} from './test-fixture';
 import type { Manifest } from './types';
 
 const decoder = new TextDecoder();
-
-async function signed(manifest: Manifest) {
-  const keys = await generateSigningKey();
-  return signManifest(manifest, keys.privateKey, await exportPublicJwk(keys.publicKey));
-}
-
-function cleanCsv(manifest: Manifest): Uint8Array {
-  const data = ingested();
-  const quarantined = new Set(manifest.samples.filter((s) => s.decision === 'quarantine').map((s) => s.row));
-  return subsetCsv(
-    CSV,
-    data,
-    rowsWith(data.ids.length, (r) => quarantined.has(r), 'keep'),
-  );
-}
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth, writes no whitespace, keeps array order', () => {
@@ -44,6 +37,29 @@ describe('canonical JSON', () => {
     expect(() => canonicalJson({ t: new Float32Array(2) })).toThrow(/t.*Float32Array/);
     expect(() => canonicalJson(Number.POSITIVE_INFINITY)).toThrow(CanonicalJsonError);
   });
+  it('writes booleans and null, takes null-prototype objects, and names the kind of value it refuses', () => {
+    expect(canonicalJson([true, false, null])).toBe('[true,false,null]');
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: true, a: false });
+    expect(canonicalJson(bare)).toBe('{"a":false,"b":true}');
+    expect(() => canonicalJson({ n: 1n })).toThrow(new CanonicalJsonError('n', 'a bigint is not JSON data'));
+    expect(() => canonicalJson([() => 0])).toThrow(
+      'Cannot write [0] as canonical JSON: a function is not JSON data.',
+    );
+    expect(() => canonicalJson(undefined)).toThrow(
+      'Cannot write the value as canonical JSON: a undefined is not JSON data.',
+    );
+    expect(() => canonicalJson({ d: new Date(0) })).toThrow(
+      'Cannot write d as canonical JSON: a Date object is not JSON data.',
+    );
+    expect(new CanonicalJsonError('x', 'why').name).toBe('CanonicalJsonError');
+    expect(() => canonicalJson({ a: { b: undefined } })).toThrow(
+      'Cannot write a.b as canonical JSON: a undefined is not JSON data.',
+    );
+    const orphan = Object.create(Object.create(null)) as object; // no constructor anywhere on its chain
+    expect(() => canonicalJson({ o: orphan })).toThrow(
+      'Cannot write o as canonical JSON: a non-plain object is not JSON data.',
+    );
+  });
   it('is the same for equal values built in different key orders', () => {
     expect(canonicalJson({ x: 1, y: [{ p: 1, q: 2 }] })).toBe(canonicalJson({ y: [{ q: 2, p: 1 }], x: 1 }));
   });
@@ -58,7 +74,11 @@ describe('hashing helpers', () => {
     const text = base64url(bytes);
     expect(text).not.toMatch(/[+/=]/);
     expect(fromBase64url(text)).toEqual(bytes);
-    expect(() => fromBase64url('ab+c')).toThrow();
+    expect(() => fromBase64url('ab+c')).toThrow('not base64url text');
+    // Unpadded lengths 2 and 3 (mod 4) decode.
+    expect(Array.from(fromBase64url('YQ'))).toEqual([97]);
+    expect(Array.from(fromBase64url('YWI'))).toEqual([97, 98]);
+    expect(base64url(Uint8Array.from([251, 255]))).toBe('-_8');
   });
 });
 
@@ -88,6 +108,7 @@ describe('buildManifest', () => {
     });
     // Scores follow sampleRows; NaN becomes null; float32 noise is rounded to 6 digits; row 4 was not scored.
     expect(manifest.samples[3]?.scores).toEqual({ aum: 1.5, suspicion: 0.9 });
+    expect(Object.keys(manifest.samples[3]?.scores ?? {})).toEqual(['aum', 'suspicion']); // by name
     expect(manifest.samples[1]?.scores).toEqual({ aum: null, suspicion: 0.8 });
     expect(manifest.samples[2]?.scores).toEqual({ aum: 0, suspicion: 0.2 });
     expect(manifest.samples[4]?.scores).toEqual({});
@@ -100,18 +121,80 @@ describe('buildManifest', () => {
       /row 9/,
     );
   });
+  it('refuses arrays of different lengths, decisions on missing rows and scores of rows outside the dataset', () => {
+    const input = (over: Partial<ManifestInput>): ManifestInput => ({
+      createdAt: new Date(0),
+      tool: { name: 'Sift', version: '0', backend: 'cpu' },
+      dataset: {
+        name: 'd',
+        sha256: '0',
+        labelColumn: 'y',
+        idColumn: null,
+        headerSha256: '0',
+        classes: ['a'],
+      },
+      ids: ['x', 'y'],
+      labels: Int32Array.from([0, 3]),
+      rowSha256: new Uint8Array(64).fill(171),
+      run: null,
+      scores: null,
+      decisions: new Map(),
+      ...over,
+    });
+    const two = buildManifest(input({}));
+    expect(two.samples.map((s) => [s.label, s.sha256])).toEqual([
+      ['a', 'ab'.repeat(32)],
+      ['3', 'ab'.repeat(32)],
+    ]);
+    expect(() => buildManifest(input({ labels: Int32Array.from([0]) }))).toThrow(
+      'buildManifest: 2 ids, 1 labels, 2 row digests.',
+    );
+    expect(() => buildManifest(input({ rowSha256: new Uint8Array(96) }))).toThrow(
+      'buildManifest: 2 ids, 2 labels, 3 row digests.',
+    );
+    const decided = (row: number) =>
+      input({ decisions: new Map([[row, { decision: 'quarantine', reasons: [], note: '' }]]) });
+    expect(buildManifest(decided(0)).summary).toEqual({ kept: 1, quarantined: 1 });
+    expect(buildManifest(decided(1)).summary).toEqual({ kept: 1, quarantined: 1 });
+    for (const row of [2, -1, 0.5]) {
+      expect(() => buildManifest(decided(row))).toThrow(
+        `buildManifest: a decision names row ${row}; the dataset has rows 0..1.`,
+      );
+    }
+    const scored = (rows: number[], value = 0.123456789, scoreDigits?: number) =>
+      buildManifest(
+        input({
+          scores: { sampleRows: Int32Array.from(rows), values: { s: Float32Array.from(rows, () => value) } },
+          ...(scoreDigits ? { scoreDigits } : {}),
+        }),
+      );
+    expect(scored([1]).samples.map((s) => s.scores)).toEqual([{}, { s: 0.123457 }]);
+    expect(scored([0], 0.123456789, 2).samples[0]?.scores).toEqual({ s: 0.12 });
+    for (const row of [2, -1]) {
+      expect(() => scored([row])).toThrow(`buildManifest: scored row ${row} is outside the dataset.`);
+    }
+  });
   it('locator units: one per leaf outside samples, one per sample', () => {
     const units = new Map(locatorUnits(fixtureManifest()));
     expect(units.get('summary.kept')).toBe(5);
     expect(units.get('run.model.hidden[0]')).toBe(8);
     expect(units.has('samples[4]')).toBe(true);
     expect(units.has('samples[4].id')).toBe(false);
+    // Nulls and empty containers are leaves too.
+    const base = fixtureManifest();
+    const run = base.run as NonNullable<Manifest['run']>;
+    const sparse = new Map(
+      locatorUnits({ ...base, dataset: { ...base.dataset, idColumn: null }, run: { ...run, scoring: {} } }),
+    );
+    expect(sparse.get('dataset.idColumn')).toBeNull();
+    expect(sparse.get('run.scoring')).toEqual({});
+    expect(sparse.get('dataset.name')).toBe('fixture');
   });
   it('run.model records the batch size and learning rate the run trained with, through a signed round trip', async () => {
     const base = fixtureManifest();
     if (!base.run) throw new Error('The fixture has a run.');
     const settings = trainSettingsFor(20_000);
-    const manifest = await signed({ ...base, run: { ...base.run, model: manifestModel(settings) } });
+    const manifest = await signedManifest({ ...base, run: { ...base.run, model: manifestModel(settings) } });
     const reparsed = parseManifest(JSON.stringify(manifest));
     if (!reparsed.ok) throw new Error(reparsed.problems.join('\n'));
     expect(reparsed.manifest.run?.model).toEqual({
@@ -123,14 +206,14 @@ describe('buildManifest', () => {
     });
     const units = new Map(locatorUnits(reparsed.manifest));
     expect(units.get('run.model.batchSize')).toBe(512);
-    expect((await verifyManifest(reparsed.manifest, cleanCsv(manifest))).ok).toBe(true);
+    expect((await verifyManifest(reparsed.manifest, cleanCsvOf(manifest))).ok).toBe(true);
   });
 });
 
 describe('CSV', () => {
   it('clean CSV = original header and kept rows, byte for byte, with the file’s own line breaks', () => {
     const manifest = fixtureManifest(new Map(QUARANTINE));
-    const clean = decoder.decode(cleanCsv(manifest));
+    const clean = decoder.decode(cleanCsvOf(manifest));
     expect(clean).toBe('id,label,a,b\r\nr0,cat,1,2\r\n"r2\nmulti",cat,5,6\r\nr4,cat,9,10');
     const data = ingested();
     const quarantine = decoder.decode(subsetCsv(CSV, data, [1, 3]));
@@ -141,6 +224,31 @@ describe('CSV', () => {
     );
     expect(decoder.decode(subsetCsv(CSV, data, []))).toBe('id,label,a,b\r\n');
     expect(CSV_TEXT.startsWith('id,label')).toBe(true);
+  });
+  it('keeps each row’s own line break (CR, LF, CRLF); a header-only file gets LF; unknown rows are refused', () => {
+    const bytes = new TextEncoder().encode('h\rA\nB\r\nC');
+    const ranges = {
+      headerEnd: 1,
+      rowStart: Float64Array.from([2, 4, 7]),
+      rowEnd: Float64Array.from([3, 5, 8]),
+    };
+    expect(decoder.decode(subsetCsv(bytes, ranges, [0, 1, 2]))).toBe('h\rA\nB\r\nC');
+    expect(decoder.decode(subsetCsv(bytes, ranges, [2, 1]))).toBe('h\rC\rB\r\n');
+    expect(Array.from(lineBreakAt(bytes, 1) ?? [])).toEqual([13]);
+    expect(Array.from(lineBreakAt(bytes, 5) ?? [])).toEqual([13, 10]);
+    expect(lineBreakAt(bytes, 0)).toBeNull();
+    expect(lineBreakAt(bytes, bytes.length)).toBeNull();
+    const headerOnly = new TextEncoder().encode('h');
+    const none = { headerEnd: 1, rowStart: new Float64Array(0), rowEnd: new Float64Array(0) };
+    expect(decoder.decode(subsetCsv(headerOnly, none, []))).toBe('h\n');
+    expect(() => subsetCsv(bytes, ranges, [3])).toThrow('subsetCsv: row 3 is not in the dataset.');
+    // A row with a start but no end (or an end but no start) is not in the dataset either.
+    const noEnd = { ...ranges, rowEnd: Float64Array.from([3, 5]) };
+    expect(() => subsetCsv(bytes, noEnd, [2])).toThrow('subsetCsv: row 2 is not in the dataset.');
+    const noStart = { ...ranges, rowStart: Float64Array.from([2, 4]) };
+    expect(() => subsetCsv(bytes, noStart, [2])).toThrow('subsetCsv: row 2 is not in the dataset.');
+    expect(rowsWith(4, (r) => r % 2 === 1, 'quarantine')).toEqual([1, 3]);
+    expect(rowsWith(4, (r) => r % 2 === 1, 'keep')).toEqual([0, 2]);
   });
   it('splits records quote-aware on CRLF, LF and CR, skipping blank lines', () => {
     const bytes = new TextEncoder().encode('a,b\r\n"x\r\ny",1\n\nz,2\rw,3');
@@ -163,6 +271,9 @@ describe('CSV', () => {
     expect(reportCell('plain')).toBe('plain');
     expect(reportCell(-0.25)).toBe('-0.25');
     expect(reportCell(Number.NaN)).toBe('');
+    expect(reportCell(Number.POSITIVE_INFINITY)).toBe('');
+    expect(reportCell('a"b')).toBe('"a""b"');
+    expect(reportCell('x-y=z')).toBe('x-y=z');
     expect(reportCell(null)).toBe('');
   });
   it('review report has the documented columns', () => {
@@ -183,88 +294,5 @@ describe('CSV', () => {
     expect(csv).toBe(
       'id,label,decision,reasons,suspicion,aum,note\r\n\'=x,cat,quarantine,"label; a,b",0.5,1,\r\n',
     );
-  });
-});
-
-describe('sign and verify (WebCrypto ECDSA P-256)', () => {
-  it('a signed manifest and its clean CSV verify; the JSON round trip keeps it valid', async () => {
-    const manifest = await signed(fixtureManifest(new Map(QUARANTINE)));
-    expect(manifest.signature?.alg).toBe('ECDSA-P256-SHA256');
-    expect(manifest.signature?.publicKeyJwk.crv).toBe('P-256');
-    const reparsed = parseManifest(JSON.stringify(manifest, null, 2));
-    if (!reparsed.ok) throw new Error(reparsed.problems.join('\n'));
-    const result = await verifyManifest(reparsed.manifest, cleanCsv(manifest));
-    expect(result.problems).toEqual([]);
-    expect(result.ok).toBe(true);
-    expect(result.rowsChecked).toBe(3);
-  });
-  it('names the manifest field that changed', async () => {
-    const manifest = await signed(fixtureManifest(new Map(QUARANTINE)));
-    const tampered = structuredClone(manifest);
-    tampered.summary.kept = 4;
-    const result = await verifyManifest(tampered);
-    expect(result.ok).toBe(false);
-    expect(result.problems).toContain('manifest field "summary.kept" changed: signature does not verify');
-    const sampleEdit = structuredClone(manifest);
-    (sampleEdit.samples[2] as Manifest['samples'][number]).label = 'dog';
-    expect((await verifyManifest(sampleEdit)).problems).toEqual([
-      'manifest field "samples[2]" (id r2\nmulti) changed: signature does not verify',
-    ]);
-  });
-  it('a signature from another key, or an unsigned manifest, fails', async () => {
-    const manifest = await signed(fixtureManifest());
-    const other = await signed(fixtureManifest());
-    const swapped = { ...manifest, signature: { ...manifest.signature, value: other.signature?.value } };
-    const result = await verifyManifest(swapped as Manifest);
-    expect(result.ok).toBe(false);
-    expect(result.problems).toEqual(['manifest field "signature.value" changed: signature does not verify']);
-    expect((await verifyManifest(fixtureManifest())).problems).toEqual([
-      'manifest is not signed: it has no "signature" block',
-    ]);
-  });
-  it('names the clean-CSV row that changed, a quarantined row present, and missing rows', async () => {
-    const manifest = await signed(fixtureManifest(new Map(QUARANTINE)));
-    const clean = cleanCsv(manifest);
-    const edited = clean.slice();
-    edited[decoder.decode(clean).indexOf('9,10') + 0] = '8'.charCodeAt(0);
-    expect((await verifyManifest(manifest, edited)).problems).toEqual([
-      'row 3 (id r4): sha256 differs from the manifest',
-    ]);
-    const withQuarantined = new TextEncoder().encode(`${decoder.decode(clean)}\r\nr3,dog,7,8\r\n`);
-    expect((await verifyManifest(manifest, withQuarantined)).problems).toEqual([
-      'row 4: holds quarantined sample r3, which must not be in the clean CSV',
-    ]);
-    const truncated = new TextEncoder().encode('id,label,a,b\r\nr0,cat,1,2\r\n');
-    expect((await verifyManifest(manifest, truncated)).problems).toEqual([
-      'clean CSV has 1 data rows; the manifest keeps 3 (missing: r2\nmulti, r4)',
-    ]);
-    const header = new TextEncoder().encode(decoder.decode(clean).replace('id,label,a,b', 'id,label,a,c'));
-    expect((await verifyManifest(manifest, header)).problems).toEqual([
-      'clean CSV header differs from the dataset header in the manifest',
-    ]);
-  });
-});
-
-describe('parseManifest (untrusted input)', () => {
-  it('refuses bad JSON, wrong types, prototype keys and unknown fields, naming where', () => {
-    expect(parseManifest('{').ok).toBe(false);
-    const good = JSON.stringify(fixtureManifest());
-    const wrongType = parseManifest(good.replace('"kept":5', '"kept":"5"'));
-    expect(wrongType.ok ? [] : wrongType.problems).toEqual([expect.stringMatching(/"summary\.kept"/)]);
-    const proto = parseManifest(good.replace('"summary":{', '"summary":{"__proto__":{"x":1},'));
-    expect(proto.ok ? [] : proto.problems).toEqual(['manifest holds a forbidden key at "summary.__proto__"']);
-    const extra = parseManifest(good.replace('"format":', '"extra":1,"format":'));
-    expect(extra.ok).toBe(false);
-    const ok = parseManifest(good);
-    expect(ok.ok).toBe(true);
-  });
-
-  it('takes the tfjs version in tool as optional text: older manifests without it still parse', () => {
-    const good = JSON.stringify(fixtureManifest());
-    expect(good).not.toContain('"tfjs"');
-    const withTfjs = parseManifest(good.replace('"backend":"cpu"', '"backend":"cpu","tfjs":"4.22.0"'));
-    expect(withTfjs.ok && withTfjs.manifest.tool.tfjs).toBe('4.22.0');
-    const numeric = parseManifest(good.replace('"backend":"cpu"', '"backend":"cpu","tfjs":4'));
-    expect(numeric.ok ? [] : numeric.problems).toEqual([expect.stringMatching(/"tool\.tfjs"/)]);
   });
 });

@@ -2,7 +2,9 @@
 import { ingestCsv } from '../ingest/ingest';
 import { DEFAULT_LIMITS, type IngestedDataset } from '../ingest/types';
 import { buildManifest, type RowDecision } from './build';
+import { rowsWith, subsetCsv } from './csv';
 import { sha256Hex } from './hash';
+import { exportPublicJwk, generateSigningKey, signManifest } from './sign';
 import type { Manifest } from './types';
 
 /** CRLF line breaks, a quoted id with a comma and an embedded line break, and a last row without a line break. */
@@ -21,18 +23,24 @@ export function ingested(bytes: Uint8Array = CSV): IngestedDataset {
   return ingestCsv(bytes, 'fixture.csv', { labelColumn: 'label', idColumn: 'id' }, DEFAULT_LIMITS);
 }
 
-/** An unsigned manifest of the fixture with rows 1 and 3 quarantined and scores on rows 0-3. */
-export function fixtureManifest(decisions = new Map<number, RowDecision>()): Manifest {
-  const data = ingested();
+/**
+ * An unsigned manifest of the fixture (or of `bytes`, a CSV of the same columns with at least 4 rows) with the given
+ * decisions and scores on rows 0-3.
+ */
+export function fixtureManifest(
+  decisions = new Map<number, RowDecision>(),
+  bytes: Uint8Array = CSV,
+): Manifest {
+  const data = ingested(bytes);
   return buildManifest({
     createdAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
     tool: { name: 'Sift', version: '0.1.0', backend: 'cpu' },
     dataset: {
       name: 'fixture',
-      sha256: sha256Hex(CSV),
+      sha256: sha256Hex(bytes),
       labelColumn: 'label',
       idColumn: 'id',
-      headerSha256: sha256Hex(CSV.subarray(0, data.headerEnd)),
+      headerSha256: sha256Hex(bytes.subarray(0, data.headerEnd)),
       classes: data.classes,
     },
     ids: data.ids,
@@ -54,3 +62,20 @@ export const QUARANTINE: ReadonlyMap<number, RowDecision> = new Map([
   [1, { decision: 'quarantine', reasons: ['label', 'free text'], note: '=cmd' }],
   [3, { decision: 'quarantine', reasons: ['embedding'], note: '' }],
 ]);
+
+/** `manifest` signed with a fresh key pair. */
+export async function signedManifest(manifest: Manifest): Promise<Manifest> {
+  const keys = await generateSigningKey();
+  return signManifest(manifest, keys.privateKey, await exportPublicJwk(keys.publicKey));
+}
+
+/** The clean CSV of `manifest` over the file `bytes` (default the fixture): the header and the kept rows. */
+export function cleanCsvOf(manifest: Manifest, bytes: Uint8Array = CSV): Uint8Array {
+  const data = ingested(bytes);
+  const quarantined = new Set(manifest.samples.filter((s) => s.decision === 'quarantine').map((s) => s.row));
+  return subsetCsv(
+    bytes,
+    data,
+    rowsWith(data.ids.length, (r) => quarantined.has(r), 'keep'),
+  );
+}

@@ -10,6 +10,12 @@ describe('auroc', () => {
     expect(auroc([1, 2, 3, 4], [1, 1, 0, 0])).toBe(0);
     expect(auroc([5, 5, 5, 5], [1, 0, 1, 0])).toBe(0.5);
     expect(auroc([1, 2], [0, 0])).toBeNaN();
+    expect(auroc([1, 2], [1, 1])).toBeNaN();
+  });
+
+  it('ranks NaN scores lowest, and refuses truth of another length', () => {
+    expect(auroc([Number.NaN, 0, -5], [0, 1, 1])).toBe(1);
+    expect(() => auroc([1, 2], [1])).toThrow(new RangeError('auroc: 2 scores but 1 truth values.'));
   });
 
   it('matches the pairwise definition on random scores with ties', () => {

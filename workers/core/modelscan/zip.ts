@@ -47,13 +47,19 @@ export function readZip(bytes: Uint8Array, ctx: ScanContext, where: string): Zip
   let cdSize = r.u32(eocd + 12, 'The central directory size');
   let cdOffset = r.u32(eocd + 16, 'The central directory offset');
   let cdEnd = eocd;
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const locator = eocd - 20;
-    if (locator < 0 || r.u32(locator) !== ZIP64_LOCATOR) {
+  const saturated = count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff;
+  // A ZIP64 locator just before the end record counts whether or not the 32-bit fields are saturated: PyTorch's
+  // writer always adds one, and the central directory then ends where the ZIP64 record starts (as Python's zipfile reads it).
+  const locator = eocd - 20;
+  const hasLocator = locator >= 0 && r.u32(locator) === ZIP64_LOCATOR;
+  if (saturated || hasLocator) {
+    if (!hasLocator) {
       ctx.refuse('malformed', where, 'The zip archive declares ZIP64 sizes but has no ZIP64 locator.');
     }
-    const record = r.defined(locator + 8, 8, 'The ZIP64 record offset');
-    if (r.u32(record, 'The ZIP64 record') !== ZIP64_EOCD) {
+    const declared = r.defined(locator + 8, 8, 'The ZIP64 record offset');
+    // The record sits right before the locator unless a stub before the archive shifts offsets; try both.
+    const record = declared + 4 <= bytes.length && r.u32(declared) === ZIP64_EOCD ? declared : locator - 56;
+    if (record < 0 || r.u32(record, 'The ZIP64 record') !== ZIP64_EOCD) {
       ctx.refuse('malformed', where, 'The ZIP64 end-of-central-directory record is missing.');
     }
     count = r.defined(record + 32, 8, 'The ZIP64 entry count');

@@ -123,6 +123,27 @@ describe('scoreAll', () => {
     expect(s.params.knn).toEqual({ ...defaultScoreParams().knn, mode: 'ivf', nlist: 4, nprobe: 2 });
   });
 
+  it('in auto mode, searches exactly up to approximateAbove samples (10,000 by default) and by IVF above', async () => {
+    const dyn = fakeDynamics(); // 120 samples
+    expect(defaultScoreParams().knn).toMatchObject({ mode: 'auto', approximateAbove: 10_000 });
+    const run = (knn: Partial<ReturnType<typeof defaultScoreParams>['knn']>) =>
+      scoreAll(dyn, { oofProbs: null, params: { seed: 4, knn: { nlist: 4, nprobe: 1, ...knn } } });
+    const exact = await run({ mode: 'exact' });
+    const ivf = await run({ mode: 'ivf' });
+    // One probed cell of four: the approximation misses some true neighbours, so the two searches differ.
+    expect(Array.from(ivf.scores.knnDistance)).not.toEqual(Array.from(exact.scores.knnDistance));
+
+    const byDefault = await run({});
+    expect(byDefault.knnApproximate).toBe(false);
+    expect(Array.from(byDefault.scores.knnDistance)).toEqual(Array.from(exact.scores.knnDistance));
+    const atLimit = await run({ approximateAbove: 120 });
+    expect(atLimit.knnApproximate).toBe(false);
+    expect(Array.from(atLimit.scores.knnDistance)).toEqual(Array.from(exact.scores.knnDistance));
+    const overLimit = await run({ approximateAbove: 119 });
+    expect(overLimit.knnApproximate).toBe(true);
+    expect(Array.from(overLimit.scores.knnDistance)).toEqual(Array.from(ivf.scores.knnDistance));
+  });
+
   it('stops with ScoringCancelledError when cancelled, freeing its tensors', async () => {
     const before = tf.memory().numTensors;
     let stages = 0;

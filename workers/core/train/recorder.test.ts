@@ -7,6 +7,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** The value, or a failed test naming what recordPass left out. */
+function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`recordPass gave no ${what}.`);
+  return value;
+}
+
 const softmax = (z: number[]) => {
   const e = z.map(Math.exp);
   const s = e.reduce((a, b) => a + b, 0);
@@ -31,7 +37,8 @@ describe('recordPass on a hand-set model', () => {
     [0, 0, 0.5],
   ];
 
-  it('gives p[y], margin, loss, correct, ||p-onehot||²(||h||²+1), softmax and embeddings', async () => {
+  /** The model above with its weights set, the three samples and their labels. */
+  function handSetModel() {
     const m = buildModel({ kind: 'mlp', featureCount: 2, classCount: 3, hidden: [2] }, 1);
     const weights = [
       tf.tensor2d([1, 0, 0, 1], [2, 2]),
@@ -42,17 +49,26 @@ describe('recordPass on a hand-set model', () => {
     m.model.setWeights(weights);
     const xs = tf.tensor2d(x, [3, 2]);
     const ys = tf.tensor1d(labels, 'int32');
+    const dispose = () => {
+      tf.dispose([...weights, xs, ys]);
+      m.model.dispose();
+    };
+    return { m, xs, ys, dispose };
+  }
+
+  it('gives p[y], margin, loss, correct, ||p-onehot||²(||h||²+1), softmax and embeddings', async () => {
+    const { m, xs, ys, dispose } = handSetModel();
     // Rows in a non-trivial order, chunks of 2: checks that values land at their row's position.
     const rows = Int32Array.from([2, 0, 1]);
     const pass = await recordPass(m, xs, ys, rows, { batchSize: 2, withOutputs: true });
-    tf.dispose([...weights, xs, ys]);
-    m.model.dispose();
-    expect(pass).not.toBeNull();
-    if (!pass?.probs || !pass.embeddings) return;
+    dispose();
+    if (!pass) throw new Error('recordPass returned null without being cancelled.');
+    const probs = defined(pass.probs, 'probs');
+    const embeddings = defined(pass.embeddings, 'embeddings');
 
     expect(pass.rows).toBe(3);
-    expect(pass.probs.length).toBe(3 * 3);
-    expect(pass.embeddings.length).toBe(3 * 2);
+    expect(probs.length).toBe(3 * 3);
+    expect(embeddings.length).toBe(3 * 2);
     const expectedMargin = [1.5, -2, 0.5];
     const expectedCorrect = [1, 0, 1];
     rows.forEach((r, j) => {
@@ -65,8 +81,8 @@ describe('recordPass on a hand-set model', () => {
       expect(pass.margin[j]).toBeCloseTo(expectedMargin[r], 6);
       expect(pass.correct[j]).toBe(expectedCorrect[r]);
       expect(pass.lastLayerGradSq[j]).toBeCloseTo(gradSq, 5);
-      for (let k = 0; k < 3; k++) expect(pass.probs?.[j * 3 + k]).toBeCloseTo(p[k], 6);
-      expect(Array.from(pass.embeddings?.subarray(j * 2, j * 2 + 2) ?? [])).toEqual(hs[r]);
+      for (let k = 0; k < 3; k++) expect(probs[j * 3 + k]).toBeCloseTo(p[k], 6);
+      expect(Array.from(embeddings.subarray(j * 2, j * 2 + 2))).toEqual(hs[r]);
     });
     // Sample A by hand: p = [e², 1, e^0.5] / (e² + 1 + e^0.5).
     const sA = Math.exp(2) + 1 + Math.exp(0.5);
@@ -75,6 +91,34 @@ describe('recordPass on a hand-set model', () => {
       2 * ((1 - Math.exp(2) / sA) ** 2 + (1 / sA) ** 2 + (Math.exp(0.5) / sA) ** 2),
       5,
     );
+  });
+
+  it('without withOutputs: the same statistics, no softmax or embeddings; waits between chunks only', async () => {
+    const { m, xs, ys, dispose } = handSetModel();
+    let waits = 0;
+    const rows = Int32Array.from([1, 2, 0]);
+    const pass = await recordPass(m, xs, ys, rows, {
+      batchSize: 2,
+      between: async () => {
+        waits++;
+      },
+    });
+    const whole = await recordPass(m, xs, ys, rows);
+    dispose();
+    if (!pass || !whole) throw new Error('recordPass returned null without being cancelled.');
+    expect(pass.probs).toBeUndefined();
+    expect(pass.embeddings).toBeUndefined();
+    expect(waits).toBe(1); // two chunks of 2 rows: one wait between them, none after the last
+    expect(Array.from(pass.margin)).toEqual([-2, 0.5, 1.5]);
+    expect(Array.from(pass.correct)).toEqual([0, 1, 1]);
+    rows.forEach((r, j) => {
+      const p = softmax(zs[r]);
+      expect(pass.probAssigned[j]).toBeCloseTo(p[labels[r]], 6);
+      expect(pass.loss[j]).toBeCloseTo(-Math.log(p[labels[r]]), 5);
+    });
+    // One chunk of the default size gives the same values.
+    expect(Array.from(whole.loss)).toEqual(Array.from(pass.loss));
+    expect(Array.from(whole.lastLayerGradSq)).toEqual(Array.from(pass.lastLayerGradSq));
   });
 
   it('returns null when cancelled between chunks, and frees its tensors', async () => {

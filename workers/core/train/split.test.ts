@@ -44,9 +44,31 @@ describe('stratifiedSplit', () => {
     expect(() => stratifiedSplit(y, 2, 1, 1)).toThrow(/not in \[0, 1\)/);
     expect(() => stratifiedSplit(Int32Array.from([0, 3]), 2, 0.2, 1)).toThrow(/outside 0..1/);
   });
+
+  it('refuses label codes below 0 or equal to the class count, and negative fractions', () => {
+    expect(() => stratifiedSplit(Int32Array.from([0, -1]), 2, 0.2, 1)).toThrow(
+      new RangeError('Row 1 has label code -1, outside 0..1.'),
+    );
+    expect(() => stratifiedSplit(Int32Array.from([2, 0]), 2, 0.2, 1)).toThrow(
+      new RangeError('Row 0 has label code 2, outside 0..1.'),
+    );
+    expect(() => stratifiedSplit(Int32Array.from([0, 1]), 2, -0.1, 1)).toThrow(
+      new RangeError('Validation fraction -0.1 is not in [0, 1).'),
+    );
+  });
 });
 
 describe('stratifiedFolds', () => {
+  it('takes k = 2 and refuses k < 2 or a fractional k', () => {
+    const y = labels();
+    expect(new Set(stratifiedFolds(y, 3, 2, 1))).toEqual(new Set([0, 1]));
+    for (const k of [1, 0, 2.5]) {
+      expect(() => stratifiedFolds(y, 3, k, 1)).toThrow(
+        new RangeError(`K-fold needs an integer k ≥ 2, got ${k}.`),
+      );
+    }
+  });
+
   it('balances fold sizes and classes', () => {
     const y = labels();
     const folds = stratifiedFolds(y, 3, 5, 2);
