@@ -37,7 +37,7 @@ function Header() {
 function Shell() {
   const screen = useApp((s) => s.screen.kind);
   return (
-    <main className="content">
+    <main className={screen === 'review' ? 'content content-wide' : 'content'}>
       <AppError />
       {screen === 'start' && <StartScreen />}
       {screen === 'import' && <ImportForm />}

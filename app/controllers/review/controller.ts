@@ -10,29 +10,44 @@ import type { ReviewQuery } from '../../../workers/core/review/table';
 import type {
   ColourBy,
   DecisionOutcome,
+  FamilyDetail,
   MapLayer,
   MapLayerRequest,
   MapPoints,
   MapSpace,
   NamedRow,
+  Neighbour,
   ReviewApi,
   ReviewRow,
   RowDetail,
+  TabularEvidence,
   VerifyOutcome,
 } from '../../../workers/review.api';
 import type { InfluenceAnswer } from '../../../workers/score.api';
 import type { DatasetId } from '../../db/schema';
 import type { ScoreJobId } from '../../db/scores';
-import { EMPTY_REVIEW, type ExportedFile } from '../../state/review-slice';
+import { EMPTY_REVIEW } from '../../state/review-slice';
 import type { AppStore } from '../../state/store';
 import type { ScoreController } from '../score/controller';
 import type { ReviewWorker } from './client';
+import { Downloads } from './downloads';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
 export type { UmapProgress } from '../../../workers/umap.api';
 
-export type { ColourBy, MapLayer, MapPoints, MapSpace, NamedRow, ReviewRow, RowDetail };
+export type {
+  ColourBy,
+  FamilyDetail,
+  MapLayer,
+  MapPoints,
+  MapSpace,
+  NamedRow,
+  Neighbour,
+  ReviewRow,
+  RowDetail,
+  TabularEvidence,
+};
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -46,7 +61,7 @@ export interface InfluenceView extends Omit<InfluenceAnswer, 'proponents' | 'opp
 
 export class ReviewController {
   private worker: ReviewWorker | null = null;
-  private urls: string[] = [];
+  private readonly downloads = new Downloads();
   private generation = 0;
   /** j/k presses are answered one after another, each from where the last one moved. */
   private moves: Promise<unknown> = Promise.resolve();
@@ -101,8 +116,7 @@ export class ReviewController {
     this.generation++;
     this.dropWorker();
     this.umap.dispose();
-    for (const url of this.urls) URL.revokeObjectURL(url);
-    this.urls = [];
+    this.downloads.dispose();
   }
 
   /** Opens the review of a dataset: the given (else its latest) score set, with its run and stored decisions. */
@@ -173,7 +187,13 @@ export class ReviewController {
     const { review, patchReview } = this.store.getState();
     const selection = extend ? [...new Set([...review.selection, row])] : [row];
     const known = families !== null && !extend;
-    patchReview({ focus: row, focusAt: at, selection, reason: known ? families.join(', ') : review.reason });
+    // The typed reason stays as it is; the families' suggestion follows the selection.
+    patchReview({
+      focus: row,
+      focusAt: at,
+      selection,
+      ...(known ? { suggestion: families.join(', ') } : {}),
+    });
     if (!known) void this.prefill(Int32Array.from(selection));
     if (at === null) void this.locate(row);
   }
@@ -188,14 +208,17 @@ export class ReviewController {
     const reason = await this.api.reasonFor(rows);
     const now = this.store.getState().review;
     if (now.selection.length === rows.length && now.selection[0] === rows[0])
-      this.store.getState().patchReview({ reason });
+      this.store.getState().patchReview({ suggestion: reason });
   }
 
   /** Selects many rows (lasso, or the top of the table), with the reason their flags suggest. */
   private select(rows: Int32Array, reason: string): void {
-    this.store
-      .getState()
-      .patchReview({ selection: Array.from(rows), focus: rows[0] ?? null, focusAt: null, reason });
+    this.store.getState().patchReview({
+      selection: Array.from(rows),
+      focus: rows[0] ?? null,
+      focusAt: null,
+      suggestion: reason,
+    });
   }
 
   /** Selects the first `n` rows of the table's current order. */
@@ -224,11 +247,31 @@ export class ReviewController {
     return next;
   }
 
-  /** Quarantines or restores the selection (or the focused row) with the current reason. */
-  decide(decision: RowDecision['decision'], note = ''): Promise<void> {
+  /**
+   * Quarantines or restores the selection (or the focused row) with the typed reason, else the families' suggestion.
+   * A decision on one row moves the focus to the next row of the table (q and r advance).
+   */
+  async decide(decision: RowDecision['decision'], note = ''): Promise<void> {
     const { review } = this.store.getState();
     const rows = review.selection.length > 0 ? review.selection : review.focus !== null ? [review.focus] : [];
-    const reasons = review.reason
+    if (rows.length === 1 && review.focus === rows[0]) {
+      await this.moves;
+      const next = await this.api.step(review.focus, 1);
+      await this.decideRows(rows, decision, note);
+      if (next && next.row !== review.focus && this.store.getState().review.focus === review.focus)
+        this.focus(next.row);
+      return;
+    }
+    return this.decideRows(rows, decision, note);
+  }
+
+  private decideRows(
+    rows: readonly number[],
+    decision: RowDecision['decision'],
+    note: string,
+  ): Promise<void> {
+    const { review } = this.store.getState();
+    const reasons = (review.reason.trim() === '' ? review.suggestion : review.reason)
       .split(',')
       .map((r) => r.trim())
       .filter((r) => r !== '');
@@ -335,35 +378,8 @@ export class ReviewController {
       const summary = this.store.getState().review.summary;
       if (!summary) return;
       const files = await this.api.exportFiles({ createdAt: Date.now(), version, tfjs: __TFJS_VERSION__ });
-      const base = summary.datasetName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || 'dataset';
-      const out: ExportedFile[] = [
-        this.download(`${base}.manifest.json`, new Blob([files.manifestText], { type: 'application/json' })),
-        this.download(
-          `${base}.clean.csv`,
-          new Blob([files.clean as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
-        ),
-        this.download(
-          `${base}.quarantine.csv`,
-          new Blob([files.quarantine as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
-        ),
-        this.download(`${base}.review.csv`, new Blob([files.reportText], { type: 'text/csv' })),
-      ];
-      this.store.getState().patchReview({ exported: out });
+      this.store.getState().patchReview({ exported: this.downloads.saveAll(summary.datasetName, files) });
     }).then(() => undefined);
-  }
-
-  /** Starts a download of `blob` through an `a[download]` with a blob: URL (kept until dispose, for the links). */
-  private download(name: string, blob: Blob): ExportedFile {
-    const url = URL.createObjectURL(blob);
-    this.urls.push(url);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.rel = 'noopener';
-    document.body.append(a);
-    a.click();
-    a.remove();
-    return { name, url, bytes: blob.size };
   }
 
   /** Verifies a manifest (and its clean CSV) in the review worker (no review need be open). */

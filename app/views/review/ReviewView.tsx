@@ -42,8 +42,11 @@ function DecisionBar() {
   const canUndo = useApp((s) => s.review.decisions.canUndo);
   const canRedo = useApp((s) => s.review.decisions.canRedo);
   const quarantined = useApp((s) => s.review.decisions.quarantined);
+  const suggestion = useApp((s) => s.review.suggestion);
+  const topDefault = useApp((s) => s.review.summary?.topDefault);
   const patch = useApp((s) => s.patchReview);
-  const [top, setTop] = useState(54);
+  const [typedTop, setTop] = useState<number | null>(null);
+  const top = typedTop ?? topDefault?.count ?? 1;
   return (
     <div className="decision-bar" data-testid="decision-bar">
       <span data-testid="selection-count" data-count={selection.length}>
@@ -62,12 +65,20 @@ function DecisionBar() {
       <button type="button" data-testid="select-top" onClick={() => void reviewer.selectTop(top)}>
         Select
       </button>
+      {topDefault && typedTop === null && (
+        <span className="muted" data-testid="top-source" data-source={topDefault.source}>
+          {topDefault.source === 'estimate'
+            ? 'the calibration’s estimate of poisoned rows'
+            : 'the flag budget of this score set'}
+        </span>
+      )}
       <label>
         Reason{' '}
         <input
           value={reason}
           data-testid="reason"
-          placeholder="families, free text"
+          placeholder={suggestion === '' ? 'families, free text' : suggestion}
+          title="Typed text is kept while you move; when empty, the families that flag the selection are the reason"
           onChange={(e) => patch({ reason: e.target.value })}
         />
       </label>
