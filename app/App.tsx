@@ -1,5 +1,7 @@
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { Session } from './session';
+import { jobInFlight } from './state/jobs';
 import { isBusy } from './state/ui-slice';
 import { AppError } from './views/AppError';
 import { ImportForm } from './views/ImportForm';
@@ -34,8 +36,20 @@ function Header() {
   );
 }
 
+/** While a job runs, a reload or close asks first (the browser shows its own words). */
+function useLeaveGuard() {
+  const job = useApp(jobInFlight);
+  useEffect(() => {
+    if (!job) return;
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [job]);
+}
+
 function Shell() {
   const screen = useApp((s) => s.screen.kind);
+  useLeaveGuard();
   return (
     <main className={screen === 'review' ? 'content content-wide' : 'content'}>
       <AppError />

@@ -123,7 +123,12 @@ export class ReviewController {
   open(datasetId: DatasetId, scoreId?: ScoreJobId): Promise<void> {
     const generation = ++this.generation;
     const state = this.store.getState();
-    state.patchReview({ ...EMPTY_REVIEW, status: { kind: 'loading' }, version: state.review.version + 1 });
+    state.patchReview({
+      ...EMPTY_REVIEW,
+      status: { kind: 'loading' },
+      opened: { datasetId, scoreId: scoreId ?? null },
+      version: state.review.version + 1,
+    });
     state.go({ kind: 'review' });
     return this.busy(async () => {
       try {
