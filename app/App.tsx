@@ -9,7 +9,7 @@ import { ImportProgress } from './views/ImportProgress';
 import { Overview } from './views/Overview';
 import { ReviewView } from './views/review/ReviewView';
 import { StartScreen } from './views/StartScreen';
-import { SessionContext, useApp } from './views/session-context';
+import { SessionContext, useApp, useVerifier } from './views/session-context';
 import { TrainView } from './views/train/TrainView';
 import { VerifyView } from './views/verify/VerifyView';
 
@@ -49,9 +49,19 @@ function useLeaveGuard() {
 
 function Shell() {
   const screen = useApp((s) => s.screen.kind);
+  const verifier = useVerifier();
   useLeaveGuard();
   return (
-    <main className={screen === 'review' ? 'content content-wide' : 'content'}>
+    <main
+      className={screen === 'review' ? 'content content-wide' : 'content'}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={(event) => {
+        // A drop outside every drop zone: a manifest opens verification wherever it lands.
+        if (event.defaultPrevented) return;
+        event.preventDefault();
+        void verifier.route([...event.dataTransfer.files]);
+      }}
+    >
       <AppError />
       {screen === 'start' && <StartScreen />}
       {screen === 'import' && <ImportForm />}

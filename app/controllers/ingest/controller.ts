@@ -8,6 +8,7 @@ import type { IngestApi, IngestJobId, IngestOutcome } from '../../../workers/ing
 import { toRecords } from '../../db/dataset-records';
 import { type DatasetStore, newDatasetId } from '../../db/datasets';
 import type { DatasetId } from '../../db/schema';
+import type { StoredTwin } from '../../state/import-slice';
 import type { AppStore } from '../../state/store';
 import type { IngestWorker } from './client';
 import { DebouncedPreview } from './limits-preview';
@@ -34,6 +35,9 @@ async function blobSha256(blob: Blob): Promise<string | null> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** Files up to this size are hashed on choosing, to find a stored twin (the digest needs the whole file in memory). */
+const TWIN_HASH_MAX = 256 * 1024 * 1024;
 
 export class IngestController {
   /** The file the import form is about; a `File` is a handle, so it stays here rather than in the store. */
@@ -140,11 +144,23 @@ export class IngestController {
       setError(null);
       setJob({ kind: 'idle' });
       this.limitsPreview.cancel();
-      const preview = await this.ingest.preview(file, DEFAULT_LIMITS);
+      const [preview, duplicate] = await Promise.all([
+        this.ingest.preview(file, DEFAULT_LIMITS),
+        this.storedTwin(file),
+      ]);
       this.file = file;
-      setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS });
+      setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS, duplicate });
       go({ kind: 'import' });
     });
+  }
+
+  /** The stored dataset imported from the same bytes (same SHA-256), if any; files over TWIN_HASH_MAX are not hashed. */
+  private async storedTwin(file: File): Promise<StoredTwin | null> {
+    if (file.size > TWIN_HASH_MAX) return null;
+    const sha256 = await blobSha256(file);
+    if (sha256 === null) return null;
+    const twin = (await (await this.datasets).findBySha256(sha256))[0];
+    return twin ? { id: twin.id, name: twin.name, createdAt: twin.createdAt } : null;
   }
 
   /** Leaves the import form without importing. */
