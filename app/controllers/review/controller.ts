@@ -163,8 +163,10 @@ export class ReviewController {
     const { review, patchReview } = this.store.getState();
     const query = { ...review.query, ...patch };
     patchReview({ query });
+    // "Selection only" keeps the rows selected when it was turned on (or the query changed).
+    const selection = query.selectionOnly ? Int32Array.from(review.selection) : undefined;
     return this.busy(async () => {
-      const count = await this.api.query(query);
+      const count = await this.api.query(query, selection);
       const now = this.store.getState().review;
       if (now.query === query)
         this.store.getState().patchReview({ count, version: now.version + 1, focusAt: null });
