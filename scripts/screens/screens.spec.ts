@@ -18,6 +18,7 @@ const FILE = sharedDataset('breast_cancer_flip10');
 async function shoot(page: Page, name: string): Promise<void> {
   for (const size of SIZES) {
     await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await waitIdle(page);
     await page.screenshot({ path: path.join(OUT, `${name}-${size.width}x${size.height}.png`) });
   }

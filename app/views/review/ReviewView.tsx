@@ -46,6 +46,8 @@ function DecisionBar() {
   const quarantined = useApp((s) => s.review.decisions.quarantined);
   const suggestion = useApp((s) => s.review.suggestion);
   const topDefault = useApp((s) => s.review.summary?.topDefault);
+  const q = useApp((s) => s.review.summary?.q ?? 0);
+  const scoredRows = useApp((s) => s.review.summary?.scoredRows ?? 0);
   const patch = useApp((s) => s.patchReview);
   const [typedTop, setTop] = useState<number | null>(null);
   const top = typedTop ?? topDefault?.count ?? 1;
@@ -71,7 +73,7 @@ function DecisionBar() {
         <span className="muted" data-testid="top-source" data-source={topDefault.source}>
           {topDefault.source === 'estimate'
             ? 'the calibration’s estimate of poisoned rows'
-            : 'the flag budget of this score set'}
+            : `the flag budget of this score set: ${Number((100 * q).toPrecision(3))}% of ${scoredRows.toLocaleString()} rows`}
         </span>
       )}
       <label>

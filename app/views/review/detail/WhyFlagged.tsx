@@ -24,8 +24,7 @@ export function WhyFlagged({ why }: { why: FamilyDetail[] }) {
             <strong>
               <Term name={f.family} />
             </strong>
-            {f.flagged ? ' flags it. ' : ' does not flag it. '}
-            <span className="muted">{f.verdict}</span>
+            : <span className={f.flagged ? '' : 'muted'}>{f.verdict}</span>
           </p>
           {f.sentences.length > 0 && (
             <ul>
