@@ -30,6 +30,7 @@ import { EMPTY_REVIEW } from '../../state/review-slice';
 import type { AppStore } from '../../state/store';
 import type { ScoreController } from '../score/controller';
 import type { ReviewWorker } from './client';
+import { RetrainComparisons } from './comparisons';
 import { Downloads } from './downloads';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
@@ -70,6 +71,8 @@ export class ReviewController {
   private influenceTicket = 0;
   /** UMAP layouts of the embedding map, per run, made on demand in their own worker. */
   readonly umap = new UmapLayouts(startUmapWorker);
+  /** Retrain comparisons, stored with the run by the review worker. */
+  readonly comparisons = new RetrainComparisons(() => this.api);
   private readonly unsubscribe: () => void;
 
   constructor(
