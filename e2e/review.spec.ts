@@ -76,7 +76,7 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
     'true',
   );
   await expect(page.getByTestId('detail-scores').locator('tbody tr')).toHaveCount(13);
-  await expect(page.getByTestId('detail-neighbours').locator('li')).toHaveCount(8);
+  await expect(page.getByTestId('detail-neighbours').locator('tbody tr')).toHaveCount(8);
 
   // Lasso on the map: a box around the clicked point.
   const { x, y } = point;

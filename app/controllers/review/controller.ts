@@ -10,6 +10,7 @@ import type { ReviewQuery } from '../../../workers/core/review/table';
 import type {
   ColourBy,
   DecisionOutcome,
+  Distribution,
   FamilyDetail,
   MapLayer,
   MapLayerRequest,
@@ -23,7 +24,6 @@ import type {
   TabularEvidence,
   VerifyOutcome,
 } from '../../../workers/review.api';
-import type { InfluenceAnswer } from '../../../workers/score.api';
 import type { DatasetId } from '../../db/schema';
 import type { ScoreJobId } from '../../db/scores';
 import { EMPTY_REVIEW } from '../../state/review-slice';
@@ -32,6 +32,10 @@ import type { ScoreController } from '../score/controller';
 import type { ReviewWorker } from './client';
 import { RetrainComparisons } from './comparisons';
 import { Downloads } from './downloads';
+import { type InfluenceView, nameInfluence } from './influence-names';
+
+export type { InfluenceView };
+
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
@@ -39,6 +43,7 @@ export type { UmapProgress } from '../../../workers/umap.api';
 
 export type {
   ColourBy,
+  Distribution,
   FamilyDetail,
   MapLayer,
   MapPoints,
@@ -52,12 +57,6 @@ export type {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The focused sample's strongest proponents and opponents, named. */
-export interface InfluenceView extends Omit<InfluenceAnswer, 'proponents' | 'opponents'> {
-  proponents: Array<NamedRow & { value: number }>;
-  opponents: Array<NamedRow & { value: number }>;
 }
 
 export class ReviewController {
@@ -373,13 +372,7 @@ export class ReviewController {
     if (!summary?.runId) throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
     const out = await this.scorer.influence(summary.datasetId, summary.runId, row, top);
     if (generation !== this.generation) return null; // another dataset or score set was opened meanwhile
-    const rows = [...out.proponents, ...out.opponents].map((e) => e.row);
-    const names = new Map((await this.api.describe(Int32Array.from(rows))).map((n) => [n.row, n]));
-    const named = (e: { row: number; value: number }) => ({
-      ...(names.get(e.row) ?? { row: e.row, id: `row ${e.row}`, label: '' }),
-      value: e.value,
-    });
-    return { ...out, proponents: out.proponents.map(named), opponents: out.opponents.map(named) };
+    return nameInfluence(this.api, out);
   }
 
   /** Builds and signs the manifest and the CSVs in the worker, then downloads each file. */
