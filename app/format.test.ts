@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatSeconds, formatStat } from './format';
+import { formatBytes, formatCount, formatCountOf, formatSeconds, formatStat } from './format';
 
 describe('formats', () => {
   it('groups counts the same on every machine', () => {
     expect(formatCount(1797)).toBe('1,797');
     expect(formatCount(200000)).toBe('200,000');
+  });
+  it('counts with their noun, singular only for one', () => {
+    expect(formatCountOf(1, 'file')).toBe('1 file');
+    expect(formatCountOf(0, 'file')).toBe('0 files');
+    expect(formatCountOf(1797, 'row')).toBe('1,797 rows');
+    expect(formatCountOf(2, 'class', 'classes')).toBe('2 classes');
   });
   it('sizes in powers of 1000', () => {
     expect(formatBytes(999)).toBe('999 B');

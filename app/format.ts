@@ -7,6 +7,11 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** A count with its noun: (1, 'file') → "1 file", (1797, 'row') → "1,797 rows"; `plural` for irregular nouns. */
+export function formatCountOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}
+
 /** Bytes in B, KB, MB or GB (powers of 1000, as file managers show them), e.g. 44998723 → "45.0 MB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;

@@ -100,7 +100,7 @@ test('every corpus file gets its expected verdict through the page, and the repo
     .getByTestId('model-scan-input')
     .setInputFiles([payload('scan.json', new TextEncoder().encode(text)), files[0] as (typeof files)[0]]);
   await expect(page.getByTestId('model-scan-verify')).toHaveAttribute('data-ok', 'true');
-  await expect(page.getByTestId('model-scan-verify')).toContainText('1 model files match their SHA-256');
+  await expect(page.getByTestId('model-scan-verify')).toContainText('1 model file matches its SHA-256');
   const tampered = text.replace('"verdict": "unsafe"', '"verdict": "safe"');
   await page
     .getByTestId('model-scan-input')

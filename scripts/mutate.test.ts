@@ -6,7 +6,7 @@ describe('npm run mutate arguments', () => {
     expect(strykerArgs(['workers/core/manifest/', 'scripts/verify.ts'])).toEqual([
       'run',
       '--mutate',
-      'workers/core/manifest/**/*.ts,scripts/verify.ts,!**/*.test.ts,!**/test-*.ts,!**/*-helpers.ts',
+      'workers/core/manifest/**/*.ts,scripts/verify.ts,!**/*.test.ts,!**/test-*.ts,!**/*-helpers.ts,!**/corpus/**',
     ]);
   });
   it('passes everything from the first option on through, and keeps the config’s list when no path is given', () => {
@@ -21,7 +21,7 @@ describe('npm run mutate arguments', () => {
     expect(strykerArgs(['workers/core/metrics', '--incremental', '--logLevel', 'debug'])).toEqual([
       'run',
       '--mutate',
-      'workers/core/metrics/**/*.ts,!**/*.test.ts,!**/test-*.ts,!**/*-helpers.ts',
+      'workers/core/metrics/**/*.ts,!**/*.test.ts,!**/test-*.ts,!**/*-helpers.ts,!**/corpus/**',
       '--incremental',
       '--logLevel',
       'debug',

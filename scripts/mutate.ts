@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
-/** Never mutated: tests and their helpers. */
-const NOT_MUTATED = ['!**/*.test.ts', '!**/test-*.ts', '!**/*-helpers.ts'];
+/** Never mutated: tests, their helpers and the generated test corpora (`corpus/`: fixtures for tests, e2e and bench). */
+const NOT_MUTATED = ['!**/*.test.ts', '!**/test-*.ts', '!**/*-helpers.ts', '!**/corpus/**'];
 
 /** Stryker's arguments: the leading paths become its `--mutate` list; everything from the first option on passes. */
 export function strykerArgs(argv: readonly string[]): string[] {

@@ -1,3 +1,4 @@
+import { formatCountOf } from '../../format';
 import { useModelScan } from '../session-context';
 
 /** The check of a dropped scan report: its signature, its verdicts, and the model files matched by SHA-256. */
@@ -11,8 +12,11 @@ export function VerifyResult() {
       {result.ok ? (
         <p className="ok">
           {verify.file} verifies: signed by key {result.report?.signature?.keyId},{' '}
-          {result.report?.files.length} files
-          {result.filesMatched > 0 ? `, ${result.filesMatched} model files match their SHA-256` : ''}.
+          {formatCountOf(result.report?.files.length ?? 0, 'file')}
+          {result.filesMatched > 0
+            ? `; ${formatCountOf(result.filesMatched, 'model file')} ${result.filesMatched === 1 ? 'matches its' : 'match their'} SHA-256`
+            : ''}
+          .
         </p>
       ) : (
         <>

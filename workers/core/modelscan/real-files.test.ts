@@ -37,8 +37,8 @@ describe('Keras 2 layouts written by h5py 3.7', () => {
     expect(result.format).toBe('keras-h5');
     expect(result.verdict).toBe('safe');
   });
-  it('reads a model config kept in dense attribute storage and finds the Lambda layer after 800 others', () => {
-    const result = scanModelFile('big.h5', real('h5py-keras2-lambda-dense-attribute.h5'));
+  it('reads a 78 KB model config in a version 2 object header and finds the Lambda layer after 800 others', () => {
+    const result = scanModelFile('big.h5', real('h5py-keras2-lambda-78k-config.h5'));
     expect(result.verdict).toBe('unsafe');
     const lambda = result.findings.find((f) => f.kind === 'lambda');
     expect(lambda?.location).toContain('config.layers[800]');

@@ -56,7 +56,7 @@ export function scanSafetensors(bytes: Uint8Array, ctx: ScanContext, where: stri
     }
     if (!isObject(entry)) ctx.refuse('malformed', loc, 'The tensor entry is not an object.');
     const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS)) {
+    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype)) {
       ctx.refuse(
         'malformed',
         loc,

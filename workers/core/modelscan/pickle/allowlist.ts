@@ -219,7 +219,7 @@ const DANGEROUS_MODULES = [
 
 /** The global's full dotted name, with Python 2 module names mapped as Python 3's unpickler maps them. */
 export function globalName(module: string, name: string): string {
-  return `${PY2_MODULES[module] ?? module}.${name}`;
+  return `${Object.hasOwn(PY2_MODULES, module) ? PY2_MODULES[module] : module}.${name}`;
 }
 
 /** Whether the global (a full dotted name from `globalName`) is a data-only constructor. */

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../corpus/pickle';
+import { scan } from './test-helpers';
+
+describe('which globals are critical, high or allowed', () => {
+  const judge = (module: string, name: string): string => {
+    const findings = scan(assemble([['PROTO', 2], ['GLOBAL', module, name], ['STOP']])).findings;
+    return findings[0]?.severity ?? 'allowed';
+  };
+
+  it('globals that run commands, code, files or network requests are critical', () => {
+    const attacks: [string, string][] = [
+      ['os', 'system'],
+      ['posix', 'system'],
+      ['nt', 'system'],
+      ['subprocess', 'Popen'],
+      ['builtins', 'eval'],
+      ['builtins', 'exec'],
+      ['builtins', 'getattr'],
+      ['__builtin__', '__import__'],
+      ['runpy', '_run_code'],
+      ['importlib', 'import_module'],
+      ['socket', 'create_connection'],
+      ['shutil', 'rmtree'],
+      ['pickle', 'loads'],
+      ['marshal', 'loads'],
+      ['types', 'FunctionType'],
+      ['operator', 'attrgetter'],
+      ['functools', 'partial'],
+      ['copy_reg', '_reconstructor'],
+      ['urllib.request', 'urlopen'],
+      ['torch.hub', 'load'],
+      ['numpy.testing._private.utils', 'runstring'],
+      ['webbrowser', 'open'],
+      ['ctypes', 'CDLL'],
+    ];
+    expect(attacks.filter(([m, n]) => judge(m, n) !== 'critical')).toEqual([]);
+    // A module named exactly like a dangerous dotted one (GLOBAL "torch" "hub").
+    expect(judge('torch', 'hub')).toBe('critical');
+  });
+
+  it('a module whose name only starts like a dangerous one is high, not critical', () => {
+    expect(judge('osmodel', 'Net')).toBe('high');
+    expect(judge('operators_lib', 'Add')).toBe('high');
+    expect(judge('torch.hubs', 'x')).toBe('high');
+  });
+
+  it('data-only constructors of tensors and arrays are allowed, matched whole', () => {
+    const data: [string, string][] = [
+      ['collections', 'OrderedDict'],
+      ['torch._utils', '_rebuild_tensor_v2'],
+      ['torch', 'FloatStorage'],
+      ['torch', 'float16'],
+      ['numpy', 'ndarray'],
+      ['numpy', 'dtype'],
+      ['numpy.core.multiarray', '_reconstruct'],
+      ['_codecs', 'encode'],
+      ['__builtin__', 'set'],
+    ];
+    expect(data.filter(([m, n]) => judge(m, n) !== 'allowed')).toEqual([]);
+    expect(judge('torch', 'FloatStorage.__init__')).toBe('high');
+    expect(judge('collections', 'OrderedDict2')).toBe('high');
+  });
+});
+
+describe('global names', () => {
+  it('names a module called like an Object property as the file writes it', () => {
+    const named = (module: string) =>
+      scan(assemble([['PROTO', 2], ['GLOBAL', module, 'x'], ['STOP']])).findings[0]?.references;
+    expect(named('constructor')).toEqual(['constructor.x']);
+    expect(named('__proto__')).toEqual(['__proto__.x']);
+    expect(named('toString')).toEqual(['toString.x']);
+  });
+});
