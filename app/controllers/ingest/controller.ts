@@ -144,23 +144,27 @@ export class IngestController {
       setError(null);
       setJob({ kind: 'idle' });
       this.limitsPreview.cancel();
-      const [preview, duplicate] = await Promise.all([
-        this.ingest.preview(file, DEFAULT_LIMITS),
-        this.storedTwin(file),
-      ]);
+      const preview = await this.ingest.preview(file, DEFAULT_LIMITS);
       this.file = file;
-      setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS, duplicate });
+      setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS });
       go({ kind: 'import' });
+      void this.markTwin(file);
     });
   }
 
-  /** The stored dataset imported from the same bytes (same SHA-256), if any; files over TWIN_HASH_MAX are not hashed. */
-  private async storedTwin(file: File): Promise<StoredTwin | null> {
-    if (file.size > TWIN_HASH_MAX) return null;
+  /**
+   * Marks the import form when a stored dataset was imported from the same bytes (same SHA-256); files over
+   * TWIN_HASH_MAX are not hashed. Runs after the form is shown, so the preview never waits for it.
+   */
+  private async markTwin(file: File): Promise<void> {
+    if (file.size > TWIN_HASH_MAX) return;
     const sha256 = await blobSha256(file);
-    if (sha256 === null) return null;
+    if (sha256 === null) return;
     const twin = (await (await this.datasets).findBySha256(sha256))[0];
-    return twin ? { id: twin.id, name: twin.name, createdAt: twin.createdAt } : null;
+    const { draft, setDraft } = this.store.getState();
+    if (!twin || !draft || this.file !== file) return;
+    const duplicate: StoredTwin = { id: twin.id, name: twin.name, createdAt: twin.createdAt };
+    setDraft({ ...draft, duplicate });
   }
 
   /** Leaves the import form without importing. */

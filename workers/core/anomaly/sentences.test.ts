@@ -24,6 +24,18 @@ describe('classStallSentence', () => {
     expect(text).toContain('it is now 4.3 times their median loss');
   });
 
+  it('says a loss that did not move stayed', () => {
+    const text = classStallSentence(
+      'two',
+      { classIndex: 2, from: 1, to: 1, fall: 0, othersFall: 0.875, level: 8 },
+      3,
+    );
+    expect(text).toBe(
+      'Class two: its training loss stayed at 1 over the last 3 epochs, while the other classes’ losses fell by 88% ' +
+        '(median); it is now 8.0 times their median loss. Rows labelled two may be mislabelled or poisoned.',
+    );
+  });
+
   it('writes losses with two significant digits and no exponent', () => {
     expect(lossText(0.00694)).toBe('0.0069');
     expect(lossText(1234.5)).toBe('1200');

@@ -18,11 +18,13 @@ function times(level: number): string {
 }
 
 export function classStallSentence(className: string, st: ClassStall, window: number): string {
-  const others = `the other classes’ losses fell by ${Math.round(100 * st.othersFall)}% (median)`;
+  const others = `the other classes’ losses fell by ${Math.round(Number((100 * st.othersFall).toPrecision(12)))}% (median)`;
   const moved =
-    st.to > st.from
-      ? `rose from ${lossText(st.from)} to ${lossText(st.to)} over the last ${window} epochs`
-      : `fell only from ${lossText(st.from)} to ${lossText(st.to)} over the last ${window} epochs`;
+    lossText(st.to) === lossText(st.from)
+      ? `stayed at ${lossText(st.to)} over the last ${window} epochs`
+      : st.to > st.from
+        ? `rose from ${lossText(st.from)} to ${lossText(st.to)} over the last ${window} epochs`
+        : `fell only from ${lossText(st.from)} to ${lossText(st.to)} over the last ${window} epochs`;
   return (
     `Class ${className}: its training loss ${moved}, while ${others}; it is now ${times(st.level)} ` +
     `their median loss. Rows labelled ${className} may be mislabelled or poisoned.`
