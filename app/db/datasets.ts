@@ -171,13 +171,14 @@ export class DatasetStore {
   /** Deletes every record of a dataset in one transaction. */
   async remove(id: DatasetId): Promise<void> {
     const tx = this.db.transaction(
-      [...DATASET_STORES, ...RUN_STORES, 'scores', 'decisions', 'decisionLog'],
+      [...DATASET_STORES, ...RUN_STORES, 'scores', 'decisions', 'decisionLog', 'comparisons'],
       'readwrite',
     );
     // The dataset's training runs, score sets and review decisions go with it: none means anything without its
     // rows, and a half-deleted dataset would leave orphans no screen can reach.
     const runIds = await tx.objectStore('runs').index('by-dataset').getAllKeys(id);
     const scoreIds = await tx.objectStore('scores').index('by-dataset').getAllKeys(id);
+    const comparisonIds = await tx.objectStore('comparisons').index('by-dataset').getAllKeys(id);
     // Decisions and their log are keyed [datasetId, row] and [datasetId, seq]: one key range covers a dataset.
     const decided = IDBKeyRange.bound([id, Number.NEGATIVE_INFINITY], [id, Number.POSITIVE_INFINITY]);
     await Promise.all([
@@ -187,6 +188,7 @@ export class DatasetStore {
       tx.objectStore('datasetImages').delete(id),
       ...runIds.flatMap((runId) => RUN_STORES.map((name) => tx.objectStore(name).delete(runId))),
       ...scoreIds.map((scoreId) => tx.objectStore('scores').delete(scoreId)),
+      ...comparisonIds.map((runId) => tx.objectStore('comparisons').delete(runId)),
       tx.objectStore('decisions').delete(decided),
       tx.objectStore('decisionLog').delete(decided),
       tx.done,

@@ -4,6 +4,7 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
+import type { ComparisonRecord } from './comparison-schema';
 import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decision-schema';
 import type { DatasetId } from './ids';
 import type { ImageArrays } from './image-arrays';
@@ -131,13 +132,18 @@ export interface SiftSchema extends DBSchema {
   decisionLog: { key: [DatasetId, number]; value: DecisionLogRecord; indexes: { 'by-dataset': DatasetId } };
   signingKeys: { key: string; value: SigningKeyRecord };
   datasetImages: { key: DatasetId; value: ImageOverviewRecord };
+  comparisons: {
+    key: RunId;
+    value: ComparisonRecord;
+    indexes: { 'by-before': RunId; 'by-dataset': DatasetId };
+  };
 }
 
 /** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
 export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles', 'datasetImages'] as const;
 
 /** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * Brings a database from `oldVersion` to `newVersion` (default `SCHEMA_VERSION`), one step per version so any old
@@ -187,5 +193,11 @@ export function upgradeSchema(
     // Image datasets (image-schema.ts): each class's mean image and a few thumbnails per class, for the overview
     // and the review. Their pixels go in `datasetArrays` under another format tag; CSV records are untouched.
     db.createObjectStore('datasetImages', { keyPath: 'id' });
+  }
+  if (step(6)) {
+    // Retrain comparisons (comparison-schema.ts, issue 13): one per retrained run, listed by the run it compares to.
+    const comparisons = db.createObjectStore('comparisons', { keyPath: 'id' });
+    comparisons.createIndex('by-before', 'beforeRunId');
+    comparisons.createIndex('by-dataset', 'datasetId');
   }
 }

@@ -51,9 +51,18 @@ export type ImportJob =
     }
   | { kind: 'cancelled'; jobId: IngestJobId; fileName: string };
 
+/** A stored dataset whose file has the same SHA-256 as the one being imported. */
+export interface StoredTwin {
+  id: DatasetId;
+  name: string;
+  createdAt: number;
+}
+
 /** The import form's state once a file has been previewed. */
 export interface ImportDraft {
   preview: CsvPreview;
+  /** The stored dataset imported from the very same bytes, when there is one (the form offers to open it). */
+  duplicate?: StoredTwin | null;
   plan: ColumnPlan;
   limits: IngestLimits;
   /** True while the preview is re-run with changed limits: its problems may be stale, so Import waits. */

@@ -1,14 +1,16 @@
 import { useEffect, useRef } from 'react';
 import { FileDrop } from './FileDrop';
 import { droppedDirectory, readDroppedFolder } from './images/dropped-folder';
-import { useApp, useImageImport } from './session-context';
+import { useApp, useImageImport, useVerifier } from './session-context';
 
 /**
  * A drop target and pickers for a dataset: one CSV, one zip of images, or a folder of images (dropped, or chosen
- * with the folder picker). The image controller tells a zip from a CSV by its first bytes.
+ * with the folder picker). The image controller tells a zip from a CSV by its first bytes. A manifest dropped here
+ * (told by its content, whatever its name), with its clean CSV or zip, opens verification instead.
  */
 export function DropZone() {
   const images = useImageImport();
+  const verifier = useVerifier();
   const setError = useApp((s) => s.setError);
   const folderInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -22,7 +24,12 @@ export function DropZone() {
       prompt="Drop a CSV, a zip of images or a folder of images here, or"
       chooseLabel="choose a file"
       accept=".csv,.tsv,.txt,.zip,text/csv,text/tab-separated-values,application/zip"
-      onFiles={(files) => void images.choose(files)}
+      multiple
+      onFiles={(files) => {
+        void verifier.route(files).then((verified) => {
+          if (!verified) void images.choose(files);
+        });
+      }}
       onDropTransfer={(transfer) => {
         const directory = droppedDirectory(transfer);
         if (!directory) return false;

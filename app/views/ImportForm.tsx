@@ -1,5 +1,5 @@
 import { featureColumnCount, showColumnControls } from '../controllers/ingest/plan';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount, formatDate } from '../format';
 import { ColumnRoles } from './ColumnRoles';
 import { ColumnTable } from './ColumnTable';
 import { ImageImportForm } from './images/ImageImportForm';
@@ -53,6 +53,26 @@ export function ImportForm() {
           -separated · {formatCount(preview.header.length)} columns · {formatCount(features)} feature
           {features === 1 ? '' : 's'} selected
         </p>
+        {draft.duplicate && (
+          <div className="notice" role="status" data-testid="import-duplicate">
+            <p>
+              This very file (the same SHA-256) is already stored as “{draft.duplicate.name}”, imported{' '}
+              {formatDate(draft.duplicate.createdAt)}. Importing it again makes a second, identical dataset.
+            </p>
+            <button
+              type="button"
+              data-testid="open-duplicate"
+              onClick={() => {
+                const id = draft.duplicate?.id;
+                if (!id) return;
+                workbench.discardDraft();
+                void workbench.openDataset(id);
+              }}
+            >
+              Open the stored one
+            </button>
+          </div>
+        )}
         {rechecking && (
           <p className="muted" aria-live="polite" data-testid="preview-rechecking">
             Checking the file against the new limits…

@@ -7,6 +7,7 @@ import type { ModelScanController, ModelScanState } from '../controllers/model-s
 import type { ReviewController } from '../controllers/review/controller';
 import type { ScoreController } from '../controllers/score/controller';
 import type { TrainController } from '../controllers/train/controller';
+import type { VerifyController } from '../controllers/verify/controller';
 import type { Session } from '../session';
 import type { AppState } from '../state/store';
 
@@ -46,6 +47,11 @@ export function useScorer(): ScoreController {
 /** The review actions. */
 export function useReviewer(): ReviewController {
   return useSession().review;
+}
+
+/** Verification of dropped manifests (told by content). */
+export function useVerifier(): VerifyController {
+  return useSession().verify;
 }
 
 /** The model-file scanner's actions. */

@@ -137,7 +137,7 @@ describe('epoch messages', () => {
     expect(found.map((a) => [a.kind, a.epoch, a.classIndex])).toEqual([['class-stall', 3, 2]]);
     expect(found[0]?.magnitude).toBeCloseTo(8, 9);
     expect(found[0]?.message).toBe(
-      "Class two: its training loss nearly stopped falling (1.00 → 1.00 over 3 epochs, 0.0% fitted) while the other classes' fell by 87.5% (median); it is 8.0× theirs. Rows labelled two may be mislabelled or poisoned.",
+      'Class two: its training loss stayed at 1 over the last 3 epochs, while the other classes’ losses fell by 88% (median); it is now 8.0 times their median loss. Rows labelled two may be mislabelled or poisoned.',
     );
   });
 
