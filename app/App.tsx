@@ -1,5 +1,7 @@
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { Session } from './session';
+import { jobInFlight } from './state/jobs';
 import { isBusy } from './state/ui-slice';
 import { AppError } from './views/AppError';
 import { ImportForm } from './views/ImportForm';
@@ -7,8 +9,9 @@ import { ImportProgress } from './views/ImportProgress';
 import { Overview } from './views/Overview';
 import { ReviewView } from './views/review/ReviewView';
 import { StartScreen } from './views/StartScreen';
-import { SessionContext, useApp } from './views/session-context';
+import { SessionContext, useApp, useVerifier } from './views/session-context';
 import { TrainView } from './views/train/TrainView';
+import { VerifyView } from './views/verify/VerifyView';
 
 /** The root view: the session (built outside React, app/session.ts) for every view below, and the current screen. */
 export function App({ session }: { session: Session }) {
@@ -33,10 +36,32 @@ function Header() {
   );
 }
 
+/** While a job runs, a reload or close asks first (the browser shows its own words). */
+function useLeaveGuard() {
+  const job = useApp(jobInFlight);
+  useEffect(() => {
+    if (!job) return;
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [job]);
+}
+
 function Shell() {
   const screen = useApp((s) => s.screen.kind);
+  const verifier = useVerifier();
+  useLeaveGuard();
   return (
-    <main className="content">
+    <main
+      className={screen === 'review' ? 'content content-wide' : 'content'}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={(event) => {
+        // A drop outside every drop zone: a manifest opens verification wherever it lands.
+        if (event.defaultPrevented) return;
+        event.preventDefault();
+        void verifier.route([...event.dataTransfer.files]);
+      }}
+    >
       <AppError />
       {screen === 'start' && <StartScreen />}
       {screen === 'import' && <ImportForm />}
@@ -44,6 +69,7 @@ function Shell() {
       {screen === 'overview' && <Overview />}
       {screen === 'train' && <TrainView />}
       {screen === 'review' && <ReviewView />}
+      {screen === 'verify' && <VerifyView />}
     </main>
   );
 }

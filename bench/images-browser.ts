@@ -71,26 +71,41 @@ async function main(): Promise<void> {
           comlink.proxy(() => {}),
         )) as Any & { preview: { suggested: unknown } };
         const t1 = performance.now();
+        // The worker stores the dataset in IndexedDB itself (as in the app); its pixels and labels are read back
+        // from there (`sift-image-arrays/1`: per image 8 + 4 + 4 + 4 + 32 bytes, the labels after the file sizes).
+        const dbName = `sift-bench-${Date.now()}`;
         const done = (await comlink.wrap(ingest).ingestImages(
           'b',
           { kind: 'zip', file },
           preview.preview.suggested,
           limits,
+          { dbName, datasetId: 'bench', createdAt: Date.now() },
           comlink.proxy(() => {}),
         )) as Any & {
-          dataset: {
-            pixels: Uint8Array;
-            labels: Int32Array;
-            classes: string[];
+          meta: {
             rows: number;
-            shape: { height: number; width: number; channels: number };
+            classes: string[];
+            image: { height: number; width: number; channels: number };
           };
         };
         const t2 = performance.now();
         ingest.terminate();
-        const ds = done.dataset;
+        const stored = await new Promise<{ rows: number; blob: Blob }>((resolve, reject) => {
+          const open = indexedDB.open(dbName);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('datasetArrays').objectStore('datasetArrays').get('bench');
+            get.onsuccess = () => resolve(get.result);
+            get.onerror = () => reject(get.error);
+          };
+        });
+        const rows = stored.rows;
+        const buffer = await stored.blob.arrayBuffer();
+        const labels = new Int32Array(buffer.slice(8 * rows, 12 * rows));
+        const pixels = new Uint8Array(buffer, rows * (8 + 4 + 4 + 4 + 32));
+        const ds = { rows, labels, pixels, classes: done.meta.classes, shape: done.meta.image };
         const features = new Float32Array(ds.pixels.length);
-        for (let i = 0; i < features.length; i++) features[i] = ds.pixels[i] / 255;
+        for (let i = 0; i < features.length; i++) features[i] = (ds.pixels[i] as number) / 255;
         const train = new Worker(trainUrl, { type: 'module' });
         const epochMs: number[] = [];
         const t3 = performance.now();

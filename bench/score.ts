@@ -7,6 +7,7 @@
  * the browser through the real UI for synth20k_flip.
  *
  *   npm run bench:score [-- --skip-200k] [-- --skip-browser] [-- --only-browser] [-- --cv-epochs N] [-- --repeat N]
+ *     [-- --no-reference]
  *
  * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. synth20k runs `--repeat`
  * times (default 3) calibrated and uncalibrated in turn, each with the load average before it; the summary gives the
@@ -14,15 +15,23 @@
  * calibrated) and of the whole scan (with writing scores.csv and the manifest), and the ratio of the medians. A
  * skipped set keeps its figures from the last run. Writes bench/results/score.json and prints a table. No test
  * asserts a time (DESIGN §6).
+ * When Debian's python3-torch is installed, each uncalibrated synth20k scan is followed by the PyTorch CPU reference
+ * on the same CSV (`bench/torch-reference.ts`, issue 15), and the summary prints Sift (uncalibrated, as the reference
+ * does no calibration) / reference per stage and whole process, with the load.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import playwrightConfig from '../playwright.config';
-import { ROOT, startPreview } from './serve';
+import { type BrowserResult, browserRun } from './score-browser';
+import { ROOT } from './serve';
+import {
+  compareWithReference,
+  type ReferenceRun,
+  referenceUnavailable,
+  runReference,
+} from './torch-reference';
 
 const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_flip.csv');
 const DATA_200K = path.join(ROOT, 'bench/data/synth200k_flip');
@@ -43,6 +52,8 @@ interface ChildResult {
   /** ms by phase (ingest, train, crossVal, score, total) and `score:<stage>` per scoring stage. */
   timings: Record<string, number>;
   peakRssMB: number;
+  /** ms from spawn to exit of the child: Node and tsx start, imports and the scan. */
+  wallMs?: number;
   knnApproximate: boolean;
   recall?: { recall: number; queries: number; approxMs: number; exactMs: number };
 }
@@ -57,8 +68,14 @@ async function child(): Promise<void> {
   const at = process.argv.indexOf('--child');
   const set = process.argv[at + 1] ?? '';
   const recall = process.argv.includes('--recall');
-  const scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
-  const { runScan } = await import('../scripts/scan');
+  let scanArgs = process.argv.slice(at + 2).filter((a) => a !== '--recall');
+  const { runScan, parseScanArgs } = await import('../scripts/scan');
+  try {
+    parseScanArgs(scanArgs);
+  } catch {
+    // A scan without canary calibration has no --no-calibrate: it already does the reference's work.
+    scanArgs = scanArgs.filter((a) => a !== '--no-calibrate');
+  }
   const report = await runScan(scanArgs, { log: (l) => console.error(l), error: (l) => console.error(l) });
   const out: ChildResult = {
     set,
@@ -87,6 +104,7 @@ async function child(): Promise<void> {
 
 function runChild(set: string, args: string[]): Promise<ChildResult> {
   const load1 = Number(os.loadavg()[0].toFixed(2));
+  const t0 = performance.now();
   return new Promise<ChildResult>((resolve, reject) => {
     const p = spawn(
       process.execPath,
@@ -107,7 +125,7 @@ function runChild(set: string, args: string[]): Promise<ChildResult> {
     p.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (!line) reject(new Error(`${set}: the scan child exited ${code} without a result`));
-      else resolve({ ...(JSON.parse(line.slice(7)) as ChildResult), load1 });
+      else resolve({ ...(JSON.parse(line.slice(7)) as ChildResult), load1, wallMs: performance.now() - t0 });
     });
   });
 }
@@ -141,100 +159,6 @@ function summarize(runs: ChildResult[]) {
   };
 }
 
-/** Figures of the pipeline in the browser, read from what the app stored (run and score records). */
-interface BrowserResult {
-  set: string;
-  /** Set when these figures were not measured by this run: the time of the results file they were kept from. */
-  keptFrom?: string;
-  dist: string;
-  backend: string;
-  trainMs: number;
-  crossValMs: number;
-  scoreMs: number;
-  /** Run + scoring job, as the app measured them. */
-  pipelineMs: number;
-  /** Wall clock from the Start training click to the summary, measured here. */
-  wallMs: number;
-  scoreStages: Record<string, number>;
-}
-
-/** synth20k_flip through the real UI of the production build: import, train (defaults), score (defaults). */
-async function browserRun(): Promise<BrowserResult> {
-  const dist = process.env.SIFT_DIST ?? 'dist';
-  if (!existsSync(path.join(ROOT, dist, 'index.html'))) {
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', dist], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  }
-  const port = Number(process.env.SIFT_BENCH_PORT ?? 4317);
-  const server = await startPreview(port, dist);
-  const browser = await chromium.launch({
-    executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: playwrightConfig.use?.launchOptions?.args ?? [],
-  });
-  try {
-    const page = await browser.newPage();
-    const idle = () =>
-      page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 120_000 });
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await idle();
-    await page.getByLabel('CSV file').setInputFiles(SYNTH20K);
-    await page.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 120_000 });
-    await idle();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByTestId('overview').waitFor({ timeout: 120_000 });
-    await idle();
-    await page.getByRole('button', { name: 'Train a model' }).click();
-    await page.getByTestId('backend-choice').waitFor({ timeout: 120_000 });
-    const t0 = performance.now();
-    await page.getByRole('button', { name: 'Start training' }).click();
-    await page.locator('[data-testid="shown-run"][data-status="done"]').waitFor({ timeout: 1_200_000 });
-    await page.getByTestId('score-start').click();
-    await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
-    const wallMs = performance.now() - t0;
-    const stored = await page.evaluate(
-      () =>
-        new Promise<{
-          run: { elapsedMs: number };
-          score: {
-            backend: { backend: string } | null;
-            timings: { crossValMs: number; scoreMs: number; totalMs: number };
-            scoreSet: { timings: Record<string, number> };
-          };
-        }>((resolve, reject) => {
-          const open = indexedDB.open('sift');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const db = open.result;
-            const tx = db.transaction(['runs', 'scores'], 'readonly');
-            const runs = tx.objectStore('runs').getAll();
-            const scores = tx.objectStore('scores').getAll();
-            tx.oncomplete = () => {
-              db.close();
-              resolve({ run: runs.result[0], score: scores.result[0] });
-            };
-          };
-        }),
-    );
-    return {
-      set: 'synth20k_flip',
-      dist,
-      backend: stored.score.backend?.backend ?? '',
-      trainMs: stored.run.elapsedMs,
-      crossValMs: stored.score.timings.crossValMs,
-      scoreMs: stored.score.timings.scoreMs,
-      pipelineMs: stored.run.elapsedMs + stored.score.timings.totalMs,
-      wallMs,
-      scoreStages: stored.score.scoreSet.timings,
-    };
-  } finally {
-    await browser.close();
-    server.kill();
-  }
-}
-
 function table(results: ChildResult[]): string {
   const keys = [...new Set(results.flatMap((r) => Object.keys(r.timings)))];
   const lines = [`${'ms'.padEnd(28)}${results.map((r) => r.set.padStart(18)).join('')}`];
@@ -265,7 +189,7 @@ async function main(): Promise<void> {
     : null;
   if (arg('only-browser') !== undefined) {
     // Browser figures only; the headless ones of the last run are kept.
-    const browser = await browserRun();
+    const browser = await browserRun(SYNTH20K);
     const kept = { ...previous, browser };
     writeFileSync(RESULTS, `${JSON.stringify(kept, null, 2)}\n`);
     console.log(JSON.stringify(browser, null, 2));
@@ -283,12 +207,22 @@ async function main(): Promise<void> {
     path.join(os.tmpdir(), 'sift-bench-20k'),
     ...(cvEpochs ? ['--cv-epochs', cvEpochs] : []),
   ];
+  const noReference = arg('no-reference') !== undefined ? 'not asked for' : referenceUnavailable();
+  if (noReference) console.log(`PyTorch reference skipped: ${noReference}`);
+  const references: Array<ReferenceRun & { load1: number }> = [];
   for (let i = 0; i < repeat; i++) {
     console.log(`synth20k_flip: the whole pipeline (default settings, 5-fold CV), run ${i + 1}/${repeat} …`);
     runs20k.push(await runChild('synth20k_flip', args20k));
     console.log(`synth20k_flip uncalibrated (--no-calibrate), run ${i + 1}/${repeat} …`);
     plain20k.push(await runChild('synth20k_flip (uncalibrated)', [...args20k, '--no-calibrate']));
+    if (!noReference) {
+      // Side by side: the reference right after the uncalibrated scan, so both see about the same load.
+      const load1 = Number(os.loadavg()[0].toFixed(2));
+      console.log(`  PyTorch reference on the same CSV (load ${load1}) …`);
+      references.push({ ...(await runReference(SYNTH20K)), load1 });
+    }
   }
+  const comparison = references.length ? compareWithReference(plain20k, references) : null;
   const synth20k = summarize(runs20k);
   const synth20kUncalibrated = summarize(plain20k);
   const calibrationCost = Number(
@@ -341,12 +275,13 @@ async function main(): Promise<void> {
     synth20kUncalibrated: { ...synth20kUncalibrated, each: plain20k },
     /** Median calibrated pipeline over median uncalibrated pipeline (issue 10: at most 2). */
     calibrationCost,
+    reference: comparison ? { ...comparison, each: references } : null,
     headless: results,
     browser: null as BrowserResult | null,
   };
   if (arg('skip-browser') === undefined) {
     console.log('synth20k_flip in the browser (real UI, default settings) …');
-    out.browser = await browserRun();
+    out.browser = await browserRun(SYNTH20K);
     console.log(
       `browser (${out.browser.backend}): train ${(out.browser.trainMs / 1000).toFixed(1)} s, CV ${(out.browser.crossValMs / 1000).toFixed(1)} s, ` +
         `scores ${(out.browser.scoreMs / 1000).toFixed(1)} s, pipeline ${(out.browser.pipelineMs / 1000).toFixed(1)} s`,
@@ -372,6 +307,7 @@ async function main(): Promise<void> {
   for (const r of results)
     if (r.recall)
       console.log(`${r.set}: kNN recall@10 ${r.recall.recall.toFixed(4)} on ${r.recall.queries} queries`);
+  if (comparison) console.log(comparison.table);
   console.log(`load average before ${loadBefore.join(' / ')}, after ${out.machine.loadAfter.join(' / ')}`);
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
 }

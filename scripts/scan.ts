@@ -23,8 +23,10 @@ import { type PipelineHooks, runPipeline } from '../workers/core/calibration/pip
 import type { CalibrationReport } from '../workers/core/calibration/types';
 import type { ScoreSet } from '../workers/core/scores/types';
 import { prepareKernels } from '../workers/core/train/backend-kernels';
+import type { FoldPool } from '../workers/core/train/crossval';
 import { crossValEpochsFor, learningRateFor, trainSettingsFor } from '../workers/core/train/defaults';
 import type { TrainingData, TrainSettings } from '../workers/core/train/types';
+import { createFoldThreads } from './fold-threads';
 import { type LoadedDataset, loadDataset } from './load-dataset';
 import { parseScanArgs, type ScanArgs, type ScanBackend, USAGE, UsageError } from './scan-args';
 import { printCalibration, printSummary, type ScanIo, writeScanOutputs } from './scan-output';
@@ -133,7 +135,7 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     `training (${backend}): ${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${settings.learningRate}, seed ${settings.seed}; ` +
       `cross-validation ${crossVal.folds} folds × ${crossVal.epochs} epochs`,
   );
-  const scored = await scoreRows(io, args, data, settings, crossVal);
+  const scored = await scoreRows(io, args, data, settings, crossVal, backend);
   if (scored.kind !== 'done') {
     if (scored.kind === 'failed') io.error(scored.message);
     else io.error('The scan was cancelled.');
@@ -203,15 +205,34 @@ async function scoreRows(
   data: TrainingData,
   settings: TrainSettings,
   crossVal: { folds: number; epochs: number },
+  backend: string,
+): Promise<Scored> {
+  // The folds run on worker threads, one per core as memory allows (WebGPU keeps them here, on its one device).
+  const threads = backend === 'webgpu' ? null : createFoldThreads(data, crossVal.folds, backend);
+  try {
+    return await scoreOn(io, args, data, settings, crossVal, threads);
+  } finally {
+    await threads?.close();
+  }
+}
+
+async function scoreOn(
+  io: ScanIo,
+  args: ScanArgs,
+  data: TrainingData,
+  settings: TrainSettings,
+  crossVal: { folds: number; epochs: number },
+  foldPool: FoldPool | null,
 ): Promise<Scored> {
   const n = data.labels.length;
   const hooks: PipelineHooks = {
+    foldPool,
     onEpoch: (e) =>
       io.log(
         `  epoch ${e.epoch + 1}/${settings.epochs}: loss ${e.trainLoss.toFixed(4)}, accuracy ${(100 * e.trainAccuracy).toFixed(1)}%` +
           (Number.isNaN(e.valAccuracy) ? '' : `, validation ${(100 * e.valAccuracy).toFixed(1)}%`),
       ),
-    onFold: (f, k) => io.log(`  fold ${f + 1}/${k}`),
+    onFold: (f, k) => io.log(`  fold ${f + 1}/${k} (${foldPool?.size ?? 1} at a time)`),
     onScoreProgress: (p) => {
       if (p.stage !== 'done') io.log(`  ${p.stage} (${p.done + 1}/${p.total})`);
     },

@@ -1,10 +1,11 @@
 /**
  * The image entry points of the ingest worker (issue 11), a contract apart from the CSV one (ingest.api.ts): a zip
- * (a File) or a dropped folder (Files with their paths inside it) is previewed, then imported to pixels. Progress
- * and cancel as for CSV; errors cross as data; the dataset's typed arrays are transferred.
+ * (a File) or a dropped folder (Files with their paths inside it) is previewed, then imported to pixels and stored
+ * in IndexedDB by the worker itself, in one transaction (nothing is stored on an error or a cancel). Progress and
+ * cancel as for CSV; errors cross as data; only the stored dataset's metadata comes back.
  */
+import type { DatasetMeta } from '../app/db/schema';
 import type {
-  ImageDataset,
   ImageIngestProgress,
   ImageLimits,
   ImagePlan,
@@ -18,19 +19,26 @@ export type ImageInput =
   | { kind: 'zip'; file: File }
   | { kind: 'folder'; name: string; files: File[]; paths: string[] };
 
-/** A dataset as it crosses from the worker: ids packed like the CSV ingest's (`packIds`). */
-export type TransferredImageDataset = Omit<ImageDataset, 'ids'> & { idText: string };
+/** Where the import is stored: the database, the new dataset's key and its creation time. */
+export interface ImageStoreTarget {
+  dbName: string;
+  datasetId: string;
+  createdAt: number;
+}
 
-/** Where the time of an image import went, in ms. */
+/** Where the time of an image import went, in ms, measured in the worker. */
 export interface ImageIngestTimings {
-  /** The catalog pass and the decode pass, in the worker. */
+  /** The catalog pass (0 when the preview's catalog was reused). */
+  scanMs: number;
+  /** Reading, hashing, decoding and resizing every image. */
+  decodeMs: number;
+  /** Building the records (class means, thumbnails) and the one IndexedDB transaction. */
+  storeMs: number;
   totalMs: number;
-  /** `performance.timeOrigin + performance.now()` when the result was posted. */
-  postedAt: number;
 }
 
 export type ImageIngestOutcome =
-  | { kind: 'done'; dataset: TransferredImageDataset; classCounts: number[]; timings: ImageIngestTimings }
+  | { kind: 'done'; meta: DatasetMeta; timings: ImageIngestTimings }
   | { kind: 'failed'; problems: ImageProblem[] }
   | { kind: 'cancelled' };
 
@@ -44,12 +52,13 @@ export interface ImageIngestApi {
     limits: ImageLimits,
     onProgress: (p: ImageIngestProgress) => void,
   ): Promise<ImagePreviewOutcome>;
-  /** Imports every image to the plan's shape. */
+  /** Imports every image to the plan's shape and stores the dataset at `target`. */
   ingestImages(
     jobId: IngestJobId,
     input: ImageInput,
     plan: ImagePlan,
     limits: ImageLimits,
+    target: ImageStoreTarget,
     onProgress: (p: ImageIngestProgress) => void,
   ): Promise<ImageIngestOutcome>;
 }

@@ -1,16 +1,29 @@
 /**
  * The image import of the ingest worker (issue 11), as a plain object that also runs in-process: turns the page's
  * File (a zip) or Files (a folder) into the core's ImageSource, runs the preview or the import with progress and
- * cancel, and returns errors as data. The decoder is injected: the browser's in the worker, Node's in tests.
+ * cancel, stores the imported dataset in IndexedDB itself (one transaction: metadata, pixels, the original zip or
+ * the folder's files, the overview record) and returns errors as data. The decoder is injected: the browser's in
+ * the worker, Node's in tests. The preview's catalog of a source is kept for the import of the same source, so the
+ * entries are not all read twice.
  */
 
-import { packIds } from './core/ingest/ids';
+import { type ImageRecordContext, imageRecords } from '../app/db/image-records';
+import type { DatasetId } from '../app/db/schema';
+import type { Stores } from '../app/db/stores';
+import type { Catalog } from './core/ingest/images/catalog';
 import { folderSource } from './core/ingest/images/folder';
 import { ingestImages, previewImages } from './core/ingest/images/ingest-images';
-import { type ImageDecoder, ImageIngestError, type ImageSource } from './core/ingest/images/types';
+import {
+  type ImageDataset,
+  type ImageDecoder,
+  ImageIngestError,
+  type ImageLimits,
+  type ImageSource,
+} from './core/ingest/images/types';
 import { zipSource } from './core/ingest/images/zip';
 import { Sha256, toHex } from './core/ingest/sha256';
-import type { ImageIngestApi, ImageIngestOutcome, ImageInput } from './image-ingest.api';
+import { storesFor } from './db';
+import type { ImageIngestApi, ImageIngestOutcome, ImageInput, ImageStoreTarget } from './image-ingest.api';
 import type { IngestJobId } from './ingest.api';
 import { chunks } from './ingest.service';
 
@@ -46,19 +59,33 @@ async function sourceOf(input: ImageInput, maxEntries: number): Promise<ImageSou
   );
 }
 
-/** The buffers of a finished import's typed arrays. */
-export function imageOutcomeTransferables(outcome: ImageIngestOutcome): ArrayBuffer[] {
-  if (outcome.kind !== 'done') return [];
-  const d = outcome.dataset;
-  const views = [d.pixels, d.labels, d.fileSha256, d.fileBytes, d.nativeWidth, d.nativeHeight];
-  return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
+/** What tells one source from another between a preview and an import: names, sizes, dates, and the limits. */
+function sourceKey(input: ImageInput, limits: ImageLimits): string {
+  const files =
+    input.kind === 'zip'
+      ? [[input.file.name, input.file.size, input.file.lastModified]]
+      : input.files.map((f, i) => [input.paths[i], f.size, f.lastModified]);
+  return JSON.stringify([input.kind, input.kind === 'zip' ? input.file.name : input.name, files, limits]);
+}
+
+/**
+ * What is stored as the dataset's file: the zip itself, or a folder's image files back to back in row order (a
+ * Blob of Blobs: no copy here), so every kept file can be read back byte for byte at export.
+ */
+function storedFile(input: ImageInput, ds: ImageDataset): Blob {
+  if (input.kind === 'zip') return input.file;
+  const byPath = new Map(input.files.map((f, i) => [input.paths[i] ?? f.name, f]));
+  return new Blob(ds.ids.map((id) => byPath.get(id) ?? new Blob([])));
 }
 
 /** A fresh image service with `decoder`; `cancel(jobId)` stops a running preview or import at its next entry. */
 export function createImageIngestService(
   decoder: ImageDecoder,
+  openStores: (dbName: string) => Promise<Stores> = storesFor,
 ): ImageIngestApi & { cancel(jobId: IngestJobId): Promise<void> } {
   const jobs = new Map<IngestJobId, { cancelled: boolean }>();
+  /** The last preview's catalog, for the import of the same source. */
+  let lastCatalog: { key: string; catalog: Catalog } | null = null;
   const throttle = (onProgress: Parameters<ImageIngestApi['previewImages']>[3]) => {
     let last = 0;
     return (p: Parameters<typeof onProgress>[0]) => {
@@ -80,6 +107,24 @@ export function createImageIngestService(
       jobs.delete(jobId);
     }
   };
+
+  const store = async (
+    input: ImageInput,
+    ds: ImageDataset,
+    target: ImageStoreTarget,
+    context: Pick<ImageRecordContext, 'limits' | 'timings'>,
+  ) => {
+    const { meta, arrays, idText, overview } = imageRecords(ds, {
+      ...context,
+      id: target.datasetId as DatasetId,
+      createdAt: target.createdAt,
+      source: input.kind,
+    });
+    const stores = await openStores(target.dbName);
+    await stores.datasets.saveImages(meta, arrays, idText, storedFile(input, ds), overview);
+    return meta;
+  };
+
   return {
     previewImages: (jobId, input, limits, onProgress) =>
       run(jobId, async (job) => {
@@ -96,39 +141,65 @@ export function createImageIngestService(
         }
         const report = throttle(onProgress);
         const t0 = performance.now();
+        const key = sourceKey(input, limits);
         const preview = await previewImages(source, limits, {
           onProgress: (done, total) =>
             report({ phase: 'scan', done, total, elapsedMs: performance.now() - t0 }),
           shouldStop: () => job.cancelled,
+          onCatalog: (catalog) => {
+            lastCatalog = { key, catalog };
+          },
         });
         return preview ? { kind: 'done', preview } : { kind: 'cancelled' };
       }),
 
-    ingestImages: (jobId, input, plan, limits, onProgress) =>
+    ingestImages: (jobId, input, plan, limits, target, onProgress) =>
       run(jobId, async (job): Promise<ImageIngestOutcome> => {
         const t0 = performance.now();
+        const report = throttle(onProgress);
         try {
           const source = await sourceOf(input, limits.maxEntries);
+          const key = sourceKey(input, limits);
+          const known = lastCatalog?.key === key ? lastCatalog.catalog : undefined;
+          let scanned = t0;
           const ds = await ingestImages(
             source,
             plan,
             limits,
             decoder,
-            throttle(onProgress),
+            (p) => {
+              if (p.phase === 'scan') scanned = performance.now();
+              report(p);
+            },
             () => job.cancelled,
+            known,
           );
-          if (!ds) return { kind: 'cancelled' };
-          const { ids, ...rest } = ds;
-          // Counting images per class here keeps the page's main thread free of loops over samples.
-          const classCounts = ds.classes.map(() => 0);
-          for (const code of ds.labels) classCounts[code] = (classCounts[code] ?? 0) + 1;
+          // Cancelled: nothing was written, and nothing will be.
+          if (!ds || job.cancelled) return { kind: 'cancelled' };
+          const decoded = performance.now();
+          onProgress({ phase: 'store', done: 0, total: 1, elapsedMs: decoded - t0 });
+          // The store's own time is known only after the write: the page records it (updateMeta), as for a CSV.
+          const meta = await store(input, ds, target, {
+            limits,
+            timings: {
+              readMs: scanned - t0,
+              parseMs: decoded - scanned,
+              workerMs: decoded - t0,
+              transferMs: 0,
+              storeMs: 0,
+              totalMs: 0,
+            },
+          });
+          const end = performance.now();
+          lastCatalog = null;
           return {
             kind: 'done',
-            dataset: { ...rest, idText: packIds(ids) },
-            classCounts,
+            meta,
             timings: {
-              totalMs: performance.now() - t0,
-              postedAt: performance.timeOrigin + performance.now(),
+              scanMs: scanned - t0,
+              decodeMs: decoded - scanned,
+              storeMs: end - decoded,
+              totalMs: end - t0,
             },
           };
         } catch (error) {

@@ -1,8 +1,11 @@
-/** Ingest worker: builds the CSV and image ingest services and exposes them; a finished dataset's typed arrays move by transfer. */
+/**
+ * Ingest worker: builds the CSV and image ingest services and exposes them. A finished CSV dataset's typed arrays
+ * move to the page by transfer; an image dataset is stored here, in IndexedDB, and only its metadata goes back.
+ */
 import * as Comlink from 'comlink';
 import { browserImageDecoder } from './image-decoder';
 import type { ImageIngestApi } from './image-ingest.api';
-import { createImageIngestService, imageOutcomeTransferables } from './image-ingest.service';
+import { createImageIngestService } from './image-ingest.service';
 import type { IngestApi } from './ingest.api';
 import { createIngestService, outcomeTransferables } from './ingest.service';
 import { holdLifeLock } from './life';
@@ -19,10 +22,8 @@ const api = {
     return Comlink.transfer(outcome, outcomeTransferables(outcome));
   },
   previewImages: (jobId, input, limits, onProgress) => images.previewImages(jobId, input, limits, onProgress),
-  ingestImages: async (jobId, input, plan, limits, onProgress) => {
-    const outcome = await images.ingestImages(jobId, input, plan, limits, onProgress);
-    return Comlink.transfer(outcome, imageOutcomeTransferables(outcome));
-  },
+  ingestImages: (jobId, input, plan, limits, target, onProgress) =>
+    images.ingestImages(jobId, input, plan, limits, target, onProgress),
   cancel: async (jobId) => {
     await service.cancel(jobId);
     await images.cancel(jobId);

@@ -11,6 +11,7 @@ import { signManifest } from './core/manifest/sign';
 import { SCORE_NAMES } from './core/scores/types';
 import type { ExportFiles } from './review.api';
 import type { ReviewData } from './review-data';
+import { imageExportZips } from './review-images';
 
 /** Every export file of an opened review under `decisions`. */
 export async function exportFiles(
@@ -21,7 +22,9 @@ export async function exportFiles(
   const { meta, arrays, set, cols } = data;
   const blob = await data.stores.datasets.loadFile(meta.id);
   if (!blob) throw new Error('The original file of this dataset is no longer stored.');
-  const file = new Uint8Array(await blob.arrayBuffer());
+  const images = meta.images;
+  // An image dataset's stored zip is read entry by entry at export, never whole.
+  const file = images ? new Uint8Array(0) : new Uint8Array(await blob.arrayBuffer());
   const signingKey = await profileSigningKey(data.stores.db);
   const scores = Object.fromEntries(SCORE_NAMES.map((n) => [n, set.scores[n]]));
   const values: Record<string, Float32Array> = { suspicion: set.suspicion, ...scores };
@@ -33,7 +36,16 @@ export async function exportFiles(
       sha256: meta.sha256,
       labelColumn: meta.labelColumn,
       idColumn: meta.idColumn,
-      headerSha256: sha256Hex(file.subarray(0, meta.headerEnd)),
+      ...(images
+        ? {
+            images: {
+              layout: images.layout,
+              height: images.shape.height,
+              width: images.shape.width,
+              channels: images.shape.channels,
+            },
+          }
+        : { headerSha256: sha256Hex(file.subarray(0, meta.headerEnd)) }),
       classes: meta.classes,
     },
     ids: cols.ids,
@@ -44,7 +56,6 @@ export async function exportFiles(
     decisions,
   });
   const signed = await signManifest(manifest, signingKey.privateKey, signingKey.publicKeyJwk);
-  const ranges = { headerEnd: meta.headerEnd, rowStart: arrays.rowStart, rowEnd: arrays.rowEnd };
   const isQuarantined = (r: number) => decisions.get(r)?.decision === 'quarantine';
   const scoreNames = Object.keys(scores).sort();
   const report = reviewReportCsv(
@@ -59,10 +70,19 @@ export async function exportFiles(
       note: s.note,
     })),
   );
+  const kept = rowsWith(cols.rows, isQuarantined, 'keep');
+  const quarantined = rowsWith(cols.rows, isQuarantined, 'quarantine');
+  const ranges = { headerEnd: meta.headerEnd, rowStart: arrays.rowStart, rowEnd: arrays.rowEnd };
+  const files = images
+    ? { format: 'zip' as const, ...(await imageExportZips(meta, arrays, cols.ids, blob, kept, quarantined)) }
+    : {
+        format: 'csv' as const,
+        clean: subsetCsv(file, ranges, kept),
+        quarantine: subsetCsv(file, ranges, quarantined),
+      };
   return {
     manifestText: `${JSON.stringify(signed, null, 1)}\n`,
-    clean: subsetCsv(file, ranges, rowsWith(cols.rows, isQuarantined, 'keep')),
-    quarantine: subsetCsv(file, ranges, rowsWith(cols.rows, isQuarantined, 'quarantine')),
+    ...files,
     reportText: report,
     kept: signed.summary.kept,
     quarantined: signed.summary.quarantined,

@@ -5,9 +5,13 @@
  * rows, one sample's detail, the top N, a map layer, the export files. The page holds what is on screen only.
  */
 import type { RowDecision } from './core/manifest/build';
+import type { RetrainComparison } from './core/review/compare';
+import type { FamilyThreshold, TopDefault } from './core/review/family-flags';
 import type { Histogram } from './core/review/geometry';
 import type { ScatterFrame } from './core/review/map-geometry';
 import type { ReviewQuery } from './core/review/table';
+import type { FamilyWhy } from './core/review/why';
+import type { FamilyName } from './core/scores/types';
 
 /** Which score set to review: the given one, else the dataset's newest finished one. */
 export interface ReviewOpen {
@@ -16,27 +20,64 @@ export interface ReviewOpen {
   scoreId?: string;
 }
 
+/** The scored run as the review header names it. */
+export interface RunLabel {
+  createdAt: number;
+  /** "MLP [64]" or "CNN [128]". */
+  model: string;
+  epochs: number;
+  /** Rows the run left out (a retraining without quarantined rows). */
+  excluded: number;
+  /** The run it retrained, when it is a retraining. */
+  retrainOf: string | null;
+}
+
+/** A score's (or family's) distribution: its histogram, its bulk (median) and, for a family, its flag threshold. */
+export type Distribution = Histogram & { bulk: number; threshold: number | null };
+
 /** What the screen shows of an opened review besides its rows. */
 export interface ReviewSummary {
   datasetId: string;
-  /** The dataset's name, for the export files' names. */
+  /** The dataset's name, for the header and the export files' names. */
   datasetName: string;
   scoreId: string;
+  /** When the score set was made. */
+  scoredAt: number;
   /** The scored run; null when the score set's run is no longer stored. */
   runId: string | null;
+  run: RunLabel | null;
   rows: number;
+  /** Rows the score set scored (the run's rows). */
+  scoredRows: number;
   classes: string[];
   families: string[];
   scoreNames: string[];
-  histograms: Record<string, Histogram & { threshold: number }>;
+  /** Per score name, 'suspicion' and `family:<name>`. */
+  histograms: Record<string, Distribution>;
+  /** Each family's threshold, bulk and flag count (after the bulk rule). */
+  familyThresholds: Record<FamilyName, FamilyThreshold>;
+  /** The flag budget q of the score set. */
+  q: number;
+  /** The default of "select top N". */
+  topDefault: TopDefault;
+  /** Neighbours the score set's kNN scores used (the detail panel lists as many). */
+  k: number;
   /** Whether the run stored embeddings (the PCA map and UMAP need them). */
   hasEmbeddings: boolean;
+  /** An image dataset's stored shape (its thumbnails come from `pixels`); null for a CSV dataset. */
+  image: { height: number; width: number; channels: number } | null;
   decisions: DecisionSummary;
   /** Worker time to open, ms. */
   ms: number;
 }
 
-export type ReviewOpened = { kind: 'ready'; summary: ReviewSummary } | { kind: 'empty'; message: string };
+/**
+ * The review of a dataset, or why there is none yet: `scorable` names the newest finished run with dynamics (it can
+ * be scored now), `runs` how many runs the dataset has.
+ */
+export type ReviewOpened =
+  | { kind: 'ready'; summary: ReviewSummary }
+  | { kind: 'empty'; message: string; scorable: { runId: string; createdAt: number } | null; runs: number };
 
 /** The analyst's decisions as the screen counts them. */
 export interface DecisionSummary {
@@ -66,19 +107,74 @@ export interface NamedRow {
   label: string;
 }
 
+/** One feature of a tabular row: as written in the file, as the model saw it, and against the row's class. */
+export interface FeatureCell {
+  name: string;
+  /** The cell's text in the file (a one-hot feature shows its source column's cell). */
+  written: string;
+  /** The cell was empty or not a number: the model saw the column's imputed median (`value`). */
+  missing: boolean;
+  /** The value the model saw (float32). */
+  value: number;
+  /** Share of the class's rows with a lower value, ties counted half. */
+  percentile: number;
+  /** (value − class mean) / class std. */
+  z: number;
+  /** Share of the row's Mahalanobis distance to its class; null when not computed. */
+  share: number | null;
+}
+
+/** A tabular row's features against its class (the detail panel's evidence for tables). */
+export interface TabularEvidence {
+  /** Rows of the class the statistics are over. */
+  classRows: number;
+  /** In the file's column order. */
+  features: FeatureCell[];
+  /** Feature indices, the ones that push the row out of its class first. */
+  order: number[];
+  /** Mahalanobis distance to the class in feature space, its percentile in the class and the shrinkage used. */
+  distance: number | null;
+  distancePercentile: number | null;
+  shrinkage: number;
+  /** Why the distance is missing, for people. */
+  skipped: string | null;
+  /** The row's text could not be read back from the stored file (values are then the model's). */
+  fileMissing: boolean;
+}
+
+/** A neighbour as the detail panel's compact table lists it. */
+export interface Neighbour extends NamedRow {
+  distance: number;
+  suspicion: number;
+  decision: 'keep' | 'quarantine' | null;
+}
+
+/** One family's value, flag and threshold for the row, with the sentences that say why. */
+export interface FamilyDetail extends FamilyWhy {
+  value: number;
+  threshold: FamilyThreshold;
+}
+
 /** Everything the detail panel shows about one row. */
 export interface RowDetail extends ReviewRow {
   reasons: string[];
   features: Float32Array;
   featureNames: string[];
   image: { width: number; height: number } | null;
-  /** Each score of the row by name (suspicion included), and its percentile rank in the run. */
+  /** Tabular rows only (null for image datasets: the image evidence shows them). */
+  tabular: TabularEvidence | null;
+  /** Each score of the row by name (suspicion included), its percentile rank in the run and the run's median. */
   scores: Record<string, number>;
   percentiles: Record<string, number>;
+  bulk: Record<string, number>;
+  /** Flagged families first. */
+  why: FamilyDetail[];
+  /** Whether the run trained on the row (false: validation); null when the run left it out or kept no dynamics. */
+  inTraining: boolean | null;
   /** Per epoch, null without dynamics (or for a row the run left out). */
   loss: number[] | null;
   margin: number[] | null;
-  neighbours: Array<NamedRow & { distance: number }>;
+  neighbours: Neighbour[];
 }
 
 /** The maps the review draws. */
@@ -104,6 +200,8 @@ export interface MapLayer {
   pixels: Uint8ClampedArray<ArrayBuffer>;
   pixelWidth: number;
   pixelHeight: number;
+  /** Rows the table's filter keeps (drawn in colour; the others faint). */
+  shown: number;
 }
 
 /** The points of some rows on a map (for highlights): rows × 2 data coordinates and each row's palette index. */
@@ -140,6 +238,8 @@ export interface DecisionOutcome {
 
 export interface ExportFiles {
   manifestText: string;
+  /** 'csv': clean and quarantine are CSVs; 'zip': zips of an image dataset's files. */
+  format: 'csv' | 'zip';
   clean: Uint8Array;
   quarantine: Uint8Array;
   reportText: string;
@@ -147,13 +247,34 @@ export interface ExportFiles {
   quarantined: number;
 }
 
-export type VerifyOutcome = { ok: boolean; problems: string[]; rowsChecked: number };
+/** `rowsChecked`: rows of a clean CSV, or files of a clean zip (`filesChecked` set then). */
+export type VerifyOutcome = { ok: boolean; problems: string[]; rowsChecked: number; filesChecked?: number };
+
+/** A score set of a dataset, as the runs list marks which runs are scored. */
+export interface ScoreIndexEntry {
+  scoreId: string;
+  runId: string;
+  createdAt: number;
+  status: 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+}
+
+/** A stored retrain comparison. */
+export interface ComparisonEntry {
+  beforeRunId: string;
+  afterRunId: string;
+  createdAt: number;
+  excluded: number;
+  comparison: RetrainComparison;
+}
 
 export interface ReviewApi {
   /** Reads a score set, its run and the dataset's decisions from IndexedDB and builds the review. */
   open(request: ReviewOpen): Promise<ReviewOpened>;
-  /** Filters and sorts the table; resolves with its length (the order stays in the worker). */
-  query(query: ReviewQuery): Promise<number>;
+  /**
+   * Filters and sorts the table; resolves with its length (the order stays in the worker). `selection` is the rows
+   * the table keeps when the query asks for the selection only.
+   */
+  query(query: ReviewQuery, selection?: Int32Array): Promise<number>;
   /** Rows at table positions [from, to). */
   page(from: number, to: number): Promise<ReviewRow[]>;
   /** The table position of `row` (-1 when filtered out). */
@@ -185,6 +306,19 @@ export interface ReviewApi {
   quarantined(): Promise<Int32Array>;
   /** Builds, signs and assembles every export file (the file and the signing key read from IndexedDB). */
   exportFiles(request: { createdAt: number; version: string; tfjs: string }): Promise<ExportFiles>;
-  /** Verifies a dropped manifest (and clean CSV). */
-  verify(manifestText: string, cleanCsv: Uint8Array | null): Promise<VerifyOutcome>;
+  /** Verifies a dropped manifest (and its clean CSV, or an image dataset's clean zip, told by its bytes). */
+  verify(manifestText: string, clean: Uint8Array | null): Promise<VerifyOutcome>;
+  /** The stored pixels of `rows` (H × W × C uint8 each, in order); null when the dataset is not images. */
+  pixels(rows: Int32Array): Promise<Uint8Array | null>;
+  /** The mean image of class `label`; null when the dataset is not images. */
+  classMean(label: number): Promise<Uint8Array | null>;
+  /** The score sets of a dataset, newest first (no review need be open). */
+  scoreIndex(dbName: string, datasetId: string): Promise<ScoreIndexEntry[]>;
+  /**
+   * Compares the open review's run with `afterRunId` (its retraining without the quarantined rows) on the validation
+   * rows both held out, predicts the quarantined rows with the retrained model, and stores the comparison.
+   */
+  compareRetrain(afterRunId: string): Promise<ComparisonEntry>;
+  /** The stored comparisons of the open review's run, newest first. */
+  comparisons(): Promise<ComparisonEntry[]>;
 }

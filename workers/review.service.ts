@@ -3,14 +3,13 @@
  * tests call it in-process over fake-indexeddb). One review is open at a time; decisions are written one after
  * another, each committed to IndexedDB before its answer.
  */
-import type { RowDecision } from './core/manifest/build';
+import { checkCleanZip } from './core/manifest/clean-zip';
 import { parseManifest } from './core/manifest/schema';
 import { verifyManifest } from './core/manifest/sign';
-import { familiesOf, percentileRank, reasonFor } from './core/review/columns';
+import { reasonFor } from './core/review/columns';
 import {
   applyEntry,
   type DecisionState,
-  decisionCounts,
   type LogEntry,
   planDecide,
   planRedo,
@@ -19,107 +18,51 @@ import {
 import { pointsInPolygon } from './core/review/geometry';
 import {
   frameOf,
+  type MapFilter,
   nearestPoint,
-  type PixelGrid,
   pixelGrid,
   rasterisePoints,
-  type ScatterFrame,
 } from './core/review/map-geometry';
-import { DEFAULT_QUERY, queryRows, type ReviewQuery } from './core/review/table';
-import { FAMILY_NAMES } from './core/scores/types';
-import type {
-  ColourBy,
-  DecisionOutcome,
-  DecisionSummary,
-  MapSpace,
-  ReviewApi,
-  ReviewRow,
-  RowDetail,
-} from './review.api';
-import { loadReview, type ReviewData } from './review-data';
+import { DEFAULT_QUERY, queryRows } from './core/review/table';
+import { storesFor } from './db';
+import type { DecisionOutcome, MapSpace, ReviewApi } from './review.api';
+import { compareWithRetrain, comparisonsOf } from './review-compare';
+import { loadReview } from './review-data';
+import { rowDetail } from './review-detail';
 import { exportFiles } from './review-export';
+import { classMeanOf, isZipBytes, pixelsOf } from './review-images';
+import { codesOf, colourIndex, FAMILIES, named, type OpenReview, rowView, summaryOf } from './review-rows';
 
-const FAMILIES: readonly string[] = FAMILY_NAMES;
+/** Packed colour of the points a filter leaves out on the maps (#dfe2e6, 0xAABBGGRR). */
+const DIMMED = 0xffe6e2df;
 
-/** The open review's mutable state. */
-interface Open {
-  data: ReviewData;
-  decisions: DecisionState;
-  /** 0 none / 1 keep / 2 quarantine per row. */
-  codes: Uint8Array;
-  query: ReviewQuery;
-  order: Int32Array;
-  umap: { runId: string; xy: Float32Array } | null;
-  /** The last layer drawn per map: its frame and hover grid. */
-  frames: Partial<Record<MapSpace, { frame: ScatterFrame; grid: PixelGrid }>>;
-}
-
-function codesOf(rows: number, decisions: ReadonlyMap<number, RowDecision>): Uint8Array {
-  const codes = new Uint8Array(rows);
-  for (const [row, d] of decisions)
-    if (row >= 0 && row < rows) codes[row] = d.decision === 'quarantine' ? 2 : 1;
-  return codes;
-}
-
-function summaryOf(state: DecisionState): DecisionSummary {
-  const counts = decisionCounts(state.decisions);
-  return {
-    quarantined: counts.quarantined,
-    kept: counts.kept,
-    canUndo: state.undo.length > 0,
-    canRedo: state.redo.length > 0,
-  };
-}
-
-/** Palette index of a row under a colouring (see MapLayerRequest). */
-function colourIndex(open: Open, by: ColourBy, row: number, paletteSize: number): number {
-  const { cols } = open.data;
-  switch (by) {
-    case 'label':
-      return (cols.labels[row] ?? 0) % paletteSize;
-    case 'suspicion': {
-      const s = cols.suspicion[row] ?? 0;
-      return Math.round(Math.min(1, Math.max(0, Number.isFinite(s) ? s : 0)) * (paletteSize - 1));
-    }
-    case 'flag':
-      return (cols.flagBits[row] ?? 0) > 0 ? 1 : 0;
-    case 'decision':
-      return open.codes[row] ?? 0;
-    default:
-      return by satisfies never;
+/** 1 for each row in `rows`. */
+function maskOf(size: number, rows: ArrayLike<number>): Uint8Array {
+  const mask = new Uint8Array(size);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k] as number;
+    if (r >= 0 && r < size) mask[r] = 1;
   }
+  return mask;
 }
 
 /** Builds the review service; one per worker (or per test). */
 export function createReviewService(): ReviewApi {
-  let open: Open | null = null;
+  let open: OpenReview | null = null;
   /** Decisions are planned and stored one after another, so the log stays in order. */
   let writes: Promise<unknown> = Promise.resolve();
-  const need = (): Open => {
+  const need = (): OpenReview => {
     if (!open) throw new Error('No review is open.');
     return open;
   };
-  const xyOf = (o: Open, space: MapSpace): Float32Array | null =>
+  const xyOf = (o: OpenReview, space: MapSpace): Float32Array | null =>
     space === 'pca' ? o.data.pca : space === 'cartography' ? o.data.cartography : (o.umap?.xy ?? null);
-  const rowView = (o: Open, row: number): ReviewRow => {
-    const { cols, meta } = o.data;
-    const suggested = cols.suggested[row] ?? -1;
-    const code = o.codes[row] ?? 0;
-    return {
-      row,
-      id: cols.ids[row] ?? '',
-      label: meta.classes[cols.labels[row] ?? -1] ?? '',
-      suggested: suggested >= 0 ? (meta.classes[suggested] ?? String(suggested)) : '',
-      suspicion: cols.suspicion[row] ?? Number.NaN,
-      families: familiesOf(cols.flagBits[row] ?? 0, FAMILIES),
-      decision: code === 2 ? 'quarantine' : code === 1 ? 'keep' : null,
-    };
+  /** The maps show the table's rows: the others faint, and out of hit tests. Null when the table shows every row. */
+  const filterOf = (o: OpenReview): MapFilter | null =>
+    o.order.length < o.data.meta.rows ? { include: maskOf(o.data.meta.rows, o.order), dim: DIMMED } : null;
+  const requery = (o: OpenReview) => {
+    o.order = queryRows(o.data.cols, o.codes, o.query, o.selected);
   };
-  const named = (o: Open, row: number) => ({
-    row,
-    id: o.data.cols.ids[row] ?? '',
-    label: o.data.meta.classes[o.data.cols.labels[row] ?? -1] ?? '',
-  });
   /** Plans an entry on the state after every earlier write, stores it (committed), then applies it. */
   const write = (plan: (state: DecisionState) => LogEntry | null): Promise<DecisionOutcome> => {
     const next = writes.then(async (): Promise<DecisionOutcome> => {
@@ -130,8 +73,7 @@ export function createReviewService(): ReviewApi {
         o.decisions = applyEntry(o.decisions, entry);
         for (const c of entry.changes)
           o.codes[c.row] = c.after === null ? 0 : c.after.decision === 'quarantine' ? 2 : 1;
-        if (o.query.decision !== 'any' || o.query.sort === 'decision')
-          o.order = queryRows(o.data.cols, o.codes, o.query);
+        if (o.query.decision !== 'any' || o.query.sort === 'decision') requery(o);
       }
       return {
         decisions: summaryOf(o.decisions),
@@ -148,7 +90,7 @@ export function createReviewService(): ReviewApi {
       const started = performance.now();
       open = null;
       const loaded = await loadReview(request);
-      if ('empty' in loaded) return { kind: 'empty', message: loaded.empty };
+      if ('empty' in loaded) return loaded.empty;
       const { data, decisions } = loaded;
       const codes = codesOf(data.meta.rows, decisions.decisions);
       open = {
@@ -156,9 +98,11 @@ export function createReviewService(): ReviewApi {
         decisions,
         codes,
         query: DEFAULT_QUERY,
+        selected: null,
         order: queryRows(data.cols, codes, DEFAULT_QUERY),
         umap: null,
         frames: {},
+        file: null,
       };
       return {
         kind: 'ready',
@@ -166,29 +110,38 @@ export function createReviewService(): ReviewApi {
           datasetId: data.meta.id,
           datasetName: data.meta.name,
           scoreId: data.scoreId,
+          scoredAt: data.scoredAt,
           runId: data.runId,
+          run: data.run,
           rows: data.meta.rows,
+          scoredRows: data.sampleRows.length,
           classes: data.meta.classes,
           families: [...FAMILIES],
           scoreNames: Object.keys(data.sorted).filter((n) => n !== 'suspicion'),
           histograms: data.histograms,
+          familyThresholds: data.thresholds,
+          q: data.set.params.suspicion.q,
+          topDefault: data.topDefault,
+          k: data.k,
           hasEmbeddings: (data.dynamics?.embeddingDim ?? 0) > 0,
+          image: data.images ? { ...data.images.shape } : null,
           decisions: summaryOf(decisions),
           ms: performance.now() - started,
         },
       };
     },
 
-    async query(query) {
+    async query(query, selection) {
       const o = need();
       o.query = { ...query };
-      o.order = queryRows(o.data.cols, o.codes, o.query);
+      o.selected = query.selectionOnly ? maskOf(o.data.meta.rows, selection ?? []) : null;
+      requery(o);
       return o.order.length;
     },
 
     async page(from, to) {
       const o = need();
-      const out: ReviewRow[] = [];
+      const out = [];
       for (let at = Math.max(0, from); at < Math.min(to, o.order.length); at++)
         out.push(rowView(o, o.order[at] as number));
       return out;
@@ -221,45 +174,15 @@ export function createReviewService(): ReviewApi {
       return Array.from(rows, (row) => named(o, row));
     },
 
-    async detail(row): Promise<RowDetail | null> {
-      const o = need();
-      const { data } = o;
-      if (!(row >= 0 && row < data.meta.rows)) return null;
-      const f = data.meta.featureNames.length;
-      const j = data.sampleOf[row] ?? -1;
-      const dyn = data.dynamics;
-      const perEpoch = (values: Float32Array | undefined) =>
-        dyn && values && j >= 0 && dyn.sampleRows[j] === row
-          ? Array.from({ length: dyn.epochs }, (_, e) => values[e * dyn.samples + j] as number)
-          : null;
-      const scores: Record<string, number> = {};
-      const percentiles: Record<string, number> = {};
-      for (const [name, sorted] of Object.entries(data.sorted)) {
-        const v =
-          (name === 'suspicion' ? data.cols.suspicion[row] : data.cols.numeric[name]?.[row]) ?? Number.NaN;
-        scores[name] = v;
-        if (Number.isFinite(v) && sorted.length > 0) percentiles[name] = percentileRank(sorted, v);
-      }
-      return {
-        ...rowView(o, row),
-        reasons: o.decisions.decisions.get(row)?.reasons ?? [],
-        features: data.arrays.features.slice(row * f, row * f + f),
-        featureNames: data.meta.featureNames,
-        image: data.meta.image,
-        scores,
-        percentiles,
-        loss: perEpoch(dyn?.loss),
-        margin: perEpoch(dyn?.margin),
-        neighbours: neighbours(o, row, 8).map((n) => ({ ...named(o, n.row), distance: n.distance })),
-      };
-    },
+    detail: (row) => rowDetail(need(), row),
 
     async mapLayer(request) {
       const o = need();
       const xy = xyOf(o, request.space);
       if (!xy) return null;
       const frame = frameOf(xy, request.width, request.height);
-      o.frames[request.space] = { frame, grid: pixelGrid(frame, xy) };
+      const filter = filterOf(o);
+      o.frames[request.space] = { frame, grid: pixelGrid(frame, xy, 8, filter?.include ?? null) };
       const pixelWidth = Math.round(request.width * request.ratio);
       const pixelHeight = Math.round(request.height * request.ratio);
       const pixels = new Uint8ClampedArray(pixelWidth * pixelHeight * 4);
@@ -271,8 +194,9 @@ export function createReviewService(): ReviewApi {
         (row) => palette[colourIndex(o, request.colourBy, row, size)] ?? 0xff888888,
         request.ratio,
         new Uint32Array(pixels.buffer),
+        filter,
       );
-      return { frame, pixels, pixelWidth, pixelHeight };
+      return { frame, pixels, pixelWidth, pixelHeight, shown: o.order.length };
     },
 
     async nearest(space, px, py) {
@@ -287,7 +211,9 @@ export function createReviewService(): ReviewApi {
     async lasso(space, polygon) {
       const o = need();
       const xy = xyOf(o, space);
-      const rows = xy ? pointsInPolygon(xy, polygon) : new Int32Array(0);
+      const inside = xy ? pointsInPolygon(xy, polygon) : new Int32Array(0);
+      const filter = filterOf(o);
+      const rows = filter ? inside.filter((r) => filter.include[r] === 1) : inside;
       return { rows, reason: reasonFor(o.data.cols.flagBits, rows, FAMILIES) };
     },
 
@@ -343,31 +269,38 @@ export function createReviewService(): ReviewApi {
       return exportFiles(o.data, o.decisions.decisions, request);
     },
 
-    async verify(manifestText, cleanCsv) {
+    async verify(manifestText, clean) {
       const parsed = parseManifest(manifestText);
       if (!parsed.ok) return { ok: false, problems: parsed.problems, rowsChecked: 0 };
-      return verifyManifest(parsed.manifest, cleanCsv ?? undefined);
+      if (!clean || !isZipBytes(clean)) return verifyManifest(parsed.manifest, clean ?? undefined);
+      const signed = await verifyManifest(parsed.manifest);
+      const zip = await checkCleanZip(parsed.manifest, clean);
+      const problems = [...signed.problems, ...zip.problems];
+      return { ok: problems.length === 0, problems, rowsChecked: 0, filesChecked: zip.filesChecked };
     },
-  };
-}
 
-/** The k nearest rows to `row` in the run's final embedding (Euclidean), nearest first; empty without embeddings. */
-function neighbours(o: Open, row: number, k: number): Array<{ row: number; distance: number }> {
-  const d = o.data.dynamics;
-  const self = o.data.sampleOf[row] ?? -1;
-  if (!d || d.embeddingDim <= 0 || self < 0 || d.sampleRows[self] !== row) return [];
-  const { embeddings, embeddingDim: dim, sampleRows } = d;
-  const best: Array<{ row: number; distance: number }> = [];
-  for (let j = 0; j < sampleRows.length; j++) {
-    if (j === self) continue;
-    let s = 0;
-    for (let t = 0; t < dim; t++)
-      s += ((embeddings[j * dim + t] as number) - (embeddings[self * dim + t] as number)) ** 2;
-    if (best.length < k || s < (best[best.length - 1] as { distance: number }).distance) {
-      best.push({ row: sampleRows[j] as number, distance: s });
-      best.sort((a, b) => a.distance - b.distance);
-      if (best.length > k) best.pop();
-    }
-  }
-  return best.map((b) => ({ row: b.row, distance: Math.sqrt(b.distance) }));
+    async pixels(rows) {
+      const images = need().data.images;
+      return images ? pixelsOf(images, rows) : null;
+    },
+
+    async classMean(label) {
+      const images = need().data.images;
+      return images ? classMeanOf(images, label) : null;
+    },
+
+    async scoreIndex(dbName, datasetId) {
+      const stores = await storesFor(dbName);
+      const records = await stores.scores.listScoreSets(datasetId as never);
+      return records.map((r) => ({
+        scoreId: r.id,
+        runId: r.runId,
+        createdAt: r.createdAt,
+        status: r.status,
+      }));
+    },
+
+    compareRetrain: (afterRunId) => compareWithRetrain(need(), afterRunId),
+    comparisons: () => comparisonsOf(need()),
+  };
 }

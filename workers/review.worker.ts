@@ -12,7 +12,7 @@ const moved = <T>(value: T, views: ArrayBufferView[]): T =>
 
 const api = {
   open: (request) => service.open(request),
-  query: (query) => service.query(query),
+  query: (query, selection) => service.query(query, selection),
   page: (from, to) => service.page(from, to),
   position: (row) => service.position(row),
   step: (row, step) => service.step(row, step),
@@ -52,7 +52,18 @@ const api = {
     const out = await service.exportFiles(request);
     return moved(out, [out.clean, out.quarantine]);
   },
-  verify: (manifestText, cleanCsv) => service.verify(manifestText, cleanCsv),
+  verify: (manifestText, clean) => service.verify(manifestText, clean),
+  pixels: async (rows) => {
+    const out = await service.pixels(rows);
+    return out ? moved(out, [out]) : out;
+  },
+  classMean: async (label) => {
+    const out = await service.classMean(label);
+    return out ? moved(out, [out]) : out;
+  },
+  scoreIndex: (dbName, datasetId) => service.scoreIndex(dbName, datasetId),
+  compareRetrain: (afterRunId) => service.compareRetrain(afterRunId),
+  comparisons: () => service.comparisons(),
 } satisfies ReviewApi;
 
 Comlink.expose(api);

@@ -14,7 +14,7 @@ import { recombine, summarizeScores } from './core/scores/summary';
 import type { ScoreSet } from './core/scores/types';
 import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
-import { crossValidatedProbabilities } from './core/train/crossval';
+import { crossValidatedProbabilities, type FoldPoolFactory } from './core/train/crossval';
 import { crossValEpochsFor } from './core/train/defaults';
 import { runRows, toSampleOrder } from './core/train/rows';
 import { storesFor } from './db';
@@ -106,6 +106,7 @@ export async function scoringPipeline(
   request: ScoreRequest,
   cancelled: () => boolean,
   onProgress: ScoreProgressCallback,
+  workers: { pool: FoldPoolFactory; backend: BackendName },
 ): Promise<PipelineOutcome> {
   const started = performance.now();
   const { data, dynamics, crossVal } = request;
@@ -124,6 +125,7 @@ export async function scoringPipeline(
   let fold = 0;
   const own = runRows(data, dynamics.sampleRows);
   if (request.calibration) {
+    const calPool = workers.pool(workers.backend, own.data, folds);
     const cal = await calibratedScores(
       own.data,
       request.settings,
@@ -136,8 +138,9 @@ export async function scoringPipeline(
         ),
         cancelled,
         between: macrotask,
+        foldPool: calPool,
       },
-    );
+    ).finally(() => calPool?.dispose());
     if (cal.kind === 'cancelled' || cancelled()) return { kind: 'cancelled' };
     if (cal.kind === 'failed') return cal;
     if (cal.kind === 'done') {
@@ -155,6 +158,7 @@ export async function scoringPipeline(
     }
     // Too few rows for canaries: scored uncalibrated below.
   }
+  const pool = workers.pool(workers.backend, own.data, folds);
   const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
     onFold: (f) => {
       fold = f;
@@ -170,7 +174,8 @@ export async function scoringPipeline(
         fraction: (fold + (e.epoch + 1) / epochs) / folds,
       }),
     shouldStop: () => (cancelled() ? 'cancel' : 'continue'),
-  });
+    pool,
+  }).finally(() => pool?.dispose());
   if (cv.status === 'cancelled' || cancelled()) return { kind: 'cancelled' };
   if (cv.status !== 'completed') {
     return {
@@ -198,8 +203,11 @@ export async function scoringPipeline(
   };
 }
 
-/** Creates the service over the given backends. */
-export function createScoreService(backends: BackendControl): ScoreApi {
+/** Creates the service over the given backends; folds run in `foldPool`'s workers when it gives a pool. */
+export function createScoreService(
+  backends: BackendControl,
+  foldPool: FoldPoolFactory = () => null,
+): ScoreApi {
   let active: { jobId: ScoreJobId; cancelled: boolean } | null = null;
   /**
    * Cancels that arrived before their job: the page shows Cancel while it still reads the run from IndexedDB, so a
@@ -241,7 +249,10 @@ export function createScoreService(backends: BackendControl): ScoreApi {
     try {
       const backend = await selectBackend(request.backend);
       const before = liveTensors().numTensors;
-      const scored = await scoringPipeline(request, () => job.cancelled, onProgress);
+      const scored = await scoringPipeline(request, () => job.cancelled, onProgress, {
+        pool: foldPool,
+        backend: backend.backend,
+      });
       if (scored.kind !== 'scored') return scored;
       const { scoreSet, crossValMs, scoreMs } = scored;
       const after = liveTensors().numTensors;

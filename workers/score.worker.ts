@@ -1,13 +1,14 @@
 /** Score worker: registers the browser's tfjs backends, builds the score service and exposes it; typed arrays move by transfer. */
 import * as Comlink from 'comlink';
 import { browserBackends } from './backend';
+import { browserFoldPool } from './fold-pool';
 import { holdLifeLock } from './life';
 import type { ScoreApi, ScoreProgressCallback } from './score.api';
 import { createScoreService, recombinedTransferables, scoreResultTransferables } from './score.service';
 
 // First, so the page can tell this worker's death from its silence (workers/life.ts).
 holdLifeLock();
-const service = createScoreService(browserBackends());
+const service = createScoreService(browserBackends(), browserFoldPool);
 
 /** Hands a job's progress to the page; a page that went away leaves the job going until cancelled or done. */
 function deliver(onProgress: ScoreProgressCallback): ScoreProgressCallback {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchIndexRecorder } from './batch-index';
 import { createCurveMonitor } from './core/anomaly/monitor';
 import type { BatchAnomaly } from './core/anomaly/types';
-import { toDatasetRows, withoutRows } from './core/train/rows';
+import { splitWithout, toDatasetRows, withoutRows } from './core/train/rows';
 import { stratifiedSplit } from './core/train/split';
 import { trainModel } from './core/train/trainer';
 import { RowNames } from './row-names';
@@ -69,8 +69,15 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
     };
     active = run;
     const backend = await pickBackend(request.backend, settings.model);
-    // The same split the trainer makes (same function, same seed): its sizes let the UI and the index be set up now.
-    const split = stratifiedSplit(data.labels, data.classCount, settings.validationFraction, settings.seed);
+    // The split is drawn over the whole dataset, then carried to the kept rows: a retraining without quarantined rows
+    // validates on the rows the run before it held out (splitWithout). Its sizes set up the UI and the index now.
+    const full = stratifiedSplit(
+      request.data.labels,
+      request.data.classCount,
+      settings.validationFraction,
+      settings.seed,
+    );
+    const split = kept.rows ? splitWithout(full, kept.rows) : full;
     const n = split.trainRows.length;
     const stepsPerEpoch = n > 0 ? Math.ceil(n / Math.min(Math.max(1, settings.batchSize), n)) : 0;
     const totalSteps = stepsPerEpoch * settings.epochs;
@@ -120,6 +127,7 @@ export function createTrainService(backends: BackendControl, options: ServiceOpt
         waitWhilePaused: () => run.pause?.promise ?? Promise.resolve(),
       },
       trainOptions,
+      split,
     );
     if (result.nonFinite) {
       // The trainer stops before reporting the bad batch, so the monitor never saw it: the anomaly is made here.

@@ -1,5 +1,15 @@
 /** Stored datasets in IndexedDB (via idb): metadata, per-row arrays and the original file, always written together. */
+import { pixelFeatures } from '../../workers/core/ingest/images/dataset';
 import { ARRAYS_FORMAT, packArrays, unpackArrays } from './arrays';
+import {
+  fileOffsets,
+  IMAGE_ARRAYS_FORMAT,
+  type ImageArrays,
+  isImageArrays,
+  packImageArrays,
+  unpackImageArrays,
+} from './image-arrays';
+import type { ImageOverviewRecord } from './image-schema';
 import type { SiftDb } from './open';
 import { RUN_STORES } from './run-schema';
 import { DATASET_STORES, type DatasetArrays, type DatasetId, type DatasetMeta } from './schema';
@@ -61,6 +71,40 @@ export class DatasetStore {
     ]);
   }
 
+  /**
+   * Writes an image dataset: metadata, packed pixel arrays, the original zip (or a folder's files back to back) and
+   * the overview record, in one transaction: on any failure nothing is stored.
+   */
+  async saveImages(
+    meta: DatasetMeta,
+    arrays: ImageArrays,
+    idText: string,
+    file: Blob,
+    overview: Omit<ImageOverviewRecord, 'id'>,
+  ): Promise<void> {
+    const stored = {
+      id: meta.id,
+      format: IMAGE_ARRAYS_FORMAT,
+      rows: meta.rows,
+      featureCount: meta.featureNames.length,
+      blob: packImageArrays(arrays),
+      idText,
+    } as const;
+    const tx = this.db.transaction(DATASET_STORES, 'readwrite');
+    await Promise.all([
+      tx.objectStore('datasetFiles').add({ id: meta.id, blob: file }),
+      tx.objectStore('datasetArrays').add(stored),
+      tx.objectStore('datasetImages').add({ id: meta.id, ...overview }),
+      tx.objectStore('datasets').add(meta),
+      tx.done,
+    ]);
+  }
+
+  /** An image dataset's class means and thumbnails, or undefined (a CSV dataset, or none stored). */
+  loadImageOverview(id: DatasetId): Promise<ImageOverviewRecord | undefined> {
+    return this.db.get('datasetImages', id);
+  }
+
   /** Every stored dataset, newest first. */
   async list(): Promise<DatasetSummary[]> {
     const metas = await this.db.getAllFromIndex('datasets', 'by-created');
@@ -72,10 +116,28 @@ export class DatasetStore {
     return this.db.get('datasets', id);
   }
 
-  /** The per-row arrays of one dataset (large: read them only where a view or a run needs them). */
-  async loadArrays(id: DatasetId): Promise<DatasetArrays | undefined> {
+  /**
+   * The per-row arrays of one dataset (large: read them only where a view or a run needs them). An image dataset's
+   * features are its pixels / 255; with `features: false` they are left empty (the pixels are in `images`).
+   */
+  async loadArrays(id: DatasetId, options: { features?: boolean } = {}): Promise<DatasetArrays | undefined> {
     const stored = await this.db.get('datasetArrays', id);
     if (!stored) return undefined;
+    if (isImageArrays(stored)) {
+      const images = await unpackImageArrays(stored.blob, stored.rows, stored.featureCount);
+      const rowStart = fileOffsets(images.fileBytes);
+      return {
+        id,
+        idText: stored.idText,
+        features: options.features === false ? new Float32Array(0) : pixelFeatures(images.pixels),
+        labels: images.labels,
+        lines: new Uint32Array(stored.rows),
+        rowStart,
+        rowEnd: rowStart.map((start, r) => start + (images.fileBytes[r] as number)),
+        rowSha256: images.fileSha256,
+        images,
+      };
+    }
     const arrays = await unpackArrays(stored.blob, stored.rows, stored.featureCount);
     return { id, idText: stored.idText, ...arrays };
   }
@@ -109,21 +171,24 @@ export class DatasetStore {
   /** Deletes every record of a dataset in one transaction. */
   async remove(id: DatasetId): Promise<void> {
     const tx = this.db.transaction(
-      [...DATASET_STORES, ...RUN_STORES, 'scores', 'decisions', 'decisionLog'],
+      [...DATASET_STORES, ...RUN_STORES, 'scores', 'decisions', 'decisionLog', 'comparisons'],
       'readwrite',
     );
     // The dataset's training runs, score sets and review decisions go with it: none means anything without its
     // rows, and a half-deleted dataset would leave orphans no screen can reach.
     const runIds = await tx.objectStore('runs').index('by-dataset').getAllKeys(id);
     const scoreIds = await tx.objectStore('scores').index('by-dataset').getAllKeys(id);
+    const comparisonIds = await tx.objectStore('comparisons').index('by-dataset').getAllKeys(id);
     // Decisions and their log are keyed [datasetId, row] and [datasetId, seq]: one key range covers a dataset.
     const decided = IDBKeyRange.bound([id, Number.NEGATIVE_INFINITY], [id, Number.POSITIVE_INFINITY]);
     await Promise.all([
       tx.objectStore('datasets').delete(id),
       tx.objectStore('datasetArrays').delete(id),
       tx.objectStore('datasetFiles').delete(id),
+      tx.objectStore('datasetImages').delete(id),
       ...runIds.flatMap((runId) => RUN_STORES.map((name) => tx.objectStore(name).delete(runId))),
       ...scoreIds.map((scoreId) => tx.objectStore('scores').delete(scoreId)),
+      ...comparisonIds.map((runId) => tx.objectStore('comparisons').delete(runId)),
       tx.objectStore('decisions').delete(decided),
       tx.objectStore('decisionLog').delete(decided),
       tx.done,

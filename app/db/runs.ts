@@ -1,6 +1,8 @@
 /** Stored training runs in IndexedDB (via idb): summaries listed per dataset, curves and dynamics read on demand. */
 import { unpackIds } from '../../workers/core/ingest/ids';
+import { pixelFeatures } from '../../workers/core/ingest/images/dataset';
 import { arraysLayout, unpackArrays } from './arrays';
+import { isImageArrays, storedLabels, unpackImageArrays } from './image-arrays';
 import type { SiftDb } from './open';
 import {
   type EndedRun,
@@ -121,6 +123,13 @@ export class RunStore {
   async loadTrainingArrays(datasetId: DatasetId): Promise<TrainingArrays | undefined> {
     const stored = await this.db.get('datasetArrays', datasetId);
     if (!stored) return undefined;
+    if (isImageArrays(stored)) {
+      // Images: the pixels (uint8) scaled to [0, 1] here, in the caller's thread (a worker's, once issue 12 moves
+      // these reads there); the labels are copied out of the unpacked buffer so `buffer` holds the features only.
+      const { pixels, labels } = await unpackImageArrays(stored.blob, stored.rows, stored.featureCount);
+      const features = pixelFeatures(pixels);
+      return { buffer: features.buffer as ArrayBuffer, features, labels: labels.slice() };
+    }
     const { features, labels } = await unpackArrays(stored.blob, stored.rows, stored.featureCount);
     return { buffer: features.buffer as ArrayBuffer, features, labels };
   }
@@ -130,8 +139,7 @@ export class RunStore {
     const stored = await this.db.get('datasetArrays', datasetId);
     if (!stored) return undefined;
     // Only the labels' bytes are read from the packed Blob.
-    const at = arraysLayout(stored.rows, stored.featureCount).labels;
-    const labels = new Int32Array(await stored.blob.slice(at, at + 4 * stored.rows).arrayBuffer());
+    const labels = await storedLabels(stored, (rows, fc) => arraysLayout(rows, fc).labels);
     return { ids: unpackIds(stored.idText, stored.rows), labels };
   }
 }

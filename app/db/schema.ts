@@ -4,8 +4,11 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ColumnPlan, FeatureStats, IngestLimits, Problem } from '../../workers/core/ingest/types';
+import type { ComparisonRecord } from './comparison-schema';
 import type { DecisionLogRecord, DecisionRecord, SigningKeyRecord } from './decision-schema';
 import type { DatasetId, RunId, ScoreJobId } from './ids';
+import type { ImageArrays } from './image-arrays';
+import type { ImageDatasetInfo, ImageOverviewRecord, StoredImageArrays } from './image-schema';
 import type { RunCurvesRecord, RunDynamicsRecord, RunRecord } from './run-schema';
 import type { ScoreRecord } from './score-schema';
 
@@ -62,8 +65,17 @@ export interface DatasetMeta {
   warnings: Problem[];
   /** Milliseconds since the epoch. */
   createdAt: number;
-  /** Set when the features are the pixels of a square image. */
-  image: { width: number; height: number } | null;
+  /**
+   * Set when the features are the pixels of an image: a square CSV row (channels absent: 1), or an image dataset's
+   * shape (H × W × C, pixels row-major).
+   */
+  image: { width: number; height: number; channels?: number } | null;
+  /**
+   * Set for an image dataset (image-schema.ts). Its CSV fields then read: delimiter '', header [], headerEnd 0,
+   * labelColumn 'class folder' or 'label', idColumn 'path', featureNames one per pixel value ("y,x" or "y,x,c"),
+   * empty stats and sample (the overview reads `datasetImages`), and warnings [] (its own are in `images`).
+   */
+  images?: ImageDatasetInfo;
   sample: RowSample;
   timings: ImportTimings;
   /** Written in the same transaction as the arrays and the file, so a stored record is always whole. */
@@ -81,8 +93,13 @@ export interface DatasetArrays {
   lines: Uint32Array;
   rowStart: Float64Array;
   rowEnd: Float64Array;
-  /** rows × 32 bytes. */
+  /** rows × 32 bytes (an image dataset: each file's SHA-256). */
   rowSha256: Uint8Array;
+  /**
+   * An image dataset's own arrays (image-arrays.ts). Its `features` are then the pixels / 255, `lines` zeros, and
+   * `rowStart`/`rowEnd` each file's byte range in a folder's stored Blob.
+   */
+  images?: ImageArrays;
 }
 
 /** How the per-row arrays are stored: packed into one Blob (see `arrays.ts`), binary, never JSON numbers. */
@@ -104,7 +121,8 @@ export interface DatasetFile {
 
 export interface SiftSchema extends DBSchema {
   datasets: { key: DatasetId; value: DatasetMeta; indexes: { 'by-sha256': string; 'by-created': number } };
-  datasetArrays: { key: DatasetId; value: StoredArrays };
+  /** CSV rows (`sift-arrays/1`) or images (`sift-image-arrays/1`, image-arrays.ts). */
+  datasetArrays: { key: DatasetId; value: StoredArrays | StoredImageArrays };
   datasetFiles: { key: DatasetId; value: DatasetFile };
   runs: { key: RunId; value: RunRecord; indexes: { 'by-dataset': DatasetId } };
   runCurves: { key: RunId; value: RunCurvesRecord };
@@ -113,43 +131,52 @@ export interface SiftSchema extends DBSchema {
   decisions: { key: [DatasetId, number]; value: DecisionRecord; indexes: { 'by-dataset': DatasetId } };
   decisionLog: { key: [DatasetId, number]; value: DecisionLogRecord; indexes: { 'by-dataset': DatasetId } };
   signingKeys: { key: string; value: SigningKeyRecord };
+  datasetImages: { key: DatasetId; value: ImageOverviewRecord };
+  comparisons: {
+    key: RunId;
+    value: ComparisonRecord;
+    indexes: { 'by-before': RunId; 'by-dataset': DatasetId };
+  };
 }
 
 /** The stores a dataset spans: deleting a dataset touches every one of them in one transaction. */
-export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles'] as const;
+export const DATASET_STORES = ['datasets', 'datasetArrays', 'datasetFiles', 'datasetImages'] as const;
 
 /** Bump when a store or index is added; add a step to `upgradeSchema` for the new version. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 /**
- * Brings a database from `oldVersion` to `SCHEMA_VERSION`, one step per version so any old database upgrades.
- * Later issues add runs, scores and decisions stores as version 2, 3, ...
+ * Brings a database from `oldVersion` to `newVersion` (default `SCHEMA_VERSION`), one step per version so any old
+ * database upgrades and keeps its records (each step only adds stores). Tests build an older version with
+ * `newVersion`.
  */
 export function upgradeSchema(
   db: IDBPDatabase<SiftSchema>,
   oldVersion: number,
   _tx: IDBPTransaction<SiftSchema, StoreNames<SiftSchema>[], 'versionchange'>,
+  newVersion = SCHEMA_VERSION,
 ): void {
-  if (oldVersion < 1) {
+  const step = (version: number) => oldVersion < version && newVersion >= version;
+  if (step(1)) {
     const datasets = db.createObjectStore('datasets', { keyPath: 'id' });
     datasets.createIndex('by-sha256', 'sha256');
     datasets.createIndex('by-created', 'createdAt');
     db.createObjectStore('datasetArrays', { keyPath: 'id' });
     db.createObjectStore('datasetFiles', { keyPath: 'id' });
   }
-  if (oldVersion < 2) {
+  if (step(2)) {
     // Training runs (run-schema.ts): summary, curves and dynamics apart, so lists read summaries only.
     db.createObjectStore('runs', { keyPath: 'id' }).createIndex('by-dataset', 'datasetId');
     db.createObjectStore('runCurves', { keyPath: 'id' });
     db.createObjectStore('runDynamics', { keyPath: 'id' });
   }
-  if (oldVersion < 3) {
+  if (step(3)) {
     // Score sets (score-schema.ts): one record per scoring of a run, found by run or by dataset.
     const scores = db.createObjectStore('scores', { keyPath: 'id' });
     scores.createIndex('by-run', 'runId');
     scores.createIndex('by-dataset', 'datasetId');
   }
-  if (oldVersion < 4) {
+  if (step(4)) {
     // Review decisions (decision-schema.ts): the current decision per row and the append-only log, keyed by
     // [dataset, row] and [dataset, seq]; the browser profile's signing key pair.
     db.createObjectStore('decisions', { keyPath: ['datasetId', 'row'] }).createIndex(
@@ -161,5 +188,16 @@ export function upgradeSchema(
       'datasetId',
     );
     db.createObjectStore('signingKeys', { keyPath: 'id' });
+  }
+  if (step(5)) {
+    // Image datasets (image-schema.ts): each class's mean image and a few thumbnails per class, for the overview
+    // and the review. Their pixels go in `datasetArrays` under another format tag; CSV records are untouched.
+    db.createObjectStore('datasetImages', { keyPath: 'id' });
+  }
+  if (step(6)) {
+    // Retrain comparisons (comparison-schema.ts, issue 13): one per retrained run, listed by the run it compares to.
+    const comparisons = db.createObjectStore('comparisons', { keyPath: 'id' });
+    comparisons.createIndex('by-before', 'beforeRunId');
+    comparisons.createIndex('by-dataset', 'datasetId');
   }
 }

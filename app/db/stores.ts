@@ -1,4 +1,5 @@
 /** Every store of Sift's database over one connection: what the session hands its controllers. */
+import { ComparisonStore } from './comparisons';
 import { DatasetStore } from './datasets';
 import { DecisionStore } from './decisions';
 import type { SiftDb } from './open';
@@ -11,6 +12,7 @@ export interface Stores {
   runs: RunStore;
   scores: ScoreStore;
   decisions: DecisionStore;
+  comparisons: ComparisonStore;
 }
 
 /** The stores over `db`. */
@@ -21,5 +23,6 @@ export function storesOf(db: SiftDb): Stores {
     runs: new RunStore(db),
     scores: new ScoreStore(db),
     decisions: new DecisionStore(db),
+    comparisons: new ComparisonStore(db),
   };
 }

@@ -6,13 +6,13 @@
  */
 import type { StateCreator } from 'zustand';
 import { DEFAULT_QUERY, type ReviewQuery } from '../../workers/core/review/table';
-import type { DecisionSummary, ReviewSummary, VerifyOutcome } from '../../workers/review.api';
+import type { DecisionSummary, ReviewOpened, ReviewSummary, ScoreIndexEntry } from '../../workers/review.api';
 
 export type ReviewStatus =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'ready' }
-  | { kind: 'empty'; message: string }
+  | Extract<ReviewOpened, { kind: 'empty' }>
   | { kind: 'failed'; message: string };
 
 export interface ExportedFile {
@@ -23,6 +23,8 @@ export interface ExportedFile {
 
 export interface ReviewState {
   status: ReviewStatus;
+  /** What was asked to open: the dataset, and the score set (null: its newest). The URL names these. */
+  opened: { datasetId: string; scoreId: string | null } | null;
   summary: ReviewSummary | null;
   query: ReviewQuery;
   /** Rows matching the query. */
@@ -35,23 +37,28 @@ export interface ReviewState {
   /** The row the detail panel shows and j/k move, and its table position (null when unknown). */
   focus: number | null;
   focusAt: number | null;
-  /** The reason text for the next quarantine or restore. */
+  /** The reason the analyst typed: kept as it is while they move, until they change it. */
   reason: string;
+  /** The families that flagged the selection: the reason used when none is typed. */
+  suggestion: string;
   exported: ExportedFile[];
-  verify: VerifyOutcome | null;
   /** The run whose UMAP layout the review worker holds (the map can draw it), or null. */
   umapRunId: string | null;
 }
 
 export interface ReviewSlice {
   review: ReviewState;
+  /** The open dataset's score sets (the runs list marks which runs are scored); null until read. */
+  scoreIndex: { datasetId: string; entries: ScoreIndexEntry[] } | null;
   patchReview: (patch: Partial<ReviewState>) => void;
+  setScoreIndex: (index: ReviewSlice['scoreIndex']) => void;
 }
 
 export const NO_DECISIONS: DecisionSummary = { quarantined: 0, kept: 0, canUndo: false, canRedo: false };
 
 export const EMPTY_REVIEW: ReviewState = {
   status: { kind: 'idle' },
+  opened: null,
   summary: null,
   query: DEFAULT_QUERY,
   count: 0,
@@ -61,13 +68,15 @@ export const EMPTY_REVIEW: ReviewState = {
   focus: null,
   focusAt: null,
   reason: '',
+  suggestion: '',
   exported: [],
-  verify: null,
   umapRunId: null,
 };
 
 /** The review slice of the app store. */
 export const createReviewSlice: StateCreator<ReviewSlice, [], [], ReviewSlice> = (set) => ({
   review: EMPTY_REVIEW,
+  scoreIndex: null,
   patchReview: (patch) => set((state) => ({ review: { ...state.review, ...patch } })),
+  setScoreIndex: (scoreIndex) => set({ scoreIndex }),
 });

@@ -7,6 +7,7 @@ import { createReviewSlice, type ReviewSlice } from './review-slice';
 import { createRunSlice, type RunSlice } from './run-slice';
 import { createScoreSlice, type ScoreSlice } from './score-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
+import { createVerifySlice, type VerifySlice } from './verify-slice';
 
 export type AppState = DatasetSlice &
   ImportSlice &
@@ -14,7 +15,8 @@ export type AppState = DatasetSlice &
   RunSlice &
   ScoreSlice &
   ReviewSlice &
-  MemorySlice;
+  MemorySlice &
+  VerifySlice;
 
 /** A fresh store; the app makes one per mounted root. */
 export function createAppStore() {
@@ -26,6 +28,7 @@ export function createAppStore() {
     ...createScoreSlice(...a),
     ...createReviewSlice(...a),
     ...createMemorySlice(...a),
+    ...createVerifySlice(...a),
   }));
 }
 

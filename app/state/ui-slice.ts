@@ -9,7 +9,8 @@ export type Screen =
   | { kind: 'progress' }
   | { kind: 'overview' }
   | { kind: 'train' }
-  | { kind: 'review' };
+  | { kind: 'review' }
+  | { kind: 'verify' };
 
 export interface UiSlice {
   screen: Screen;

@@ -11,6 +11,8 @@ export function FileDrop(props: {
   multiple?: boolean;
   testId?: string;
   onFiles: (files: File[]) => void;
+  /** Sees a drop first (synchronously, while its items are readable); true when it took the drop. */
+  onDropTransfer?: (transfer: DataTransfer) => boolean;
   children: ReactNode;
 }) {
   const input = useRef<HTMLInputElement>(null);
@@ -32,6 +34,7 @@ export function FileDrop(props: {
       onDrop={(event) => {
         event.preventDefault();
         setOver(false);
+        if (props.onDropTransfer?.(event.dataTransfer)) return;
         take(event.dataTransfer.files);
       }}
     >

@@ -1,7 +1,8 @@
 import { featureColumnCount, showColumnControls } from '../controllers/ingest/plan';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount, formatDate } from '../format';
 import { ColumnRoles } from './ColumnRoles';
 import { ColumnTable } from './ColumnTable';
+import { ImageImportForm } from './images/ImageImportForm';
 import { LimitsFields } from './LimitsFields';
 import { PreviewTable } from './PreviewTable';
 import { ProblemList } from './ProblemList';
@@ -21,10 +22,12 @@ export function delimiterName(delimiter: string): string {
   }
 }
 
-/** The import form: a look at the file, the column roles, and Import / Cancel. */
+/** The import form: a look at the file, the column roles, and Import / Cancel (an image zip or folder: its own form). */
 export function ImportForm() {
   const draft = useApp((s) => s.draft);
+  const imageDraft = useApp((s) => s.imageDraft !== null);
   const workbench = useIngest();
+  if (imageDraft) return <ImageImportForm />;
   if (!draft) return null;
   const { preview, plan } = draft;
   const errors = preview.problems.filter((p) => p.severity === 'error');
@@ -50,6 +53,26 @@ export function ImportForm() {
           -separated · {formatCount(preview.header.length)} columns · {formatCount(features)} feature
           {features === 1 ? '' : 's'} selected
         </p>
+        {draft.duplicate && (
+          <div className="notice" role="status" data-testid="import-duplicate">
+            <p>
+              This very file (the same SHA-256) is already stored as “{draft.duplicate.name}”, imported{' '}
+              {formatDate(draft.duplicate.createdAt)}. Importing it again makes a second, identical dataset.
+            </p>
+            <button
+              type="button"
+              data-testid="open-duplicate"
+              onClick={() => {
+                const id = draft.duplicate?.id;
+                if (!id) return;
+                workbench.discardDraft();
+                void workbench.openDataset(id);
+              }}
+            >
+              Open the stored one
+            </button>
+          </div>
+        )}
         {rechecking && (
           <p className="muted" aria-live="polite" data-testid="preview-rechecking">
             Checking the file against the new limits…

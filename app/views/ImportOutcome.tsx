@@ -1,15 +1,21 @@
 import { formatCount } from '../format';
 import { ProblemList } from './ProblemList';
-import { useApp, useIngest } from './session-context';
+import { useApp, useImageImport, useIngest } from './session-context';
 
 /** What became of the last import, shown on the start screen when it did not end in a dataset. */
 export function ImportOutcome() {
   const job = useApp((s) => s.job);
-  const hasDraft = useApp((s) => s.draft !== null);
+  const hasDraft = useApp((s) => s.draft !== null || s.imageDraft !== null);
+  const isImages = useApp((s) => s.imageDraft !== null);
   const workbench = useIngest();
+  const images = useImageImport();
   // The form is kept after a failure or a cancel, so a limit or a column role can be changed and the import retried.
   const retry = hasDraft && (
-    <button type="button" className="secondary" onClick={() => workbench.reopenDraft()}>
+    <button
+      type="button"
+      className="secondary"
+      onClick={() => (isImages ? images.reopenDraft() : workbench.reopenDraft())}
+    >
       Change the import settings
     </button>
   );

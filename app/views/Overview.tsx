@@ -4,30 +4,19 @@ import { FeatureTable } from './FeatureTable';
 import { ImageSamples } from './ImageSamples';
 import { delimiterName } from './ImportForm';
 import { ImportSummary } from './ImportSummary';
-import { useApp, useIngest, useReviewer, useTrainer } from './session-context';
+import { ImageOverview } from './images/ImageOverview';
+import { OverviewHead } from './OverviewHead';
+import { useApp } from './session-context';
 import { WarningsReport } from './WarningsReport';
 
 /** The open dataset at a glance: counts, integrity, class balance, per-feature statistics, thumbnails. */
 export function Overview() {
   const meta = useApp((s) => s.current);
-  const workbench = useIngest();
-  const trainer = useTrainer();
-  const reviewer = useReviewer();
   if (!meta) return null;
+  if (meta.images) return <ImageOverview meta={meta} />;
   return (
     <div className="overview" data-testid="overview" data-dataset-id={meta.id}>
-      <div className="overview-head">
-        <button type="button" className="link" onClick={() => workbench.goStart()}>
-          ← All datasets
-        </button>
-        <h2 data-testid="overview-name">{meta.name}</h2>
-        <button type="button" onClick={() => void trainer.openTrain()}>
-          Train a model
-        </button>
-        <button type="button" data-testid="open-review" onClick={() => void reviewer.open(meta.id)}>
-          Review
-        </button>
-      </div>
+      <OverviewHead meta={meta} />
       <ImportSummary />
       <section className="panel" aria-label="Summary">
         <dl className="counts">

@@ -1,11 +1,13 @@
 /** React access to the session (app/session.ts), provided once at the root: its store and its controllers. */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import type { ImageImportController } from '../controllers/images/controller';
 import type { IngestController } from '../controllers/ingest/controller';
 import type { ModelScanController, ModelScanState } from '../controllers/model-scan/controller';
 import type { ReviewController } from '../controllers/review/controller';
 import type { ScoreController } from '../controllers/score/controller';
 import type { TrainController } from '../controllers/train/controller';
+import type { VerifyController } from '../controllers/verify/controller';
 import type { Session } from '../session';
 import type { AppState } from '../state/store';
 
@@ -27,6 +29,11 @@ export function useIngest(): IngestController {
   return useSession().ingest;
 }
 
+/** The image import and image overview actions. */
+export function useImageImport(): ImageImportController {
+  return useSession().images;
+}
+
 /** The training actions. */
 export function useTrainer(): TrainController {
   return useSession().train;
@@ -40,6 +47,11 @@ export function useScorer(): ScoreController {
 /** The review actions. */
 export function useReviewer(): ReviewController {
   return useSession().review;
+}
+
+/** Verification of dropped manifests (told by content). */
+export function useVerifier(): VerifyController {
+  return useSession().verify;
 }
 
 /** The model-file scanner's actions. */

@@ -8,6 +8,7 @@ import type { IngestApi, IngestJobId, IngestOutcome } from '../../../workers/ing
 import { toRecords } from '../../db/dataset-records';
 import { type DatasetStore, newDatasetId } from '../../db/datasets';
 import type { DatasetId } from '../../db/schema';
+import type { StoredTwin } from '../../state/import-slice';
 import type { AppStore } from '../../state/store';
 import type { IngestWorker } from './client';
 import { DebouncedPreview } from './limits-preview';
@@ -34,6 +35,9 @@ async function blobSha256(blob: Blob): Promise<string | null> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** Files up to this size are hashed on choosing, to find a stored twin (the digest needs the whole file in memory). */
+const TWIN_HASH_MAX = 256 * 1024 * 1024;
 
 export class IngestController {
   /** The file the import form is about; a `File` is a handle, so it stays here rather than in the store. */
@@ -144,7 +148,23 @@ export class IngestController {
       this.file = file;
       setDraft({ preview, plan: preview.suggested, limits: DEFAULT_LIMITS });
       go({ kind: 'import' });
+      void this.markTwin(file);
     });
+  }
+
+  /**
+   * Marks the import form when a stored dataset was imported from the same bytes (same SHA-256); files over
+   * TWIN_HASH_MAX are not hashed. Runs after the form is shown, so the preview never waits for it.
+   */
+  private async markTwin(file: File): Promise<void> {
+    if (file.size > TWIN_HASH_MAX) return;
+    const sha256 = await blobSha256(file);
+    if (sha256 === null) return;
+    const twin = (await (await this.datasets).findBySha256(sha256))[0];
+    const { draft, setDraft } = this.store.getState();
+    if (!twin || !draft || this.file !== file) return;
+    const duplicate: StoredTwin = { id: twin.id, name: twin.name, createdAt: twin.createdAt };
+    setDraft({ ...draft, duplicate });
   }
 
   /** Leaves the import form without importing. */

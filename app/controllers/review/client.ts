@@ -17,7 +17,7 @@ export function startReviewWorker(): ReviewWorker {
   const g = life.guard;
   const api: ReviewApi = {
     open: (request) => g<ReviewOpened>(remote.open(request)),
-    query: (query) => g(remote.query(query)),
+    query: (query, selection) => g(remote.query(query, selection)),
     page: (from, to) => g(remote.page(from, to)),
     position: (row) => g(remote.position(row)),
     step: (row, step) => g(remote.step(row, step)),
@@ -37,7 +37,12 @@ export function startReviewWorker(): ReviewWorker {
     redo: () => g(remote.redo()),
     quarantined: () => g(remote.quarantined()),
     exportFiles: (request) => g(remote.exportFiles(request)),
-    verify: (text, csv) => g(remote.verify(text, csv)),
+    verify: (text, clean) => g(remote.verify(text, clean)),
+    pixels: (rows) => g(remote.pixels(rows)),
+    classMean: (label) => g(remote.classMean(label)),
+    scoreIndex: (dbName, datasetId) => g(remote.scoreIndex(dbName, datasetId)),
+    compareRetrain: (afterRunId) => g(remote.compareRetrain(afterRunId)),
+    comparisons: () => g(remote.comparisons()),
   };
   return { api, life, dispose };
 }

@@ -18,34 +18,35 @@ import type {
   ReviewApi,
   ReviewRow,
   RowDetail,
+  VerifyOutcome,
 } from '../../../workers/review.api';
-import type { InfluenceAnswer } from '../../../workers/score.api';
 import type { DatasetId } from '../../db/schema';
 import type { ScoreJobId } from '../../db/scores';
-import { EMPTY_REVIEW, type ExportedFile } from '../../state/review-slice';
+import { EMPTY_REVIEW } from '../../state/review-slice';
 import type { AppStore } from '../../state/store';
 import type { ScoreController } from '../score/controller';
 import type { ReviewWorker } from './client';
+import { RetrainComparisons } from './comparisons';
+import { Downloads } from './downloads';
+import { type InfluenceView, nameInfluence } from './influence-names';
+import { ThumbnailCache } from './thumbnails';
+
+export type { InfluenceView };
+
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
 export type { UmapProgress } from '../../../workers/umap.api';
 
-export type { ColourBy, MapLayer, MapPoints, MapSpace, NamedRow, ReviewRow, RowDetail };
+export type * from './review-types';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The focused sample's strongest proponents and opponents, named. */
-export interface InfluenceView extends Omit<InfluenceAnswer, 'proponents' | 'opponents'> {
-  proponents: Array<NamedRow & { value: number }>;
-  opponents: Array<NamedRow & { value: number }>;
-}
-
 export class ReviewController {
   private worker: ReviewWorker | null = null;
-  private urls: string[] = [];
+  private readonly downloads = new Downloads();
   private generation = 0;
   /** j/k presses are answered one after another, each from where the last one moved. */
   private moves: Promise<unknown> = Promise.resolve();
@@ -54,7 +55,11 @@ export class ReviewController {
   private influenceTicket = 0;
   /** UMAP layouts of the embedding map, per run, made on demand in their own worker. */
   readonly umap = new UmapLayouts(startUmapWorker);
+  /** Retrain comparisons, stored with the run by the review worker. */
+  readonly comparisons = new RetrainComparisons(() => this.api);
   private readonly unsubscribe: () => void;
+  /** The open image dataset's thumbnails (null for a CSV dataset). */
+  private thumbs: ThumbnailCache | null = null;
 
   constructor(
     private readonly store: AppStore,
@@ -100,15 +105,19 @@ export class ReviewController {
     this.generation++;
     this.dropWorker();
     this.umap.dispose();
-    for (const url of this.urls) URL.revokeObjectURL(url);
-    this.urls = [];
+    this.downloads.dispose();
   }
 
   /** Opens the review of a dataset: the given (else its latest) score set, with its run and stored decisions. */
   open(datasetId: DatasetId, scoreId?: ScoreJobId): Promise<void> {
     const generation = ++this.generation;
     const state = this.store.getState();
-    state.patchReview({ ...EMPTY_REVIEW, status: { kind: 'loading' }, version: state.review.version + 1 });
+    state.patchReview({
+      ...EMPTY_REVIEW,
+      status: { kind: 'loading' },
+      opened: { datasetId, scoreId: scoreId ?? null },
+      version: state.review.version + 1,
+    });
     state.go({ kind: 'review' });
     return this.busy(async () => {
       try {
@@ -119,11 +128,15 @@ export class ReviewController {
         });
         if (generation !== this.generation) return;
         if (opened.kind === 'empty') {
-          this.store.getState().patchReview({ status: { kind: 'empty', message: opened.message } });
+          this.store.getState().patchReview({ status: opened });
           return;
         }
         const count = await this.api.query(this.store.getState().review.query);
         if (generation !== this.generation) return;
+        const image = opened.summary.image;
+        this.thumbs = image
+          ? new ThumbnailCache((rows) => this.api.pixels(rows), image.height * image.width * image.channels)
+          : null;
         this.store.getState().patchReview({
           status: { kind: 'ready' },
           summary: opened.summary,
@@ -143,8 +156,10 @@ export class ReviewController {
     const { review, patchReview } = this.store.getState();
     const query = { ...review.query, ...patch };
     patchReview({ query });
+    // "Selection only" keeps the rows selected when it was turned on (or the query changed).
+    const selection = query.selectionOnly ? Int32Array.from(review.selection) : undefined;
     return this.busy(async () => {
-      const count = await this.api.query(query);
+      const count = await this.api.query(query, selection);
       const now = this.store.getState().review;
       if (now.query === query)
         this.store.getState().patchReview({ count, version: now.version + 1, focusAt: null });
@@ -172,7 +187,13 @@ export class ReviewController {
     const { review, patchReview } = this.store.getState();
     const selection = extend ? [...new Set([...review.selection, row])] : [row];
     const known = families !== null && !extend;
-    patchReview({ focus: row, focusAt: at, selection, reason: known ? families.join(', ') : review.reason });
+    // The typed reason stays as it is; the families' suggestion follows the selection.
+    patchReview({
+      focus: row,
+      focusAt: at,
+      selection,
+      ...(known ? { suggestion: families.join(', ') } : {}),
+    });
     if (!known) void this.prefill(Int32Array.from(selection));
     if (at === null) void this.locate(row);
   }
@@ -187,14 +208,17 @@ export class ReviewController {
     const reason = await this.api.reasonFor(rows);
     const now = this.store.getState().review;
     if (now.selection.length === rows.length && now.selection[0] === rows[0])
-      this.store.getState().patchReview({ reason });
+      this.store.getState().patchReview({ suggestion: reason });
   }
 
   /** Selects many rows (lasso, or the top of the table), with the reason their flags suggest. */
   private select(rows: Int32Array, reason: string): void {
-    this.store
-      .getState()
-      .patchReview({ selection: Array.from(rows), focus: rows[0] ?? null, focusAt: null, reason });
+    this.store.getState().patchReview({
+      selection: Array.from(rows),
+      focus: rows[0] ?? null,
+      focusAt: null,
+      suggestion: reason,
+    });
   }
 
   /** Selects the first `n` rows of the table's current order. */
@@ -223,11 +247,31 @@ export class ReviewController {
     return next;
   }
 
-  /** Quarantines or restores the selection (or the focused row) with the current reason. */
-  decide(decision: RowDecision['decision'], note = ''): Promise<void> {
+  /**
+   * Quarantines or restores the selection (or the focused row) with the typed reason, else the families' suggestion.
+   * A decision on one row moves the focus to the next row of the table (q and r advance).
+   */
+  async decide(decision: RowDecision['decision'], note = ''): Promise<void> {
     const { review } = this.store.getState();
     const rows = review.selection.length > 0 ? review.selection : review.focus !== null ? [review.focus] : [];
-    const reasons = review.reason
+    if (rows.length === 1 && review.focus === rows[0]) {
+      await this.moves;
+      const next = await this.api.step(review.focus, 1);
+      await this.decideRows(rows, decision, note);
+      if (next && next.row !== review.focus && this.store.getState().review.focus === review.focus)
+        this.focus(next.row);
+      return;
+    }
+    return this.decideRows(rows, decision, note);
+  }
+
+  private decideRows(
+    rows: readonly number[],
+    decision: RowDecision['decision'],
+    note: string,
+  ): Promise<void> {
+    const { review } = this.store.getState();
+    const reasons = (review.reason.trim() === '' ? review.suggestion : review.reason)
       .split(',')
       .map((r) => r.trim())
       .filter((r) => r !== '');
@@ -319,59 +363,31 @@ export class ReviewController {
     if (!summary?.runId) throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
     const out = await this.scorer.influence(summary.datasetId, summary.runId, row, top);
     if (generation !== this.generation) return null; // another dataset or score set was opened meanwhile
-    const rows = [...out.proponents, ...out.opponents].map((e) => e.row);
-    const names = new Map((await this.api.describe(Int32Array.from(rows))).map((n) => [n.row, n]));
-    const named = (e: { row: number; value: number }) => ({
-      ...(names.get(e.row) ?? { row: e.row, id: `row ${e.row}`, label: '' }),
-      value: e.value,
-    });
-    return { ...out, proponents: out.proponents.map(named), opponents: out.opponents.map(named) };
+    return nameInfluence(this.api, out);
   }
 
-  /** Builds and signs the manifest and the CSVs in the worker, then downloads each file. */
+  /** The stored pixels of an image dataset's row (batched with the other thumbnails asked for now). */
+  thumbnail(row: number): Promise<Uint8Array | null> {
+    return this.thumbs ? this.thumbs.get(row) : Promise.resolve(null);
+  }
+
+  /** The mean image of class `label` of the open image dataset. */
+  classMean(label: number): Promise<Uint8Array | null> {
+    return this.api.classMean(label);
+  }
+
+  /** Builds and signs the manifest and the CSVs (or zips) in the worker, then downloads each file. */
   exportAll(): Promise<void> {
     return this.busy(async () => {
       const summary = this.store.getState().review.summary;
       if (!summary) return;
       const files = await this.api.exportFiles({ createdAt: Date.now(), version, tfjs: __TFJS_VERSION__ });
-      const base = summary.datasetName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || 'dataset';
-      const out: ExportedFile[] = [
-        this.download(`${base}.manifest.json`, new Blob([files.manifestText], { type: 'application/json' })),
-        this.download(
-          `${base}.clean.csv`,
-          new Blob([files.clean as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
-        ),
-        this.download(
-          `${base}.quarantine.csv`,
-          new Blob([files.quarantine as Uint8Array<ArrayBuffer>], { type: 'text/csv' }),
-        ),
-        this.download(`${base}.review.csv`, new Blob([files.reportText], { type: 'text/csv' })),
-      ];
-      this.store.getState().patchReview({ exported: out });
+      this.store.getState().patchReview({ exported: this.downloads.saveAll(summary.datasetName, files) });
     }).then(() => undefined);
   }
 
-  /** Starts a download of `blob` through an `a[download]` with a blob: URL (kept until dispose, for the links). */
-  private download(name: string, blob: Blob): ExportedFile {
-    const url = URL.createObjectURL(blob);
-    this.urls.push(url);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.rel = 'noopener';
-    document.body.append(a);
-    a.click();
-    a.remove();
-    return { name, url, bytes: blob.size };
-  }
-
-  /** Verifies a dropped manifest (and optional clean CSV) and shows every mismatch. */
-  verifyFiles(manifest: File, clean: File | null): Promise<void> {
-    return this.busy(async () => {
-      const text = await manifest.text();
-      const csv = clean ? new Uint8Array(await clean.arrayBuffer()) : null;
-      const outcome = await this.api.verify(text, csv);
-      this.store.getState().patchReview({ verify: outcome });
-    }).then(() => undefined);
+  /** Verifies a manifest (and its clean CSV or clean zip) in the review worker (no review need be open). */
+  checkManifest(manifestText: string, clean: Uint8Array | null): Promise<VerifyOutcome> {
+    return this.api.verify(manifestText, clean);
   }
 }

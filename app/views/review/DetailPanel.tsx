@@ -2,7 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { drawGreyImage } from '../../charts/image';
 import { sparklinePoints } from '../../charts/sparkline';
 import type { InfluenceView, RowDetail } from '../../controllers/review/controller';
+import { ImageEvidence, SampleThumb } from '../images/ImageEvidence';
 import { useApp, useReviewer } from '../session-context';
+import { FeatureEvidence } from './detail/FeatureEvidence';
+import { NeighbourTable } from './detail/NeighbourTable';
+import { ScoreTable } from './detail/ScoreTable';
+import { WhyFlagged } from './detail/WhyFlagged';
 
 function Sparkline({ values, label }: { values: number[]; label: string }) {
   const w = 140;
@@ -74,6 +79,7 @@ function Influence({ row }: { row: number }) {
       <ol className="neighbours" data-testid={testId}>
         {entries.map((e) => (
           <li key={e.row} data-row={e.row}>
+            <SampleThumb row={e.row} id={e.id} />
             <button type="button" className="link" onClick={() => reviewer.focus(e.row)}>
               {e.id}
             </button>{' '}
@@ -164,61 +170,20 @@ export function DetailPanel() {
         · row {focus} · {decided}
         {detail.reasons.length > 0 && ` (${detail.reasons.join(', ')})`}
       </p>
-      {detail.image ? (
+      <WhyFlagged why={detail.why} />
+      {summary.image ? (
+        <ImageEvidence row={focus} id={detail.id} label={detail.label} shape={summary.image} />
+      ) : detail.image ? (
         <Thumb values={detail.features} image={detail.image} />
       ) : (
-        <dl className="detail-values">
-          {detail.featureNames.slice(0, 40).map((name, i) => (
-            <div key={name}>
-              <dt>{name}</dt>
-              <dd>{detail.features[i]}</dd>
-            </div>
-          ))}
-        </dl>
+        detail.tabular && <FeatureEvidence evidence={detail.tabular} label={detail.label} />
       )}
-      <table className="detail-scores" data-testid="detail-scores">
-        <caption>Why flagged: each score, its percentile in this run and the flag threshold (top q)</caption>
-        <thead>
-          <tr>
-            <th>score</th>
-            <th>value</th>
-            <th>percentile</th>
-            <th>flag threshold</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(detail.scores).map(([name, value]) => {
-            const threshold = summary.histograms[name]?.threshold ?? Number.NaN;
-            const over = Number.isFinite(value) && value >= threshold;
-            const percentile = detail.percentiles[name];
-            return (
-              <tr key={name} className={over ? 'over' : ''}>
-                <td>{name}</td>
-                <td className="num">{Number.isFinite(value) ? value.toPrecision(3) : '—'}</td>
-                <td className="num">
-                  {percentile !== undefined ? `${(100 * percentile).toFixed(1)}%` : '—'}
-                </td>
-                <td className="num">{Number.isFinite(threshold) ? threshold.toPrecision(3) : '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
       <div className="detail-trajectory">
         {detail.loss && <Sparkline values={detail.loss} label="loss" />}
         {detail.margin && <Sparkline values={detail.margin} label="margin" />}
       </div>
-      <h4>Nearest neighbours (final embedding)</h4>
-      <ul className="neighbours" data-testid="detail-neighbours">
-        {detail.neighbours.map((n) => (
-          <li key={n.row}>
-            <button type="button" className="link" onClick={() => reviewer.focus(n.row)}>
-              {n.id}
-            </button>{' '}
-            {n.label} <span className="muted">d={n.distance.toFixed(2)}</span>
-          </li>
-        ))}
-      </ul>
+      <ScoreTable detail={detail} />
+      <NeighbourTable neighbours={detail.neighbours} label={detail.label} />
       <Influence row={focus} />
     </aside>
   );

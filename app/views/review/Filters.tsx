@@ -75,6 +75,15 @@ export function Filters() {
         />{' '}
         seen in an anomalous batch
       </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={query.selectionOnly}
+          data-testid="selection-only"
+          onChange={(e) => void reviewer.setQuery({ selectionOnly: e.target.checked })}
+        />{' '}
+        selection only
+      </label>
     </fieldset>
   );
 }

@@ -1,120 +1,24 @@
-import { useCallback, useState } from 'react';
-import { epochSeries } from '../../charts/curves';
-import type { ChartModel } from '../../charts/line-chart';
+import { useEffect, useState } from 'react';
+import { percent } from '../../../workers/core/review/why';
+import type { ComparisonEntry } from '../../controllers/review/comparisons';
 import type { ComparedRun, RunId } from '../../controllers/train/controller';
-import { formatCount } from '../../format';
+import { formatCount, formatDate } from '../../format';
 import { useApp, useReviewer, useTrainer } from '../session-context';
-import { Chart } from '../train/Chart';
-import { formatMetric } from '../train/format';
+import { RetrainComparisonView } from './RetrainComparisonView';
 
 type Phase =
   | { kind: 'idle' }
   | { kind: 'training' }
   | { kind: 'failed'; message: string }
-  | { kind: 'done'; before: ComparedRun; after: ComparedRun };
+  | { kind: 'done'; after: ComparedRun; entry: ComparisonEntry };
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A run's epoch loss and accuracy charts (train and validation), drawn by the training screen's chart. */
-function EpochCharts({ side, run }: { side: 'before' | 'after'; run: ComparedRun }) {
-  const { epochs } = run.curves;
-  const lastEpoch = Math.max(2, epochs.length);
-  const loss = useCallback(
-    (): ChartModel => ({ series: epochSeries(epochs, 'loss'), markers: [], xDomain: [1, lastEpoch] }),
-    [epochs, lastEpoch],
-  );
-  const accuracy = useCallback(
-    (): ChartModel => ({ series: epochSeries(epochs, 'accuracy'), markers: [], xDomain: [1, lastEpoch] }),
-    [epochs, lastEpoch],
-  );
-  return (
-    <div className="retrain-side" data-testid={`retrain-${side}`}>
-      <h4>{side === 'before' ? 'Before (scored run)' : 'After (without quarantined rows)'}</h4>
-      <Chart
-        title="Loss per epoch"
-        testId={`retrain-${side}-loss`}
-        yScale="linear"
-        xLabel="epoch"
-        yLabel="loss"
-        zoomable={false}
-        makeModel={loss}
-        count={epochs.length}
-      />
-      <Chart
-        title="Accuracy per epoch"
-        testId={`retrain-${side}-accuracy`}
-        yScale="linear"
-        xLabel="epoch"
-        yLabel="accuracy"
-        yDomain={[0, 1]}
-        zoomable={false}
-        makeModel={accuracy}
-        count={epochs.length}
-      />
-    </div>
-  );
-}
-
-/** Validation accuracy before and after, overall and per class. */
-function AccuracyTable({
-  before,
-  after,
-  classes,
-}: {
-  before: ComparedRun;
-  after: ComparedRun;
-  classes: string[];
-}) {
-  const overall = (r: ComparedRun) => r.accuracy?.overall ?? r.record.final?.valAccuracy ?? Number.NaN;
-  const rows = [
-    { key: 'all', name: 'All classes', b: overall(before), a: overall(after) },
-    ...classes.map((name, c) => ({
-      key: `c${c}`,
-      name,
-      b: before.accuracy?.perClass[c] ?? Number.NaN,
-      a: after.accuracy?.perClass[c] ?? Number.NaN,
-    })),
-  ];
-  return (
-    <div className="table-scroll">
-      <table data-testid="retrain-accuracy">
-        <thead>
-          <tr>
-            <th>Validation accuracy</th>
-            <th className="num">Before</th>
-            <th className="num">After</th>
-            <th className="num">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key} data-testid={r.key === 'all' ? 'retrain-overall' : 'retrain-class'}>
-              {/* Class names come from the dataset: rendered as text. */}
-              <td>{r.name}</td>
-              <td className="num" data-testid="acc-before" data-value={r.b}>
-                {formatMetric(r.b, true)}
-              </td>
-              <td className="num" data-testid="acc-after" data-value={r.a}>
-                {formatMetric(r.a, true)}
-              </td>
-              <td className="num">
-                {Number.isFinite(r.a - r.b)
-                  ? `${r.a >= r.b ? '+' : ''}${((r.a - r.b) * 100).toFixed(1)} pt`
-                  : '—'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 /**
  * Retrain on clean: one click trains the scored run's settings without the quarantined rows, then compares the two
- * runs side by side.
+ * runs on the validation rows both held out; every comparison is kept with the run and listed.
  */
 export function RetrainPanel() {
   const trainer = useTrainer();
@@ -124,16 +28,25 @@ export function RetrainPanel() {
   const classes = useApp((s) => s.current?.classes ?? []);
   const live = useApp((s) => s.live);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [stored, setStored] = useState<ComparisonEntry[]>([]);
+  const [shown, setShown] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    if (runId) void reviewer.comparisons.list().then((list) => live && setStored(list));
+    return () => {
+      live = false;
+    };
+  }, [runId, reviewer]);
+  const listed = stored.find((e) => e.afterRunId === shown) ?? null;
 
   const retrain = async () => {
     if (!runId) return;
     setPhase({ kind: 'training' });
     try {
-      const { before, after } = await trainer.retrainAndCompare(
-        runId as RunId,
-        await reviewer.quarantinedRows(),
-      );
-      setPhase({ kind: 'done', before, after });
+      const { after } = await trainer.retrainAndCompare(runId as RunId, await reviewer.quarantinedRows());
+      const entry = await reviewer.comparisons.compare(after.record.id);
+      setPhase({ kind: 'done', after, entry });
+      setStored(await reviewer.comparisons.list());
     } catch (error) {
       setPhase({ kind: 'failed', message: errorText(error) });
     }
@@ -189,15 +102,31 @@ export function RetrainPanel() {
               Score and review it
             </button>
           </p>
-          <p className="muted" data-testid="retrain-split-note">
-            Removing rows redraws the stratified validation split, so before and after are measured on
-            different (mostly overlapping) validation rows.
-          </p>
-          <AccuracyTable before={phase.before} after={phase.after} classes={classes} />
-          <div className="retrain-compare">
-            <EpochCharts side="before" run={phase.before} />
-            <EpochCharts side="after" run={phase.after} />
-          </div>
+          <RetrainComparisonView entry={phase.entry} classes={classes} />
+        </>
+      )}
+      {stored.length > 0 && (
+        <>
+          <h4>Comparisons kept with this run</h4>
+          <ul data-testid="retrain-stored">
+            {stored.map((e) => (
+              <li key={e.afterRunId} data-after={e.afterRunId}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setShown(shown === e.afterRunId ? null : e.afterRunId)}
+                >
+                  {formatDate(e.createdAt)}
+                </button>{' '}
+                <span className="muted">
+                  without {formatCount(e.excluded)} rows · validation accuracy{' '}
+                  {percent(e.comparison.before.overall)} → {percent(e.comparison.after.overall)} on{' '}
+                  {formatCount(e.comparison.sharedRows)} shared rows
+                </span>
+              </li>
+            ))}
+          </ul>
+          {listed && phase.kind !== 'training' && <RetrainComparisonView entry={listed} classes={classes} />}
         </>
       )}
     </section>

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { SortKey } from '../../../workers/core/review/table';
+import { SampleThumb } from '../images/ImageEvidence';
 import { useApp, useReviewer } from '../session-context';
 import { useRowPages } from './use-row-pages';
 
@@ -96,7 +97,10 @@ export function ReviewTable() {
                   reviewer.focus(r.row, e.shiftKey || e.metaKey || e.ctrlKey, item.index, r.families)
                 }
               >
-                <td>{r.id}</td>
+                <td>
+                  <SampleThumb row={r.row} id={r.id} />
+                  {r.id}
+                </td>
                 <td>{r.label}</td>
                 <td>{r.suggested}</td>
                 <td className="num">{Number.isFinite(r.suspicion) ? r.suspicion.toFixed(3) : '—'}</td>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DatasetId } from '../../controllers/ingest/controller';
-import { useApp, useIngest, useReviewer } from '../session-context';
+import type { RunId } from '../../controllers/train/controller';
+import { formatDate } from '../../format';
+import { useApp, useIngest, useReviewer, useTrainer } from '../session-context';
 import { DetailPanel } from './DetailPanel';
 import { ExportPanel } from './ExportPanel';
 import { Filters } from './Filters';
@@ -42,8 +44,13 @@ function DecisionBar() {
   const canUndo = useApp((s) => s.review.decisions.canUndo);
   const canRedo = useApp((s) => s.review.decisions.canRedo);
   const quarantined = useApp((s) => s.review.decisions.quarantined);
+  const suggestion = useApp((s) => s.review.suggestion);
+  const topDefault = useApp((s) => s.review.summary?.topDefault);
+  const q = useApp((s) => s.review.summary?.q ?? 0);
+  const scoredRows = useApp((s) => s.review.summary?.scoredRows ?? 0);
   const patch = useApp((s) => s.patchReview);
-  const [top, setTop] = useState(54);
+  const [typedTop, setTop] = useState<number | null>(null);
+  const top = typedTop ?? topDefault?.count ?? 1;
   return (
     <div className="decision-bar" data-testid="decision-bar">
       <span data-testid="selection-count" data-count={selection.length}>
@@ -62,12 +69,20 @@ function DecisionBar() {
       <button type="button" data-testid="select-top" onClick={() => void reviewer.selectTop(top)}>
         Select
       </button>
+      {topDefault && typedTop === null && (
+        <span className="muted" data-testid="top-source" data-source={topDefault.source}>
+          {topDefault.source === 'estimate'
+            ? 'the calibration’s estimate of poisoned rows'
+            : `the flag budget of this score set: ${Number((100 * q).toPrecision(3))}% of ${scoredRows.toLocaleString()} rows`}
+        </span>
+      )}
       <label>
         Reason{' '}
         <input
           value={reason}
           data-testid="reason"
-          placeholder="families, free text"
+          placeholder={suggestion === '' ? 'families, free text' : suggestion}
+          title="Typed text is kept while you move; when empty, the families that flag the selection are the reason"
           onChange={(e) => patch({ reason: e.target.value })}
         />
       </label>
@@ -90,30 +105,81 @@ function DecisionBar() {
   );
 }
 
+/** The header names the dataset, the scored run and when it was scored, with a way back to the dataset. */
+function ReviewHead() {
+  const workbench = useIngest();
+  const data = useApp((s) => s.review.summary);
+  const opened = useApp((s) => s.review.opened);
+  const datasetId = data?.datasetId ?? opened?.datasetId;
+  return (
+    <div className="review-head" data-testid="review-head">
+      {datasetId && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => void workbench.openDataset(datasetId as DatasetId)}
+        >
+          ← Dataset
+        </button>
+      )}
+      <h2>Review{data ? ` of ${data.datasetName}` : ''}</h2>
+      {data && (
+        <span className="muted">
+          {data.run
+            ? `${data.run.model}, ${data.run.epochs} epochs, trained ${formatDate(data.run.createdAt)}${
+                data.run.excluded > 0 ? ` without ${data.run.excluded.toLocaleString()} quarantined rows` : ''
+              }`
+            : 'the scored run is no longer stored'}
+          {` · scored ${formatDate(data.scoredAt)} · ${data.scoredRows.toLocaleString()} of ${data.rows.toLocaleString()} rows scored`}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Review before scoring: says why there is nothing to review and offers the way on (score a run, or train one). */
+function NotScored() {
+  const status = useApp((s) => s.review.status);
+  const opened = useApp((s) => s.review.opened);
+  const trainer = useTrainer();
+  const workbench = useIngest();
+  if (status.kind !== 'empty') return null;
+  const toTraining = async (runId: string | null) => {
+    if (opened) await workbench.openDataset(opened.datasetId as DatasetId);
+    await trainer.openTrain();
+    if (runId) await trainer.openRun(runId as RunId);
+  };
+  return (
+    <div data-testid="review-empty">
+      <p>{status.message}</p>
+      {status.scorable ? (
+        <button
+          type="button"
+          data-testid="review-go-score"
+          onClick={() => void toTraining(status.scorable?.runId ?? null)}
+        >
+          Score the run trained {formatDate(status.scorable.createdAt)}
+        </button>
+      ) : (
+        <button type="button" data-testid="review-go-train" onClick={() => void toTraining(null)}>
+          {status.runs > 0 ? 'Open training' : 'Train a model'}
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** The review screen: table, detail, linked maps, histograms, decisions, export and verify. */
 export function ReviewView() {
-  const workbench = useIngest();
   const status = useApp((s) => s.review.status);
-  const data = useApp((s) => s.review.summary);
   const root = useRef<HTMLDivElement>(null);
   useReviewKeys(root);
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: the review keys (j/k/q/r/u) listen on this region
     <div className="review" data-testid="review-view" data-status={status.kind} ref={root} tabIndex={0}>
-      <div className="overview-head">
-        {data && (
-          <button
-            type="button"
-            className="link"
-            onClick={() => void workbench.openDataset(data.datasetId as DatasetId)}
-          >
-            ← Dataset
-          </button>
-        )}
-        <h2>Review</h2>
-      </div>
+      <ReviewHead />
       {status.kind === 'loading' && <p className="muted">Loading scores…</p>}
-      {status.kind === 'empty' && <p data-testid="review-empty">{status.message}</p>}
+      {status.kind === 'empty' && <NotScored />}
       {status.kind === 'failed' && <p role="alert">{status.message}</p>}
       {status.kind === 'ready' && (
         <>

@@ -3,14 +3,18 @@ import { chooseBackend } from '../../../workers/core/train/backend-choice';
 import { formatDate } from '../../format';
 import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from './format';
-import { RunBackend } from './RunControls';
+import { RunBackend, WorkerMemory } from './RunControls';
 
-/** The measured backends, the choice the next run will get and why, re-measure, and the backend check. */
+/**
+ * The backend the next run gets and why, re-measure and the backend check; the probe table, the check's figures and
+ * the worker's tensor counts sit in a collapsed Diagnostics panel.
+ */
 export function BackendPanel() {
   const trainer = useTrainer();
   const state = useApp((s) => s.backendState);
   const override = useApp((s) => s.backendOverride);
   const live = useApp((s) => s.live !== null);
+  const checked = useApp((s) => s.comparison.kind !== 'idle');
   // The same pure rule the worker applies; the worker has the last word (a backend may fail to start).
   const choice = useMemo(
     () => (state.kind === 'ready' ? chooseBackend(state.probes, override) : null),
@@ -32,11 +36,33 @@ export function BackendPanel() {
         </p>
       )}
       {state.kind === 'ready' && choice && (
-        <>
-          <p data-testid="backend-choice" data-backend={choice.backend}>
-            Next run: <strong>{BACKEND_LABEL[choice.backend]}</strong>.{' '}
-            <span data-testid="backend-choice-reason">{choice.reason}</span>
-          </p>
+        <p data-testid="backend-choice" data-backend={choice.backend}>
+          Next run: <strong>{BACKEND_LABEL[choice.backend]}</strong>.{' '}
+          <span data-testid="backend-choice-reason">{choice.reason}</span>
+        </p>
+      )}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="secondary"
+          disabled={state.kind === 'measuring'}
+          onClick={() => void trainer.measureBackends()}
+        >
+          Re-measure backends
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={live}
+          onClick={() => void trainer.compareBackends()}
+        >
+          Check backends agree
+        </button>
+      </div>
+      {/* Opens itself when the analyst asks for the backend check, whose figures it holds. */}
+      <details className="diagnostics" data-testid="diagnostics" open={checked || undefined}>
+        <summary>Diagnostics</summary>
+        {state.kind === 'ready' && (
           <table className="probes" data-testid="backend-probes">
             <caption className="muted">
               Measured {formatDate(state.measuredAt)}: one epoch of a 64→64→10 MLP on 512 rows.
@@ -74,27 +100,10 @@ export function BackendPanel() {
               ))}
             </tbody>
           </table>
-        </>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="secondary"
-          disabled={state.kind === 'measuring'}
-          onClick={() => void trainer.measureBackends()}
-        >
-          Re-measure backends
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={live}
-          onClick={() => void trainer.compareBackends()}
-        >
-          Check backends agree
-        </button>
-      </div>
-      <BackendCheck />
+        )}
+        <BackendCheck />
+        <WorkerMemory />
+      </details>
     </section>
   );
 }

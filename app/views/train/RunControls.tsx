@@ -51,7 +51,6 @@ export function RunControls() {
         </div>
       )}
       {phase === 'idle' && <CrashRetry />}
-      <WorkerMemory />
     </section>
   );
 }
@@ -103,7 +102,7 @@ function ProgressLine({ progress }: { progress: RunProgress }) {
 }
 
 /** The train worker's live tensors around the last run: equal before and after unless something leaked. */
-function WorkerMemory() {
+export function WorkerMemory() {
   const memory = useApp((s) => s.workerMemory);
   if (!memory) return null;
   return (

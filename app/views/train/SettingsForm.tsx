@@ -88,7 +88,10 @@ export function SettingsForm() {
   const [thresholds, setThresholds] = useState<AnomalyThresholds>(DEFAULT_ANOMALY_THRESHOLDS);
   const budget = useMemoryBudget();
   if (!meta) return null;
-  const settings: TrainSettings = { ...trainSettingsFor(meta.rows), ...edits };
+  const settings: TrainSettings = {
+    ...trainSettingsFor(meta.rows, meta.images ? 'images' : 'rows'),
+    ...edits,
+  };
   const hiddenText = hiddenEdit ?? settings.hidden.join(', ');
   const hidden = parseHidden(hiddenText);
   const problem = settingsProblem(settings, hidden !== null);

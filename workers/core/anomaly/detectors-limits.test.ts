@@ -21,6 +21,8 @@ describe('robust deviation', () => {
   it('takes the middle pair of an even count, and is NaN for no values', () => {
     // Median 2.5, absolute deviations 1.5, 0.5, 0.5, 1.5: their median is 1.
     expect(robustDeviation([4, 1, 3, 2])).toBeCloseTo(1.4826, 12);
+    // Median (2 + 3) / 2 = 2.5; deviations 7.5, 1.5, 0.5, 0.5, whose median is (0.5 + 1.5) / 2 = 1.
+    expect(robustDeviation([10, 1, 3, 2])).toBeCloseTo(1.4826, 12);
     expect(robustDeviation([])).toBeNaN();
   });
 });
@@ -62,6 +64,35 @@ describe('spike rule edges', () => {
     expect(baselineOfSecond(2)).toBeCloseTo(1, 5);
   });
 
+  it('a spike must exceed both the deviation limit and the minimum rise, not just reach them', () => {
+    // A flat curve: every residual is 0 up to the first value judged (the 21st). Limits of 0 (no deviations) or a
+    // minimum rise of 0 are reached by it, not exceeded.
+    expect(afterFlat(20, [1], { spikeDeviations: 0, spikeMinRelativeRise: -0.5 })).toEqual([null]);
+    expect(afterFlat(20, [1], { spikeDeviations: -1, spikeMinRelativeRise: 0 })).toEqual([null]);
+    expect(afterFlat(20, [1.5], { spikeDeviations: 0, spikeMinRelativeRise: 0 })[0]?.value).toBe(1.5);
+  });
+
+  it('judges against the last spikeWindow residuals only', () => {
+    // With no moving average (alpha 0) each residual is ln(value): the window is filled by hand.
+    const judge = (residuals: number[], next: number, spikeWindow: number) => {
+      const detector = createSpikeDetector({
+        spikeEwmaAlpha: 0,
+        spikeWarmup: residuals.length + 1,
+        spikeWindow,
+        spikeMinRelativeRise: 0,
+      });
+      for (const r of [0, ...residuals]) expect(detector.push(Math.exp(r))).toBeNull();
+      return detector.push(Math.exp(next));
+    };
+    // Window 3 keeps [0, 0.1, 0.2]: deviation 1.4826 × 0.1, limit 0.593, so 0.4 is no spike (a window of 2 would
+    // keep [0.1, 0.2]: limit 0.297).
+    expect(judge([0, 0.1, 0.2], 0.4, 3)).toBeNull();
+    // Window 3 keeps the last three zeros: the deviation is its floor and 0.05 is a spike (the old ones would
+    // make the deviation 1.4826 × 0.5).
+    expect(judge([1, 1, 1, 0, 0, 0], 0.05, 3)?.magnitude).toBeCloseTo(0.05 / 1e-6, 0);
+    expect(judge([1, 1, 1, 0, 0, 0], 0.05, 6)).toBeNull();
+  });
+
   it('a value of 0 or below is read as the smallest positive value, not as NaN', () => {
     const [verdict] = afterFlat(30, [0]);
     expect(verdict).toBeNull();
@@ -82,6 +113,8 @@ describe('epoch rule edges', () => {
     });
     expect(checkValidationDrop([1, 0.75, 0.5])).toEqual({ from: 0.75, to: 0.5, drop: 0.25 });
     expect(checkValidationDrop([0.75, Number.NaN])).toBeNull();
+    expect(checkValidationDrop([Number.POSITIVE_INFINITY, 0.5])).toBeNull();
+    expect(checkValidationDrop([0.9, Number.NEGATIVE_INFINITY])).toBeNull();
   });
 
   it('divergence: the streak ends at the last epoch, the rise is over the best of all epochs, and meets the minimum', () => {
@@ -100,6 +133,8 @@ describe('epoch rule edges', () => {
     expect(checkDivergence(train, [2, 2, 1, 1.0625, 1.125, 1.25], { divergenceMinRise: 0.3 })).toBeNull();
     // The shorter of the two curves sets the last epoch.
     expect(checkDivergence([...train, 0, -1], [0.5, 2, 1, 1.25, 1.5, 2])?.now).toBe(2);
+    // A validation loss that stays level is not rising: the streak is 0.
+    expect(checkDivergence([4, 3, 2, 1], [1, 2, 2, 2])).toBeNull();
     // Training loss that does not fall breaks the streak.
     expect(checkDivergence([6, 5, 4, 3, 3, 1], [0.5, 2, 1, 1.25, 1.5, 2])).toBeNull();
   });
@@ -129,6 +164,13 @@ describe('epoch rule edges', () => {
       1 - 2 ** -0.9,
       12,
     );
+    // A loss exactly stallLevel × the others', others that fell exactly stallOthersFall (0 here: all flat) and a
+    // fall exactly stallRatio × theirs (0 × 0) all count.
+    const flat = [1, 1, 4, 1, 1, 4, 1, 1, 4, 1, 1, 4];
+    expect(checkClassStall(flat, 3, { stallOthersFall: 0 }).map((s) => [s.classIndex, s.level])).toEqual([
+      [2, 4],
+    ]);
+    expect(checkClassStall(flat, 3, { stallOthersFall: 0, stallRatio: 0 })).toHaveLength(1);
     // A class with a NaN loss is skipped, and not counted among the others.
     expect(checkClassStall(losses([1, Number.NaN, 1, 1]), 3)).toEqual([]);
     expect(
@@ -137,5 +179,24 @@ describe('epoch rule edges', () => {
         3,
       ),
     ).toHaveLength(1);
+  });
+
+  it('class stall with two classes, over a window that does not start at epoch 0', () => {
+    // Class 0 halves over epochs 1–4 (fall 1 − 2⁻³ over the 3-epoch window), class 1 stays at 2 after epoch 0.
+    const losses = [2, 1, 0.5, 0.25, 0.125].flatMap((v, e) => [v, [3, 2, 2, 2, 2][e] as number]);
+    const [stall, ...rest] = checkClassStall(losses, 2);
+    expect(rest).toEqual([]);
+    expect(stall?.classIndex).toBe(1);
+    expect(stall?.from).toBe(2); // epoch 1, the window's start
+    expect(stall?.to).toBe(2);
+    expect(stall?.othersFall).toBeCloseTo(0.875, 12); // class 0 alone, not class 1's own 0
+    expect(stall?.level).toBe(16); // 2 over class 0's 0.125, not over a median with itself
+  });
+
+  it('class stall over a window of one epoch: the fall of the last step', () => {
+    // Class 0 and 1 halve (fall 0.5), class 2 stays at 8 (16× the others' 0.5).
+    const [stall] = checkClassStall([1, 1, 8, 0.5, 0.5, 8], 3, { stallWindow: 1 });
+    expect(stall?.classIndex).toBe(2);
+    expect(stall?.othersFall).toBeCloseTo(0.5, 12);
   });
 });

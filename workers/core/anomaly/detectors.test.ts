@@ -184,7 +184,10 @@ describe('epoch detectors', () => {
     // others have fallen to ~0.15, around epoch 12 in this curve.
     expect(found[0].epoch).toBeGreaterThanOrEqual(7);
     expect(found[0].epoch).toBeLessThanOrEqual(14);
-    expect(found[0].message).toMatch(/^Class two: its training loss nearly stopped falling/);
+    // The stalled loss hovers at 0.6 ± 0.01: at the alarm it has just risen a little, and the sentence says so.
+    expect(found[0].message).toMatch(
+      /^Class two: its training loss rose from 0\.59 to 0\.6 over the last 3 epochs, while/,
+    );
   });
 
   it('find a divergence once per stretch', () => {

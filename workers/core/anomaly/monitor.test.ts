@@ -104,6 +104,28 @@ describe('epoch messages', () => {
     expect(found[1]?.message).toContain('to 1.90 (90.0% above its best, 1.00)');
   });
 
+  it('a stretch also ends at an epoch where the training loss stays level or the validation loss does', () => {
+    const alarms = (train: number[], val: number[]) => {
+      const monitor = createCurveMonitor();
+      return val
+        .flatMap((v, e) => monitor.epoch(epochPoint(e, { trainLoss: train[e], valLoss: v })))
+        .map((a) => a.epoch);
+    };
+    // Training loss level at epoch 4: the stretch ends there, and epochs 5–7 make a new one (alarm at 7).
+    expect(alarms([10, 9, 8, 7, 7, 6, 5, 4], [1, 1.2, 1.4, 1.6, 1.8, 2, 2.2, 2.4])).toEqual([3, 7]);
+    // Validation loss level at epoch 4: the same.
+    expect(alarms([10, 9, 8, 7, 6, 5, 4, 3], [1, 1.2, 1.4, 1.6, 1.6, 1.8, 2, 2.2])).toEqual([3, 7]);
+  });
+
+  it('writes exactly 100 in exponent form and exactly 0.01 in plain form', () => {
+    const message = (val: number[]) => {
+      const monitor = createCurveMonitor();
+      return val.flatMap((v, e) => monitor.epoch(epochPoint(e, { valLoss: v })))[0]?.message;
+    };
+    expect(message([100, 120, 140, 160])).toContain('to 1.60e+2 (60.0% above its best, 1.00e+2)');
+    expect(message([0.01, 0.012, 0.014, 0.016])).toContain('to 0.0160 (60.0% above its best, 0.0100)');
+  });
+
   it('a stalled class is named once per run, from the median loss when there is one', () => {
     const monitor = createCurveMonitor({ classNames: ['zero', 'one', 'two'] });
     // Classes 0 and 1 halve every epoch (a fitted fall of 1 − 2⁻³ = 87.5% over 3 epochs); class 2 stays at 1
@@ -115,7 +137,7 @@ describe('epoch messages', () => {
     expect(found.map((a) => [a.kind, a.epoch, a.classIndex])).toEqual([['class-stall', 3, 2]]);
     expect(found[0]?.magnitude).toBeCloseTo(8, 9);
     expect(found[0]?.message).toBe(
-      "Class two: its training loss nearly stopped falling (1.00 → 1.00 over 3 epochs, 0.0% fitted) while the other classes' fell by 87.5% (median); it is 8.0× theirs. Rows labelled two may be mislabelled or poisoned.",
+      'Class two: its training loss stayed at 1 over the last 3 epochs, while the other classes’ losses fell by 88% (median); it is now 8.0 times their median loss. Rows labelled two may be mislabelled or poisoned.',
     );
   });
 
@@ -133,6 +155,14 @@ describe('epoch messages', () => {
     monitor.epoch(epochPoint(0, { classLoss: [1, 2] }));
     expect(() => monitor.epoch(epochPoint(1, { classLoss: [1, 2, 3] }))).toThrow(
       new RangeError('Epoch 2 has 3 class losses, expected 2.'),
+    );
+  });
+
+  it('fixes the class count at the first epoch, even at zero', () => {
+    const monitor = createCurveMonitor();
+    monitor.epoch(epochPoint(0, { classLoss: [] }));
+    expect(() => monitor.epoch(epochPoint(1, { classLoss: [1] }))).toThrow(
+      'Epoch 2 has 1 class losses, expected 0.',
     );
   });
 

@@ -9,6 +9,7 @@ import {
   createSpikeDetector,
   type SpikeVerdict,
 } from './detectors';
+import { classStallSentence } from './sentences';
 import {
   type Anomaly,
   type AnomalyThresholds,
@@ -170,10 +171,7 @@ export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
           epoch: p.epoch,
           classIndex: st.classIndex,
           magnitude: st.level,
-          message:
-            `Class ${name(st.classIndex)}: its training loss nearly stopped falling (${fmt(st.from)} → ${fmt(st.to)} over ` +
-            `${thresholds.stallWindow} epochs, ${pct(st.fall)} fitted) while the other classes' fell by ${pct(st.othersFall)} ` +
-            `(median); it is ${st.level.toFixed(1)}× theirs. Rows labelled ${name(st.classIndex)} may be mislabelled or poisoned.`,
+          message: classStallSentence(name(st.classIndex), st, thresholds.stallWindow),
         });
       }
 

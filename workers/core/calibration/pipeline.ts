@@ -6,7 +6,7 @@
 import type { StepHooks } from '../scores/hooks';
 import { type ScoreParamsInput, scoreAll } from '../scores/score-all';
 import type { ScoreProgress, ScoreSet } from '../scores/types';
-import { type CrossValCallbacks, crossValidatedProbabilities } from '../train/crossval';
+import { type CrossValCallbacks, crossValidatedProbabilities, type FoldPool } from '../train/crossval';
 import { toSampleOrder } from '../train/rows';
 import { type EpochReport, type TrainCallbacks, type TrainResult, trainModel } from '../train/trainer';
 import type { TrainingData, TrainingDynamics, TrainSettings } from '../train/types';
@@ -24,6 +24,8 @@ export interface PipelineHooks extends StepHooks {
   /** Epochs of the cross-validation folds, as they finish. */
   onFoldEpoch?(report: EpochReport): void;
   onScoreProgress?(p: ScoreProgress): void;
+  /** Where the cross-validation folds run (worker threads, a pool of workers); none: one after another here. */
+  foldPool?: FoldPool | null;
 }
 
 /** How a pipeline ended: its scores, or why it stopped. */
@@ -63,6 +65,7 @@ export async function crossValAndScore(
     shouldStop: stopper(hooks),
     ...(hooks.onFold ? { onFold: hooks.onFold } : {}),
     ...(hooks.onFoldEpoch ? { onEpoch: hooks.onFoldEpoch } : {}),
+    ...(hooks.foldPool ? { pool: hooks.foldPool } : {}),
   };
   const cv = await crossValidatedProbabilities(
     data,

@@ -45,3 +45,15 @@ describe('Keras 2 layouts written by h5py 3.7', () => {
     expect(lambda?.references).toEqual(expect.arrayContaining(['__import__', 'system', '"os"']));
   });
 });
+
+describe('a NumPy array pickled at protocol 5', () => {
+  it('is safe: numpy.core.numeric._frombuffer builds an array from bytes', () => {
+    // pickle.dumps(np.arange(3, dtype=np.int16), protocol=5), NumPy 1.24 (Debian's python3-numpy).
+    const hex =
+      '80059579000000000000008c126e756d70792e636f72652e6e756d65726963948c0b5f66726f6d62756666657294939428960600000000000000000001000200948c056e756d7079948c0564747970659493948c02693294898887945294284b038c013c944e4e4e4affffffff4affffffff4b007494624b0385948c014394749452942e';
+    const bytes = Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+    const result = scanModelFile('array.pkl', bytes);
+    expect(result.verdict).toBe('safe');
+    expect(result.findings).toEqual([]);
+  });
+});

@@ -71,4 +71,17 @@ describe('points layer pixels', () => {
     expect(pixels[0 * 20 + 19]).toBe(55);
     expect(pixels.includes(44)).toBe(false);
   });
+
+  it('draws the points a filter leaves out first, in its faint colour, and the kept ones over them', () => {
+    const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0 };
+    // Point 1 (kept) overlaps point 0 (left out) and is drawn over it whatever the order.
+    const xy = Float32Array.from([0.55, 0.5, 0.5, 0.5]);
+    const pixels = new Uint32Array(20 * 20);
+    rasterisePoints(f, xy, () => 7, 2, pixels, { include: Uint8Array.from([0, 1]), dim: 3 });
+    expect(pixels[10 * 20 + 8]).toBe(7);
+    expect(pixels[10 * 20 + 13]).toBe(3);
+    const grid = pixelGrid(f, xy, 8, Uint8Array.from([0, 1]));
+    expect(nearestPoint(f, grid, xy, 5.5, 5)).toBe(1);
+    expect([...grid.cells.values()].flat()).toEqual([1]);
+  });
 });

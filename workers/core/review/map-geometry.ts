@@ -64,11 +64,17 @@ export interface PixelGrid {
   cells: Map<number, number[]>;
 }
 
-/** Builds the hover grid of the points in pixel space. */
-export function pixelGrid(f: ScatterFrame, xy: Float32Array, cell = 8): PixelGrid {
+/** Builds the hover grid of the points in pixel space (only points `include` marks 1, when given). */
+export function pixelGrid(
+  f: ScatterFrame,
+  xy: Float32Array,
+  cell = 8,
+  include: Uint8Array | null = null,
+): PixelGrid {
   const cols = Math.ceil(f.width / cell) + 1;
   const cells = new Map<number, number[]>();
   for (let i = 0; i < xy.length / 2; i++) {
+    if (include && include[i] !== 1) continue;
     const x = xy[2 * i] as number;
     const y = xy[2 * i + 1] as number;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
@@ -135,10 +141,19 @@ export function packColour(css: string): number | null {
   return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
+/** Points outside a filter: drawn first, in one faint colour, so the filtered points stand out over them. */
+export interface MapFilter {
+  /** 1 for each point the filter keeps. */
+  include: Uint8Array;
+  /** Packed colour of the other points. */
+  dim: number;
+}
+
 /**
  * Writes every finite point as a square of `POINT_PX` CSS pixels in its packed colour into `pixels` (a Uint32
  * view of a `round(width·ratio)` × `round(height·ratio)` ImageData), later points over earlier ones, clipped at
- * the edges. Pure, so that 200,000 points cost one pass over an array instead of 200,000 canvas calls.
+ * the edges; with a filter, the points it leaves out first in its faint colour. Pure, so that 200,000 points cost
+ * one pass over an array instead of 200,000 canvas calls.
  */
 export function rasterisePoints(
   f: ScatterFrame,
@@ -146,12 +161,35 @@ export function rasterisePoints(
   colourOf: (i: number) => number,
   ratio: number,
   pixels: Uint32Array,
+  filter: MapFilter | null = null,
+): void {
+  if (filter) {
+    drawPoints(
+      f,
+      xy,
+      () => filter.dim,
+      ratio,
+      pixels,
+      (i) => filter.include[i] !== 1,
+    );
+    drawPoints(f, xy, colourOf, ratio, pixels, (i) => filter.include[i] === 1);
+  } else drawPoints(f, xy, colourOf, ratio, pixels, () => true);
+}
+
+function drawPoints(
+  f: ScatterFrame,
+  xy: Float32Array,
+  colourOf: (i: number) => number,
+  ratio: number,
+  pixels: Uint32Array,
+  drawn: (i: number) => boolean,
 ): void {
   const w = Math.round(f.width * ratio);
   const h = Math.round(f.height * ratio);
   const side = Math.max(1, Math.round(POINT_PX * ratio));
   const half = (POINT_PX / 2) * ratio;
   for (let i = 0; i < xy.length / 2; i++) {
+    if (!drawn(i)) continue;
     const x = xy[2 * i] as number;
     const y = xy[2 * i + 1] as number;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;

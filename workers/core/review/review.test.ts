@@ -81,4 +81,12 @@ describe('queryRows', () => {
       ...queryRows(cols, none, { ...DEFAULT_QUERY, search: 'A-', sort: 'row', descending: false }),
     ]).toEqual([0, 2, 4]);
   });
+  it('keeps only the selection when asked, in the query’s order', () => {
+    const selected = Uint8Array.from([1, 0, 0, 1, 1]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, selectionOnly: true }, selected)]).toEqual([
+      4, 3, 0,
+    ]);
+    expect([...queryRows(cols, none, { ...DEFAULT_QUERY, selectionOnly: true }, null)]).toEqual([]);
+    expect(queryRows(cols, none, DEFAULT_QUERY, selected).length).toBe(5);
+  });
 });

@@ -30,6 +30,8 @@ export interface ReviewQuery {
   decision: 'any' | 'undecided' | 'quarantine' | 'keep';
   /** Case-insensitive substring of the id. */
   search: string;
+  /** Keep only the rows the analyst selected (the caller passes them to `queryRows`). */
+  selectionOnly: boolean;
 }
 
 export const DEFAULT_QUERY: ReviewQuery = {
@@ -41,17 +43,27 @@ export const DEFAULT_QUERY: ReviewQuery = {
   anomalousOnly: false,
   decision: 'any',
   search: '',
+  selectionOnly: false,
 };
 
 /** Decision codes per row: 0 none, 1 keep, 2 quarantine. */
 export type DecisionCodes = Uint8Array;
 
-/** The rows matching the query, in its order (ties broken by row, so the order is stable). */
-export function queryRows(cols: ReviewColumns, decisions: DecisionCodes, query: ReviewQuery): Int32Array {
+/**
+ * The rows matching the query, in its order (ties broken by row, so the order is stable). `selected` marks the
+ * selection (1 per selected row); with `selectionOnly` the other rows are left out.
+ */
+export function queryRows(
+  cols: ReviewColumns,
+  decisions: DecisionCodes,
+  query: ReviewQuery,
+  selected: Uint8Array | null = null,
+): Int32Array {
   const search = query.search.trim().toLowerCase();
   const wantDecision = { any: -1, undecided: 0, keep: 1, quarantine: 2 }[query.decision];
   const out: number[] = [];
   for (let r = 0; r < cols.rows; r++) {
+    if (query.selectionOnly && selected?.[r] !== 1) continue;
     if (query.familyMask !== 0 && ((cols.flagBits[r] as number) & query.familyMask) === 0) continue;
     if (query.label >= 0 && cols.labels[r] !== query.label) continue;
     if (query.labelIssueOnly && cols.labelIssue[r] !== 1) continue;

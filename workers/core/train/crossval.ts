@@ -1,11 +1,13 @@
 /**
  * K-fold cross-validated (out-of-sample) softmax for every row: the input of the label-issue scores (confident
  * learning, DESIGN §3). Each fold trains a fresh model on the other K-1 folds, standardised with their statistics,
- * and predicts the held-out fold.
+ * and predicts the held-out fold. The folds are independent tasks (`fold-pool.ts`): here, one after another, or
+ * through a `FoldPool` that runs several at once elsewhere (worker threads, a pool of workers) with the same result.
  */
-import { deriveSeed } from '../random';
-import { stratifiedFolds } from './split';
+import type { BackendName } from './backend-choice';
+import { type FoldOutcome, type FoldTask, foldPlan, mergeFolds, runFolds } from './fold-pool';
 import {
+  type EpochReport,
   type NonFiniteReport,
   type TrainCallbacks,
   type TrainOptions,
@@ -18,7 +20,32 @@ import type { TrainingData, TrainSettings } from './types';
 export interface CrossValCallbacks extends TrainCallbacks {
   /** Called before fold `fold` (0-based) of `folds` starts. */
   onFold?(fold: number, folds: number): void;
+  /** Where the folds run, several at once; absent, null or of size 1: one after another here. */
+  pool?: FoldPool | null;
 }
+
+/** Runs folds somewhere else, `size` at a time; each fold must train as `trainAndPredict` would here. */
+export interface FoldPool {
+  readonly size: number;
+  /**
+   * Trains `task` (its seed replaces settings.seed) and predicts its held-out rows; epochs reported to onEpoch. A
+   * pool may poll `cancelled` and give up the fold with a 'cancelled' outcome.
+   */
+  runFold(
+    data: TrainingData,
+    settings: TrainSettings,
+    task: FoldTask,
+    onEpoch: (e: EpochReport) => void,
+    cancelled: () => boolean,
+  ): Promise<FoldOutcome>;
+}
+
+/** A job's pool for `folds` folds of `data` on `backend` (e.g. workers/fold-pool.ts), or null to run them in-process. */
+export type FoldPoolFactory = (
+  backend: BackendName,
+  data: TrainingData,
+  folds: number,
+) => (FoldPool & { dispose(): void }) | null;
 
 export interface CrossValResult {
   status: TrainStatus;
@@ -33,7 +60,9 @@ export interface CrossValResult {
 /**
  * Out-of-fold softmax for every row with K folds (default 5), stratified and seeded from settings.seed; each fold
  * trains with settings (its validationFraction is ignored: all K-1 folds train). Stops at the first cancelled or
- * non-finite fold, keeping the folds done.
+ * non-finite fold, keeping the folds before it. With `callbacks.pool` of size > 1 the folds run there, several at once (onFold
+ * then counts finished folds and onEpoch passes on the furthest epoch; shouldStop is checked before each fold starts
+ * and polled by the pool).
  */
 export async function crossValidatedProbabilities(
   data: TrainingData,
@@ -42,38 +71,51 @@ export async function crossValidatedProbabilities(
   callbacks: CrossValCallbacks = {},
   options: TrainOptions = {},
 ): Promise<CrossValResult> {
+  const pool = callbacks.pool ?? null;
   const rows = data.labels.length;
-  const c = data.classCount;
-  const folds = stratifiedFolds(data.labels, c, k, deriveSeed(settings.seed, 3));
-  const probabilities = new Float32Array(rows * c).fill(Number.NaN);
-  let foldsDone = 0;
-  for (let fold = 0; fold < k; fold++) {
-    callbacks.onFold?.(fold, k);
-    const held: number[] = [];
-    const train: number[] = [];
-    for (let r = 0; r < rows; r++) (folds[r] === fold ? held : train).push(r);
-    const heldRows = Int32Array.from(held);
-    const out = await trainAndPredict(
+  const { folds, tasks } = foldPlan(data.labels, data.classCount, k, settings.seed);
+  const inProcess = (task: FoldTask) =>
+    trainAndPredict(
       data,
-      Int32Array.from(train),
-      heldRows,
-      { ...settings, seed: deriveSeed(settings.seed, 100 + fold) },
+      task.trainRows,
+      task.heldRows,
+      { ...settings, seed: task.seed },
       callbacks,
       options,
     );
-    if (out.status !== 'completed' || !out.probabilities) {
-      return {
-        status: out.status === 'completed' ? 'cancelled' : out.status,
-        ...(out.nonFinite ? { nonFinite: out.nonFinite } : {}),
-        probabilities,
-        folds,
-        foldsDone,
-      };
-    }
-    for (let j = 0; j < heldRows.length; j++) {
-      probabilities.set(out.probabilities.subarray(j * c, (j + 1) * c), heldRows[j] * c);
-    }
-    foldsDone++;
-  }
-  return { status: 'completed', probabilities, folds, foldsDone };
+  // With several folds at once, progress counts finished folds: "fold k" is announced when k-1 have finished (fold 1
+  // at the start), and an epoch is passed on only when it is further than the last one passed since, whichever
+  // running fold reached it; so the numbers never go back.
+  let finished = 0;
+  let furthest = -1;
+  const outcomes = await runFolds(
+    tasks,
+    async (task) => {
+      if (callbacks.shouldStop?.() === 'cancel') return { status: 'cancelled', probabilities: null };
+      if (!pool || pool.size <= 1) {
+        callbacks.onFold?.(task.fold, k);
+        return inProcess(task);
+      }
+      if (task.fold === 0) callbacks.onFold?.(0, k);
+      const out = await pool.runFold(
+        data,
+        settings,
+        task,
+        (e) => {
+          if (e.epoch <= furthest) return;
+          furthest = e.epoch;
+          callbacks.onEpoch?.(e);
+        },
+        () => callbacks.shouldStop?.() === 'cancel',
+      );
+      finished++;
+      if (finished < k && out.status === 'completed') {
+        furthest = -1;
+        callbacks.onFold?.(finished, k);
+      }
+      return out;
+    },
+    pool ? pool.size : 1,
+  );
+  return { ...mergeFolds(rows, data.classCount, tasks, outcomes), folds };
 }

@@ -42,6 +42,13 @@ describe('size-dependent training defaults', () => {
     expect(trainSettingsFor(20_000).learningRate).toBe(0.00566);
   });
 
+  it('trains image files with the CNN by default, rows with the MLP', () => {
+    expect(trainSettingsFor(400, 'images').model).toBe('cnn');
+    expect(trainSettingsFor(400, 'rows').model).toBe('mlp');
+    expect(trainSettingsFor(400).model).toBe('mlp');
+    expect(trainSettingsFor(6000, 'images')).toMatchObject({ batchSize: 128, learningRate: 0.00283 });
+  });
+
   it('gives cross-validation folds half the run’s epochs, at least one', () => {
     expect(crossValEpochsFor(20)).toBe(10);
     expect(crossValEpochsFor(7)).toBe(4);

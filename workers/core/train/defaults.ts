@@ -52,11 +52,14 @@ export function learningRateFor(batchSize: number): number {
 /**
  * Default training settings for a dataset of `rows` rows: DEFAULT_TRAIN_SETTINGS with the batch size of
  * `batchSizeFor(rows)` and its learning rate. The app's training form and the headless scan both start here.
+ * `data` 'images' (a dataset imported from image files): the small CNN, which sees a trigger patch where it is; an
+ * MLP on the flattened pixels stays a choice in the form.
  */
-export function trainSettingsFor(rows: number): TrainSettings {
+export function trainSettingsFor(rows: number, data: 'rows' | 'images' = 'rows'): TrainSettings {
   const batchSize = batchSizeFor(rows);
   return {
     ...DEFAULT_TRAIN_SETTINGS,
+    model: data === 'images' ? 'cnn' : DEFAULT_TRAIN_SETTINGS.model,
     hidden: [...DEFAULT_TRAIN_SETTINGS.hidden],
     batchSize,
     learningRate: learningRateFor(batchSize),

@@ -2,6 +2,7 @@
  * Which dataset rows a run trains on and records, and moving values between the run's rows and the dataset's: a
  * retrained run leaves the quarantined rows out, yet every row number it reports stays a dataset row number.
  */
+import type { SplitRows } from './split';
 import type { TrainingData } from './types';
 
 /** The rows a run keeps: its training data without `exclude`, and the dataset row of each kept row. */
@@ -32,6 +33,25 @@ export function withoutRows(data: TrainingData, exclude: Int32Array | undefined)
     labels[i] = data.labels[rows[i]];
   }
   return { data: { ...data, features, labels }, rows, excluded: Int32Array.from(excluded) };
+}
+
+/**
+ * A split of the whole dataset carried over to the kept data: each side keeps its rows that were not left out,
+ * renumbered as rows of the kept data. A retraining without the quarantined rows thus validates on the same rows as
+ * the run it retrains (less any quarantined ones), so before and after compare on the same rows.
+ */
+export function splitWithout(split: SplitRows, kept: Int32Array): SplitRows {
+  const local = new Map<number, number>();
+  for (let i = 0; i < kept.length; i++) local.set(kept[i] as number, i);
+  const carry = (rows: Int32Array) => {
+    const out: number[] = [];
+    for (const r of rows) {
+      const i = local.get(r);
+      if (i !== undefined) out.push(i);
+    }
+    return Int32Array.from(out).sort();
+  };
+  return { trainRows: carry(split.trainRows), valRows: carry(split.valRows) };
 }
 
 /** Maps rows of the kept data back to dataset rows (a new array; identity copies when nothing was left out). */

@@ -20,7 +20,7 @@ import {
 import { buildModel, forward, modelSpecFor, trainableVariables } from './model';
 import { makeOptimizer, makeYielder, readCheckpoint } from './optimizer';
 import { type PassValues, recordPass } from './recorder';
-import { standardizationStats, standardize, stratifiedSplit } from './split';
+import { type SplitRows, standardizationStats, standardize, stratifiedSplit } from './split';
 import type {
   EpochReport,
   NonFiniteReport,
@@ -271,7 +271,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
 }
 
 /**
- * Trains a model on a seeded stratified split of `data` and records the training dynamics of every row (training
+ * Trains a model on a seeded stratified split of `data` (or on `split`, rows of `data`) and records the training dynamics of every row (training
  * and validation, `inTraining` tells them apart) at the end of every epoch. Resolves (never rejects) on cancel or a non-finite value, keeping the epochs
  * that finished; rejects only on invalid input. Frees every tensor it made.
  */
@@ -280,14 +280,11 @@ export async function trainModel(
   settings: TrainSettings = DEFAULT_TRAIN_SETTINGS,
   callbacks: TrainCallbacks = {},
   options: TrainOptions = {},
+  split: SplitRows | null = null,
 ): Promise<TrainResult> {
   const started = performance.now();
-  const { trainRows, valRows } = stratifiedSplit(
-    data.labels,
-    data.classCount,
-    settings.validationFraction,
-    settings.seed,
-  );
+  const { trainRows, valRows } =
+    split ?? stratifiedSplit(data.labels, data.classCount, settings.validationFraction, settings.seed);
   const out = await runTraining({ data, trainRows, valRows, settings, record: true, callbacks, options });
   return {
     status: out.status,

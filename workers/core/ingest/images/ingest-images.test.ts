@@ -5,7 +5,7 @@ import { encodeImage, encodePng, pattern } from '../../../../scripts/image-fixtu
 import { type CraftEntry, craftZip } from '../../../../scripts/zip-craft';
 import { imageTrainingData } from './dataset';
 import { type FolderFile, folderSource, splitTopFolder } from './folder';
-import { ingestImages, listingDigest, previewImages, suggestShape } from './ingest-images';
+import { DECODE_WINDOW, ingestImages, listingDigest, previewImages, suggestShape } from './ingest-images';
 import { DEFAULT_IMAGE_LIMITS, ImageIngestError, type ImagePlan } from './types';
 import { memorySource, zipSource } from './zip';
 
@@ -169,21 +169,22 @@ describe('image import', () => {
   });
 
   it('stops when asked, keeping nothing', async () => {
+    const n = 2 * DECODE_WINDOW;
     const { source } = await fromZip(
-      Array.from({ length: 4 }, (_, i) => ({ name: `c${i % 2}/${i}.png`, data: gray8(i) })),
+      Array.from({ length: n }, (_, i) => ({ name: `c${i % 2}/${i}.png`, data: gray8(i) })),
     );
     let polls = 0;
-    // The catalog pass polls once per entry (4), then the decode pass: stop after its second image.
+    // The catalog pass polls once per entry (n), then the decode pass once per window: stop at its second window.
     const ds = await ingestImages(
       source,
       PLAN(8, 8, 1),
       DEFAULT_IMAGE_LIMITS,
       decoder,
       undefined,
-      () => ++polls > 6,
+      () => ++polls > n + 1,
     );
     expect(ds).toBeNull();
-    expect(polls).toBe(7);
+    expect(polls).toBe(n + 2);
   });
 
   it('refuses a shape it cannot make', async () => {

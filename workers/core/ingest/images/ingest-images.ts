@@ -21,6 +21,7 @@ import {
   type ImageProblem,
   type ImageShape,
   type ImageSource,
+  type RawImage,
 } from './types';
 
 /** Largest side of the default shape, and the side images are brought to when any is larger. */
@@ -69,7 +70,7 @@ function planProblems(name: string, catalog: Catalog, plan: ImagePlan | null): I
 export async function previewImages(
   source: ImageSource,
   limits: ImageLimits,
-  hooks: PassHooks = {},
+  hooks: PassHooks & { onCatalog?(catalog: Catalog): void } = {},
 ): Promise<ImagePreview | null> {
   let catalog: Catalog | null;
   try {
@@ -80,6 +81,7 @@ export async function previewImages(
       name: source.name,
       bytes: source.bytes,
       layout: 'class-folders',
+      labelsCsv: null,
       images: 0,
       classes: [],
       classCounts: [],
@@ -92,6 +94,7 @@ export async function previewImages(
     };
   }
   if (!catalog) return null;
+  hooks.onCatalog?.(catalog);
   const sizes = sizeCounts(catalog);
   const allGray = catalog.images.length > 0 && catalog.images.every((im) => im.gray);
   const classCounts = catalog.classes.map(() => 0);
@@ -101,6 +104,7 @@ export async function previewImages(
     name: source.name,
     bytes: source.bytes,
     layout: catalog.layout,
+    labelsCsv: catalog.labelsCsv,
     images: catalog.images.length,
     classes: catalog.classes,
     classCounts,
@@ -132,7 +136,27 @@ function checkShape(shape: ImageShape): void {
 }
 
 /**
+ * Images decoded at once: the browser's decoder (createImageBitmap) answers asynchronously, so a window of decodes in
+ * flight keeps its decoding threads busy while this one reads, inflates and hashes the next entries.
+ */
+export const DECODE_WINDOW = 16;
+
+/** Whether a catalog made earlier (the preview's) still describes `source`: the same entries at the same places. */
+export function catalogFits(source: ImageSource, catalog: Catalog): boolean {
+  return catalog.images.every((im) => source.entries[im.entry]?.path === im.path);
+}
+
+/** One image read and checked, waiting for its decode. */
+interface Pending {
+  r: number;
+  bytes: Uint8Array | null;
+  why: string | null;
+  decoded?: Promise<RawImage>;
+}
+
+/**
  * Imports every image of `source` under `plan`: read in full (capped), hashed, decoded, brought to the plan's shape.
+ * `known`: the preview's catalog of the same source, reused when it still fits (else the catalog pass runs again).
  * Resolves null when cancelled; throws ImageIngestError with every problem that refuses the import (nothing is kept).
  */
 export async function ingestImages(
@@ -142,13 +166,17 @@ export async function ingestImages(
   decoder: ImageDecoder,
   onProgress: (p: ImageIngestProgress) => void = () => {},
   shouldStop: () => boolean = () => false,
+  known?: Catalog,
 ): Promise<ImageDataset | null> {
   checkShape(plan.shape);
   const t0 = performance.now();
   const name = source.name;
   const progress = (phase: ImageIngestProgress['phase']) => (done: number, total: number) =>
     onProgress({ phase, done, total, elapsedMs: performance.now() - t0 });
-  const catalog = await catalogSource(source, limits, { onProgress: progress('scan'), shouldStop });
+  const catalog =
+    known && catalogFits(source, known)
+      ? known
+      : await catalogSource(source, limits, { onProgress: progress('scan'), shouldStop });
   if (!catalog) return null;
   const refusals = planProblems(name, catalog, plan);
   if (refusals.some((p) => p.severity === 'error'))
@@ -171,45 +199,70 @@ export async function ingestImages(
   const budget = new ByteBudget(limits.maxTotalBytes);
   const report = progress('decode');
   let lastYield = performance.now();
-  for (let r = 0; r < n; r++) {
-    const im = catalog.images[r];
+
+  const refuse = (path: string, why: string) => {
+    if (!plan.skipCorrupt) throw new ImageIngestError([imageProblems.corruptImage(name, path, why, false)]);
+    warnings.push(imageProblems.corruptImage(name, path, why, true));
+    skipped.push({ path, reason: why });
+  };
+  const failure = (error: unknown, format: string) => {
+    if (error instanceof ImageIngestError) throw error;
+    return error instanceof EntryReadError
+      ? error.message
+      : `it does not decode as ${format.toUpperCase()}: ${error instanceof Error ? error.message : String(error)}`;
+  };
+
+  for (let start = 0; start < n; start += DECODE_WINDOW) {
     if (performance.now() - lastYield > 50) {
       await macrotask();
       lastYield = performance.now();
-      report(r, n);
+      report(start, n);
     }
     if (shouldStop()) return null;
-    let why: string | null = null;
-    try {
-      const bytes = await readCapped(source, im.entry, limits, budget);
-      const header = sniff(bytes, im.path);
-      if (header.kind !== 'image' || header.width !== im.width || header.height !== im.height) {
-        why = 'its header changed between reads';
-      } else {
-        const raw = await decoder.decode(bytes, im.format);
-        if (raw.width !== im.width || raw.height !== im.height) {
-          why = `it decodes to ${raw.width} × ${raw.height} pixels where its header says ${im.width} × ${im.height}`;
+    // Read, check and hand to the decoder every image of the window; the decodes run while the next ones are read.
+    const window: Pending[] = [];
+    for (let r = start; r < Math.min(n, start + DECODE_WINDOW); r++) {
+      const im = catalog.images[r];
+      const pending: Pending = { r, bytes: null, why: null };
+      try {
+        const bytes = await readCapped(source, im.entry, limits, budget);
+        const header = sniff(bytes, im.path);
+        if (header.kind !== 'image' || header.width !== im.width || header.height !== im.height) {
+          pending.why = 'its header changed between reads';
         } else {
-          sha256Into(bytes, 0, bytes.length, fileSha256, keep.length * 32);
-          toShape(raw, shape, pixels, keep.length * per);
-          fileBytes[keep.length] = bytes.length;
-          nativeWidth[keep.length] = im.width;
-          nativeHeight[keep.length] = im.height;
-          keep.push(r);
+          pending.bytes = bytes;
+          pending.decoded = decoder.decode(bytes, im.format);
+          // Settled here too, so a rejection waiting behind an earlier refusal is never unhandled.
+          pending.decoded.catch(() => undefined);
+        }
+      } catch (error) {
+        pending.why = failure(error, im.format);
+      }
+      window.push(pending);
+    }
+    // Results in row order, so rows stay in path order whatever order the decodes finish in.
+    for (const pending of window) {
+      const im = catalog.images[pending.r];
+      let why = pending.why;
+      if (why === null && pending.bytes && pending.decoded) {
+        try {
+          const raw = await pending.decoded;
+          if (raw.width !== im.width || raw.height !== im.height) {
+            why = `it decodes to ${raw.width} × ${raw.height} pixels where its header says ${im.width} × ${im.height}`;
+          } else {
+            const bytes = pending.bytes;
+            sha256Into(bytes, 0, bytes.length, fileSha256, keep.length * 32);
+            toShape(raw, shape, pixels, keep.length * per);
+            fileBytes[keep.length] = bytes.length;
+            nativeWidth[keep.length] = im.width;
+            nativeHeight[keep.length] = im.height;
+            keep.push(pending.r);
+          }
+        } catch (error) {
+          why = failure(error, im.format);
         }
       }
-    } catch (error) {
-      if (error instanceof ImageIngestError) throw error;
-      why =
-        error instanceof EntryReadError
-          ? error.message
-          : `it does not decode as ${im.format.toUpperCase()}: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    if (why !== null) {
-      if (!plan.skipCorrupt)
-        throw new ImageIngestError([imageProblems.corruptImage(name, im.path, why, false)]);
-      warnings.push(imageProblems.corruptImage(name, im.path, why, true));
-      skipped.push({ path: im.path, reason: why });
+      if (why !== null) refuse(im.path, why);
     }
   }
   report(n, n);
@@ -228,6 +281,8 @@ export async function ingestImages(
     bytes: source.bytes,
     sha256: source.sha256 ? await source.sha256() : listingDigest(ids, trimmedSha),
     layout: catalog.layout,
+    labelsCsv: catalog.labelsCsv,
+    sizes: sizeCounts({ ...catalog, images: kept }),
     shape: { ...shape },
     rows,
     pixels: rows === n ? pixels : pixels.slice(0, rows * per),

@@ -160,6 +160,8 @@ export interface ImagePreview {
   name: string;
   bytes: number;
   layout: ImageLayout;
+  /** The labels CSV's path inside the zip or folder (layout 'labels-csv'). */
+  labelsCsv: string | null;
   images: number;
   classes: string[];
   /** Images per class, `classCounts[k]` for `classes[k]`. */
@@ -188,6 +190,10 @@ export interface ImageDataset {
   /** Hex SHA-256 of the zip's bytes (a folder: of its listing). */
   sha256: string;
   layout: ImageLayout;
+  /** The labels CSV's path inside the zip or folder (layout 'labels-csv'). */
+  labelsCsv: string | null;
+  /** Native sizes of the imported images, most common first, with how many images have each. */
+  sizes: Array<{ width: number; height: number; count: number }>;
   shape: ImageShape;
   rows: number;
   pixels: Uint8Array;
@@ -209,7 +215,8 @@ export interface ImageDataset {
 
 /** Progress of an image import. */
 export interface ImageIngestProgress {
-  phase: 'scan' | 'decode';
+  /** 'store': building the records and writing them (done and total then count 0 of 1, 1 of 1). */
+  phase: 'scan' | 'decode' | 'store';
   done: number;
   total: number;
   elapsedMs: number;

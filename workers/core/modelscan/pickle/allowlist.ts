@@ -124,6 +124,9 @@ const ALLOWED = new Set<string>([
   'numpy._core.multiarray._reconstruct',
   'numpy.core.multiarray.scalar',
   'numpy._core.multiarray.scalar',
+  // Protocol 5 pickles an array as _frombuffer(buffer, dtype, shape, order): an array from bytes, nothing more.
+  'numpy.core.numeric._frombuffer',
+  'numpy._core.numeric._frombuffer',
   ...[
     'Float64DType',
     'Float32DType',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assemble, type Op } from '../corpus/pickle';
-import { torchZip } from '../corpus/torch';
+import { torchLegacy, torchZip } from '../corpus/torch';
 import { scanModelFile } from '../scan';
 import { cat, only, scan } from './test-helpers';
 
@@ -152,5 +152,51 @@ describe('which bytes are opened as pickles', () => {
     ]);
     const own = assemble([['PROTO', 2], ['GLOBAL', '__torch__.Net', 'Net'], ['STOP']]);
     expect(scanModelFile('t.pt', torchZip(own, code)).verdict).toBe('safe');
+  });
+});
+
+describe('edges found by the second mutation run', () => {
+  it('names unknown opcodes in two hex digits and each argument that runs past the end', () => {
+    expect(lastSentence([0x05])).toBe('Byte 0x05 is not a pickle opcode.');
+    expect(scan(cat([0x80, 4, 0x95, 1, 2, 3])).findings.at(-1)?.sentence).toBe(
+      'An 8-byte argument at byte 3 needs 8 bytes, but only 3 remain.',
+    );
+    expect(scan(cat([0x80, 4, 0x8d, 1, 2, 3])).findings.at(-1)?.sentence).toBe(
+      'A length at byte 3 needs 8 bytes, but only 3 remain.',
+    );
+    expect(lastSentence([0x58, 0xff, 0xff, 0xff, 0xff])).toBe(
+      'The BINUNICODE data at byte 7 needs 4294967295 bytes, but only 1 remain.',
+    );
+    expect(lastSentence([0x54, 0xff, 0xff, 0xff, 0x7f])).toBe(
+      'The BINSTRING data at byte 7 needs 2147483647 bytes, but only 1 remain.',
+    );
+  });
+
+  it('reads 8-byte lengths whole, and opens pickles in SHORT_BINBYTES and BYTEARRAY8 strings', () => {
+    expect(verdict([0x8e, 0x2c, 0x01, 0, 0, 0, 0, 0, 0], new Array(300).fill(0), [POP])).toBe('safe'); // 300 bytes
+    const inner = assemble([['PROTO', 2], ['GLOBAL', 'os', 'system'], ['STOP']]);
+    expect(only(cat([0x80, 3, 0x43, inner.length], inner, [STOP])).references).toEqual(['os.system']);
+    expect(only(cat([0x80, 5, 0x96, inner.length, 0, 0, 0, 0, 0, 0, 0], inner, [STOP])).references).toEqual([
+      'os.system',
+    ]);
+  });
+
+  it('keeps a string of exactly 4096 bytes', () => {
+    const f = only(
+      assemble([['PROTO', 4], ['STR', 'm'.repeat(4096)], ['STR', 'x'], ['STACK_GLOBAL'], ['STOP']]),
+    );
+    expect(f.references).toEqual([`${'m'.repeat(4096)}.x`]);
+  });
+
+  it('refuses a malformed first pickle of protocol 0, and a malformed pickle inside a legacy PyTorch stream', () => {
+    expect(scanModelFile('p.pkl', Uint8Array.from([0x28, 0xff, STOP])).findings).toEqual([
+      {
+        severity: 'high',
+        kind: 'malformed',
+        location: 'p.pkl, byte 1',
+        sentence: 'Byte 0xff is not a pickle opcode.',
+      },
+    ]);
+    expect(scanModelFile('t.pt', torchLegacy(Uint8Array.from([0x28, 0xff, STOP]))).verdict).toBe('refused');
   });
 });

@@ -1,0 +1,161 @@
+/**
+ * The review workflow of issue 13, in the real app: URLs for every place with Back, Forward and reload returning to
+ * it; review before scoring offering the way on; a duplicate import named; a manifest dropped on the start screen
+ * opening verification (told by its content, under a .csv name); and, on a scored dataset, the detail's values as
+ * written in the file, the typed reason kept while moving, q advancing, and the selection-only view.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { importCsv, openApp, sharedDataset, uploadCsv, waitIdle } from './helpers';
+import { trainAndScore } from './train-helpers';
+
+const FILE = sharedDataset('breast_cancer_flip10');
+
+function hash(page: Page): Promise<string> {
+  return page.evaluate(() => window.location.hash);
+}
+
+async function reviewReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await waitIdle(page);
+}
+
+/** The file's cells of the row with `id`, by column name (the file has no quoted fields). */
+function fileCells(id: string): Map<string, string> {
+  const lines = readFileSync(FILE, 'utf8').split(/\r?\n/);
+  const header = (lines[0] ?? '').split(',');
+  const line = lines.find((l) => l.startsWith(`${id},`));
+  if (!line) throw new Error(`no row ${id} in ${FILE}`);
+  const cells = line.split(',');
+  return new Map(header.map((name, i) => [name, cells[i] ?? '']));
+}
+
+test('URLs, Back and reload; review before scoring; duplicate import; a manifest dropped on the start screen', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  expect(['', '#/']).toContain(await hash(page));
+  await importCsv(page, FILE);
+  expect(await hash(page)).toMatch(/^#\/dataset\/[^/]+$/);
+  const datasetHash = await hash(page);
+
+  // Review before any run: says why and offers to train.
+  await page.getByTestId('open-review').click();
+  await expect(page.getByTestId('review-empty')).toContainText('no trained model yet');
+  await expect(page.getByTestId('review-go-train')).toHaveText('Train a model');
+  expect(await hash(page)).toBe(`${datasetHash}/review`);
+
+  // Back returns to the overview, Forward to the review, reload stays on the review.
+  await page.goBack();
+  await expect(page.getByTestId('overview')).toBeVisible();
+  expect(await hash(page)).toBe(datasetHash);
+  await page.goForward();
+  await expect(page.getByTestId('review-empty')).toBeVisible();
+  await page.reload();
+  await waitIdle(page);
+  await expect(page.getByTestId('review-empty')).toBeVisible();
+  expect(await hash(page)).toBe(`${datasetHash}/review`);
+  await page.getByTestId('review-go-train').click();
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeVisible({ timeout: 60_000 });
+  expect(await hash(page)).toBe(`${datasetHash}/train`);
+
+  // The same file again: the form says it is stored and opens the stored one.
+  await page.goto('/#/');
+  await waitIdle(page);
+  await uploadCsv(page, FILE);
+  await expect(page.getByTestId('import-duplicate')).toContainText('already stored as “breast_cancer_flip10');
+  await page.getByTestId('open-duplicate').click();
+  await expect(page.getByTestId('overview')).toBeVisible();
+  expect(await hash(page)).toBe(datasetHash);
+
+  // A manifest named .csv, dropped on the start screen's CSV drop zone, opens verification.
+  await page.goto('/#/');
+  await waitIdle(page);
+  const disguised = path.join(tmpdir(), `sift-manifest-${Date.now()}.csv`);
+  writeFileSync(disguised, JSON.stringify({ format: 'sift-manifest/1', samples: [] }));
+  await page.getByLabel('CSV file').setInputFiles(disguised);
+  await expect(page.getByTestId('verify-view')).toBeVisible();
+  await expect(page.getByTestId('verify-result')).toHaveAttribute('data-ok', 'false');
+  expect(await hash(page)).toBe('#/verify');
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Import a dataset' })).toBeVisible();
+});
+
+test('review: detail values as in the file, reason kept, q advances, selection only, reload in place', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await trainAndScore(page, FILE);
+  await page.getByTestId('review-suspects').click();
+  await reviewReady(page);
+  expect(await hash(page)).toMatch(/^#\/dataset\/[^/]+\/review\/[^/]+$/);
+  await expect(page.getByTestId('review-head')).toContainText('Review of breast_cancer_flip10');
+
+  // "Select top N" starts at the score set's flag budget, not a constant.
+  await expect(page.getByTestId('top-source')).toHaveAttribute('data-source', 'budget');
+  const top = Number(await page.getByTestId('top-n').inputValue());
+  expect(top).toBeGreaterThan(1);
+  expect(top).toBeLessThan(569);
+
+  // The first row: its features read as written in the file.
+  const first = page.getByTestId('review-row').first();
+  const firstRow = await first.getAttribute('data-row');
+  await first.click();
+  const detail = page.getByTestId('review-detail');
+  await expect(detail).toHaveAttribute('data-row', String(firstRow));
+  await expect(page.getByTestId('detail-feature-table')).toBeVisible();
+  expect(await hash(page)).toMatch(new RegExp(`/row/${firstRow}$`));
+  const id = (await page.getByTestId('detail-id').textContent()) ?? '';
+  const cells = fileCells(id);
+  const shown = page.getByTestId('detail-feature-table').locator('tbody tr');
+  expect(await shown.count()).toBe(12);
+  for (const tr of await shown.all()) {
+    const name = (await tr.getAttribute('data-feature')) ?? '';
+    await expect(tr.getByTestId('feature-written')).toHaveText(cells.get(name) ?? 'missing from the file');
+  }
+  await expect(page.getByTestId('why-family')).toHaveCount(4);
+
+  // A typed reason survives j and k; q quarantines the row and moves to the next one.
+  await page.getByTestId('reason').fill('odd texture');
+  await page.getByTestId('review-view').focus();
+  await page.keyboard.press('j');
+  await expect(detail).not.toHaveAttribute('data-row', String(firstRow));
+  await page.keyboard.press('k');
+  await expect(detail).toHaveAttribute('data-row', String(firstRow));
+  await expect(page.getByTestId('reason')).toHaveValue('odd texture');
+  await page.keyboard.press('q');
+  await expect(page.getByTestId('quarantined-count')).toHaveAttribute('data-count', '1');
+  await expect(detail).not.toHaveAttribute('data-row', String(firstRow));
+  await expect(detail).toHaveAttribute('data-id', /.+/);
+  const second = await detail.getAttribute('data-row');
+  await expect(page.getByTestId('reason')).toHaveValue('odd texture');
+  await expect(first.getByTestId('review-decision')).toHaveText(/quarantine/i);
+
+  // Reload: the same review, the same sample in the detail.
+  const here = await hash(page);
+  expect(here).toMatch(new RegExp(`/row/${second}$`));
+  await page.reload();
+  await reviewReady(page);
+  expect(await hash(page)).toBe(here);
+  await expect(detail).toHaveAttribute('data-row', String(second));
+  await expect(page.getByTestId('quarantined-count')).toHaveAttribute('data-count', '1');
+
+  // Selection only: the table keeps the selected rows.
+  await page.getByTestId('top-n').fill('5');
+  await page.getByTestId('select-top').click();
+  await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', '5');
+  await page.getByTestId('selection-only').check();
+  await waitIdle(page);
+  await expect(page.getByTestId('review-row')).toHaveCount(5);
+  await page.getByTestId('selection-only').uncheck();
+  await waitIdle(page);
+  expect(await page.getByTestId('review-row').count()).toBeGreaterThan(5);
+
+  // Back leaves the review for the place before it (the scores on the training screen).
+  await page.goBack();
+  await expect(page.getByTestId('review-view')).toHaveCount(0);
+  expect(await hash(page)).toMatch(/\/train(\/[^/]+)?$/);
+});
