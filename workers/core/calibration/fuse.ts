@@ -7,10 +7,12 @@
  * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there). Kinds that
  * look present rank first, largest first, each kind's rows in its own score's order, so the top of the list keeps the
  * strongest signal's order rather than ties; every other row follows by the larger of its uncalibrated suspicion
- * and its present detectors. A trigger kind whose canaries the model did not learn does not speak
+ * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) ranks first, so
+ * calibration never buries a strong single signal. A trigger kind whose canaries the model did not learn does not speak
  * (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
+import { clearTail } from '../scores/clear-tail';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
@@ -189,18 +191,32 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     .filter(({ d }) => d.presentRows > 0)
     .sort((a, b) => b.d.presentRows - a.d.presentRows || a.j - b.j);
   const ranks = present.map(({ j }) => rankAmong(input.scores[SCORE_NAMES[chosen[j]]], refs[chosen[j]]));
+  // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind: calibration never
+  // buries a strong single signal. Appended rows join it at or above the tail's lowest value.
+  const tails: Array<{ score: number; cut: number }> = [];
+  SCORE_NAMES.forEach((s, j) => {
+    const tail = clearTail(input.scores[s].subarray(0, n));
+    if (tail) tails.push({ score: j, cut: Math.min(...Array.from(tail.rows, (r) => input.scores[s][r])) });
+  });
   const suspicion = new Float32Array(total);
   const topKind = new Uint8Array(total).fill(NO_KIND);
   const topScore = new Uint8Array(total);
-  const blocks = present.length;
+  const blocks = present.length + 1;
   for (let i = 0; i < total; i++) {
-    // The first present kind (largest first) whose top rows hold this row sets its block.
+    // The first present kind (largest first) whose top rows hold this row.
     const b = present.findIndex(({ d }, p) => ranks[p][i] < d.presentRows);
+    if (b >= 0) topKind[i] = kinds[present[b].j];
+    const inTail = tails.filter((t) => input.scores[SCORE_NAMES[t.score]][i] >= t.cut);
+    if (inTail.length > 0) {
+      const t = inTail.reduce((a, b) => (features[b.score][i] > features[a.score][i] ? b : a));
+      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, features[t.score][i] / scale))) / blocks;
+      topScore[i] = t.score;
+      continue;
+    }
     if (b >= 0) {
       const j = present[b].j;
       const within = Math.min(1, detectorValues[j][i] / scale);
-      suspicion[i] = 0.5 + (0.5 * (blocks - b - 1 + within)) / blocks;
-      topKind[i] = kinds[j];
+      suspicion[i] = 0.5 + (0.5 * (blocks - b - 2 + within)) / blocks;
       topScore[i] = chosen[j];
       continue;
     }
