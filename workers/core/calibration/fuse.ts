@@ -233,7 +233,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     topScore[i] = score >= 0 ? score : strongest(features, i);
   }
   return {
-    model: { format: 'sift-fused/1', detectors, settings },
+    model: { format: 'sift-fused/2', detectors, settings },
     suspicion,
     topKind,
     topScore,

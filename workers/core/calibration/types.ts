@@ -66,7 +66,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/1';
+  format: 'sift-fused/2';
   detectors: KindDetector[];
   settings: FusionSettings;
 }
