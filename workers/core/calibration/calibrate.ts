@@ -13,7 +13,7 @@ import { labelIssues } from '../scores/label-issues';
 import { suspicionFromScores } from '../scores/suspicion';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName, type ScoreSet } from '../scores/types';
 import type { TrainingData, TrainSettings } from '../train/types';
-import { estimatePoisoned, fuse } from './fuse';
+import { estimatePoisoned, type FusionInput, fuse } from './fuse';
 import { type CrossValPlan, type PipelineHooks, runPipeline } from './pipeline';
 import { calibrationReport } from './report';
 import type { CalibrationReport, CalibrationSettings } from './types';
@@ -43,6 +43,8 @@ export type CalibratedOutcome =
 /** Progress of the calibration's own steps (the pipeline's training, folds and scores report through PipelineHooks). */
 export interface CalibrationHooks extends PipelineHooks {
   onCalibrationStep?(step: 'canaries' | 'pipeline' | 'fusion', detail: string): void;
+  /** The fusion's input (every score of every row of the run, the canaries' kinds and roles), for bench/detect. */
+  onFusionInput?(input: FusionInput): void;
 }
 
 /** The calibration's steps, in order, as progress reports them. */
@@ -163,6 +165,7 @@ export async function calibratedScores(
   const backbone = Float32Array.from(all.suspicion);
   backbone.set(own.suspicion);
   const input = { scores: all.scores, rows: n, kind: injection.kind, role: injection.role, backbone };
+  hooks.onFusionInput?.(input);
   const fusion = fuse(input, calibration.fusion);
   const estimated = estimatePoisoned(fusion, n);
   const t3 = performance.now();

@@ -9,7 +9,7 @@ import { createRng, type Rng } from '../random';
 import { gaussian } from '../scores/test-utils';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import {
-  cutPrecision,
+  canaryPrecision,
   DEFAULT_FUSION,
   estimatePoisoned,
   type FusionInput,
@@ -17,7 +17,6 @@ import {
   NO_KIND,
   presentRows,
 } from './fuse';
-import { fitNonNegativeLogistic } from './logistic';
 import { sortedReference, tailSignificance } from './tails';
 
 const FLIP = CANARY_KINDS.indexOf('random-flip');
@@ -84,22 +83,19 @@ describe('tail significance and the non-negative fit', () => {
     expect(tt[99]).toBeCloseTo(Math.log(101 / 2), 5);
   });
 
-  it('weights the informative column and leaves noise at or near 0, never negative', () => {
-    const rng = createRng(2);
-    const informative = Float32Array.from({ length: 600 }, (_, i) => (i < 60 ? 3 + rng.next() : rng.next()));
-    const noise = Float32Array.from({ length: 600 }, () => rng.next());
-    const against = Float32Array.from({ length: 600 }, (_, i) => (i < 60 ? 0 : rng.next()));
-    const positives = Array.from({ length: 60 }, (_, i) => i);
-    const negatives = Array.from({ length: 540 }, (_, i) => i + 60);
-    const { weights } = fitNonNegativeLogistic([informative, noise, against], positives, negatives);
-    expect(weights[0]).toBeGreaterThan(1);
-    expect(weights[1]).toBeLessThan(0.3 * weights[0]);
-    // A column lower for positives cannot be read backwards: its weight stays at 0.
-    expect(weights[2]).toBe(0);
+  it('measures a score by the average precision of the canaries among the analyst rows (hand case)', () => {
+    // Analyst rows 0..9 valued 0..9; canaries at 20, 8.5 and 5.5: ranks 1, 3 and 7 among 10 + 3 rows.
+    const values = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 8.5, 5.5]);
+    const sorted = sortedReference(values.subarray(0, 10));
+    expect(canaryPrecision(values, sorted, [10, 11, 12])).toBeCloseTo((1 / 1 + 2 / 3 + 3 / 7) / 3, 6);
+    // A canary tied with analyst rows counts them all above it.
+    const tied = Float32Array.from([1, 1, 1, 0, 1]);
+    expect(canaryPrecision(tied, sortedReference(tied.subarray(0, 4)), [4])).toBeCloseTo(1 / 4, 6);
+    expect(canaryPrecision(values, sorted, [])).toBe(0);
   });
 });
 
-describe('presence and cut precision', () => {
+describe('presence', () => {
   it('counts analyst rows beyond the canaries’ threshold, divided by the canaries’ recall there', () => {
     // 1000 analyst rows: 50 at 10, the rest at 0..1; canaries at 10..11.
     const n = 1000;
@@ -115,17 +111,6 @@ describe('presence and cut precision', () => {
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
     for (let i = 5; i < 50; i++) values[i] = 0.5;
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
-  });
-
-  it('gives the precision of flagging every row at least as suspicious (hand case)', () => {
-    const tail = Float64Array.from([0.001, 0.01, 0.1, 1]);
-    // present 10 of 1000 rows; canary tails 0.001, 0.001, 0.01, 0.5; smoothing half a canary each side.
-    const p = cutPrecision(tail, [0.001, 0.001, 0.01, 0.5], 10, 1000);
-    expect(p[0]).toBe(1);
-    expect(p[1]).toBeCloseTo((0.01 * 3.5) / 5 / 0.01, 6);
-    expect(p[2]).toBeCloseTo((0.01 * 3.5) / 5 / 0.1, 6);
-    expect(p[3]).toBeCloseTo((0.01 * 4.5) / 5, 6);
-    expect(Array.from(cutPrecision(tail, [0.001], 0, 1000))).toEqual([0, 0, 0, 0]);
   });
 });
 
@@ -156,15 +141,27 @@ describe('fuse', () => {
     for (const v of out.suspicion) expect(v >= 0 && v <= 1).toBe(true);
   });
 
-  it('keeps a strong uncalibrated signal (a clear tail) at the top, above what the kinds say', () => {
-    const input = syntheticRun(2000, 50, 3);
-    input.backbone[1500] = 0.995;
+  it('picks per kind the score that ranks its canaries highest, and orders its rows by that score', () => {
+    const input = syntheticRun(2000, 50, 5);
     const out = fuse(input);
-    const top = Array.from({ length: 2000 }, (_, i) => i).sort(
-      (a, b) => out.suspicion[b] - out.suspicion[a],
-    )[0];
-    expect(top).toBe(1500);
-    expect(out.topKind[1500]).toBe(NO_KIND);
+    const detector = (kind: string) => out.model.detectors.find((d) => d.kind === kind);
+    expect(['selfConfidence', 'normalizedMargin', 'aum']).toContain(detector('random-flip')?.score);
+    expect(['knnDistance', 'mahalanobis']).toContain(detector('outlier')?.score);
+    expect(detector('random-flip')?.canaryPrecision).toBeGreaterThan(0);
+    // Within the present kind's rows the order is its score's order, not a tie at a capped value.
+    const flips = out.model.detectors.findIndex((d) => d.kind === 'random-flip');
+    const values = out.detectorValues[flips];
+    const inBlock = Array.from({ length: 2000 }, (_, i) => i).filter((i) => out.topKind[i] === FLIP);
+    expect(inBlock.length).toBeGreaterThan(20);
+    for (const a of inBlock) {
+      for (const b of inBlock) {
+        if (values[a] > values[b]) expect(out.suspicion[a]).toBeGreaterThan(out.suspicion[b]);
+      }
+    }
+    // Every row of the block ranks above every row outside it.
+    const lowest = Math.min(...inBlock.map((i) => out.suspicion[i]));
+    for (let i = 0; i < 2000; i++)
+      if (out.topKind[i] === NO_KIND) expect(out.suspicion[i]).toBeLessThan(lowest);
   });
 
   it('without poison, no kind speaks: the uncalibrated suspicion orders the rows and nothing is estimated', () => {

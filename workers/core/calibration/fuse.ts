@@ -1,33 +1,29 @@
 /**
- * The fused suspicion learned from canaries (issue 10). Every score is put on one scale, its upper-tail significance
- * against the analyst's rows (tails.ts). For each canary kind a non-negative logistic detector is fitted on the
- * fitting draw against the analyst's rows. Each detector then asks the analyst's rows two questions:
- *  - how many of them look like this kind (its presence): the rows at or above a threshold between the rows' median
- *    and the canaries' quantile, divided by the canaries' recall there;
- *  - for each row, the precision of flagging every row at least as suspicious: presence × canary recall / share of
- *    rows flagged (a kind that is absent gives 0 to every row, however extreme).
- * The fused value of a row is the largest of these per-kind precisions and, at weight `backbone`, its uncalibrated
- * suspicion, which orders the rows no kind speaks for; an uncalibrated value of at least `strong` (a clear tail, a
- * confident contradiction of the label) enters whole, so calibration never buries a strong single signal. A maximum
- * keeps a strong single signal; presence keeps a detector that fires on clean rows from filling the top of the list.
- * A trigger kind whose canaries the model did not learn does not speak (see KindDetector.learned).
+ * The fused suspicion learned from canaries (issue 10). For each canary kind the detector is one of Sift's scores:
+ * the one under which that kind's canaries (both draws, about 20 rows) rank highest among the analyst's rows (average
+ * precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
+ * on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48, bench notes in the README).
+ * Each detector asks the analyst's rows how many of them look like its kind (presence: the rows at or above a
+ * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there). Kinds that
+ * look present rank first, largest first, each kind's rows in its own score's order, so the top of the list keeps the
+ * strongest signal's order rather than ties; every other row follows by the larger of its uncalibrated suspicion
+ * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) ranks first, so
+ * calibration never buries a strong single signal. A trigger kind whose canaries the model did not learn does not speak
+ * (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
+import { clearTail } from '../scores/clear-tail';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
-import { fitNonNegativeLogistic, linearScore } from './logistic';
-import { sortedReference, tailFraction, tailSignificance } from './tails';
+import { countAtLeast, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
 
 /** Defaults of the fusion; the measurements behind them are in bench/detect and the README. */
 export const DEFAULT_FUSION: FusionSettings = {
-  l2: 0.01,
-  iterations: 300,
-  negatives: 3000,
   tolerance: 0.8,
   quantiles: [0.25, 0.5],
   minRows: 8,
   backbone: 0.5,
-  strong: 0.99,
+  rest: 0.9,
 };
 
 /** Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger. */
@@ -39,10 +35,6 @@ function medianOf(values: Float32Array, rows: readonly number[]): number {
   return v.length ? v[(v.length - 1) >> 1] : Number.NaN;
 }
 
-/** Ties of the fused value are broken by the uncalibrated suspicion at this weight. */
-const TIE_BREAK = 1e-3;
-/** Canary counts in a recall curve are smoothed by this many pseudo-canaries on either side. */
-const SMOOTHING = 0.5;
 /** `topKind` of a row no kind speaks for (its uncalibrated suspicion set its place). */
 export const NO_KIND = 255;
 
@@ -68,9 +60,8 @@ export interface FusionResult {
   topKind: Uint8Array;
   /** Index into SCORE_NAMES of the score that weighed most in it. */
   topScore: Uint8Array;
-  /** Per kind (model.detectors order): each row's detector value and precision. */
+  /** Per kind (model.detectors order): each row's detector value (its score's tail significance). */
   detectorValues: Float32Array[];
-  posteriors: Float32Array[];
   /** Per-score tail significance of every row. */
   features: Float32Array[];
 }
@@ -123,122 +114,130 @@ export function presentRows(
 }
 
 /**
- * Precision of the cut at each row: present/rows × R̃(u)/u, R̃ the smoothed share of canary tail fractions ≤ u, made
- * non-increasing in u (the best cut that still flags the row) and capped at 1.
+ * Average precision of `canaries` among the analyst rows under one score: canaries in descending order, each at the
+ * precision of flagging every analyst row and canary at least as high (ties counted against the canary).
  */
-export function cutPrecision(
-  tail: Float64Array,
-  canaryTail: readonly number[],
-  present: number,
-  rows: number,
-): Float32Array {
-  const out = new Float32Array(tail.length);
-  if (present <= 0) return out;
-  const order = Uint32Array.from(tail.keys()).sort((a, b) => tail[a] - tail[b] || a - b);
-  const m = canaryTail.length;
-  const prec = new Float64Array(tail.length);
-  let c = 0;
-  for (let r = 0; r < order.length; r++) {
-    const u = tail[order[r]];
-    while (c < m && canaryTail[c] <= u + 1e-12) c++;
-    prec[r] = ((present / rows) * ((c + SMOOTHING) / (m + 2 * SMOOTHING))) / u;
-  }
-  let best = 0;
-  for (let r = order.length - 1; r >= 0; r--) {
-    best = Math.max(best, prec[r]);
-    out[order[r]] = Math.min(1, best);
-  }
-  return out;
+export function canaryPrecision(
+  values: Float32Array,
+  sorted: Float64Array,
+  canaries: readonly number[],
+): number {
+  if (canaries.length === 0) return 0;
+  const c = Float64Array.from(canaries, (p) => values[p])
+    .filter((v) => !Number.isNaN(v))
+    .sort()
+    .reverse();
+  let sum = 0;
+  for (let j = 0; j < c.length; j++) sum += (j + 1) / (j + 1 + countAtLeast(sorted, c[j]));
+  return sum / canaries.length;
+}
+
+/** Each row's rank among the analyst rows (0 = highest) under `values`; appended rows by where they would fall. */
+function rankAmong(values: Float32Array, sorted: Float64Array): Float64Array {
+  return Float64Array.from(values, (v) => (Number.isNaN(v) ? sorted.length : countAtLeast(sorted, v) - 1));
+}
+
+/** Index of the score with the largest tail significance at row i. */
+function strongest(features: Float32Array[], i: number): number {
+  let top = 0;
+  for (let s = 1; s < features.length; s++) if (features[s][i] > features[top][i]) top = s;
+  return top;
 }
 
 /**
- * The fused value: the larger of a row's best kind precision and its uncalibrated suspicion, weighted by `backbone`
- * unless it is at least `strong`, where it counts as 1.
+ * Picks each kind's detector on the canaries and fuses every row of the run. Per kind, the detector is the single
+ * score whose canaries (both draws) reach the highest average precision among the analyst's rows; its presence is
+ * `presentRows`. Kinds that look present are taken largest first: each puts its `presentRows` top rows (by its
+ * detector) above every row of the next, in its detector's order. The other rows follow, ordered by the larger of
+ * their uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`), both
+ * as tail significance over the analyst's rows. Values lie in [0, 1]; the present kinds' rows above 0.5.
  */
-export function fusedValue(
-  best: number,
-  backbone: number,
-  settings: Pick<FusionSettings, 'backbone' | 'strong'>,
-): number {
-  // A strong uncalibrated value counts as certain as a kind's capped precision; ties break on the uncalibrated value.
-  const b = backbone >= settings.strong ? 1 : settings.backbone * backbone;
-  return (1 - TIE_BREAK) * Math.max(best, b) + TIE_BREAK * backbone;
-}
-
-/** Fits the per-kind detectors on the fitting draw and fuses every row of the run. */
 export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): FusionResult {
   const settings: FusionSettings = { ...DEFAULT_FUSION, ...given };
   const n = input.rows;
   const total = n + input.role.length;
-  const features = SCORE_NAMES.map((s) =>
-    tailSignificance(input.scores[s], sortedReference(input.scores[s].subarray(0, n))),
-  );
-  const step = Math.max(1, Math.floor(n / settings.negatives));
-  const negatives: number[] = [];
-  for (let i = 0; i < n; i += step) negatives.push(i);
+  const refs = SCORE_NAMES.map((s) => sortedReference(input.scores[s].subarray(0, n)));
+  const features = SCORE_NAMES.map((s, k) => tailSignificance(input.scores[s], refs[k]));
   const kinds = [...new Set(input.kind)].sort((a, b) => a - b);
   const detectors: KindDetector[] = [];
   const detectorValues: Float32Array[] = [];
-  const posteriors: Float32Array[] = [];
+  const chosen: number[] = [];
   for (const k of kinds) {
-    const fit = appendedRows(input, CANARY_ROLE.fit, k);
-    const { weights } = fitNonNegativeLogistic(features, fit, negatives, settings);
-    const values = linearScore(features, weights, total);
-    const ref = sortedReference(values.subarray(0, n));
+    const canaries = [
+      ...appendedRows(input, CANARY_ROLE.fit, k),
+      ...appendedRows(input, CANARY_ROLE.report, k),
+    ];
+    const precision = SCORE_NAMES.map((s, j) => canaryPrecision(input.scores[s], refs[j], canaries));
+    const best = precision.reduce((a, v, j) => (v > precision[a] ? j : a), 0);
+    const values = features[best];
     const kind = CANARY_KINDS[k] as CanaryKind;
     // A learned trigger: the out-of-fold model predicts the target label for most of its canaries.
-    const learned = !TRIGGER_KINDS.includes(kind) || medianOf(input.scores.selfConfidence, fit) < 0.5;
-    const present = learned ? presentRows(values, n, fit, settings) : 0;
-    const canaryTail = Array.from(
-      tailFraction(
-        Float64Array.from(fit, (p) => values[p]),
-        ref,
-      ),
-    ).sort((a, b) => a - b);
+    const learned = !TRIGGER_KINDS.includes(kind) || medianOf(input.scores.selfConfidence, canaries) < 0.5;
+    const present = learned ? presentRows(values, n, canaries, settings) : 0;
     detectors.push({
       kind,
-      weights: Array.from(weights, (w) => Number(w.toPrecision(4))),
+      score: SCORE_NAMES[best] as ScoreName,
+      canaryPrecision: Number(precision[best].toFixed(4)),
       presentRows: Math.round(present),
       learned,
-      canaryTail: canaryTail.map((u) => Number(u.toPrecision(4))),
     });
     detectorValues.push(values);
-    posteriors.push(cutPrecision(tailFraction(values, ref), canaryTail, present, n));
+    chosen.push(best);
   }
+  const scale = Math.log(n + 1);
+  const backbone = tailSignificance(input.backbone, sortedReference(input.backbone.subarray(0, n)));
+  const present = detectors
+    .map((d, j) => ({ d, j }))
+    .filter(({ d }) => d.presentRows > 0)
+    .sort((a, b) => b.d.presentRows - a.d.presentRows || a.j - b.j);
+  const ranks = present.map(({ j }) => rankAmong(input.scores[SCORE_NAMES[chosen[j]]], refs[chosen[j]]));
+  // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind: calibration never
+  // buries a strong single signal. Appended rows join it at or above the tail's lowest value.
+  const tails: Array<{ score: number; cut: number }> = [];
+  SCORE_NAMES.forEach((s, j) => {
+    const tail = clearTail(input.scores[s].subarray(0, n));
+    if (tail) tails.push({ score: j, cut: Math.min(...Array.from(tail.rows, (r) => input.scores[s][r])) });
+  });
   const suspicion = new Float32Array(total);
   const topKind = new Uint8Array(total).fill(NO_KIND);
   const topScore = new Uint8Array(total);
+  const blocks = present.length + 1;
   for (let i = 0; i < total; i++) {
-    let best = 0;
-    let who = -1;
-    posteriors.forEach((p, d) => {
-      if (p[i] > best) {
-        best = p[i];
-        who = d;
-      }
-    });
-    const b = input.backbone[i];
-    suspicion[i] = fusedValue(best, b, settings);
-    const byKind = who >= 0 && best >= (b >= settings.strong ? 1 : settings.backbone * b);
-    if (byKind) topKind[i] = kinds[who];
-    let top = 0;
-    let topValue = Number.NEGATIVE_INFINITY;
-    for (let s = 0; s < SCORE_NAMES.length; s++) {
-      const v = features[s][i] * (byKind ? detectors[who].weights[s] : 1);
-      if (v > topValue) {
-        topValue = v;
-        top = s;
+    // The first present kind (largest first) whose top rows hold this row.
+    const b = present.findIndex(({ d }, p) => ranks[p][i] < d.presentRows);
+    if (b >= 0) topKind[i] = kinds[present[b].j];
+    const inTail = tails.filter((t) => input.scores[SCORE_NAMES[t.score]][i] >= t.cut);
+    if (inTail.length > 0) {
+      const t = inTail.reduce((a, b) => (features[b.score][i] > features[a.score][i] ? b : a));
+      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, features[t.score][i] / scale))) / blocks;
+      topScore[i] = t.score;
+      continue;
+    }
+    if (b >= 0) {
+      const j = present[b].j;
+      const within = Math.min(1, detectorValues[j][i] / scale);
+      suspicion[i] = 0.5 + (0.5 * (blocks - b - 2 + within)) / blocks;
+      topScore[i] = chosen[j];
+      continue;
+    }
+    let value = settings.backbone * backbone[i];
+    let score = -1;
+    for (const { j } of present) {
+      const v = settings.rest * detectorValues[j][i];
+      if (v > value) {
+        value = v;
+        score = chosen[j];
       }
     }
-    topScore[i] = top;
+    suspicion[i] = 0.5 * Math.min(1, value / scale);
+    topScore[i] = score >= 0 ? score : strongest(features, i);
   }
   return {
-    model: { format: 'sift-fused/1', detectors, settings },
+    model: { format: 'sift-fused/2', detectors, settings },
     suspicion,
     topKind,
     topScore,
     detectorValues,
-    posteriors,
     features,
   };
 }

@@ -13,8 +13,7 @@ import {
 import { auroc } from '../metrics/auroc';
 import { averagePrecision, recallAtFraction } from '../metrics/ranking';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName } from '../scores/types';
-import { appendedRows, cutPrecision, type FusionInput, type FusionResult, fusedValue } from './fuse';
-import { sortedReference, tailFraction } from './tails';
+import { appendedRows, type FusionInput, type FusionResult } from './fuse';
 import type { CalibrationReport, DetectionMetrics, KindReport, PoisonEstimate } from './types';
 
 /** Metrics of `values` for the canary rows `canaries` against the analyst rows 0..rows-1. */
@@ -109,31 +108,16 @@ export function calibrationReport(
     const byFamily = Object.fromEntries(
       FAMILY_NAMES.map((f) => [f, detectionMetrics(input.families[f], n, report)]),
     ) as Record<FamilyName, DetectionMetrics>;
-    // The fused value as it would be if the data held as many rows of this kind as the canaries.
     const values = fusion.detectorValues[d];
-    const tail = tailFraction(values, sortedReference(values.subarray(0, n)));
-    const present = Math.max(detector.presentRows, report.length);
-    const ifPresent = cutPrecision(tail, detector.canaryTail, present, n);
-    const fused = Float32Array.from(fusion.suspicion);
-    for (const p of report) {
-      let best = ifPresent[p];
-      for (const other of fusion.posteriors) best = Math.max(best, other[p]);
-      fused[p] = fusedValue(best, input.backbone[p], fusion.model.settings);
-    }
     const carriedBy = FAMILY_NAMES.reduce((a, b) => (byFamily[b].ap > byFamily[a].ap ? b : a));
-    const weights: Partial<Record<ScoreName, number>> = {};
-    const largest = Math.max(...detector.weights);
-    detector.weights.forEach((w, s) => {
-      if (w > 0.05 * largest) weights[SCORE_NAMES[s]] = w;
-    });
     return {
       kind: detector.kind,
       byScore,
       byFamily,
       detector: detectionMetrics(values, n, report),
-      fused: detectionMetrics(fused, n, report),
+      fused: detectionMetrics(fusion.suspicion, n, report),
       carriedBy,
-      weights,
+      score: detector.score,
       estimatedRows: detector.presentRows,
       learned: detector.learned,
     };

@@ -21,11 +21,13 @@ export interface DetectionMetrics {
   ap: number;
 }
 
-/** The learned detector of one kind, as stored in the fused model. */
+/** The detector of one kind, as stored in the fused model. */
 export interface KindDetector {
   kind: CanaryKind;
-  /** Weight of each score's tail significance (SCORE_NAMES order, ≥ 0). */
-  weights: number[];
+  /** The score whose canaries of this kind (both draws) rank highest among the analyst's rows. */
+  score: ScoreName;
+  /** That average precision (canaries against the analyst's rows). */
+  canaryPrecision: number;
   /** Analyst rows that look like this kind (0: not present, below `minRows`, or not learned). */
   presentRows: number;
   /**
@@ -33,18 +35,10 @@ export interface KindDetector {
    * the target label on most of them): they measured a mislabelled row, not a backdoor, so the kind does not speak.
    */
   learned: boolean;
-  /** Tail fractions of the fitting draw's canaries under this detector, ascending: its recall curve. */
-  canaryTail: number[];
 }
 
 /** Settings of the fusion (defaults in DEFAULT_FUSION). */
 export interface FusionSettings {
-  /** L2 penalty of the per-kind logistic fit. */
-  l2: number;
-  /** Gradient steps of the fit. */
-  iterations: number;
-  /** At most this many analyst rows serve as the fit's negatives (an even sample). */
-  negatives: number;
   /**
    * Presence threshold: analyst rows at or above median + tolerance × (canary quantile − median) of the detector
    * count as looking like the kind (1: as strong as the canaries; 0.8 leaves room for a real attack a little weaker).
@@ -52,17 +46,12 @@ export interface FusionSettings {
   tolerance: number;
   /** Canary quantiles the presence is read at; the smallest estimate wins. */
   quantiles: number[];
-  /**
-   * Fewer rows than this is no presence: a detector's top few rows are often clean rows it happens to rank high (8
-   * rather than 3: mean AP on the digits variants 0.83 against 0.79, the other bases unchanged).
-   */
+  /** Fewer rows than this is no presence: a detector's top few rows are often clean rows it happens to rank high. */
   minRows: number;
-  /**
-   * The uncalibrated suspicion enters the fused value at this weight (orders rows no kind speaks for), except where it
-   * is at least `strong` (a clear tail, a confident contradiction of the label): there it enters whole.
-   */
+  /** Rows outside every present kind's top rows: weight of their uncalibrated suspicion's tail significance. */
   backbone: number;
-  strong: number;
+  /** The same for their strongest present detector. */
+  rest: number;
 }
 
 /** What the canary run's distribution says about the analyst's rows. */
@@ -77,7 +66,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/1';
+  format: 'sift-fused/2';
   detectors: KindDetector[];
   settings: FusionSettings;
 }
@@ -87,14 +76,14 @@ export interface KindReport {
   kind: CanaryKind;
   byScore: Record<ScoreName, DetectionMetrics>;
   byFamily: Record<FamilyName, DetectionMetrics>;
-  /** The kind's learned detector. */
+  /** The kind's detector (its score). */
   detector: DetectionMetrics;
-  /** The calibrated suspicion, as it would rank rows of this kind if the data held as many as the canaries. */
+  /** The calibrated suspicion, as it ranks this kind's reporting canaries among the analyst's rows. */
   fused: DetectionMetrics;
   /** The family that finds this kind best (highest average precision). */
   carriedBy: FamilyName;
-  /** The detector's largest weights, score by score (the rest are 0 or negligible). */
-  weights: Partial<Record<ScoreName, number>>;
+  /** The detector's score. */
+  score: ScoreName;
   /** Analyst rows that look like this kind. */
   estimatedRows: number;
   /** See KindDetector.learned. */

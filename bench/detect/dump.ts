@@ -1,0 +1,66 @@
+/**
+ * Dumps the fusion's input of a calibrated scan (every score of every row of the calibration run, canary kinds and
+ * roles, the uncalibrated suspicion) as a CSV, so that fusion rules can be compared offline on the same run:
+ *
+ *   npx tsx bench/detect/dump.ts <file.csv> <out.csv> [--seed N]
+ *
+ * Rows: the analyst's rows first (role -1, in file order), then the canaries. Same defaults as the scan.
+ */
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { loadDataset } from '../../scripts/load-dataset';
+import { calibratedScores } from '../../workers/core/calibration/calibrate';
+import type { FusionInput } from '../../workers/core/calibration/fuse';
+import { SCORE_NAMES } from '../../workers/core/scores/types';
+import { prepareKernels } from '../../workers/core/train/backend-kernels';
+import {
+  crossValEpochsFor,
+  DEFAULT_TRAIN_SETTINGS,
+  trainSettingsFor,
+} from '../../workers/core/train/defaults';
+
+async function main(): Promise<void> {
+  const [file, out] = process.argv.slice(2);
+  if (!file || !out) throw new Error('usage: tsx bench/detect/dump.ts <file.csv> <out.csv>');
+  const loaded = await loadDataset(file, { label: null, id: null });
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  await tf.setBackend('wasm');
+  await tf.ready();
+  prepareKernels();
+  const ds = loaded.dataset;
+  const settings = {
+    ...trainSettingsFor(ds.rows),
+    epochs: DEFAULT_TRAIN_SETTINGS.epochs,
+    seed: DEFAULT_TRAIN_SETTINGS.seed,
+  };
+  let input: FusionInput | null = null;
+  const r = await calibratedScores(
+    ds.training,
+    settings,
+    { folds: 5, epochs: crossValEpochsFor(settings.epochs) },
+    { seed: settings.seed, knn: { mode: 'auto' } },
+    { canary: {}, fusion: {} },
+    {
+      onFusionInput: (i) => {
+        input = i;
+      },
+    },
+  );
+  const got = input as FusionInput | null;
+  if (!got)
+    throw new Error(`${file}: no fusion input (${r.kind}${r.kind === 'skipped' ? `: ${r.reason}` : ''})`);
+  const lines = [['role', 'kind', 'backbone', ...SCORE_NAMES].join(',')];
+  const total = got.rows + got.role.length;
+  for (let i = 0; i < total; i++) {
+    const j = i - got.rows;
+    const head = j < 0 ? ['-1', '-1'] : [String(got.role[j]), String(got.kind[j])];
+    lines.push(
+      [...head, String(got.backbone[i]), ...SCORE_NAMES.map((s) => String(got.scores[s][i]))].join(','),
+    );
+  }
+  writeFileSync(out, `${lines.join('\n')}\n`);
+  console.log(`wrote ${out}: ${got.rows} rows + ${got.role.length} added`);
+}
+
+await main();

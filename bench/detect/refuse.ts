@@ -1,0 +1,29 @@
+/**
+ * Fuses a dumped calibration run again (bench/detect/dump.ts's CSV) with the current fusion and writes the analyst
+ * rows' fused suspicion, one value a line, so that a change to the fusion can be measured without retraining:
+ *
+ *   npx tsx bench/detect/refuse.ts <dump.csv> <out.txt>
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { type FusionInput, fuse } from '../../workers/core/calibration/fuse';
+import { SCORE_NAMES, type ScoreName } from '../../workers/core/scores/types';
+
+const [file, out] = process.argv.slice(2);
+if (!file || !out) throw new Error('usage: tsx bench/detect/refuse.ts <dump.csv> <out.txt>');
+const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+const header = lines[0].split(',');
+const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+const col = (name: string) => Float32Array.from(rows, (r) => r[header.indexOf(name)]);
+const role = col('role');
+const n = role.findIndex((r) => r >= 0) < 0 ? rows.length : role.findIndex((r) => r >= 0);
+const scores = Object.fromEntries(SCORE_NAMES.map((s) => [s, col(s)])) as Record<ScoreName, Float32Array>;
+const input: FusionInput = {
+  scores,
+  rows: n,
+  kind: Uint8Array.from(col('kind').subarray(n)),
+  role: Uint8Array.from(role.subarray(n)),
+  backbone: col('backbone'),
+};
+const result = fuse(input);
+writeFileSync(out, `${Array.from(result.suspicion.subarray(0, n), String).join('\n')}\n`);
+console.log(JSON.stringify(result.model.detectors.map((d) => [d.kind, d.score, d.presentRows])));
