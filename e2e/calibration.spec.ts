@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { type Download, expect, test } from '@playwright/test';
 import { parseManifest } from '../workers/core/manifest/schema';
-import { datasetRow, importCsv, openApp, sharedDataset, waitIdle } from './helpers';
+import { datasetRow, importCsv, openApp, reloadToStart, sharedDataset, waitIdle } from './helpers';
 
 const FILE = sharedDataset('digits_backdoor3');
 
@@ -38,19 +38,22 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   // Calibration is the default; it shows as its own stage while the canary run trains and scores, and cancels.
   await expect(page.getByTestId('score-calibrate')).toBeChecked();
   await page.getByTestId('score-folds').fill('3');
-  await page.getByTestId('score-cv-epochs').fill('4');
+  // Long folds for the part that cancels: on a quiet machine the short scoring below ends within seconds, before a
+  // Cancel click could land.
+  await page.getByTestId('score-cv-epochs').fill('200');
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toHaveAttribute('data-stage', 'calibration', {
     timeout: 60_000,
   });
   await expect(page.getByTestId('score-stage')).toContainText(/Calibration on canaries: \w/);
-  await page.getByTestId('score-cancel').click();
+  await page.getByTestId('score-cancel').click({ timeout: 30_000 });
   await expect(page.getByTestId('score-progress')).toHaveAttribute('data-phase', 'idle', { timeout: 60_000 });
   await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'cancelled');
   const memory = page.getByTestId('score-memory');
   await expect(memory).toHaveAttribute('data-after', (await memory.getAttribute('data-before')) ?? 'x');
 
-  // Again, to the end.
+  // Again, to the end, with short folds.
+  await page.getByTestId('score-cv-epochs').fill('4');
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toHaveAttribute('data-stage', 'calibration', {
     timeout: 60_000,
@@ -86,8 +89,7 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   await expect(page.getByTestId('q-input')).toBeDisabled();
 
   // Stored with the score record: the card and its estimate are back after a reload.
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await datasetRow(page, 'digits_backdoor3').getByRole('button', { name: 'Open' }).click();
   await page.getByRole('button', { name: 'Train a model' }).click();
   await expect(page.getByTestId('calibration-card')).toHaveAttribute('data-estimate', String(estimate));

@@ -11,6 +11,7 @@ import {
   datasetRow,
   importCsv,
   openApp,
+  reloadToStart,
   sharedDataset,
   storedRecordCounts,
   uploadCsv,
@@ -85,8 +86,7 @@ async function killWorker(page: Page, script: 'train' | 'score'): Promise<void> 
 
 /** The stored dataset's training screen after a reload. */
 async function reopenTraining(page: Page, name: string): Promise<void> {
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await datasetRow(page, name).getByRole('button', { name: 'Open' }).click();
   await page.getByRole('button', { name: 'Train a model' }).click();
   await expect(page.getByTestId('train-view')).toBeVisible();
@@ -273,8 +273,7 @@ test('a reload in the middle of an import stores nothing, and the stored dataset
   await uploadCsv(page, big);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByTestId('import-progress')).toContainText(/[1-9][\d,]* rows/);
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await expect(page.getByTestId('dataset-row')).toHaveCount(1);
   await expect(datasetRow(page, 'digits_flip5')).toContainText('1,797');
   expect(await storedRecordCounts(page)).toEqual({ datasets: 1, datasetArrays: 1, datasetFiles: 1 });

@@ -33,6 +33,17 @@ export async function openApp(page: Page): Promise<void> {
   await waitIdle(page);
 }
 
+/**
+ * Reloads the page (jobs in flight die, stores are reread), then opens the start screen: a reload by itself returns
+ * to the place in the URL (hash routing), and these tests go on from the list of datasets.
+ */
+export async function reloadToStart(page: Page): Promise<void> {
+  await page.reload();
+  await waitIdle(page);
+  await page.goto('/');
+  await waitIdle(page);
+}
+
 /** Chooses a CSV in the file picker and waits for the import form (or a preview failure). */
 export async function uploadCsv(page: Page, file: string): Promise<void> {
   await page.getByLabel('CSV file').setInputFiles(file);

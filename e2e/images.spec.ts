@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { datasetRow, fileSha256, openApp, waitIdle } from './helpers';
+import { datasetRow, fileSha256, openApp, reloadToStart, waitIdle } from './helpers';
 import { IMAGE_DEMO, imageStoreCounts, uploadZip } from './image-helpers';
 
 test('a zip of class folders imports into an image overview that survives a reload', async ({ page }) => {
@@ -67,8 +67,7 @@ test('a zip of class folders imports into an image overview that survives a relo
   expect(stored.blobBytes).toBe(400 * (8 + 4 + 4 + 4 + 32 + 784));
   expect(Buffer.from(stored.zip).equals(readFileSync(IMAGE_DEMO))).toBe(true);
 
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   const row = datasetRow(page, 'fashion_patch4');
   await expect(row).toContainText('400');
   await row.getByRole('button', { name: 'Open' }).click();

@@ -8,6 +8,7 @@ import {
   importCsv,
   openApp,
   probeStoredArrays,
+  reloadToStart,
   sharedDataset,
   storedRecordCounts,
   uploadCsv,
@@ -52,8 +53,7 @@ test('a CSV imports into an overview that survives a reload', async ({ page }) =
   expect(stored.ids).toHaveLength(1797);
   expect(stored.ids[0]).toBe(firstId);
 
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   const row = datasetRow(page, 'digits_flip5');
   await expect(row).toContainText('1,797');
   await row.getByRole('button', { name: 'Open' }).click();
@@ -96,8 +96,7 @@ test('a failed import leaves stored datasets untouched', async ({ page }, testIn
   await expect(page.getByTestId('dataset-row')).toHaveCount(1);
   await expect(datasetRow(page, 'digits_flip5')).toContainText('1,797');
   expect(await storedRecordCounts(page)).toEqual({ datasets: 1, datasetArrays: 1, datasetFiles: 1 });
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await datasetRow(page, 'digits_flip5').getByRole('button', { name: 'Open' }).click();
   await expect(page.getByTestId('overview')).toBeVisible();
   await waitIdle(page);
@@ -135,8 +134,7 @@ test('a stored dataset can be renamed and, after confirmation, deleted', async (
   await page.getByLabel('New name').press('Enter');
   await expect(datasetRow(page, 'Digits, reviewed')).toBeVisible();
   await waitIdle(page);
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   const row = datasetRow(page, 'Digits, reviewed');
   await expect(row).toContainText('1,797');
 
@@ -152,8 +150,7 @@ test('a stored dataset can be renamed and, after confirmation, deleted', async (
   await expect(page.getByTestId('dataset-row')).toHaveCount(0);
   await waitIdle(page);
   expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await expect(page.getByText('None yet: import a CSV or open the demo.')).toBeVisible();
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { datasetRow, openApp, waitIdle } from './helpers';
+import { datasetRow, openApp, reloadToStart, waitIdle } from './helpers';
 import { runPhase, setSettings, startTraining, waitRunEnded } from './train-helpers';
 
 const TRUTH = new URL('../public/demo/digits_backdoor3.truth.csv', import.meta.url);
@@ -81,8 +81,7 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   expect(after.ids.filter((id) => poisoned.has(id)).length).toBeGreaterThanOrEqual(7);
 
   // Reload: the score set (with the new weight) is still there.
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await datasetRow(page, 'digits_backdoor3').getByRole('button', { name: 'Open' }).click();
   await page.getByRole('button', { name: 'Train a model' }).click();
   await expect(page.getByTestId('score-summary')).toHaveAttribute('data-score-id', scoreId ?? '');
@@ -124,8 +123,7 @@ test('cancelling a scoring during cross-validation stops it and frees its tensor
   await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 5/, { timeout: 60_000 });
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await datasetRow(page, 'digits_backdoor3').getByRole('button', { name: 'Open' }).click();
   await page.getByRole('button', { name: 'Train a model' }).click();
   await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'interrupted');

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { BACKEND_LABEL } from '../app/views/train/format';
-import { datasetRow, waitIdle } from './helpers';
+import { datasetRow, reloadToStart, waitIdle } from './helpers';
 import {
   importAndOpenTraining,
   runPhase,
@@ -60,8 +60,7 @@ function withoutFigures(text: string): string {
 
 /** Re-opens the training screen of digits_flip5 after a reload. */
 async function reopenTraining(page: Page): Promise<void> {
-  await page.reload();
-  await waitIdle(page);
+  await reloadToStart(page);
   await datasetRow(page, 'digits_flip5').getByRole('button', { name: 'Open' }).click();
   await page.getByRole('button', { name: 'Train a model' }).click();
   await expect(page.getByTestId('train-view')).toBeVisible();
