@@ -42,9 +42,11 @@ function VerifyOutcomeText() {
         <p className="ok">
           Verified {verify.manifestName}
           {clean}: the signature matches
-          {outcome.rowsChecked > 0
-            ? `, and all ${outcome.rowsChecked.toLocaleString()} rows of the clean CSV match`
-            : ''}
+          {outcome.filesChecked
+            ? `, and all ${outcome.filesChecked.toLocaleString()} files of the clean zip match`
+            : outcome.rowsChecked > 0
+              ? `, and all ${outcome.rowsChecked.toLocaleString()} rows of the clean CSV match`
+              : ''}
           .
         </p>
       ) : (

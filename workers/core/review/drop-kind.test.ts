@@ -27,4 +27,17 @@ describe('drop kind', () => {
     expect(verificationPair(files)).toEqual({ manifest: 'm.json', clean: 'clean.csv' });
     expect(verificationPair([{ file: 'a.csv', kind: 'text' as const }])).toBeNull();
   });
+
+  it("pairs a manifest with an image dataset's clean zip, and never with a binary file", () => {
+    const zip = [
+      { file: 'm.json', kind: 'manifest' as const },
+      { file: 'clean.zip', kind: 'zip' as const },
+    ];
+    expect(verificationPair(zip)).toEqual({ manifest: 'm.json', clean: 'clean.zip' });
+    const binary = [
+      { file: 'x.bin', kind: 'binary' as const },
+      { file: 'm.json', kind: 'manifest' as const },
+    ];
+    expect(verificationPair(binary)).toEqual({ manifest: 'm.json', clean: null });
+  });
 });

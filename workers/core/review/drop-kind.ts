@@ -40,5 +40,7 @@ export function verificationPair<T>(files: ReadonlyArray<{ file: T; kind: DropKi
 } | null {
   const manifest = files.find((f) => f.kind === 'manifest');
   if (!manifest) return null;
-  return { manifest: manifest.file, clean: files.find((f) => f.kind === 'text')?.file ?? null };
+  // The clean set: a CSV (text) or, for an image dataset, a zip.
+  const clean = files.find((f) => f.kind === 'text') ?? files.find((f) => f.kind === 'zip');
+  return { manifest: manifest.file, clean: clean?.file ?? null };
 }
