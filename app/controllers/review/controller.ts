@@ -33,16 +33,13 @@ import { ThumbnailCache } from './thumbnails';
 
 export type { InfluenceView };
 
+import { errorText } from '../../../workers/core/error-text';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
 export type { UmapProgress } from '../../../workers/umap.api';
 
 export type * from './review-types';
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class ReviewController {
   private worker: ReviewWorker | null = null;
