@@ -38,7 +38,7 @@ describe('headless scan', () => {
     );
     expect(report.code).toBe(0);
     expect(out.some((l) => l.startsWith('top 10 suspects'))).toBe(true);
-    expect(out.some((l) => /fold 3\/3/.test(l))).toBe(true);
+    expect(out.some((l) => /3 of 3 folds done/.test(l))).toBe(true);
 
     const lines = readFileSync(join(dir, 'scores.csv'), 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe(['id', 'suspicion', ...SCORE_NAMES, 'label_issue', 'suggested_label'].join(','));
