@@ -29,20 +29,18 @@ import type { ReviewWorker } from './client';
 import { RetrainComparisons } from './comparisons';
 import { Downloads } from './downloads';
 import { type InfluenceView, nameInfluence } from './influence-names';
+import { LatestQueue } from './latest-queue';
 import { ThumbnailCache } from './thumbnails';
 
 export type { InfluenceView };
 
+import { errorText } from '../../../workers/core/error-text';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
 export type { UmapProgress } from '../../../workers/umap.api';
 
 export type * from './review-types';
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class ReviewController {
   private worker: ReviewWorker | null = null;
@@ -51,8 +49,9 @@ export class ReviewController {
   /** j/k presses are answered one after another, each from where the last one moved. */
   private moves: Promise<unknown> = Promise.resolve();
   /** Influence questions run one at a time; one superseded while waiting is skipped (j/k held down). */
-  private influenceChain: Promise<unknown> = Promise.resolve();
-  private influenceTicket = 0;
+  private readonly influences = new LatestQueue<InfluenceView | null>();
+  /** The last detail asked: the detail panel and the histograms ask for the same one on each move. */
+  private lastDetail: { row: number; version: number; answer: Promise<RowDetail | null> } | null = null;
   /** UMAP layouts of the embedding map, per run, made on demand in their own worker. */
   readonly umap = new UmapLayouts(startUmapWorker);
   /** Retrain comparisons, stored with the run by the review worker. */
@@ -304,9 +303,17 @@ export class ReviewController {
     return this.api.quarantined();
   }
 
-  /** What the detail panel shows for `row`. */
+  /** What the detail panel shows for `row` (asked once per row while the table's version stays). */
   detail(row: number): Promise<RowDetail | null> {
-    return this.api.detail(row);
+    const version = this.store.getState().review.version;
+    const last = this.lastDetail;
+    if (last && last.row === row && last.version === version) return last.answer;
+    const answer = this.api.detail(row);
+    this.lastDetail = { row, version, answer };
+    answer.catch(() => {
+      if (this.lastDetail?.answer === answer) this.lastDetail = null; // asked again next time
+    });
+    return answer;
   }
 
   /** A map's points layer, rasterised in the worker. */
@@ -349,12 +356,8 @@ export class ReviewController {
    * checkpoints and features itself. Resolves null when a later question superseded this one before it started.
    */
   influence(row: number, top = 8): Promise<InfluenceView | null> {
-    const ticket = ++this.influenceTicket;
-    const answer = this.influenceChain.then(() =>
-      ticket === this.influenceTicket ? this.computeInfluence(row, top) : null,
-    );
-    this.influenceChain = answer.catch(() => undefined); // the caller shows the error; the next question still runs
-    return answer;
+    // Keyed by the open review too: a question about another dataset's row is another question.
+    return this.influences.ask(`${this.generation}:${row}:${top}`, () => this.computeInfluence(row, top));
   }
 
   private async computeInfluence(row: number, top: number): Promise<InfluenceView | null> {
