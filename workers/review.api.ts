@@ -200,8 +200,10 @@ export interface MapLayer {
   pixels: Uint8ClampedArray<ArrayBuffer>;
   pixelWidth: number;
   pixelHeight: number;
-  /** Rows the table's filter keeps (drawn in colour; the others faint). */
-  shown: number;
+  /** Points drawn: the rows the table's filter keeps that have a position on this map. */
+  drawn: number;
+  /** Rows with a position on this map (the scored rows), filtered or not. */
+  points: number;
 }
 
 /** The points of some rows on a map (for highlights): rows × 2 data coordinates and each row's palette index. */
