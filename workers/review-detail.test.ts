@@ -81,6 +81,10 @@ describe('review detail and tools', () => {
     const colours = new Set(new Uint32Array(layer?.pixels.buffer ?? new ArrayBuffer(0)));
     // Row 0 (cat, red) and row 3 (dog, green) in colour; rows 1 and 2 not drawn at all.
     expect([...colours].sort()).toEqual([0, 0xff0000ff, 0xff00ff00].sort());
+    // Highlights: a selected row the filter leaves out (row 1) has no position to draw.
+    const marks = await service.points('pca', Int32Array.from([0, 1]), 'label', 2);
+    expect(Number.isFinite(marks.xy[0])).toBe(true);
+    expect([marks.xy[2], marks.xy[3]]).toEqual([Number.NaN, Number.NaN]);
     // A lasso round every point keeps the selection's rows only.
     const all = await service.lasso('cartography', Float32Array.from([-1, -1, 2, -1, 2, 2, -1, 2]));
     expect([...all.rows]).toEqual([0, 3]);

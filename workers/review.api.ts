@@ -295,7 +295,7 @@ export interface ReviewApi {
   nearest(space: MapSpace, px: number, py: number): Promise<(NamedRow & { suspicion: number }) | null>;
   /** Rows inside a polygon ([x0, y0, …] in data coordinates) of a map, and the reason they suggest. */
   lasso(space: MapSpace, polygon: Float32Array): Promise<{ rows: Int32Array; reason: string }>;
-  /** Points of `rows` on a map, coloured as `colourBy` with a palette of `paletteSize` colours. */
+  /** Points of `rows` on a map (NaN for a row the table's filters leave out), coloured as `colourBy` with a palette of `paletteSize` colours. */
   points(space: MapSpace, rows: Int32Array, colourBy: ColourBy, paletteSize: number): Promise<MapPoints>;
   umapInput(): Promise<UmapInput | null>;
   /** A finished UMAP layout of the open run (rows × 2, transferred). */

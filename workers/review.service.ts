@@ -213,8 +213,10 @@ export function createReviewService(): ReviewApi {
       const xy = xyOf(o, space);
       const out = new Float32Array(rows.length * 2).fill(Number.NaN);
       const colour = new Uint8Array(rows.length);
+      // A row the table's filters leave out is not drawn, selected or not.
+      const filter = filterOf(o);
       rows.forEach((row, k) => {
-        if (xy) {
+        if (xy && (!filter || filter[row] === 1)) {
           out[2 * k] = xy[2 * row] as number;
           out[2 * k + 1] = xy[2 * row + 1] as number;
         }

@@ -96,7 +96,9 @@ describe('spike detection', () => {
     expect(Array.from(spike.sampleRows)).toEqual([600, 601]);
     expect(spike.magnitude).toBeGreaterThan(4);
     expect(spike.value).toBe(loss[300]);
-    expect(spike.message).toMatch(/^At epoch 11, batch 1 the batch loss jumped to .*, .* its running average of /);
+    expect(spike.message).toMatch(
+      /^At epoch 11, batch 1 the batch loss jumped to .*, .* its running average of /,
+    );
   });
 
   it('on a nearly noiseless curve, needs a rise of 10% above the average, however many deviations it is', () => {
