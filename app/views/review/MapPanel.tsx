@@ -5,7 +5,7 @@ import type { ColourBy, MapSpace, ReviewController, UmapProgress } from '../../c
 import type { UmapStatus } from '../../controllers/review/umap-layouts';
 import { useApp, useReviewer } from '../session-context';
 import { MapAxes, MapLegend } from './MapLegend';
-import { type MapSize, MapResizeHandle, START_SIZE } from './MapResize';
+import { MapResizeHandle, type MapSize, START_SIZE } from './MapResize';
 import { packedPalette, paletteOf } from './map-palette';
 
 /** What the embedding map draws: the run's PCA (from the review worker) or its UMAP (on demand). */
