@@ -30,6 +30,7 @@ import { RetrainComparisons } from './comparisons';
 import { Downloads } from './downloads';
 import { type InfluenceView, nameInfluence } from './influence-names';
 import { LatestQueue } from './latest-queue';
+import { ScoreIndex } from './score-index';
 import { ThumbnailCache } from './thumbnails';
 
 export type { InfluenceView };
@@ -56,6 +57,8 @@ export class ReviewController {
   readonly umap = new UmapLayouts(startUmapWorker);
   /** Retrain comparisons, stored with the run by the review worker. */
   readonly comparisons = new RetrainComparisons(() => this.api);
+  /** The open dataset's scorings per run (the runs list marks the scored runs). */
+  readonly scoreIndex: ScoreIndex;
   private readonly unsubscribe: () => void;
   /** The open image dataset's thumbnails (null for a CSV dataset). */
   private thumbs: ThumbnailCache | null = null;
@@ -66,6 +69,7 @@ export class ReviewController {
     private readonly scorer: ScoreController,
     private readonly dbName: string,
   ) {
+    this.scoreIndex = new ScoreIndex(() => this.api, store, dbName);
     // The scores screen's "Review suspects" sets `reviewRequest` (a score slice field): open that score set.
     this.unsubscribe = store.subscribe((state, previous) => {
       const request = state.reviewRequest;
