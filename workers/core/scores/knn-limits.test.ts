@@ -63,6 +63,21 @@ describe('knnExact refusals and edges', () => {
     expect(Array.from(r.distances)).toEqual([1, 6, 1, 3]);
   });
 
+  it('neighbours at the same distance are listed by lower index, and the lowest k of them are kept', async () => {
+    // On a line: 0 has 1 (at -1) and 2 (at 1) both at distance 1, and 3 (at 5) at 5.
+    const x = Float32Array.from([0, -1, 1, 5]);
+    const two = await knnExact(x, 4, 1, 2);
+    expect(Array.from(two.indices.subarray(0, 2))).toEqual([1, 2]);
+    const one = await knnExact(x, 4, 1, 1);
+    expect(one.indices[0]).toBe(1);
+    const ivf = await knnIvf(x, 4, 1, 1, { nlist: 1, seed: 1 });
+    expect(ivf.indices[0]).toBe(1);
+    // Three copies of one row (duplicated samples): each lists the lowest-indexed other copy, at distance 0.
+    const copies = await knnExact(Float32Array.from([2, 2, 2]), 3, 1, 1);
+    expect(Array.from(copies.indices)).toEqual([1, 0, 0]);
+    expect(Array.from(copies.distances)).toEqual([0, 0, 0]);
+  });
+
   it('a zero row stays zero under normalisation: at distance 1 from every unit row, never NaN', async () => {
     // Rows (0,0), (3,4) → (0.6,0.8), (0,-2) → (0,-1). Zero row to each unit row: 1; (0.6,0.8) to (0,-1): √3.6.
     const x = Float32Array.from([0, 0, 3, 4, 0, -2]);
