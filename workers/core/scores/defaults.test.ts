@@ -10,7 +10,7 @@ describe('scoring parameters (issue 16, mutation testing)', () => {
       spectral: { normalize: true },
       activationClustering: { restarts: 2 },
       mahalanobis: { covariance: 'tied' },
-      suspicion: { q: 0.1, weights: { label: 0.5 } },
+      suspicion: { q: 0.1, weights: { label: 0.5 } as never },
     });
     expect(p.knn).toEqual({ ...d.knn, k: 5 });
     expect(p.spectral).toEqual({ ...d.spectral, normalize: true });
@@ -26,8 +26,10 @@ describe('scoring parameters (issue 16, mutation testing)', () => {
   it('defaults are fresh copies: changing one run’s parameters never changes the next run’s', () => {
     const p = defaultScoreParams();
     p.suspicion.weights.label = 0;
-    p.suspicion.excluded.push('label');
-    p.suspicion.clearTail.gap = 99;
+    p.suspicion.excluded.push('spectral');
+    const tail = p.suspicion.clearTail;
+    expect(tail).toEqual(DEFAULT_CLEAR_TAIL);
+    if (tail) tail.gap = 99;
     const r = resolveScoreParams();
     r.suspicion.weights.embedding = 0;
     r.knn.k = 1;

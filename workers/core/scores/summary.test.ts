@@ -108,10 +108,10 @@ describe('summary edges (issue 16, mutation testing)', () => {
       suspicion: { ...suspicion, weights: { ...suspicion.weights, influence: 0 } },
     });
     expect(zero.suspicionParams.weights.influence).toBe(0);
-    // A family the analyst left out stays out of the recombined rule, in a copy of the list.
-    const excluded: typeof suspicion.excluded = ['embedding'];
+    // A score the analyst left out stays out of the recombined rule, in a copy of the list.
+    const excluded: typeof suspicion.excluded = ['spectral'];
     const without = recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, excluded } });
-    expect(without.suspicionParams.excluded).toEqual(['embedding']);
+    expect(without.suspicionParams.excluded).toEqual(['spectral']);
     expect(without.suspicionParams.excluded).not.toBe(excluded);
     for (const q of [1.01, Number.NaN, -0.1]) {
       expect(() => recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q } })).toThrow(
