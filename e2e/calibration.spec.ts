@@ -125,6 +125,16 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   expect(parsed.manifest.dataset.rows).toBe(ids.length);
   expect(parsed.manifest.samples.map((s) => s.id)).toEqual(ids);
   expect(parsed.manifest.summary).toEqual({ kept: ids.length, quarantined: 0 });
+  // The manifest records the calibration as the scan's does: the canary plan, the fused model and the recalls.
+  const calibration = parsed.manifest.calibration as {
+    canary?: { seed?: unknown; kinds?: unknown };
+    model?: { format?: unknown };
+    recalls?: unknown[];
+  };
+  expect(typeof calibration?.canary?.seed).toBe('number');
+  expect(Array.isArray(calibration?.canary?.kinds)).toBe(true);
+  expect(calibration?.model?.format).toBe('sift-fused/3');
+  expect(calibration?.recalls?.length).toBeGreaterThan(0);
   const cleanIds = readFileSync(cleanFile as string, 'latin1')
     .trimEnd()
     .split(/\r?\n/)

@@ -2,11 +2,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { manifestCalibration } from '../workers/core/calibration/report';
 import type { CalibrationReport } from '../workers/core/calibration/types';
 import { CANARY_KIND_TEXT } from '../workers/core/canary/types';
 import { buildManifest, manifestModel } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
-import type { JsonValue } from '../workers/core/manifest/types';
 import { FAMILY_NAMES, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
 import type { TrainSettings } from '../workers/core/train/types';
 import type { LoadedDataset } from './load-dataset';
@@ -64,23 +64,6 @@ function toolVersion(): string {
     version?: string;
   };
   return pkg.version ?? '0.0.0';
-}
-
-/**
- * The manifest's `calibration`: the canary plan (seed, kinds, rate, counts, each draw's parameters), the fused model
- * (per-kind weights, presence, recall curves, settings), the estimate and, per kind, the measured recalls of its
- * detector and the fused suspicion. Timings are left out: they differ from run to run.
- */
-export function manifestCalibration(report: CalibrationReport): JsonValue {
-  const { timings: _timings, kinds, ...rest } = report;
-  const measured = kinds.map((k) => ({
-    kind: k.kind,
-    carriedBy: k.carriedBy,
-    estimatedRows: k.estimatedRows,
-    detector: k.detector,
-    fused: k.fused,
-  }));
-  return JSON.parse(JSON.stringify({ ...rest, recalls: measured })) as JsonValue;
 }
 
 /** Everything the files are made from. */

@@ -5,6 +5,7 @@
  */
 import type { DatasetArrays, DatasetMeta } from '../app/db/schema';
 import type { Stores } from '../app/db/stores';
+import type { CalibrationReport } from './core/calibration/types';
 import { unpackIds } from './core/ingest/ids';
 import { manifestModel } from './core/manifest/build';
 import type { Manifest } from './core/manifest/types';
@@ -41,6 +42,8 @@ export interface ReviewData {
   scoreId: string;
   scoredAt: number;
   set: ScoreSet;
+  /** The calibration's report when the suspicion was calibrated, for the manifest. */
+  calibration: CalibrationReport | null;
   runId: string | null;
   run: RunLabel | null;
   /** The manifest's `run` field: null when the run is no longer stored. */
@@ -213,6 +216,7 @@ export async function loadReview(
       scoreId: record.id,
       scoredAt: record.createdAt,
       set,
+      calibration: record.calibration ?? null,
       runId: run ? run.id : null,
       run: run ? runLabel(run) : null,
       runInfo,

@@ -4,6 +4,7 @@
  * through the same database.
  */
 import { profileSigningKey } from '../app/db/keys';
+import { manifestCalibration } from './core/calibration/report';
 import { buildManifest, type RowDecision } from './core/manifest/build';
 import { reviewReportCsv, rowsWith, subsetCsv } from './core/manifest/csv';
 import { sha256Hex } from './core/manifest/hash';
@@ -54,6 +55,7 @@ export async function exportFiles(
     run: data.runInfo,
     scores: { sampleRows: data.sampleRows, values },
     decisions,
+    ...(data.calibration ? { calibration: manifestCalibration(data.calibration) } : {}),
   });
   const signed = await signManifest(manifest, signingKey.privateKey, signingKey.publicKeyJwk);
   const isQuarantined = (r: number) => decisions.get(r)?.decision === 'quarantine';

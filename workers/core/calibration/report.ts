@@ -10,6 +10,7 @@ import {
   type CanaryKind,
   type CanaryPlan,
 } from '../canary/types';
+import type { JsonValue } from '../manifest/types';
 import { auroc } from '../metrics/auroc';
 import { averagePrecision, recallAtFraction } from '../metrics/ranking';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName } from '../scores/types';
@@ -157,4 +158,21 @@ export function calibrationReport(
     model: fusion.model,
     timings,
   };
+}
+
+/**
+ * The manifest's `calibration`: the canary plan (seed, kinds, rate, counts, each draw's parameters), the fused model
+ * (per-kind weights, presence, recall curves, settings), the estimate and, per kind, the measured recalls of its
+ * detector and the fused suspicion. Timings are left out: they differ from run to run.
+ */
+export function manifestCalibration(report: CalibrationReport): JsonValue {
+  const { timings: _timings, kinds, ...rest } = report;
+  const measured = kinds.map((k) => ({
+    kind: k.kind,
+    carriedBy: k.carriedBy,
+    estimatedRows: k.estimatedRows,
+    detector: k.detector,
+    fused: k.fused,
+  }));
+  return JSON.parse(JSON.stringify({ ...rest, recalls: measured })) as JsonValue;
 }
