@@ -20,5 +20,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',
+    // Stryker runs each mutant's tests in one reused worker; without isolation tfjs and the test files are imported
+    // once per run rather than once per mutant (mutants are switched on at run time; static ones are left out).
+    isolate: false,
   },
 });

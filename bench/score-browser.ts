@@ -4,7 +4,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import type { RunRecord } from '../app/db/run-schema';
+import type { ScoreRecord } from '../app/db/score-schema';
 import { importThroughApp, launchChromium, ROOT, startPreview } from './serve';
 
 /** Figures of the pipeline in the browser, read from what the app stored (run and score records). */
@@ -22,6 +25,25 @@ export interface BrowserResult {
   /** Wall clock from the Start training click to the summary, measured here. */
   wallMs: number;
   scoreStages: Record<string, number>;
+  /** os.loadavg() (1, 5, 15 min) before the import and after the summary: the machine is shared. */
+  load?: { before: number[]; after: number[] };
+}
+
+const loadNow = () => os.loadavg().map((v) => Number(v.toFixed(2)));
+
+/** The run's and the scoring's figures, from records that must have finished (a union on `status`). */
+function figuresOf(run: RunRecord | undefined, score: ScoreRecord | undefined) {
+  if (run?.status !== 'done') throw new Error(`the stored run is ${run?.status ?? 'missing'}, not done`);
+  if (score?.status !== 'done')
+    throw new Error(`the stored scoring is ${score?.status ?? 'missing'}, not done: ${score?.message ?? ''}`);
+  return {
+    backend: score.backend.backend,
+    trainMs: run.elapsedMs,
+    crossValMs: score.timings.crossValMs,
+    scoreMs: score.timings.scoreMs,
+    pipelineMs: run.elapsedMs + score.timings.totalMs,
+    scoreStages: score.scoreSet.timings,
+  };
 }
 
 /** synth20k_flip through the real UI of the production build: import, train (defaults), score (defaults). */
@@ -37,6 +59,7 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
   const server = await startPreview(port, dist);
   const browser = await launchChromium();
   try {
+    const before = loadNow();
     const page = await browser.newPage();
     await importThroughApp(page, port, csv);
     await page.getByRole('button', { name: 'Train a model' }).click();
@@ -47,16 +70,10 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
     await page.getByTestId('score-start').click();
     await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
     const wallMs = performance.now() - t0;
+    const after = loadNow();
     const stored = await page.evaluate(
       () =>
-        new Promise<{
-          run: { elapsedMs: number };
-          score: {
-            backend: { backend: string } | null;
-            timings: { crossValMs: number; scoreMs: number; totalMs: number };
-            scoreSet: { timings: Record<string, number> };
-          };
-        }>((resolve, reject) => {
+        new Promise<{ run: RunRecord | undefined; score: ScoreRecord | undefined }>((resolve, reject) => {
           const open = indexedDB.open('sift');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
@@ -74,13 +91,9 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
     return {
       set: 'synth20k_flip',
       dist,
-      backend: stored.score.backend?.backend ?? '',
-      trainMs: stored.run.elapsedMs,
-      crossValMs: stored.score.timings.crossValMs,
-      scoreMs: stored.score.timings.scoreMs,
-      pipelineMs: stored.run.elapsedMs + stored.score.timings.totalMs,
+      ...figuresOf(stored.run, stored.score),
       wallMs,
-      scoreStages: stored.score.scoreSet.timings,
+      load: { before, after },
     };
   } finally {
     await browser.close();

@@ -195,7 +195,7 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   await page.getByTestId('score-cv-epochs').fill('10');
   await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 2/, { timeout: 60_000 });
+  await expect(page.getByTestId('score-stage')).toContainText(/[01] of 2 folds done/, { timeout: 60_000 });
   const killedAt = Date.now();
   await killWorker(page, 'score');
   const status = page.getByTestId('score-status');
@@ -234,7 +234,7 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   await page.getByTestId('score-cv-epochs').fill('10');
   await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-stage')).toContainText(/fold 1 of 2/, { timeout: 60_000 });
+  await expect(page.getByTestId('score-stage')).toContainText(/[01] of 2 folds done/, { timeout: 60_000 });
   await reopenTraining(page, 'digits_flip5');
   await expect(status).toHaveAttribute('data-status', 'interrupted');
   await expect(summary).toHaveAttribute('data-score-id', retriedScores);

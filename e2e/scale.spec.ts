@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { importCsv, openApp, waitIdle } from './helpers';
+import { describeWork, type MainThreadWork, measureMainThread } from './main-thread-profile';
 import { sampleTabMemory } from './tab-memory';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -89,11 +90,15 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
   const browser = page.context().browser();
   if (!browser) throw new Error('the scale test needs the browser (for the renderer processes)');
   const memory = await sampleTabMemory(browser, await page.context().newCDPSession(page));
-  const windows: Array<{ name: string; from: number; to: number }> = [];
+  const windows: Array<{ name: string; from: number; to: number; work: MainThreadWork }> = [];
+  // The main thread's CPU time per window (and, with SIFT_PROFILE=1, a CPU profile of it: what took the time).
+  const cdp = await page.context().newCDPSession(page);
   const during = async (name: string, steps: () => Promise<void>) => {
+    const measure = await measureMainThread(cdp, process.env.SIFT_PROFILE === '1');
     const from = await now(page);
     await steps();
-    windows.push({ name, from, to: await now(page) });
+    const to = await now(page);
+    windows.push({ name, from, to, work: await measure.stop() });
   };
   const loadAtOpen = os.loadavg();
 
@@ -194,6 +199,7 @@ test('review of 200,000 samples: virtualised, sortable, scrollable to the end, j
       .map((w) => `${w.name} ${longest(w.from, w.to).toFixed(0)}`)
       .join(', ')}; load average ${load(loadAtOpen)} at open, ${load(loadAtEnd)} at the end`,
   );
+  for (const w of windows) console.log(`scale: ${describeWork(w.name, w.work)}`);
   console.log(
     `scale: tab memory during the review: renderer RSS ${tabMemory.rssStartMB.toFixed(0)} MB before, ` +
       `peak ${tabMemory.rssPeakMB.toFixed(0)} MB; page JS heap ${tabMemory.heapStartMB.toFixed(0)} MB before, ` +

@@ -126,11 +126,12 @@ describe('judgeAudit', () => {
   });
 
   it('fails output it cannot read', () => {
-    for (const [stdout, stderr] of [
+    const outputs: [stdout: string, stderr: string][] = [
       ['', ''],
       ['<html>502 Bad Gateway</html>', ''],
       ['{"unexpected": true}', 'npm error something else broke'],
-    ]) {
+    ];
+    for (const [stdout, stderr] of outputs) {
       const verdict = judgeAudit(stdout, stderr);
       expect(verdict.kind).toBe('unreadable');
       expect(report(verdict).exitCode).toBe(2);

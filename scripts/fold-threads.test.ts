@@ -25,7 +25,7 @@ describe('scan fold threads', () => {
     const announced: number[] = [];
     const parallel = await crossValidatedProbabilities(data, settings, 4, {
       onEpoch: (e) => epochs.push(e.epoch),
-      onFold: (f) => announced.push(f),
+      onFoldsDone: (done) => announced.push(done),
       pool: threads,
     });
     expect(threads.size).toBe(2);
@@ -34,9 +34,9 @@ describe('scan fold threads', () => {
     expect(Array.from(parallel.folds)).toEqual(Array.from(serial.folds));
     expect(serial.probabilities.some(Number.isNaN)).toBe(false);
     expect(Array.from(parallel.probabilities)).toEqual(Array.from(serial.probabilities));
-    // Progress counts finished folds (fold 1 of 4 at the start, then one more as each finishes) and the epochs
-    // heard between two announcements only go forward.
-    expect(announced).toEqual([0, 1, 2, 3]);
+    // Progress counts finished folds (0 of 4 at the start, then one more as each finishes, 4 at the end) and the
+    // epochs heard between two counts only go forward.
+    expect(announced).toEqual([0, 1, 2, 3, 4]);
     expect(epochs.length).toBeGreaterThanOrEqual(3);
     expect(epochs.length).toBeLessThanOrEqual(12);
   }, 120_000);

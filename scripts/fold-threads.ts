@@ -115,20 +115,21 @@ export function createFoldThreads(
 
 /**
  * The scan's cross-validation: the folds on threads, one per core as memory allows (WebGPU keeps them on this thread,
- * on its one device); `onFold` hears each fold start with how many run at a time. The threads end with it.
+ * on its one device); `onFoldsDone` hears how many folds have finished (0 first, then at each completion) and how many
+ * run at a time. The threads end with it.
  */
 export async function crossValidateOnThreads(
   data: TrainingData,
   settings: TrainSettings,
   folds: number,
   backend: string,
-  onFold: (fold: number, folds: number, atATime: number) => void,
+  onFoldsDone: (done: number, folds: number, atATime: number) => void,
 ): Promise<CrossValResult> {
   const threads = backend === 'webgpu' ? null : createFoldThreads(data, folds, backend);
   const size = threads?.size ?? 1;
   try {
     return await crossValidatedProbabilities(data, settings, folds, {
-      onFold: (f, k) => onFold(f, k, size),
+      onFoldsDone: (done, k) => onFoldsDone(done, k, size),
       pool: threads,
     });
   } finally {

@@ -232,7 +232,7 @@ async function scoreOn(
         `  epoch ${e.epoch + 1}/${settings.epochs}: loss ${e.trainLoss.toFixed(4)}, accuracy ${(100 * e.trainAccuracy).toFixed(1)}%` +
           (Number.isNaN(e.valAccuracy) ? '' : `, validation ${(100 * e.valAccuracy).toFixed(1)}%`),
       ),
-    onFold: (f, k) => io.log(`  fold ${f + 1}/${k} (${foldPool?.size ?? 1} at a time)`),
+    onFoldsDone: (done, k) => io.log(`  ${done} of ${k} folds done (${foldPool?.size ?? 1} at a time)`),
     onScoreProgress: (p) => {
       if (p.stage !== 'done') io.log(`  ${p.stage} (${p.done + 1}/${p.total})`);
     },

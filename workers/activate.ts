@@ -4,6 +4,7 @@
  * and the Node benchmarks.
  */
 import * as tf from '@tensorflow/tfjs';
+import { errorText } from './core/error-text';
 import type { BackendName } from './core/train/backend-choice';
 import { prepareKernels } from './core/train/backend-kernels';
 
@@ -13,7 +14,7 @@ export async function activateBackend(name: BackendName): Promise<string | null>
   try {
     ok = await tf.setBackend(name);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorText(error);
   }
   const now = tf.getBackend();
   if (!ok || now !== name) return `tf.setBackend('${name}') did not take (active: ${now ?? 'none'})`;

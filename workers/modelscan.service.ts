@@ -2,6 +2,8 @@
  * The model-scan worker's mechanics: read each file's bytes, scan them with the core, yield between files so a
  * cancel is seen, sign the report. Runs in the worker and, in tests, in-process.
  */
+
+import { errorText } from './core/error-text';
 import { macrotask } from './core/macrotask';
 import { formatBytes } from './core/modelscan/context';
 import { buildScanReport, parseScanReport, signScanReport, verifyScanReport } from './core/modelscan/report';
@@ -53,7 +55,7 @@ export function createModelScanService(): ModelScanApi {
         const { privateKey, publicKeyJwk } = request.signingKey;
         return { kind: 'finished', report: await signScanReport(report, privateKey, publicKeyJwk) };
       } catch (error) {
-        return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+        return { kind: 'failed', message: errorText(error) };
       } finally {
         cancelled.delete(request.jobId);
       }

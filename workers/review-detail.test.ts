@@ -62,7 +62,7 @@ describe('review detail and tools', () => {
     expect(detail?.neighbours.map((n) => n.row)).toEqual([0, 2, 3]);
   });
 
-  it('keeps only the selection when asked, and dims the other rows on the maps', async () => {
+  it('keeps only the selection when asked, and draws only its rows on the maps', async () => {
     const { service } = await opened('detail-c');
     expect(await service.query({ ...DEFAULT_QUERY, selectionOnly: true }, Int32Array.from([3, 0]))).toBe(2);
     expect((await service.page(0, 5)).map((r) => r.row)).toEqual([3, 0]);
@@ -75,10 +75,16 @@ describe('review detail and tools', () => {
       height: 30,
       ratio: 1,
     });
-    expect(layer?.shown).toBe(2);
+    expect(layer?.drawn).toBe(2);
+    // The run recorded rows 0-3 (row 4 has no position): 2 of 4 points drawn.
+    expect(layer?.points).toBe(4);
     const colours = new Set(new Uint32Array(layer?.pixels.buffer ?? new ArrayBuffer(0)));
-    // Row 0 (cat, red) and row 3 (dog, green) in colour; rows 1 and 2 faint.
-    expect([...colours].sort()).toEqual([0, 0xff0000ff, 0xff00ff00, 0xffe6e2df].sort());
+    // Row 0 (cat, red) and row 3 (dog, green) in colour; rows 1 and 2 not drawn at all.
+    expect([...colours].sort()).toEqual([0, 0xff0000ff, 0xff00ff00].sort());
+    // Highlights: a selected row the filter leaves out (row 1) has no position to draw.
+    const marks = await service.points('pca', Int32Array.from([0, 1]), 'label', 2);
+    expect(Number.isFinite(marks.xy[0])).toBe(true);
+    expect([marks.xy[2], marks.xy[3]]).toEqual([Number.NaN, Number.NaN]);
     // A lasso round every point keeps the selection's rows only.
     const all = await service.lasso('cartography', Float32Array.from([-1, -1, 2, -1, 2, 2, -1, 2]));
     expect([...all.rows]).toEqual([0, 3]);

@@ -200,8 +200,10 @@ export interface MapLayer {
   pixels: Uint8ClampedArray<ArrayBuffer>;
   pixelWidth: number;
   pixelHeight: number;
-  /** Rows the table's filter keeps (drawn in colour; the others faint). */
-  shown: number;
+  /** Points drawn: the rows the table's filter keeps that have a position on this map. */
+  drawn: number;
+  /** Rows with a position on this map (the scored rows), filtered or not. */
+  points: number;
 }
 
 /** The points of some rows on a map (for highlights): rows × 2 data coordinates and each row's palette index. */
@@ -293,7 +295,7 @@ export interface ReviewApi {
   nearest(space: MapSpace, px: number, py: number): Promise<(NamedRow & { suspicion: number }) | null>;
   /** Rows inside a polygon ([x0, y0, …] in data coordinates) of a map, and the reason they suggest. */
   lasso(space: MapSpace, polygon: Float32Array): Promise<{ rows: Int32Array; reason: string }>;
-  /** Points of `rows` on a map, coloured as `colourBy` with a palette of `paletteSize` colours. */
+  /** Points of `rows` on a map (NaN for a row the table's filters leave out), coloured as `colourBy` with a palette of `paletteSize` colours. */
   points(space: MapSpace, rows: Int32Array, colourBy: ColourBy, paletteSize: number): Promise<MapPoints>;
   umapInput(): Promise<UmapInput | null>;
   /** A finished UMAP layout of the open run (rows × 2, transferred). */

@@ -16,13 +16,7 @@ import {
   planUndo,
 } from './core/review/decision-log';
 import { pointsInPolygon } from './core/review/geometry';
-import {
-  frameOf,
-  type MapFilter,
-  nearestPoint,
-  pixelGrid,
-  rasterisePoints,
-} from './core/review/map-geometry';
+import { frameOf, nearestPoint, pixelGrid, rasterisePoints } from './core/review/map-geometry';
 import { DEFAULT_QUERY, queryRows } from './core/review/table';
 import { storesFor } from './db';
 import type { DecisionOutcome, MapSpace, ReviewApi } from './review.api';
@@ -32,9 +26,6 @@ import { rowDetail } from './review-detail';
 import { exportFiles } from './review-export';
 import { classMeanOf, isZipBytes, pixelsOf } from './review-images';
 import { codesOf, colourIndex, FAMILIES, named, type OpenReview, rowView, summaryOf } from './review-rows';
-
-/** Packed colour of the points a filter leaves out on the maps (#dfe2e6, 0xAABBGGRR). */
-const DIMMED = 0xffe6e2df;
 
 /** 1 for each row in `rows`. */
 function maskOf(size: number, rows: ArrayLike<number>): Uint8Array {
@@ -57,9 +48,9 @@ export function createReviewService(): ReviewApi {
   };
   const xyOf = (o: OpenReview, space: MapSpace): Float32Array | null =>
     space === 'pca' ? o.data.pca : space === 'cartography' ? o.data.cartography : (o.umap?.xy ?? null);
-  /** The maps show the table's rows: the others faint, and out of hit tests. Null when the table shows every row. */
-  const filterOf = (o: OpenReview): MapFilter | null =>
-    o.order.length < o.data.meta.rows ? { include: maskOf(o.data.meta.rows, o.order), dim: DIMMED } : null;
+  /** The maps draw the table's rows only (the others are neither drawn nor hit). Null when the table shows every row. */
+  const filterOf = (o: OpenReview): Uint8Array | null =>
+    o.order.length < o.data.meta.rows ? maskOf(o.data.meta.rows, o.order) : null;
   const requery = (o: OpenReview) => {
     o.order = queryRows(o.data.cols, o.codes, o.query, o.selected);
   };
@@ -182,13 +173,13 @@ export function createReviewService(): ReviewApi {
       if (!xy) return null;
       const frame = frameOf(xy, request.width, request.height);
       const filter = filterOf(o);
-      o.frames[request.space] = { frame, grid: pixelGrid(frame, xy, 8, filter?.include ?? null) };
+      o.frames[request.space] = { frame, grid: pixelGrid(frame, xy, 8, filter) };
       const pixelWidth = Math.round(request.width * request.ratio);
       const pixelHeight = Math.round(request.height * request.ratio);
       const pixels = new Uint8ClampedArray(pixelWidth * pixelHeight * 4);
       const palette = request.palette;
       const size = Math.max(1, palette.length);
-      rasterisePoints(
+      const count = rasterisePoints(
         frame,
         xy,
         (row) => palette[colourIndex(o, request.colourBy, row, size)] ?? 0xff888888,
@@ -196,7 +187,7 @@ export function createReviewService(): ReviewApi {
         new Uint32Array(pixels.buffer),
         filter,
       );
-      return { frame, pixels, pixelWidth, pixelHeight, shown: o.order.length };
+      return { frame, pixels, pixelWidth, pixelHeight, drawn: count.drawn, points: count.finite };
     },
 
     async nearest(space, px, py) {
@@ -213,7 +204,7 @@ export function createReviewService(): ReviewApi {
       const xy = xyOf(o, space);
       const inside = xy ? pointsInPolygon(xy, polygon) : new Int32Array(0);
       const filter = filterOf(o);
-      const rows = filter ? inside.filter((r) => filter.include[r] === 1) : inside;
+      const rows = filter ? inside.filter((r) => filter[r] === 1) : inside;
       return { rows, reason: reasonFor(o.data.cols.flagBits, rows, FAMILIES) };
     },
 
@@ -222,8 +213,10 @@ export function createReviewService(): ReviewApi {
       const xy = xyOf(o, space);
       const out = new Float32Array(rows.length * 2).fill(Number.NaN);
       const colour = new Uint8Array(rows.length);
+      // A row the table's filters leave out is not drawn, selected or not.
+      const filter = filterOf(o);
       rows.forEach((row, k) => {
-        if (xy) {
+        if (xy && (!filter || filter[row] === 1)) {
           out[2 * k] = xy[2 * row] as number;
           out[2 * k + 1] = xy[2 * row + 1] as number;
         }

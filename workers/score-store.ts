@@ -5,6 +5,7 @@
  */
 import type { DoneScoreRecord, DoneScoreView, ScoreRecord, ScoreView } from '../app/db/score-schema';
 import type { Stores } from '../app/db/stores';
+import { errorText } from './core/error-text';
 import { recombine } from './core/scores/summary';
 import type { FamilyName } from './core/scores/types';
 import { storesFor } from './db';
@@ -17,10 +18,6 @@ import type {
   StoredScoreJob,
 } from './score.api';
 import { doneView, endedScore, suspectRows } from './score-records';
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** What a scoring of `job` needs, read in the worker: the run's dynamics and settings, the dataset's arrays. */
 async function scoreRequestOf(stores: Stores, job: StoredScoreJob): Promise<ScoreRequest> {

@@ -58,8 +58,10 @@ export interface StoredScoreJob {
 export type ScoreProgressMessage =
   | {
       phase: 'cross-validation';
-      fold: number;
+      /** Folds finished (several may run at once: they finish in any order, often together). */
+      foldsDone: number;
       folds: number;
+      /** The furthest epoch reached by a fold under way since the last one finished (0: none yet). */
       epoch: number;
       epochs: number;
       fraction: number;

@@ -99,9 +99,12 @@ describe('score service', () => {
     const cv = await crossValidatedProbabilities(data, { ...settings, epochs: 4 }, 3);
     expect(result.oofProbs).toEqual(toSampleOrder(cv.probabilities, req.dynamics.sampleRows, 3));
 
-    // Progress: every fold, each fold's epochs, then the scoring stages in order, fractions never decreasing.
+    // Progress: the count of finished folds from 0 to 3, each fold's epochs, then the scoring stages in order,
+    // fractions never decreasing.
     const cvMsgs = messages.filter((m) => m.phase === 'cross-validation');
-    expect(new Set(cvMsgs.map((m) => m.fold))).toEqual(new Set([0, 1, 2]));
+    const counts = cvMsgs.map((m) => m.foldsDone);
+    expect([...new Set(counts)]).toEqual([0, 1, 2, 3]);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(cvMsgs.filter((m) => m.epoch === 4).length).toBe(3);
     const stages = messages.flatMap((m) => (m.phase === 'scores' ? [m.stage] : []));
     expect(stages[0]).toBe('trajectory');
@@ -121,7 +124,7 @@ describe('score service', () => {
     const before = (await service.memory()).numTensors;
     const a = await request();
     const during = service.score(a.req, (m) => {
-      if (m.phase === 'cross-validation' && m.fold === 1) void service.cancel(a.req.jobId);
+      if (m.phase === 'cross-validation' && m.foldsDone === 1) void service.cancel(a.req.jobId);
     });
     expect((await during).kind).toBe('cancelled');
     expect((await service.memory()).numTensors).toBe(before);

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { calibratedScores, inSampleOrder, stageProgress } from './core/calibration/calibrate';
 import type { CalibrationReport } from './core/calibration/types';
+import { errorText } from './core/error-text';
 import { macrotask } from './core/macrotask';
 import { ScoringCancelledError } from './core/scores/hooks';
 import { influenceOn } from './core/scores/influence';
@@ -40,10 +41,6 @@ import type { BackendControl } from './train.service';
 function liveTensors(): { numTensors: number; numBytes: number } {
   const { numTensors, numBytes } = tf.engine().state;
   return { numTensors, numBytes };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Every ArrayBuffer of a score set, once each, for transfer. */
@@ -122,7 +119,7 @@ export async function scoringPipeline(
   // Not given: the shipped default, half the run's epochs (the headless scan uses the same rule).
   const epochs = crossVal.epochs ?? crossValEpochsFor(request.settings.epochs);
   const folds = crossVal.folds;
-  let fold = 0;
+  let foldsDone = 0;
   const own = runRows(data, dynamics.sampleRows);
   if (request.calibration) {
     const calPool = workers.pool(workers.backend, own.data, folds);
@@ -160,18 +157,25 @@ export async function scoringPipeline(
   }
   const pool = workers.pool(workers.backend, own.data, folds);
   const cv = await crossValidatedProbabilities(own.data, { ...request.settings, epochs }, folds, {
-    onFold: (f) => {
-      fold = f;
-      onProgress({ phase: 'cross-validation', fold: f, folds, epoch: 0, epochs, fraction: f / folds });
+    onFoldsDone: (done) => {
+      foldsDone = done;
+      onProgress({
+        phase: 'cross-validation',
+        foldsDone: done,
+        folds,
+        epoch: 0,
+        epochs,
+        fraction: done / folds,
+      });
     },
     onEpoch: (e) =>
       onProgress({
         phase: 'cross-validation',
-        fold,
+        foldsDone,
         folds,
         epoch: e.epoch + 1,
         epochs,
-        fraction: (fold + (e.epoch + 1) / epochs) / folds,
+        fraction: Math.min(1, (foldsDone + (e.epoch + 1) / epochs) / folds),
       }),
     shouldStop: () => (cancelled() ? 'cancel' : 'continue'),
     pool,

@@ -4,6 +4,7 @@
  * around them (training a tiny seeded model on several backends, timing an epoch for the benchmark).
  */
 import * as tf from '@tensorflow/tfjs';
+import { errorText } from './core/error-text';
 import { createRng } from './core/random';
 import {
   type AdapterInfo,
@@ -35,10 +36,6 @@ export interface BackendControl {
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** A seeded Gaussian-blob dataset: the probe's and the backend comparison's workload, the same everywhere. */
 export function syntheticData(rows: number, features: number, classes: number, seed: number): TrainingData {

@@ -9,6 +9,7 @@ import type { DatasetId } from '../app/db/ids';
 import type { LiveRunRecord, RunAnomaly, RunCurvesRecord, RunRecord } from '../app/db/run-schema';
 import type { RunStore } from '../app/db/runs';
 import type { Stores } from '../app/db/stores';
+import { errorText } from './core/error-text';
 import { type ValAccuracy, valAccuracy } from './core/train/accuracy';
 import { CurveBuffer } from './core/train/curve-buffer';
 import type { TrainingData } from './core/train/types';
@@ -26,10 +27,6 @@ import type {
 
 /** How often a training run's curves are written at most (besides every epoch's end and every hold), in ms. */
 export const SAVE_EVERY_MS = 2000;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** A stored dataset as a run trains on it: its arrays (read in the worker) and the class names. */
 export async function trainingDataOf(

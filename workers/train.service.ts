@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchIndexRecorder } from './batch-index';
 import { createCurveMonitor } from './core/anomaly/monitor';
 import type { BatchAnomaly } from './core/anomaly/types';
+import { errorText } from './core/error-text';
 import { splitWithout, toDatasetRows, withoutRows } from './core/train/rows';
 import { stratifiedSplit } from './core/train/split';
 import { trainModel } from './core/train/trainer';
@@ -27,10 +28,6 @@ export interface ServiceOptions {
   progressIntervalMs?: number;
   /** Passed to the trainer: yield to the worker's event loop this often, so pause and cancel arrive (default 10 ms). */
   yieldIntervalMs?: number;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Live tensors, from the engine's count: unlike tf.memory() it never initialises a backend. */

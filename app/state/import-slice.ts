@@ -96,7 +96,6 @@ export interface ImportSlice {
   setImageDraft: (draft: ImageImportDraft | null) => void;
   setImagePlan: (plan: ImagePlan) => void;
   setPlan: (plan: ColumnPlan) => void;
-  setLimits: (limits: IngestLimits) => void;
   setJob: (job: ImportJob) => void;
   /** Records progress, but only for the job that is still running. */
   setProgress: (jobId: IngestJobId, progress: IngestProgress | ImageIngestProgress) => void;
@@ -114,8 +113,6 @@ export const createImportSlice: StateCreator<ImportSlice, [], [], ImportSlice> =
   setImagePlan: (plan) =>
     set((state) => (state.imageDraft ? { imageDraft: { ...state.imageDraft, plan } } : {})),
   setPlan: (plan) => set((state) => (state.draft ? { draft: { ...state.draft, plan } } : {})),
-  setLimits: (limits) =>
-    set((state) => (state.draft ? { draft: { ...state.draft, limits, rechecking: true } } : {})),
   setJob: (job) => set({ job }),
   setProgress: (jobId, progress) =>
     set((state) =>

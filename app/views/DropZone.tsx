@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { errorText } from '../../workers/core/error-text';
 import { FileDrop } from './FileDrop';
 import { droppedDirectory, readDroppedFolder } from './images/dropped-folder';
 import { useApp, useImageImport, useVerifier } from './session-context';
@@ -35,7 +36,7 @@ export function DropZone() {
         if (!directory) return false;
         readDroppedFolder(directory, images.maxFolderEntries()).then(
           (folder) => images.chooseFolder(folder.name, folder.files, folder.paths),
-          (error: unknown) => setError(error instanceof Error ? error.message : String(error)),
+          (error: unknown) => setError(errorText(error)),
         );
         return true;
       }}

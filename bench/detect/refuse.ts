@@ -26,4 +26,9 @@ const input: FusionInput = {
 };
 const result = fuse(input);
 writeFileSync(out, `${Array.from(result.suspicion.subarray(0, n), String).join('\n')}\n`);
-console.log(JSON.stringify(result.model.detectors.map((d) => [d.kind, d.score, d.presentRows])));
+console.log(
+  JSON.stringify(
+    result.model.detectors.map((d) => [d.kind, d.score, d.presentRows, d.canaryPrecision, d.learned]),
+  ),
+);
+console.log(JSON.stringify(result.model.clusters));

@@ -4,6 +4,7 @@
  * dataset itself (one IndexedDB transaction; nothing on an error or a cancel). Files that are not zips go to the CSV
  * import. Progress and cancel as for CSV, through the same job in the store.
  */
+import { errorText } from '../../../workers/core/error-text';
 import { splitTopFolder } from '../../../workers/core/ingest/images/folder';
 import {
   DEFAULT_IMAGE_LIMITS,
@@ -17,11 +18,11 @@ import type { IngestJobId } from '../../../workers/ingest.api';
 import { type DatasetStore, newDatasetId } from '../../db/datasets';
 import type { ImageOverviewRecord } from '../../db/image-schema';
 import type { DatasetId } from '../../db/schema';
-import type { ImageSourceSummary } from '../../state/import-slice';
+import type { ImageImportDraft, ImageSourceSummary } from '../../state/import-slice';
 import type { AppStore } from '../../state/store';
 import type { IngestController } from '../ingest/controller';
-import { DebouncedPreview } from '../ingest/limits-preview';
-import type { ImageIngestWorker } from './client';
+import { ImportForm } from '../ingest/import-form';
+import type { ImageIngestClient, ImageIngestWorker } from './client';
 
 export type { ImageShape } from '../../../workers/core/ingest/images/types';
 export type { ImageLimits, ImageOverviewRecord };
@@ -29,11 +30,6 @@ export type { ImageLimits, ImageOverviewRecord };
 /** Where the bundled image demo is served from. */
 export const IMAGE_DEMO_URL = '/demo/fashion_patch4.zip';
 const IMAGE_DEMO_NAME = 'fashion_patch4.zip';
-const LIMITS_DEBOUNCE_MS = 300;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Whether a file is a zip: its first bytes (a local header, or the end record of an empty zip), or its name. */
 export async function looksLikeZip(file: Blob & { name: string }): Promise<boolean> {
@@ -54,69 +50,44 @@ function summaryOf(input: ImageInput): ImageSourceSummary {
 }
 
 export class ImageImportController {
-  /** What the import form is about (Files are handles: they stay here, not in the store). */
-  private input: ImageInput | null = null;
-  private worker: ImageIngestWorker | null = null;
   private nextJob = 1;
-  private disposed = false;
-  private readonly limitsPreview: DebouncedPreview<
-    { input: ImageInput; limits: ImageLimits },
-    ImagePreview | null
+  /** The import form: what it is about (Files are handles: they stay there, not in the store), its worker, re-checks. */
+  private readonly form: ImportForm<
+    ImageInput,
+    ImageLimits,
+    ImagePreview,
+    ImageIngestClient,
+    ImageImportDraft
   >;
 
   /** `csv` takes files that are not zips; the worker stores into the database `dbName`. */
   constructor(
     private readonly store: AppStore,
     private readonly datasets: Promise<DatasetStore>,
-    private readonly startWorker: () => ImageIngestWorker,
+    startWorker: () => ImageIngestWorker,
     private readonly csv: IngestController,
     private readonly dbName: string,
     options: { limitsDebounceMs?: number } = {},
   ) {
-    this.limitsPreview = new DebouncedPreview(
-      options.limitsDebounceMs ?? LIMITS_DEBOUNCE_MS,
-      ({ input, limits }) => this.preview(input, limits, false),
-      (preview, { input, limits }) => {
-        const draft = this.store.getState().imageDraft;
-        if (preview && this.input === input && draft)
-          this.store.getState().setImageDraft({ ...draft, preview, limits, rechecking: false });
-      },
-      (error) => {
-        const draft = this.store.getState().imageDraft;
-        if (draft) this.store.getState().setImageDraft({ ...draft, rechecking: false });
-        if (!this.disposed) this.store.getState().setError(errorText(error));
-      },
-    );
+    this.form = new ImportForm({
+      store,
+      slot: { get: (s) => s.imageDraft, set: (s, draft) => s.setImageDraft(draft) },
+      startWorker,
+      recheck: (input, limits) => this.preview(input, limits, false),
+      limitsDebounceMs: options.limitsDebounceMs,
+    });
   }
 
-  private get api() {
-    if (this.worker?.life.reason()) this.release();
-    this.worker ??= this.startWorker();
-    return this.worker.api;
-  }
-
-  /** Ends the worker (after an import, its heap goes at once). */
-  private release(): void {
-    this.worker?.dispose();
-    this.worker = null;
+  private get api(): ImageIngestClient {
+    return this.form.api;
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.limitsPreview.cancel();
-    this.release();
+    this.form.dispose();
   }
 
-  private async busy(action: () => Promise<void>): Promise<void> {
-    const { beginWork, endWork, setError } = this.store.getState();
-    beginWork();
-    try {
-      await action();
-    } catch (error) {
-      if (!this.disposed) setError(errorText(error));
-    } finally {
-      endWork();
-    }
+  private busy(action: () => Promise<void>): Promise<void> {
+    return this.form.work(action);
   }
 
   /**
@@ -176,15 +147,14 @@ export class ImageImportController {
   private async open(input: ImageInput): Promise<boolean> {
     const state = this.store.getState();
     state.setError(null);
-    this.limitsPreview.cancel();
-    this.release();
+    this.form.dropRecheck();
+    this.form.release();
     const preview = await this.preview(input, DEFAULT_IMAGE_LIMITS, true);
     if (!preview) {
       this.store.getState().go({ kind: 'start' });
       return false;
     }
-    this.input = input;
-    this.store.getState().setImageDraft({
+    this.form.open(input, {
       source: summaryOf(input),
       preview,
       plan: preview.suggested,
@@ -218,7 +188,7 @@ export class ImageImportController {
       const out = await this.api.previewImages(jobId, input, limits, (p) => this.progress(jobId, p));
       return out.kind === 'done' ? out.preview : null;
     } finally {
-      if (shown && this.isRunning(jobId)) this.store.getState().setJob({ kind: 'idle' });
+      if (shown && this.form.isRunning(jobId)) this.store.getState().setJob({ kind: 'idle' });
     }
   }
 
@@ -227,17 +197,9 @@ export class ImageImportController {
     if (p.phase === 'store') this.store.getState().setStoring(jobId);
   }
 
-  private isRunning(jobId: IngestJobId): boolean {
-    const { job } = this.store.getState();
-    return job.kind === 'running' && job.jobId === jobId;
-  }
-
   /** New limits in the form: shown at once, and the preview re-run with them (debounced). */
   changeLimits(limits: ImageLimits): void {
-    const draft = this.store.getState().imageDraft;
-    if (!draft || !this.input) return;
-    this.store.getState().setImageDraft({ ...draft, limits, rechecking: true });
-    this.limitsPreview.request({ input: this.input, limits });
+    this.form.changeLimits(limits);
   }
 
   /** Changes the form's plan (shape, skipping consents). */
@@ -248,30 +210,24 @@ export class ImageImportController {
 
   /** Leaves the form without importing. */
   discardDraft(): void {
-    this.limitsPreview.cancel();
-    this.input = null;
-    this.release();
-    this.store.getState().setImageDraft(null);
-    this.store.getState().go({ kind: 'start' });
+    this.form.discard();
   }
 
   /** Back to the form after a failed or cancelled import. */
   reopenDraft(): void {
-    if (this.store.getState().imageDraft && this.input) this.store.getState().go({ kind: 'import' });
+    this.form.reopen();
   }
 
   /** Asks the running preview or import to stop; nothing is stored. */
-  async cancelImport(): Promise<void> {
-    const { job } = this.store.getState();
-    if (job.kind !== 'running' || job.storing || !this.worker) return;
-    await this.worker.api.cancel(job.jobId);
+  cancelImport(): Promise<void> {
+    return this.form.cancel();
   }
 
   /** Imports the previewed source with the form's plan; resolves when it is stored, failed or cancelled. */
   async startImport(): Promise<void> {
     const { imageDraft: draft, job } = this.store.getState();
-    if (!draft || !this.input || draft.rechecking || job.kind === 'running') return;
-    const input = this.input;
+    const input = this.form.source;
+    if (!draft || !input || draft.rechecking || job.kind === 'running') return;
     const started = performance.now();
     const jobId: IngestJobId = `image-import-${this.nextJob++}`;
     const datasetId = newDatasetId();
@@ -298,23 +254,17 @@ export class ImageImportController {
         (p) => this.progress(jobId, p),
       );
     } catch (error) {
-      this.release();
-      this.fail(jobId, draft.source.name, `The import stopped unexpectedly: ${errorText(error)}`);
+      this.form.release();
+      this.form.fail(jobId, draft.source.name, `The import stopped unexpectedly: ${errorText(error)}`);
       return;
     }
-    this.release();
-    if (!this.isRunning(jobId)) return;
+    this.form.release();
+    if (!this.form.isRunning(jobId)) return;
     const fileName = draft.source.name;
     switch (outcome.kind) {
       case 'cancelled':
-        this.store.getState().setJob({ kind: 'cancelled', jobId, fileName });
-        this.store.getState().go({ kind: 'start' });
-        return;
       case 'failed':
-        this.store
-          .getState()
-          .setJob({ kind: 'failed', jobId, fileName, problems: outcome.problems, detail: null });
-        this.store.getState().go({ kind: 'start' });
+        this.form.endUnstored(jobId, fileName, outcome);
         return;
       case 'done': {
         const timings = {
@@ -325,7 +275,7 @@ export class ImageImportController {
         };
         const meta = { ...outcome.meta, timings };
         const s = this.store.getState();
-        this.input = null;
+        this.form.source = null;
         s.setJob({ kind: 'done', jobId, fileName, datasetId: meta.id, rows: meta.rows, timings });
         s.setImageDraft(null);
         s.setCurrent(meta);
@@ -339,12 +289,6 @@ export class ImageImportController {
       default:
         return outcome satisfies never;
     }
-  }
-
-  private fail(jobId: IngestJobId, fileName: string, detail: string): void {
-    if (!this.isRunning(jobId)) return;
-    this.store.getState().setJob({ kind: 'failed', jobId, fileName, problems: [], detail });
-    this.store.getState().go({ kind: 'start' });
   }
 
   /** An image dataset's class means and thumbnails (undefined for a CSV dataset). */

@@ -12,13 +12,19 @@ function manualRun() {
     new Promise<string>((resolve, reject) => {
       calls.push({ input, resolve, reject });
     });
-  return { calls, run };
+  /** The i-th call the preview made (fails the test when it made fewer). */
+  const call = (i: number) => {
+    const c = calls[i];
+    if (!c) throw new Error(`the preview made ${calls.length} call(s), not ${i + 1}`);
+    return c;
+  };
+  return { calls, call, run };
 }
 
 describe('DebouncedPreview', () => {
   it('runs once for a burst of requests, with the last input', async () => {
     vi.useFakeTimers();
-    const { calls, run } = manualRun();
+    const { calls, call, run } = manualRun();
     const applied: [string, number][] = [];
     const p = new DebouncedPreview(
       300,
@@ -35,14 +41,14 @@ describe('DebouncedPreview', () => {
     expect(calls).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(calls.map((c) => c.input)).toEqual([500]);
-    calls[0].resolve('ok 500');
+    call(0).resolve('ok 500');
     await vi.advanceTimersByTimeAsync(0);
     expect(applied).toEqual([['ok 500', 500]]);
   });
 
   it('drops the answer to superseded input, even when it arrives last', async () => {
     vi.useFakeTimers();
-    const { calls, run } = manualRun();
+    const { calls, call, run } = manualRun();
     const applied: string[] = [];
     const failed: number[] = [];
     const p = new DebouncedPreview(
@@ -56,20 +62,20 @@ describe('DebouncedPreview', () => {
     p.request(2);
     await vi.advanceTimersByTimeAsync(10);
     expect(calls.map((c) => c.input)).toEqual([1, 2]);
-    calls[1].resolve('two');
-    calls[0].resolve('one');
+    call(1).resolve('two');
+    call(0).resolve('one');
     await vi.advanceTimersByTimeAsync(0);
     expect(applied).toEqual(['two']);
     p.request(3);
     await vi.advanceTimersByTimeAsync(10);
-    calls[2].reject(new Error('worker gone'));
+    call(2).reject(new Error('worker gone'));
     await vi.advanceTimersByTimeAsync(0);
     expect(failed).toEqual([3]);
   });
 
   it('cancel drops a pending request and an answer on its way', async () => {
     vi.useFakeTimers();
-    const { calls, run } = manualRun();
+    const { calls, call, run } = manualRun();
     const applied: string[] = [];
     const p = new DebouncedPreview(
       10,
@@ -84,7 +90,7 @@ describe('DebouncedPreview', () => {
     p.request(2);
     await vi.advanceTimersByTimeAsync(10);
     p.cancel();
-    calls[0].resolve('late');
+    call(0).resolve('late');
     await vi.advanceTimersByTimeAsync(0);
     expect(applied).toEqual([]);
   });

@@ -5,6 +5,7 @@
  * app/session.ts (issue 12).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { errorText } from '../../../workers/core/error-text';
 import type { EcPublicJwk } from '../../../workers/core/manifest/types';
 import type { ModelScanProgress, ReportVerification, ScanReport } from '../../../workers/modelscan.api';
 
@@ -57,7 +58,7 @@ export class ModelScanController {
   private failed(error: unknown): string {
     this.worker?.dispose();
     this.worker = null;
-    return error instanceof Error ? error.message : String(error);
+    return errorText(error);
   }
 
   private releaseDownload(): void {

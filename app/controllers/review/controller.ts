@@ -29,20 +29,19 @@ import type { ReviewWorker } from './client';
 import { RetrainComparisons } from './comparisons';
 import { Downloads } from './downloads';
 import { type InfluenceView, nameInfluence } from './influence-names';
+import { LatestQueue } from './latest-queue';
+import { ScoreIndex } from './score-index';
 import { ThumbnailCache } from './thumbnails';
 
 export type { InfluenceView };
 
+import { errorText } from '../../../workers/core/error-text';
 import { startUmapWorker } from './umap-client';
 import { UmapLayouts } from './umap-layouts';
 
 export type { UmapProgress } from '../../../workers/umap.api';
 
 export type * from './review-types';
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class ReviewController {
   private worker: ReviewWorker | null = null;
@@ -51,12 +50,15 @@ export class ReviewController {
   /** j/k presses are answered one after another, each from where the last one moved. */
   private moves: Promise<unknown> = Promise.resolve();
   /** Influence questions run one at a time; one superseded while waiting is skipped (j/k held down). */
-  private influenceChain: Promise<unknown> = Promise.resolve();
-  private influenceTicket = 0;
+  private readonly influences = new LatestQueue<InfluenceView | null>();
+  /** The last detail asked: the detail panel and the histograms ask for the same one on each move. */
+  private lastDetail: { row: number; version: number; answer: Promise<RowDetail | null> } | null = null;
   /** UMAP layouts of the embedding map, per run, made on demand in their own worker. */
   readonly umap = new UmapLayouts(startUmapWorker);
   /** Retrain comparisons, stored with the run by the review worker. */
   readonly comparisons = new RetrainComparisons(() => this.api);
+  /** The open dataset's scorings per run (the runs list marks the scored runs). */
+  readonly scoreIndex: ScoreIndex;
   private readonly unsubscribe: () => void;
   /** The open image dataset's thumbnails (null for a CSV dataset). */
   private thumbs: ThumbnailCache | null = null;
@@ -67,6 +69,7 @@ export class ReviewController {
     private readonly scorer: ScoreController,
     private readonly dbName: string,
   ) {
+    this.scoreIndex = new ScoreIndex(() => this.api, store, dbName);
     // The scores screen's "Review suspects" sets `reviewRequest` (a score slice field): open that score set.
     this.unsubscribe = store.subscribe((state, previous) => {
       const request = state.reviewRequest;
@@ -304,9 +307,17 @@ export class ReviewController {
     return this.api.quarantined();
   }
 
-  /** What the detail panel shows for `row`. */
+  /** What the detail panel shows for `row` (asked once per row while the table's version stays). */
   detail(row: number): Promise<RowDetail | null> {
-    return this.api.detail(row);
+    const version = this.store.getState().review.version;
+    const last = this.lastDetail;
+    if (last && last.row === row && last.version === version) return last.answer;
+    const answer = this.api.detail(row);
+    this.lastDetail = { row, version, answer };
+    answer.catch(() => {
+      if (this.lastDetail?.answer === answer) this.lastDetail = null; // asked again next time
+    });
+    return answer;
   }
 
   /** A map's points layer, rasterised in the worker. */
@@ -349,12 +360,8 @@ export class ReviewController {
    * checkpoints and features itself. Resolves null when a later question superseded this one before it started.
    */
   influence(row: number, top = 8): Promise<InfluenceView | null> {
-    const ticket = ++this.influenceTicket;
-    const answer = this.influenceChain.then(() =>
-      ticket === this.influenceTicket ? this.computeInfluence(row, top) : null,
-    );
-    this.influenceChain = answer.catch(() => undefined); // the caller shows the error; the next question still runs
-    return answer;
+    // Keyed by the open review too: a question about another dataset's row is another question.
+    return this.influences.ask(`${this.generation}:${row}:${top}`, () => this.computeInfluence(row, top));
   }
 
   private async computeInfluence(row: number, top: number): Promise<InfluenceView | null> {

@@ -3,6 +3,8 @@
  * few runs), with progress and cancel. Views read a run's status through `subscribe`/`statusOf`
  * (useSyncExternalStore); the map draws a finished layout exactly as it draws the PCA one.
  */
+
+import { errorText } from '../../../workers/core/error-text';
 import type { UmapJobId, UmapProgress } from '../../../workers/umap.api';
 import type { UmapWorker } from './umap-client';
 
@@ -108,7 +110,7 @@ export class UmapLayouts {
     } catch (error) {
       if (this.jobs.get(runId) !== jobId) return;
       this.jobs.delete(runId);
-      this.set(runId, { kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+      this.set(runId, { kind: 'failed', message: errorText(error) });
     }
   }
 

@@ -4,6 +4,7 @@
  * and stores the scoring itself (workers/score-store.ts), answering with summaries; the page writes a scoring only
  * to mark it failed when its worker died, and to mark scorings of closed tabs interrupted at start-up.
  */
+import { errorText } from '../../../workers/core/error-text';
 import { resolveScoreParams, type ScoreParamsInput } from '../../../workers/core/scores/defaults';
 import type { FamilyName, KnnMode } from '../../../workers/core/scores/types';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
@@ -43,10 +44,6 @@ export interface ScoreForm {
 }
 
 const lockName = (id: string) => `sift-score:${id}`;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The scoring actions. One instance per mounted app. */
 export class ScoreController {

@@ -3,6 +3,8 @@
  * analyst's forced backend (remembered), and the check of every backend against WASM on a tiny model. Each
  * measurement runs in a throwaway train worker, which leaves every backend it touched behind.
  */
+
+import { errorText } from '../../../workers/core/error-text';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
 import type { AppStore } from '../../state/store';
 import type { TrainWorker } from './client';
@@ -10,10 +12,6 @@ import { clearProbes, type ProbeStorage, readProbes, writeProbes } from './probe
 
 const OVERRIDE_KEY = 'sift.backendOverride';
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** What the controller needs of the browser; tests may hand in their own. */
 export interface TrainEnvironment {

@@ -5,6 +5,7 @@
  * tells the page each record it stored; the page writes a run only when its worker died under it.
  */
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../../../workers/core/anomaly/types';
+import { errorText } from '../../../workers/core/error-text';
 import type { BackendName } from '../../../workers/core/train/backend-choice';
 import type { TrainSettings } from '../../../workers/core/train/types';
 import type { RunId, StoredRunMessage, StoredRunOutcome } from '../../../workers/train.api';
@@ -32,10 +33,6 @@ export { type ComparedRun, curveDataOf, type StartOptions } from './run-session'
  * five a second keeps the curves live and halves the main thread's work, which matters on a loaded 2-core machine.
  */
 const PUBLISH_EVERY_MS = 200;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class TrainController {
   private worker: TrainWorker | null = null;

@@ -4,6 +4,8 @@
  * clean CSV dropped beside it; anything else goes back to the caller (the CSV import on the start screen). The check
  * itself runs in the review worker (`check`).
  */
+
+import { errorText } from '../../../workers/core/error-text';
 import {
   DROP_HEAD_BYTES,
   type DropKind,
@@ -14,10 +16,6 @@ import type { VerifyOutcome } from '../../../workers/review.api';
 import type { AppStore } from '../../state/store';
 
 export type CheckManifest = (manifestText: string, cleanCsv: Uint8Array | null) => Promise<VerifyOutcome>;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The kind of each file, read from its head. */
 export async function kindsOf(files: readonly File[]): Promise<Array<{ file: File; kind: DropKind }>> {

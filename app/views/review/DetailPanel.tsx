@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { errorText } from '../../../workers/core/error-text';
 import { drawGreyImage } from '../../charts/image';
 import { sparklinePoints } from '../../charts/sparkline';
 import type { InfluenceView, RowDetail } from '../../controllers/review/controller';
@@ -62,8 +63,7 @@ function Influence({ row }: { row: number }) {
         if (live && view) setState({ kind: 'done', view });
       },
       (error: unknown) => {
-        if (live)
-          setState({ kind: 'failed', row, message: error instanceof Error ? error.message : String(error) });
+        if (live) setState({ kind: 'failed', row, message: errorText(error) });
       },
     );
     return () => {

@@ -4,12 +4,12 @@ import { drawScatter, type Highlights, pointsLayer, type ScatterFrame } from '..
 import type { ColourBy, MapSpace, ReviewController, UmapProgress } from '../../controllers/review/controller';
 import type { UmapStatus } from '../../controllers/review/umap-layouts';
 import { useApp, useReviewer } from '../session-context';
+import { MapAxes, MapLegend } from './MapLegend';
+import { MapResizeHandle, type MapSize, START_SIZE } from './MapResize';
 import { packedPalette, paletteOf } from './map-palette';
 
 /** What the embedding map draws: the run's PCA (from the review worker) or its UMAP (on demand). */
 type Projection = 'pca' | 'umap';
-const WIDTH = 420;
-const HEIGHT = 320;
 const NO_HIGHLIGHTS: Highlights = { xy: new Float32Array(0), colours: [] };
 
 function progressText(p: UmapProgress | null): string {
@@ -91,6 +91,11 @@ interface Layer {
   space: MapSpace;
   frame: ScatterFrame;
   canvas: HTMLCanvasElement;
+  /** What it was drawn for (layout, colouring, table version, size): the canvas is ready when this is current. */
+  key: string;
+  /** Points drawn (the rows the filters keep) of the points this map has. */
+  drawn: number;
+  points: number;
 }
 
 /**
@@ -100,6 +105,7 @@ interface Layer {
 export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title: string }) {
   const reviewer = useReviewer();
   const summary = useApp((s) => s.review.summary);
+  // Filters and decisions bump the version: the map then draws the rows the table shows, in their colours.
   const version = useApp((s) => s.review.version);
   const selection = useApp((s) => s.review.selection);
   const [by, setBy] = useState<ColourBy>('label');
@@ -113,6 +119,10 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
   const [layer, setLayer] = useState<Layer | null>(null);
   const [highlights, setHighlights] = useState<Highlights>(NO_HIGHLIGHTS);
   const canvas = useRef<HTMLCanvasElement>(null);
+  /** The size the map is drawn at, and the size of its box while its corner is dragged. */
+  const [size, setSize] = useState<MapSize>(START_SIZE);
+  const [draft, setDraft] = useState<MapSize | null>(null);
+  const boxSize = draft ?? size;
   // The lasso path lives in a ref: pointer events can arrive faster than React re-renders the handlers.
   const path = useRef<number[] | null>(null);
   const hovering = useRef<{ busy: boolean; next: [number, number] | null }>({ busy: false, next: null });
@@ -122,31 +132,33 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
   const shown: MapSpace =
     space === 'cartography' ? 'cartography' : projection === 'umap' && umapReady ? 'umap' : 'pca';
   const palette = useMemo(() => paletteOf(by), [by]);
-  // Decisions change the colours only when colouring by decision: other colourings keep their layer.
-  const decisionVersion = by === 'decision' ? version : 0;
+  const key = `${shown} ${by} ${version} ${size.width}x${size.height}`;
   useEffect(() => {
-    if (!summary || decisionVersion < 0) return;
+    if (!summary) return;
     let live = true;
     const ratio = globalThis.devicePixelRatio || 1;
     const request = {
       space: shown,
       colourBy: by,
       palette: packedPalette(palette),
-      width: WIDTH,
-      height: HEIGHT,
+      width: size.width,
+      height: size.height,
     };
     void reviewer.mapLayer({ ...request, ratio }).then((out) => {
       if (live && out)
         setLayer({
+          key,
           space: shown,
           frame: out.frame,
           canvas: pointsLayer(out.pixels, out.pixelWidth, out.pixelHeight),
+          drawn: out.drawn,
+          points: out.points,
         });
     });
     return () => {
       live = false;
     };
-  }, [reviewer, summary, shown, by, palette, decisionVersion]);
+  }, [reviewer, summary, shown, by, palette, size, key]);
   useEffect(() => {
     if (!layer || selection.length === 0) {
       setHighlights(NO_HIGHLIGHTS);
@@ -227,54 +239,89 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
           />
         )}
       </figcaption>
-      <div className="map-box" style={{ width: WIDTH, height: HEIGHT }}>
-        <canvas
-          ref={canvas}
-          data-testid={`map-canvas-${space}`}
-          data-ready={layer?.space === shown}
-          data-hover={hoverBusy ? 'busy' : 'idle'}
-          style={{ width: WIDTH, height: HEIGHT }}
-          aria-label={`${heading}: click a point to select it, drag to lasso`}
-          onPointerDown={(e) => {
-            e.currentTarget.setPointerCapture(e.pointerId);
-            path.current = [...at(e)];
-            setLasso(path.current);
-          }}
-          onPointerMove={(e) => {
-            const point = at(e);
-            if (path.current) {
-              path.current = [...path.current, ...point];
-              setLasso(path.current);
-              return;
-            }
-            hoverAt(point);
-          }}
-          onPointerUp={(e) => {
-            const [px, py] = at(e);
-            const drawn = path.current ?? [];
-            path.current = null;
-            setLasso(null);
-            if (!layer) return;
-            if (drawn.length >= 12) {
-              void reviewer.lasso(layer.space, pixelsToData(layer.frame, drawn));
-              return;
-            }
-            const extend = e.shiftKey;
-            void reviewer.nearest(layer.space, px, py).then((hit) => {
-              if (hit) reviewer.focus(hit.row, extend);
-            });
-          }}
-        />
-        {hover && (
+      <div className="map-body">
+        <MapAxes space={shown} testSpace={space} frame={layer?.frame ?? null}>
           <div
-            className="map-tip"
-            data-testid="map-tip"
-            data-row={hover.row}
-            style={{ left: hover.x + 10, top: hover.y + 10 }}
+            className="map-box"
+            // The box's 1px border is outside the map's size.
+            style={{ width: boxSize.width + 2, height: boxSize.height + 2 }}
           >
-            {hover.text}
+            <canvas
+              ref={canvas}
+              data-testid={`map-canvas-${space}`}
+              data-ready={layer !== null && layer.key === key}
+              data-hover={hoverBusy ? 'busy' : 'idle'}
+              data-width={size.width}
+              style={{ width: boxSize.width, height: boxSize.height }}
+              aria-label={`${heading}: click a point to select it, drag to lasso`}
+              onPointerDown={(e) => {
+                e.currentTarget.setPointerCapture(e.pointerId);
+                path.current = [...at(e)];
+                setLasso(path.current);
+              }}
+              onPointerMove={(e) => {
+                const point = at(e);
+                if (path.current) {
+                  path.current = [...path.current, ...point];
+                  setLasso(path.current);
+                  return;
+                }
+                hoverAt(point);
+              }}
+              onPointerUp={(e) => {
+                const [px, py] = at(e);
+                const drawn = path.current ?? [];
+                path.current = null;
+                setLasso(null);
+                if (!layer) return;
+                if (drawn.length >= 12) {
+                  void reviewer.lasso(layer.space, pixelsToData(layer.frame, drawn));
+                  return;
+                }
+                const extend = e.shiftKey;
+                void reviewer.nearest(layer.space, px, py).then((hit) => {
+                  if (hit) reviewer.focus(hit.row, extend);
+                });
+              }}
+            />
+            {hover && (
+              <div
+                className="map-tip"
+                data-testid="map-tip"
+                data-row={hover.row}
+                style={{ left: hover.x + 10, top: hover.y + 10 }}
+              >
+                {hover.text}
+              </div>
+            )}
+            <MapResizeHandle
+              testId={`map-resize-${space}`}
+              size={size}
+              onDraft={setDraft}
+              onCommit={setSize}
+            />
           </div>
-        )}
+        </MapAxes>
+        <div className="map-side">
+          <MapLegend
+            testSpace={space}
+            by={by}
+            palette={palette}
+            classes={summary.classes}
+            selected={selection.length}
+          />
+          {layer && (
+            <p
+              className="muted"
+              data-testid={`map-count-${space}`}
+              data-drawn={layer.drawn}
+              data-points={layer.points}
+            >
+              showing {layer.drawn.toLocaleString()} of {layer.points.toLocaleString()} samples
+              {layer.drawn < layer.points ? ' (the filters’ rows)' : ''}
+            </p>
+          )}
+        </div>
       </div>
     </figure>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { errorText } from '../../../workers/core/error-text';
 import { percent } from '../../../workers/core/review/why';
 import type { ComparisonEntry } from '../../controllers/review/comparisons';
 import type { ComparedRun, RunId } from '../../controllers/train/controller';
@@ -11,10 +12,6 @@ type Phase =
   | { kind: 'training' }
   | { kind: 'failed'; message: string }
   | { kind: 'done'; after: ComparedRun; entry: ComparisonEntry };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Retrain on clean: one click trains the scored run's settings without the quarantined rows, then compares the two

@@ -1,11 +1,15 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { SortKey } from '../../../workers/core/review/table';
 import { SampleThumb } from '../images/ImageEvidence';
 import { useReviewer } from '../session-context';
 import { useReviewRows } from './use-row-pages';
+import { useRowWindow } from './use-row-window';
 
 const ROW_HEIGHT = 28;
+/** Rows rendered beyond the view on each side. */
+const OVERSCAN = 12;
+/** The scroll box's height (its CSS max-height), until it is measured. */
+const VIEW_HEIGHT = 480;
 const DECISION = { keep: 'kept', quarantine: 'quarantined' } as const;
 
 /** The table's columns, each a sort order (the image grid offers the same orders). */
@@ -19,35 +23,32 @@ export const SORT_COLUMNS: Array<{ key: SortKey; label: string }> = [
 ];
 
 /**
- * The review table: every sample, virtualised (only the rows in view are in the DOM), sorted in the review worker,
- * which answers the rows on screen a page at a time.
+ * The review table: every sample, virtualised (only the rows in view are in the DOM, found from the scroll offset, so
+ * nothing on this thread grows with the row count), sorted in the review worker, which answers the rows on screen a
+ * page at a time.
  */
 export function ReviewTable() {
   const reviewer = useReviewer();
   const { summary, count, focus, focusAt, selection, query, rowAt, want } = useReviewRows();
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    initialRect: { width: 800, height: 480 },
-  });
+  const { attach, window: rows, onScroll, show } = useRowWindow(count, ROW_HEIGHT, OVERSCAN, VIEW_HEIGHT);
   useEffect(() => {
-    if (focusAt !== null && focusAt < count) virtualizer.scrollToIndex(focusAt, { align: 'auto' });
-  }, [focusAt, count, virtualizer]);
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
+    if (focusAt !== null && focusAt < count) show(focusAt);
+  }, [focusAt, count, show]);
+  const { first, last } = rows;
   useEffect(() => {
     if (last >= first) want(first, last + 1);
   }, [first, last, want]);
   if (!summary) return null;
   const selected = new Set(selection.length < 50_000 ? selection : []);
-  const top = items[0]?.start ?? 0;
-  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const items: number[] = [];
+  for (let at = first; at <= last; at++) items.push(at);
   return (
-    <div ref={scroller} className="virtual-scroll review-scroll" style={{ maxHeight: 480 }}>
+    <div
+      ref={attach}
+      className="virtual-scroll review-scroll"
+      style={{ maxHeight: VIEW_HEIGHT }}
+      onScroll={onScroll}
+    >
       <table className="review-table" data-testid="review-table" aria-rowcount={count + 1}>
         <caption className="muted">
           {count.toLocaleString()} of {summary.rows.toLocaleString()} samples
@@ -68,12 +69,12 @@ export function ReviewTable() {
           </tr>
         </thead>
         <tbody>
-          {top > 0 && <tr className="spacer" style={{ height: top }} />}
-          {items.map((item) => {
-            const r = rowAt(item.index);
+          {rows.before > 0 && <tr className="spacer" style={{ height: rows.before }} />}
+          {items.map((at) => {
+            const r = rowAt(at);
             if (!r) {
               return (
-                <tr key={`pending-${item.index}`} className="pending" style={{ height: ROW_HEIGHT }}>
+                <tr key={`pending-${at}`} className="pending" style={{ height: ROW_HEIGHT }}>
                   <td colSpan={SORT_COLUMNS.length} />
                 </tr>
               );
@@ -87,9 +88,7 @@ export function ReviewTable() {
                 data-id={r.id}
                 aria-selected={isSelected}
                 className={`${r.row === focus ? 'focus' : ''} ${isSelected ? 'selected' : ''}`}
-                onClick={(e) =>
-                  reviewer.focus(r.row, e.shiftKey || e.metaKey || e.ctrlKey, item.index, r.families)
-                }
+                onClick={(e) => reviewer.focus(r.row, e.shiftKey || e.metaKey || e.ctrlKey, at, r.families)}
               >
                 <td>
                   <SampleThumb row={r.row} id={r.id} />
@@ -109,7 +108,7 @@ export function ReviewTable() {
               </tr>
             );
           })}
-          {bottom > 0 && <tr className="spacer" style={{ height: bottom }} />}
+          {rows.after > 0 && <tr className="spacer" style={{ height: rows.after }} />}
         </tbody>
       </table>
     </div>

@@ -30,7 +30,8 @@ export function ScorePanel() {
 
 function progressText(p: ScoreProgressMessage): string {
   if (p.phase === 'cross-validation') {
-    return `Cross-validation: fold ${p.fold + 1} of ${p.folds}, epoch ${p.epoch} of ${p.epochs}`;
+    const training = p.foldsDone < p.folds && p.epoch > 0 ? `; training epoch ${p.epoch} of ${p.epochs}` : '';
+    return `Cross-validation: ${p.foldsDone} of ${p.folds} folds done${training}`;
   }
   if (p.stage === 'done') return 'Storing the scores…';
   // A calibrated job's steps (workers/core/calibration/calibrate.ts, stageProgress) are named `calibration: …`.

@@ -23,7 +23,7 @@ const epochPoint = (epoch: number, over: Partial<EpochPoint> = {}): EpochPoint =
 });
 
 describe('batch messages', () => {
-  it('a spike after a flat curve: the deviation floor, the baseline and the value in the sentence', () => {
+  it('a spike after a flat curve: the value, its running average and their ratio in the sentence', () => {
     const monitor = createCurveMonitor();
     for (let s = 0; s < 30; s++) expect(monitor.batch(batch(s, 1))).toEqual([]);
     // Log residuals of a flat curve are all 0, so the deviation is its floor 1e-6 and the magnitude ln 2 / 1e-6.
@@ -40,18 +40,18 @@ describe('batch messages', () => {
     expect(spike?.baseline).toBeCloseTo(1, 9);
     expect(spike?.magnitude).toBeCloseTo(Math.LN2 / 1e-6, 3);
     expect(spike?.message).toBe(
-      'Batch loss 2.00 at epoch 1, batch 31 is 693147.2 robust deviations above its running average 1.00.',
+      "At epoch 1, batch 31 the batch loss jumped to 2, 2.0 times its running average of 1. The batch's rows may hold outliers or poison.",
     );
     expect(monitor.anomalies).toEqual([spike]);
   });
 
-  it('writes figures of 100 and over, or under 0.01, in exponent form; gradient spikes say so', () => {
+  it('writes figures of 100 and over, or under 0.01, plainly; gradient spikes say so', () => {
     const big = createCurveMonitor();
     for (let s = 0; s < 30; s++) big.batch(batch(s, 100, 0.005));
     const found = big.batch(batch(30, 250, 0.02));
     expect(found.map((a) => a.message)).toEqual([
-      'Batch loss 2.50e+2 at epoch 1, batch 31 is 916290.7 robust deviations above its running average 1.00e+2.',
-      'Gradient norm 0.0200 at epoch 1, batch 31 is 1386294.4 robust deviations above its running average 5.00e-3.',
+      "At epoch 1, batch 31 the batch loss jumped to 250, 2.5 times its running average of 100. The batch's rows may hold outliers or poison.",
+      "At epoch 1, batch 31 the gradient norm jumped to 0.02, 4.0 times its running average of 0.005. The batch's rows may hold outliers or poison.",
     ]);
   });
 
@@ -62,12 +62,12 @@ describe('batch messages', () => {
     expect(nan?.value).toBeNaN();
     expect(nan?.baseline).toBeNaN();
     expect(nan?.message).toBe(
-      'The loss became NaN at epoch 2, batch 2: training cannot go on (try a lower learning rate).',
+      'At epoch 2, batch 2 the loss became not a number (NaN): training cannot go on (try a lower learning rate).',
     );
     const [inf] = monitor.batch(batch(52, 0.5, Number.NEGATIVE_INFINITY));
     expect(inf?.value).toBe(Number.NEGATIVE_INFINITY);
     expect(inf?.message).toBe(
-      'The gradient norm became -Infinity at epoch 2, batch 3: training cannot go on (try a lower learning rate).',
+      'At epoch 2, batch 3 the gradient norm became minus infinity: training cannot go on (try a lower learning rate).',
     );
     expect(monitor.anomalies.map((a) => a.kind)).toEqual(['non-finite', 'non-finite']);
   });
@@ -83,7 +83,7 @@ describe('epoch messages', () => {
     expect(found[0]?.epoch).toBe(1);
     expect(found[0]?.magnitude).toBeCloseTo(0.1, 12);
     expect(found[0]?.message).toBe(
-      'Validation accuracy fell from 90.0% to 80.0% between epochs 1 and 2 (alarm above 5.0 points).',
+      'Validation accuracy fell from 90.0% at epoch 1 to 80.0% at epoch 2, a drop of 10.0 points (the alarm is set at 5.0 points).',
     );
   });
 
@@ -99,9 +99,12 @@ describe('epoch messages', () => {
     ]);
     expect(found[0]?.magnitude).toBeCloseTo(0.6, 12);
     expect(found[0]?.message).toBe(
-      'For 3 epochs the training loss fell while the validation loss rose, to 1.60 (60.0% above its best, 1.00): the model is fitting something that does not generalise.',
+      'From epoch 1 to epoch 4 the training loss fell (10 → 7) while the validation loss rose (1 → 1.6), now 60% above its best, 1: the model is fitting something that does not generalise.',
     );
-    expect(found[1]?.message).toContain('to 1.90 (90.0% above its best, 1.00)');
+    // The second stretch: epochs 6-9 (0-based 5-8), training loss 10 − 5 = 5 → 10 − 8 = 2, validation 1 → 1.9.
+    expect(found[1]?.message).toContain(
+      'From epoch 6 to epoch 9 the training loss fell (5 → 2) while the validation loss rose (1 → 1.9), now 90% above its best, 1:',
+    );
   });
 
   it('a stretch also ends at an epoch where the training loss stays level or the validation loss does', () => {
@@ -117,13 +120,15 @@ describe('epoch messages', () => {
     expect(alarms([10, 9, 8, 7, 6, 5, 4, 3], [1, 1.2, 1.4, 1.6, 1.6, 1.8, 2, 2.2])).toEqual([3, 7]);
   });
 
-  it('writes exactly 100 in exponent form and exactly 0.01 in plain form', () => {
+  it('writes 100 and 0.01 plainly, never in exponent form', () => {
     const message = (val: number[]) => {
       const monitor = createCurveMonitor();
       return val.flatMap((v, e) => monitor.epoch(epochPoint(e, { valLoss: v })))[0]?.message;
     };
-    expect(message([100, 120, 140, 160])).toContain('to 1.60e+2 (60.0% above its best, 1.00e+2)');
-    expect(message([0.01, 0.012, 0.014, 0.016])).toContain('to 0.0160 (60.0% above its best, 0.0100)');
+    expect(message([100, 120, 140, 160])).toContain('rose (100 → 160), now 60% above its best, 100:');
+    expect(message([0.01, 0.012, 0.014, 0.016])).toContain(
+      'rose (0.01 → 0.016), now 60% above its best, 0.01:',
+    );
   });
 
   it('a stalled class is named once per run, from the median loss when there is one', () => {
@@ -137,7 +142,7 @@ describe('epoch messages', () => {
     expect(found.map((a) => [a.kind, a.epoch, a.classIndex])).toEqual([['class-stall', 3, 2]]);
     expect(found[0]?.magnitude).toBeCloseTo(8, 9);
     expect(found[0]?.message).toBe(
-      'Class two: its training loss stayed at 1 over the last 3 epochs, while the other classes’ losses fell by 88% (median); it is now 8.0 times their median loss. Rows labelled two may be mislabelled or poisoned.',
+      'Class two: its training loss stayed at 1 over the last 3 epochs, while the other classes’ losses fell by 88% (median); it is now 8.0 times their median loss (0.13). Rows labelled two may be mislabelled or poisoned.',
     );
   });
 
@@ -173,7 +178,7 @@ describe('epoch messages', () => {
     monitor.epoch(epochPoint(0, { valAccuracy: 0.9 }));
     expect(monitor.epoch(epochPoint(1, { valAccuracy: 0.75 }))).toEqual([]);
     expect(monitor.epoch(epochPoint(2, { valAccuracy: 0.5 }))[0]?.message).toContain(
-      '(alarm above 20.0 points)',
+      '(the alarm is set at 20.0 points)',
     );
   });
 });

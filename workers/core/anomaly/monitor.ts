@@ -9,7 +9,13 @@ import {
   createSpikeDetector,
   type SpikeVerdict,
 } from './detectors';
-import { classStallSentence } from './sentences';
+import {
+  classStallSentence,
+  divergenceSentence,
+  nonFiniteSentence,
+  spikeSentence,
+  validationDropSentence,
+} from './sentences';
 import {
   type Anomaly,
   type AnomalyThresholds,
@@ -60,9 +66,6 @@ export interface CurveMonitor {
   readonly thresholds: AnomalyThresholds;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 || Math.abs(v) < 0.01 ? v.toExponential(2) : v.toPrecision(3));
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-
 /** Creates the monitor for one run, with DEFAULT_ANOMALY_THRESHOLDS overridden by `options.thresholds`. */
 export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
   const thresholds = { ...DEFAULT_ANOMALY_THRESHOLDS, ...options.thresholds };
@@ -87,9 +90,7 @@ export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
     baseline: v.baseline,
     magnitude: v.magnitude,
     sampleRows: p.sampleRows,
-    message:
-      `${kind === 'loss-spike' ? 'Batch loss' : 'Gradient norm'} ${fmt(v.value)} at epoch ${p.epoch + 1}, batch ${p.batch + 1} ` +
-      `is ${v.magnitude.toFixed(1)} robust deviations above its running average ${fmt(v.baseline)}.`,
+    message: spikeSentence(kind, p, v.value, v.baseline),
   });
 
   return {
@@ -109,7 +110,7 @@ export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
           baseline: Number.NaN,
           magnitude: Number.POSITIVE_INFINITY,
           sampleRows: p.sampleRows,
-          message: `The ${what} became ${value} at epoch ${p.epoch + 1}, batch ${p.batch + 1}: training cannot go on (try a lower learning rate).`,
+          message: nonFiniteSentence(what, p, value),
         });
       }
       const l = lossSpikes.push(p.loss);
@@ -139,9 +140,7 @@ export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
           kind: 'validation-drop',
           epoch: p.epoch,
           magnitude: drop.drop,
-          message:
-            `Validation accuracy fell from ${pct(drop.from)} to ${pct(drop.to)} between epochs ${p.epoch} and ${p.epoch + 1} ` +
-            `(alarm above ${(thresholds.validationDrop * 100).toFixed(1)} points).`,
+          message: validationDropSentence(p.epoch, drop.from, drop.to, thresholds.validationDrop),
         });
       }
 
@@ -156,9 +155,15 @@ export function createCurveMonitor(options: MonitorOptions = {}): CurveMonitor {
           kind: 'divergence',
           epoch: p.epoch,
           magnitude: div.rise,
-          message:
-            `For ${div.epochs} epochs the training loss fell while the validation loss rose, to ${fmt(div.now)} ` +
-            `(${pct(div.rise)} above its best, ${fmt(div.best)}): the model is fitting something that does not generalise.`,
+          message: divergenceSentence({
+            first: p.epoch - div.epochs,
+            last: p.epoch,
+            trainFrom: trainLoss[e - div.epochs] as number,
+            trainTo: trainLoss[e] as number,
+            valFrom: valLoss[e - div.epochs] as number,
+            valTo: div.now,
+            best: div.best,
+          }),
         });
       }
 

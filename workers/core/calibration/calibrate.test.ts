@@ -142,5 +142,24 @@ describe('calibration report', () => {
     ).toMatch(
       /About 25 of the 500 rows \(5\.0%\) look like label flips: Sift estimates that many are poisoned\.$/,
     );
+    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021 };
+    expect(
+      calibrationSentence(kinds, { rows: 45, fraction: 0.09, byKind: { 'random-flip': 25 } }, 500, [cluster]),
+    ).toMatch(
+      /About 45 of the 500 rows \(9\.0%\) look like label flips or sit in a cluster of 20 rows that activation clustering sets apart and spectral confirms \(half of them in its top 2%\): Sift/,
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 26, fraction: 0.052, byKind: {} }, 500, [
+        { ...cluster, medianShare: 0.004 },
+        { ...cluster, rows: 6 },
+      ]),
+    ).toMatch(
+      /About 26 of the 500 rows \(5\.2%\) sit in 2 clusters \(20, 6 rows\) that activation clustering sets apart and another score confirms: Sift/,
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 20, fraction: 0.04, byKind: {} }, 500, [
+        { ...cluster, medianShare: 0.004 },
+      ]),
+    ).toContain('(half of them in its top 0.4%)');
   });
 });

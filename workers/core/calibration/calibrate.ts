@@ -63,7 +63,7 @@ export function stageProgress(
   return {
     onCalibrationStep: (step, detail) => at(step === 'pipeline' ? 'training' : step, detail),
     onEpoch: (e) => at('training', `epoch ${e.epoch + 1}`),
-    onFold: (f, k) => at('cross-validation', `fold ${f + 1} of ${k}`),
+    onFoldsDone: (done, k) => at('cross-validation', `${done} of ${k} folds done`),
     onScoreProgress: (p) => at('scores', p.stage),
   };
 }

@@ -97,19 +97,27 @@ describe('tail significance and the non-negative fit', () => {
 
 describe('presence', () => {
   it('counts analyst rows beyond the canaries’ threshold, divided by the canaries’ recall there', () => {
-    // 1000 analyst rows: 50 at 10, the rest at 0..1; canaries at 10..11.
+    // 1000 analyst rows: 40 spread like the canaries (each canary value twice), the rest at 0..1; canaries at
+    // 10, 10.05, ..., 10.95. At the canaries' quartile (10.25) 30 rows and 15 of 20 canaries reach it: 30 / 0.75 = 40;
+    // at their median (10.5) 20 rows and 10 canaries: 40 again.
     const n = 1000;
     const values = new Float32Array(n + 20);
-    for (let i = 0; i < n; i++) values[i] = i < 50 ? 10 : i / n;
+    for (let i = 0; i < n; i++) values[i] = i < 40 ? 10 + (i % 20) / 20 : i / n;
     const canaries = Array.from({ length: 20 }, (_, k) => n + k);
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
-    expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBeCloseTo(50, 5);
+    expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBeCloseTo(40, 5);
+    // A real attack a little weaker than the canaries (every row 0.3 lower) counts in part at tolerance 1 and fully
+    // at 0.8, where the threshold sits a fifth of the way back toward the rows' median.
+    for (let i = 0; i < 40; i++) values[i] = 9.7 + (i % 20) / 20;
+    const weaker = presentRows(values, n, canaries, DEFAULT_FUSION);
+    expect(weaker).toBeLessThan(40);
+    expect(presentRows(values, n, canaries, { ...DEFAULT_FUSION, tolerance: 0.8 })).toBeGreaterThan(weaker);
     // Canaries far beyond every analyst row: nothing is present.
     for (const p of canaries) values[p] = 100 + (p - n);
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
     // Five rows only: below the minimum of eight, no presence.
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
-    for (let i = 5; i < 50; i++) values[i] = 0.5;
+    for (let i = 0; i < 40; i++) values[i] = i < 5 ? 10.5 + i / 10 : 0.5;
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
   });
 });
@@ -131,10 +139,12 @@ describe('fuse', () => {
     );
     const hits = order.slice(0, 50).filter((i) => i < 50).length;
     expect(hits).toBeGreaterThanOrEqual(45);
+    // The top rows are the flips' block or a clear tail of a label score (the flips' gap above the clean rows).
     for (const i of order.slice(0, 20)) {
-      expect(CANARY_KINDS[out.topKind[i]]).toBe('random-flip');
       expect(['selfConfidence', 'normalizedMargin', 'aum']).toContain(SCORE_NAMES[out.topScore[i]]);
     }
+    const inKind = order.slice(0, 20).filter((i) => CANARY_KINDS[out.topKind[i]] === 'random-flip');
+    expect(inKind.length).toBeGreaterThanOrEqual(15);
     const estimate = estimatePoisoned(out, 2000);
     expect(estimate).toBeGreaterThan(35);
     expect(estimate).toBeLessThan(70);

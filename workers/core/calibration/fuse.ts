@@ -4,36 +4,34 @@
  * precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
  * on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48, bench notes in the README).
  * Each detector asks the analyst's rows how many of them look like its kind (presence: the rows at or above a
- * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there). Kinds that
+ * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there), and only when
+ * it ranks half of the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that
  * look present rank first, largest first, each kind's rows in its own score's order, so the top of the list keeps the
  * strongest signal's order rather than ties; every other row follows by the larger of its uncalibrated suspicion
- * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) ranks first, so
+ * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) and every activation cluster
+ * another score corroborates (clusters.ts) rank first, so
  * calibration never buries a strong single signal. A trigger kind whose canaries the model did not learn does not speak
  * (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { clearTail } from '../scores/clear-tail';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
+import { corroboratedClusters, medianOver } from './clusters';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
 
 /** Defaults of the fusion; the measurements behind them are in bench/detect and the README. */
 export const DEFAULT_FUSION: FusionSettings = {
-  tolerance: 0.8,
+  tolerance: 1,
   quantiles: [0.25, 0.5],
   minRows: 8,
   backbone: 0.5,
   rest: 0.9,
+  reach: 0.1,
 };
 
 /** Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger. */
 const TRIGGER_KINDS: readonly CanaryKind[] = ['feature-trigger', 'patch-trigger', 'blend-trigger'];
-
-/** Median of the given rows' values. */
-function medianOf(values: Float32Array, rows: readonly number[]): number {
-  const v = Float64Array.from(rows, (p) => values[p]).sort();
-  return v.length ? v[(v.length - 1) >> 1] : Number.NaN;
-}
 
 /** `topKind` of a row no kind speaks for (its uncalibrated suspicion set its place). */
 export const NO_KIND = 255;
@@ -64,6 +62,8 @@ export interface FusionResult {
   detectorValues: Float32Array[];
   /** Per-score tail significance of every row. */
   features: Float32Array[];
+  /** Analyst rows in lifted activation clusters. */
+  clusterRows: Int32Array;
 }
 
 /** Rows of the run with the given role (and kind, unless null), as run row indices. */
@@ -172,8 +172,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const values = features[best];
     const kind = CANARY_KINDS[k] as CanaryKind;
     // A learned trigger: the out-of-fold model predicts the target label for most of its canaries.
-    const learned = !TRIGGER_KINDS.includes(kind) || medianOf(input.scores.selfConfidence, canaries) < 0.5;
-    const present = learned ? presentRows(values, n, canaries, settings) : 0;
+    const learned = !TRIGGER_KINDS.includes(kind) || medianOver(input.scores.selfConfidence, canaries) < 0.5;
+    // The detector must rank half of the kind's canaries in the analyst rows' top `reach` to speak of presence.
+    const reaches = medianOver(values, canaries) >= -Math.log(settings.reach);
+    const present = learned && reaches ? presentRows(values, n, canaries, settings) : 0;
     detectors.push({
       kind,
       score: SCORE_NAMES[best] as ScoreName,
@@ -198,6 +200,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const tail = clearTail(input.scores[s].subarray(0, n));
     if (tail) tails.push({ score: j, cut: Math.min(...Array.from(tail.rows, (r) => input.scores[s][r])) });
   });
+  // Activation clusters another score corroborates (clusters.ts) rank with the clear tails, above every kind.
+  const clusters = corroboratedClusters(input.scores.activationClustering, features, n, settings.reach);
+  const lifted = new Map(clusters.map((c) => [c.value, c]));
+  const acIndex = SCORE_NAMES.indexOf('activationClustering');
   const suspicion = new Float32Array(total);
   const topKind = new Uint8Array(total).fill(NO_KIND);
   const topScore = new Uint8Array(total);
@@ -206,6 +212,13 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     // The first present kind (largest first) whose top rows hold this row.
     const b = present.findIndex(({ d }, p) => ranks[p][i] < d.presentRows);
     if (b >= 0) topKind[i] = kinds[present[b].j];
+    const cluster = lifted.get(input.scores.activationClustering[i]);
+    if (cluster) {
+      const within = (cluster.significance + features[cluster.score][i]) / (2 * scale);
+      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, within))) / blocks;
+      topScore[i] = acIndex;
+      continue;
+    }
     const inTail = tails.filter((t) => input.scores[SCORE_NAMES[t.score]][i] >= t.cut);
     if (inTail.length > 0) {
       const t = inTail.reduce((a, b) => (features[b.score][i] > features[a.score][i] ? b : a));
@@ -233,7 +246,17 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     topScore[i] = score >= 0 ? score : strongest(features, i);
   }
   return {
-    model: { format: 'sift-fused/2', detectors, settings },
+    model: {
+      format: 'sift-fused/3',
+      detectors,
+      clusters: clusters.map((c) => ({
+        rows: c.rows.length,
+        score: SCORE_NAMES[c.score] as ScoreName,
+        medianShare: Number(Math.exp(-c.significance).toFixed(4)),
+      })),
+      settings,
+    },
+    clusterRows: Int32Array.from(clusters.flatMap((c) => c.rows)),
     suspicion,
     topKind,
     topScore,
@@ -243,11 +266,12 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
 }
 
 /**
- * Analyst rows estimated to be poisoned: the union, over kinds that look present, of each kind's `presentRows` top
- * rows by its detector (kinds that find the same rows count them once).
+ * Analyst rows estimated to be poisoned: the union of the lifted activation clusters' rows and, over kinds that look
+ * present, each kind's `presentRows` top rows by its detector (rows found twice count once).
  */
 export function estimatePoisoned(result: FusionResult, rows: number): number {
   const marked = new Uint8Array(rows);
+  for (const r of result.clusterRows) marked[r] = 1;
   result.model.detectors.forEach((d, k) => {
     if (d.presentRows <= 0) return;
     const values = result.detectorValues[k];

@@ -20,7 +20,8 @@ export interface CrossValPlan {
 /** Progress and cancellation hooks of a pipeline; every one optional. */
 export interface PipelineHooks extends StepHooks {
   onEpoch?(report: EpochReport): void;
-  onFold?(fold: number, folds: number): void;
+  /** How many cross-validation folds have finished: 0 first, then at each completion. */
+  onFoldsDone?(done: number, folds: number): void;
   /** Epochs of the cross-validation folds, as they finish. */
   onFoldEpoch?(report: EpochReport): void;
   onScoreProgress?(p: ScoreProgress): void;
@@ -63,7 +64,7 @@ export async function crossValAndScore(
   const t0 = performance.now();
   const callbacks: CrossValCallbacks = {
     shouldStop: stopper(hooks),
-    ...(hooks.onFold ? { onFold: hooks.onFold } : {}),
+    ...(hooks.onFoldsDone ? { onFoldsDone: hooks.onFoldsDone } : {}),
     ...(hooks.onFoldEpoch ? { onEpoch: hooks.onFoldEpoch } : {}),
     ...(hooks.foldPool ? { pool: hooks.foldPool } : {}),
   };

@@ -14,7 +14,7 @@ import { auroc } from '../metrics/auroc';
 import { averagePrecision, recallAtFraction } from '../metrics/ranking';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName } from '../scores/types';
 import { appendedRows, type FusionInput, type FusionResult } from './fuse';
-import type { CalibrationReport, DetectionMetrics, KindReport, PoisonEstimate } from './types';
+import type { CalibrationReport, DetectionMetrics, KindReport, LiftedCluster, PoisonEstimate } from './types';
 
 /** Metrics of `values` for the canary rows `canaries` against the analyst rows 0..rows-1. */
 export function detectionMetrics(
@@ -61,6 +61,7 @@ export function calibrationSentence(
   kinds: readonly KindReport[],
   estimate: PoisonEstimate,
   rows: number,
+  clusters: readonly LiftedCluster[] = [],
 ): string {
   const groups = new Map<string, { found: number; total: number }>();
   for (const k of kinds) {
@@ -78,16 +79,34 @@ export function calibrationSentence(
   const kindsSeen = Object.entries(estimate.byKind)
     .filter(([, v]) => (v ?? 0) > 0)
     .map(([k]) => CANARY_KIND_TEXT[k as CanaryKind]);
+  const what = [
+    kindsSeen.length > 0 ? `look like ${kindsSeen.join(', ')}` : '',
+    clusterText(clusters),
+  ].filter((t) => t !== '');
   const guess =
     estimate.rows === 0
       ? ' No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.'
-      : ` About ${estimate.rows} of the ${rows} rows (${(100 * estimate.fraction).toFixed(1)}%) look like ${kindsSeen.join(', ')}: Sift estimates that many are poisoned.`;
+      : ` About ${estimate.rows} of the ${rows} rows (${(100 * estimate.fraction).toFixed(1)}%) ${what.join(' or ')}: Sift estimates that many are poisoned.`;
   const unlearned = kinds.filter((k) => !k.learned).map((k) => CANARY_KIND_TEXT[k.kind]);
   const note =
     unlearned.length === 0
       ? ''
       : ` The model did not learn the injected ${unlearned.join(' or ')} at this rate, so they say nothing about backdoors here.`;
   return found + guess + note;
+}
+
+/** What the lifted activation clusters say, as a clause: "sit in a cluster of 71 rows that …". Empty for none. */
+function clusterText(clusters: readonly LiftedCluster[]): string {
+  const [first] = clusters;
+  if (!first) return '';
+  if (clusters.length === 1) {
+    return (
+      `sit in a cluster of ${first.rows} rows that activation clustering sets apart and ${first.score} confirms ` +
+      `(half of them in its top ${first.medianShare < 0.01 ? `${(100 * first.medianShare).toFixed(1)}%` : percent(first.medianShare)})`
+    );
+  }
+  const sizes = clusters.map((c) => c.rows).join(', ');
+  return `sit in ${clusters.length} clusters (${sizes} rows) that activation clustering sets apart and another score confirms`;
 }
 
 /** The calibration report from a fusion, its input (scores and families of every run row) and the canary plan. */
@@ -134,7 +153,7 @@ export function calibrationReport(
     canary: plan,
     kinds,
     estimate,
-    sentence: calibrationSentence(kinds, estimate, n),
+    sentence: calibrationSentence(kinds, estimate, n, fusion.model.clusters),
     model: fusion.model,
     timings,
   };

@@ -52,6 +52,25 @@ export interface FusionSettings {
   backbone: number;
   /** The same for their strongest present detector. */
   rest: number;
+  /**
+   * "Half of them in the top `reach` of the analyst's rows": a kind's detector counts only when it ranks half of the
+   * kind's canaries there (a detector that leaves its canaries in the bulk says nothing of how many rows are like
+   * them), and an activation cluster is lifted to the top when half of its rows sit there under another score.
+   */
+  reach: number;
+}
+
+/**
+ * An activation cluster (the rows that activation clustering set apart in one class) that another score corroborates:
+ * half of its rows sit in that score's top `reach`. Its rows rank at the top, above every kind.
+ */
+export interface LiftedCluster {
+  /** Analyst rows in the cluster. */
+  rows: number;
+  /** The score that corroborates it (the highest median over the cluster's rows). */
+  score: ScoreName;
+  /** The median row's share of analyst rows scoring at least as high under that score. */
+  medianShare: number;
 }
 
 /** What the canary run's distribution says about the analyst's rows. */
@@ -66,8 +85,10 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/2';
+  format: 'sift-fused/3';
   detectors: KindDetector[];
+  /** Activation clusters lifted to the top, most corroborated first. */
+  clusters: LiftedCluster[];
   settings: FusionSettings;
 }
 

@@ -2,6 +2,8 @@
  * JSON from a model file, parsed under caps: the text's size and its nesting depth are checked before JSON.parse
  * sees it, so a crafted file can neither exhaust memory through one giant document nor overflow the parser's stack.
  */
+
+import { errorText } from '../error-text';
 import { decodeUtf8 } from './bytes';
 import { formatBytes, type ScanContext } from './context';
 
@@ -54,11 +56,7 @@ export function parseJsonText(text: string, ctx: ScanContext, location: string):
   try {
     return JSON.parse(text);
   } catch (error) {
-    ctx.refuse(
-      'malformed',
-      location,
-      `The JSON does not parse: ${error instanceof Error ? error.message : String(error)}.`,
-    );
+    ctx.refuse('malformed', location, `The JSON does not parse: ${errorText(error)}.`);
   }
 }
 

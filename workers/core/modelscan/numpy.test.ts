@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scanModelFile } from './scan';
 import { NUMPY_FILES } from './test-numpy-files';
 
-// .npy files NumPy itself wrote (test-numpy-files.py): every dtype kind and header version it writes must pass when
+// .npy files NumPy itself wrote (scripts/fixtures/test-numpy-files.py): every dtype kind and header version it writes must pass when
 // the data is plain, and an object array's pickle must be scanned. The tampered ones are edits of the first file
 // (float32 2×3, version 1.0: a 118-byte header from byte 10, data from byte 128, 24 bytes).
 

@@ -5,6 +5,7 @@
  * verdict follows from its findings, and, given the model files, that their SHA-256 match.
  */
 import { z } from 'zod';
+import { errorText } from '../error-text';
 import { canonicalBytes } from '../manifest/canonical';
 import { sha256Hex } from '../manifest/hash';
 import { importPublicKey, jwkThumbprint, signCanonical, verifyBytes } from '../manifest/sign';
@@ -133,7 +134,7 @@ export function parseScanReport(textIn: string): ParsedReport {
   } catch (error) {
     return {
       ok: false,
-      problems: [`report is not valid JSON: ${error instanceof Error ? error.message : String(error)}`],
+      problems: [`report is not valid JSON: ${errorText(error)}`],
     };
   }
   const parsed = reportSchema.safeParse(raw);

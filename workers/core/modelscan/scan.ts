@@ -4,6 +4,7 @@
  * an unexpected error in a reader refuses the file too, so no file ever passes as safe unread.
  */
 
+import { errorText } from '../error-text';
 import { hex, sha256Hex } from '../manifest/hash';
 import { scanZip } from './archive';
 import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
@@ -105,7 +106,7 @@ export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOpti
         severity: 'high',
         kind: 'malformed',
         location: name,
-        sentence: `The scanner could not read the file (${error instanceof Error ? error.message : String(error)}), so it refuses it rather than call it safe.`,
+        sentence: `The scanner could not read the file (${errorText(error)}), so it refuses it rather than call it safe.`,
       });
     }
   }

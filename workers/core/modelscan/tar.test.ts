@@ -3,7 +3,7 @@ import { scanModelFile } from './scan';
 import { TORCH_TARS } from './test-torch-tars';
 
 // PyTorch's oldest checkpoint layout, a tar of sys_info, pickle, storages and tensors, as Python's tarfile and pickle
-// write it (test-torch-tars.py). Every pickle torch.load would unpickle is scanned; raw storage bytes are skipped by
+// write it (scripts/fixtures/test-torch-tars.py). Every pickle torch.load would unpickle is scanned; raw storage bytes are skipped by
 // the sizes the records declare.
 
 const tar = (name: string) => Uint8Array.from(atob(TORCH_TARS[name] ?? ''), (c) => c.charCodeAt(0));

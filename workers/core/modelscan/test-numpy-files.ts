@@ -1,4 +1,4 @@
-// Written by test-numpy-files.py (numpy 2.4.6, CPython 3.11.7): .npy files as NumPy writes them.
+// Written by scripts/fixtures/test-numpy-files.py (numpy 2.4.6, CPython 3.11.7): .npy files as NumPy writes them.
 // Do not edit by hand.
 
 export interface NumpyFile {

@@ -1,4 +1,4 @@
-// Written by test-torch-tars.py (CPython 3.11.7): legacy PyTorch tar checkpoints. Do not edit by hand.
+// Written by scripts/fixtures/test-torch-tars.py (CPython 3.11.7): legacy PyTorch tar checkpoints. Do not edit by hand.
 
 export const TORCH_TARS: Record<string, string> = {
   plain:

@@ -6,6 +6,7 @@
  * are findings.
  */
 import { Inflate } from 'fflate';
+import { errorText } from '../error-text';
 import { ByteReader } from './bytes';
 import { formatBytes, quote, type ScanContext } from './context';
 
@@ -237,11 +238,7 @@ export function entryBytes(bytes: Uint8Array, entry: ZipEntry, ctx: ScanContext,
     if (stored.length === 0) inflater.push(stored, true);
   } catch (error) {
     if (error instanceof Error && error.name === 'ScanStop') throw error;
-    ctx.refuse(
-      'malformed',
-      at,
-      `The entry does not inflate: ${error instanceof Error ? error.message : String(error)}.`,
-    );
+    ctx.refuse('malformed', at, `The entry does not inflate: ${errorText(error)}.`);
   }
   if (filled !== entry.size) {
     ctx.refuse('malformed', at, `The entry inflates to ${filled} bytes, not the ${entry.size} it declares.`);

@@ -47,7 +47,7 @@ describe('points layer pixels', () => {
     const xy = Float32Array.from([0.5, 0.5, 0.55, 0.5, 0, 0, Number.NaN, 0.3, 1, 1]);
     const colours = [11, 22, 33, 44, 55];
     const pixels = new Uint32Array(20 * 20);
-    rasterisePoints(f, xy, (i) => colours[i] as number, 2, pixels);
+    expect(rasterisePoints(f, xy, (i) => colours[i] as number, 2, pixels)).toEqual({ drawn: 4, finite: 4 });
 
     const expected = new Uint32Array(20 * 20);
     for (let i = 0; i < xy.length / 2; i++) {
@@ -72,14 +72,17 @@ describe('points layer pixels', () => {
     expect(pixels.includes(44)).toBe(false);
   });
 
-  it('draws the points a filter leaves out first, in its faint colour, and the kept ones over them', () => {
+  it('draws only the points a filter keeps, and counts them against the finite points', () => {
     const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0 };
-    // Point 1 (kept) overlaps point 0 (left out) and is drawn over it whatever the order.
-    const xy = Float32Array.from([0.55, 0.5, 0.5, 0.5]);
+    // Point 0 is left out, point 1 kept, point 2 has no position (not counted at all).
+    const xy = Float32Array.from([0.55, 0.5, 0.5, 0.5, Number.NaN, 0]);
     const pixels = new Uint32Array(20 * 20);
-    rasterisePoints(f, xy, () => 7, 2, pixels, { include: Uint8Array.from([0, 1]), dim: 3 });
-    expect(pixels[10 * 20 + 8]).toBe(7);
-    expect(pixels[10 * 20 + 13]).toBe(3);
+    const count = rasterisePoints(f, xy, (i) => 7 + i, 2, pixels, Uint8Array.from([0, 1, 1]));
+    expect(count).toEqual({ drawn: 1, finite: 2 });
+    // Point 1 covers device pixels 7-12 of row 10; point 0 (11-16) is not drawn, so 13 stays empty.
+    expect(pixels[10 * 20 + 8]).toBe(8);
+    expect(pixels[10 * 20 + 13]).toBe(0);
+    expect(pixels.includes(7)).toBe(false);
     const grid = pixelGrid(f, xy, 8, Uint8Array.from([0, 1]));
     expect(nearestPoint(f, grid, xy, 5.5, 5)).toBe(1);
     expect([...grid.cells.values()].flat()).toEqual([1]);

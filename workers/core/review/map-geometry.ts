@@ -141,19 +141,17 @@ export function packColour(css: string): number | null {
   return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
-/** Points outside a filter: drawn first, in one faint colour, so the filtered points stand out over them. */
-export interface MapFilter {
-  /** 1 for each point the filter keeps. */
-  include: Uint8Array;
-  /** Packed colour of the other points. */
-  dim: number;
+/** How many points a layer drew, and how many finite points the map has (the filter's "N of M"). */
+export interface RasterCount {
+  drawn: number;
+  finite: number;
 }
 
 /**
  * Writes every finite point as a square of `POINT_PX` CSS pixels in its packed colour into `pixels` (a Uint32
  * view of a `round(width·ratio)` × `round(height·ratio)` ImageData), later points over earlier ones, clipped at
- * the edges; with a filter, the points it leaves out first in its faint colour. Pure, so that 200,000 points cost
- * one pass over an array instead of 200,000 canvas calls.
+ * the edges; with `include`, only the points it marks 1 (a filtered-out row is not drawn at all). Pure, so that
+ * 200,000 points cost one pass over an array instead of 200,000 canvas calls.
  */
 export function rasterisePoints(
   f: ScatterFrame,
@@ -161,19 +159,9 @@ export function rasterisePoints(
   colourOf: (i: number) => number,
   ratio: number,
   pixels: Uint32Array,
-  filter: MapFilter | null = null,
-): void {
-  if (filter) {
-    drawPoints(
-      f,
-      xy,
-      () => filter.dim,
-      ratio,
-      pixels,
-      (i) => filter.include[i] !== 1,
-    );
-    drawPoints(f, xy, colourOf, ratio, pixels, (i) => filter.include[i] === 1);
-  } else drawPoints(f, xy, colourOf, ratio, pixels, () => true);
+  include: Uint8Array | null = null,
+): RasterCount {
+  return drawPoints(f, xy, colourOf, ratio, pixels, include ? (i) => include[i] === 1 : () => true);
 }
 
 function drawPoints(
@@ -183,16 +171,19 @@ function drawPoints(
   ratio: number,
   pixels: Uint32Array,
   drawn: (i: number) => boolean,
-): void {
+): RasterCount {
   const w = Math.round(f.width * ratio);
   const h = Math.round(f.height * ratio);
   const side = Math.max(1, Math.round(POINT_PX * ratio));
   const half = (POINT_PX / 2) * ratio;
+  const count: RasterCount = { drawn: 0, finite: 0 };
   for (let i = 0; i < xy.length / 2; i++) {
-    if (!drawn(i)) continue;
     const x = xy[2 * i] as number;
     const y = xy[2 * i + 1] as number;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    count.finite++;
+    if (!drawn(i)) continue;
+    count.drawn++;
     const left = Math.round(toPx(f, x) * ratio - half);
     const top = Math.round(toPy(f, y) * ratio - half);
     const colour = colourOf(i);
@@ -200,4 +191,5 @@ function drawPoints(
       pixels.fill(colour, py * w + Math.max(0, left), py * w + Math.min(w, left + side));
     }
   }
+  return count;
 }

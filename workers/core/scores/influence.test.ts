@@ -95,3 +95,76 @@ describe('influenceOn', () => {
     expect(got.opponents.length).toBe(0);
   });
 });
+
+describe('influence refusals and ranking (issue 16, mutation testing)', () => {
+  const one = (probs: number[], embeddings: number[], learningRate = 1) => ({
+    learningRate,
+    probs: Float32Array.from(probs),
+    embeddings: Float32Array.from(embeddings),
+  });
+
+  it('selfInfluence refuses arrays that are not E × N and checkpoints outside the recorded epochs', () => {
+    const g = new Float32Array(6); // E = 3, N = 2
+    expect(() => selfInfluence(g.subarray(0, 5), 2, 3, [])).toThrow(
+      'lastLayerGradSq has 5 values, expected E×N = 6.',
+    );
+    for (const epoch of [-1, 3, 1.5, Number.NaN]) {
+      expect(() => selfInfluence(g, 2, 3, [{ epoch, learningRate: 1 }])).toThrow(
+        `Checkpoint epoch ${epoch} is outside the 3 recorded epochs.`,
+      );
+    }
+    // The first and last recorded epochs are inside.
+    expect(
+      Array.from(selfInfluence(Float32Array.from([1, 2, 3, 4, 5, 6]), 2, 3, [{ epoch: 0, learningRate: 1 }])),
+    ).toEqual([1, 2]);
+    expect(
+      Array.from(selfInfluence(Float32Array.from([1, 2, 3, 4, 5, 6]), 2, 3, [{ epoch: 2, learningRate: 2 }])),
+    ).toEqual([10, 12]);
+  });
+
+  it('influenceOn refuses a target that is no sample, no checkpoints, and outputs of the wrong size', async () => {
+    const labels = Int32Array.from([0, 1]);
+    const cp = one([0.5, 0.5, 0.5, 0.5], [1, 2]);
+    for (const target of [-1, 2, 0.5, Number.NaN]) {
+      await expect(influenceOn(target, [cp], labels, 2, 1)).rejects.toThrow(
+        `Sample ${target} is not one of the 2 training samples.`,
+      );
+    }
+    await expect(influenceOn(0, [], labels, 2, 1)).rejects.toThrow(
+      'Influence needs at least one checkpoint.',
+    );
+    const mismatchText = 'Checkpoint outputs do not match N × C probabilities and N × d embeddings.';
+    await expect(influenceOn(0, [cp, one([0.5, 0.5, 0.5], [1, 2])], labels, 2, 1)).rejects.toThrow(
+      mismatchText,
+    );
+    await expect(influenceOn(0, [cp, one([0.5, 0.5, 0.5, 0.5], [1])], labels, 2, 1)).rejects.toThrow(
+      mismatchText,
+    );
+    // The last sample is a valid target.
+    const last = await influenceOn(1, [cp], labels, 2, 1);
+    expect(last.target).toBe(1);
+  });
+
+  it('ranks proponents and opponents strongest first, ties on the lower index, zeros in neither, capped at top', async () => {
+    // One class-pair, d = 1, η = 1. g_i = p_i − onehot(y_i) with two classes, labels all 0: g_i = [−a_i, a_i] for
+    // p_i = [1 − a_i, a_i]; h_i = e_i. Influence of i on target 0 (a_0 = 0.5, e_0 = 0):
+    // (g_0·g_i)(h_0·h_i + 1) = 2 · 0.5 · a_i · 1 = a_i. So a_i is the influence itself (0 for a sure sample).
+    const a = [0.5, 0.2, 0.4, 0.2, 0, 0.1];
+    const probs = a.flatMap((v) => [1 - v, v]);
+    const got = await influenceOn(0, [one(probs, new Array(6).fill(0))], new Int32Array(6), 2, 1, 3);
+    expect(mismatch(got.influence, a, 1e-6, 1e-7)).toBe('');
+    // 2 (0.4) first, then 1 and 3 tied at 0.2 (lower index first); 5 (0.1) cut by top = 3; 4 (0) never listed.
+    expect(Array.from(got.proponents)).toEqual([2, 1, 3]);
+    expect(got.opponents.length).toBe(0);
+    // Against the target's own class direction (label 1 for the others): the same sizes, negative.
+    const flipped = await influenceOn(
+      0,
+      [one(probs, new Array(6).fill(0))],
+      Int32Array.from([0, 1, 1, 1, 1, 1]),
+      2,
+      1,
+    );
+    expect(Array.from(flipped.opponents)).toEqual([4, 5, 1, 3, 2]);
+    expect(flipped.proponents.length).toBe(0);
+  });
+});

@@ -61,3 +61,45 @@ describe('labelIssues', () => {
     expect(issues).toBeGreaterThan(10);
   });
 });
+
+describe('labelIssues refusals and edges (issue 16, mutation testing)', () => {
+  it('refuses probabilities that are not N × C and a label that is no class, naming the sample', () => {
+    expect(() => labelIssues(new Float32Array(5), Int32Array.from([0, 1]), 3)).toThrow(
+      'Expected N×C = 6 probabilities, got 5.',
+    );
+    expect(() => labelIssues(new Float32Array(6), Int32Array.from([0, 3]), 3)).toThrow(
+      'Label 3 of sample 1 is not a class.',
+    );
+    expect(() => labelIssues(new Float32Array(6), Int32Array.from([-1, 0]), 3)).toThrow(
+      'Label -1 of sample 0 is not a class.',
+    );
+  });
+
+  it('a class nobody carries has no threshold and is never suggested, however probable', () => {
+    // Class 2 unlabelled: t2 = NaN. Sample 1 (y = 0) puts 0.9 on class 2 and 0.1 on its own label (t0 = 0.5).
+    const r = labelIssues(
+      Float32Array.from([0.9, 0.05, 0.05, 0.1, 0, 0.9, 0.1, 0.8, 0.1]),
+      Int32Array.from([0, 0, 1]),
+      3,
+    );
+    expect(r.thresholds[0]).toBeCloseTo(0.5, 6);
+    expect(r.thresholds[1]).toBeCloseTo(0.8, 6);
+    expect(Number.isNaN(r.thresholds[2])).toBe(true);
+    expect(Array.from(r.labelIssue)).toEqual([0, 0, 0]);
+    expect(Array.from(r.suggestedLabel)).toEqual([-1, -1, -1]);
+    // Its margin still counts the unlabelled class: 0.9 − 0.1.
+    expect(r.normalizedMargin[1]).toBeCloseTo(0.8, 6);
+  });
+
+  it('a probability exactly at its class threshold is confident; ties between confident classes go to the lower', () => {
+    // t0 = 0.5 (samples 0, 1), t1 = 0.5 (samples 2, 3). Sample 1 (y = 0): p = [0.2, 0.5]: class 1 at t1 exactly.
+    // Samples 2 and 3 (y = 1): p = [0.5, 0.5]: both confident and tied: class 0 (lower) wins, an issue.
+    const r = labelIssues(
+      Float32Array.from([0.8, 0.2, 0.2, 0.5, 0.5, 0.5, 0.5, 0.5]),
+      Int32Array.from([0, 0, 1, 1]),
+      2,
+    );
+    expect(Array.from(r.suggestedLabel)).toEqual([-1, 1, 0, 0]);
+    expect(Array.from(r.labelIssue)).toEqual([0, 1, 1, 1]);
+  });
+});

@@ -55,3 +55,78 @@ describe('score summary', () => {
     ).toThrow(/label weight/);
   });
 });
+
+describe('summary edges (issue 16, mutation testing)', () => {
+  it('lists every sample when there are fewer than top, and 10 by default', () => {
+    const few = summarizeScores({
+      suspicion: Float32Array.from([0.1, 0.3, 0.2]),
+      flags: flags({}, 3),
+      labelIssue: new Uint8Array(3),
+    });
+    expect([...few.top]).toEqual([1, 2, 0]);
+    expect(few.flaggedAny).toBe(0);
+    const many = summarizeScores({
+      suspicion: Float32Array.from({ length: 30 }, (_, i) => i),
+      flags: flags({ influence: [0], embedding: [0] }, 30),
+      labelIssue: new Uint8Array(30),
+    });
+    expect([...many.top]).toEqual([29, 28, 27, 26, 25, 24, 23, 22, 21, 20]);
+    // A sample flagged by two families counts once in flaggedAny.
+    expect(many.flaggedAny).toBe(1);
+    expect(many.flagged).toEqual({ trajectory: 0, influence: 1, embedding: 1, label: 0 });
+  });
+
+  it('a later sample tied with the last listed one does not displace it', () => {
+    const out = summarizeScores(
+      {
+        suspicion: Float32Array.from([0.5, 0.9, 0.5, 0.5]),
+        flags: flags({}, 4),
+        labelIssue: new Uint8Array(4),
+      },
+      2,
+    );
+    expect([...out.top]).toEqual([1, 0]);
+  });
+
+  it('recombine accepts q = 1 and a zero weight, refuses NaN or infinite weights and q above 1', () => {
+    const n = 12;
+    const scores = Object.fromEntries(
+      SCORE_NAMES.map((name, s) => [
+        name,
+        Float32Array.from({ length: n }, (_, i) => ((i * (s + 5)) % 11) / 11),
+      ]),
+    ) as never;
+    const suspicion = defaultScoreParams().suspicion;
+    const labelIssue = Uint8Array.from({ length: n }, (_, i) => (i < 4 ? 1 : 0));
+    const all = recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q: 1 } });
+    expect(all.summary.labelIssues).toBe(4);
+    expect(all.suspicionParams).not.toBe(suspicion);
+    const zero = recombine({
+      samples: n,
+      scores,
+      labelIssue,
+      suspicion: { ...suspicion, weights: { ...suspicion.weights, influence: 0 } },
+    });
+    expect(zero.suspicionParams.weights.influence).toBe(0);
+    // A score the analyst left out stays out of the recombined rule, in a copy of the list.
+    const excluded: typeof suspicion.excluded = ['spectral'];
+    const without = recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, excluded } });
+    expect(without.suspicionParams.excluded).toEqual(['spectral']);
+    expect(without.suspicionParams.excluded).not.toBe(excluded);
+    for (const q of [1.01, Number.NaN, -0.1]) {
+      expect(() => recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q } })).toThrow(
+        `The flag budget q must be in (0, 1], got ${q}.`,
+      );
+    }
+    for (const w of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() =>
+        recombine({
+          samples: n,
+          scores,
+          labelIssue,
+          suspicion: { ...suspicion, weights: { ...suspicion.weights, embedding: w } },
+        }),
+      ).toThrow(`The embedding weight must be ≥ 0, got ${w}.`);
+    }
+  });
+});

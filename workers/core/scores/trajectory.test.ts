@@ -96,3 +96,45 @@ describe('trajectoryScores', () => {
     expect(() => trajectoryScores({ ...t, loss: new Float32Array(14) })).toThrow(/loss has 14 values/);
   });
 });
+
+describe('trajectoryScores refusals and edges (issue 16, mutation testing)', () => {
+  const one = (n: number, e: number): TrajectoryInput => ({
+    samples: n,
+    epochs: e,
+    probAssigned: new Float32Array(n * e).fill(0.5),
+    margin: new Float32Array(n * e),
+    loss: new Float32Array(n * e),
+    correct: new Uint8Array(n * e),
+  });
+
+  it('needs at least one epoch, and names the array of the wrong length', () => {
+    expect(() => trajectoryScores(one(3, 0))).toThrow('Trajectory scores need at least one recorded epoch.');
+    const t = one(3, 2);
+    for (const name of ['probAssigned', 'margin', 'loss'] as const) {
+      expect(() => trajectoryScores({ ...t, [name]: new Float32Array(5) })).toThrow(
+        `${name} has 5 values, expected E×N = 6.`,
+      );
+    }
+    expect(() => trajectoryScores({ ...t, correct: new Uint8Array(7) })).toThrow(
+      'correct has 7 values, expected E×N = 6.',
+    );
+  });
+
+  it('one epoch: a sample correct once has no forgetting, one never correct counts 1; variability 0', () => {
+    const t = one(2, 1);
+    t.correct[0] = 1;
+    t.probAssigned.set([0.8, 0.3]);
+    const s = trajectoryScores(t);
+    expect(Array.from(s.forgetting)).toEqual([0, 1]);
+    expect(Array.from(s.variability)).toEqual([0, 0]);
+    expect(s.confidence[0]).toBeCloseTo(0.8, 6);
+    expect(s.cartography[1]).toBeCloseTo(0.7, 6);
+  });
+
+  it('a sample learned late and never forgotten has no forgetting events; one forgotten twice has two', () => {
+    // N = 2, E = 4. Sample 0: 0, 0, 1, 1. Sample 1: 1, 0, 1, 0.
+    const t = one(2, 4);
+    t.correct.set([0, 1, 0, 0, 1, 1, 1, 0]);
+    expect(Array.from(trajectoryScores(t).forgetting)).toEqual([0, 2]);
+  });
+});

@@ -18,8 +18,11 @@ import type { TrainingData, TrainSettings } from './types';
 
 /** Progress hooks of cross-validation; the training hooks apply to each fold's run in turn. */
 export interface CrossValCallbacks extends TrainCallbacks {
-  /** Called before fold `fold` (0-based) of `folds` starts. */
-  onFold?(fold: number, folds: number): void;
+  /**
+   * How many of the `folds` folds have finished: 0 before the first starts, then once as each fold completes (with
+   * several folds at once they finish in any order and often together, so this counts completions, never starts).
+   */
+  onFoldsDone?(done: number, folds: number): void;
   /** Where the folds run, several at once; absent, null or of size 1: one after another here. */
   pool?: FoldPool | null;
 }
@@ -60,9 +63,9 @@ export interface CrossValResult {
 /**
  * Out-of-fold softmax for every row with K folds (default 5), stratified and seeded from settings.seed; each fold
  * trains with settings (its validationFraction is ignored: all K-1 folds train). Stops at the first cancelled or
- * non-finite fold, keeping the folds before it. With `callbacks.pool` of size > 1 the folds run there, several at once (onFold
- * then counts finished folds and onEpoch passes on the furthest epoch; shouldStop is checked before each fold starts
- * and polled by the pool).
+ * non-finite fold, keeping the folds before it. With `callbacks.pool` of size > 1 the folds run there, several at once
+ * (onEpoch then passes on the furthest epoch of the folds under way; shouldStop is checked before each fold starts and
+ * polled by the pool). `onFoldsDone` counts finished folds either way.
  */
 export async function crossValidatedProbabilities(
   data: TrainingData,
@@ -83,20 +86,23 @@ export async function crossValidatedProbabilities(
       callbacks,
       options,
     );
-  // With several folds at once, progress counts finished folds: "fold k" is announced when k-1 have finished (fold 1
-  // at the start), and an epoch is passed on only when it is further than the last one passed since, whichever
-  // running fold reached it; so the numbers never go back.
+  // Progress counts finished folds. With several folds at once an epoch is passed on only when it is further than the
+  // last one passed since the last fold finished, whichever running fold reached it; so the numbers never go back.
   let finished = 0;
   let furthest = -1;
+  callbacks.onFoldsDone?.(0, k);
+  const done = (out: FoldOutcome) => {
+    if (out.status !== 'completed') return out;
+    finished++;
+    furthest = -1;
+    callbacks.onFoldsDone?.(finished, k);
+    return out;
+  };
   const outcomes = await runFolds(
     tasks,
     async (task) => {
       if (callbacks.shouldStop?.() === 'cancel') return { status: 'cancelled', probabilities: null };
-      if (!pool || pool.size <= 1) {
-        callbacks.onFold?.(task.fold, k);
-        return inProcess(task);
-      }
-      if (task.fold === 0) callbacks.onFold?.(0, k);
+      if (!pool || pool.size <= 1) return done(await inProcess(task));
       const out = await pool.runFold(
         data,
         settings,
@@ -108,12 +114,7 @@ export async function crossValidatedProbabilities(
         },
         () => callbacks.shouldStop?.() === 'cancel',
       );
-      finished++;
-      if (finished < k && out.status === 'completed') {
-        furthest = -1;
-        callbacks.onFold?.(finished, k);
-      }
-      return out;
+      return done(out);
     },
     pool ? pool.size : 1,
   );

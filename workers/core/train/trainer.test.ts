@@ -288,11 +288,11 @@ describe('crossValidatedProbabilities', () => {
     const before = tf.memory().numTensors;
     const folds: number[] = [];
     const res = await crossValidatedProbabilities(data, { ...small, epochs: 6 }, 3, {
-      onFold: (f) => folds.push(f),
+      onFoldsDone: (done) => folds.push(done),
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(res.status).toBe('completed');
-    expect(folds).toEqual([0, 1, 2]);
+    expect(folds).toEqual([0, 1, 2, 3]);
     expect(res.foldsDone).toBe(3);
     expect(res.probabilities.length).toBe(180 * 3);
     let correct = 0;
@@ -308,12 +308,12 @@ describe('crossValidatedProbabilities', () => {
   it('stops on cancel, keeping the finished folds', async () => {
     const data = blobs();
     const before = tf.memory().numTensors;
-    let fold = 0;
+    let foldsDone = 0;
     const res = await crossValidatedProbabilities(data, { ...small, epochs: 2 }, 3, {
-      onFold: (f) => {
-        fold = f;
+      onFoldsDone: (done) => {
+        foldsDone = done;
       },
-      shouldStop: () => (fold >= 1 ? 'cancel' : 'continue'),
+      shouldStop: () => (foldsDone >= 1 ? 'cancel' : 'continue'),
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(res.status).toBe('cancelled');

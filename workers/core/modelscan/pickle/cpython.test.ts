@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scanModelFile } from '../scan';
 import { BUFFERS, type CpythonPickle, NUMPY, OS_SYSTEM, PLAIN } from './test-cpython-pickles';
 
-// Pickles CPython's own pickler wrote (test-cpython-pickles.py), not the test assembler: the scanner must walk every
+// Pickles CPython's own pickler wrote (scripts/fixtures/test-cpython-pickles.py), not the test assembler: the scanner must walk every
 // opcode Python 3 writes at each protocol to its STOP, and place what it reports at the offsets pickletools gives.
 
 const bytesOf = (p: CpythonPickle) => Uint8Array.from(atob(p.base64), (c) => c.charCodeAt(0));

@@ -1,4 +1,4 @@
-// Written by test-cpython-pickles.py (CPython 3.11.7, numpy 2.4.6): pickles
+// Written by scripts/fixtures/test-cpython-pickles.py (CPython 3.11.7, numpy 2.4.6): pickles
 // Python wrote, with the opcodes pickletools lists and the byte offsets it gives. Do not edit by hand.
 
 export interface CpythonPickle {

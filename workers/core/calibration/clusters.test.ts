@@ -1,0 +1,126 @@
+/**
+ * Corroborated activation clusters and the reach gate (issue 10), on hand-built score columns: which clusters are
+ * lifted and by which score, where they rank in the fused suspicion, and that a detector leaving its canaries in the
+ * bulk says nothing of presence.
+ */
+import { describe, expect, it } from 'vitest';
+import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
+import { createRng } from '../random';
+import { SCORE_NAMES, type ScoreName } from '../scores/types';
+import { corroboratedClusters, medianOver } from './clusters';
+import { estimatePoisoned, type FusionInput, fuse } from './fuse';
+import { sortedReference, tailSignificance } from './tails';
+
+const N = 1000;
+
+/** N analyst rows with every score uniform at random, and `extra` appended rows (all zero until set). */
+function columns(seed: number, extra = 0): Record<ScoreName, Float32Array> {
+  const rng = createRng(seed);
+  const out = {} as Record<ScoreName, Float32Array>;
+  for (const s of SCORE_NAMES)
+    out[s] = Float32Array.from({ length: N + extra }, (_, i) => (i < N ? rng.next() : 0));
+  out.activationClustering.fill(0);
+  return out;
+}
+
+function features(scores: Record<ScoreName, Float32Array>): Float32Array[] {
+  return SCORE_NAMES.map((s) => tailSignificance(scores[s], sortedReference(scores[s].subarray(0, N))));
+}
+
+describe('corroborated activation clusters', () => {
+  it('lifts a cluster whose rows another score ranks at its top, and names that score and its median', () => {
+    const scores = columns(1);
+    for (let i = 0; i < 30; i++) {
+      scores.activationClustering[i] = 0.6;
+      scores.selfInfluence[i] = 2 + i; // the 30 highest selfInfluence values
+    }
+    for (let i = 30; i < 90; i++) scores.activationClustering[i] = 0.3; // a cluster no other score sets apart
+    const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.value).toBeCloseTo(0.6, 6);
+    expect(found[0]?.rows).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(SCORE_NAMES[found[0]?.score ?? -1]).toBe('selfInfluence');
+    // Sorted ascending, the median (15th of 30) significance is the row with 16 rows at or above it: -ln(17 / 1001).
+    expect(found[0]?.significance).toBeCloseTo(Math.log(1001 / 17), 5);
+  });
+
+  it('needs half of the rows in the top reach, three rows at least, and another score than the clustering itself', () => {
+    const scores = columns(2);
+    // 20 rows: 9 at the top of knnDistance, 11 in the bulk: the median row is in the bulk.
+    for (let i = 0; i < 20; i++) {
+      scores.activationClustering[i] = 0.5;
+      scores.knnDistance[i] = i < 9 ? 5 + i : 0.5;
+    }
+    // Two rows at the very top of every score: too few to be a cluster.
+    for (const s of SCORE_NAMES) for (const i of [100, 101]) scores[s][i] = 10 + i;
+    scores.activationClustering[100] = 0.9;
+    scores.activationClustering[101] = 0.9;
+    expect(corroboratedClusters(scores.activationClustering, features(scores), N, 0.1)).toEqual([]);
+    // With 11 of the 20 at the top instead, the median row is there.
+    for (let i = 9; i < 11; i++) scores.knnDistance[i] = 5 + i;
+    const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
+    expect(found.map((c) => c.rows.length)).toEqual([20]);
+    expect(SCORE_NAMES[found[0]?.score ?? -1]).toBe('knnDistance');
+  });
+
+  it('orders lifted clusters by how strongly they are corroborated', () => {
+    const scores = columns(3);
+    for (let i = 0; i < 10; i++) {
+      scores.activationClustering[i] = 0.4;
+      scores.mahalanobis[i] = 3 + i; // the top 10
+      scores.activationClustering[10 + i] = 0.7;
+      scores.mahalanobis[10 + i] = 1.5 + i / 100; // the next 10
+    }
+    const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
+    expect(found.map((c) => c.value)).toEqual([Math.fround(0.4), Math.fround(0.7)]);
+  });
+
+  it('takes the median of the given rows', () => {
+    expect(medianOver(Float32Array.from([5, 1, 4, 2, 3]), [0, 1, 2])).toBe(4);
+    expect(medianOver(Float32Array.from([5, 1, 4, 2]), [0, 1, 2, 3])).toBe(2);
+    expect(medianOver(new Float32Array(3), [])).toBeNaN();
+  });
+});
+
+/** Analyst rows with a corroborated cluster (rows 0..29) and 40 outlier canaries placed by `canary`. */
+function run(canary: (scores: Record<ScoreName, Float32Array>, p: number) => void): FusionInput {
+  const kind = CANARY_KINDS.indexOf('outlier');
+  const scores = columns(4, 40);
+  for (let i = 0; i < 30; i++) {
+    scores.activationClustering[i] = 0.6;
+    scores.selfInfluence[i] = 2 + i;
+  }
+  for (let j = 0; j < 40; j++) canary(scores, N + j);
+  return {
+    scores,
+    rows: N,
+    kind: new Uint8Array(40).fill(kind),
+    role: Uint8Array.from({ length: 40 }, (_, j) => (j < 20 ? CANARY_ROLE.fit : CANARY_ROLE.report)),
+    backbone: Float32Array.from({ length: N + 40 }, (_, i) => (i * 7919) % 1000),
+  };
+}
+
+describe('the fused suspicion with clusters and the reach gate', () => {
+  it('ranks a corroborated cluster first, says so in the model, and counts it in the estimate', () => {
+    // Canaries above every analyst row under knnDistance: the outlier kind is measured, and no row is like it.
+    const out = fuse(run((s, p) => (s.knnDistance[p] = 5 + p)));
+    const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a]);
+    expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(out.model.clusters).toEqual([{ rows: 30, score: 'selfInfluence', medianShare: 0.017 }]);
+    expect(out.model.format).toBe('sift-fused/3');
+    expect(SCORE_NAMES[out.topScore[order[0] ?? 0] ?? 0]).toBe('activationClustering');
+    expect(estimatePoisoned(out, N)).toBe(30);
+  });
+
+  it('gives no presence to a kind whose detector leaves half its canaries below the top tenth', () => {
+    // Canaries spread over knnDistance's 0.80-0.99 (their median near the 0.89 quantile): presence could be read,
+    // but the median canary sits outside the top tenth at reach 0.1.
+    const place = (s: Record<ScoreName, Float32Array>, p: number) => {
+      s.knnDistance[p] = 0.8 + ((p - N) % 20) / 100;
+    };
+    const gated = fuse(run(place));
+    expect(gated.model.detectors[0]).toMatchObject({ kind: 'outlier', presentRows: 0 });
+    const open = fuse(run(place), { reach: 0.5 });
+    expect(open.model.detectors[0]?.presentRows).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLEAR_TAIL } from './clear-tail';
+import { DEFAULT_SUSPICION, defaultScoreParams, resolveScoreParams } from './defaults';
+
+describe('scoring parameters (issue 16, mutation testing)', () => {
+  it('a form that sets one field of a group keeps the group’s other defaults', () => {
+    const d = defaultScoreParams();
+    const p = resolveScoreParams({
+      knn: { k: 5 },
+      spectral: { normalize: true },
+      activationClustering: { restarts: 2 },
+      mahalanobis: { covariance: 'tied' },
+      suspicion: { q: 0.1, weights: { label: 0.5 } as never },
+    });
+    expect(p.knn).toEqual({ ...d.knn, k: 5 });
+    expect(p.spectral).toEqual({ ...d.spectral, normalize: true });
+    expect(p.activationClustering).toEqual({ ...d.activationClustering, restarts: 2 });
+    expect(p.mahalanobis).toEqual({ ...d.mahalanobis, covariance: 'tied' });
+    expect(p.suspicion).toEqual({ ...d.suspicion, q: 0.1, weights: { ...d.suspicion.weights, label: 0.5 } });
+    expect(p.seed).toBe(0);
+    expect(resolveScoreParams({ seed: 7 }).seed).toBe(7);
+    expect(defaultScoreParams(9).seed).toBe(9);
+    expect(resolveScoreParams()).toEqual(d);
+  });
+
+  it('defaults are fresh copies: changing one run’s parameters never changes the next run’s', () => {
+    const p = defaultScoreParams();
+    p.suspicion.weights.label = 0;
+    p.suspicion.excluded.push('spectral');
+    const tail = p.suspicion.clearTail;
+    expect(tail).toEqual(DEFAULT_CLEAR_TAIL);
+    if (tail) tail.gap = 99;
+    const r = resolveScoreParams();
+    r.suspicion.weights.embedding = 0;
+    r.knn.k = 1;
+    const fresh = defaultScoreParams();
+    expect(fresh.suspicion.weights).toEqual(DEFAULT_SUSPICION.weights);
+    expect(DEFAULT_SUSPICION.weights.label).toBe(1);
+    expect(DEFAULT_SUSPICION.weights.embedding).toBe(1);
+    expect(fresh.suspicion.excluded).toEqual([]);
+    expect(DEFAULT_SUSPICION.excluded).toEqual([]);
+    expect(fresh.suspicion.clearTail).toEqual(DEFAULT_CLEAR_TAIL);
+    expect(DEFAULT_CLEAR_TAIL.gap).toBe(1);
+    expect(fresh.knn.k).not.toBe(1);
+  });
+});
