@@ -4,22 +4,31 @@
  * the ingest worker previews and imports the zip (createImageBitmap + OffscreenCanvas), then the train worker
  * trains the default CNN on WASM for 10 epochs (the settings the scan uses for 6,000 rows).
  *
- *   npx tsx bench/images-browser.ts [--set fashion_badnets] [--epochs 10] [--rebuild]
+ *   npx tsx bench/images-browser.ts [--set fashion_badnets | --zip path.zip] [--epochs 10] [--backend wasm|auto]
+ *     [--app-settings] [--out images-browser] [--rebuild]
+ *
+ * `--backend auto` probes the backends and lets the worker choose, as the app's training screen does (the probes
+ * and the choice are reported); `--app-settings` trains with the app's defaults for the dataset's size
+ * (trainSettingsFor(rows, 'images')) instead of the scan's for 6,000 rows.
  *
  * The page is opened with CSP bypassed only to inject comlink's UMD build. Writes bench/results/images-browser.json.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
 import { workerAsset } from '../e2e/worker-helpers';
-import playwrightConfig from '../playwright.config';
 import { DEFAULT_IMAGE_LIMITS } from '../workers/core/ingest/images/types';
 import { trainSettingsFor } from '../workers/core/train/defaults';
 import { DATASETS } from './dev-data';
-import { reportHeader } from './report';
-import { freePort, ROOT, startPreview } from './serve';
+import { reportHeader, saveReport } from './report';
+import { freePort, launchChromium, ROOT, startPreview } from './serve';
+
+type Any = Record<string, unknown> & { kind: string };
+/** comlink's UMD build as the page sees it (injected below). */
+interface PageComlink {
+  Comlink: { wrap(w: Worker): Record<string, (...a: unknown[]) => Promise<Any>>; proxy<T>(f: T): T };
+}
 
 function arg(name: string): string | undefined {
   const k = process.argv.indexOf(`--${name}`);
@@ -33,33 +42,22 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
   }
-  const set = arg('set') ?? 'fashion_badnets';
+  const zipPath = arg('zip');
+  const set = zipPath ? path.basename(zipPath, '.zip') : (arg('set') ?? 'fashion_badnets');
   const epochs = Number(arg('epochs') ?? 10);
-  const zip = readFileSync(path.join(DATASETS, set, `${set}.zip`));
+  const backendArg = arg('backend') ?? 'wasm';
+  const zip = readFileSync(zipPath ?? path.join(DATASETS, set, `${set}.zip`));
   const port = await freePort();
   const server = await startPreview(port);
-  const browser = await chromium.launch({
-    executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
-    args: playwrightConfig.use?.launchOptions?.args ?? [],
-    headless: true,
-  });
+  const browser = await launchChromium();
   const loadBefore = os.loadavg();
   try {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.addScriptTag({ path: path.join(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js') });
-    const settings = { ...trainSettingsFor(6000), model: 'cnn' as const, epochs, validationFraction: 0.2 };
-    const result = await page.evaluate(
-      async ({ ingestUrl, trainUrl, base64, name, limits, settings }) => {
-        type Any = Record<string, unknown> & { kind: string };
-        const comlink = (
-          window as unknown as {
-            Comlink: {
-              wrap(w: Worker): Record<string, (...a: unknown[]) => Promise<Any>>;
-              proxy<T>(f: T): T;
-            };
-          }
-        ).Comlink;
+    const imported = await page.evaluate(
+      async ({ ingestUrl, base64, name, limits }) => {
+        const comlink = (window as unknown as PageComlink).Comlink;
         const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
         const file = new File([bytes], name);
         const ingest = new Worker(ingestUrl, { type: 'module' });
@@ -104,9 +102,39 @@ async function main(): Promise<void> {
         const labels = new Int32Array(buffer.slice(8 * rows, 12 * rows));
         const pixels = new Uint8Array(buffer, rows * (8 + 4 + 4 + 4 + 32));
         const ds = { rows, labels, pixels, classes: done.meta.classes, shape: done.meta.image };
+        (window as unknown as { siftBench: typeof ds }).siftBench = ds;
+        return { rows, shape: ds.shape, previewMs: t1 - t0, ingestMs: t2 - t1, importMs: t2 - t0 };
+      },
+      {
+        ingestUrl: workerAsset('ingest'),
+        base64: zip.toString('base64'),
+        name: `${set}.zip`,
+        limits: DEFAULT_IMAGE_LIMITS,
+      },
+    );
+    const base =
+      arg('app-settings') !== undefined ? trainSettingsFor(imported.rows, 'images') : trainSettingsFor(6000);
+    const settings = { ...base, model: 'cnn' as const, epochs, validationFraction: 0.2 };
+    const train = await page.evaluate(
+      async ({ trainUrl, settings, auto, override }) => {
+        const comlink = (window as unknown as PageComlink).Comlink;
+        const ds = (
+          window as unknown as {
+            siftBench: {
+              rows: number;
+              labels: Int32Array;
+              pixels: Uint8Array;
+              classes: string[];
+              shape: { height: number; width: number; channels: number };
+            };
+          }
+        ).siftBench;
         const features = new Float32Array(ds.pixels.length);
         for (let i = 0; i < features.length; i++) features[i] = (ds.pixels[i] as number) / 255;
         const train = new Worker(trainUrl, { type: 'module' });
+        const tp = performance.now();
+        const probes = auto ? ((await comlink.wrap(train).probeBackends()) as unknown as unknown[]) : [];
+        const probeMs = performance.now() - tp;
         const epochMs: number[] = [];
         const t3 = performance.now();
         const outcome = (await comlink.wrap(train).start(
@@ -122,7 +150,7 @@ async function main(): Promise<void> {
             settings,
             thresholds: {},
             classNames: ds.classes,
-            backend: { probes: [], override: 'wasm' },
+            backend: { probes, override },
           },
           comlink.proxy((m: { kind: string; epochs?: Array<{ elapsedMs: number }> }) => {
             for (const e of m.epochs ?? []) epochMs.push(e.elapsedMs);
@@ -131,35 +159,29 @@ async function main(): Promise<void> {
           result: {
             status: string;
             elapsedMs: number;
-            backend: { backend: string };
+            backend: { backend: string; reason: string };
             epochs: Array<{ valAccuracy: number; elapsedMs: number }>;
           };
         };
         const t4 = performance.now();
         train.terminate();
         return {
-          rows: ds.rows,
-          shape: ds.shape,
-          previewMs: t1 - t0,
-          ingestMs: t2 - t1,
-          importMs: t2 - t0,
-          train: {
-            status: outcome.result.status,
-            backend: outcome.result.backend.backend,
-            wallMs: t4 - t3,
-            elapsedMs: outcome.result.elapsedMs,
-            epochEndMs: outcome.result.epochs.map((e) => Math.round(e.elapsedMs)),
-            valAccuracy: outcome.result.epochs.map((e) => Number(e.valAccuracy.toFixed(4))),
-          },
+          probes,
+          probeMs,
+          status: outcome.result.status,
+          backend: outcome.result.backend.backend,
+          reason: outcome.result.backend.reason,
+          wallMs: t4 - t3,
+          elapsedMs: outcome.result.elapsedMs,
+          epochEndMs: outcome.result.epochs.map((e) => Math.round(e.elapsedMs)),
+          valAccuracy: outcome.result.epochs.map((e) => Number(e.valAccuracy.toFixed(4))),
         };
       },
       {
-        ingestUrl: workerAsset('ingest'),
         trainUrl: workerAsset('train'),
-        base64: zip.toString('base64'),
-        name: `${set}.zip`,
-        limits: DEFAULT_IMAGE_LIMITS,
         settings,
+        auto: backendArg === 'auto',
+        override: backendArg === 'auto' ? null : backendArg,
       },
     );
     const report = {
@@ -169,13 +191,9 @@ async function main(): Promise<void> {
       command: `npx tsx bench/images-browser.ts ${process.argv.slice(2).join(' ')}`,
       set,
       settings,
-      result,
+      result: { ...imported, train },
     };
-    console.log(JSON.stringify(report, null, 2));
-    writeFileSync(
-      path.join(ROOT, 'bench/results/images-browser.json'),
-      `${JSON.stringify(report, null, 2)}\n`,
-    );
+    saveReport(arg('out') ?? 'images-browser', report);
   } finally {
     await browser.close();
     server.kill();

@@ -6,11 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
 import type { RunRecord } from '../app/db/run-schema';
 import type { ScoreRecord } from '../app/db/score-schema';
-import playwrightConfig from '../playwright.config';
-import { ROOT, startPreview } from './serve';
+import { importThroughApp, launchChromium, ROOT, startPreview } from './serve';
 
 /** Figures of the pipeline in the browser, read from what the app stored (run and score records). */
 export interface BrowserResult {
@@ -59,24 +57,11 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
   }
   const port = Number(process.env.SIFT_BENCH_PORT ?? 4317);
   const server = await startPreview(port, dist);
-  const browser = await chromium.launch({
-    executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: playwrightConfig.use?.launchOptions?.args ?? [],
-  });
+  const browser = await launchChromium();
   try {
     const before = loadNow();
     const page = await browser.newPage();
-    const idle = () =>
-      page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 120_000 });
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await idle();
-    await page.getByLabel('CSV file').setInputFiles(csv);
-    await page.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 120_000 });
-    await idle();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByTestId('overview').waitFor({ timeout: 120_000 });
-    await idle();
+    await importThroughApp(page, port, csv);
     await page.getByRole('button', { name: 'Train a model' }).click();
     await page.getByTestId('backend-choice').waitFor({ timeout: 120_000 });
     const t0 = performance.now();

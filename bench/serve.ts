@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import playwrightConfig from '../playwright.config';
 
 /** The project root (bench/ sits one level below it). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,4 +50,30 @@ export async function startPreview(port: number, dist = 'dist'): Promise<ChildPr
   }
   child.kill();
   throw new Error(`vite preview did not answer on ${url}`);
+}
+
+/** Headless Chromium (Debian's, or SIFT_CHROMIUM) with the e2e tests' launch flags. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium',
+    args: playwrightConfig.use?.launchOptions?.args ?? [],
+    headless: true,
+  });
+}
+
+/**
+ * Opens the app served on `port`, imports `file` (a CSV or an image zip) through the start screen with the proposed
+ * plan, and waits for its overview.
+ */
+export async function importThroughApp(page: Page, port: number, file: string): Promise<void> {
+  const idle = () =>
+    page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 120_000 });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await idle();
+  await page.getByLabel('CSV file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Import', exact: true }).waitFor({ timeout: 120_000 });
+  await idle();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('overview').waitFor({ timeout: 120_000 });
+  await idle();
 }

@@ -3,9 +3,37 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { type Download, expect, type Page } from '@playwright/test';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+declare global {
+  interface Window {
+    __longTasks?: number[];
+  }
+}
+
+/** Before any page script (`page.addInitScript(watchLongTasks)`): record every long task's duration. */
+export function watchLongTasks(): void {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks?.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** The `count` downloads that `action` starts. */
+export async function downloads(page: Page, count: number, action: () => Promise<void>): Promise<Download[]> {
+  const got: Download[] = [];
+  const done = new Promise<void>((resolve) => {
+    page.on('download', (d) => {
+      got.push(d);
+      if (got.length === count) resolve();
+    });
+  });
+  await action();
+  await done;
+  return got;
+}
 
 /** `../shared/datasets/<name>/<name>.csv` beside the repository (CI clones it with shared/ next to it). */
 export function sharedDataset(name: string): string {

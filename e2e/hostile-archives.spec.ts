@@ -8,22 +8,8 @@ import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type HostileArchive, hostileArchives, millionEmptyEntries } from '../scripts/make-hostile-archives';
 import { GENERATED_DIR } from '../scripts/make-hostile-fixtures';
-import { openApp, waitIdle } from './helpers';
+import { openApp, waitIdle, watchLongTasks } from './helpers';
 import { imageStoreCounts } from './image-helpers';
-
-declare global {
-  interface Window {
-    __longTasks?: number[];
-  }
-}
-
-/** Before any page script: record every long task's duration. */
-function watchLongTasks(): void {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks?.push(entry.duration);
-  }).observe({ type: 'longtask', buffered: true });
-}
 
 /** Chooses the archive in the picker and follows it to its message: a refusal, the form's errors, or the import's. */
 async function refusalOf(page: Page, file: string, totalLimit?: number): Promise<string> {

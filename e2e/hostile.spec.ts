@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { makeHostileFixtures } from '../scripts/make-hostile-fixtures';
-import { datasetRow, fixture, openApp, storedRecordCounts, waitIdle } from './helpers';
+import { datasetRow, fixture, openApp, storedRecordCounts, waitIdle, watchLongTasks } from './helpers';
 
 type Expected =
   | { outcome: 'refused'; message: RegExp }
@@ -22,16 +22,7 @@ const hostile = (name: string) => fixture(path.join('hostile', name));
 declare global {
   interface Window {
     __pwned?: unknown;
-    __longTasks?: number[];
   }
-}
-
-/** Before any page script: record every long task, so a frozen tab fails the test. */
-function watchLongTasks(): void {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks?.push(entry.duration);
-  }).observe({ type: 'longtask', buffered: true });
 }
 
 interface Outcome {

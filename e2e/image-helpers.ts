@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
-import { waitIdle } from './helpers';
+import { openApp, waitIdle } from './helpers';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -55,4 +55,33 @@ export async function imageStoreCounts(page: Page): Promise<Record<string, numbe
         };
       }),
   );
+}
+
+/**
+ * Opens the app, imports the image demo, checks the training form offers the CNN (image files' default), trains
+ * `model` for `epochs`, scores the run with `folds` folds of `cvEpochs` epochs and opens the review of the suspects.
+ */
+export async function reviewImageDemo(
+  page: Page,
+  plan: { model: 'cnn' | 'mlp'; epochs: number; folds: number; cvEpochs: number },
+): Promise<void> {
+  await openApp(page);
+  await importZip(page, IMAGE_DEMO);
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 120_000 });
+  const model = page.getByRole('combobox', { name: 'Model' });
+  await expect(model).toHaveValue('cnn');
+  if (plan.model !== 'cnn') await model.selectOption(plan.model);
+  await page.getByLabel('Epochs', { exact: true }).fill(String(plan.epochs));
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
+  await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('score-folds').fill(String(plan.folds));
+  await page.getByTestId('score-cv-epochs').fill(String(plan.cvEpochs));
+  await page.getByTestId('score-start').click();
+  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
+  await waitIdle(page);
+  await page.getByTestId('review-suspects').click();
+  await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await waitIdle(page);
 }

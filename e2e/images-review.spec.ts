@@ -7,12 +7,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Download, expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { memorySource, zipSource } from '../workers/core/ingest/images/zip';
 import { parseManifest } from '../workers/core/manifest/schema';
 import type { Manifest } from '../workers/core/manifest/types';
-import { openApp, waitIdle } from './helpers';
-import { IMAGE_DEMO, importZip } from './image-helpers';
+import { downloads, waitIdle } from './helpers';
+import { IMAGE_DEMO, reviewImageDemo } from './image-helpers';
 
 const TOP = 16;
 
@@ -26,49 +26,16 @@ async function zipFiles(bytes: Uint8Array): Promise<Map<string, Buffer>> {
   return out;
 }
 
-async function downloads(page: Page, count: number, action: () => Promise<void>): Promise<Download[]> {
-  const got: Download[] = [];
-  const done = new Promise<void>((resolve) => {
-    page.on('download', (d) => {
-      got.push(d);
-      if (got.length === count) resolve();
-    });
-  });
-  await action();
-  await done;
-  return got;
-}
-
 test('an image zip defaults to the CNN, reviews with thumbnails and exports clean and quarantine zips that verify', async ({
   page,
 }) => {
   test.setTimeout(600_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await openApp(page);
-  await importZip(page, IMAGE_DEMO);
 
-  await page.getByRole('button', { name: 'Train a model' }).click();
-  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
-  // Image files train the CNN unless the analyst picks the MLP.
-  const model = page.getByRole('combobox', { name: 'Model' });
-  await expect(model).toHaveValue('cnn');
-  // The review and export below do not depend on the model: the MLP keeps this test short (the CNN trains in the
-  // browser's train worker in e2e/images-worker.spec.ts, and takes minutes here on two shared cores).
-  await model.selectOption('mlp');
-  await page.getByLabel('Epochs', { exact: true }).fill('8');
-  await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
-  await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
-  await page.getByTestId('score-folds').fill('2');
-  await page.getByTestId('score-cv-epochs').fill('4');
-  await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
-  await waitIdle(page);
-
-  await page.getByTestId('review-suspects').click();
-  await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  await waitIdle(page);
+  // Image files train the CNN unless the analyst picks the MLP. The review and export below do not depend on the
+  // model: the MLP keeps this test short (the CNN is trained and reviewed in e2e/images-grid.spec.ts).
+  await reviewImageDemo(page, { model: 'mlp', epochs: 8, folds: 2, cvEpochs: 4 });
   const rows = page.getByTestId('review-row');
   await expect(rows.first().locator('canvas[data-drawn="true"]')).toHaveCount(1);
   await rows.first().click();

@@ -7,12 +7,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Download, expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { runVerify } from '../scripts/verify';
 import { parseManifest } from '../workers/core/manifest/schema';
 import { verifyManifest } from '../workers/core/manifest/sign';
 import type { Manifest } from '../workers/core/manifest/types';
-import { openApp, sharedDataset, waitIdle } from './helpers';
+import { downloads, openApp, sharedDataset, waitIdle } from './helpers';
 import { findMapPoint, loadedDetailId } from './map-helpers';
 import { trainAndScore } from './train-helpers';
 
@@ -32,19 +32,6 @@ async function openReview(page: Page): Promise<void> {
 
 function quarantinedCount(page: Page) {
   return page.getByTestId('quarantined-count');
-}
-
-async function downloads(page: Page, count: number, action: () => Promise<void>): Promise<Download[]> {
-  const got: Download[] = [];
-  const done = new Promise<void>((resolve) => {
-    page.on('download', (d) => {
-      got.push(d);
-      if (got.length === count) resolve();
-    });
-  });
-  await action();
-  await done;
-  return got;
 }
 
 /** Data lines of a CSV whose fields hold no quoted line breaks (digits): header first. */

@@ -14,6 +14,7 @@ import {
   chooseBackend,
   isSoftwareAdapter,
 } from './core/train/backend-choice';
+import { prepareKernels } from './core/train/backend-kernels';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { ModelKind, TrainingData, TrainSettings } from './core/train/types';
 import type {
@@ -289,8 +290,13 @@ const TRAINING_KERNELS: Record<ModelKind, string[]> = {
   cnn: ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'MaxPoolGrad'],
 };
 
-/** The kernels `model`'s training needs that `backend` has not registered. */
+/**
+ * The kernels `model`'s training needs that `backend` lacks, after composing those it can have (prepareKernels): in
+ * a worker that has not activated WASM yet (the app probes in another worker) its composed filter gradient is not
+ * registered, and the CNN fell back to the CPU backend, ~50× slower (bench/results/images-train-screen-before.json).
+ */
 function missingKernels(backend: BackendName, model: ModelKind): string[] {
+  if (model !== 'mlp') prepareKernels(backend);
   return TRAINING_KERNELS[model].filter((kernel) => !tf.getKernel(kernel, backend));
 }
 

@@ -1,11 +1,10 @@
 import { formatBytes, formatCount } from '../format';
-import { ClassBalanceChart } from './ClassBalanceChart';
 import { FeatureTable } from './FeatureTable';
 import { ImageSamples } from './ImageSamples';
 import { delimiterName } from './ImportForm';
 import { ImportSummary } from './ImportSummary';
 import { ImageOverview } from './images/ImageOverview';
-import { OverviewHead } from './OverviewHead';
+import { ClassBalancePanel, OverviewCounts, OverviewHead } from './OverviewHead';
 import { useApp } from './session-context';
 import { WarningsReport } from './WarningsReport';
 
@@ -19,26 +18,16 @@ export function Overview() {
       <OverviewHead meta={meta} />
       <ImportSummary />
       <section className="panel" aria-label="Summary">
-        <dl className="counts">
-          <div>
-            <dt>Rows</dt>
-            <dd data-testid="overview-rows" data-value={meta.rows}>
-              {formatCount(meta.rows)}
-            </dd>
-          </div>
-          <div>
-            <dt>Features</dt>
-            <dd data-testid="overview-features" data-value={meta.featureNames.length}>
-              {formatCount(meta.featureNames.length)}
-            </dd>
-          </div>
-          <div>
-            <dt>Classes</dt>
-            <dd data-testid="overview-classes" data-value={meta.classes.length}>
-              {formatCount(meta.classes.length)}
-            </dd>
-          </div>
-        </dl>
+        <OverviewCounts
+          meta={meta}
+          rowsLabel="Rows"
+          middle={{
+            label: 'Features',
+            testId: 'overview-features',
+            value: meta.featureNames.length,
+            text: formatCount(meta.featureNames.length),
+          }}
+        />
         <dl className="facts">
           <dt>File</dt>
           <dd>
@@ -55,10 +44,7 @@ export function Overview() {
         </dl>
       </section>
       <WarningsReport warnings={meta.warnings} />
-      <section className="panel" aria-labelledby="balance-title">
-        <h3 id="balance-title">Class balance</h3>
-        <ClassBalanceChart classes={meta.classes} counts={meta.classCounts} />
-      </section>
+      <ClassBalancePanel meta={meta} />
       {meta.image && <ImageSamples meta={meta} image={meta.image} />}
       <section className="panel" aria-labelledby="features-title">
         <h3 id="features-title">Features</h3>

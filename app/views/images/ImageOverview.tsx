@@ -2,8 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ImageOverviewRecord } from '../../controllers/images/controller';
 import type { DatasetMeta } from '../../controllers/ingest/controller';
 import { formatBytes, formatCount, formatSeconds } from '../../format';
-import { ClassBalanceChart } from '../ClassBalanceChart';
-import { OverviewHead } from '../OverviewHead';
+import { ClassBalancePanel, OverviewCounts, OverviewHead } from '../OverviewHead';
 import { ProblemList } from '../ProblemList';
 import { useApp, useImageImport } from '../session-context';
 import { ClassMeans } from './ClassMeans';
@@ -53,26 +52,16 @@ export function ImageOverview({ meta }: { meta: DatasetMeta }) {
         </div>
       )}
       <section className="panel" aria-label="Summary">
-        <dl className="counts">
-          <div>
-            <dt>Images</dt>
-            <dd data-testid="overview-rows" data-value={meta.rows}>
-              {formatCount(meta.rows)}
-            </dd>
-          </div>
-          <div>
-            <dt>Image size</dt>
-            <dd data-testid="overview-shape" data-value={`${shape.height}x${shape.width}x${shape.channels}`}>
-              {shape.width} × {shape.height} × {shape.channels === 1 ? 'grey' : 'RGB'}
-            </dd>
-          </div>
-          <div>
-            <dt>Classes</dt>
-            <dd data-testid="overview-classes" data-value={meta.classes.length}>
-              {formatCount(meta.classes.length)}
-            </dd>
-          </div>
-        </dl>
+        <OverviewCounts
+          meta={meta}
+          rowsLabel="Images"
+          middle={{
+            label: 'Image size',
+            testId: 'overview-shape',
+            value: `${shape.height}x${shape.width}x${shape.channels}`,
+            text: `${shape.width} × ${shape.height} × ${shape.channels === 1 ? 'grey' : 'RGB'}`,
+          }}
+        />
         <dl className="image-facts">
           <dt>{info.source === 'zip' ? 'Zip' : 'Folder'}</dt>
           <dd>
@@ -113,10 +102,7 @@ export function ImageOverview({ meta }: { meta: DatasetMeta }) {
           <ProblemList problems={info.warnings} />
         </details>
       )}
-      <section className="panel" aria-labelledby="balance-title">
-        <h3 id="balance-title">Class balance</h3>
-        <ClassBalanceChart classes={meta.classes} counts={meta.classCounts} />
-      </section>
+      <ClassBalancePanel meta={meta} />
       <section className="panel" aria-labelledby="means-title">
         <h3 id="means-title">Mean image per class</h3>
         {overview ? (

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import type { SortKey } from '../../../workers/core/review/table';
 import { SampleThumb } from '../images/ImageEvidence';
-import { useApp, useReviewer } from '../session-context';
-import { useRowPages } from './use-row-pages';
+import { useReviewer } from '../session-context';
+import { useReviewRows } from './use-row-pages';
 import { useRowWindow } from './use-row-window';
 
 const ROW_HEIGHT = 28;
@@ -12,7 +12,8 @@ const OVERSCAN = 12;
 const VIEW_HEIGHT = 480;
 const DECISION = { keep: 'kept', quarantine: 'quarantined' } as const;
 
-const COLUMNS: Array<{ key: SortKey; label: string }> = [
+/** The table's columns, each a sort order (the image grid offers the same orders). */
+export const SORT_COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: 'id', label: 'Id' },
   { key: 'label', label: 'Label' },
   { key: 'suggested', label: 'Suggested' },
@@ -28,14 +29,7 @@ const COLUMNS: Array<{ key: SortKey; label: string }> = [
  */
 export function ReviewTable() {
   const reviewer = useReviewer();
-  const summary = useApp((s) => s.review.summary);
-  const count = useApp((s) => s.review.count);
-  const version = useApp((s) => s.review.version);
-  const focus = useApp((s) => s.review.focus);
-  const focusAt = useApp((s) => s.review.focusAt);
-  const selection = useApp((s) => s.review.selection);
-  const query = useApp((s) => s.review.query);
-  const { rowAt, want } = useRowPages(version);
+  const { summary, count, focus, focusAt, selection, query, rowAt, want } = useReviewRows();
   const { attach, window: rows, onScroll, show } = useRowWindow(count, ROW_HEIGHT, OVERSCAN, VIEW_HEIGHT);
   useEffect(() => {
     if (focusAt !== null && focusAt < count) show(focusAt);
@@ -61,7 +55,7 @@ export function ReviewTable() {
         </caption>
         <thead>
           <tr>
-            {COLUMNS.map((c) => (
+            {SORT_COLUMNS.map((c) => (
               <th
                 key={c.key}
                 aria-sort={query.sort === c.key ? (query.descending ? 'descending' : 'ascending') : 'none'}
@@ -81,7 +75,7 @@ export function ReviewTable() {
             if (!r) {
               return (
                 <tr key={`pending-${at}`} className="pending" style={{ height: ROW_HEIGHT }}>
-                  <td colSpan={COLUMNS.length} />
+                  <td colSpan={SORT_COLUMNS.length} />
                 </tr>
               );
             }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DatasetId } from '../../controllers/ingest/controller';
 import type { RunId } from '../../controllers/train/controller';
 import { formatDate } from '../../format';
+import { ReviewGrid } from '../images/ReviewGrid';
 import { useApp, useIngest, useReviewer, useTrainer } from '../session-context';
 import { DetailPanel } from './DetailPanel';
 import { ExportPanel } from './ExportPanel';
@@ -169,6 +170,27 @@ function NotScored() {
   );
 }
 
+/** The samples as the table, or for image datasets as the table or a grid of thumbnails (same order, same keys). */
+function SamplesView() {
+  const images = useApp((s) => Boolean(s.review.summary?.image));
+  const [grid, setGrid] = useState(false);
+  if (!images) return <ReviewTable />;
+  return (
+    <>
+      <fieldset className="view-toggle" data-testid="samples-view">
+        <legend className="visually-hidden">Show the samples as</legend>
+        <button type="button" className="link" aria-pressed={!grid} onClick={() => setGrid(false)}>
+          Table
+        </button>
+        <button type="button" className="link" aria-pressed={grid} onClick={() => setGrid(true)}>
+          Grid
+        </button>
+      </fieldset>
+      {grid ? <ReviewGrid /> : <ReviewTable />}
+    </>
+  );
+}
+
 /** The review screen: table, detail, linked maps, histograms, decisions, export and verify. */
 export function ReviewView() {
   const status = useApp((s) => s.review.status);
@@ -187,7 +209,7 @@ export function ReviewView() {
           <div className="review-main">
             <div className="review-left">
               <Filters />
-              <ReviewTable />
+              <SamplesView />
             </div>
             <DetailPanel />
           </div>

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReviewRow } from '../../controllers/review/controller';
-import { useReviewer } from '../session-context';
+import { useApp, useReviewer } from '../session-context';
 
 /** Rows per request. */
 const PAGE = 64;
@@ -48,4 +48,20 @@ export function useRowPages(version: number): {
   const rowAt = (at: number) =>
     pages.version === version ? pages.byPage.get(Math.floor(at / PAGE))?.[at % PAGE] : undefined;
   return { rowAt, want };
+}
+
+/**
+ * What a view of the review's samples (the table, the image grid) shows: the review's state it reads, and its rows
+ * a page at a time (useRowPages).
+ */
+export function useReviewRows() {
+  const summary = useApp((s) => s.review.summary);
+  const count = useApp((s) => s.review.count);
+  const version = useApp((s) => s.review.version);
+  const focus = useApp((s) => s.review.focus);
+  const focusAt = useApp((s) => s.review.focusAt);
+  const selection = useApp((s) => s.review.selection);
+  const query = useApp((s) => s.review.query);
+  const { rowAt, want } = useRowPages(version);
+  return { summary, count, focus, focusAt, selection, query, rowAt, want };
 }

@@ -259,18 +259,21 @@ function replaceKernel(
   const original = tf.getKernel(name, backendName);
   if (!original) return;
   tf.unregisterKernel(name, backendName);
-  tf.registerKernel({ kernelName: name, backendName, kernelFunc: make(original.kernelFunc) });
+  // The original's setup stays: a WASM kernel's setupFunc binds its function when the backend starts, which happens
+  // after this when a backend is prepared before it is activated (train-backends.ts).
+  tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) });
 }
 
 /**
- * Prepares the active backend's kernels (idempotent): registers the composed filter gradient of Conv2D where the
- * backend has none (WASM), and on WASM routes the input gradient of stride-1 convolutions and transposed matrix
- * products to its fast kernels. Results are the same sums in another order (agreement is tested against CPU).
- * Called wherever a backend is activated and when a CNN is built.
+ * Prepares a backend's kernels (the active one by default; idempotent): registers the composed filter gradient of
+ * Conv2D where the backend has none (WASM), and on WASM routes the input gradient of stride-1 convolutions and
+ * transposed matrix products to its fast kernels. Results are the same sums in another order (agreement is tested
+ * against CPU). Called wherever a backend is activated, when a CNN is built, and before a backend is judged by the
+ * kernels it has (a backend's kernels are registered when its module loads, so it need not be active). A backend
+ * whose module is not loaded (no Conv2D to compose from) is left alone.
  */
-export function prepareKernels(): void {
-  const backendName = tf.getBackend();
-  if (!backendName) return;
+export function prepareKernels(backendName: string = tf.getBackend()): void {
+  if (!backendName || !tf.getKernel('Conv2D', backendName)) return;
   if (!tf.getKernel('Conv2DBackpropFilter', backendName)) {
     tf.registerKernel({
       kernelName: 'Conv2DBackpropFilter',
