@@ -129,5 +129,19 @@ test('runs list marks scored runs; map legends, axes, filters, selection only an
   await expect(canvas).toHaveAttribute('data-width', String(wide + 40));
   await expect(canvas).toHaveAttribute('data-ready', 'true');
   expect((await mapCount(page, 'pca')).drawn).toBe(all.points);
+  // Layout: at 1440 px the maps sit below the table and the detail; on a wide screen, beside them.
+  const box = async (testId: string) => {
+    const b = await page.getByTestId(testId).boundingBox();
+    if (!b) throw new Error(`${testId} is not on the page`);
+    return b;
+  };
+  const [detail, maps] = [await box('review-detail'), await box('review-maps')];
+  expect(maps.x).toBeLessThan(detail.x);
+  expect(maps.y).toBeGreaterThan(detail.y);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await expect
+    .poll(async () => (await box('review-maps')).x)
+    .toBeGreaterThanOrEqual((await box('review-detail')).x + (await box('review-detail')).width);
+  expect((await box('review-maps')).y).toBeLessThan((await box('review-detail')).y + 200);
   await page.screenshot({ path: 'test-results/review-maps.png', fullPage: true });
 });

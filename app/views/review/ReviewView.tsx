@@ -206,16 +206,18 @@ export function ReviewView() {
       {status.kind === 'ready' && (
         <>
           <DecisionBar />
-          <div className="review-main">
-            <div className="review-left">
-              <Filters />
-              <SamplesView />
+          <div className="review-body">
+            <div className="review-main">
+              <div className="review-left">
+                <Filters />
+                <SamplesView />
+              </div>
+              <DetailPanel />
             </div>
-            <DetailPanel />
-          </div>
-          <div className="review-maps">
-            <MapPanel space="pca" title="Embedding map (PCA)" />
-            <MapPanel space="cartography" title="Cartography (variability × confidence)" />
+            <div className="review-maps" data-testid="review-maps">
+              <MapPanel space="pca" title="Embedding map (PCA)" />
+              <MapPanel space="cartography" title="Cartography (variability × confidence)" />
+            </div>
           </div>
           <Histograms />
           <RetrainPanel />
