@@ -102,16 +102,21 @@ export function datasetRow(page: Page, name: string) {
   return page.getByTestId('dataset-row').filter({ has: page.getByText(name, { exact: true }) });
 }
 
-/** How many records each dataset store of the app's IndexedDB holds (read in the page, after the app opened it). */
-export async function storedRecordCounts(page: Page): Promise<Record<string, number>> {
+/**
+ * How many records each of `stores` (by default the CSV dataset stores) of the app's IndexedDB holds (read in the
+ * page, after the app opened it).
+ */
+export async function storedRecordCounts(
+  page: Page,
+  stores: readonly string[] = ['datasets', 'datasetArrays', 'datasetFiles'],
+): Promise<Record<string, number>> {
   return page.evaluate(
-    () =>
+    (names) =>
       new Promise<Record<string, number>>((resolve, reject) => {
         const open = indexedDB.open('sift');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const names = ['datasets', 'datasetArrays', 'datasetFiles'];
           const tx = db.transaction(names, 'readonly');
           const counts: Record<string, number> = {};
           for (const name of names) {
@@ -127,6 +132,7 @@ export async function storedRecordCounts(page: Page): Promise<Record<string, num
           tx.onerror = () => reject(tx.error);
         };
       }),
+    [...stores],
   );
 }
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
-import { openApp, waitIdle } from './helpers';
+import { openApp, storedRecordCounts, waitIdle } from './helpers';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -29,32 +29,9 @@ export async function importZip(page: Page, file: string): Promise<void> {
   await waitIdle(page);
 }
 
-/** How many records each dataset store holds, read raw from the page's IndexedDB. */
+/** How many records each dataset store, the image overview store included, holds in the page's IndexedDB. */
 export async function imageStoreCounts(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(
-    () =>
-      new Promise<Record<string, number>>((resolve, reject) => {
-        const open = indexedDB.open('sift');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const names = ['datasets', 'datasetArrays', 'datasetFiles', 'datasetImages'];
-          const tx = db.transaction(names, 'readonly');
-          const counts: Record<string, number> = {};
-          for (const name of names) {
-            const request = tx.objectStore(name).count();
-            request.onsuccess = () => {
-              counts[name] = request.result;
-            };
-          }
-          tx.oncomplete = () => {
-            db.close();
-            resolve(counts);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
+  return storedRecordCounts(page, ['datasets', 'datasetArrays', 'datasetFiles', 'datasetImages']);
 }
 
 /**

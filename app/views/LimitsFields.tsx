@@ -16,28 +16,43 @@ export function LimitsFields() {
   return (
     <details className="limits">
       <summary>Limits</summary>
-      <div className="limits-grid">
-        {FIELDS.map(({ key, label }) => (
-          <label key={key}>
-            {label}
-            <input
-              type="number"
-              min={1}
-              step={1}
-              value={limits[key]}
-              onChange={(event) => {
-                const value = Math.floor(event.currentTarget.valueAsNumber);
-                // The workbench re-runs the preview with the new limits (debounced), so Import follows them.
-                if (Number.isFinite(value) && value >= 1) workbench.changeLimits({ ...limits, [key]: value });
-              }}
-            />
-          </label>
-        ))}
-      </div>
+      {/* The workbench re-runs the preview with the new limits (debounced), so Import follows them. */}
+      <LimitInputs fields={FIELDS} limits={limits} onChange={(next) => workbench.changeLimits(next)} />
       <p className="muted small">
         An import stops as soon as the file passes one of these. A change is checked against the file’s first
         megabyte at once; the rest is checked while importing.
       </p>
     </details>
+  );
+}
+
+/** One whole-number input (at least 1) per limit; a change hands every limit, the changed one included, to `onChange`. */
+export function LimitInputs<L extends object>({
+  fields,
+  limits,
+  onChange,
+}: {
+  fields: readonly { key: keyof L & string; label: string }[];
+  limits: L;
+  onChange: (next: L) => void;
+}) {
+  return (
+    <div className="limits-grid">
+      {fields.map(({ key, label }) => (
+        <label key={key}>
+          {label}
+          <input
+            type="number"
+            min={1}
+            step={1}
+            value={Number(limits[key])}
+            onChange={(event) => {
+              const value = Math.floor(event.currentTarget.valueAsNumber);
+              if (Number.isFinite(value) && value >= 1) onChange({ ...limits, [key]: value });
+            }}
+          />
+        </label>
+      ))}
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { ImageLimits, ImageShape } from '../../controllers/images/controller';
 import { blockingProblems, shapeProblem } from '../../controllers/images/plan';
 import { formatBytes, formatCount } from '../../format';
+import { LimitInputs } from '../LimitsFields';
 import { ProblemList } from '../ProblemList';
 import { useApp, useImageImport } from '../session-context';
 import './images.css';
@@ -192,23 +193,7 @@ export function ImageImportForm() {
       )}
       <details className="limits panel">
         <summary>Limits</summary>
-        <div className="limits-grid">
-          {LIMIT_FIELDS.map(({ key, label }) => (
-            <label key={key}>
-              {label}
-              <input
-                type="number"
-                min={1}
-                step={1}
-                value={limits[key]}
-                onChange={(event) => {
-                  const value = Math.floor(event.currentTarget.valueAsNumber);
-                  if (Number.isFinite(value) && value >= 1) images.changeLimits({ ...limits, [key]: value });
-                }}
-              />
-            </label>
-          ))}
-        </div>
+        <LimitInputs fields={LIMIT_FIELDS} limits={limits} onChange={(next) => images.changeLimits(next)} />
         <p className="muted small">
           Sizes are counted as the entries inflate, never taken from the archive's word; an import stops at
           the first limit passed and stores nothing.

@@ -1,8 +1,9 @@
 /**
  * Activation clusters another score corroborates (issue 10). Canaries cannot stand in for an attack that works by mass:
  * a few dozen injected rows never form the cluster that hundreds of flipped or triggered rows of one class form, so
- * the canary-chosen detectors miss what activation clustering sees there (measured on 19 poisoned sets: a pair flip
- * and three trigger sets whose poison was one activation cluster). A cluster is rows sharing one non-zero activation
+ * the canary-chosen detectors miss what activation clustering sees there (on 5 of 19 poisoned sets, two pair flips, a
+ * blend and a patch trigger and injected outliers, activation clustering was the best single score). A cluster is
+ * rows sharing one non-zero activation
  * clustering value (one class's minority cluster). It is lifted when another score agrees that it stands out: half of
  * its rows sit in that score's top `reach` of the analyst's rows. Natural sub-groups of a class split off as well, and
  * most sit near the middle of every other score. Measured on the 22 poisoned sets of the README's held-out check: 21
