@@ -16,6 +16,7 @@ import {
   type FusionInput,
   fuse,
   NO_KIND,
+  presentOrder,
   presentRows,
 } from './fuse';
 import { sortedReference, tailSignificance } from './tails';
@@ -136,6 +137,18 @@ describe('presence', () => {
   });
 });
 
+describe('the order of present kinds', () => {
+  it('puts the surest kind first, whatever its size; kinds not present are left out', () => {
+    const detectors = [
+      { presentRows: 300, canaryReach: 0.81 },
+      { presentRows: 0, canaryReach: 1 },
+      { presentRows: 40, canaryReach: 0.99 },
+      { presentRows: 120, canaryReach: 0.81 },
+    ];
+    expect(presentOrder(detectors)).toEqual([2, 0, 3]);
+  });
+});
+
 describe('fuse', () => {
   it('finds a present kind, ranks its rows first, says why, and estimates their number', () => {
     const input = syntheticRun(2000, 50, 3);
@@ -178,6 +191,11 @@ describe('fuse', () => {
     expect(['knnDistance', 'mahalanobis']).toContain(detector('outlier')?.score);
     expect(detector('random-flip')?.canaryPrecision).toBeGreaterThan(0);
     expect(detector('outlier')?.canaryReach).toBeGreaterThan(0.9);
+    // Scores within 0.05 of the best reach join the detector: the two distances here (and any other that reaches
+    // the outlier canaries as well); with no room, the best score alone.
+    expect(detector('outlier')?.scores).toEqual(expect.arrayContaining(['knnDistance', 'mahalanobis']));
+    const alone = fuse(input, { ensemble: 0 }).model.detectors.find((d) => d.kind === 'outlier');
+    expect(alone?.scores).toEqual([alone?.score]);
     // Within the present kind's rows the order is its score's order, not a tie at a capped value.
     const k = out.model.detectors.findIndex((d) => d.kind === 'outlier');
     const values = out.detectorValues[k];

@@ -165,6 +165,17 @@ function meanSignificance(list: readonly Float32Array[], rows: number): Float32A
   return tailSignificance(mean, sortedReference(mean.subarray(0, rows)));
 }
 
+/** Indices of the kinds that look present, surest first (canaryReach), then in kind order. */
+export function presentOrder(
+  detectors: readonly Pick<KindDetector, 'presentRows' | 'canaryReach'>[],
+): number[] {
+  return detectors
+    .map((d, j) => ({ d, j }))
+    .filter(({ d }) => d.presentRows > 0)
+    .sort((a, b) => b.d.canaryReach - a.d.canaryReach || a.j - b.j)
+    .map(({ j }) => j);
+}
+
 /** Each row's rank among the analyst rows (0 = highest) under `values`; appended rows by where they would fall. */
 function rankAmong(values: Float32Array, sorted: Float64Array): Float64Array {
   return Float64Array.from(values, (v) => (Number.isNaN(v) ? sorted.length : countAtLeast(sorted, v) - 1));
@@ -244,10 +255,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   const scale = Math.log(n + 1);
   const backbone = tailSignificance(input.backbone, sortedReference(input.backbone.subarray(0, n)));
-  const present = detectors
-    .map((d, j) => ({ d, j }))
-    .filter(({ d }) => d.presentRows > 0)
-    .sort((a, b) => b.d.canaryReach - a.d.canaryReach || a.j - b.j);
+  const present = presentOrder(detectors).map((j) => ({ d: detectors[j] as KindDetector, j }));
   const ranks = present.map(({ j }) =>
     rankAmong(detectorValues[j], sortedReference(detectorValues[j].subarray(0, n))),
   );
