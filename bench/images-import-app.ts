@@ -7,8 +7,10 @@
  * and the overview's first render), the main thread's long tasks, and the tab's peak memory (the renderer processes'
  * resident memory, sampled every 200 ms; the workers live in the renderer).
  *
- *   npx tsx bench/images-import-app.ts [--zip PATH] [--runs 1] [--dist dist] [--out images-import-app]
+ *   npx tsx bench/images-import-app.ts [--zip PATH] [--runs 1] [--dist dist] [--out images-import-app] [--review]
  *
+ * `--review`: then trains (`--model mlp --epochs 1`), scores (`--folds 2 --cv-epochs 1`), opens the review's grid and
+ * scrolls it to the end, recording each step's time and longest main-thread task (issue 11's scale check).
  * `--dist`: another build to serve (e.g. an earlier commit's, built with `vite build --outDir dist-before`), to
  * compare before and after under the same load.
  *
@@ -17,6 +19,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { arg } from './dawn';
 import { DATASETS } from './dev-data';
 import { reportHeader, saveReport } from './report';
@@ -43,11 +46,97 @@ function rendererRss(): number {
     .reduce((s, p) => s + p.rss, 0);
 }
 
+/** Long main-thread tasks recorded by the page since the last call (and forgets them). */
+function takeLongTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const tasks = (window as unknown as { siftLongTasks: number[] }).siftLongTasks;
+    return tasks.splice(0, tasks.length).map(Math.round);
+  });
+}
+
+/**
+ * After the import (`--review`): trains `model` for `epochs` through the training screen, scores it with `folds`
+ * folds of `cvEpochs` epochs, opens the review, switches to the grid and scrolls it to the end in 20 steps. Returns
+ * the times and the longest main-thread task of each step and whether the grid drew its last sample.
+ */
+async function reviewGrid(
+  page: Page,
+  plan: { model: string; epochs: number; folds: number; cvEpochs: number },
+) {
+  const idle = () =>
+    page.locator('[data-testid="app-root"][data-state="idle"]').waitFor({ timeout: 1_800_000 });
+  const timed = async (work: () => Promise<unknown>) => {
+    await takeLongTasks(page);
+    const t = performance.now();
+    await work();
+    const ms = Math.round(performance.now() - t);
+    return { ms, longestTaskMs: Math.max(0, ...(await takeLongTasks(page))) };
+  };
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await page.getByTestId('backend-choice').waitFor({ timeout: 600_000 });
+  await page.getByRole('combobox', { name: 'Model' }).selectOption(plan.model);
+  await page.getByLabel('Epochs', { exact: true }).fill(String(plan.epochs));
+  const train = await timed(async () => {
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.locator('[data-testid="shown-run"][data-status="done"]').waitFor({ timeout: 1_800_000 });
+  });
+  await page.getByTestId('score-folds').fill(String(plan.folds));
+  await page.getByTestId('score-cv-epochs').fill(String(plan.cvEpochs));
+  const score = await timed(async () => {
+    await page.getByTestId('score-start').click();
+    await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
+    await idle();
+  });
+  const openReview = await timed(async () => {
+    await page.getByTestId('review-suspects').click();
+    await page.locator('[data-testid="review-view"][data-status="ready"]').waitFor({ timeout: 600_000 });
+  });
+  const openGrid = await timed(async () => {
+    await page.getByTestId('samples-view').getByRole('button', { name: 'Grid' }).click();
+    await page
+      .getByTestId('review-grid')
+      .locator('canvas[data-drawn="true"]')
+      .first()
+      .waitFor({ timeout: 600_000 });
+  });
+  const scroller = page.getByTestId('review-grid').locator('.review-scroll');
+  const scrollHeight = await scroller.evaluate((e) => e.scrollHeight);
+  const scroll = await timed(async () => {
+    for (let k = 1; k <= 20; k++) {
+      await scroller.evaluate(
+        (e, top) => {
+          e.scrollTop = top;
+        },
+        (scrollHeight * k) / 20,
+      );
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    }
+  });
+  const counted =
+    (await page.getByTestId('review-grid').locator('.grid-controls .muted').textContent()) ?? '';
+  const rows = Number(counted.split(' of ')[0]?.replace(/\D/g, ''));
+  const lastCell = page.locator('[data-testid="grid-cell"]').last();
+  await lastCell.waitFor({ timeout: 120_000 });
+  const lastAt = Number(await lastCell.getAttribute('data-at'));
+  return {
+    plan,
+    train,
+    score,
+    openReview,
+    openGrid,
+    scroll,
+    scrollHeight,
+    gridCount: rows,
+    lastCellDrawnAt: lastAt,
+  };
+}
+
 async function main(): Promise<void> {
   ensureBuild();
   const zip = path.resolve(arg('zip') ?? path.join(DATASETS, 'fashion_badnets/fashion_badnets.zip'));
   const runs = Number(arg('runs') ?? 1);
   const dist = arg('dist') ?? 'dist';
+  const review = arg('review') !== undefined;
   const port = await freePort();
   const server = await startPreview(port, dist);
   const browser = await launchChromium();
@@ -108,8 +197,8 @@ async function main(): Promise<void> {
       await page.getByTestId('import-summary').waitFor({ timeout: 600_000 });
       const t2 = performance.now();
       await idle();
-      clearInterval(sampler);
       peak = Math.max(peak, rendererRss());
+      const importPeak = peak;
       const summary = page.getByTestId('import-summary');
       const timings = JSON.parse((await summary.getAttribute('data-timings')) ?? '{}') as Record<
         string,
@@ -150,9 +239,21 @@ async function main(): Promise<void> {
           : null,
         longestMainThreadTaskMs: Math.max(0, ...page_.longTasks),
         mainThreadLongTasks: page_.longTasks.length,
-        rendererPeakMB: Math.round(peak / 1e6),
+        rendererPeakMB: Math.round(importPeak / 1e6),
         pageJsHeapMB: page_.jsHeapMB,
+        ...(review
+          ? {
+              review: await reviewGrid(page, {
+                model: arg('model') ?? 'mlp',
+                epochs: Number(arg('epochs') ?? 1),
+                folds: Number(arg('folds') ?? 2),
+                cvEpochs: Number(arg('cv-epochs') ?? 1),
+              }),
+              rendererPeakThroughReviewMB: Math.round(Math.max(peak, rendererRss()) / 1e6),
+            }
+          : {}),
       };
+      clearInterval(sampler);
       console.log(JSON.stringify(row));
       results.push(row);
       await page.context().close();
