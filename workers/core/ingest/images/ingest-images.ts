@@ -3,6 +3,7 @@
  * under the caps, hashed, decoded by the given decoder, brought to the plan's shape). Source-agnostic: a zip and a
  * dropped folder arrive as the same entry list (`ImageSource`), and the decoder is the browser's or Node's.
  */
+import { errorText } from '../../error-text';
 import { macrotask } from '../../macrotask';
 import { sha256Into, toHex } from '../sha256';
 import { ByteBudget, type Catalog, catalogSource, type PassHooks, readCapped } from './catalog';
@@ -214,7 +215,7 @@ export async function ingestImages(
     if (error instanceof ImageIngestError) throw error;
     return error instanceof EntryReadError
       ? error.message
-      : `it does not decode as ${format.toUpperCase()}: ${error instanceof Error ? error.message : String(error)}`;
+      : `it does not decode as ${format.toUpperCase()}: ${errorText(error)}`;
   };
 
   /** Reads and checks row `r`'s image and hands it to the decoder, which works on it while the next are read. */
