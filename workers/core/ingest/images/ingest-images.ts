@@ -138,8 +138,8 @@ function checkShape(shape: ImageShape): void {
 }
 
 /**
- * Images decoded at once: the browser's decoder (createImageBitmap) answers asynchronously, so a window of decodes in
- * flight keeps its decoding threads busy while this one reads, inflates and hashes the next entries.
+ * Decodes in flight at once: the browser's decoders (ImageDecoder, createImageBitmap) answer asynchronously, so a
+ * sliding window of decodes keeps their threads busy while this one reads, inflates and hashes the next entries.
  */
 export const DECODE_WINDOW = 32;
 
