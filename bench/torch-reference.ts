@@ -13,6 +13,20 @@ export const REFERENCE_SCRIPT = path.resolve(ROOT, '../shared/bench/torch_refere
 const PYTHON =
   process.env.SIFT_REFERENCE_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
+/**
+ * pandas' `read_csv` of `csv`, timed inside Python (ms, interpreter start and import excluded): the ingest
+ * benchmark's reference. Null when pandas does not import here.
+ */
+export function pandasReadCsvMs(csv: string): number | null {
+  const code =
+    'import sys,time,pandas\nt=time.perf_counter()\npandas.read_csv(sys.argv[1])\nprint(time.perf_counter()-t)';
+  try {
+    return Number(execFileSync(PYTHON, ['-c', code, csv], { encoding: 'utf8' }).trim()) * 1000;
+  } catch {
+    return null;
+  }
+}
+
 /** One run of the reference: its own stage times (ms) as it printed them, and the whole process's wall time. */
 export interface ReferenceRun {
   rows: number;
