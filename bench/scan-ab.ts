@@ -2,12 +2,14 @@
  * Whole-process headless scans of two checkouts in turn, beside the PyTorch CPU reference (issue 15): for a change
  * to the training step, "before" and "after" measured under the same load in one run.
  *
- *   npx tsx bench/scan-ab.ts --before /path/to/other/checkout [--csv FILE] [--runs 3] [--out train-step]
+ *   npx tsx bench/scan-ab.ts --before /path/to/other/checkout [--csv FILE] [--runs 3] [--reference-runs N]
+ *     [--out train-step]
  *
  * Each round runs `scripts/scan.ts FILE --no-calibrate` of the other checkout (its own node_modules, or a link to
- * these), then of this one, then the reference (`bench/torch-reference.ts`) when it can run; each with the 1-minute
- * load average before it. Prints and writes bench/results/<out>.json: per run and the medians, whole process wall
- * time and the scan's own phases (from its "done in …" line).
+ * these), then of this one, then the reference (`../shared/bench/torch_reference.py`) in the first
+ * `--reference-runs` rounds (default all); each with the 1-minute load average before it, under /usr/bin/time for
+ * its CPU seconds (every thread) beside the wall time. Checks that both checkouts wrote the same scores.csv in round
+ * 1, and writes bench/results/<out>.json: every run, the medians, and the scan's own phases (its "done in …" line).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { reportHeader } from './report';
 import { ROOT } from './serve';
-import { referenceUnavailable, runReference } from './torch-reference';
+import {
+  parseReferenceLine,
+  REFERENCE_PYTHON,
+  REFERENCE_SCRIPT,
+  referenceUnavailable,
+} from './torch-reference';
 
 const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_flip.csv');
 
@@ -24,12 +31,17 @@ function arg(name: string): string | undefined {
   return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
 }
 
-interface ScanRun {
-  checkout: string;
+interface Timed {
   run: number;
   load1: number;
-  /** ms from spawn to exit: Node and tsx start, imports, the scan and its output files. */
+  /** ms from spawn to exit: interpreter start, imports, the work and its output files. */
   wallMs: number;
+  /** CPU ms of the whole process (user + system, every thread): steadier than wall time on a shared machine. */
+  cpuMs: number;
+}
+
+interface ScanRun extends Timed {
+  checkout: string;
   /** The scan's own phases in ms, from its last line: total, train, crossVal, score. */
   phases: Record<string, number>;
   /** The folder it wrote scores.csv to. */
@@ -46,28 +58,27 @@ function parseDoneLine(text: string): Record<string, number> {
   return { total, train, crossVal, score };
 }
 
-function scanOnce(checkout: string, csv: string, run: number): Promise<ScanRun> {
+/** Runs `command args` in `cwd` under /usr/bin/time: its output, wall ms and CPU ms. */
+function timed(command: string, args: string[], cwd: string, run: number): Promise<Timed & { text: string }> {
   const load1 = os.loadavg()[0] ?? 0;
-  const out = mkdtempSync(path.join(os.tmpdir(), 'sift-scan-ab-'));
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/scan.ts', csv, '--no-calibrate', '--out', out],
-      { cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const p = spawn('/usr/bin/time', ['-f', 'CPU-SECONDS %U %S', command, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
-    p.stdout.on('data', (d: Buffer) => {
+    const add = (d: Buffer) => {
       text += d.toString();
-    });
-    p.stderr.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
+    };
+    p.stdout.on('data', add);
+    p.stderr.on('data', add);
     p.on('error', reject);
     p.on('close', (code) => {
       const wallMs = performance.now() - t0;
-      if (code !== 0) reject(new Error(`the scan in ${checkout} exited ${code}: ${text.slice(-400)}`));
-      else resolve({ checkout, run, load1, wallMs, phases: parseDoneLine(text), out });
+      const cpu = /CPU-SECONDS ([\d.]+) ([\d.]+)/.exec(text);
+      if (code !== 0 || !cpu) reject(new Error(`${command} in ${cwd} exited ${code}: ${text.slice(-400)}`));
+      else resolve({ run, load1, wallMs, cpuMs: (Number(cpu[1]) + Number(cpu[2])) * 1000, text });
     });
   });
 }
@@ -78,55 +89,66 @@ function median(values: number[]): number {
   return v.length % 2 ? (v[mid] ?? Number.NaN) : ((v[mid - 1] ?? Number.NaN) + (v[mid] ?? Number.NaN)) / 2;
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 async function main(): Promise<void> {
   const before = arg('before');
   if (!before) throw new Error('usage: npx tsx bench/scan-ab.ts --before /path/to/other/checkout [--runs 3]');
   const csv = path.resolve(arg('csv') ?? SYNTH20K);
   const runs = Math.max(1, Number(arg('runs') ?? 3));
+  const referenceRuns = Math.max(0, Number(arg('reference-runs') ?? runs));
   const checkouts = [path.resolve(before), ROOT];
   const noReference = referenceUnavailable();
   const scans: ScanRun[] = [];
-  const reference: Array<{ run: number; load1: number; wallMs: number; stages: Record<string, number> }> = [];
+  const reference: Array<Timed & { stages: Record<string, number> }> = [];
   for (let run = 1; run <= runs; run++) {
     for (const checkout of checkouts) {
-      const r = await scanOnce(checkout, csv, run);
+      const out = mkdtempSync(path.join(os.tmpdir(), 'sift-scan-ab-'));
+      const args = ['--import', 'tsx', 'scripts/scan.ts', csv, '--no-calibrate', '--out', out];
+      const { text, ...t } = await timed(process.execPath, args, checkout, run);
+      const r: ScanRun = { ...t, checkout, phases: parseDoneLine(text), out };
       scans.push(r);
       console.log(
-        `run ${run} ${checkout}: ${(r.wallMs / 1000).toFixed(1)} s whole process (train ${(r.phases.train / 1000).toFixed(1)} s, CV ${(r.phases.crossVal / 1000).toFixed(1)} s), load ${r.load1.toFixed(1)}`,
+        `run ${run} ${checkout}: ${seconds(r.wallMs)} whole process, ${seconds(r.cpuMs)} CPU (train ${seconds(r.phases.train ?? 0)}, CV ${seconds(r.phases.crossVal ?? 0)}), load ${r.load1.toFixed(1)}`,
       );
     }
-    if (noReference === null) {
-      const load1 = os.loadavg()[0] ?? 0;
-      const ref = await runReference(csv);
-      reference.push({ run, load1, wallMs: ref.wallMs, stages: ref.stages });
+    if (noReference === null && run <= referenceRuns) {
+      const { text, ...t } = await timed(REFERENCE_PYTHON, [REFERENCE_SCRIPT, csv], ROOT, run);
+      const line = text.split('\n').find((l) => l.startsWith('rows=')) ?? '';
+      reference.push({ ...t, stages: parseReferenceLine(line).stages });
       console.log(
-        `run ${run} reference: ${(ref.wallMs / 1000).toFixed(1)} s whole process, load ${load1.toFixed(1)}`,
+        `run ${run} reference: ${seconds(t.wallMs)} whole process, ${seconds(t.cpuMs)} CPU, load ${t.load1.toFixed(1)}`,
       );
     }
   }
+  // The same seed and data: a change that leaves training's arithmetic alone leaves every score as it was.
+  const scores = (r: ScanRun | undefined) => (r ? readFileSync(path.join(r.out, 'scores.csv'), 'utf8') : '');
+  const firstRound = scans.filter((s) => s.run === 1);
+  const sameScores = firstRound.length === 2 && scores(firstRound[0]) === scores(firstRound[1]);
+  console.log(`scores.csv of the two checkouts (run 1): ${sameScores ? 'identical' : 'DIFFERENT'}`);
+  const referenceWallMs = reference.length ? median(reference.map((r) => r.wallMs)) : null;
+  const referenceCpuMs = reference.length ? median(reference.map((r) => r.cpuMs)) : null;
   const medians = checkouts.map((checkout) => {
     const mine = scans.filter((s) => s.checkout === checkout);
     return {
       checkout,
       wallMs: median(mine.map((s) => s.wallMs)),
+      cpuMs: median(mine.map((s) => s.cpuMs)),
       trainMs: median(mine.map((s) => s.phases.train ?? Number.NaN)),
       crossValMs: median(mine.map((s) => s.phases.crossVal ?? Number.NaN)),
       scoreMs: median(mine.map((s) => s.phases.score ?? Number.NaN)),
     };
   });
-  // The same seed and data: a change that leaves training's arithmetic alone leaves every score as it was.
-  const scores = (r: ScanRun) => readFileSync(path.join(r.out, 'scores.csv'), 'utf8');
-  const firstRound = scans.filter((s) => s.run === 1);
-  const sameScores =
-    firstRound.length === 2 && scores(firstRound[0] as ScanRun) === scores(firstRound[1] as ScanRun);
-  console.log(`scores.csv of the two checkouts (run 1): ${sameScores ? 'identical' : 'DIFFERENT'}`);
-  const referenceWallMs = reference.length ? median(reference.map((r) => r.wallMs)) : null;
   for (const m of medians) {
-    const ratio = referenceWallMs ? ` = ${(m.wallMs / referenceWallMs).toFixed(2)}× the reference` : '';
-    console.log(`median ${m.checkout}: ${(m.wallMs / 1000).toFixed(1)} s whole process${ratio}`);
+    const ratio =
+      referenceWallMs && referenceCpuMs
+        ? ` = ${(m.wallMs / referenceWallMs).toFixed(2)}× the reference (CPU ${(m.cpuMs / referenceCpuMs).toFixed(2)}×)`
+        : '';
+    console.log(`median ${m.checkout}: ${seconds(m.wallMs)} whole process, ${seconds(m.cpuMs)} CPU${ratio}`);
   }
-  if (referenceWallMs) console.log(`median reference: ${(referenceWallMs / 1000).toFixed(1)} s`);
-  else console.log(`reference not run: ${noReference}`);
+  if (referenceWallMs && referenceCpuMs)
+    console.log(`median reference: ${seconds(referenceWallMs)}, ${seconds(referenceCpuMs)} CPU`);
+  else console.log(`reference not run: ${noReference ?? 'no rounds asked for'}`);
   const file = path.join(ROOT, 'bench/results', `${arg('out') ?? 'train-step'}.json`);
   const report = {
     ...reportHeader('scan-ab'),
@@ -134,6 +156,7 @@ async function main(): Promise<void> {
     medians,
     sameScores,
     referenceWallMs,
+    referenceCpuMs,
     ...(noReference ? { referenceNotRun: noReference } : {}),
     scans,
     reference,
