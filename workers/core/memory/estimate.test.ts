@@ -218,7 +218,9 @@ describe('estimateScoreMemory', () => {
     expect(part(e, 'dataset')).toBe(1600 + 400);
     expect(part(e, 'run')).toBe(8724 + 536);
     expect(part(e, 'label-probs')).toBe(2 * 100 * 3 * 4);
-    expect(part(e, 'scores')).toBe(100 * 85 + 12);
+    // 13 scores, 4 families, suspicion and 2 cartography axes at 4 bytes (80), 4 flags and label issues (5),
+    // suggested labels (4): 89 bytes a sample; the class counts 3 × 4.
+    expect(part(e, 'scores')).toBe(100 * 89 + 12);
     expect(part(e, 'cv-inputs')).toBe(3200 + 400);
     expect(part(e, 'cv-model')).toBe(1072);
     expect(part(e, 'cv-batch')).toBe(1920);
@@ -233,7 +235,7 @@ describe('estimateScoreMemory', () => {
     expect(part(estimateScoreMemory({ ...SCORE, largestClass: 34 }), 'embedding')).toBe(
       400 + 4 * 34 * 8 * 4 + 34 * 8 * 4 + 3072,
     );
-    const held = 2000 + 9260 + 2400 + 8512;
+    const held = 2000 + 9260 + 2400 + 8912;
     const cv = 3600 + 1072 + 1920 + 46_900;
     expect(e.total).toBe(held + Math.max(cv, 80_400, 19_472));
   });
@@ -245,7 +247,7 @@ describe('estimateScoreMemory', () => {
     expect(part(retrain, 'dataset')).toBe(part(base, 'dataset'));
     expect(part(retrain, 'cv-inputs')).toBe(part(base, 'cv-inputs'));
     expect(part(retrain, 'label-probs')).toBe((100 + 80) * 3 * 4);
-    expect(part(retrain, 'scores')).toBe(80 * 85 + 12);
+    expect(part(retrain, 'scores')).toBe(80 * 89 + 12);
   });
 
   it('follows knn.ts’s tile rule: tiles of about 4M distances, 16 to 1024 rows', () => {

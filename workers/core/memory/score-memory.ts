@@ -1,6 +1,6 @@
 /** Memory of a scoring job in the score worker (workers/score.service.ts: cross-validation, then scoreAll). */
 import { knnTileRows } from '../scores/knn-plan';
-import type { KnnMode } from '../scores/types';
+import { FAMILY_NAMES, type KnnMode, SCORE_NAMES } from '../scores/types';
 import type { OptimizerName } from '../train/types';
 import {
   defaultEvalChunkRows,
@@ -16,6 +16,10 @@ import {
   STATS_BYTES,
 } from './parts';
 import { dynamicsBytes } from './train-memory';
+
+/** Bytes a sample of a stored score set takes (see the 'scores' part). */
+export const SCORE_SET_BYTES_PER_SAMPLE =
+  (SCORE_NAMES.length + FAMILY_NAMES.length + 1 + 2) * 4 + FAMILY_NAMES.length + 1 + 4;
 
 /** What a scoring job's memory depends on: the run it scores and the scoring settings. */
 export interface ScoreMemoryInput extends ModelShape {
@@ -148,9 +152,9 @@ export function estimateScoreMemory(input: ScoreMemoryInput): MemoryEstimate {
     {
       key: 'scores',
       label: 'Scores, family ranks, suspicion and flags',
-      // 12 scores, 4 families, suspicion, 2 cartography axes (float32), 4 flag arrays and label issues (uint8),
-      // suggested labels (int32): 85 bytes a sample.
-      bytes: n * 85 + c * F32,
+      // Every score, every family, suspicion, 2 cartography axes (float32), a flag array per family and label issues
+      // (uint8), suggested labels (int32): 89 bytes a sample with 13 scores and 4 families.
+      bytes: n * SCORE_SET_BYTES_PER_SAMPLE + c * F32,
       phase: 'held',
       remedies: ['fewer-rows'],
     },
