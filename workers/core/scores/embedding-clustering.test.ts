@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, deriveSeed, type Rng } from '../random';
-import { activationClustering, type EmbeddingInput, twoMeans } from './embedding';
+import { activationClustering, type EmbeddingInput, spectralSignature, twoMeans } from './embedding';
 import { gaussian } from './test-utils';
 
 beforeAll(async () => {
@@ -180,5 +180,40 @@ describe('activation clustering: the best of the restarts', () => {
       if (scores[0].some((v, i) => v !== scores[1][i] || v !== scores[2][i])) restartsMattered++;
     }
     expect(restartsMattered).toBeGreaterThan(0);
+  });
+});
+
+describe('the smallest classes that are scored', () => {
+  it('spectral: a class of two members, (0, 0) and (2, 0), scores ((h − μ)·v)² = 1 each, normalised or not', async () => {
+    const input: EmbeddingInput = {
+      embeddings: Float32Array.from([0, 0, 2, 0]),
+      samples: 2,
+      dim: 2,
+      labels: new Int32Array(2),
+      classCount: 1,
+    };
+    for (const normalize of [false, true]) {
+      const got = await spectralSignature(input, { iterations: 100, normalize }, 1);
+      expect(got[0]).toBeCloseTo(1, 6);
+      expect(got[1]).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('activation clustering: a class of four members with one far away flags that one', async () => {
+    // 0, 0.1, 0.2 and 10: the minority {10} is its own centre (a = 0), so its silhouette is (b − 0) / b = 1
+    const input: EmbeddingInput = {
+      embeddings: Float32Array.from([0, 0.1, 0.2, 10]),
+      samples: 4,
+      dim: 1,
+      labels: new Int32Array(4),
+      classCount: 1,
+    };
+    const got = await activationClustering(
+      input,
+      { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
+      1,
+    );
+    expect(Array.from(got.subarray(0, 3))).toEqual([0, 0, 0]);
+    expect(got[3]).toBeCloseTo(1, 6);
   });
 });

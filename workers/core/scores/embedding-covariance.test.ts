@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { type EmbeddingInput, mahalanobis } from './embedding';
+import { type EmbeddingInput, ledoitWolfShrinkage, mahalanobis } from './embedding';
+import { randomMatrix } from './test-utils';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -55,5 +56,36 @@ describe('mahalanobis on a singular covariance', () => {
         'The embedding covariance could not be factored, even with a ridge.',
       );
     }
+  });
+});
+
+describe('mahalanobis without shrinkage does not depend on the embeddings’ scale', () => {
+  it('rows scaled by 1e-3 or 1e3 are at the same distances', async () => {
+    // 30 rows of 4 dimensions in two classes: full-rank covariances, whose variances go down to 1e-6 when scaled
+    const x = randomMatrix(30, 4, 71);
+    const labels = Int32Array.from({ length: 30 }, (_, i) => i % 2);
+    const at = (scale: number): EmbeddingInput => ({
+      embeddings: x.map((v) => v * scale),
+      samples: 30,
+      dim: 4,
+      labels,
+      classCount: 2,
+    });
+    for (const covariance of ['per-class', 'tied'] as const) {
+      const base = await mahalanobis(at(1), { covariance, shrinkage: 0 });
+      for (const scale of [1e-3, 1e3]) {
+        const scaled = await mahalanobis(at(scale), { covariance, shrinkage: 0 });
+        for (let i = 0; i < 30; i++) {
+          expect(scaled.scores[i], `${covariance} scale ${scale} row ${i}`).toBeCloseTo(base.scores[i], 3);
+        }
+      }
+    }
+  });
+});
+
+describe('ledoitWolfShrinkage of two rows', () => {
+  it('is 0: two centred rows ±x have b̄² = (2|x|⁴ − 2 ‖S‖²_F) / 4 = 0', () => {
+    // ±(1, 2): scatter 2·x xᵀ = [[2, 4], [4, 8]], S = x xᵀ, ‖S‖²_F = |x|⁴ = 25, Σ‖x‖⁴ = 50, δ² = 12.5 > 0
+    expect(ledoitWolfShrinkage(Float64Array.from([2, 4, 4, 8]), 2, 2, 50)).toBe(0);
   });
 });
