@@ -18,6 +18,18 @@ beforeAll(async () => {
 
 type Point = number[];
 
+/** One class of rows `dim` wide. */
+function oneClass(values: number[], dim: number): EmbeddingInput {
+  const samples = values.length / dim;
+  return {
+    embeddings: Float32Array.from(values),
+    samples,
+    dim,
+    labels: new Int32Array(samples),
+    classCount: 1,
+  };
+}
+
 const dist2 = (x: Point, c: Point) => x.reduce((s, v, j) => s + (v - c[j]) ** 2, 0);
 
 /** The reference 2-means: centres as arrays, assignments as numbers. */
@@ -159,13 +171,7 @@ describe('activation clustering: the best of the restarts', () => {
   it('matches the reference for one, three and six restarts of one Lloyd step', async () => {
     // Three groups (0–2, 7–8, 20): one Lloyd step from a poor seed keeps a poor split, another restart finds a better.
     const values = [0, 1, 2, 0, 1, 2, 7, 8, 7, 20, 21, 0.5];
-    const input: EmbeddingInput = {
-      embeddings: Float32Array.from(values),
-      samples: values.length,
-      dim: 1,
-      labels: new Int32Array(values.length),
-      classCount: 1,
-    };
+    const input = oneClass(values, 1);
     let restartsMattered = 0;
     for (let seed = 1; seed <= 12; seed++) {
       const scores: number[][] = [];
@@ -185,13 +191,7 @@ describe('activation clustering: the best of the restarts', () => {
 
 describe('the smallest classes that are scored', () => {
   it('spectral: a class of two members, (0, 0) and (2, 0), scores ((h − μ)·v)² = 1 each, normalised or not', async () => {
-    const input: EmbeddingInput = {
-      embeddings: Float32Array.from([0, 0, 2, 0]),
-      samples: 2,
-      dim: 2,
-      labels: new Int32Array(2),
-      classCount: 1,
-    };
+    const input = oneClass([0, 0, 2, 0], 2);
     for (const normalize of [false, true]) {
       const got = await spectralSignature(input, { iterations: 100, normalize }, 1);
       expect(got[0]).toBeCloseTo(1, 6);
@@ -201,13 +201,7 @@ describe('the smallest classes that are scored', () => {
 
   it('activation clustering: a class of four members with one far away flags that one', async () => {
     // 0, 0.1, 0.2 and 10: the minority {10} is its own centre (a = 0), so its silhouette is (b − 0) / b = 1
-    const input: EmbeddingInput = {
-      embeddings: Float32Array.from([0, 0.1, 0.2, 10]),
-      samples: 4,
-      dim: 1,
-      labels: new Int32Array(4),
-      classCount: 1,
-    };
+    const input = oneClass([0, 0.1, 0.2, 10], 1);
     const got = await activationClustering(
       input,
       { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
