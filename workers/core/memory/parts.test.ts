@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { estimateTrainMemory, type MemoryEstimate, type MemoryPart, remediesFor } from './estimate';
-import { peak } from './parts';
+import { activationsPerSample, parameterCount, peak } from './parts';
 import { TRAIN } from './test-shapes';
 
 function part(
@@ -119,5 +119,20 @@ describe('estimateTrainMemory: phases, remedies, labels and clamps', () => {
     // 30 training rows in batches of 7: ⌈30 / 7⌉ = 5 steps an epoch
     const uneven = estimateTrainMemory({ ...TRAIN, rows: 100, validationFraction: 0.7, batchSize: 7 });
     expect(uneven.parts.find((p) => p.key === 'curves')?.bytes).toBe(10 * 2 * 4 + 2 * 30 * 4);
+  });
+});
+
+describe('model counts on image data', () => {
+  it('an MLP given the image size counts its dense layers only', () => {
+    const mlp = { model: 'mlp' as const, hidden: [8], image: { width: 8, height: 8 } };
+    // 64·8 + 8 + 8·10 + 10; outputs 64 inputs, 8 hidden, 10 logits
+    expect(parameterCount(mlp, 64, 10)).toBe(610);
+    expect(activationsPerSample(mlp, 64, 10)).toBe(82);
+  });
+
+  it('a CNN on 28 × 28 images: the strided stem has no pool', () => {
+    const cnn = { model: 'cnn' as const, hidden: [32], image: { width: 28, height: 28 } };
+    // input 784; stem stride 2: 14 × 14 × 16, no pool; block: 14 × 14 × 32, pool 7 × 7 × 32; dense 32; logits 10
+    expect(activationsPerSample(cnn, 784, 10)).toBe(784 + 3136 + 6272 + 1568 + 32 + 10);
   });
 });

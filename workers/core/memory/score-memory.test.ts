@@ -60,6 +60,8 @@ describe('estimateScoreMemory: the IVF search', () => {
     expect(bytes(e, 'knn')).toBe(kmeans + probing + lists + 8000);
     expect(bytes(e, 'knn')).toBe(264_888);
     expect(find(e, 'knn').remedies).toEqual(['smaller-k']);
+    // the memory table shows it as the kNN phase, as the exact search
+    expect(find(e, 'knn').phase).toBe('knn');
     // held + the kNN phase, larger than the fold (53,492) and the embedding scores (19,472)
     expect(e.total).toBe(HELD + 264_888);
   });
