@@ -126,6 +126,13 @@ describe('twoMeans against the reference', () => {
     expect(after).toBe(ref.next());
   });
 
+  it('never seeds the second centre at the first centre’s place, even when the draw is exactly 0', () => {
+    // A stream of zeros: the first centre is row 0; u = 0 · total = 0, and row 1 (a copy of row 0) has probability 0.
+    const zeros: Rng = { next: () => 0, int: () => 0 };
+    const r = twoMeans(Float32Array.from([5, 5, 1, 9]), 4, 1, zeros, 0);
+    expect(Array.from(r.centres)).toEqual([5, 1]);
+  });
+
   it('picks the second centre by squared distance: a point at the first centre is never the second', () => {
     // Four points at 0 and one at 10: whichever point is first, the second is a point at another place.
     const values = Float32Array.from([0, 0, 0, 0, 10]);
