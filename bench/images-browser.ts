@@ -13,16 +13,16 @@
  *
  * The page is opened with CSP bypassed only to inject comlink's UMD build. Writes bench/results/images-browser.json.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { workerAsset } from '../e2e/worker-helpers';
 import { DEFAULT_IMAGE_LIMITS } from '../workers/core/ingest/images/types';
 import { trainSettingsFor } from '../workers/core/train/defaults';
+import { arg } from './dawn';
 import { DATASETS } from './dev-data';
 import { reportHeader, saveReport } from './report';
-import { freePort, launchChromium, ROOT, startPreview } from './serve';
+import { ensureBuild, freePort, launchChromium, ROOT, startPreview } from './serve';
 
 type Any = Record<string, unknown> & { kind: string };
 /** comlink's UMD build as the page sees it (injected below). */
@@ -30,18 +30,8 @@ interface PageComlink {
   Comlink: { wrap(w: Worker): Record<string, (...a: unknown[]) => Promise<Any>>; proxy<T>(f: T): T };
 }
 
-function arg(name: string): string | undefined {
-  const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
-}
-
 async function main(): Promise<void> {
-  if (!existsSync(path.join(ROOT, 'dist/index.html')) || arg('rebuild') !== undefined) {
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  }
+  ensureBuild(arg('rebuild') !== undefined);
   const zipPath = arg('zip');
   const set = zipPath ? path.basename(zipPath, '.zip') : (arg('set') ?? 'fashion_badnets');
   const epochs = Number(arg('epochs') ?? 10);

@@ -8,25 +8,14 @@
  *
  * Writes bench/results/images-train-screen.json (or `--out`).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { arg } from './dawn';
 import { reportHeader, saveReport } from './report';
-import { freePort, importThroughApp, launchChromium, ROOT, startPreview } from './serve';
-
-function arg(name: string): string | undefined {
-  const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? (process.argv[k + 1] ?? '') : undefined;
-}
+import { ensureBuild, freePort, importThroughApp, launchChromium, ROOT, startPreview } from './serve';
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(ROOT, 'dist/index.html'))) {
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  }
+  ensureBuild();
   const zip = path.resolve(arg('zip') ?? path.join(ROOT, 'public/demo/fashion_patch4.zip'));
   const epochs = Number(arg('epochs') ?? 2);
   const port = await freePort();

@@ -1,5 +1,6 @@
 /** Serving the production build for the browser benchmarks: one place for the free port and `vite preview`. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,12 @@ import playwrightConfig from '../playwright.config';
 
 /** The project root (bench/ sits one level below it). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Builds the app into dist/ when it has no build yet, or always with `force`. */
+export function ensureBuild(force = false): void {
+  if (!force && existsSync(path.join(ROOT, 'dist/index.html'))) return;
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {

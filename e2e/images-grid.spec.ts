@@ -2,7 +2,7 @@
  * The review's grid of thumbnails for image datasets (issue 11): the bundled demo trained with its default model (the
  * CNN, on WASM) and scored, then the review shown as a grid. The grid follows the review's sort (most suspicious
  * first, then by id when asked), and the review's keys work on it: j/k move the focus, q quarantines the focused
- * sample and moves on, u undoes.
+ * sample and moves on, u undoes. Only the grid lines in view are in the page (app/views/review/use-row-window.ts).
  */
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { waitIdle } from './helpers';
@@ -81,6 +81,20 @@ test('the review grid shows an image set in the sort order, and j/k/q/u work on 
   const ids = await firstCells(page, 'data-id', 12);
   expect(ids).toEqual([...ids].sort());
   expect(new Set(ids).size).toBe(12);
+
+  // Only the lines in view are in the page; scrolled to the end, the last sample is drawn and the first is gone.
+  const count = Number((await grid.locator('.grid-controls .muted').textContent())?.split(' of ')[0]);
+  expect(count).toBeGreaterThan(100);
+  expect(await page.getByTestId('grid-cell').count()).toBeLessThan(count);
+  await grid.locator('.review-scroll').evaluate((e) => {
+    e.scrollTop = e.scrollHeight;
+  });
+  await expect(cellAt(page, count - 1)).toBeVisible();
+  await expect(cellAt(page, 0)).toHaveCount(0);
+  await grid.locator('.review-scroll').evaluate((e) => {
+    e.scrollTop = 0;
+  });
+  await expect(cellAt(page, 0)).toBeVisible();
   await toggle.getByRole('button', { name: 'Table' }).click();
   const rows = page.getByTestId('review-row');
   await expect(rows.first()).toHaveAttribute('data-id', ids[0] as string);

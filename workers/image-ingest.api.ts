@@ -5,6 +5,7 @@
  * cancel as for CSV; errors cross as data; only the stored dataset's metadata comes back.
  */
 import type { DatasetMeta } from '../app/db/schema';
+import type { ImportStage } from './core/ingest/images/stages';
 import type {
   ImageIngestProgress,
   ImageLimits,
@@ -35,6 +36,8 @@ export interface ImageIngestTimings {
   /** Building the records (class means, thumbnails) and the one IndexedDB transaction. */
   storeMs: number;
   totalMs: number;
+  /** The same time by stage, summed over every image (core/ingest/images/stages.ts). */
+  stages: Partial<Record<ImportStage, number>>;
 }
 
 export type ImageIngestOutcome =

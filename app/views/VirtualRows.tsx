@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { useRowWindow } from './review/use-row-window';
 
 interface VirtualRowsProps {
   count: number;
@@ -26,27 +26,18 @@ export function VirtualRows({
   testId,
   className,
 }: VirtualRowsProps) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => rowHeight,
-    overscan: 12,
-    // Render the first screenful before the scroll box has been measured.
-    initialRect: { width: 800, height },
-  });
-  const items = virtualizer.getVirtualItems();
-  const top = items[0]?.start ?? 0;
-  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const { attach, window: rows, onScroll } = useRowWindow(count, rowHeight, 12, height);
+  const items: ReactNode[] = [];
+  for (let index = rows.first; index <= rows.last; index++) items.push(row(index));
   return (
-    <div ref={scroller} className="virtual-scroll" style={{ maxHeight: height }}>
+    <div ref={attach} className="virtual-scroll" style={{ maxHeight: height }} onScroll={onScroll}>
       <table className={className} data-testid={testId} aria-rowcount={count + 1}>
         <caption className="muted">{caption}</caption>
         <thead>{head}</thead>
         <tbody>
-          {top > 0 && <tr className="spacer" style={{ height: top }} />}
-          {items.map((item) => row(item.index))}
-          {bottom > 0 && <tr className="spacer" style={{ height: bottom }} />}
+          {rows.before > 0 && <tr className="spacer" style={{ height: rows.before }} />}
+          {items}
+          {rows.after > 0 && <tr className="spacer" style={{ height: rows.after }} />}
         </tbody>
       </table>
     </div>

@@ -1,14 +1,16 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { SortKey } from '../../../workers/core/review/table';
 import { SORT_COLUMNS } from '../review/ReviewTable';
 import { useReviewRows } from '../review/use-row-pages';
+import { useRowWindow } from '../review/use-row-window';
 import { useReviewer } from '../session-context';
 import { SampleThumb } from './ImageEvidence';
 
 /** Thumbnails per grid row, and a grid row's height in CSS pixels (a 64 px image and two lines of text). */
 const PER_ROW = 6;
 const ROW_HEIGHT = 104;
+/** Height of the grid's scroll box in CSS pixels. */
+const VIEW_HEIGHT = 480;
 
 /**
  * The review's grid of thumbnails for image datasets: the same samples in the same order as the review table (the
@@ -18,20 +20,15 @@ const ROW_HEIGHT = 104;
 export function ReviewGrid() {
   const reviewer = useReviewer();
   const { summary, count, focus, focusAt, selection, query, rowAt, want } = useReviewRows();
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: Math.ceil(count / PER_ROW),
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 3,
-    initialRect: { width: 600, height: 480 },
-  });
+  const lineCount = Math.ceil(count / PER_ROW);
+  const { attach, window: view, onScroll, show } = useRowWindow(lineCount, ROW_HEIGHT, 3, VIEW_HEIGHT);
   useEffect(() => {
-    if (focusAt !== null && focusAt < count) virtualizer.scrollToIndex(Math.floor(focusAt / PER_ROW));
-  }, [focusAt, count, virtualizer]);
-  const lines = virtualizer.getVirtualItems();
-  const first = (lines[0]?.index ?? 0) * PER_ROW;
-  const last = Math.min(count, ((lines.at(-1)?.index ?? -1) + 1) * PER_ROW);
+    if (focusAt !== null && focusAt < count) show(Math.floor(focusAt / PER_ROW));
+  }, [focusAt, count, show]);
+  const lines: number[] = [];
+  for (let line = view.first; line <= view.last; line++) lines.push(line);
+  const first = view.first * PER_ROW;
+  const last = Math.min(count, (view.last + 1) * PER_ROW);
   useEffect(() => {
     if (last > first) want(first, last);
   }, [first, last, want]);
@@ -67,15 +64,20 @@ export function ReviewGrid() {
           {count.toLocaleString()} of {summary.rows.toLocaleString()} samples
         </span>
       </div>
-      <div ref={scroller} className="virtual-scroll review-scroll" style={{ maxHeight: 480 }}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div
+        ref={attach}
+        className="virtual-scroll review-scroll"
+        style={{ maxHeight: VIEW_HEIGHT }}
+        onScroll={onScroll}
+      >
+        <div style={{ height: lineCount * ROW_HEIGHT, position: 'relative' }}>
           {lines.map((line) => (
             <div
-              key={line.index}
+              key={line}
               className="grid-line"
-              style={{ position: 'absolute', top: line.start, height: ROW_HEIGHT, display: 'flex' }}
+              style={{ position: 'absolute', top: line * ROW_HEIGHT, height: ROW_HEIGHT, display: 'flex' }}
             >
-              {Array.from({ length: PER_ROW }, (_, k) => line.index * PER_ROW + k)
+              {Array.from({ length: PER_ROW }, (_, k) => line * PER_ROW + k)
                 .filter((at) => at < count)
                 .map((at) => {
                   const r = rowAt(at);
@@ -105,7 +107,7 @@ export function ReviewGrid() {
                       onMouseDown={(e) => e.preventDefault()}
                       onClick={(e) => {
                         reviewer.focus(r.row, e.shiftKey || e.metaKey || e.ctrlKey, at, r.families);
-                        scroller.current?.closest<HTMLElement>('[tabindex]')?.focus();
+                        e.currentTarget.closest<HTMLElement>('[tabindex]')?.focus();
                       }}
                     >
                       <SampleThumb row={r.row} id={r.id} size={64} />

@@ -1,7 +1,8 @@
 /**
- * The review table's window of rows (issue 12): which table positions are in view in its scroll box, from the scroll
- * offset alone (app/charts/row-window.ts), and a way to bring a position into view (j/k). Its cost does not grow with
- * the row count.
+ * The one virtualiser of the app's long lists (issue 12; the review table, the review's image grid by grid line, and
+ * the overview's feature and column tables): which rows of fixed height are in view in a scroll box, from the scroll
+ * offset alone (app/charts/row-window.ts), and a way to bring a row into view (j/k). Its cost does not grow with the
+ * row count. A table's rows start below its caption and header; any other content starts at the top of the box.
  */
 import { useCallback, useRef, useState } from 'react';
 import { type RowBox, type RowWindow, rowWindow, scrollToShow } from '../../charts/row-window';

@@ -6,6 +6,7 @@ import { type CraftEntry, craftZip } from '../../../../scripts/zip-craft';
 import { imageTrainingData } from './dataset';
 import { type FolderFile, folderSource, splitTopFolder } from './folder';
 import { DECODE_WINDOW, ingestImages, listingDigest, previewImages, suggestShape } from './ingest-images';
+import { StageClock } from './stages';
 import { DEFAULT_IMAGE_LIMITS, ImageIngestError, type ImagePlan } from './types';
 import { memorySource, zipSource } from './zip';
 
@@ -174,7 +175,7 @@ describe('image import', () => {
       Array.from({ length: n }, (_, i) => ({ name: `c${i % 2}/${i}.png`, data: gray8(i) })),
     );
     let polls = 0;
-    // The catalog pass polls once per entry (n), then the decode pass once per window: stop at its second window.
+    // The catalog pass polls once per entry (n), then the decode pass once per image: stop at its second image.
     const ds = await ingestImages(
       source,
       PLAN(8, 8, 1),
@@ -185,6 +186,50 @@ describe('image import', () => {
     );
     expect(ds).toBeNull();
     expect(polls).toBe(n + 2);
+  });
+
+  it('adds each stage of the import to the given clock, and keeps row order with more images than decodes in flight', async () => {
+    const n = 2 * DECODE_WINDOW + 3;
+    const { source } = await fromZip(
+      Array.from({ length: n }, (_, i) => ({
+        name: `c${i % 2}/${String(i).padStart(3, '0')}.png`,
+        data: gray8(i),
+      })),
+    );
+    // A decoder whose answers come back out of order (0–4 ms delays by turns).
+    let delay = 40;
+    const slow = {
+      decode: async (...args: Parameters<typeof decoder.decode>) => {
+        const wait = Math.max(0, delay--);
+        await new Promise((r) => setTimeout(r, wait % 5));
+        return decoder.decode(...args);
+      },
+    };
+    const clock = new StageClock();
+    const ds = await ingestImages(
+      source,
+      PLAN(8, 8, 1),
+      DEFAULT_IMAGE_LIMITS,
+      slow,
+      undefined,
+      undefined,
+      undefined,
+      clock,
+    );
+    expect(ds?.ids).toEqual([...(ds?.ids ?? [])].sort());
+    expect(ds?.rows).toBe(n);
+    const totals = clock.totals();
+    expect(Object.keys(totals)).toEqual([
+      'catalog',
+      'inflate',
+      'header',
+      'decode',
+      'sha256',
+      'shape',
+      'archiveSha256',
+    ]);
+    for (const ms of Object.values(totals)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(totals.decode).toBeGreaterThan(0);
   });
 
   it('refuses a shape it cannot make', async () => {

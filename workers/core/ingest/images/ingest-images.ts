@@ -3,12 +3,14 @@
  * under the caps, hashed, decoded by the given decoder, brought to the plan's shape). Source-agnostic: a zip and a
  * dropped folder arrive as the same entry list (`ImageSource`), and the decoder is the browser's or Node's.
  */
+import { errorText } from '../../error-text';
 import { macrotask } from '../../macrotask';
 import { sha256Into, toHex } from '../sha256';
 import { ByteBudget, type Catalog, catalogSource, type PassHooks, readCapped } from './catalog';
 import { sniff } from './header';
 import { toShape } from './pixels';
 import { imageProblems } from './problems';
+import { StageClock } from './stages';
 import {
   EntryReadError,
   type ImageDataset,
@@ -136,10 +138,10 @@ function checkShape(shape: ImageShape): void {
 }
 
 /**
- * Images decoded at once: the browser's decoder (createImageBitmap) answers asynchronously, so a window of decodes in
- * flight keeps its decoding threads busy while this one reads, inflates and hashes the next entries.
+ * Decodes in flight at once: the browser's decoders (ImageDecoder, createImageBitmap) answer asynchronously, so a
+ * sliding window of decodes keeps their threads busy while this one reads, inflates and hashes the next entries.
  */
-export const DECODE_WINDOW = 16;
+export const DECODE_WINDOW = 32;
 
 /** Whether a catalog made earlier (the preview's) still describes `source`: the same entries at the same places. */
 export function catalogFits(source: ImageSource, catalog: Catalog): boolean {
@@ -158,6 +160,7 @@ interface Pending {
  * Imports every image of `source` under `plan`: read in full (capped), hashed, decoded, brought to the plan's shape.
  * `known`: the preview's catalog of the same source, reused when it still fits (else the catalog pass runs again).
  * Resolves null when cancelled; throws ImageIngestError with every problem that refuses the import (nothing is kept).
+ * `clock`: where each stage's time is added (catalog, inflate, header, decode, shape, sha256).
  */
 export async function ingestImages(
   source: ImageSource,
@@ -167,6 +170,7 @@ export async function ingestImages(
   onProgress: (p: ImageIngestProgress) => void = () => {},
   shouldStop: () => boolean = () => false,
   known?: Catalog,
+  clock: StageClock = new StageClock(),
 ): Promise<ImageDataset | null> {
   checkShape(plan.shape);
   const t0 = performance.now();
@@ -176,7 +180,9 @@ export async function ingestImages(
   const catalog =
     known && catalogFits(source, known)
       ? known
-      : await catalogSource(source, limits, { onProgress: progress('scan'), shouldStop });
+      : await clock.time('catalog', () =>
+          catalogSource(source, limits, { onProgress: progress('scan'), shouldStop }),
+        );
   if (!catalog) return null;
   const refusals = planProblems(name, catalog, plan);
   if (refusals.some((p) => p.severity === 'error'))
@@ -209,61 +215,69 @@ export async function ingestImages(
     if (error instanceof ImageIngestError) throw error;
     return error instanceof EntryReadError
       ? error.message
-      : `it does not decode as ${format.toUpperCase()}: ${error instanceof Error ? error.message : String(error)}`;
+      : `it does not decode as ${format.toUpperCase()}: ${errorText(error)}`;
   };
 
-  for (let start = 0; start < n; start += DECODE_WINDOW) {
+  /** Reads and checks row `r`'s image and hands it to the decoder, which works on it while the next are read. */
+  const begin = async (r: number): Promise<Pending> => {
+    const im = catalog.images[r];
+    const pending: Pending = { r, bytes: null, why: null };
+    try {
+      const bytes = await clock.time('inflate', () => readCapped(source, im.entry, limits, budget));
+      const header = clock.timeSync('header', () => sniff(bytes, im.path));
+      if (header.kind !== 'image' || header.width !== im.width || header.height !== im.height) {
+        pending.why = 'its header changed between reads';
+      } else {
+        pending.bytes = bytes;
+        pending.decoded = clock.timeSync('decode', () => decoder.decode(bytes, im.format));
+        // Settled here too, so a rejection waiting behind an earlier refusal is never unhandled.
+        pending.decoded.catch(() => undefined);
+      }
+    } catch (error) {
+      pending.why = failure(error, im.format);
+    }
+    return pending;
+  };
+  /** Waits for a decode and keeps the image (hash, pixels, sizes), or refuses it. */
+  const finish = async (pending: Pending): Promise<void> => {
+    const im = catalog.images[pending.r];
+    let why = pending.why;
+    if (why === null && pending.bytes && pending.decoded) {
+      try {
+        const decoded = pending.decoded;
+        const raw = await clock.time('decode', () => decoded);
+        if (raw.width !== im.width || raw.height !== im.height) {
+          why = `it decodes to ${raw.width} × ${raw.height} pixels where its header says ${im.width} × ${im.height}`;
+        } else {
+          const bytes = pending.bytes;
+          const at = keep.length;
+          clock.timeSync('sha256', () => sha256Into(bytes, 0, bytes.length, fileSha256, at * 32));
+          clock.timeSync('shape', () => toShape(raw, shape, pixels, at * per));
+          fileBytes[at] = bytes.length;
+          nativeWidth[at] = im.width;
+          nativeHeight[at] = im.height;
+          keep.push(pending.r);
+        }
+      } catch (error) {
+        why = failure(error, im.format);
+      }
+    }
+    if (why !== null) refuse(im.path, why);
+  };
+
+  // A sliding window: DECODE_WINDOW decodes in flight at all times, results taken in row order, so rows stay in
+  // path order whatever order the decodes finish in.
+  const inFlight: Pending[] = [];
+  for (let next = 0, done = 0; done < n; done++) {
     if (performance.now() - lastYield > 50) {
       await macrotask();
       lastYield = performance.now();
-      report(start, n);
+      report(done, n);
     }
     if (shouldStop()) return null;
-    // Read, check and hand to the decoder every image of the window; the decodes run while the next ones are read.
-    const window: Pending[] = [];
-    for (let r = start; r < Math.min(n, start + DECODE_WINDOW); r++) {
-      const im = catalog.images[r];
-      const pending: Pending = { r, bytes: null, why: null };
-      try {
-        const bytes = await readCapped(source, im.entry, limits, budget);
-        const header = sniff(bytes, im.path);
-        if (header.kind !== 'image' || header.width !== im.width || header.height !== im.height) {
-          pending.why = 'its header changed between reads';
-        } else {
-          pending.bytes = bytes;
-          pending.decoded = decoder.decode(bytes, im.format);
-          // Settled here too, so a rejection waiting behind an earlier refusal is never unhandled.
-          pending.decoded.catch(() => undefined);
-        }
-      } catch (error) {
-        pending.why = failure(error, im.format);
-      }
-      window.push(pending);
-    }
-    // Results in row order, so rows stay in path order whatever order the decodes finish in.
-    for (const pending of window) {
-      const im = catalog.images[pending.r];
-      let why = pending.why;
-      if (why === null && pending.bytes && pending.decoded) {
-        try {
-          const raw = await pending.decoded;
-          if (raw.width !== im.width || raw.height !== im.height) {
-            why = `it decodes to ${raw.width} × ${raw.height} pixels where its header says ${im.width} × ${im.height}`;
-          } else {
-            const bytes = pending.bytes;
-            sha256Into(bytes, 0, bytes.length, fileSha256, keep.length * 32);
-            toShape(raw, shape, pixels, keep.length * per);
-            fileBytes[keep.length] = bytes.length;
-            nativeWidth[keep.length] = im.width;
-            nativeHeight[keep.length] = im.height;
-            keep.push(pending.r);
-          }
-        } catch (error) {
-          why = failure(error, im.format);
-        }
-      }
-      if (why !== null) refuse(im.path, why);
-    }
+    while (next < n && inFlight.length < DECODE_WINDOW) inFlight.push(await begin(next++));
+    const head = inFlight.shift();
+    if (head) await finish(head);
   }
   report(n, n);
   const rows = keep.length;
@@ -279,7 +293,9 @@ export async function ingestImages(
     kind: 'images',
     name,
     bytes: source.bytes,
-    sha256: source.sha256 ? await source.sha256() : listingDigest(ids, trimmedSha),
+    sha256: await clock.time('archiveSha256', async () =>
+      source.sha256 ? await source.sha256() : listingDigest(ids, trimmedSha),
+    ),
     layout: catalog.layout,
     labelsCsv: catalog.labelsCsv,
     sizes: sizeCounts({ ...catalog, images: kept }),

@@ -11,6 +11,7 @@
  * count every output byte. The directory parsing it lacks (it reads local headers only) is below.
  */
 import { Inflate, inflateSync } from 'fflate';
+import { errorText } from '../../error-text';
 import { crc32 } from './crc32';
 import { imageProblems } from './problems';
 import {
@@ -225,9 +226,7 @@ export async function readCentralDirectory(
     try {
       applyZip64(variable.subarray(rec.nameBytes), rec);
     } catch (error) {
-      throw new ImageIngestError([
-        imageProblems.archiveCorrupt(file, error instanceof Error ? error.message : String(error), name),
-      ]);
+      throw new ImageIngestError([imageProblems.archiveCorrupt(file, errorText(error), name)]);
     }
     const unixMode = external >>> 16;
     if (madeBy === 3 && (unixMode & 0xf000) === 0xa000) rec.kind = 'symlink';
@@ -307,7 +306,7 @@ export async function readEntry(
       const compressed = await reader.bytes(dataStart, rec.compressedSize);
       out = inflateSync(compressed, { out: new Uint8Array(rec.declaredSize + 1) });
     } catch (error) {
-      throw new EntryReadError('corrupt', `its compressed data is damaged (${(error as Error).message})`);
+      throw new EntryReadError('corrupt', `its compressed data is damaged (${errorText(error)})`);
     }
     take(out);
   } else {
@@ -320,7 +319,7 @@ export async function readEntry(
         inflater.push(piece, p >= rec.compressedSize);
       }
     } catch (error) {
-      throw new EntryReadError('corrupt', `its compressed data is damaged (${(error as Error).message})`);
+      throw new EntryReadError('corrupt', `its compressed data is damaged (${errorText(error)})`);
     }
   }
   if (over && head === undefined) {
