@@ -2,25 +2,28 @@
  * Ingest benchmark: imports the 200k-row scale set through the real UI of the production build in headless
  * Debian Chromium, and reports the app's phase timings and the tab's peak memory.
  *
- *   npm run bench:ingest [-- --runs 3] [-- --rebuild]
+ *   npm run bench:ingest [-- --runs 3] [-- --rebuild] [-- --builds dist-before,dist] [-- --out ingest-ab]
  *
- * Writes bench/results/ingest.json. Memory: the renderer process's resident set (VmRSS and VmHWM from /proc,
+ * Each run first times pandas' `read_csv` of the same file (issue 15's reference; /usr/bin/python3), then imports
+ * once with each build named by `--builds` (default `dist`), so builds and pandas are timed in turn under the same
+ * load. Writes bench/results/<out>.json (default ingest.json). Memory: the renderer process's resident set (VmRSS and VmHWM from /proc,
  * covering the page, its ingest worker and their heaps), and the page's JS heap from CDP
  * `Performance.getMetrics`, sampled every 50 ms while the import runs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { jsHeapUsedMB, type ProcessInfo, processInfo, procMemory } from '../e2e/tab-memory';
 import playwrightConfig from '../playwright.config';
 import { reportHeader } from './report';
 import { freePort, ROOT, startPreview } from './serve';
+import { pandasReadCsvMs } from './torch-reference';
 
 const DATA_DIR = path.join(ROOT, 'bench/data/synth200k_flip');
 const CSV = path.join(DATA_DIR, 'synth200k_flip.csv');
 const GENERATOR = path.resolve(ROOT, '../shared/datasets/synth200k_flip/generate.mjs');
-const RESULTS = path.join(ROOT, 'bench/results/ingest.json');
 const CHROMIUM = process.env.SIFT_CHROMIUM ?? '/usr/bin/chromium';
 /** The same launch flags as the e2e tests. */
 const CHROMIUM_ARGS = playwrightConfig.use?.launchOptions?.args ?? [];
@@ -38,6 +41,12 @@ interface ImportTimings {
 
 interface RunResult {
   run: number;
+  /** The build imported with (a folder of ROOT). */
+  build: string;
+  /** pandas' read_csv of the same file, timed just before this run's imports (null: pandas is missing). */
+  pandasMs: number | null;
+  /** Load average (1 min) before the run. */
+  load1: number;
   chromium: string;
   rows: number;
   /** Wall clock from the Import click to the overview's "Imported … rows" line, measured by the bench. */
@@ -90,7 +99,8 @@ async function waitIdle(page: Page): Promise<void> {
 }
 
 /** One import in a fresh browser, so the renderer's high-water mark belongs to this run alone. */
-async function runOnce(url: string, run: number): Promise<RunResult> {
+async function runOnce(url: string, run: number, build: string, pandasMs: number | null): Promise<RunResult> {
+  const load1 = os.loadavg()[0] ?? 0;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -149,6 +159,9 @@ async function runOnce(url: string, run: number): Promise<RunResult> {
     const rows = Number(await summary.getAttribute('data-rows'));
     return {
       run,
+      build,
+      pandasMs,
+      load1,
       chromium: browser.version(),
       rows,
       wallMs,
@@ -178,6 +191,10 @@ function printTable(results: RunResult[]): void {
   const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rows = results.map((r) => ({
     run: r.run,
+    build: r.build,
+    load: r.load1.toFixed(1),
+    pandas: r.pandasMs === null ? '–' : fmt(r.pandasMs),
+    'app / pandas': r.pandasMs === null ? '–' : (r.timings.totalMs / r.pandasMs).toFixed(2),
     rows: r.rows,
     read: fmt(r.timings.readMs),
     'parse+validate+hash': fmt(r.timings.parseMs),
@@ -196,31 +213,66 @@ function printTable(results: RunResult[]): void {
   console.table(rows);
 }
 
+/** Per build: median app total, median pandas time of its runs, and the median of the runs' app / pandas ratios. */
+function perBuild(results: RunResult[], builds: string[]) {
+  return builds.map((build) => {
+    const mine = results.filter((r) => r.build === build);
+    const paired = mine.filter((r) => r.pandasMs !== null);
+    return {
+      build,
+      medianTotalMs: median(mine.map((r) => r.timings.totalMs)),
+      medianParseMs: median(mine.map((r) => r.timings.parseMs)),
+      medianPandasMs: paired.length ? median(paired.map((r) => r.pandasMs ?? 0)) : null,
+      medianRatioToPandas: paired.length
+        ? median(paired.map((r) => r.timings.totalMs / (r.pandasMs ?? Number.NaN)))
+        : null,
+    };
+  });
+}
+
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(arg('runs') ?? 3));
+  const builds = (arg('builds') ?? 'dist').split(',').filter((b) => b !== '');
+  const resultsFile = path.join(ROOT, 'bench/results', `${arg('out') ?? 'ingest'}.json`);
   ensureData();
   ensureBuild();
+  for (const build of builds) {
+    if (!existsSync(path.join(ROOT, build, 'index.html'))) throw new Error(`${build}/index.html is missing`);
+  }
   const bytes = statSync(CSV).size;
-  const port = await freePort();
-  const server = await startPreview(port);
+  const servers = await Promise.all(
+    builds.map(async (build) => {
+      const port = await freePort();
+      return { build, port, child: await startPreview(port, build) };
+    }),
+  );
   try {
     const results: RunResult[] = [];
     for (let run = 1; run <= runs; run++) {
-      const result = await runOnce(`http://127.0.0.1:${port}/`, run);
-      results.push(result);
+      const pandasMs = pandasReadCsvMs(CSV);
       console.log(
-        `run ${run}: ${result.rows} rows in ${(result.timings.totalMs / 1000).toFixed(2)} s, renderer peak ${result.memory.rendererRssPeakMB.toFixed(0)} MB`,
+        `run ${run}: pandas read_csv ${pandasMs === null ? 'unavailable' : `${(pandasMs / 1000).toFixed(2)} s`}`,
       );
+      for (const { build, port } of servers) {
+        const result = await runOnce(`http://127.0.0.1:${port}/`, run, build, pandasMs);
+        results.push(result);
+        console.log(
+          `run ${run} ${build}: ${result.rows} rows in ${(result.timings.totalMs / 1000).toFixed(2)} s, renderer peak ${result.memory.rendererRssPeakMB.toFixed(0)} MB`,
+        );
+      }
     }
     printTable(results);
-    const totalMs = median(results.map((r) => r.timings.totalMs));
+    const last = builds[builds.length - 1];
+    const current = results.filter((r) => r.build === last);
+    const totalMs = median(current.map((r) => r.timings.totalMs));
     const peakMB = Math.max(
-      ...results.map((r) => Math.max(r.memory.rendererRssPeakMB, r.memory.rendererHwmMB)),
+      ...current.map((r) => Math.max(r.memory.rendererRssPeakMB, r.memory.rendererHwmMB)),
     );
     const report = {
       ...reportHeader('ingest'),
       chromium: results[0]?.chromium ?? 'unknown',
       file: { path: path.relative(ROOT, CSV), bytes },
+      builds: perBuild(results, builds),
       medianTotalMs: totalMs,
       peakRendererMB: peakMB,
       targets: {
@@ -231,15 +283,19 @@ async function main(): Promise<void> {
       },
       runs: results,
     };
-    mkdirSync(path.dirname(RESULTS), { recursive: true });
-    writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+    mkdirSync(path.dirname(resultsFile), { recursive: true });
+    writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+    for (const b of report.builds) {
+      console.log(
+        `${b.build}: median total ${(b.medianTotalMs / 1000).toFixed(2)} s, median app / pandas ${b.medianRatioToPandas?.toFixed(2) ?? '–'}`,
+      );
+    }
     console.log(
-      `median total ${(totalMs / 1000).toFixed(2)} s (target < ${TARGET_MS / 1000} s: ${report.targets.totalMet ? 'met' : 'NOT met'}), ` +
-        `peak renderer ${peakMB.toFixed(0)} MB (target < ${TARGET_MB} MB: ${report.targets.peakMet ? 'met' : 'NOT met'})`,
+      `${last}: peak renderer ${peakMB.toFixed(0)} MB (target < ${TARGET_MB} MB: ${report.targets.peakMet ? 'met' : 'NOT met'})`,
     );
-    console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
+    console.log(`wrote ${path.relative(ROOT, resultsFile)}`);
   } finally {
-    server.kill();
+    for (const s of servers) s.child.kill();
   }
 }
 

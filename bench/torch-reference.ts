@@ -10,8 +10,22 @@ import path from 'node:path';
 import { ROOT } from './serve';
 
 export const REFERENCE_SCRIPT = path.resolve(ROOT, '../shared/bench/torch_reference.py');
-const PYTHON =
+export const REFERENCE_PYTHON =
   process.env.SIFT_REFERENCE_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+
+/**
+ * pandas' `read_csv` of `csv`, timed inside Python (ms, interpreter start and import excluded): the ingest
+ * benchmark's reference. Null when pandas does not import here.
+ */
+export function pandasReadCsvMs(csv: string): number | null {
+  const code =
+    'import sys,time,pandas\nt=time.perf_counter()\npandas.read_csv(sys.argv[1])\nprint(time.perf_counter()-t)';
+  try {
+    return Number(execFileSync(REFERENCE_PYTHON, ['-c', code, csv], { encoding: 'utf8' }).trim()) * 1000;
+  } catch {
+    return null;
+  }
+}
 
 /** One run of the reference: its own stage times (ms) as it printed them, and the whole process's wall time. */
 export interface ReferenceRun {
@@ -28,10 +42,10 @@ export interface ReferenceRun {
 export function referenceUnavailable(): string | null {
   if (!existsSync(REFERENCE_SCRIPT)) return `${REFERENCE_SCRIPT} is missing`;
   try {
-    execFileSync(PYTHON, ['-c', 'import torch, sklearn, pandas'], { stdio: 'ignore' });
+    execFileSync(REFERENCE_PYTHON, ['-c', 'import torch, sklearn, pandas'], { stdio: 'ignore' });
     return null;
   } catch {
-    return `${PYTHON} cannot import torch, sklearn and pandas (apt-get install -y python3-torch python3-sklearn python3-pandas)`;
+    return `${REFERENCE_PYTHON} cannot import torch, sklearn and pandas (apt-get install -y python3-torch python3-sklearn python3-pandas)`;
   }
 }
 
@@ -57,7 +71,7 @@ export function parseReferenceLine(line: string): Omit<ReferenceRun, 'wallMs'> {
 export function runReference(csv: string): Promise<ReferenceRun> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const p = spawn(PYTHON, [REFERENCE_SCRIPT, csv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(REFERENCE_PYTHON, [REFERENCE_SCRIPT, csv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => {

@@ -145,6 +145,8 @@ export async function probeStoredArrays(page: Page): Promise<{
   firstFeatures: number[];
   firstLine: number;
   ids: string[];
+  /** Lowercase hex of every row's stored SHA-256, in row order. */
+  rowSha256: string[];
 }> {
   return page.evaluate(
     () =>
@@ -163,6 +165,9 @@ export async function probeStoredArrays(page: Page): Promise<{
             const buffer = await blob.arrayBuffer();
             const features = new Float32Array(buffer, 16 * rows, featureCount);
             const lines = new Uint32Array(buffer, 16 * rows + 4 * rows * featureCount + 4 * rows, rows);
+            const sha = new Uint8Array(buffer, 16 * rows + 4 * rows * featureCount + 8 * rows, 32 * rows);
+            const hex = (r: number) =>
+              Array.from(sha.subarray(32 * r, 32 * r + 32), (b) => b.toString(16).padStart(2, '0')).join('');
             resolve({
               format: record.format,
               rows,
@@ -171,6 +176,7 @@ export async function probeStoredArrays(page: Page): Promise<{
               firstFeatures: Array.from(features),
               firstLine: lines[0] ?? -1,
               ids: record.idText.split('\u0000'),
+              rowSha256: Array.from({ length: rows }, (_, r) => hex(r)),
             });
           };
         };

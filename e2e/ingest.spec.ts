@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import {
@@ -42,7 +43,8 @@ test('a CSV imports into an overview that survives a reload', async ({ page }) =
   await expect(page.getByTestId('thumbnails').locator('canvas')).toHaveCount(48);
   expect(await storedRecordCounts(page)).toEqual({ datasets: 1, datasetArrays: 1, datasetFiles: 1 });
   const stored = await probeStoredArrays(page);
-  const [, firstRow = ''] = readFileSync(DIGITS, 'utf8').split('\n');
+  const fileLines = readFileSync(DIGITS, 'utf8').split('\n');
+  const [, firstRow = ''] = fileLines;
   const [firstId, , ...pixels] = firstRow.split(',');
   expect(stored.format).toBe('sift-arrays/1');
   expect(stored.rows).toBe(1797);
@@ -52,6 +54,9 @@ test('a CSV imports into an overview that survives a reload', async ({ page }) =
   expect(stored.firstLine).toBe(2);
   expect(stored.ids).toHaveLength(1797);
   expect(stored.ids[0]).toBe(firstId);
+  // Every row's hash, computed in the row-hash worker beside the parse, is node:crypto's of the row's bytes.
+  const dataLines = fileLines.slice(1).filter((line) => line !== '');
+  expect(stored.rowSha256).toEqual(dataLines.map((line) => createHash('sha256').update(line).digest('hex')));
 
   await reloadToStart(page);
   const row = datasetRow(page, 'digits_flip5');

@@ -118,6 +118,23 @@ test('review: detail values as in the file, reason kept, q advances, selection o
   }
   await expect(page.getByTestId('why-family')).toHaveCount(4);
 
+  // A row whose mean_concavity is exactly 0, as in a few rows of the file: the detail names the shared value and
+  // how many rows hold it (counted here from the file), where the values next to it are held by one row each.
+  const lines = readFileSync(FILE, 'utf8').trim().split(/\r?\n/);
+  const column = (lines[0] ?? '').split(',').indexOf('mean_concavity');
+  const zero = lines.slice(1).flatMap((l, r) => (Number(l.split(',')[column]) === 0 ? [r] : []));
+  expect(zero.length).toBeGreaterThanOrEqual(3);
+  await page.evaluate((r) => {
+    window.location.hash = window.location.hash.replace(/\/row\/\d+$/, `/row/${r}`);
+  }, zero[0]);
+  await expect(detail).toHaveAttribute('data-row', String(zero[0]));
+  await expect(detail).toContainText(
+    `mean_concavity = 0, held by ${zero.length} rows (the values next to it by 1 each)`,
+  );
+  // Back returns to the first row (and leaves the history as it was for the steps below).
+  await page.goBack();
+  await expect(detail).toHaveAttribute('data-row', String(firstRow));
+
   // A typed reason survives j and k; q quarantines the row and moves to the next one.
   await page.getByTestId('reason').fill('odd texture');
   await page.getByTestId('review-view').focus();

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { unpackIds } from './core/ingest/ids';
 import { CsvIngestor } from './core/ingest/ingest';
+import { RangeHasher } from './core/ingest/range-hasher';
 import type { ColumnPlan, IngestProgress } from './core/ingest/types';
 import { DEFAULT_LIMITS } from './core/ingest/types';
-import { createIngestService, outcomeTransferables } from './ingest.service';
+import { createIngestService, type ImportHasher, outcomeTransferables } from './ingest.service';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const dataset = (name: string) => path.resolve(HERE, '../../shared/datasets', name, `${name}.csv`);
@@ -67,6 +68,37 @@ describe('ingest service, in process (the same object the worker exposes)', () =
     }
     for (const p of progress) expect(p.bytesRead).toBeLessThanOrEqual(synth.length);
     expect(outcome.timings.parseMs).toBeGreaterThan(0);
+  });
+
+  it('hashes beside the parse with an ImportHasher (as the worker does): the same file and row hashes', async () => {
+    let opened = 0;
+    let closed = 0;
+    let calls = 0;
+    const inProcess = (): ImportHasher => {
+      opened++;
+      const hasher = new RangeHasher();
+      return {
+        add: async (bytes, starts, ends) => {
+          calls++;
+          hasher.pushBytes(bytes);
+          hasher.hashRows(starts, ends);
+        },
+        finish: async () => hasher.finish(),
+        close: () => {
+          closed++;
+        },
+      };
+    };
+    const file = fileOf(synth, 'synth20k_flip.csv');
+    const apart = await createIngestService(inProcess).ingest('h1', file, PLAN, DEFAULT_LIMITS, () => {});
+    const inline = await createIngestService().ingest('h2', file, PLAN, DEFAULT_LIMITS, () => {});
+    if (apart.kind !== 'done' || inline.kind !== 'done') throw new Error('expected both imports done');
+    expect([opened, closed]).toEqual([1, 1]);
+    expect(calls).toBeGreaterThan(synth.length / (1 << 20)); // one per chunk, and one at the end
+    expect(apart.dataset.sha256).toBe(createHash('sha256').update(synth).digest('hex'));
+    expect(apart.dataset.rowSha256).toHaveLength(20000 * 32);
+    expect(sameBytes(apart.dataset.rowSha256, inline.dataset.rowSha256)).toBe(true);
+    expect(sameBytes(apart.dataset.features, inline.dataset.features)).toBe(true);
   });
 
   it('lists each transferable buffer once', async () => {

@@ -6,11 +6,14 @@
 import { packIds } from './core/ingest/ids';
 import { CsvIngestor, IngestError } from './core/ingest/ingest';
 import { previewCsv } from './core/ingest/preview';
+import type { FileAndRowHashes } from './core/ingest/range-hasher';
 import type { IngestApi, IngestJobId, IngestOutcome } from './ingest.api';
 
 const CHUNK_BYTES = 1 << 20;
 const PREVIEW_BYTES = 1 << 20;
 const PROGRESS_EVERY_MS = 100;
+/** Chunks handed to the hasher and not yet hashed before the parse waits for it (bounds the memory they hold). */
+const HASH_AHEAD = 4;
 const now = () => performance.now();
 
 /**
@@ -59,8 +62,22 @@ export function outcomeTransferables(outcome: IngestOutcome): ArrayBuffer[] {
   return [...new Set(views.map((view) => view.buffer as ArrayBuffer))];
 }
 
-/** A fresh service; each running job is tracked by its id until it ends. */
-export function createIngestService(): IngestApi {
+/**
+ * Hashes an import's file and kept rows beside the parse: in the browser a `RangeHasher` in a second worker
+ * (row-hash.worker.ts), so that SHA-256 runs on another core. `add` takes the file's next bytes (the hasher
+ * keeps them) and the byte ranges of the rows kept while parsing them.
+ */
+export interface ImportHasher {
+  add(bytes: Uint8Array, starts: Float64Array, ends: Float64Array): Promise<void>;
+  finish(): Promise<FileAndRowHashes>;
+  close(): void;
+}
+
+/**
+ * A fresh service; each running job is tracked by its id until it ends. Without `hasher` the parse hashes
+ * inline (Node, tests); with it each import gets its own hasher, fed as the chunks are parsed.
+ */
+export function createIngestService(hasher?: () => ImportHasher): IngestApi {
   const jobs = new Map<IngestJobId, { cancelled: boolean }>();
   return {
     async preview(file, limits) {
@@ -75,8 +92,25 @@ export function createIngestService(): IngestApi {
       let lastProgress = t0;
       const job = { cancelled: false };
       jobs.set(jobId, job);
+      const hashing = hasher?.();
+      const hashed: Promise<void>[] = [];
+      /** Hands the hasher the chunk just parsed and the rows kept from `before` on. */
+      const hashAfter = async (ingestor: CsvIngestor, before: number, chunk: Uint8Array) => {
+        if (hashing === undefined) return;
+        const { starts, ends } = ingestor.keptRanges(before);
+        const added = hashing.add(chunk.slice(), starts, ends);
+        added.catch(() => undefined); // awaited below; this only keeps a failed job's rejection handled
+        hashed.push(added);
+        if (hashed.length > HASH_AHEAD) await hashed.shift();
+      };
       try {
-        const ingestor = new CsvIngestor({ fileName: file.name, totalBytes: file.size, plan, limits });
+        const ingestor = new CsvIngestor({
+          fileName: file.name,
+          totalBytes: file.size,
+          plan,
+          limits,
+          validateOnly: hashing !== undefined,
+        });
         let bytesRead = 0;
         let t1 = now();
         for await (const chunk of chunks(file)) {
@@ -84,7 +118,9 @@ export function createIngestService(): IngestApi {
           const t2 = now();
           readMs += t2 - t1;
           if (job.cancelled) return { kind: 'cancelled' };
+          const before = ingestor.rowsKept;
           ingestor.push(chunk);
+          await hashAfter(ingestor, before, chunk);
           bytesRead += chunk.length;
           t1 = now();
           parseMs += t1 - t2;
@@ -95,8 +131,12 @@ export function createIngestService(): IngestApi {
         }
         if (job.cancelled) return { kind: 'cancelled' };
         const t3 = now();
-        const { ids, ...dataset } = ingestor.finish();
+        const before = ingestor.rowsKept;
+        const { ids, ...parsed } = ingestor.finish();
+        await hashAfter(ingestor, before, new Uint8Array(0));
         const idText = packIds(ids);
+        await Promise.all(hashed);
+        const dataset = hashing === undefined ? parsed : { ...parsed, ...(await hashing.finish()) };
         parseMs += now() - t3;
         // Counting rows per class here keeps the app's main thread free of loops over samples.
         const classCounts = new Array<number>(dataset.classes.length).fill(0);
@@ -107,6 +147,7 @@ export function createIngestService(): IngestApi {
         if (error instanceof IngestError) return { kind: 'failed', problems: error.problems };
         throw error;
       } finally {
+        hashing?.close();
         jobs.delete(jobId);
       }
     },

@@ -25,6 +25,7 @@ import type { ClassFeatureStats } from './core/review/feature-evidence';
 import { histogram } from './core/review/geometry';
 import { pca2d } from './core/review/pca';
 import type { ReviewColumns } from './core/review/table';
+import type { SpikeIndex } from './core/scores/shared-values';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreSet } from './core/scores/types';
 import { crossValEpochsFor } from './core/train/defaults';
 import type { TrainingDynamics } from './core/train/types';
@@ -74,6 +75,8 @@ export interface ReviewData {
   clusterCounts: number[];
   /** Per-class feature statistics, computed on first use. */
   classStats: Map<number, ClassFeatureStats>;
+  /** The scored rows' shared values per column (the shared-values score's evidence), computed on first use. */
+  sharedSpikes: SpikeIndex | null;
 }
 
 function runLabel(run: NonNullable<Awaited<ReturnType<Stores['runs']['getRun']>>>): RunLabel {
@@ -122,6 +125,15 @@ function distributions(
   return { sorted, histograms };
 }
 
+/** A score set stored before a score existed (shared values came later) gets it as NaN on every row: not computed. */
+export function everyScore(set: ScoreSet): ScoreSet {
+  const missing = SCORE_NAMES.filter((n) => !set.scores[n]);
+  if (missing.length === 0) return set;
+  const scores = { ...set.scores };
+  for (const n of missing) scores[n] = new Float32Array(set.samples).fill(Number.NaN);
+  return { ...set, scores };
+}
+
 /** Reads and builds a review, or says why there is none (no finished score set). */
 export async function loadReview(
   request: ReviewOpen,
@@ -134,7 +146,7 @@ export async function loadReview(
   if (!meta || !arrays) throw new Error('That dataset is no longer stored in this browser.');
   const chosen = request.scoreId ? await stores.scores.get(request.scoreId as never) : undefined;
   const record = chosen?.status === 'done' ? chosen : await stores.scores.latestScoreSetForDataset(datasetId);
-  const set = record?.scoreSet;
+  const set = record?.scoreSet ? everyScore(record.scoreSet) : undefined;
   if (!record || !set) return { empty: await nothingToReview(stores, datasetId) };
   const run = await stores.runs.getRun(record.runId);
   const dynamics = (await stores.runs.getDynamics(record.runId))?.dynamics ?? null;
@@ -237,6 +249,7 @@ export async function loadReview(
       classCounts,
       clusterCounts,
       classStats: new Map(),
+      sharedSpikes: null,
     },
     decisions,
   };

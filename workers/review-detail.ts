@@ -8,6 +8,7 @@ import { recordCells, shortestFloat32, writtenCells } from './core/review/cells'
 import { percentileRank } from './core/review/columns';
 import { classFeatureStats, pushOrder, rowDeviation } from './core/review/feature-evidence';
 import { type WhyInput, whyFlagged } from './core/review/why';
+import { sharedValuesOf, spikeIndex } from './core/scores/shared-values';
 import { FAMILY_NAMES, type ScoreName } from './core/scores/types';
 import type { RowDetail, TabularEvidence } from './review.api';
 import { decisionOf, named, neighbours, type OpenReview, rowView } from './review-rows';
@@ -103,6 +104,19 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
   const margin = perEpoch(dyn?.margin);
   const correct = perEpoch(dyn?.correct);
   const ac = j >= 0 ? (data.set.scores.activationClustering[j] ?? 0) : 0;
+  const sharedScore = j >= 0 ? (data.set.scores.sharedValues?.[j] ?? 0) : 0;
+  // An image dataset's review holds no float features (review-data.ts): its shared values go unnamed.
+  const readable = data.arrays.features.length === data.meta.rows * f;
+  if (sharedScore > 0 && readable) data.sharedSpikes ??= spikeIndex(data.arrays.features, f, data.sampleRows);
+  const shared =
+    sharedScore > 0 && readable && data.sharedSpikes
+      ? sharedValuesOf(data.sharedSpikes, data.arrays.features, row).map((s) => ({
+          column: data.meta.featureNames[s.column] ?? `feature ${s.column + 1}`,
+          value: shortestFloat32(s.value),
+          rows: s.rows,
+          neighbours: s.neighbours,
+        }))
+      : [];
   const why = whyFlagged({
     classes: data.meta.classes,
     label,
@@ -112,6 +126,7 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     scores: scores as Partial<Record<ScoreName, number>>,
     percentiles: percentiles as Partial<Record<ScoreName, number>>,
     neighbours: near.map((n) => data.arrays.labels[n.row] as number),
+    shared,
     cluster:
       ac > 0 ? { rows: data.clusterCounts[label] ?? 0, classRows: data.classCounts[label] ?? 0 } : null,
     families,

@@ -193,6 +193,7 @@ export async function scoringPipeline(
   const scoreSet = await scoreAll(dynamics, {
     oofProbs,
     params: request.params,
+    features: { values: own.data.features, count: own.data.featureCount, rows: own.local },
     cancelled,
     between: macrotask,
     onProgress: (p) => onProgress({ phase: 'scores', ...p, fraction: p.done / p.total }),

@@ -28,7 +28,14 @@ const result = fuse(input);
 writeFileSync(out, `${Array.from(result.suspicion.subarray(0, n), String).join('\n')}\n`);
 console.log(
   JSON.stringify(
-    result.model.detectors.map((d) => [d.kind, d.score, d.presentRows, d.canaryPrecision, d.learned]),
+    result.model.detectors.map((d) => [
+      d.kind,
+      d.score,
+      d.presentRows,
+      d.canaryPrecision,
+      d.canaryReach,
+      d.learned,
+    ]),
   ),
 );
 console.log(JSON.stringify(result.model.clusters));

@@ -107,7 +107,7 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a]);
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(out.model.clusters).toEqual([{ rows: 30, score: 'selfInfluence', medianShare: 0.017 }]);
-    expect(out.model.format).toBe('sift-fused/3');
+    expect(out.model.format).toBe('sift-fused/4');
     expect(SCORE_NAMES[out.topScore[order[0] ?? 0] ?? 0]).toBe('activationClustering');
     expect(estimatePoisoned(out, N)).toBe(30);
   });

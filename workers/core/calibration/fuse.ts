@@ -1,12 +1,14 @@
 /**
  * The fused suspicion learned from canaries (issue 10). For each canary kind the detector is one of Sift's scores:
- * the one under which that kind's canaries (both draws, about 20 rows) rank highest among the analyst's rows (average
- * precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
+ * the one under which that kind's canaries (both draws, about 20 rows) reach highest among the analyst's rows
+ * (canaryReach, a partial AUROC: real poison of the kind ranked above its canaries does not count against it, as it
+ * does against average precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
  * on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48, bench notes in the README).
  * Each detector asks the analyst's rows how many of them look like its kind (presence: the rows at or above a
  * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there), and only when
  * it ranks half of the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that
- * look present rank first, largest first, each kind's rows in its own score's order, so the top of the list keeps the
+ * look present rank first, surest first (canaryReach once their present rows are set aside), each kind's rows in its
+ * own score's order, so the top of the list keeps the
  * strongest signal's order rather than ties; every other row follows by the larger of its uncalibrated suspicion
  * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) and every activation cluster
  * another score corroborates (clusters.ts) rank first, so
@@ -28,6 +30,7 @@ export const DEFAULT_FUSION: FusionSettings = {
   backbone: 0.5,
   rest: 0.9,
   reach: 0.1,
+  ensemble: 0.05,
 };
 
 /** Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger. */
@@ -132,6 +135,47 @@ export function canaryPrecision(
   return sum / canaries.length;
 }
 
+/**
+ * How high a score puts `canaries` among the analyst rows, robust to real poison ranked above them: the mean over
+ * canaries of 1 − (share of analyst rows at or above it) / depth, 0 below the top `depth` (a partial AUROC). With
+ * `skip`, that many analyst rows at the top are set aside first (the rows a detector finds present).
+ */
+export function canaryReach(
+  values: Float32Array,
+  sorted: Float64Array,
+  canaries: readonly number[],
+  depth: number,
+  skip = 0,
+): number {
+  if (canaries.length === 0 || sorted.length === 0) return 0;
+  let sum = 0;
+  for (const p of canaries) {
+    const v = values[p];
+    if (!Number.isNaN(v))
+      sum += Math.max(0, 1 - Math.max(0, countAtLeast(sorted, v) - skip) / sorted.length / depth);
+  }
+  return sum / canaries.length;
+}
+
+/** The tail significance, among the first `rows`, of the mean of several scores' tail significance (one: itself). */
+function meanSignificance(list: readonly Float32Array[], rows: number): Float32Array {
+  if (list.length === 1) return list[0] as Float32Array;
+  const mean = new Float32Array(list[0]?.length ?? 0);
+  for (const f of list) for (let i = 0; i < mean.length; i++) mean[i] += f[i] / list.length;
+  return tailSignificance(mean, sortedReference(mean.subarray(0, rows)));
+}
+
+/** Indices of the kinds that look present, surest first (canaryReach), then in kind order. */
+export function presentOrder(
+  detectors: readonly Pick<KindDetector, 'presentRows' | 'canaryReach'>[],
+): number[] {
+  return detectors
+    .map((d, j) => ({ d, j }))
+    .filter(({ d }) => d.presentRows > 0)
+    .sort((a, b) => b.d.canaryReach - a.d.canaryReach || a.j - b.j)
+    .map(({ j }) => j);
+}
+
 /** Each row's rank among the analyst rows (0 = highest) under `values`; appended rows by where they would fall. */
 function rankAmong(values: Float32Array, sorted: Float64Array): Float64Array {
   return Float64Array.from(values, (v) => (Number.isNaN(v) ? sorted.length : countAtLeast(sorted, v) - 1));
@@ -146,8 +190,8 @@ function strongest(features: Float32Array[], i: number): number {
 
 /**
  * Picks each kind's detector on the canaries and fuses every row of the run. Per kind, the detector is the single
- * score whose canaries (both draws) reach the highest average precision among the analyst's rows; its presence is
- * `presentRows`. Kinds that look present are taken largest first: each puts its `presentRows` top rows (by its
+ * score whose canaries (both draws) reach highest among the analyst's rows (canaryReach); its presence is
+ * `presentRows`. Kinds that look present are taken surest first (KindDetector.canaryReach): each puts its `presentRows` top rows (by its
  * detector) above every row of the next, in its detector's order. The other rows follow, ordered by the larger of
  * their uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`), both
  * as tail significance over the analyst's rows. Values lie in [0, 1]; the present kinds' rows above 0.5.
@@ -168,18 +212,41 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       ...appendedRows(input, CANARY_ROLE.report, k),
     ];
     const precision = SCORE_NAMES.map((s, j) => canaryPrecision(input.scores[s], refs[j], canaries));
-    const best = precision.reduce((a, v, j) => (v > precision[a] ? j : a), 0);
-    const values = features[best];
+    // Chosen by reach, not precision: real poison of the kind ranks above its canaries and would count against the
+    // very score that finds it. Precision breaks ties.
+    const quality = SCORE_NAMES.map(
+      (s, j) => canaryReach(input.scores[s], refs[j], canaries, settings.reach) + 1e-3 * precision[j],
+    );
+    const best = quality.reduce((a, v, j) => (v > quality[a] ? j : a), 0);
+    // Scores whose reach is within `ensemble` of the best are equally good on these canaries: their mean tail
+    // significance is the detector, so one score's chance lead on about 40 canaries does not decide alone.
+    const members = SCORE_NAMES.flatMap((_, j) =>
+      quality[j] >= quality[best] - settings.ensemble ? [j] : [],
+    );
+    const values = meanSignificance(
+      members.map((j) => features[j]),
+      n,
+    );
     const kind = CANARY_KINDS[k] as CanaryKind;
     // A learned trigger: the out-of-fold model predicts the target label for most of its canaries.
     const learned = !TRIGGER_KINDS.includes(kind) || medianOver(input.scores.selfConfidence, canaries) < 0.5;
     // The detector must rank half of the kind's canaries in the analyst rows' top `reach` to speak of presence.
     const reaches = medianOver(values, canaries) >= -Math.log(settings.reach);
     const present = learned && reaches ? presentRows(values, n, canaries, settings) : 0;
+    // How surely the kind is there: the canaries' reach once the rows the detector finds present are set aside.
+    const sure = canaryReach(
+      values,
+      sortedReference(values.subarray(0, n)),
+      canaries,
+      settings.reach,
+      present,
+    );
     detectors.push({
       kind,
       score: SCORE_NAMES[best] as ScoreName,
+      scores: members.map((j) => SCORE_NAMES[j] as ScoreName),
       canaryPrecision: Number(precision[best].toFixed(4)),
+      canaryReach: Number(sure.toFixed(4)),
       presentRows: Math.round(present),
       learned,
     });
@@ -188,11 +255,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   const scale = Math.log(n + 1);
   const backbone = tailSignificance(input.backbone, sortedReference(input.backbone.subarray(0, n)));
-  const present = detectors
-    .map((d, j) => ({ d, j }))
-    .filter(({ d }) => d.presentRows > 0)
-    .sort((a, b) => b.d.presentRows - a.d.presentRows || a.j - b.j);
-  const ranks = present.map(({ j }) => rankAmong(input.scores[SCORE_NAMES[chosen[j]]], refs[chosen[j]]));
+  const present = presentOrder(detectors).map((j) => ({ d: detectors[j] as KindDetector, j }));
+  const ranks = present.map(({ j }) =>
+    rankAmong(detectorValues[j], sortedReference(detectorValues[j].subarray(0, n))),
+  );
   // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind: calibration never
   // buries a strong single signal. Appended rows join it at or above the tail's lowest value.
   const tails: Array<{ score: number; cut: number }> = [];
@@ -209,7 +275,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const topScore = new Uint8Array(total);
   const blocks = present.length + 1;
   for (let i = 0; i < total; i++) {
-    // The first present kind (largest first) whose top rows hold this row.
+    // The first present kind (surest first) whose top rows hold this row.
     const b = present.findIndex(({ d }, p) => ranks[p][i] < d.presentRows);
     if (b >= 0) topKind[i] = kinds[present[b].j];
     const cluster = lifted.get(input.scores.activationClustering[i]);
@@ -247,7 +313,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   return {
     model: {
-      format: 'sift-fused/3',
+      format: 'sift-fused/4',
       detectors,
       clusters: clusters.map((c) => ({
         rows: c.rows.length,

@@ -87,6 +87,7 @@ export async function crossValAndScore(
   const scoreSet = await scoreAll(dynamics, {
     oofProbs,
     params,
+    features: { values: data.features, count: data.featureCount, rows: local },
     ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
     ...(hooks.between ? { between: hooks.between } : {}),
     ...(hooks.onScoreProgress ? { onProgress: hooks.onScoreProgress } : {}),

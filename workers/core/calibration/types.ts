@@ -24,10 +24,17 @@ export interface DetectionMetrics {
 /** The detector of one kind, as stored in the fused model. */
 export interface KindDetector {
   kind: CanaryKind;
-  /** The score whose canaries of this kind (both draws) rank highest among the analyst's rows. */
+  /** The score with the highest reach on this kind's canaries (both draws) among the analyst's rows (fuse.canaryReach). */
   score: ScoreName;
-  /** That average precision (canaries against the analyst's rows). */
+  /** Its average precision on them (canaries against the analyst's rows; real poison ranked above them lowers it). */
   canaryPrecision: number;
+  /** Every score whose reach lies within `ensemble` of its: the detector is their mean tail significance. */
+  scores: ScoreName[];
+  /**
+   * The detector's reach on them once the `presentRows` rows it ranks highest are set aside: how surely the kind is there.
+   * Present kinds rank in this order, surest first.
+   */
+  canaryReach: number;
   /** Analyst rows that look like this kind (0: not present, below `minRows`, or not learned). */
   presentRows: number;
   /**
@@ -58,6 +65,11 @@ export interface FusionSettings {
    * them), and an activation cluster is lifted to the top when half of its rows sit there under another score.
    */
   reach: number;
+  /**
+   * Scores whose canary reach lies within this of the best score's join it in the kind's detector (the mean of their
+   * tail significance): about two standard errors of a reach measured on 40 canaries.
+   */
+  ensemble: number;
 }
 
 /**
@@ -85,7 +97,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/3';
+  format: 'sift-fused/4';
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];

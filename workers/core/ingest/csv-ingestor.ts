@@ -44,7 +44,8 @@ export interface CsvIngestorOptions {
   delimiter?: string;
   /**
    * Check only, for the preview: no SHA-256 is computed (`sha256` is '' and `rowSha256` all zeros), which keeps a
-   * preview in a fresh worker fast. Default false.
+   * preview in a fresh worker fast, or leaves the hashing to a `RangeHasher` fed with the bytes and `keptRanges`.
+   * Default false.
    */
   validateOnly?: boolean;
 }
@@ -81,6 +82,16 @@ export class CsvIngestor {
   /** Data rows read so far, kept or dropped (for progress). */
   get rowsParsed(): number {
     return this.rows.parsedRows;
+  }
+
+  /** Rows kept so far; `keptRanges(from)` gives their file byte ranges from row `from` on. */
+  get rowsKept(): number {
+    return this.rows.keptRows;
+  }
+
+  /** Copies of the file byte ranges `[starts[i], ends[i])` of kept rows `from` on (see `validateOnly`). */
+  keptRanges(from: number): { starts: Float64Array; ends: Float64Array } {
+    return this.rows.keptRanges(from);
   }
 
   /** Bytes pushed so far. */

@@ -99,12 +99,19 @@ export function growTo<T extends Float32Array | Float64Array | Int32Array | Uint
   return grown;
 }
 
-/** The first `length` entries: the array itself when it is exactly that long, else a copy (so it can be transferred alone). */
+/**
+ * The first `length` entries: the array itself when it is exactly that long; a view of them when the rest is
+ * at most a sixteenth of the array (the collector sizes its arrays from the file's size, so on a large file the
+ * rest is about 2%: copying 25 MB of features cost 0.1 s of a 200k-row import, issue 15); else a copy. Either
+ * way the result is the only view of its buffer, so it can be transferred alone.
+ */
 export function trim<T extends Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array>(
   array: T,
   length: number,
 ): T {
-  return (array.length === length ? array : array.slice(0, length)) as T;
+  if (array.length === length) return array;
+  if (array.length - length <= array.length / 16) return array.subarray(0, length) as T;
+  return array.slice(0, length) as T;
 }
 
 /**

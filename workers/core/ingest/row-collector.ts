@@ -95,6 +95,16 @@ export class RowCollector implements RecordSink {
     return this.parsed;
   }
 
+  /** Rows kept so far (read, valid and not dropped). */
+  get keptRows(): number {
+    return this.rows;
+  }
+
+  /** Copies of the file byte ranges of kept rows `from` on, for hashing them apart from parsing. */
+  keptRanges(from: number): { starts: Float64Array; ends: Float64Array } {
+    return { starts: this.rowStart.slice(from, this.rows), ends: this.rowEnd.slice(from, this.rows) };
+  }
+
   /** The header's column names, once read. */
   get headerNames(): string[] | null {
     return this.header;

@@ -65,6 +65,10 @@ export const SCORE_GLOSSARY: Readonly<Record<ScoreName | 'suspicion', GlossaryEn
     name: 'Normalised margin',
     text: 'The cross-validated probability of the most likely other label minus that of the given label, from −1 to 1.',
   },
+  sharedValues: {
+    name: 'Shared rare values',
+    text: 'Read from the row’s feature values, not the model: for each column where the row holds a value that at least 3 rows share while the values next to it are each held by far fewer, the log of how many times more rows share it; summed over the columns. A trigger planted by setting a few features to one fixed value makes every poisoned row share it.',
+  },
 };
 
 export const FAMILY_GLOSSARY: Readonly<Record<FamilyName, GlossaryEntry>> = {
@@ -78,7 +82,7 @@ export const FAMILY_GLOSSARY: Readonly<Record<FamilyName, GlossaryEntry>> = {
   },
   embedding: {
     name: 'Embedding outliers',
-    text: 'Where the row sits in the model’s embedding: kNN distance, spectral signature, activation clustering and Mahalanobis distance.',
+    text: 'Where the row sits in the model’s embedding: kNN distance, spectral signature, activation clustering and Mahalanobis distance; and, read from the feature values themselves, shared rare values.',
   },
   label: {
     name: 'Label issues',

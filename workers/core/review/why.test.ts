@@ -15,6 +15,7 @@ function input(patch: Partial<WhyInput>): WhyInput {
     scores: {},
     percentiles: {},
     neighbours: [],
+    shared: [],
     cluster: null,
     families: Object.fromEntries(
       FAMILY_NAMES.map((f) => [f, { value: 0.3, flagged: false }]),
@@ -89,6 +90,24 @@ describe('why flagged, in words', () => {
     expect(w?.sentences).toEqual([
       'It sits in a small separate cluster of class 0: 54 of the class’s 232 rows (23%).',
     ]);
+  });
+
+  it('names the columns where a row shares a rare value, the strongest three, with how many rows hold it', () => {
+    const shared = [
+      { column: 'x05', value: '7.5', rows: 300, neighbours: 1 },
+      { column: 'x17', value: '7.5', rows: 300, neighbours: 1 },
+      { column: 'x31', value: '-2', rows: 41, neighbours: 1.5 },
+      { column: 'x02', value: '0', rows: 9, neighbours: 2 },
+    ];
+    const w = of('embedding', { shared, percentiles: { sharedValues: 0.99 } });
+    expect(w?.sentences).toEqual([
+      '4 of its values are each held by many rows but rare around them: x05 = 7.5, held by 300 rows (the values next to it by 1 each); x17 = 7.5, held by 300 rows (the values next to it by 1 each); x31 = -2, held by 41 rows (the values next to it by 1.5 each); and 1 more.',
+    ]);
+    const one = of('embedding', { shared: shared.slice(3), percentiles: { sharedValues: 0.95 } });
+    expect(one?.sentences).toEqual([
+      'One of its values is held by many rows but rare around them: x02 = 0, held by 9 rows (the values next to it by 2 each).',
+    ]);
+    expect(of('embedding', { shared: [] })?.sentences).toEqual([]);
   });
 
   it('gives a verdict that respects the bulk and the threshold, flagged families first', () => {

@@ -22,6 +22,11 @@ export interface WhyInput {
   percentiles: Partial<Record<ScoreName, number>>;
   /** The neighbours the panel lists (nearest first), by class code. */
   neighbours: readonly number[];
+  /**
+   * Columns where the row holds a value many rows share while the values next to it are rare (shared-values score),
+   * strongest first; empty when it holds none.
+   */
+  shared: ReadonlyArray<{ column: string; value: string; rows: number; neighbours: number }>;
   /** Rows of its class in its activation cluster when that cluster is the small one; null otherwise. */
   cluster: { rows: number; classRows: number } | null;
   /** The row's family values, whether each family flags it, and each family's threshold. */
@@ -119,6 +124,13 @@ function influence(input: WhyInput): string[] {
   return [`Its self-influence, ${num(v)}, is ${higherThan(p)}${tail}.`];
 }
 
+/** "a", "a; and b", "a; b; and c" (the items hold commas). */
+function joinList(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join('; ')}; and ${items[items.length - 1]}`;
+}
+
 function embedding(input: WhyInput): string[] {
   const label = className(input, input.label);
   const out: { p: number; text: string }[] = [];
@@ -134,6 +146,21 @@ function embedding(input: WhyInput): string[] {
     const p = input.percentiles[score];
     if (v !== undefined && p !== undefined && Number.isFinite(v)) out.push({ p, text: text(v, p) });
   };
+  if (input.shared.length > 0) {
+    const shown = input.shared
+      .slice(0, 3)
+      .map(
+        (c) =>
+          `${c.column} = ${c.value}, held by ${c.rows} rows (the values next to it by ${num(c.neighbours)} each)`,
+      );
+    const rest = input.shared.length - shown.length;
+    const lead =
+      input.shared.length === 1
+        ? 'One of its values is held by many rows but rare around them'
+        : `${input.shared.length} of its values are each held by many rows but rare around them`;
+    const items = rest > 0 ? [...shown, `${rest} more`] : shown;
+    out.push({ p: input.percentiles.sharedValues ?? 1, text: `${lead}: ${joinList(items)}.` });
+  }
   add(
     'knnDistance',
     (v, p) => `Its mean distance to its nearest neighbours in the embedding, ${num(v)}, is ${higherThan(p)}.`,

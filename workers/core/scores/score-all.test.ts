@@ -54,9 +54,12 @@ describe('scoreAll', () => {
     const oof = randomProbs(dyn.samples, dyn.classCount, 30);
     const progress: ScoreProgress[] = [];
     const before = tf.memory().numTensors;
+    // Rows 0, 1 and 2 share the value 9 in feature 0; every other value of each feature is held by one row.
+    const features = Float32Array.from({ length: 120 * 2 }, (_, k) => (k % 2 === 0 && k < 6 ? 9 : 10 + k));
     const s = await scoreAll(dyn, {
       oofProbs: oof,
       params: { seed: 5 },
+      features: { values: features, count: 2, rows: Int32Array.from({ length: 120 }, (_, i) => i) },
       onProgress: (p) => progress.push(p),
     });
     expect(tf.memory().numTensors).toBe(before);
@@ -71,6 +74,11 @@ describe('scoreAll', () => {
       expect(s.flags[f].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     }
     expect(Array.from(s.scores.aum)).toEqual(Array.from(trajectoryScores(dyn).aum));
+    // ln(3 rows / 1 row per neighbouring value) for the three rows sharing 9, 0 for every other.
+    expect(Array.from(s.scores.sharedValues.subarray(0, 3), (v) => Number(v.toFixed(5)))).toEqual(
+      new Array(3).fill(Number(Math.log(3).toFixed(5))),
+    );
+    expect(s.scores.sharedValues.subarray(3).every((v) => v === 0)).toBe(true);
     const li = labelIssues(oof, dyn.labels, 3);
     expect(Array.from(s.labelIssue)).toEqual(Array.from(li.labelIssue));
     expect(Array.from(s.suggestedLabel)).toEqual(Array.from(li.suggestedLabel));
@@ -91,12 +99,13 @@ describe('scoreAll', () => {
       'spectral',
       'activation clustering',
       'mahalanobis',
+      'shared values',
       'label issues',
       'suspicion',
       'done',
     ]);
-    expect(progress.at(-1)).toEqual({ stage: 'done', done: 8, total: 8 });
-    expect(Object.keys(s.timings)).toHaveLength(8);
+    expect(progress.at(-1)).toEqual({ stage: 'done', done: 9, total: 9 });
+    expect(Object.keys(s.timings)).toHaveLength(9);
   });
 
   it('is deterministic for a seed', async () => {
@@ -110,6 +119,12 @@ describe('scoreAll', () => {
     const dyn = fakeDynamics();
     const s = await scoreAll(dyn, { oofProbs: null });
     expect(s.labelSource).toBe('in-sample');
+    // Without the feature values the shared-values score is not computed (NaN) and stays out of its family.
+    expect(s.scores.sharedValues.every(Number.isNaN)).toBe(true);
+    const { sharedValues: _, ...rest } = s.scores;
+    expect(Array.from(s.families.embedding)).toEqual(
+      Array.from(suspicionFromScores(rest, 120, s.params.suspicion).families.embedding),
+    );
     const i = 7;
     expect(s.scores.selfConfidence[i]).toBeCloseTo(1 - dyn.finalProbs[i * 3 + dyn.labels[i]], 6);
   });

@@ -9,6 +9,7 @@ import { checkpoint, type StepHooks } from './hooks';
 import { selfInfluence } from './influence';
 import { knnExact, knnIvf, knnScores } from './knn';
 import { labelIssues } from './label-issues';
+import { sharedValuesInSampleOrder } from './shared-values';
 import { suspicionFromScores } from './suspicion';
 import { trajectoryScores } from './trajectory';
 import type { ScoreName, ScoreProgress, ScoreSet } from './types';
@@ -24,6 +25,11 @@ export interface ScoreAllOptions extends StepHooks {
    */
   oofProbs: Float32Array | null;
   params?: ScoreParamsInput;
+  /**
+   * The data's feature values (row-major, `count` per row) and each sample's row in them, for the shared-values
+   * score; without them that score is NaN (the least suspicious value) for every sample.
+   */
+  features?: { values: Float32Array; count: number; rows: Int32Array };
   onProgress?: (p: ScoreProgress) => void;
 }
 
@@ -34,6 +40,7 @@ const STAGES = [
   'spectral',
   'activation clustering',
   'mahalanobis',
+  'shared values',
   'label issues',
   'suspicion',
 ] as const;
@@ -110,6 +117,12 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
   const maha = await mahalanobis(emb, params.mahalanobis, hooks);
   finish('mahalanobis');
 
+  await stage('shared values');
+  const shared = options.features
+    ? sharedValuesInSampleOrder(options.features.values, options.features.count, options.features.rows)
+    : new Float32Array(n).fill(Number.NaN);
+  finish('shared values');
+
   await stage('label issues');
   const li = labelIssues(options.oofProbs ?? dynamics.finalProbs, dynamics.labels, c);
   finish('label issues');
@@ -127,6 +140,7 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
     mahalanobis: maha.scores,
     selfConfidence: li.selfConfidence,
     normalizedMargin: li.normalizedMargin,
+    sharedValues: shared,
   };
 
   await stage('suspicion');

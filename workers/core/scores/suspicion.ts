@@ -200,7 +200,8 @@ export function suspicionFromScores(
   const ranks: Partial<Record<ScoreName, Float32Array>> = {};
   for (const s of SCORE_NAMES) {
     const v = scores[s];
-    if (v) ranks[s] = percentileRanks(v);
+    // A score not computed (NaN on every row: shared values without the feature values) is left out of its family.
+    if (v?.some((x) => !Number.isNaN(x))) ranks[s] = percentileRanks(v);
   }
   const families = familyValues(ranks, n, params.familyReduce, params.excluded);
   const labelScale: LabelScale = params.labelScale ?? 'rank';

@@ -19,6 +19,7 @@ export const SCORE_NAMES = [
   'mahalanobis',
   'selfConfidence',
   'normalizedMargin',
+  'sharedValues',
 ] as const;
 export type ScoreName = (typeof SCORE_NAMES)[number];
 
@@ -45,6 +46,7 @@ export const SCORE_FAMILY: Readonly<Record<ScoreName, FamilyName>> = {
   mahalanobis: 'embedding',
   selfConfidence: 'label',
   normalizedMargin: 'label',
+  sharedValues: 'embedding',
 };
 
 /**

@@ -1,6 +1,7 @@
 /** The training loop's mechanics around the model: the optimiser, yielding to the event loop, and checkpoints. */
 import * as tf from '@tensorflow/tfjs';
 import { macrotask } from '../macrotask';
+import { FlatAdam, type StepOptimizer } from './flat-adam';
 import type { SiftModel } from './model';
 import type { Checkpoint, TrainSettings } from './types';
 
@@ -15,12 +16,32 @@ class MomentumOptimizer extends tf.MomentumOptimizer {
   }
 }
 
-export function makeOptimizer(settings: TrainSettings): tf.Optimizer {
+/** SGD with momentum 0.9 (tfjs's), the gradient norm summed per variable before the step. */
+class MomentumStep implements StepOptimizer {
+  private readonly optimizer: MomentumOptimizer;
+
+  constructor(learningRate: number) {
+    this.optimizer = new MomentumOptimizer(learningRate, 0.9);
+  }
+
+  step(grads: tf.NamedTensorMap): tf.Scalar {
+    const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+    (this.optimizer as tf.Optimizer).applyGradients(grads);
+    return norm as tf.Scalar;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+/** The optimiser of `settings` over `vars`: Adam over one flat vector (flat-adam.ts), or SGD with momentum. */
+export function makeOptimizer(settings: TrainSettings, vars: tf.Variable[]): StepOptimizer {
   switch (settings.optimizer) {
     case 'adam':
-      return tf.train.adam(settings.learningRate);
+      return new FlatAdam(vars, settings.learningRate);
     case 'sgd-momentum':
-      return new MomentumOptimizer(settings.learningRate, 0.9);
+      return new MomentumStep(settings.learningRate);
   }
 }
 

@@ -23,13 +23,15 @@ export interface BatchReport {
 /** The end of an epoch, from full eval-mode passes (not the noisy in-batch values). Epoch is 0-based. */
 export interface EpochReport {
   epoch: number;
+  /** A cross-validation fold's: the mean loss of the epoch's batches (it makes no evaluation pass). */
   trainLoss: number;
+  /** NaN for a cross-validation fold. */
   trainAccuracy: number;
   /** NaN when there is no validation split. */
   valLoss: number;
   /** NaN when there is no validation split. */
   valAccuracy: number;
-  /** C values: mean training loss per class (by assigned label); NaN for a class without training rows. */
+  /** C values: mean training loss per class (by assigned label); NaN for a class without training rows, or a fold. */
   classLoss: Float32Array;
   /**
    * C values: median training loss per class. The few mislabelled rows of every class dominate its mean alike;

@@ -3,7 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import { checkpointOutputs } from './checkpoint';
 import { crossValidatedProbabilities } from './crossval';
-import { type BatchReport, DEFAULT_TRAIN_SETTINGS, type EpochReport, trainModel } from './trainer';
+import {
+  type BatchReport,
+  DEFAULT_TRAIN_SETTINGS,
+  type EpochReport,
+  trainAndPredict,
+  trainModel,
+} from './trainer';
 import type { TrainingData, TrainSettings } from './types';
 
 beforeAll(async () => {
@@ -278,6 +284,45 @@ describe('trainModel', () => {
     await expect(trainModel(blobs(), { ...small, hidden: [] })).rejects.toThrow(/Hidden sizes/);
     const short = { ...blobs(), features: new Float32Array(10) };
     await expect(trainModel(short, small)).rejects.toThrow(/10 feature values for 180 rows × 4 features/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('trainAndPredict (a cross-validation fold)', () => {
+  const train = Int32Array.from({ length: 150 }, (_, i) => i);
+  const held = Int32Array.from({ length: 30 }, (_, i) => 150 + i);
+
+  it("reports each epoch's mean batch loss, without an evaluation pass", async () => {
+    const batches: BatchReport[] = [];
+    const epochs: EpochReport[] = [];
+    const res = await trainAndPredict(blobs(), train, held, small, {
+      onBatch: (b) => batches.push(b),
+      onEpoch: (e) => epochs.push(e),
+    });
+    expect(res.status).toBe('completed');
+    expect(res.probabilities).toHaveLength(30 * 3);
+    expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
+    for (const e of epochs) {
+      const mine = batches.filter((b) => b.epoch === e.epoch).map((b) => b.loss);
+      expect(mine.length).toBe(Math.ceil(150 / small.batchSize));
+      expect(e.trainLoss).toBeCloseTo(mine.reduce((a, b) => a + b, 0) / mine.length, 6);
+      expect(e.trainAccuracy).toBeNaN();
+      expect(e.classLoss).toHaveLength(3);
+    }
+    expect(epochs[3]?.trainLoss).toBeLessThan(epochs[0]?.trainLoss ?? 0);
+  });
+
+  it('stops as non-finite with no predictions when the learning rate blows up, freeing tensors', async () => {
+    const before = tf.memory().numTensors;
+    const res = await trainAndPredict(blobs(), train, held, {
+      ...small,
+      epochs: 30,
+      optimizer: 'sgd-momentum',
+      learningRate: 1e12,
+    });
+    expect(res.status).toBe('non-finite');
+    expect(res.nonFinite?.message).toMatch(/lower learning rate/);
+    expect(res.probabilities).toBeNull();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -100,7 +100,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
   const x = tf.tensor2d(standardized, [rowCount, fc]);
   const y = tf.tensor1d(data.labels, 'int32');
   const vars = trainableVariables(m);
-  const optimizer = makeOptimizer(settings);
+  const optimizer = makeOptimizer(settings, vars);
   const shuffleRng = createRng(deriveSeed(settings.seed, 2));
   // Recording runs pass over every row in dataset order each epoch (one pass, split into training and validation
   // statistics afterwards); cross-validation folds only pass over their training and validation rows.
@@ -113,10 +113,15 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
 
   try {
     const order = Int32Array.from(trainRows);
+    // A cross-validation fold: nothing reads its epochs beyond the progress line, so the mean loss of the epoch's
+    // batches stands in for an evaluation pass over its training rows (a quarter to a third of a fold's time,
+    // docs/speed.md). The pass changes nothing in training: the predictions are the same.
+    const foldOnly = !plan.record && plan.predictRows !== undefined && valRows.length === 0;
     let step = 0;
     training: for (let epoch = 0; epoch < epochs; epoch++) {
       shuffleInPlace(order, shuffleRng);
       const epochStart = performance.now();
+      let epochLoss = 0;
       for (let batch = 0; batch < stepsPerEpoch; batch++, step++) {
         await pause();
         await callbacks.waitWhilePaused?.();
@@ -131,11 +136,12 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
         // The batch's inputs and one-hot targets are built here and uploaded, rather than gathered from x and y
         // on the backend: two uploads instead of an index upload, two gathers and a one-hot (a step of this small
         // model is mostly per-op cost). Fresh arrays: the CPU backend keeps a reference to what it is given.
+        // Index loops, not a subarray per row: 512 short-lived views a step kept the GC busy (issue 15).
         const bx = new Float32Array(batchRows.length * fc);
         const by = new Float32Array(batchRows.length * c);
         for (let j = 0; j < batchRows.length; j++) {
           const r = batchRows[j];
-          bx.set(standardized.subarray(r * fc, r * fc + fc), j * fc);
+          for (let f = 0, at = j * fc, from = r * fc; f < fc; f++) bx[at + f] = standardized[from + f];
           by[j * c + data.labels[r]] = 1;
         }
         const xb = tf.tensor2d(bx, [batchRows.length, fc]);
@@ -147,14 +153,16 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
           // weighting and reduction ops that cost ~15% of a step on WASM (measured at batch 512).
           return tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1))) as tf.Scalar;
         }, vars);
-        const packed = tf.tidy(() => {
-          const sq = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-          return tf.stack([value, tf.sqrt(tf.addN(sq))]);
-        });
+        // The step is applied before its loss and gradient norm are read, so that one read per step is all that
+        // waits on the backend. A non-finite step then has changed the weights, but training stops right here and
+        // keeps only what finished epochs recorded, as before.
+        const norm = optimizer.step(grads);
+        const packed = tf.stack([value, norm]);
+        tf.dispose([norm, value, xb, yb]);
+        tf.dispose(grads);
         const [loss, gradNorm] = await packed.data();
-        tf.dispose([packed, value, xb, yb]);
+        packed.dispose();
         if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-          tf.dispose(grads);
           const what = Number.isFinite(loss) ? 'gradient' : 'loss';
           status = 'non-finite';
           nonFinite = {
@@ -167,8 +175,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
           };
           break training;
         }
-        optimizer.applyGradients(grads);
-        tf.dispose(grads);
+        epochLoss += loss;
         const seconds = (performance.now() - epochStart) / 1000;
         callbacks.onBatch?.({
           epoch,
@@ -182,6 +189,23 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
         });
       }
 
+      if (foldOnly) {
+        const unknown = new Float32Array(c).fill(Number.NaN);
+        const report: EpochReport = {
+          epoch,
+          trainLoss: epochLoss / stepsPerEpoch,
+          trainAccuracy: Number.NaN,
+          valLoss: Number.NaN,
+          valAccuracy: Number.NaN,
+          classLoss: unknown,
+          classMedianLoss: unknown.slice(),
+          learningRate: settings.learningRate,
+          elapsedMs: performance.now() - startedAt,
+        };
+        reports.push(report);
+        callbacks.onEpoch?.(report);
+        continue;
+      }
       let full: PassValues | null = null;
       let pass: PassValues | null;
       let val: PassValues | null = null;
@@ -241,8 +265,20 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
 
     if (status === 'completed' && plan.predictRows) {
       const held = await recordPass(m, x, y, plan.predictRows, { ...passOptions, withOutputs: true });
-      if (held?.probs) predictions = held.probs;
-      else status = 'cancelled';
+      if (!held?.probs) {
+        status = 'cancelled';
+      } else if (!allFinite(held.probs)) {
+        // What a fold's per-epoch pass caught before it was dropped: outputs gone non-finite after the last step.
+        status = 'non-finite';
+        nonFinite = {
+          epoch: epochs - 1,
+          step: step - 1,
+          what: 'evaluation',
+          message: `Training stopped after epoch ${epochs}: the model's outputs are no longer finite numbers. Try a lower learning rate.`,
+        };
+      } else {
+        predictions = held.probs;
+      }
     }
   } finally {
     tf.dispose([x, y]);

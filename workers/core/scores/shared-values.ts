@@ -1,0 +1,153 @@
+/**
+ * Shared rare values (issue 10): a tabular backdoor sets a few features of every poisoned row to one fixed value, and a
+ * blend or patch trigger writes the same pixel values into every poisoned image. Such rows share an exact value that
+ * the rest of the column hardly holds. For each column, a value held by `minCount` rows or more, but by at most
+ * `maxShare` of them (a column's usual value is not a trigger), scores ln(count / neighbours), where neighbours is
+ * the median count of the `window` distinct values on each side of it (at least 1): a spike in a column whose values
+ * are otherwise spread out. A row's score is the sum over its columns, so a trigger written into several columns
+ * stands out more than a chance tie in one. The score reads the rows' feature values, not the model, so it finds a
+ * trigger whether or not the model learned it.
+ */
+
+/** Settings of the shared-values score. */
+export interface SharedValuesParams {
+  /** Fewest rows that must share a value for it to count (default 3). */
+  minCount: number;
+  /** Most rows, as a share of all, that may share it: a column's usual value is not a trigger (default 0.1). */
+  maxShare: number;
+  /** Distinct values on each side whose median count is the spike's baseline (default 5). */
+  window: number;
+}
+
+export const DEFAULT_SHARED_VALUES: SharedValuesParams = { minCount: 3, maxShare: 0.1, window: 5 };
+
+/** A value of one column that many rows share: what the score's evidence names. */
+export interface SharedValue {
+  column: number;
+  value: number;
+  /** Rows holding it. */
+  rows: number;
+  /** Median count of its neighbouring distinct values. */
+  neighbours: number;
+}
+
+/** Distinct non-NaN values of one column, ascending, with their counts. */
+function distinctCounts(column: Float32Array): { values: Float32Array; counts: Int32Array } {
+  const sorted = column.slice().sort();
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i];
+    if (Number.isNaN(v)) break;
+    if (values.length > 0 && values[values.length - 1] === v) counts[counts.length - 1]++;
+    else {
+      values.push(v);
+      counts.push(1);
+    }
+  }
+  return { values: Float32Array.from(values), counts: Int32Array.from(counts) };
+}
+
+function median(list: number[]): number {
+  if (list.length === 0) return 1;
+  const s = list.sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The spikes of one column: values shared by many rows, with the log ratio each adds to its rows' score. */
+export function columnSpikes(
+  column: Float32Array,
+  params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+): Array<{ value: number; rows: number; neighbours: number; weight: number }> {
+  const { values, counts } = distinctCounts(column);
+  const most = params.maxShare * column.length;
+  const out: Array<{ value: number; rows: number; neighbours: number; weight: number }> = [];
+  for (let i = 0; i < values.length; i++) {
+    const c = counts[i];
+    if (c < params.minCount || c > most) continue;
+    const near: number[] = [];
+    for (let d = 1; d <= params.window; d++) {
+      if (i - d >= 0) near.push(counts[i - d]);
+      if (i + d < values.length) near.push(counts[i + d]);
+    }
+    const neighbours = Math.max(1, median(near));
+    const weight = Math.log(c / neighbours);
+    if (weight > 0) out.push({ value: values[i], rows: c, neighbours, weight });
+  }
+  return out;
+}
+
+/** Per column, the values many rows share (columnSpikes), by value: built once, then read for any row. */
+export type SpikeIndex = Array<Map<number, SharedValue>>;
+
+/** The spike index of the given rows of the row-major `features` (`cols` per row). */
+export function spikeIndex(
+  features: Float32Array,
+  cols: number,
+  rows: Int32Array,
+  params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+): SpikeIndex {
+  const out: SpikeIndex = [];
+  const column = new Float32Array(rows.length);
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows.length; i++) column[i] = features[rows[i] * cols + j];
+    const spikes = columnSpikes(column, params);
+    out.push(
+      new Map(
+        spikes.map((s) => [s.value, { column: j, value: s.value, rows: s.rows, neighbours: s.neighbours }]),
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * The shared-values score of each sample, where sample i is row local[i] of the row-major `features` (`cols` per
+ * row), counted over those samples only; higher = more suspicious.
+ */
+export function sharedValuesInSampleOrder(
+  features: Float32Array,
+  cols: number,
+  local: Int32Array,
+  params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+): Float32Array {
+  const index = spikeIndex(features, cols, local, params);
+  const out = new Float32Array(local.length);
+  index.forEach((spikes, j) => {
+    if (spikes.size === 0) return;
+    for (let i = 0; i < local.length; i++) {
+      const s = spikes.get(features[local[i] * cols + j] as number);
+      if (s) out[i] += Math.log(s.rows / s.neighbours);
+    }
+  });
+  return out;
+}
+
+/** Every row's shared-values score over `rows` × `cols` features (row-major); higher = more suspicious. */
+export function sharedValueScores(
+  features: Float32Array,
+  rows: number,
+  cols: number,
+  params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+): Float32Array {
+  if (features.length !== rows * cols)
+    throw new RangeError(`Features have ${features.length} values, expected ${rows} × ${cols}.`);
+  return sharedValuesInSampleOrder(
+    features,
+    cols,
+    Int32Array.from({ length: rows }, (_, i) => i),
+    params,
+  );
+}
+
+/** The spikes row `row` sits in, the strongest (most rows per neighbouring row) first: the evidence behind its score. */
+export function sharedValuesOf(index: SpikeIndex, features: Float32Array, row: number): SharedValue[] {
+  const cols = index.length;
+  const out: SharedValue[] = [];
+  for (let j = 0; j < cols; j++) {
+    const spike = index[j]?.get(features[row * cols + j] as number);
+    if (spike) out.push(spike);
+  }
+  return out.sort((a, b) => b.rows / b.neighbours - a.rows / a.neighbours || a.column - b.column);
+}

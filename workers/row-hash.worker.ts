@@ -1,0 +1,24 @@
+/**
+ * Row-hash worker: the SHA-256 side of a CSV import (issue 15), started by the ingest worker for each import so
+ * that hashing the file and every kept row runs on another core while that worker parses. One import per worker.
+ */
+import * as Comlink from 'comlink';
+import { RangeHasher } from './core/ingest/range-hasher';
+
+const hasher = new RangeHasher();
+
+const api = {
+  add(bytes: Uint8Array, starts: Float64Array, ends: Float64Array): void {
+    hasher.pushBytes(bytes);
+    hasher.hashRows(starts, ends);
+  },
+  finish() {
+    const hashes = hasher.finish();
+    return Comlink.transfer(hashes, [hashes.rowSha256.buffer]);
+  },
+};
+
+/** What the ingest worker calls. */
+export type RowHashApi = typeof api;
+
+Comlink.expose(api);
