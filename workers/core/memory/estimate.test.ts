@@ -15,45 +15,15 @@ import {
   parameterCount,
   remediesFor,
   type ScoreMemoryInput,
-  type TrainMemoryInput,
 } from './estimate';
+import { partOf, SCORE, TRAIN } from './test-shapes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** 100 rows × 4 features, 3 classes, an MLP [8], 2 epochs of batches of 10: small enough to count by hand. */
-const TRAIN: TrainMemoryInput = {
-  rows: 100,
-  features: 4,
-  classes: 3,
-  model: 'mlp',
-  hidden: [8],
-  epochs: 2,
-  batchSize: 10,
-  optimizer: 'adam',
-  validationFraction: 0.2,
-};
-
-const SCORE: ScoreMemoryInput = {
-  rows: 100,
-  features: 4,
-  classes: 3,
-  model: 'mlp',
-  hidden: [8],
-  epochs: 2,
-  batchSize: 10,
-  optimizer: 'adam',
-  folds: 5,
-  k: 10,
-  knnMode: 'exact',
-  approximateAbove: 50_000,
-};
-
 function part(e: MemoryEstimate, key: string): number {
-  const p = e.parts.find((x) => x.key === key);
-  if (!p) throw new Error(`No part ${key}`);
-  return p.bytes;
+  return partOf(e, key).bytes;
 }
 
 describe('model counts', () => {

@@ -152,3 +152,33 @@ describe('broken safetensors headers', () => {
     );
   });
 });
+
+describe('headers refused from mutation testing', () => {
+  it('a header that is not JSON is refused at the header', () => {
+    const json = new TextEncoder().encode('{"w": ');
+    const bytes = new Uint8Array(8 + json.length);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+    bytes.set(json, 8);
+    const result = scanModelFile('m.safetensors', bytes);
+    expect(result.verdict).toBe('refused');
+    expect(result.findings[0]?.location).toBe('m.safetensors (header)');
+  });
+
+  it('metadata with one value that is not a string, a dtype that is not a string', () => {
+    expect(refusal({ __metadata__: { format: 'pt', epochs: 3 } }, 0)?.sentence).toBe(
+      '__metadata__ must map names to strings.',
+    );
+    // ["F32"] would name a dtype if it were turned into text
+    expect(refusal({ w: { dtype: ['F32'], shape: [1], data_offsets: [0, 4] } }, 4)?.sentence).toBe(
+      'The tensor has dtype "F32", which is not a safetensors dtype.',
+    );
+  });
+
+  it('a size mismatch names the span of offsets that do not start at 0', () => {
+    const header = { a: tensor('U8', [4], [0, 4]), b: tensor('F32', [2], [4, 10]) };
+    expect(refusal(header, 10)).toMatchObject({
+      location: 'm.safetensors: tensor "b"',
+      sentence: "The tensor's F32 shape [2] needs 8 bytes, but its offsets span 6.",
+    });
+  });
+});

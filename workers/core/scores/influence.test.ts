@@ -168,3 +168,36 @@ describe('influence refusals and ranking (issue 16, mutation testing)', () => {
     expect(flipped.proponents.length).toBe(0);
   });
 });
+
+describe('influenceOn: who is a proponent (from mutation testing)', () => {
+  // 2 classes, d = 1, one checkpoint at η = 1. Target 0: label 0, p = (0.5, 0.5), h = 1, so g_z = (−0.5, 0.5).
+  // Row 1: label 0 predicted with p = 1 exactly: g = 0, influence 0, neither proponent nor opponent.
+  // Rows 2 and 3: the same row twice (label 0, p = (0.9, 0.1), h = 1): g·g_z = 0.1, h·h_z + 1 = 2, influence 0.2 each.
+  // Row 4: label 1, p = (0.5, 0.5), h = 1: g = (0.5, −0.5), g·g_z = −0.5, influence −1.
+  const labels = Int32Array.from([0, 0, 0, 0, 1]);
+  const checkpoint = {
+    learningRate: 1,
+    probs: Float32Array.from([0.5, 0.5, 1, 0, 0.9, 0.1, 0.9, 0.1, 0.5, 0.5]),
+    embeddings: Float32Array.from([1, 1, 1, 1, 1]),
+  };
+
+  it('a row of no influence is neither; equal proponents are listed by lower index', async () => {
+    const r = await influenceOn(0, [checkpoint], labels, 2, 1);
+    expect(r.influence[1]).toBe(0);
+    expect(r.influence[2]).toBeCloseTo(0.2, 6);
+    expect(r.influence[3]).toBe(r.influence[2]);
+    expect(r.influence[4]).toBeCloseTo(-1, 6);
+    expect(Array.from(r.proponents)).toEqual([2, 3]);
+    expect(Array.from(r.opponents)).toEqual([4]);
+  });
+
+  it('equal opponents are listed by lower index', async () => {
+    // Rows 1 and 2 made the same opponent as row 4 (label 1, p = (0.5, 0.5)): influence −1 each.
+    const opposed = {
+      ...checkpoint,
+      probs: Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.5, 0.5]),
+    };
+    const r = await influenceOn(0, [opposed], Int32Array.from([0, 1, 1, 0, 1]), 2, 1);
+    expect(Array.from(r.opponents)).toEqual([1, 2, 4]);
+  });
+});
