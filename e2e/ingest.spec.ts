@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, type TestInfo, test } from '@playwright/test';
 import {
   datasetRow,
   expectOverview,
@@ -159,21 +159,50 @@ test('a stored dataset can be renamed and, after confirmation, deleted', async (
   await expect(page.getByText('None yet: import a CSV or open the demo.')).toBeVisible();
 });
 
-test('cancelling a running import stores nothing', async ({ page }, testInfo) => {
-  // 10 copies of synth20k (45 MB, ids made unique) so the import runs long enough to be cancelled.
+/** 10 copies of synth20k (45 MB, ids made unique), so an import of it runs long enough to be cancelled or broken. */
+function synthCopies(testInfo: TestInfo): string {
   const [header, ...rows] = readFileSync(SYNTH20K, 'utf8').trimEnd().split('\n');
   const big = testInfo.outputPath('synth200k_copies.csv');
   const parts = [header];
   for (let copy = 0; copy < 10; copy++) for (const row of rows) parts.push(`c${copy}-${row}`);
   writeFileSync(big, `${parts.join('\n')}\n`);
+  return big;
+}
 
+/** The live row-hash workers (the ingest worker starts one per CSV import). */
+const rowHashWorkers = (page: Page) => page.workers().filter((w) => w.url().includes('/row-hash.worker'));
+
+/** Starts importing `synthCopies` and waits until it has parsed rows and its row-hash worker is up. */
+async function startLongImport(page: Page, testInfo: TestInfo): Promise<void> {
+  const big = synthCopies(testInfo);
   await openApp(page);
   await uploadCsv(page, big);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByTestId('import-progress')).toContainText(/[1-9][\d,]* rows/);
+  await expect.poll(() => rowHashWorkers(page).length, { message: 'live row-hash workers' }).toBe(1);
+}
+
+test('cancelling a running import stores nothing and ends its workers', async ({ page }, testInfo) => {
+  await startLongImport(page, testInfo);
   await page.getByRole('button', { name: 'Cancel import' }).click();
   await expect(page.getByTestId('import-cancelled')).toBeVisible();
   await waitIdle(page);
+  await expect.poll(() => rowHashWorkers(page).length).toBe(0);
+  await expect(page.getByTestId('dataset-row')).toHaveCount(0);
+  expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
+});
+
+test('a row-hash worker that dies mid-import fails the import with the file named; nothing is stored', async ({
+  page,
+}, testInfo) => {
+  await startLongImport(page, testInfo);
+  // Ended from the inside, as a crash would: no error event, no message; only its life lock goes.
+  await rowHashWorkers(page)[0]?.evaluate('setTimeout(() => close(), 0)');
+  const alert = page.getByTestId('import-error');
+  await expect(alert).toBeVisible();
+  await waitIdle(page);
+  await expect(alert).toContainText('The hashing worker stopped while importing synth200k_copies.csv');
+  await expect(alert).toContainText('nothing was stored');
   await expect(page.getByTestId('dataset-row')).toHaveCount(0);
   expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
 });

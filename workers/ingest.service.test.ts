@@ -87,6 +87,7 @@ describe('ingest service, in process (the same object the worker exposes)', () =
         close: () => {
           closed++;
         },
+        stopped: new Promise<string>(() => undefined),
       };
     };
     const file = fileOf(synth, 'synth20k_flip.csv');
@@ -140,5 +141,74 @@ describe('ingest service, in process (the same object the worker exposes)', () =
     await service.cancel('j5'); // not running: ignored, and not remembered for a job of that id
     const next = await service.ingest('j5', fileOf(digits, 'd.csv'), PLAN, DEFAULT_LIMITS, () => {});
     expect(next.kind).toBe('done');
+  });
+
+  /**
+   * A hasher whose calls never settle (a dead worker's comlink calls do not) and which reports, after `addsBefore`
+   * calls, that it stopped; or whose calls reject (`failing`). Counts its closes.
+   */
+  function deadHasher(options: { addsBefore: number; failing?: boolean; stops?: boolean }) {
+    const counts = { adds: 0, closed: 0 };
+    let stop: (why: string) => void = () => undefined;
+    const stopped = new Promise<string>((resolve) => {
+      stop = resolve;
+    });
+    const never = new Promise<never>(() => undefined);
+    const hasher = (): ImportHasher => ({
+      add: async () => {
+        counts.adds++;
+        if (counts.adds < options.addsBefore) return;
+        if (options.failing) throw new Error('row 7 spans bytes 9..3, outside what is held');
+        if (options.stops !== false) stop('it crashed, ran out of memory or was closed');
+        return never;
+      },
+      finish: () => never,
+      close: () => {
+        counts.closed++;
+      },
+      stopped,
+    });
+    return { hasher, counts };
+  }
+
+  it('fails the import, naming the file, when the hasher dies without answering (never hangs)', async () => {
+    const { hasher, counts } = deadHasher({ addsBefore: 2 });
+    const file = fileOf(synth, 'synth20k_flip.csv');
+    const outcome = await createIngestService(hasher).ingest('d1', file, PLAN, DEFAULT_LIMITS, () => {});
+    if (outcome.kind !== 'failed') throw new Error(`expected a failed import, got ${outcome.kind}`);
+    expect(outcome.problems).toHaveLength(1);
+    expect(outcome.problems[0]).toMatchObject({
+      severity: 'error',
+      code: 'hashing-stopped',
+      file: 'synth20k_flip.csv',
+    });
+    expect(outcome.problems[0]?.message).toBe(
+      'The hashing worker stopped while importing synth20k_flip.csv (it crashed, ran out of memory or was closed); ' +
+        'nothing was stored. Import the file again.',
+    );
+    expect(counts.closed).toBe(1);
+  });
+
+  it("fails the import with the hasher's own error when its calls reject", async () => {
+    const { hasher, counts } = deadHasher({ addsBefore: 1, failing: true });
+    const file = fileOf(digits, 'digits_flip5.csv');
+    const outcome = await createIngestService(hasher).ingest('d2', file, PLAN, DEFAULT_LIMITS, () => {});
+    if (outcome.kind !== 'failed') throw new Error(`expected a failed import, got ${outcome.kind}`);
+    expect(outcome.problems.map((p) => p.code)).toEqual(['hashing-stopped']);
+    expect(outcome.problems[0]?.message).toContain(
+      'importing digits_flip5.csv (it failed: row 7 spans bytes 9..3, outside what is held)',
+    );
+    expect(counts.closed).toBe(1);
+  });
+
+  it('a cancel ends an import that waits on a hung hasher, and closes the hasher', async () => {
+    const { hasher, counts } = deadHasher({ addsBefore: 1, stops: false });
+    const service = createIngestService(hasher);
+    const job = service.ingest('d3', fileOf(digits, 'digits_flip5.csv'), PLAN, DEFAULT_LIMITS, () => {});
+    // digits is one chunk: the job now waits on the hasher's last call, which never settles.
+    while (counts.adds < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await service.cancel('d3');
+    expect(await job).toEqual({ kind: 'cancelled' });
+    expect(counts.closed).toBe(1);
   });
 });

@@ -6,6 +6,7 @@
 import { packIds } from './core/ingest/ids';
 import { CsvIngestor, IngestError } from './core/ingest/ingest';
 import { previewCsv } from './core/ingest/preview';
+import { hashingStopped } from './core/ingest/problems';
 import type { FileAndRowHashes } from './core/ingest/range-hasher';
 import type { IngestApi, IngestJobId, IngestOutcome } from './ingest.api';
 
@@ -71,6 +72,24 @@ export interface ImportHasher {
   add(bytes: Uint8Array, starts: Float64Array, ends: Float64Array): Promise<void>;
   finish(): Promise<FileAndRowHashes>;
   close(): void;
+  /**
+   * Settles with why (words for the analyst) if the hasher stops on its own: its worker crashed, ran out of memory,
+   * was closed or failed. A call to a dead worker never settles, so the import races every call against this.
+   */
+  stopped: Promise<string>;
+}
+
+/** The hasher stopped or failed mid-import; `message` says why. */
+class HashingStoppedError extends Error {}
+/** The import was cancelled while it waited for the hasher. */
+class CancelledWhileHashing extends Error {}
+
+/** `call`, unless the hasher fails, stops or the job is cancelled first (`interrupt` rejects then). */
+function guarded<T>(call: Promise<T>, interrupt: Promise<never>): Promise<T> {
+  const failed = call.catch((error: unknown) => {
+    throw new HashingStoppedError(`it failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return Promise.race([failed, interrupt]);
 }
 
 /**
@@ -78,7 +97,7 @@ export interface ImportHasher {
  * inline (Node, tests); with it each import gets its own hasher, fed as the chunks are parsed.
  */
 export function createIngestService(hasher?: () => ImportHasher): IngestApi {
-  const jobs = new Map<IngestJobId, { cancelled: boolean }>();
+  const jobs = new Map<IngestJobId, { cancelled: boolean; onCancel: () => void }>();
   return {
     async preview(file, limits) {
       const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
@@ -90,15 +109,21 @@ export function createIngestService(hasher?: () => ImportHasher): IngestApi {
       let readMs = 0;
       let parseMs = 0;
       let lastProgress = t0;
-      const job = { cancelled: false };
+      const job = { cancelled: false, onCancel: () => {} };
       jobs.set(jobId, job);
       const hashing = hasher?.();
+      // Rejects when the hasher stops or the job is cancelled: a wait on a dead (or hung) hasher ends then.
+      const interrupt = new Promise<never>((_, reject) => {
+        job.onCancel = () => reject(new CancelledWhileHashing());
+        void hashing?.stopped.then((why) => reject(new HashingStoppedError(why)));
+      });
+      interrupt.catch(() => undefined);
       const hashed: Promise<void>[] = [];
       /** Hands the hasher the chunk just parsed and the rows kept from `before` on. */
       const hashAfter = async (ingestor: CsvIngestor, before: number, chunk: Uint8Array) => {
         if (hashing === undefined) return;
         const { starts, ends } = ingestor.keptRanges(before);
-        const added = hashing.add(chunk.slice(), starts, ends);
+        const added = guarded(hashing.add(chunk.slice(), starts, ends), interrupt);
         added.catch(() => undefined); // awaited below; this only keeps a failed job's rejection handled
         hashed.push(added);
         if (hashed.length > HASH_AHEAD) await hashed.shift();
@@ -136,7 +161,8 @@ export function createIngestService(hasher?: () => ImportHasher): IngestApi {
         await hashAfter(ingestor, before, new Uint8Array(0));
         const idText = packIds(ids);
         await Promise.all(hashed);
-        const dataset = hashing === undefined ? parsed : { ...parsed, ...(await hashing.finish()) };
+        const dataset =
+          hashing === undefined ? parsed : { ...parsed, ...(await guarded(hashing.finish(), interrupt)) };
         parseMs += now() - t3;
         // Counting rows per class here keeps the app's main thread free of loops over samples.
         const classCounts = new Array<number>(dataset.classes.length).fill(0);
@@ -145,6 +171,10 @@ export function createIngestService(hasher?: () => ImportHasher): IngestApi {
         return { kind: 'done', dataset: { ...dataset, idText }, classCounts, timings };
       } catch (error) {
         if (error instanceof IngestError) return { kind: 'failed', problems: error.problems };
+        // Nothing of this import was handed on: the page stores only a 'done' outcome.
+        if (error instanceof CancelledWhileHashing) return { kind: 'cancelled' };
+        if (error instanceof HashingStoppedError)
+          return { kind: 'failed', problems: [hashingStopped(file.name, error.message)] };
         throw error;
       } finally {
         hashing?.close();
@@ -154,7 +184,9 @@ export function createIngestService(hasher?: () => ImportHasher): IngestApi {
 
     async cancel(jobId) {
       const job = jobs.get(jobId);
-      if (job) job.cancelled = true;
+      if (!job) return;
+      job.cancelled = true;
+      job.onCancel();
     },
   };
 }

@@ -8,33 +8,43 @@ import type { ImageIngestApi } from './image-ingest.api';
 import { createImageIngestService } from './image-ingest.service';
 import type { IngestApi } from './ingest.api';
 import { createIngestService, type ImportHasher, outcomeTransferables } from './ingest.service';
-import { holdLifeLock } from './life';
+import { holdLifeLock, lifeLockName, watchLock } from './life';
 import type { RowHashApi } from './row-hash.worker';
 
 // First, so the page can tell this worker's death from its silence (workers/life.ts).
 holdLifeLock();
 
-/** A row-hash worker for one import; a failure to start or a crash there fails the import's next call. */
+/**
+ * A row-hash worker for one import, watched as the page watches its own (workers/life.ts): its `error` and
+ * `messageerror` events and its life lock, freed when it dies without an event (killed, out of memory).
+ */
 function workerHasher(): ImportHasher {
-  const worker = new Worker(new URL('./row-hash.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'row-hash',
-  });
+  const name = `row-hash-${crypto.randomUUID()}`; // each import's life lock is its own
+  const worker = new Worker(new URL('./row-hash.worker.ts', import.meta.url), { type: 'module', name });
   const api = Comlink.wrap<RowHashApi>(worker);
-  const died = new Promise<never>((_, reject) => {
+  const closed = new AbortController();
+  const stopped = new Promise<string>((resolve) => {
     worker.addEventListener('error', (event) =>
-      reject(new Error(`the row-hash worker failed: ${event.message}`)),
+      resolve(event.message ? `it failed: ${event.message}` : 'it failed to start'),
+    );
+    worker.addEventListener('messageerror', () => resolve('it sent a message the import could not read'));
+    const locks = globalThis.navigator?.locks;
+    if (!locks) return;
+    const isClosed = () => closed.signal.aborted;
+    void watchLock(locks, lifeLockName(name), closed.signal, isClosed).then(
+      (freed) => freed && resolve('it crashed, ran out of memory or was closed'),
+      () => undefined, // Web Locks refused: the events still tell of most deaths
     );
   });
-  died.catch(() => undefined);
   return {
     add: (bytes, starts, ends) =>
-      Promise.race([
-        died,
-        api.add(Comlink.transfer(bytes, [bytes.buffer, starts.buffer, ends.buffer]), starts, ends),
-      ]),
-    finish: () => Promise.race([died, api.finish()]),
-    close: () => worker.terminate(),
+      api.add(Comlink.transfer(bytes, [bytes.buffer, starts.buffer, ends.buffer]), starts, ends),
+    finish: () => api.finish(),
+    close: () => {
+      closed.abort();
+      worker.terminate();
+    },
+    stopped,
   };
 }
 

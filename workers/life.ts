@@ -10,6 +10,38 @@ export function lifeLockName(workerName: string): string {
   return `sift-worker:${workerName}`;
 }
 
+/** How often the watch looks for the worker's life lock before it holds it, in ms: first, and at most. */
+const LOCK_POLL_MS = 50;
+const LOCK_POLL_MAX_MS = 1000;
+
+/**
+ * Resolves true once the life lock `name` is free after its worker took it (the page's watch, worker-life.ts, and
+ * the ingest worker's watch of its row-hash worker). The watch waits to see the lock held
+ * first: asking for it before the worker has started would be granted at once and read as a death.
+ */
+export async function watchLock(
+  locks: Pick<LockManager, 'query' | 'request'>,
+  name: string,
+  signal: AbortSignal,
+  stopped: () => boolean,
+): Promise<boolean> {
+  // A worker loading tfjs takes a second or more to start: look often at first, then less.
+  for (let wait = LOCK_POLL_MS; ; wait = Math.min(2 * wait, LOCK_POLL_MAX_MS)) {
+    if (stopped()) return false;
+    const snapshot = await locks.query();
+    if (snapshot.held?.some((lock) => lock.name === name)) break;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  try {
+    // Granted only when the holder is gone; the callback returns at once, releasing it again.
+    await locks.request(name, { signal }, () => undefined);
+  } catch (error) {
+    if (signal.aborted) return false; // The watch ended on purpose: its owner terminated the worker.
+    throw error;
+  }
+  return !stopped();
+}
+
 /** Takes this worker's life lock for as long as the worker lives; a no-op where Web Locks are missing. */
 export function holdLifeLock(): void {
   const scope = globalThis as { name?: string; navigator?: Navigator };

@@ -4,6 +4,10 @@
  */
 import * as Comlink from 'comlink';
 import { RangeHasher } from './core/ingest/range-hasher';
+import { holdLifeLock } from './life';
+
+// First, so the ingest worker can tell this worker's death from its silence (workers/life.ts).
+holdLifeLock();
 
 const hasher = new RangeHasher();
 

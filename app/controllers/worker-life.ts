@@ -5,7 +5,7 @@
  * worker reported such as a lost WebGPU device), or its `messageerror` event (a message it could not read).
  */
 import type { BackendName } from '../../workers/core/train/backend-choice';
-import { lifeLockName } from '../../workers/life';
+import { lifeLockName, watchLock } from '../../workers/life';
 
 /** A job call that ended because its worker died; `message` says why, for people. */
 export class WorkerDiedError extends Error {
@@ -27,10 +27,6 @@ export interface WorkerLife {
   /** Stops watching: call it before terminating the worker on purpose, so that is not taken for a death. */
   end(): void;
 }
-
-/** How often the watch looks for the worker's life lock before it holds it, in ms: first, and at most. */
-const LOCK_POLL_MS = 50;
-const LOCK_POLL_MAX_MS = 1000;
 
 /**
  * Watches a worker started with the name `workerName` (whose entry calls `holdLifeLock`); `label` names it in the
@@ -110,33 +106,6 @@ export function watchWorker(
       waiters.clear();
     },
   };
-}
-
-/**
- * Resolves true once the worker's life lock is free after the worker took it. The watch waits to see the lock held
- * first: asking for it before the worker has started would be granted at once and read as a death.
- */
-async function watchLock(
-  locks: Locks,
-  name: string,
-  signal: AbortSignal,
-  stopped: () => boolean,
-): Promise<boolean> {
-  // A worker loading tfjs takes a second or more to start: look often at first, then less.
-  for (let wait = LOCK_POLL_MS; ; wait = Math.min(2 * wait, LOCK_POLL_MAX_MS)) {
-    if (stopped()) return false;
-    const snapshot = await locks.query();
-    if (snapshot.held?.some((lock) => lock.name === name)) break;
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  try {
-    // Granted only when the holder is gone; the callback returns at once, releasing it again.
-    await locks.request(name, { signal }, () => undefined);
-  } catch (error) {
-    if (signal.aborted) return false; // The watch ended on purpose: the worker was terminated by the app.
-    throw error;
-  }
-  return !stopped();
 }
 
 /** The backend to offer a retry on after a job's worker died on `backend` (null: not known). */

@@ -338,3 +338,13 @@ export function unknownColumn(file: string, column: string, role: 'id' | 'exclud
     column,
   );
 }
+
+/** hashing-stopped: the row-hash worker died or failed mid-import (`why` says how); the import stored nothing. */
+export function hashingStopped(file: string, why: string): Problem {
+  return problem(
+    'error',
+    'hashing-stopped',
+    file,
+    `The hashing worker stopped while importing ${file} (${why}); nothing was stored. Import the file again.`,
+  );
+}

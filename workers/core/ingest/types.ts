@@ -27,7 +27,9 @@ export type ProblemCode =
   /** Added by the ingest core: an empty cell in the id column. */
   | 'missing-id'
   /** Added by the ingest core: the plan names an id, excluded or one-hot column the header does not have. */
-  | 'unknown-column';
+  | 'unknown-column'
+  /** Added by the ingest service: the worker hashing the rows beside the parse died or failed mid-import. */
+  | 'hashing-stopped';
 
 /** One finding. `message` is a whole sentence for the analyst; it names the file, and the line and column where known. */
 export interface Problem {
