@@ -213,6 +213,24 @@ describe('fuse', () => {
       if (out.topKind[i] === NO_KIND) expect(out.suspicion[i]).toBeLessThan(lowest);
   });
 
+  it('a trigger the model did not learn speaks when its detector reads the feature values', () => {
+    // The trigger canaries look like flips to the model (not learned), but 30 analyst rows and every trigger canary
+    // share values nothing else holds: shared values finds both, so the kind speaks and counts the 30 rows.
+    const input = syntheticRun(2000, 0, 6);
+    const rng = createRng(60);
+    for (let i = 100; i < 130; i++) input.scores.sharedValues[i] = 12 + rng.next();
+    input.kind.forEach((k, j) => {
+      if (k === TRIGGER) input.scores.sharedValues[2000 + j] = 12 + rng.next();
+    });
+    const trigger = fuse(input).model.detectors.find((d) => d.kind === 'feature-trigger');
+    expect(trigger).toMatchObject({ score: 'sharedValues', learned: true });
+    expect(trigger?.presentRows).toBeGreaterThanOrEqual(24);
+    expect(trigger?.presentRows).toBeLessThanOrEqual(36);
+    // Without the shared values the same canaries fall to a label score and the unlearned kind stays silent.
+    const silent = fuse(syntheticRun(2000, 0, 6)).model.detectors.find((d) => d.kind === 'feature-trigger');
+    expect(silent).toMatchObject({ learned: false, presentRows: 0 });
+  });
+
   it('without poison, no kind speaks: the uncalibrated suspicion orders the rows and nothing is estimated', () => {
     const input = syntheticRun(2000, 0, 4);
     const out = fuse(input);

@@ -33,8 +33,14 @@ export const DEFAULT_FUSION: FusionSettings = {
   ensemble: 0.05,
 };
 
-/** Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger. */
+/**
+ * Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger, or when
+ * their detector reads the feature values (FEATURE_SCORES).
+ */
 const TRIGGER_KINDS: readonly CanaryKind[] = ['feature-trigger', 'patch-trigger', 'blend-trigger'];
+
+/** Scores computed from the rows' feature values, not from the model. */
+const FEATURE_SCORES: readonly ScoreName[] = ['sharedValues'];
 
 /** `topKind` of a row no kind speaks for (its uncalibrated suspicion set its place). */
 export const NO_KIND = 255;
@@ -211,11 +217,19 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       ...appendedRows(input, CANARY_ROLE.fit, k),
       ...appendedRows(input, CANARY_ROLE.report, k),
     ];
+    const kind = CANARY_KINDS[k] as CanaryKind;
+    // A learned trigger: the out-of-fold model predicts the target label for most of its canaries. An unlearned
+    // trigger's canaries look mislabelled to every score that reads the model; only a score that reads the feature
+    // values (FEATURE_SCORES) still finds the trigger itself, so only those may detect it.
+    const modelLearned =
+      !TRIGGER_KINDS.includes(kind) || medianOver(input.scores.selfConfidence, canaries) < 0.5;
     const precision = SCORE_NAMES.map((s, j) => canaryPrecision(input.scores[s], refs[j], canaries));
     // Chosen by reach, not precision: real poison of the kind ranks above its canaries and would count against the
     // very score that finds it. Precision breaks ties.
-    const quality = SCORE_NAMES.map(
-      (s, j) => canaryReach(input.scores[s], refs[j], canaries, settings.reach) + 1e-3 * precision[j],
+    const quality = SCORE_NAMES.map((s, j) =>
+      modelLearned || FEATURE_SCORES.includes(s)
+        ? canaryReach(input.scores[s], refs[j], canaries, settings.reach) + 1e-3 * precision[j]
+        : Number.NEGATIVE_INFINITY,
     );
     const best = quality.reduce((a, v, j) => (v > quality[a] ? j : a), 0);
     // Scores whose reach is within `ensemble` of the best are equally good on these canaries: their mean tail
@@ -227,12 +241,11 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       members.map((j) => features[j]),
       n,
     );
-    const kind = CANARY_KINDS[k] as CanaryKind;
-    // A learned trigger: the out-of-fold model predicts the target label for most of its canaries.
-    const learned = !TRIGGER_KINDS.includes(kind) || medianOver(input.scores.selfConfidence, canaries) < 0.5;
     // The detector must rank half of the kind's canaries in the analyst rows' top `reach` to speak of presence.
     const reaches = medianOver(values, canaries) >= -Math.log(settings.reach);
-    const present = learned && reaches ? presentRows(values, n, canaries, settings) : 0;
+    // The kind speaks when the model learned it, or when a feature score finds its canaries.
+    const learned = modelLearned || reaches;
+    const present = reaches ? presentRows(values, n, canaries, settings) : 0;
     // How surely the kind is there: the canaries' reach once the rows the detector finds present are set aside.
     const sure = canaryReach(
       values,

@@ -39,7 +39,9 @@ export interface KindDetector {
   presentRows: number;
   /**
    * False for a trigger kind whose canaries the model did not learn (the cross-validated model still disagreed with
-   * the target label on most of them): they measured a mislabelled row, not a backdoor, so the kind does not speak.
+   * the target label on most of them) and whose detector reads the model: they measured a mislabelled row, not a
+   * backdoor, so the kind does not speak. A detector that reads the feature values (shared values) finds the
+   * trigger itself, so its kind counts as learned.
    */
   learned: boolean;
 }
