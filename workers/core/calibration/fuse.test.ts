@@ -9,11 +9,13 @@ import { createRng, type Rng } from '../random';
 import { gaussian } from '../scores/test-utils';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import {
+  appendedRows,
   canaryPrecision,
   canaryReach,
   DEFAULT_FUSION,
   estimatePoisoned,
   type FusionInput,
+  type FusionResult,
   fuse,
   NO_KIND,
   presentOrder,
@@ -107,6 +109,28 @@ describe('tail significance and the non-negative fit', () => {
     // Setting the top row aside (a row found present): 1, 1 and 1 - 0.3 / 0.5.
     expect(canaryReach(values, sorted, [10, 11, 12], 0.5, 1)).toBeCloseTo((1 + 1 + 0.4) / 3, 6);
     expect(canaryReach(values, sorted, [], 0.5)).toBe(0);
+  });
+});
+
+describe('edges of the canary measures', () => {
+  it('picks the appended rows of a role, of one kind or of any', () => {
+    // 5 analyst rows, then 4 appended: kinds 0, 1, 0, 2 in roles fit, fit, report, fit.
+    const input = { rows: 5, kind: Uint8Array.from([0, 1, 0, 2]), role: Uint8Array.from([0, 0, 1, 0]) };
+    expect(appendedRows(input, CANARY_ROLE.fit, null)).toEqual([5, 6, 8]);
+    expect(appendedRows(input, CANARY_ROLE.fit, 0)).toEqual([5]);
+    expect(appendedRows(input, CANARY_ROLE.report, 0)).toEqual([7]);
+    expect(appendedRows(input, CANARY_ROLE.report, 1)).toEqual([]);
+  });
+
+  it('counts a canary without a value as found by no one', () => {
+    // Analyst rows 0..9; canaries at 20 and NaN: precision 1 for the first, nothing for the second, over 2 canaries.
+    const values = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, Number.NaN]);
+    const sorted = sortedReference(values.subarray(0, 10));
+    expect(canaryPrecision(values, sorted, [10, 11])).toBeCloseTo(0.5, 6);
+    expect(canaryReach(values, sorted, [10, 11], 0.5)).toBeCloseTo(0.5, 6);
+    // No analyst row to compare with, no canaries: 0, and no presence.
+    expect(canaryReach(values, new Float64Array(0), [10], 0.5)).toBe(0);
+    expect(presentRows(values, 10, [], { ...DEFAULT_FUSION, minRows: 0 })).toBe(0);
   });
 });
 
@@ -243,5 +267,89 @@ describe('fuse', () => {
       expect(out.suspicion[byBackbone[r]]).toBeGreaterThanOrEqual(out.suspicion[byBackbone[r - 1]]);
     }
     expect(out.topKind.slice(0, 2000).every((k) => k === NO_KIND)).toBe(true);
+  });
+});
+
+describe('fuse, a run worked by hand', () => {
+  it('sets each row’s value, kind and score as the documented rule gives them', () => {
+    // 6 analyst rows (too few for a clear tail) and 4 outlier canaries (2 fit, 2 report). Every score is 0 but the
+    // k-NN distance (analyst rows 1, 2, 3, 4, 8, 9; canaries 7.5, 7.5, 9.5, 9.5) and the activation cluster, one per
+    // row (no cluster of 3). Uncalibrated suspicion falls from row 0 to row 5; the canaries' is 0.
+    const n = 6;
+    const scores = {} as Record<ScoreName, Float32Array>;
+    for (const s of SCORE_NAMES) scores[s] = new Float32Array(n + 4);
+    scores.knnDistance.set([1, 2, 3, 4, 8, 9, 7.5, 7.5, 9.5, 9.5]);
+    scores.activationClustering.set([0, 1, 2, 3, 4, 5, -1, -2, -3, -4]);
+    const input: FusionInput = {
+      scores,
+      rows: n,
+      kind: Uint8Array.from([OUTLIER, OUTLIER, OUTLIER, OUTLIER]),
+      role: Uint8Array.from([CANARY_ROLE.fit, CANARY_ROLE.fit, CANARY_ROLE.report, CANARY_ROLE.report]),
+      backbone: Float32Array.from([0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0, 0, 0, 0]),
+    };
+    const out = fuse(input, { reach: 0.5, quantiles: [0.25], minRows: 1 });
+    // Reach at depth 0.5: a canary at 7.5 has 2 of 6 rows at or above it, 1 - (2/6) / 0.5 = 1/3; at 9.5, 1. Every
+    // other score ties the canaries with all 6 rows: 0. The detector is the distance alone. Its precision: canaries
+    // 9.5, 9.5, 7.5, 7.5 at 1/1, 2/2, 3/5, 4/6, mean 0.81667. Tail significance −ln((rows at or above + 1) / 7):
+    // analyst rows 0, ln 7/6, ln 7/5, ln 7/4, ln 7/3, ln 7/2; canaries ln 7/3 and ln 7, median ln 7/3 ≥ ln 2 (reach).
+    // Presence at the canaries' quartile (ln 7/3): 2 of 6 rows and all canaries, 2 rows. Set aside, every canary
+    // reaches 1.
+    expect(out.model.detectors).toEqual([
+      {
+        kind: 'outlier',
+        score: 'knnDistance',
+        scores: ['knnDistance'],
+        canaryPrecision: 0.8167,
+        canaryReach: 1,
+        presentRows: 2,
+        learned: true,
+      },
+    ]);
+    expect(out.model.clusters).toEqual([]);
+    expect(out.clusterRows).toHaveLength(0);
+    // One present kind: two blocks. Rows 4 and 5 and every canary (ranks 1, 0, 1, 1, -1, -1 < 2) are its rows, at
+    // 0.5 + 0.25 × min(1, significance / ln 7). The rest: 0.5 × max(0.5 × uncalibrated, 0.9 × detector) / ln 7, the
+    // uncalibrated significance being ln 7/2, ln 7/3, ln 7/4, ln 7/5 on rows 0 to 3.
+    const l = Math.log;
+    const expected = [
+      (0.25 * l(7 / 2)) / l(7),
+      (0.25 * l(7 / 3)) / l(7),
+      (0.45 * l(7 / 5)) / l(7),
+      (0.45 * l(7 / 4)) / l(7),
+      0.5 + (0.25 * l(7 / 3)) / l(7),
+      0.5 + (0.25 * l(7 / 2)) / l(7),
+      0.5 + (0.25 * l(7 / 3)) / l(7),
+      0.5 + (0.25 * l(7 / 3)) / l(7),
+      0.75,
+      0.75,
+    ];
+    expected.forEach((v, i) => {
+      expect(out.suspicion[i]).toBeCloseTo(v, 5);
+    });
+    expect(Array.from(out.topKind)).toEqual([NO_KIND, NO_KIND, NO_KIND, NO_KIND, ...Array(6).fill(OUTLIER)]);
+    // Row 0: the uncalibrated suspicion set it and every score's significance is 0, so the first score names it; row
+    // 1: the distance and the cluster tie at ln 7/6, the first of them; rows 2 on: the detector's score.
+    const knn = SCORE_NAMES.indexOf('knnDistance');
+    expect(Array.from(out.topScore)).toEqual([0, ...Array(9).fill(knn)]);
+    expect(estimatePoisoned(out, n)).toBe(2);
+  });
+});
+
+describe('estimatePoisoned', () => {
+  it('counts each present kind’s top rows by its detector and the cluster rows once, ties to the earlier row', () => {
+    // 5 rows. Kind A, 2 present: row 4 (0.9), then rows 1 and 3 tie at 0.5, the earlier (1) is taken. Kind B, 2
+    // present: rows 4 and 3. Kind C, not present: its top row 0 does not count. No cluster: rows 1, 3 and 4.
+    const detector = (presentRows: number) => ({ presentRows }) as FusionResult['model']['detectors'][number];
+    const result = {
+      model: { detectors: [detector(2), detector(2), detector(0)] },
+      detectorValues: [
+        Float32Array.from([0.1, 0.5, 0.2, 0.5, 0.9]),
+        Float32Array.from([0, 0, 0, 1, 5]),
+        Float32Array.from([9, 0, 0, 0, 0]),
+      ],
+      clusterRows: new Int32Array(0),
+    } as unknown as FusionResult;
+    expect(estimatePoisoned(result, 5)).toBe(3);
+    expect(estimatePoisoned({ ...result, clusterRows: Int32Array.from([0, 4]) }, 5)).toBe(4);
   });
 });

@@ -47,6 +47,76 @@ describe('columnSpikes', () => {
   });
 });
 
+describe('columnSpikes, hand cases at the edges', () => {
+  it('leaves missing values out of the neighbours too', () => {
+    // Values 1×2, 2×2, 3×6 and four NaN (14 rows, at most 7 may share). Value 3's neighbours within 2 are the counts
+    // of 2 and 1 only: 2 and 2, median 2, so ln(6 / 2). Were each NaN a value of its own, 1.5 and ln 4.
+    const column = Float32Array.from([
+      3,
+      Number.NaN,
+      1,
+      3,
+      2,
+      Number.NaN,
+      3,
+      1,
+      3,
+      Number.NaN,
+      2,
+      3,
+      Number.NaN,
+      3,
+    ]);
+    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 });
+    expect(spikes).toHaveLength(1);
+    expect(spikes[0]).toMatchObject({ value: 3, rows: 6, neighbours: 2 });
+    expect(spikes[0]?.weight).toBeCloseTo(Math.log(3), 6);
+  });
+
+  it('takes 1 as the baseline of a value with no neighbours', () => {
+    // One distinct value held by all 3 rows (a share of 1 allowed): no neighbours, baseline 1, ln 3.
+    const alone = columnSpikes(Float32Array.from([5, 5, 5]), { minCount: 3, maxShare: 1, window: 2 });
+    expect(alone).toHaveLength(1);
+    expect(alone[0]).toMatchObject({ value: 5, rows: 3, neighbours: 1 });
+    expect(alone[0]?.weight).toBeCloseTo(Math.log(3), 6);
+    // A window of 0 looks at no neighbour either: value 2 of 1, 2, 2, 2, 3 weighs ln 3.
+    const none = columnSpikes(Float32Array.from([2, 1, 2, 3, 2]), { minCount: 3, maxShare: 1, window: 0 });
+    expect(none.map((s) => [s.value, s.rows, s.neighbours])).toEqual([[2, 3, 1]]);
+  });
+
+  it('gives the highest value only the neighbours below it', () => {
+    // Values 1×2 and 2×6 (8 rows, at most 6 may share), a window of 1: value 2's one neighbour holds 2 rows, ln 3.
+    const spikes = columnSpikes(Float32Array.from([2, 1, 2, 2, 1, 2, 2, 2]), {
+      minCount: 3,
+      maxShare: 0.75,
+      window: 1,
+    });
+    expect(spikes.map((s) => [s.value, s.rows, s.neighbours])).toEqual([[2, 6, 2]]);
+    expect(spikes[0]?.weight).toBeCloseTo(Math.log(3), 6);
+  });
+
+  it('reads the median of an odd number of neighbours as numbers, the lowest value among them', () => {
+    // Values 1×10, 2×12, 3×2, 4×3 (27 rows, at most 13.5 may share), shuffled. Within 2: value 2's neighbours are
+    // the counts of 1, 3 and 4 (10, 2, 3; nothing two below the lowest value): median 3, ln(12 / 3). Value 1's are
+    // those of 2 and 3 (12, 2): median 7, ln(10 / 7). Value 4 (3 rows) has 2 and 12 beside it: median 7, no spike.
+    const list = [...Array(10).fill(1), ...Array(12).fill(2), 3, 3, 4, 4, 4];
+    const order = [
+      4, 17, 25, 0, 11, 22, 8, 19, 2, 14, 26, 6, 21, 10, 1, 16, 23, 5, 12, 24, 9, 18, 3, 15, 7, 20, 13,
+    ];
+    const column = Float32Array.from(order, (k) => list[k] as number);
+    const before = Array.from(column);
+    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 });
+    // The caller's column is left as it was.
+    expect(Array.from(column)).toEqual(before);
+    expect(spikes.map((s) => [s.value, s.rows, s.neighbours])).toEqual([
+      [1, 10, 7],
+      [2, 12, 3],
+    ]);
+    expect(spikes[0]?.weight).toBeCloseTo(Math.log(10 / 7), 6);
+    expect(spikes[1]?.weight).toBeCloseTo(Math.log(4), 6);
+  });
+});
+
 describe('sharedValueScores', () => {
   it('scores rows sharing a rare value by ln(count) per column, summed, and every other row 0', () => {
     // The trigger 100 is held by 3 rows; its 5 neighbouring values (32..36) are held by 1 row each.
@@ -64,6 +134,15 @@ describe('sharedValueScores', () => {
     f[2 * 35 + 1] = 100;
     expect(DEFAULT_SHARED_VALUES.maxShare).toBe(0.1);
     expect(Array.from(sharedValueScores(f, 40, 2)).every((v) => v === 0)).toBe(true);
+  });
+
+  it('weighs a row by its count over the neighbours’ median, not by the count alone', () => {
+    // One column, 13 rows: values 1×2, 2×2, 3×6, 4×1, 5×2 (as above): rows holding 3 score ln(6 / 2), the rest 0.
+    const column = Float32Array.from([1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5]);
+    const scores = sharedValueScores(column, 13, 1, { minCount: 3, maxShare: 0.5, window: 2 });
+    expect(Array.from(scores, (v) => Number(v.toFixed(6)))).toEqual(
+      Array.from(column, (v) => (v === 3 ? Number(Math.log(3).toFixed(6)) : 0)),
+    );
   });
 
   it('refuses features whose length is not rows × columns', () => {
@@ -105,6 +184,62 @@ describe('sharedValuesOf', () => {
     expect(sharedValuesOf(index, f, 38)).toEqual([
       { column: 1, value: 7.5, rows: 4, neighbours: 1 },
       { column: 0, value: 7.5, rows: 3, neighbours: 1 },
+    ]);
+    // Two spikes as strong (3 rows, neighbours 1 each): column order.
+    const even = planted(100);
+    expect(
+      sharedValuesOf(
+        spikeIndex(
+          even,
+          2,
+          Int32Array.from({ length: 40 }, (_, i) => i),
+        ),
+        even,
+        39,
+      ),
+    ).toEqual([
+      { column: 0, value: 100, rows: 3, neighbours: 1 },
+      { column: 1, value: 100, rows: 3, neighbours: 1 },
+    ]);
+    // Strength is rows over neighbours: 6 rows against neighbours of 2 (column 0) is weaker than 4 rows against 1.
+    const mixed = new Float32Array(26);
+    [1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5].forEach((v, r) => {
+      mixed[2 * r] = v;
+      mixed[2 * r + 1] = r >= 4 && r < 8 ? 7 : 100 + r;
+    });
+    const mixedIndex = spikeIndex(
+      mixed,
+      2,
+      Int32Array.from({ length: 13 }, (_, i) => i),
+      {
+        minCount: 3,
+        maxShare: 0.5,
+        window: 2,
+      },
+    );
+    expect(sharedValuesOf(mixedIndex, mixed, 5)).toEqual([
+      { column: 1, value: 7, rows: 4, neighbours: 1 },
+      { column: 0, value: 3, rows: 6, neighbours: 2 },
+    ]);
+    // The same columns the other way round: the stronger spike, now in column 0, still first.
+    const swapped = new Float32Array(26);
+    for (let r = 0; r < 13; r++) {
+      swapped[2 * r] = mixed[2 * r + 1] as number;
+      swapped[2 * r + 1] = mixed[2 * r] as number;
+    }
+    const swappedIndex = spikeIndex(
+      swapped,
+      2,
+      Int32Array.from({ length: 13 }, (_, i) => i),
+      {
+        minCount: 3,
+        maxShare: 0.5,
+        window: 2,
+      },
+    );
+    expect(sharedValuesOf(swappedIndex, swapped, 5)).toEqual([
+      { column: 0, value: 7, rows: 4, neighbours: 1 },
+      { column: 1, value: 3, rows: 6, neighbours: 2 },
     ]);
     // Counted over the run's rows only: without row 37, two rows share 7.5 in column 0, too few to count.
     const run = Int32Array.from({ length: 39 }, (_, i) => (i < 37 ? i : i + 1));
