@@ -154,6 +154,9 @@ describe('presence', () => {
     // Canaries far beyond every analyst row: nothing is present.
     for (const p of canaries) values[p] = 100 + (p - n);
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
+    // No canary reaches the threshold at any quantile (tolerance 2 puts it beyond them all): no presence, not infinity.
+    const flat = Float32Array.from({ length: 14 }, (_, i) => (i < 10 ? i : 10));
+    expect(presentRows(flat, 10, [10, 11, 12, 13], { ...DEFAULT_FUSION, tolerance: 2 })).toBe(0);
     // Five rows only: below the minimum of eight, no presence.
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
     for (let i = 0; i < 40; i++) values[i] = i < 5 ? 10.5 + i / 10 : 0.5;

@@ -119,7 +119,8 @@ export function presentRows(
     const recall = share(can);
     if (recall > 0) best = Math.min(best, (share(values.subarray(0, rows)) / recall) * rows);
   }
-  return best >= settings.minRows ? best : 0;
+  // No quantile where a canary reaches the threshold (every canary NaN, or a tolerance above 1): nothing to divide by.
+  return Number.isFinite(best) && best >= settings.minRows ? best : 0;
 }
 
 /**
