@@ -155,7 +155,7 @@ describe('presence', () => {
     for (const p of canaries) values[p] = 100 + (p - n);
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
     // No canary reaches the threshold at any quantile (tolerance 2 puts it beyond them all): no presence, not infinity.
-    const flat = Float32Array.from({ length: 14 }, (_, i) => (i < 10 ? i : 10));
+    const flat = Float32Array.from({ length: 14 }, (_, i) => Math.min(i, 10));
     expect(presentRows(flat, 10, [10, 11, 12, 13], { ...DEFAULT_FUSION, tolerance: 2 })).toBe(0);
     // Five rows only: below the minimum of eight, no presence.
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
