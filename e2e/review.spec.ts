@@ -62,7 +62,8 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
     'aria-selected',
     'true',
   );
-  await expect(page.getByTestId('detail-scores').locator('tbody tr')).toHaveCount(13);
+  // The suspicion and the thirteen scores, one row each.
+  await expect(page.getByTestId('detail-scores').locator('tbody tr')).toHaveCount(14);
   // As many neighbours as the score set's kNN scores used (k = 10 by default).
   await expect(page.getByTestId('detail-neighbours').locator('tbody tr')).toHaveCount(10);
 
