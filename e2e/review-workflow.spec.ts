@@ -169,7 +169,8 @@ test('review: detail values as in the file, reason kept, q advances, selection o
   await expect(page.getByTestId('review-row')).toHaveCount(5);
   await page.getByTestId('selection-only').uncheck();
   await waitIdle(page);
-  expect(await page.getByTestId('review-row').count()).toBeGreaterThan(5);
+  // The table fills again as it re-renders: poll rather than read once.
+  await expect.poll(() => page.getByTestId('review-row').count()).toBeGreaterThan(5);
 
   // Back leaves the review for the place before it (the scores on the training screen).
   await page.goBack();
