@@ -192,21 +192,6 @@ test('cancelling a running import stores nothing and ends its workers', async ({
   expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
 });
 
-test('a row-hash worker that dies mid-import fails the import with the file named; nothing is stored', async ({
-  page,
-}, testInfo) => {
-  await startLongImport(page, testInfo);
-  // Ended from the inside, as a crash would: no error event, no message; only its life lock goes.
-  await rowHashWorkers(page)[0]?.evaluate('setTimeout(() => close(), 0)');
-  const alert = page.getByTestId('import-error');
-  await expect(alert).toBeVisible();
-  await waitIdle(page);
-  await expect(alert).toContainText('The hashing worker stopped while importing synth200k_copies.csv');
-  await expect(alert).toContainText('nothing was stored');
-  await expect(page.getByTestId('dataset-row')).toHaveCount(0);
-  expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
-});
-
 test('dataset strings are rendered as text, never as markup', async ({ page }, testInfo) => {
   const file = testInfo.outputPath('markup.csv');
   const rows = ['id,label,<b>x</b>,y'];
