@@ -8,52 +8,8 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { craftZip } from '../../../scripts/zip-craft';
-import { ScanContext, ScanStop } from './context';
-import { DEFAULT_LIMITS, type Finding } from './types';
-import { entryBytes, findEndOfCentralDirectory, readZip, type ZipEntry } from './zip';
-
-const PLAIN = Uint8Array.from([0x80, 2, 0x4e, 0x2e]); // PROTO 2, NONE, STOP
-const text = (s: string) => new TextEncoder().encode(s);
-const setU32 = (b: Uint8Array, at: number, v: number) =>
-  new DataView(b.buffer, b.byteOffset).setUint32(at, v, true);
-const setU16 = (b: Uint8Array, at: number, v: number) =>
-  new DataView(b.buffer, b.byteOffset).setUint16(at, v, true);
-const join = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-/** Whether two byte arrays hold the same bytes (faster than a deep comparison of 200 KB). */
-const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
-const context = () => new ScanContext(DEFAULT_LIMITS, () => 0);
-const read = (bytes: Uint8Array) => readZip(bytes, context(), 'z.zip');
-
-/** The finding a call refuses with (the test fails if it returns or throws anything else). */
-function refusal(run: () => unknown): Finding {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  if (!(thrown instanceof ScanStop)) throw new Error(`expected a refusal, got ${String(thrown)}`);
-  return thrown.finding;
-}
-
-/** An end-of-central-directory record: `count` entries, a directory of `size` bytes at `offset`. */
-function endRecord(count: number, size: number, offset: number): Uint8Array {
-  const end = new Uint8Array(22);
-  setU32(end, 0, 0x06054b50);
-  setU16(end, 8, count);
-  setU16(end, 10, count);
-  setU32(end, 12, size);
-  setU32(end, 16, offset);
-  return end;
-}
+import { context, endRecord, join, PLAIN, read, refusal, same, setU16, setU32, text } from './test-zip-bytes';
+import { entryBytes, findEndOfCentralDirectory, type ZipEntry } from './zip';
 
 describe('the end record is searched where a zip may put it', () => {
   const SIG = [0x50, 0x4b, 0x05, 0x06];
@@ -203,6 +159,20 @@ describe('the ZIP64 extra field', () => {
       { size: true, compressed: true, offset: true },
     ];
     for (const subset of subsets) expect(read(zip64Extra(subset))).toEqual([stored]);
+  });
+
+  it('with an undefined (all-ones) value is refused, naming the value and its byte', () => {
+    // The first value of the extra field is at byte 39 + 46 + 5 + 4 = 94.
+    const cases: [{ size?: boolean; compressed?: boolean; offset?: boolean }, string][] = [
+      [{ size: true }, 'A ZIP64 size'],
+      [{ compressed: true }, 'A ZIP64 size'],
+      [{ offset: true }, 'A ZIP64 offset'],
+    ];
+    for (const [subset, what] of cases) {
+      const zip = zip64Extra(subset);
+      zip.fill(0xff, 94, 102);
+      expect(refusal(() => read(zip)).sentence).toBe(`${what} at byte 94 is undefined.`);
+    }
   });
 
   it('is found after another extra block, and a saturated value without it is kept as written', () => {
