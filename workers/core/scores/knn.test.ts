@@ -179,4 +179,14 @@ describe('kNN scores and recall, counted by hand', () => {
     const full = await measureKnnRecall(spread, 5, 1, 1, { nlist: 2, nprobe: 2, seed: 1, queries: 4 });
     expect([full.recall, full.queries]).toEqual([1, 4]);
   });
+
+  it('measures recall against an exact search with the same options (normalised rows here)', async () => {
+    // Angles 0°, 10°, 40°, 90°, 75° at lengths 1, 10, 1, 10, 1. By angle the nearest of each is 10°, 0°, 10°, 75°,
+    // 90°; by raw distance the first row's nearest is the 40° row. Both searches normalise: recall 1.
+    const rad = (deg: number) => (deg * Math.PI) / 180;
+    const at = (deg: number, r: number) => [r * Math.cos(rad(deg)), r * Math.sin(rad(deg))];
+    const x = Float32Array.from([at(0, 1), at(10, 10), at(40, 1), at(90, 10), at(75, 1)].flat());
+    const r = await measureKnnRecall(x, 5, 2, 1, { nlist: 1, nprobe: 1, seed: 1, normalize: true });
+    expect(r.recall).toBe(1);
+  });
 });
