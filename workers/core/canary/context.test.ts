@@ -8,6 +8,7 @@ import { createRng } from '../random';
 import {
   type CanarySource,
   canaryContext,
+  confusedPairs,
   drawClass,
   featureStats,
   freshRow,
@@ -153,5 +154,68 @@ describe('normal draws', () => {
     const above = draws.filter((v) => v > 1).length / draws.length;
     expect(below).toBeCloseTo(0.159, 1);
     expect(above).toBeCloseTo(0.159, 1);
+  });
+});
+
+describe('fresh rows and confused pairs, counted by hand', () => {
+  it('move toward the nearest classmate on standardised features (a constant feature counts as scale 1)', () => {
+    // Feature 0: 0, 2, 0, 100 (std ≈ 43); feature 1: 0, 0, 1, 0 (std ≈ 0.43); feature 2 constant. In raw units row 0
+    // is nearer row 2 (1 apart) than row 1 (2 apart); standardised, row 1 (2 / 43) is far nearer than row 2 (1 / 0.43).
+    const ctx = canaryContext(
+      source(
+        [
+          [0, 2, 0, 100],
+          [0, 0, 1, 0],
+          [5, 5, 5, 5],
+        ],
+        [0, 0, 0, 0],
+        1,
+      ),
+      null,
+      1,
+    );
+    const nearest = [1, 0, 0, 1];
+    const rows = [
+      [0, 0, 5],
+      [2, 0, 5],
+      [0, 1, 5],
+      [100, 0, 5],
+    ];
+    const out = new Float32Array(3);
+    const bases = new Set<number>();
+    for (let seed = 0; seed < 40; seed++) {
+      const base = freshRow(ctx, 0, createRng(seed), out);
+      bases.add(base);
+      const from = rows[base] as number[];
+      const to = rows[nearest[base] as number] as number[];
+      // out = from + λ (to − from), λ in [0.15, 0.35], in every feature.
+      const j = from[0] !== to[0] ? 0 : 1;
+      const lambda = ((out[j] as number) - (from[j] as number)) / ((to[j] as number) - (from[j] as number));
+      expect(lambda).toBeGreaterThanOrEqual(0.15 - 1e-6);
+      expect(lambda).toBeLessThanOrEqual(0.35 + 1e-6);
+      for (let k = 0; k < 3; k++) {
+        expect(out[k]).toBeCloseTo(
+          (from[k] as number) + lambda * ((to[k] as number) - (from[k] as number)),
+          4,
+        );
+      }
+    }
+    expect(bases).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it('confused pairs: by the mean ratio of a row’s distance to its own centroid and to the other’s', () => {
+    // Class 0: 0, 1, 2 (centroid 1); class 1: 4, 8 (centroid 6); class 2: 20, 24 (centroid 22); class 3 empty.
+    // Mean over a class's rows of d(own) / d(other):
+    //   1→0 (2/3 + 2/7) / 2 = 0.476; 0→1 (1/6 + 0 + 1/4) / 3 = 0.139; 1→2 (2/17 + 2/13) / 2 = 0.136;
+    //   2→1 (2/14 + 2/18) / 2 = 0.127; 2→0 (2/19 + 2/23) / 2 = 0.096; 0→2 (1/21 + 0 + 1/19) / 3 = 0.033.
+    const ctx = canaryContext(source([[0, 1, 2, 4, 8, 20, 24]], [0, 0, 0, 1, 1, 2, 2], 4), null, 1);
+    expect(confusedPairs(ctx, 1)).toEqual([
+      { from: 1, to: 0 },
+      { from: 0, to: 1 },
+      { from: 1, to: 2 },
+      { from: 2, to: 1 },
+      { from: 2, to: 0 },
+      { from: 0, to: 2 },
+    ]);
   });
 });

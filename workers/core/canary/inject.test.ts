@@ -114,6 +114,28 @@ describe('injectCanaries', () => {
     ]);
   });
 
+  it('makes each kind with its own maker, whose parameters the plan records', () => {
+    // 16 features read as a 4 × 4 image and four classes: every kind applies.
+    const src = {
+      ...table(80, 4),
+      featureCount: 16,
+      features: new Float32Array(80 * 16).map((_, k) => (k % 7) / 7),
+    };
+    const out = injectCanaries(src, { seed: 2 });
+    const keys = Object.fromEntries(
+      out.plan.draws.filter((d) => d.draw === 0).map((d) => [d.kind, Object.keys(d.params).sort()]),
+    );
+    expect(keys).toEqual({
+      'random-flip': [],
+      'pair-flip': ['pairs'],
+      'feature-trigger': ['features', 'target', 'values'],
+      outlier: [],
+      'near-duplicate': [],
+      'patch-trigger': ['left', 'size', 'target', 'top', 'value'],
+      'blend-trigger': ['alpha', 'target'],
+    });
+  });
+
   it('gives trigger kinds their own minimum, and draws other rows in the second draw', () => {
     const src = table(60, 3);
     const out = injectCanaries(src, {

@@ -75,6 +75,24 @@ describe('image triggers', () => {
     expect(corners).toEqual(new Set(['0,0', '0,10', '4,0', '4,10']));
   });
 
+  it('takes the end of the range farther from the corner: a grey corner in [-1, 1] gets the dark end', () => {
+    const src = grey(8, 8, [27, 28]);
+    src.features[27] = -1;
+    const ctx = canaryContext(src, null, 1);
+    expect(patchTrigger(ctx, 2, createRng(1)).params.value).toBe(-1);
+    expect(() =>
+      patchTrigger(
+        canaryContext(
+          flat(6, 10, 2, (k) => k),
+          null,
+          1,
+        ),
+        2,
+        createRng(1),
+      ),
+    ).toThrow('Canaries: a patch trigger needs image-shaped rows.');
+  });
+
   it('sizes the patch from a seventh to a quarter of the side', () => {
     // 28 × 28: round(28 / 7) = 4 to round(28 / 4) = 7 pixels.
     const ctx = canaryContext(grey(28, 28, [400, 401]), null, 1);
@@ -131,6 +149,23 @@ describe('feature triggers', () => {
     const out = featureTrigger(ctx, 4, createRng(3));
     expect(out.params.target).toBe(0);
     expect(Array.from(out.labels)).toEqual([0, 0, 0, 0]);
+    // No feature varies: any 2 of the 10 may carry the trigger, listed in order.
+    const features = out.params.features as number[];
+    expect(features).toHaveLength(2);
+    expect(features[0]).toBeLessThan(features[1] as number);
+  });
+
+  it('list their features in ascending order', () => {
+    const ctx = canaryContext(
+      flat(30, 60, 3, (k) => k),
+      null,
+      1,
+    );
+    for (let seed = 0; seed < 5; seed++) {
+      const features = featureTrigger(ctx, 2, createRng(seed)).params.features as number[];
+      expect(features).toEqual([...features].sort((a, b) => a - b));
+      expect(new Set(features).size).toBe(5);
+    }
   });
 });
 
@@ -179,6 +214,29 @@ describe('outliers and near-duplicates', () => {
         const noise = Math.abs((out.features[i * 5 + j] as number) - (levels[y] as number));
         expect(noise).toBeLessThan(0.01 * (ctx.stats.std[j] as number) * 6);
       }
+    }
+  });
+
+  it('add noise of 1% of each feature’s std: the mean absolute noise is 0.8 of it, as for a normal draw', () => {
+    const out = nearDuplicate(ctx, 60, createRng(6));
+    let sum = 0;
+    for (let i = 0; i < 60; i++) {
+      for (let j = 0; j < 5; j++) {
+        const twin = out.companions?.features[i * 5 + j] as number;
+        sum += Math.abs((out.features[i * 5 + j] as number) - twin) / (0.01 * (ctx.stats.std[j] as number));
+      }
+    }
+    // E|Z| = √(2/π) ≈ 0.80 for a standard normal Z; 300 draws put the mean within ±0.08 of it.
+    expect(sum / 300).toBeGreaterThan(0.7);
+    expect(sum / 300).toBeLessThan(0.9);
+  });
+
+  it('pair flips are fresh rows of the class they come from, each in its own row', () => {
+    const out = pairFlip(ctx, 6, createRng(7), 1);
+    const pairs = out.params.pairs as number[];
+    for (let i = 0; i < 6; i++) {
+      const from = pairs[2 * (i % (pairs.length / 2))] as number;
+      for (let j = 0; j < 5; j++) expect(out.features[i * 5 + j]).toBe(levels[from]);
     }
   });
 
