@@ -3,9 +3,10 @@
  * hand, the image shape, rows by class, class draws, other classes, fresh rows and the normal stream, each on tables
  * small enough to check every number.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import {
+  type CanaryContext,
   type CanarySource,
   canaryContext,
   confusedPairs,
@@ -91,8 +92,12 @@ describe('the image shape', () => {
 });
 
 describe('classes', () => {
-  // Class 0 holds row 1, class 1 rows 0, 2 and 3, class 2 nothing.
-  const ctx = canaryContext(source([[0, 10, 20, 30]], [1, 0, 1, 1], 3), null, 1);
+  // Class 0 holds row 1, class 1 rows 0, 2 and 3, class 2 nothing. Built in each test (beforeEach), so a mutation
+  // run's mutant is switched on while it is built.
+  let ctx: CanaryContext;
+  beforeEach(() => {
+    ctx = canaryContext(source([[0, 10, 20, 30]], [1, 0, 1, 1], 3), null, 1);
+  });
 
   it('lists the rows of each class in order, and the range of every value', () => {
     expect(ctx.classRows.map((r) => Array.from(r))).toEqual([[1], [0, 2, 3], []]);

@@ -4,9 +4,9 @@
  * outlier scaling, the duplicate noise) can be checked value by value, and the trigger's size and place on images
  * that are not square.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { type CanarySource, canaryContext } from './context';
+import { type CanaryContext, type CanarySource, canaryContext } from './context';
 import { blendTrigger, featureTrigger, nearDuplicate, outlier, pairFlip, patchTrigger } from './kinds';
 
 /** `n` rows of `f` features; row i is class i % classes and every feature of it is `level(class)`. */
@@ -172,11 +172,15 @@ describe('feature triggers', () => {
 describe('outliers and near-duplicates', () => {
   // Classes 0, 1 and 3 (ten rows each): every feature of a class-k row is its level; the mean is 4/3.
   const levels = [0, 1, 3];
-  const ctx = canaryContext(
-    flat(30, 5, 3, (k) => levels[k] as number),
-    null,
-    1,
-  );
+  // Built in each test, so a mutation run's mutant is switched on while it is built.
+  let ctx: CanaryContext;
+  beforeEach(() => {
+    ctx = canaryContext(
+      flat(30, 5, 3, (k) => levels[k] as number),
+      null,
+      1,
+    );
+  });
   const mean = 4 / 3;
 
   it('take three styles in turn: uniform over the range, noise on a fresh row, a fresh row scaled from the mean', () => {
