@@ -11,9 +11,9 @@ import { createRng } from './core/random';
 import { knnExact } from './core/scores/knn-search';
 
 /** Rows × dimensions of the timed block (the default MLP's embedding is 64 wide), and the kNN's k. */
-const PROBE = { rows: 1024, dim: 64, k: 10, seed: 17 };
+const PROBE = { rows: 512, dim: 64, k: 10, seed: 17 };
 /** The warm-up block: the same kernels at a quarter of the rows. */
-const WARM_UP_ROWS = 256;
+const WARM_UP_ROWS = 128;
 
 /** Seeded embeddings: a few Gaussian clusters, so the neighbours are not all ties. */
 function embeddings(rows: number, dim: number, seed: number): Float32Array {

@@ -77,7 +77,7 @@ export function BackendPanel() {
           <table className="probes" data-testid="backend-probes">
             <caption className="muted">
               Measured {formatDate(state.measuredAt)}: one epoch of a 64→64→10 MLP on 512 rows; scoring: the
-              10 nearest neighbours of 1,024 rows of 64 values, and their covariance product.
+              10 nearest neighbours of 512 rows of 64 values, and their covariance product.
             </caption>
             <thead>
               <tr>
