@@ -25,6 +25,12 @@ export interface BrowserResult {
   /** Wall clock from the Start training click to the summary, measured here. */
   wallMs: number;
   scoreStages: Record<string, number>;
+  /** Wall clock of the backend probe (a fresh profile probes on opening the training screen), measured here. */
+  probeWallMs?: number;
+  /** The probe's figures per backend (ms): the training probe and the scoring probe (issue 15). */
+  probes?: Array<{ backend: string; probeMs?: number; scoringMs?: number }>;
+  /** The sentence the scoring's backend came with. */
+  backendReason?: string;
   /** os.loadavg() (1, 5, 15 min) before the import and after the summary: the machine is shared. */
   load?: { before: number[]; after: number[] };
 }
@@ -38,6 +44,7 @@ function figuresOf(run: RunRecord | undefined, score: ScoreRecord | undefined) {
     throw new Error(`the stored scoring is ${score?.status ?? 'missing'}, not done: ${score?.message ?? ''}`);
   return {
     backend: score.backend.backend,
+    backendReason: score.backend.reason,
     trainMs: run.elapsedMs,
     crossValMs: score.timings.crossValMs,
     scoreMs: score.timings.scoreMs,
@@ -62,8 +69,16 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
     const before = loadNow();
     const page = await browser.newPage();
     await importThroughApp(page, port, csv);
+    const tProbe = performance.now();
     await page.getByRole('button', { name: 'Train a model' }).click();
     await page.getByTestId('backend-choice').waitFor({ timeout: 120_000 });
+    const probeWallMs = performance.now() - tProbe;
+    const cached = await page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('sift.backendProbes'))
+        .map((k) => localStorage.getItem(k) ?? ''),
+    );
+    const probes = cached.flatMap((text) => (JSON.parse(text) as Pick<BrowserResult, 'probes'>).probes ?? []);
     const t0 = performance.now();
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.locator('[data-testid="shown-run"][data-status="done"]').waitFor({ timeout: 1_200_000 });
@@ -93,6 +108,8 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
       dist,
       ...figuresOf(stored.run, stored.score),
       wallMs,
+      probeWallMs,
+      probes: probes.map(({ backend, probeMs, scoringMs }) => ({ backend, probeMs, scoringMs })),
       load: { before, after },
     };
   } finally {

@@ -64,6 +64,30 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
     (await page.getByTestId('score-memory').getAttribute('data-before')) ?? '',
   );
 
+  // Scoring chose its own backend on the scoring probe (issue 15) and says why beside the score set. This machine's
+  // WebGPU adapter is software (SwiftShader), which the probe does not time: the choice is the fastest measured of
+  // the others, which the test reads from the probe's own figures, and the reason says WebGPU was not timed.
+  const cached = await page.evaluate(() => localStorage.getItem('sift.backendProbes.v2'));
+  const probes: Array<{ backend: string; available: boolean; scoringMs?: number; adapter?: object }> =
+    JSON.parse(cached ?? '{"probes":[]}').probes;
+  const gpu = probes.find((p) => p.backend === 'webgpu');
+  expect(JSON.stringify(gpu?.adapter)).toContain('swiftshader');
+  expect(gpu?.scoringMs).toBeUndefined();
+  const timed = probes.filter((p) => p.available && p.scoringMs !== undefined);
+  expect(timed.map((p) => p.backend)).toContain('wasm');
+  const fastest = timed.reduce((a, b) => ((b.scoringMs ?? 0) < (a.scoringMs ?? 0) ? b : a));
+  console.log(`scoring probe: ${timed.map((p) => `${p.backend} ${p.scoringMs?.toFixed(1)} ms`).join(', ')}`);
+  await expect(page.getByTestId('score-backend')).toHaveAttribute('data-backend', fastest.backend);
+  const reason = page.getByTestId('score-backend-reason');
+  await expect(reason).toContainText('Scoring (kNN, influence, spectral and Mahalanobis) on');
+  await expect(reason).toContainText('WebGPU was not timed on the scoring probe');
+  const runBackend = (await page.getByTestId('run-backend').getAttribute('data-backend')) ?? '';
+  const label: Record<string, string> = { wasm: 'WASM', cpu: 'CPU', webgl: 'WebGL', webgpu: 'WebGPU' };
+  await expect(reason).toContainText(
+    `Cross-validation trained its folds on ${label[runBackend]}, the backend the run trained on.`,
+  );
+  await expect(page.getByTestId('scoring-backend-choice')).toHaveAttribute('data-backend', fastest.backend);
+
   // The default rule (weighted max of the families, the label family on the model's probability scale) puts the
   // backdoor on top: ~9 of the demo's top ten are poisoned (measured, detection.test.ts), where ranks put hard clean
   // digits there (1 of 10). Weighting the embedding family alone, recombined in the worker, keeps them there.

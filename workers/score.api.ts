@@ -9,7 +9,7 @@ import type { CalibrationReport, CalibrationSettings } from './core/calibration/
 import type { ScoreParamsInput } from './core/scores/defaults';
 import type { Recombined, RecombineRequest, ScoreSummary } from './core/scores/summary';
 import type { FamilyName, ScoreSet } from './core/scores/types';
-import type { BackendChoice, BackendProbe } from './core/train/backend-choice';
+import type { BackendChoice, BackendName, BackendProbe } from './core/train/backend-choice';
 import type { TrainingData, TrainingDynamics, TrainSettings } from './core/train/types';
 import type { BackendRequest } from './train.api';
 
@@ -17,6 +17,16 @@ export type { CrossValSettings, Recombined, RecombineRequest, ScoreJobId, ScoreS
 
 /** Defaults of the scoring form and the headless scan. */
 export const DEFAULT_CROSS_VAL: CrossValSettings = { folds: 5, epochs: null };
+
+/**
+ * How a scoring job chooses its backends (issue 15): scoring (kNN, influence, spectral, Mahalanobis) by the scoring
+ * probe's times (`chooseScoringBackend`), independent of training; cross-validation, which trains, by the training
+ * rule with the run's backend preferred. `override` (the analyst's backend setting, or a retry's) forces both.
+ */
+export interface ScoreBackendRequest extends BackendRequest {
+  /** The backend the run trained on, preferred for the folds' training; absent or null: not known. */
+  training?: BackendName | null;
+}
 
 /** What to score: a finished run's data, settings and dynamics. The arrays are transferred (the caller loses them). */
 export interface ScoreRequest {
@@ -27,7 +37,7 @@ export interface ScoreRequest {
   dynamics: TrainingDynamics;
   params: ScoreParamsInput;
   crossVal: CrossValSettings;
-  backend: BackendRequest;
+  backend: ScoreBackendRequest;
   /**
    * Calibrate the suspicion on canaries (issue 10): the pipeline runs again on the run's rows plus canaries with the
    * run's settings, and the rows are scored by that run. Absent or null: the run's own dynamics, uncalibrated.
@@ -48,7 +58,7 @@ export interface StoredScoreJob {
   params: ScoreParamsInput;
   /** Calibrate on canaries (issue 10): the settings, as in `ScoreRequest.calibration`; absent or null: uncalibrated. */
   calibration?: CalibrationSettings | null;
-  backend: BackendRequest;
+  backend: ScoreBackendRequest;
 }
 
 /**
@@ -143,10 +153,12 @@ export interface InfluenceQuery {
   datasetId: string;
   runId: string;
   /**
-   * The page's measured backend probes (empty when none): the worker runs on the run's training backend when it is
-   * available, as its scores did, and has not chosen one yet (see InfluenceContext).
+   * The page's measured backend probes (empty when none): influence is scoring work, so the worker chooses by the
+   * scoring probe (see InfluenceContext); without probes it runs on the run's training backend.
    */
   probes: BackendProbe[];
+  /** The analyst's backend setting, which forces the backend; absent or null: automatic. */
+  override?: BackendName | null;
 }
 
 /** One dataset row's influence on the asked-about sample. */

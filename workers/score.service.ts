@@ -13,7 +13,7 @@ import { influenceOn } from './core/scores/influence';
 import { scoreAll } from './core/scores/score-all';
 import { recombine, summarizeScores } from './core/scores/summary';
 import type { ScoreSet } from './core/scores/types';
-import { type BackendChoice, type BackendName, chooseBackend } from './core/train/backend-choice';
+import { type BackendChoice, type BackendName, chooseScoringBackend } from './core/train/backend-choice';
 import { checkpointOutputs } from './core/train/checkpoint';
 import { crossValidatedProbabilities, type FoldPoolFactory } from './core/train/crossval';
 import { crossValEpochsFor } from './core/train/defaults';
@@ -33,6 +33,7 @@ import type {
   ScoreRequest,
   ScoreResult,
 } from './score.api';
+import { activateChoice, activateFoldBackend, activateScoringBackend } from './score-backends';
 import { ScoreViews, scoreStoredJob } from './score-store';
 import type { BackendRequest } from './train.api';
 import type { BackendControl } from './train.service';
@@ -97,15 +98,18 @@ type PipelineOutcome =
 /**
  * The scoring pipeline of one job, the service's one call into the scores core: K-fold cross-validated
  * probabilities (each fold trained here), reordered to sample order, then `scoreAll`; or, when the request asks for
- * calibration (issue 10), the calibrated pipeline on canaries. Throws on bad input.
+ * calibration (issue 10), the calibrated pipeline on canaries. Throws on bad input. Training (the folds, the calibrated
+ * run's) runs on `workers.backend`; `beforeScoring` (awaited at every `between`, whose only caller in either pipeline
+ * is scoreAll, first at a checkpoint before it makes any tensor) switches to the scoring backend.
  */
 export async function scoringPipeline(
   request: ScoreRequest,
   cancelled: () => boolean,
   onProgress: ScoreProgressCallback,
-  workers: { pool: FoldPoolFactory; backend: BackendName },
+  workers: { pool: FoldPoolFactory; backend: BackendName; beforeScoring?: () => Promise<void> },
 ): Promise<PipelineOutcome> {
   const started = performance.now();
+  const between = () => (workers.beforeScoring?.() ?? Promise.resolve()).then(macrotask);
   const { data, dynamics, crossVal } = request;
   const c = data.classCount;
   if (dynamics.classCount !== c) throw new RangeError('The run and the dataset disagree on the class count.');
@@ -134,7 +138,7 @@ export async function scoringPipeline(
           onProgress({ phase: 'scores', stage, done, total, fraction: done / total }),
         ),
         cancelled,
-        between: macrotask,
+        between,
         foldPool: calPool,
       },
     ).finally(() => calPool?.dispose());
@@ -195,7 +199,7 @@ export async function scoringPipeline(
     params: request.params,
     features: { values: own.data.features, count: own.data.featureCount, rows: own.local },
     cancelled,
-    between: macrotask,
+    between,
     onProgress: (p) => onProgress({ phase: 'scores', ...p, fraction: p.done / p.total }),
   });
   return {
@@ -225,20 +229,13 @@ export function createScoreService(
     outputs: Array<{ learningRate: number; probs: Float32Array; embeddings: Float32Array }> | null;
   } | null = null;
 
+  /** The scoring backend for influence, chosen and activated as a scoring job's (issue 15). */
   async function selectBackend(request: BackendRequest): Promise<BackendChoice> {
-    let probes = request.probes;
-    for (;;) {
-      const choice = chooseBackend(probes, request.override);
-      const error = await backends.activate(choice.backend);
-      if (!error) {
-        backendName = choice.backend;
-        return choice;
-      }
-      if (!probes.some((p) => p.backend === choice.backend && p.available)) {
-        throw new Error(`No tfjs backend could be started: ${choice.backend}: ${error}`);
-      }
-      probes = probes.map((p) => (p.backend === choice.backend ? { ...p, available: false, error } : p));
-    }
+    const { choice } = await activateChoice(backends, request.probes, (p) =>
+      chooseScoringBackend(p, request.override),
+    );
+    backendName = choice.backend;
+    return choice;
   }
 
   async function runJob(request: ScoreRequest, onProgress: ScoreProgressCallback): Promise<ScoreOutcome> {
@@ -252,11 +249,19 @@ export function createScoreService(
     active = job;
     const started = performance.now();
     try {
-      const backend = await selectBackend(request.backend);
+      // The folds train on the training rule's backend; scoring switches to its own choice when it starts.
+      const folds = await activateFoldBackend(backends, request.backend);
+      backendName = folds.choice.backend;
+      let backend = folds.choice;
       const before = liveTensors().numTensors;
       const scored = await scoringPipeline(request, () => job.cancelled, onProgress, {
         pool: foldPool,
-        backend: backend.backend,
+        backend: folds.choice.backend,
+        beforeScoring: async () => {
+          if (backend !== folds.choice) return; // switched already
+          backend = (await activateScoringBackend(backends, request.backend, folds)).choice;
+          backendName = backend.backend;
+        },
       });
       if (scored.kind !== 'scored') return scored;
       const { scoreSet, crossValMs, scoreMs } = scored;
@@ -354,8 +359,8 @@ export function createScoreService(
         ]);
         const d = stored?.dynamics;
         if (!arrays || !d) throw new Error('This run recorded no dynamics: influence needs its checkpoints.');
-        // On the run's training backend when it is available (its scores ran there); without probes it is assumed
-        // to work, as it did for training.
+        // Influence is scoring work: the scoring probe's choice. Without probes, the run's training backend, assumed
+        // to work as it did for training.
         const runBackend = run?.backend?.backend ?? null;
         const probes = query.probes.length
           ? query.probes
@@ -366,7 +371,7 @@ export function createScoreService(
           key: query.runId,
           features: arrays.features,
           dynamics: d,
-          backend: { probes, override: runBackend },
+          backend: { probes, override: query.override ?? null },
         });
       }
       const d = prepared?.context.dynamics;

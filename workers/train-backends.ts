@@ -17,6 +17,7 @@ import {
 import { prepareKernels } from './core/train/backend-kernels';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { ModelKind, TrainingData, TrainSettings } from './core/train/types';
+import { timeScoringWorkload } from './scoring-probe';
 import type {
   BackendCheck,
   BackendComparison,
@@ -111,7 +112,7 @@ export function createBackendTools(backends: BackendControl, trainOptions: { yie
       if (backend === 'webgpu') {
         const adapter = await backends.webgpuAdapter();
         if (adapter) probe.adapter = adapter;
-        // A software adapter takes seconds on the probe and cannot win on it (../shared/CHROMIUM.md): not timed.
+        // A software adapter takes seconds on either probe and cannot win on it (../shared/CHROMIUM.md): not timed.
         if (isSoftwareAdapter(adapter ?? undefined)) {
           probes.push(probe);
           continue;
@@ -119,6 +120,7 @@ export function createBackendTools(backends: BackendControl, trainOptions: { yie
       }
       try {
         probe.probeMs = await timeWorkload();
+        probe.scoringMs = await timeScoringWorkload();
       } catch (err) {
         probe.available = false;
         probe.error = `the probe failed: ${errorText(err)}`;

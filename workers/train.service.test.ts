@@ -249,11 +249,14 @@ describe('train service', () => {
     expect(outcome.result.backend.reason).toContain('Conv2DBackpropFilter');
   });
 
-  it('probes the backends it has, timing each', async () => {
+  it('probes the backends it has, timing each on the training and the scoring probe', async () => {
+    const before = tf.memory().numTensors;
     const probes = await createTrainService(cpuOnly).probeBackends();
     expect(probes).toHaveLength(1);
     expect(probes[0]).toMatchObject({ backend: 'cpu', available: true });
     expect(probes[0]?.probeMs).toBeGreaterThan(0);
+    expect(probes[0]?.scoringMs).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('does not time a software WebGPU adapter and does not choose it', async () => {

@@ -16,7 +16,7 @@ import { budgetRefusal, currentBudget } from '../../memory/budget';
 import { scoreEstimate } from '../../memory/jobs';
 import type { AppStore } from '../../state/store';
 import { WorkerDiedError } from '../worker-life';
-import { scoreBackendRequest } from './backend-request';
+import { expectedScoringBackend, scoreBackendRequest } from './backend-request';
 import type { ScoreWorker } from './client';
 
 /** The record and message types the scoring views render, and the form's defaults. */
@@ -116,7 +116,7 @@ export class ScoreController {
 
   /**
    * Scores every sample of a finished run: K-fold cross-validation, then every score, stored with its params.
-   * `backend` forces one backend for this job (a retry after a worker died); by default the run's.
+   * `backend` forces one backend for this job (a retry after a worker died); by default scoring chooses its own.
    */
   async start(run: RunRecord, form: ScoreForm, backend: BackendName | null = null): Promise<void> {
     const state = this.store.getState();
@@ -194,7 +194,14 @@ export class ScoreController {
     this.store.getState().upsertScore(record);
     this.store.getState().patchLiveScore(jobId, { phase: 'running' });
 
-    const asked = backend ?? run.backend?.backend ?? null;
+    // Scoring chooses its own backend (the analyst's setting or this retry's forces it); the folds prefer the run's.
+    const { backendState, backendOverride } = this.store.getState();
+    const backends = scoreBackendRequest(
+      backendState,
+      run.backend?.backend ?? null,
+      backend ?? backendOverride,
+    );
+    const asked = backend ?? expectedScoringBackend(backends);
     const api = this.api;
     let before = 0;
     let ended: ScoreView;
@@ -206,7 +213,7 @@ export class ScoreController {
           dbName: this.dbName,
           record,
           params: input,
-          backend: scoreBackendRequest(this.store.getState().backendState, asked),
+          backend: backends,
           // The canaries' defaults (seed, ~2% of rows, the kinds that fit the data); the image shape comes with data.
           ...(form.calibrate ? { calibration: { canary: {}, fusion: {} } } : {}),
         },
@@ -274,13 +281,14 @@ export class ScoreController {
    * reads the run's checkpoints and features from IndexedDB itself (once per run).
    */
   influence(datasetId: string, runId: string, row: number, top: number): Promise<InfluenceAnswer> {
-    const { backendState } = this.store.getState();
+    const { backendState, backendOverride } = this.store.getState();
     return this.api.influenceFor(
       {
         dbName: this.dbName,
         datasetId,
         runId,
         probes: backendState.kind === 'ready' ? backendState.probes : [],
+        override: backendOverride,
       },
       row,
       top,

@@ -17,7 +17,7 @@ function memoryStorage(): ProbeStorage & { items: Map<string, string> } {
 }
 
 const probes: BackendProbe[] = [
-  { backend: 'wasm', available: true, probeMs: 288 },
+  { backend: 'wasm', available: true, probeMs: 288, scoringMs: 21 },
   { backend: 'webgl', available: false, error: 'no context' },
   {
     backend: 'webgpu',
@@ -39,12 +39,25 @@ describe('probe cache', () => {
     expect(readProbes(storage, 'UA 2')).toBeNull();
     clearProbes(storage);
     expect(readProbes(storage, 'UA 1')).toBeNull();
-    storage.setItem('sift.backendProbes.v1', '{not json');
+    storage.setItem('sift.backendProbes.v2', '{not json');
     expect(readProbes(storage, 'UA 1')).toBeNull();
     storage.setItem(
-      'sift.backendProbes.v1',
+      'sift.backendProbes.v2',
       JSON.stringify({ userAgent: 'UA 1', measuredAt: 1, probes: [{ backend: 'tpu', available: true }] }),
     );
     expect(readProbes(storage, 'UA 1')).toBeNull();
+  });
+
+  it('measures again over an entry from before the scoring probe (v1, no scoring times)', () => {
+    const storage = memoryStorage();
+    const old = {
+      userAgent: 'UA 1',
+      measuredAt: 1,
+      probes: [{ backend: 'wasm', available: true, probeMs: 5 }],
+    };
+    storage.setItem('sift.backendProbes.v1', JSON.stringify(old));
+    expect(readProbes(storage, 'UA 1')).toBeNull();
+    storage.setItem('sift.backendProbes.v2', JSON.stringify(old));
+    expect(readProbes(storage, 'UA 1')?.probes).toEqual(old.probes);
   });
 });

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { BackendProbe } from '../../../workers/core/train/backend-choice';
 
-const KEY = 'sift.backendProbes.v1';
+/** v2 added the scoring probe's times (issue 15): a v1 entry, which lacks them, is measured again. */
+const KEY = 'sift.backendProbes.v2';
 
 const probeSchema = z.object({
   backend: z.enum(['webgpu', 'webgl', 'wasm', 'cpu']),
@@ -20,6 +21,7 @@ const probeSchema = z.object({
     })
     .optional(),
   probeMs: z.number().optional(),
+  scoringMs: z.number().optional(),
   error: z.string().optional(),
 });
 
@@ -56,6 +58,7 @@ export function readProbes(storage: ProbeStorage, userAgent: string): CachedProb
     const probe: BackendProbe = { backend: p.backend, available: p.available };
     if (p.adapter) probe.adapter = p.adapter;
     if (p.probeMs !== undefined) probe.probeMs = p.probeMs;
+    if (p.scoringMs !== undefined) probe.scoringMs = p.scoringMs;
     if (p.error !== undefined) probe.error = p.error;
     return probe;
   });

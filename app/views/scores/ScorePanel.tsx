@@ -174,6 +174,10 @@ function ScoreSummary({ run }: { run: RunRecord }) {
         {formatDuration(done.timings.totalMs)}, {new Date(done.createdAt).toLocaleString('en-GB')}.
         Parameters: {paramsText(done)}.
       </p>
+      <p className="muted" data-testid="score-backend" data-backend={done.backend.backend}>
+        <strong>Scoring backend: {BACKEND_LABEL[done.backend.backend]}.</strong>{' '}
+        <span data-testid="score-backend-reason">{done.backend.reason}</span>
+      </p>
       {done.calibration && <CalibrationCard report={done.calibration} rows={done.samples} />}
       {calibrated && (
         <p className="muted" data-testid="calibrated-note">

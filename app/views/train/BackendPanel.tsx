@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { chooseBackend } from '../../../workers/core/train/backend-choice';
+import { chooseBackend, chooseScoringBackend } from '../../../workers/core/train/backend-choice';
 import { formatDate } from '../../format';
 import { useApp, useTrainer } from '../session-context';
 import { BACKEND_LABEL, formatDuration } from './format';
@@ -18,6 +18,11 @@ export function BackendPanel() {
   // The same pure rule the worker applies; the worker has the last word (a backend may fail to start).
   const choice = useMemo(
     () => (state.kind === 'ready' ? chooseBackend(state.probes, override) : null),
+    [state, override],
+  );
+  // Scoring chooses on its own probe (issue 15): it may run elsewhere than training.
+  const scoring = useMemo(
+    () => (state.kind === 'ready' ? chooseScoringBackend(state.probes, override) : null),
     [state, override],
   );
   return (
@@ -39,6 +44,12 @@ export function BackendPanel() {
         <p data-testid="backend-choice" data-backend={choice.backend}>
           Next run: <strong>{BACKEND_LABEL[choice.backend]}</strong>.{' '}
           <span data-testid="backend-choice-reason">{choice.reason}</span>
+        </p>
+      )}
+      {state.kind === 'ready' && scoring && (
+        <p data-testid="scoring-backend-choice" data-backend={scoring.backend}>
+          Next scoring: <strong>{BACKEND_LABEL[scoring.backend]}</strong>.{' '}
+          <span data-testid="scoring-backend-choice-reason">{scoring.reason}</span>
         </p>
       )}
       <div className="form-actions">
@@ -65,13 +76,15 @@ export function BackendPanel() {
         {state.kind === 'ready' && (
           <table className="probes" data-testid="backend-probes">
             <caption className="muted">
-              Measured {formatDate(state.measuredAt)}: one epoch of a 64→64→10 MLP on 512 rows.
+              Measured {formatDate(state.measuredAt)}: one epoch of a 64→64→10 MLP on 512 rows; scoring: the
+              10 nearest neighbours of 512 rows of 64 values, and their covariance product.
             </caption>
             <thead>
               <tr>
                 <th>Backend</th>
                 <th>Available</th>
                 <th className="num">Probe</th>
+                <th className="num">Scoring probe</th>
                 <th>Adapter / note</th>
               </tr>
             </thead>
@@ -81,6 +94,9 @@ export function BackendPanel() {
                   <td>{BACKEND_LABEL[p.backend]}</td>
                   <td>{p.available ? 'yes' : 'no'}</td>
                   <td className="num">{p.probeMs === undefined ? '—' : formatDuration(p.probeMs)}</td>
+                  <td className="num" data-testid="scoring-probe">
+                    {p.scoringMs === undefined ? '—' : formatDuration(p.scoringMs)}
+                  </td>
                   <td className="small">
                     {p.adapter &&
                       [

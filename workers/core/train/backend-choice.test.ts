@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BackendProbe, chooseBackend, isSoftwareAdapter } from './backend-choice';
+import { type BackendProbe, chooseBackend, chooseScoringBackend, isSoftwareAdapter } from './backend-choice';
 
 const swiftshader = { isFallbackAdapter: true, architecture: 'swiftshader', vendor: 'google' };
 const nvidia = { isFallbackAdapter: false, architecture: 'hopper', vendor: 'nvidia' };
@@ -126,5 +126,79 @@ describe('chooseBackend', () => {
     expect(choice.reason).toMatch(
       /^WebGPU was requested but is not available here \(navigator\.gpu is undefined\); /,
     );
+  });
+});
+
+describe('chooseScoringBackend', () => {
+  it('chooses on the scoring probe, so scoring can run on hardware WebGPU while training runs on WASM', () => {
+    const probes: BackendProbe[] = [
+      { backend: 'webgpu', available: true, adapter: nvidia, probeMs: 90, scoringMs: 4 },
+      { backend: 'wasm', available: true, probeMs: 20, scoringMs: 40 },
+      { backend: 'cpu', available: true, probeMs: 300, scoringMs: 900 },
+    ];
+    expect(chooseBackend(probes).backend).toBe('wasm');
+    const scoring = chooseScoringBackend(probes);
+    expect(scoring.backend).toBe('webgpu');
+    expect(scoring.reason).toBe(
+      'Scoring (kNN, influence, spectral and Mahalanobis) on WebGPU: WebGPU on a hardware adapter (nvidia hopper).',
+    );
+  });
+
+  it('leaves hardware WebGPU when its scoring probe is more than twice as slow, with the ratio', () => {
+    const scoring = chooseScoringBackend([
+      { backend: 'webgpu', available: true, adapter: nvidia, probeMs: 5, scoringMs: 30 },
+      { backend: 'wasm', available: true, probeMs: 20, scoringMs: 10 },
+    ]);
+    expect(scoring.backend).toBe('wasm');
+    expect(scoring.reason).toContain('measured 3.0× slower than WASM');
+  });
+
+  it('never picks an untimed software adapter, and says it was not timed', () => {
+    const scoring = chooseScoringBackend([
+      { backend: 'webgpu', available: true, adapter: swiftshader },
+      { backend: 'webgl', available: true, probeMs: 120, scoringMs: 300 },
+      { backend: 'wasm', available: true, probeMs: 10, scoringMs: 12 },
+    ]);
+    expect(scoring.backend).toBe('wasm');
+    expect(scoring.reason).toBe(
+      'Scoring (kNN, influence, spectral and Mahalanobis) on WASM: WebGPU adapter is software (google swiftshader): ' +
+        'using WASM. WebGPU was not timed on the scoring probe: on a software adapter it alone takes seconds.',
+    );
+  });
+
+  it('picks a software adapter only when its scoring probe measured fastest', () => {
+    const faster = chooseScoringBackend([
+      { backend: 'webgpu', available: true, adapter: swiftshader, probeMs: 900, scoringMs: 3 },
+      { backend: 'wasm', available: true, probeMs: 10, scoringMs: 12 },
+    ]);
+    expect(faster.backend).toBe('webgpu');
+    expect(faster.reason).toContain('software (google swiftshader) but it measured fastest here');
+    const slower = chooseScoringBackend([
+      { backend: 'webgpu', available: true, adapter: swiftshader, probeMs: 1, scoringMs: 30 },
+      { backend: 'wasm', available: true, probeMs: 10, scoringMs: 12 },
+    ]);
+    expect(slower.backend).toBe('wasm');
+    expect(slower.reason).toContain('WASM is 2.5× faster here');
+  });
+
+  it('ignores the training probe: without scoring times it takes the unmeasured order', () => {
+    const scoring = chooseScoringBackend([
+      { backend: 'cpu', available: true, probeMs: 1 },
+      { backend: 'wasm', available: true, probeMs: 50 },
+    ]);
+    expect(scoring.backend).toBe('wasm');
+    expect(scoring.reason).toContain('nothing measured');
+  });
+
+  it('the backend setting still forces, even over a faster scoring probe', () => {
+    const probes: BackendProbe[] = [
+      { backend: 'wasm', available: true, probeMs: 10, scoringMs: 2 },
+      { backend: 'cpu', available: true, probeMs: 50, scoringMs: 90 },
+    ];
+    expect(chooseScoringBackend(probes, 'cpu')).toEqual({
+      backend: 'cpu',
+      reason:
+        'Scoring (kNN, influence, spectral and Mahalanobis) on CPU: CPU is forced by the backend setting.',
+    });
   });
 });

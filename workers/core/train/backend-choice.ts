@@ -24,6 +24,11 @@ export interface BackendProbe {
   adapter?: AdapterInfo;
   /** Wall time of the same small probe workload on this backend, in ms (lower is faster). */
   probeMs?: number;
+  /**
+   * Wall time of the scoring probe (kNN distance products and top-k over a block of embeddings, and a covariance
+   * product: the shape of scoring's heavy part), in ms. Absent: not timed (a software adapter, or an older probe).
+   */
+  scoringMs?: number;
   /** Why it is unavailable, if known. */
   error?: string;
 }
@@ -35,6 +40,9 @@ export interface BackendChoice {
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+/** A backend's name as the analyst reads it. */
+export const backendLabel = (name: BackendName): string => LABEL[name];
 /** Without measurements: WASM's SIMD kernels are predictable; WebGL may itself run on an emulated GPU. */
 const UNMEASURED_ORDER: BackendName[] = ['wasm', 'webgl', 'cpu'];
 const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|warp/i;
@@ -126,4 +134,30 @@ export function chooseBackend(probes: readonly BackendProbe[], override?: Backen
     why = 'CPU: no other backend is available.';
   }
   return { backend, reason: `${prefix}${why}` };
+}
+
+/**
+ * The scoring's own choice (issue 15): `chooseBackend`'s rule on the scoring probe's times instead of the training
+ * probe's, so scoring may run on WebGPU while training runs on WASM (and a software adapter still never wins unless
+ * its scoring probe measured fastest). `override` is the analyst's backend setting (or a retry's): it still forces.
+ * The reason says it is the scoring's choice and, when WebGPU's adapter is software and was not timed, says so.
+ */
+export function chooseScoringBackend(
+  probes: readonly BackendProbe[],
+  override?: BackendName | null,
+): BackendChoice {
+  const timed = probes.map(
+    ({ probeMs: _training, scoringMs, ...rest }): BackendProbe =>
+      scoringMs === undefined ? rest : { ...rest, probeMs: scoringMs },
+  );
+  const choice = chooseBackend(timed, override);
+  const gpu = timed.find((p) => p.backend === 'webgpu' && p.available);
+  const untimed =
+    choice.backend !== 'webgpu' && gpu && !measured(gpu) && isSoftwareAdapter(gpu.adapter)
+      ? ' WebGPU was not timed on the scoring probe: on a software adapter it alone takes seconds.'
+      : '';
+  return {
+    backend: choice.backend,
+    reason: `Scoring (kNN, influence, spectral and Mahalanobis) on ${LABEL[choice.backend]}: ${choice.reason}${untimed}`,
+  };
 }
