@@ -124,3 +124,31 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(open.model.detectors[0]?.presentRows).toBeGreaterThan(0);
   });
 });
+
+describe('corroborated clusters, on hand-made significances', () => {
+  const own = SCORE_NAMES.indexOf('activationClustering');
+  /** Every score's significance `value` on every row; the clustering score's own, 9, is higher and never counts. */
+  const flat = (length: number, value: number) =>
+    SCORE_NAMES.map((_, k) => new Float32Array(length).fill(k === own ? 9 : value));
+
+  it('groups the analyst rows by positive value, from 3 rows, and names the first best score', () => {
+    // Rows 0-9 are the analyst's; row 10 (appended) shares 0.5 but is not counted. Zero, negative and NaN values
+    // never form a cluster, whatever their number.
+    const values = Float32Array.from([0.5, 0.5, 0.5, 0, 0, 0, -1, -1, -1, Number.NaN, 0.5]);
+    const got = corroboratedClusters(values, flat(11, 5), 10, 0.1);
+    expect(got).toEqual([{ value: 0.5, rows: [0, 1, 2], score: 0, significance: 5 }]);
+  });
+
+  it('orders clusters as strong by their value, and counts a median exactly at the reach', () => {
+    // Two clusters of 3 rows with the same significance: the lower value first, although it comes later.
+    const values = Float32Array.from([0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0, 0, 0, 0]);
+    const got = corroboratedClusters(values, flat(10, 5), 10, 0.1);
+    expect(got.map((c) => [c.value, c.rows])).toEqual([
+      [0.25, [3, 4, 5]],
+      [0.5, [0, 1, 2]],
+    ]);
+    // At reach 1 the threshold is −ln 1 = 0, and a median significance of 0 reaches it.
+    expect(corroboratedClusters(values, flat(10, 0), 10, 1).map((c) => c.significance)).toEqual([0, 0]);
+    expect(corroboratedClusters(values, flat(10, 0), 10, 0.99)).toEqual([]);
+  });
+});

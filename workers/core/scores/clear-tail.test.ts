@@ -96,3 +96,73 @@ describe('clear tail', () => {
     expect(bulkAwareFlags(cont, 0.05).reduce((s, f) => s + f, 0)).toBe(50);
   });
 });
+
+describe('clear tail, counted by hand', () => {
+  /** -1, 1, 2, …, `to`: a linear-scale bulk (one negative value), sorted positions 0..to. */
+  const bulk = (to: number) => [-1, ...Array.from({ length: to }, (_, i) => i + 1)];
+
+  it('measures the widest top gap in interquartile ranges, and lists the rows at or above it', () => {
+    // 20 finite values: -1, 1..16, then 30, 31, 32; NaN and Infinity are never counted nor listed.
+    // Sorted, the quartiles are positions round(0.25 × 19) = 5 and round(0.75 × 19) = 14: values 5 and 14, IQR 9.
+    // Groups of 3 to floor(0.25 × 20) = 5 rows: gaps 30 − 16 = 14, 16 − 15 = 1, 15 − 14 = 1.
+    const values = [...bulk(16), 30, 31, 32, Number.NaN, Number.POSITIVE_INFINITY];
+    const tail = clearTail(values);
+    expect(tail && Array.from(tail.rows)).toEqual([17, 18, 19]);
+    expect(tail?.gap).toBeCloseTo(14 / 9, 12);
+    // A gap of exactly the setting counts; a hair more does not.
+    expect(clearTail(values, { ...DEFAULT_CLEAR_TAIL, gap: 14 / 9 })?.gap).toBe(14 / 9);
+    expect(clearTail(values, { ...DEFAULT_CLEAR_TAIL, gap: 14 / 9 + 1e-9 })).toBeNull();
+  });
+
+  it('on equal gaps keeps the smaller group, the rows farther out', () => {
+    // -1, 1..14, 20, 30, 40, 41, 42: IQR 14 − 5 = 9; groups of 3 and 4 both stand 10 apart, the group of 5 only 6.
+    const tail = clearTail([...bulk(14), 20, 30, 40, 41, 42]);
+    expect(tail && Array.from(tail.rows)).toEqual([17, 18, 19]);
+    expect(tail?.gap).toBeCloseTo(10 / 9, 12);
+  });
+
+  it('sizes groups from minGroup (rounded up, at least 3) to maxGroup (rounded down) of the rows', () => {
+    // -1, 1..14, 50..54: only the group of 5 stands apart ((50 − 14) / 9 = 4); 5 is floor(0.25 × 20).
+    const values = [...bulk(14), 50, 51, 52, 53, 54];
+    expect(Array.from(clearTail(values)?.rows ?? [])).toEqual([15, 16, 17, 18, 19]);
+    expect(clearTail(values)?.gap).toBeCloseTo(4, 12);
+    expect(clearTail(values, { ...DEFAULT_CLEAR_TAIL, maxGroup: 0.24 })).toBeNull(); // floor(4.8) = 4
+    expect(clearTail(values, { ...DEFAULT_CLEAR_TAIL, minGroup: 0.26 })).toBeNull(); // ceil(5.2) = 6
+    expect(clearTail(values, { ...DEFAULT_CLEAR_TAIL, minGroup: 0.25 })?.rows).toHaveLength(5);
+  });
+
+  it('needs 8 finite values', () => {
+    // m = 8: quartiles at positions round(1.75) = 2 and round(5.25) = 5 (values 1 and 20), IQR 19; groups 3..4.
+    const params = { gap: 0.5, minGroup: 0, maxGroup: 0.5 };
+    const eight = [-1, 0, 1, 2, 3, 20, 21, 22];
+    const tail = clearTail(eight, params);
+    expect(tail && Array.from(tail.rows)).toEqual([5, 6, 7]);
+    expect(tail?.gap).toBeCloseTo(17 / 19, 12);
+    expect(clearTail([Number.NaN, ...eight.slice(1)], params)).toBeNull();
+  });
+
+  it('reads scores that are never negative on a log scale, from a floor of a millionth of the median', () => {
+    // 0, 2, 4, …, 2^19: every gap is ln 2 on a log scale (1/9 of the IQR); on a linear scale the top gap,
+    // 2^17 − 2^16, is 4 IQRs (2^14 − 2^5).
+    const doubling = [0, ...Array.from({ length: 19 }, (_, i) => 2 ** (i + 1))];
+    expect(clearTail(doubling)).toBeNull();
+    expect(clearTail([-1, ...doubling.slice(1)])?.gap).toBeCloseTo(2 ** 16 / (2 ** 14 - 2 ** 5), 12);
+    // 0 ×5, 1..12, 1000..1002: the median (position 10) is 6, so the floor is 6e-6.
+    const floor = 6e-6;
+    const ln = (v: number) => Math.log(v + floor);
+    const values = [0, 0, 0, 0, 0, ...Array.from({ length: 12 }, (_, i) => i + 1), 1000, 1001, 1002];
+    const tail = clearTail(values, { ...DEFAULT_CLEAR_TAIL, gap: 0.5 });
+    expect(tail && Array.from(tail.rows)).toEqual([17, 18, 19]);
+    expect(tail?.gap).toBeCloseTo((ln(1000) - ln(12)) / (ln(10) - ln(1)), 9);
+  });
+
+  it('takes the floor from the largest value when the median is 0', () => {
+    // 0 ×11, 1 ×6, 1000 ×3: the floor is 1e-6 × 1000; the IQR runs from ln(0.001) (position 5) to ln(1.001).
+    const floor = 1e-3;
+    const ln = (v: number) => Math.log(v + floor);
+    const values = [...new Array(11).fill(0), ...new Array(6).fill(1), 1000, 1000, 1000];
+    const tail = clearTail(values, { ...DEFAULT_CLEAR_TAIL, gap: 0.5 });
+    expect(tail && Array.from(tail.rows)).toEqual([17, 18, 19]);
+    expect(tail?.gap).toBeCloseTo((ln(1000) - ln(1)) / (ln(1) - ln(0)), 9);
+  });
+});

@@ -146,3 +146,47 @@ describe('knnIvf', () => {
     expect(poor.recall).toBeLessThan(0.9);
   });
 });
+
+describe('kNN scores and recall, counted by hand', () => {
+  it('a row with no neighbour scores 0, and padding (-1) never counts', () => {
+    // Row 0 found nothing; row 1 found row 0 (3 away, another label) and one pad.
+    const result = {
+      k: 2,
+      indices: Int32Array.from([-1, -1, 0, -1]),
+      distances: Float32Array.from([0, 0, 3, 9]),
+    };
+    const s = knnScores(result, Int32Array.from([0, 1]));
+    expect(Array.from(s.distance)).toEqual([0, 3]);
+    expect(Array.from(s.disagreement)).toEqual([0, 1]);
+  });
+
+  it('recall is the share of exact neighbours the approximation found, over every row by default', async () => {
+    // Two cells, {0, 1, 2} and {100, 101}, one probed per point, k = 3. Each of 0, 1, 2 finds the other two of its
+    // cell and misses 100 (2 of 3); 100 and 101 find each other and miss 2 and 1 (1 of 3): 8 of 15.
+    const x = Float32Array.from([0, 1, 2, 100, 101]);
+    const t0 = performance.now();
+    const poor = await measureKnnRecall(x, 5, 1, 3, { nlist: 2, nprobe: 1, seed: 1 });
+    const elapsed = performance.now() - t0;
+    expect(poor.queries).toBe(5);
+    expect(poor.k).toBe(3);
+    expect(poor.recall).toBeCloseTo(8 / 15, 12);
+    // The two durations are parts of the call (no time is asserted).
+    expect(poor.approximateMs).toBeGreaterThanOrEqual(0);
+    expect(poor.exactMs).toBeGreaterThanOrEqual(0);
+    expect(poor.approximateMs + poor.exactMs).toBeLessThanOrEqual(elapsed);
+    // Both cells probed: exact (on points with no tied neighbours).
+    const spread = Float32Array.from([0, 1, 3, 7, 100]);
+    const full = await measureKnnRecall(spread, 5, 1, 1, { nlist: 2, nprobe: 2, seed: 1, queries: 4 });
+    expect([full.recall, full.queries]).toEqual([1, 4]);
+  });
+
+  it('measures recall against an exact search with the same options (normalised rows here)', async () => {
+    // Angles 0°, 10°, 40°, 90°, 75° at lengths 1, 10, 1, 10, 1. By angle the nearest of each is 10°, 0°, 10°, 75°,
+    // 90°; by raw distance the first row's nearest is the 40° row. Both searches normalise: recall 1.
+    const rad = (deg: number) => (deg * Math.PI) / 180;
+    const at = (deg: number, r: number) => [r * Math.cos(rad(deg)), r * Math.sin(rad(deg))];
+    const x = Float32Array.from([at(0, 1), at(10, 10), at(40, 1), at(90, 10), at(75, 1)].flat());
+    const r = await measureKnnRecall(x, 5, 2, 1, { nlist: 1, nprobe: 1, seed: 1, normalize: true });
+    expect(r.recall).toBe(1);
+  });
+});

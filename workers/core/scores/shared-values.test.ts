@@ -207,16 +207,15 @@ describe('sharedValuesOf', () => {
       mixed[2 * r] = v;
       mixed[2 * r + 1] = r >= 4 && r < 8 ? 7 : 100 + r;
     });
-    const mixedIndex = spikeIndex(
-      mixed,
-      2,
-      Int32Array.from({ length: 13 }, (_, i) => i),
-      {
-        minCount: 3,
-        maxShare: 0.5,
-        window: 2,
-      },
-    );
+    // Both tables: 13 rows × 2 columns, every row counted, spikes of 3 rows or more within a window of 2.
+    const indexOf13 = (table: Float32Array) =>
+      spikeIndex(
+        table,
+        2,
+        Int32Array.from({ length: 13 }, (_, i) => i),
+        { minCount: 3, maxShare: 0.5, window: 2 },
+      );
+    const mixedIndex = indexOf13(mixed);
     expect(sharedValuesOf(mixedIndex, mixed, 5)).toEqual([
       { column: 1, value: 7, rows: 4, neighbours: 1 },
       { column: 0, value: 3, rows: 6, neighbours: 2 },
@@ -227,16 +226,7 @@ describe('sharedValuesOf', () => {
       swapped[2 * r] = mixed[2 * r + 1] as number;
       swapped[2 * r + 1] = mixed[2 * r] as number;
     }
-    const swappedIndex = spikeIndex(
-      swapped,
-      2,
-      Int32Array.from({ length: 13 }, (_, i) => i),
-      {
-        minCount: 3,
-        maxShare: 0.5,
-        window: 2,
-      },
-    );
+    const swappedIndex = indexOf13(swapped);
     expect(sharedValuesOf(swappedIndex, swapped, 5)).toEqual([
       { column: 0, value: 7, rows: 4, neighbours: 1 },
       { column: 1, value: 3, rows: 6, neighbours: 2 },
