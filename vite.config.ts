@@ -63,8 +63,17 @@ function contentSecurityPolicy(): Plugin {
         injectTo: 'head-prepend',
       },
     ],
-    // The preview's header: scripts get the workers' policy (a policy header on a script the page imports is
-    // ignored; on a worker's script it is that worker's policy), everything else the page's.
+  };
+}
+
+/**
+ * The preview's policy header: scripts get the workers' policy (a policy header on a script the page imports is
+ * ignored; on a worker's script it is that worker's policy), everything else the page's. Its own plugin: `vite
+ * preview` leaves out build-only plugins.
+ */
+function previewPolicyHeaders(): Plugin {
+  return {
+    name: 'sift-csp-preview',
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split(/[?#]/)[0] ?? '';
@@ -104,7 +113,7 @@ function selfContainedWasmFactory(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), previewPolicyHeaders()],
   define: { __TFJS_VERSION__: JSON.stringify(TFJS_VERSION) },
   // tfjs runs in the workers only, so the factory fix goes into their bundles.
   worker: { format: 'es', plugins: () => [selfContainedWasmFactory()] },
