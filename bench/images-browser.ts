@@ -5,18 +5,21 @@
  * trains the default CNN on WASM for 10 epochs (the settings the scan uses for 6,000 rows).
  *
  *   npx tsx bench/images-browser.ts [--set fashion_badnets | --zip path.zip] [--epochs 10] [--backend wasm|auto]
- *     [--app-settings] [--out images-browser] [--rebuild]
+ *     [--app-settings] [--isolation off] [--wasm-threads N] [--out images-browser] [--rebuild]
  *
  * `--backend auto` probes the backends and lets the worker choose, as the app's training screen does (the probes
  * and the choice are reported); `--app-settings` trains with the app's defaults for the dataset's size
- * (trainSettingsFor(rows, 'images')) instead of the scan's for 6,000 rows.
+ * (trainSettingsFor(rows, 'images')) instead of the scan's for 6,000 rows. `--isolation off` serves the page without
+ * its cross-origin isolation headers, so WASM runs on one thread (the app before issue 11's threads, and any host
+ * that does not send the headers); `--wasm-threads N` asks the train worker for N WASM threads instead of the rule's
+ * (core/train/wasm-threads.ts). The train worker's backend sentence says how many threads it ran on.
  *
  * The page is opened with CSP bypassed only to inject comlink's UMD build. Writes bench/results/images-browser.json.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { workerAsset } from '../e2e/worker-helpers';
+import { withoutIsolation, workerAsset } from '../e2e/worker-helpers';
 import { DEFAULT_IMAGE_LIMITS } from '../workers/core/ingest/images/types';
 import { trainSettingsFor } from '../workers/core/train/defaults';
 import { arg } from './dawn';
@@ -43,7 +46,9 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   try {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    if (arg('isolation') === 'off') await withoutIsolation(page);
     await page.goto(`http://127.0.0.1:${port}/`);
+    const crossOriginIsolated = await page.evaluate(() => globalThis.crossOriginIsolated);
     await page.addScriptTag({ path: path.join(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js') });
     const imported = await page.evaluate(
       async ({ ingestUrl, base64, name, limits }) => {
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
       arg('app-settings') !== undefined ? trainSettingsFor(imported.rows, 'images') : trainSettingsFor(6000);
     const settings = { ...base, model: 'cnn' as const, epochs, validationFraction: 0.2 };
     const train = await page.evaluate(
-      async ({ trainUrl, settings, auto, override }) => {
+      async ({ trainUrl, settings, auto, override, wasmThreads }) => {
         const comlink = (window as unknown as PageComlink).Comlink;
         const ds = (
           window as unknown as {
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
             settings,
             thresholds: {},
             classNames: ds.classes,
-            backend: { probes, override },
+            backend: { probes, override, ...(wasmThreads ? { wasmThreads } : {}) },
           },
           comlink.proxy((m: { kind: string; epochs?: Array<{ elapsedMs: number }> }) => {
             for (const e of m.epochs ?? []) epochMs.push(e.elapsedMs);
@@ -172,12 +177,14 @@ async function main(): Promise<void> {
         settings,
         auto: backendArg === 'auto',
         override: backendArg === 'auto' ? null : backendArg,
+        wasmThreads: arg('wasm-threads') !== undefined ? Number(arg('wasm-threads')) : undefined,
       },
     );
     const report = {
       ...reportHeader('images-browser'),
       loadAverageBefore: loadBefore,
       chromium: browser.version(),
+      crossOriginIsolated,
       command: `npx tsx bench/images-browser.ts ${process.argv.slice(2).join(' ')}`,
       set,
       settings,

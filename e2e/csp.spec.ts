@@ -1,10 +1,13 @@
 /**
  * The built app runs under a strict Content-Security-Policy: no inline or eval'd script (WASM compilation only),
- * and nothing it does while loading, opening the demo, probing the backends and training trips the policy.
+ * and nothing it does while loading, opening the demo, probing the backends and training trips the policy. The
+ * page is cross-origin isolated, and its workers' policy adds blob: for scripts and workers only, which tfjs's WASM
+ * pthread workers need (vite.config.ts): a training run on WASM uses several threads under it.
  */
 import { expect, type Page, test } from '@playwright/test';
 import { openApp, waitIdle } from './helpers';
 import { runPhase, startTraining, waitRunEnded } from './train-helpers';
+import { workerAsset } from './worker-helpers';
 
 declare global {
   interface Window {
@@ -68,6 +71,20 @@ test('the built app sends and embeds a strict policy', async ({ page }) => {
   expect(policy.get('worker-src')).toEqual(["'self'"]);
   // No inline <script> in the page the build wrote: everything it runs comes from 'self'.
   expect(await page.locator('script:not([src])').count()).toBe(0);
+
+  // Cross-origin isolated, for WASM threads.
+  expect(await response?.headerValue('cross-origin-opener-policy')).toBe('same-origin');
+  expect(await response?.headerValue('cross-origin-embedder-policy')).toBe('require-corp');
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+  // A worker's policy comes with its own script: the page's, with blob: added to script-src and worker-src only.
+  const worker = await page.request.get(workerAsset('train'));
+  const workerPolicy = directives(worker.headers()['content-security-policy'] ?? '');
+  expect([...workerPolicy.keys()]).toEqual([...policy.keys()]);
+  for (const [name, values] of policy) {
+    const added = name === 'script-src' || name === 'worker-src' ? ['blob:'] : [];
+    expect(workerPolicy.get(name), name).toEqual([...values, ...added]);
+  }
+  expect(worker.headers()['cross-origin-embedder-policy']).toBe('require-corp');
 });
 
 test('loading, the demo, the backend probe and a short training run trip no policy', async ({ page }) => {
@@ -83,10 +100,84 @@ test('loading, the demo, the backend probe and a short training run trip no poli
   await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('backend-probes').locator('tr[data-backend="wasm"]')).toContainText('yes');
   await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('combobox', { name: 'Backend', exact: true }).selectOption('wasm');
   await startTraining(page);
   await waitRunEnded(page, 'done');
   await expect(runPhase(page)).toHaveAttribute('data-phase', 'idle');
+  // The run says how many WASM threads it had: every core but one (one thread on this 2-core machine).
+  await expect(page.getByTestId('run-backend')).toHaveAttribute('data-backend', 'wasm');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const threads = Math.min(8, Math.max(1, cores - 1));
+  await expect(page.getByTestId('run-backend-reason')).toContainText(
+    `WASM runs on ${threads === 1 ? 'one thread' : `${threads} threads`} (${cores} cores reported`,
+  );
 
+  expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
+  expect(consoleLines).toEqual([]);
+});
+
+test("a run on WASM threads trips no policy: its pthread workers start under the workers' policy", async ({
+  page,
+}) => {
+  const consoleLines = watchConsole(page);
+  // comlink, to drive the train worker, from the app's own origin (no inline script, no bypass of the policy).
+  await page.route('**/e2e-comlink.js', (route) =>
+    route.fulfill({ path: 'node_modules/comlink/dist/umd/comlink.min.js', contentType: 'text/javascript' }),
+  );
+  await page.addInitScript(recordViolations);
+  await openApp(page);
+  await page.addScriptTag({ url: '/e2e-comlink.js' });
+  const run = await page.evaluate(async (url) => {
+    type Remote = {
+      start(
+        request: unknown,
+        onMessage: unknown,
+      ): Promise<{
+        kind: string;
+        message?: string;
+        result?: { status: string; backend: { reason: string } };
+      }>;
+    };
+    const comlink = (window as unknown as { Comlink: { wrap(w: Worker): Remote; proxy<T>(f: T): T } })
+      .Comlink;
+    const worker = new Worker(url, { type: 'module' });
+    const rows = 64;
+    const labels = Int32Array.from({ length: rows }, (_, r) => r % 2);
+    const features = Float32Array.from(
+      { length: rows * 16 },
+      (_, i) => ((i * 7919) % 13) / 13 + (labels[i >> 4] ?? 0),
+    );
+    try {
+      const outcome = await comlink.wrap(worker).start(
+        {
+          runId: 'csp-threads',
+          data: { features, featureCount: 16, labels, classCount: 2 },
+          settings: {
+            model: 'mlp',
+            hidden: [16],
+            epochs: 1,
+            batchSize: 16,
+            optimizer: 'adam',
+            learningRate: 0.01,
+            validationFraction: 0,
+            seed: 1,
+          },
+          thresholds: {},
+          classNames: ['a', 'b'],
+          backend: { probes: [], override: 'wasm', wasmThreads: 2 },
+        },
+        comlink.proxy(() => {}),
+      );
+      return {
+        status: outcome.result?.status ?? outcome.message,
+        reason: outcome.result?.backend.reason ?? '',
+      };
+    } finally {
+      worker.terminate();
+    }
+  }, workerAsset('train'));
+  expect(run.status).toBe('completed');
+  expect(run.reason).toContain('WASM runs on 2 threads, as asked');
   expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
   expect(consoleLines).toEqual([]);
 });

@@ -25,3 +25,21 @@ export async function openWorkerPage(page: Page): Promise<void> {
   await page.goto('/');
   await page.addScriptTag({ path: path.resolve(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js') });
 }
+
+/**
+ * Serves the page without its cross-origin isolation headers (COOP/COEP; vite.config.ts), as a host that does not
+ * send them would: the page and its workers are not crossOriginIsolated, so WASM runs on one thread. Call before
+ * `page.goto`. The workers' own responses keep their headers: isolation is decided by the page.
+ */
+export async function withoutIsolation(page: Page): Promise<void> {
+  await page.route(
+    (url) => url.pathname === '/' || url.pathname.endsWith('.html'),
+    async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    },
+  );
+}

@@ -2,7 +2,8 @@
  * The score worker's pool of fold workers (issue 15): cross-validation folds run several at once, one fold worker
  * per core (`navigator.hardwareConcurrency`) as a quarter of the device memory allows, on the score job's backend.
  * One worker (one core, or a GPU backend, whose one device the folds would share) means the serial path in the
- * score worker itself. Each fold trains from its own task and seed, so the result is the serial one.
+ * score worker itself. Each fold worker is told the pool's size before its first fold, so that its WASM threads
+ * times the pool's workers stay within the cores. Each fold trains from its own task and seed, so the result is the serial one.
  */
 import * as Comlink from 'comlink';
 import type { BackendName } from './core/train/backend-choice';
@@ -50,7 +51,10 @@ export function browserFoldPool(
           name: `fold-${all.length}`,
         });
         all.push(worker);
-        return { worker, api: Comlink.wrap<FoldApi>(worker) };
+        const api = Comlink.wrap<FoldApi>(worker);
+        // Threads per fold worker × fold workers stay within the cores (core/train/wasm-threads.ts).
+        await api.shareCores(size);
+        return { worker, api };
       }
       await new Promise<void>((resolve) => waiting.push(resolve));
     }

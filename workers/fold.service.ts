@@ -10,6 +10,8 @@ import type { BackendControl } from './train.service';
 
 /** The fold worker's contract. */
 export interface FoldApi {
+  /** Before the first fold: how many fold workers run at once, which share the cores (WASM's thread budget). */
+  shareCores(workersAtOnce: number): void;
   /** Keeps `data` for the folds that follow (a copy: each worker trains on its own). */
   setData(data: TrainingData): void;
   /** Trains `task` on `backend` (its seed replaces settings.seed); each epoch is reported to onEpoch. */
@@ -25,6 +27,9 @@ export function createFoldService(backends: BackendControl): FoldApi {
   let data: TrainingData | null = null;
   let active: BackendName | null = null;
   return {
+    shareCores(workers) {
+      backends.planWasm?.({ workersAtOnce: workers });
+    },
     setData(d) {
       data = d;
     },

@@ -8,6 +8,7 @@ holdLifeLock();
 const service = createFoldService(browserBackends());
 
 const api = {
+  shareCores: (workers) => service.shareCores(workers),
   setData: (data) => service.setData(data),
   runFold: async (backend, settings, task, onEpoch) => {
     const out = await service.runFold(backend, settings, task, onEpoch);

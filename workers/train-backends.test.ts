@@ -47,3 +47,33 @@ describe('choosing a backend for a CNN in a fresh worker', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 });
+
+describe('the backend sentence of a run', () => {
+  it("ends the choice's reason with the runtime's word on how the backend runs (WASM's threads)", async () => {
+    const said: string[] = [];
+    const described: BackendControl = {
+      ...wasmAndCpu,
+      describe: (name) => {
+        said.push(name);
+        return name === 'cpu' ? 'CPU runs on this worker alone.' : null;
+      },
+    };
+    const outcome = await createTrainService(described).start(
+      {
+        runId: 'described' as RunId,
+        data: syntheticData(40, 4, 2, 3),
+        settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1, batchSize: 16 },
+        thresholds: {},
+        classNames: ['a', 'b'],
+        backend: { probes: [{ backend: 'cpu', available: true, probeMs: 1 }], override: 'cpu' },
+      },
+      () => undefined,
+    );
+    if (outcome.kind !== 'finished') throw new Error(outcome.message);
+    expect(outcome.result.backend.backend).toBe('cpu');
+    expect(said).toEqual(['cpu']);
+    expect(outcome.result.backend.reason).toMatch(
+      /^CPU is forced by the backend setting\. .*CPU runs on this worker alone\.$/,
+    );
+  });
+});

@@ -17,6 +17,7 @@ import {
 import { prepareKernels } from './core/train/backend-kernels';
 import { DEFAULT_TRAIN_SETTINGS, trainModel } from './core/train/trainer';
 import type { ModelKind, TrainingData, TrainSettings } from './core/train/types';
+import type { WasmThreadInputs } from './core/train/wasm-threads';
 import { timeScoringWorkload } from './scoring-probe';
 import type {
   BackendCheck,
@@ -26,6 +27,9 @@ import type {
   BenchmarkResult,
 } from './train.api';
 
+/** What a worker may say about its WASM threads before WASM starts. */
+export type WasmPlan = Partial<Pick<WasmThreadInputs, 'workersAtOnce' | 'asked'>>;
+
 /** What the service needs from the runtime's tfjs backends (workers/backend.ts in the browser; CPU in tests). */
 export interface BackendControl {
   /** Backends this runtime may offer, in probe order. */
@@ -34,6 +38,13 @@ export interface BackendControl {
   activate(name: BackendName): Promise<string | null>;
   /** The WebGPU adapter's identity, or null when there is none. */
   webgpuAdapter(): Promise<AdapterInfo | null>;
+  /** A sentence on how an activated backend runs here (WASM: its thread count), or null. */
+  describe?(name: BackendName): string | null;
+  /**
+   * Before WASM's first activation: how many workers train at once on these cores (the fold pool), or a thread
+   * count a request asked for (core/train/wasm-threads.ts). Ignored once WASM started: tfjs fixes the count then.
+   */
+  planWasm?(plan: WasmPlan): void;
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
@@ -136,6 +147,7 @@ export function createBackendTools(backends: BackendControl, trainOptions: { yie
    * needs, is marked unavailable and the rule rerun.
    */
   async function pickBackend(request: BackendRequest, model: ModelKind): Promise<BackendChoice> {
+    if (request.wasmThreads !== undefined) backends.planWasm?.({ asked: request.wasmThreads });
     let probes = request.probes.length ? [...request.probes] : await probeBackends();
     const unfit: string[] = [];
     probes = probes.map((p) => {
@@ -149,7 +161,9 @@ export function createBackendTools(backends: BackendControl, trainOptions: { yie
       const choice = chooseBackend(probes, request.override);
       const error = await backends.activate(choice.backend);
       if (!error) {
-        return { backend: choice.backend, reason: [explain(choice, probes), ...unfit].join(' ') };
+        const runsOn = backends.describe?.(choice.backend) ?? null;
+        const reason = [explain(choice, probes), ...(runsOn ? [runsOn] : []), ...unfit].join(' ');
+        return { backend: choice.backend, reason };
       }
       if (!probes.some((p) => p.backend === choice.backend && p.available)) {
         throw new Error(`No tfjs backend could be started: ${LABEL[choice.backend]}: ${error}`);

@@ -30,6 +30,8 @@ export type { BatchIndex, RunAnomaly, RunId };
 export interface BackendRequest {
   probes: BackendProbe[];
   override: BackendName | null;
+  /** WASM's thread count instead of the rule's (benchmarks, tests), if WASM has not started in the worker yet. */
+  wasmThreads?: number;
 }
 
 /** What to train. `data`'s arrays are transferred to the worker (the caller loses them). */
