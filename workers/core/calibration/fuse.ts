@@ -17,6 +17,7 @@
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { clearTail } from '../scores/clear-tail';
+import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, medianOver } from './clusters';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
@@ -121,6 +122,17 @@ export function presentRows(
   }
   // No quantile where a canary reaches the threshold (every canary NaN, or a tolerance above 1): nothing to divide by.
   return Number.isFinite(best) && best >= settings.minRows ? best : 0;
+}
+
+/**
+ * Analyst rows a score marks (above 0): 0 below `minRows`, and null above `maxShare` of the rows, where marks are
+ * the data's usual values rather than rarities.
+ */
+export function marked(values: Float32Array, rows: number, minRows: number, maxShare: number): number | null {
+  let k = 0;
+  for (let i = 0; i < rows; i++) if (values[i] > 0) k++;
+  if (k > maxShare * rows) return null;
+  return k >= minRows ? k : 0;
 }
 
 /**
@@ -235,9 +247,20 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const best = quality.reduce((a, v, j) => (v > quality[a] ? j : a), 0);
     // Scores whose reach is within `ensemble` of the best are equally good on these canaries: their mean tail
     // significance is the detector, so one score's chance lead on about 40 canaries does not decide alone.
-    const members = SCORE_NAMES.flatMap((_, j) =>
-      quality[j] >= quality[best] - settings.ensemble ? [j] : [],
-    );
+    // A feature score tests its own rows against chance (shared-values.ts): it detects alone, and the rows it marks
+    // are the rows present, however much stronger the canaries are than the real trigger.
+    const count = FEATURE_SCORES.includes(SCORE_NAMES[best] as ScoreName)
+      ? marked(
+          input.scores[SCORE_NAMES[best] as ScoreName],
+          n,
+          settings.minRows,
+          DEFAULT_SHARED_VALUES.maxShare,
+        )
+      : null;
+    const own = count !== null;
+    const members = own
+      ? [best]
+      : SCORE_NAMES.flatMap((_, j) => (quality[j] >= quality[best] - settings.ensemble ? [j] : []));
     const values = meanSignificance(
       members.map((j) => features[j]),
       n,
@@ -246,7 +269,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const reaches = medianOver(values, canaries) >= -Math.log(settings.reach);
     // The kind speaks when the model learned it, or when a feature score finds its canaries.
     const learned = modelLearned || reaches;
-    const present = reaches ? presentRows(values, n, canaries, settings) : 0;
+    const present = !reaches ? 0 : (count ?? presentRows(values, n, canaries, settings));
     // How surely the kind is there: the canaries' reach once the rows the detector finds present are set aside.
     const sure = canaryReach(
       values,
