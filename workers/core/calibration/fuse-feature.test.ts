@@ -58,6 +58,24 @@ describe('a trigger found by shared values', () => {
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
+  it('ranks above a corroborated cluster when every canary ranks above the rows it leaves', () => {
+    // Rows 100-139 form an activation cluster that the k-NN distance corroborates (all 40 at its top).
+    const input = run((i) => (i < 30 ? 5 : 0));
+    for (let i = 100; i < 140; i++) {
+      input.scores.activationClustering[i] = 3;
+      input.scores.knnDistance[i] = 50;
+    }
+    const result = fuse(input);
+    expect(result.model.clusters).toEqual([expect.objectContaining({ rows: 40, score: 'knnDistance' })]);
+    expect(result.model.detectors[0]?.canaryReach).toBe(1);
+    const order = Array.from({ length: 1000 }, (_, i) => i).sort(
+      (a, b) => (result.suspicion[b] as number) - (result.suspicion[a] as number),
+    );
+    // The trigger's 30 rows, then the cluster's 40.
+    expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(order.slice(30, 70).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+  });
+
   it('falls back to the canaries when the score marks more than a tenth of the rows', () => {
     // 200 rows marked (a table whose usual values spike): the rows as strong as the canaries are counted instead,
     // and none is.

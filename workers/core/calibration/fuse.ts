@@ -5,15 +5,15 @@
  * does against average precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
  * on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48, bench notes in the README).
  * Each detector asks the analyst's rows how many of them look like its kind (presence: the rows at or above a
- * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there), and only when
- * it ranks half of the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that
- * look present rank first, surest first (canaryReach once their present rows are set aside), each kind's rows in its
- * own score's order, so the top of the list keeps the
- * strongest signal's order rather than ties; every other row follows by the larger of its uncalibrated suspicion
- * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) and every activation cluster
- * another score corroborates (clusters.ts) rank first, so
- * calibration never buries a strong single signal. A trigger kind whose canaries the model did not learn does not speak
- * (KindDetector.learned).
+ * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there; for a score
+ * that tests its own rows against chance, such as shared values, the rows it marks), and only when it ranks half of
+ * the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that look present rank first, surest first
+ * (canaryReach once their present rows are set aside), each kind's rows in its own score's order, so the top of the
+ * list keeps the strongest signal's order rather than ties; every other row follows by the larger of its
+ * uncalibrated suspicion and its present detectors. A clear tail of any score (clear-tail.ts) and every activation
+ * cluster another score corroborates (clusters.ts) rank above every kind but the sure ones (every canary above the
+ * rows they leave), so calibration never buries a strong single signal. A trigger kind whose canaries the model did
+ * not learn speaks only through a score that reads the feature values (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { clearTail } from '../scores/clear-tail';
@@ -296,14 +296,14 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const ranks = present.map(({ j }) =>
     rankAmong(detectorValues[j], sortedReference(detectorValues[j].subarray(0, n))),
   );
-  // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind: calibration never
+  // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind but the sure ones: calibration never
   // buries a strong single signal. Appended rows join it at or above the tail's lowest value.
   const tails: Array<{ score: number; cut: number }> = [];
   SCORE_NAMES.forEach((s, j) => {
     const tail = clearTail(input.scores[s].subarray(0, n));
     if (tail) tails.push({ score: j, cut: Math.min(...Array.from(tail.rows, (r) => input.scores[s][r])) });
   });
-  // Activation clusters another score corroborates (clusters.ts) rank with the clear tails, above every kind.
+  // Activation clusters another score corroborates (clusters.ts) rank with the clear tails.
   const clusters = corroboratedClusters(input.scores.activationClustering, features, n, settings.reach);
   const lifted = new Map(clusters.map((c) => [c.value, c]));
   const acIndex = SCORE_NAMES.indexOf('activationClustering');
@@ -311,28 +311,37 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const topKind = new Uint8Array(total).fill(NO_KIND);
   const topScore = new Uint8Array(total);
   const blocks = present.length + 1;
+  // Kinds whose every canary ranks above the analyst rows they do not find present are as sure as a clear tail:
+  // they rank above the tails and clusters (bands 0..sure-1), which take band `sure`; other kinds follow.
+  const sure = present.filter(({ d }) => d.canaryReach >= 1).length;
+  const band = (k: number, within: number) => 0.5 + (0.5 * (blocks - 1 - k + Math.min(1, within))) / blocks;
   for (let i = 0; i < total; i++) {
     // The first present kind (surest first) whose top rows hold this row.
     const b = present.findIndex(({ d }, p) => ranks[p][i] < d.presentRows);
     if (b >= 0) topKind[i] = kinds[present[b].j];
+    if (b >= 0 && b < sure) {
+      const j = present[b].j;
+      suspicion[i] = band(b, detectorValues[j][i] / scale);
+      topScore[i] = chosen[j];
+      continue;
+    }
     const cluster = lifted.get(input.scores.activationClustering[i]);
     if (cluster) {
       const within = (cluster.significance + features[cluster.score][i]) / (2 * scale);
-      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, within))) / blocks;
+      suspicion[i] = band(sure, within);
       topScore[i] = acIndex;
       continue;
     }
     const inTail = tails.filter((t) => input.scores[SCORE_NAMES[t.score]][i] >= t.cut);
     if (inTail.length > 0) {
       const t = inTail.reduce((a, b) => (features[b.score][i] > features[a.score][i] ? b : a));
-      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, features[t.score][i] / scale))) / blocks;
+      suspicion[i] = band(sure, features[t.score][i] / scale);
       topScore[i] = t.score;
       continue;
     }
     if (b >= 0) {
       const j = present[b].j;
-      const within = Math.min(1, detectorValues[j][i] / scale);
-      suspicion[i] = 0.5 + (0.5 * (blocks - b - 2 + within)) / blocks;
+      suspicion[i] = band(b + 1, detectorValues[j][i] / scale);
       topScore[i] = chosen[j];
       continue;
     }
