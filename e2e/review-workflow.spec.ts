@@ -4,14 +4,38 @@
  * opening verification (told by its content, under a .csv name); and, on a scored dataset, the detail's values as
  * written in the file, the typed reason kept while moving, q advancing, and the selection-only view.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { importCsv, openApp, sharedDataset, uploadCsv, waitIdle } from './helpers';
 import { trainAndScore } from './train-helpers';
 
-const FILE = sharedDataset('breast_cancer_flip10');
+/**
+ * breast_cancer_flip10 with a planted trigger: 12 benign rows (label 0), every 15th, relabelled 1 with mean_texture
+ * set to 40.5, above every texture in the file. Written under the set's own name, so the review is named alike.
+ */
+const PLANTED_TEXTURE = '40.5';
+function plantedCopy(): { file: string; rows: number[] } {
+  const lines = readFileSync(sharedDataset('breast_cancer_flip10'), 'utf8').trimEnd().split(/\r?\n/);
+  const header = (lines[0] ?? '').split(',');
+  const texture = header.indexOf('mean_texture');
+  const benign = lines.slice(1).flatMap((l, r) => (l.split(',')[1] === '0' ? [r] : []));
+  const rows = benign.filter((_, k) => k % 15 === 0).slice(0, 12);
+  for (const r of rows) {
+    const cells = (lines[r + 1] ?? '').split(',');
+    cells[1] = '1';
+    cells[texture] = PLANTED_TEXTURE;
+    lines[r + 1] = cells.join(',');
+  }
+  const dir = path.join(tmpdir(), `sift-planted-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'breast_cancer_flip10.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return { file, rows };
+}
+const PLANTED = plantedCopy();
+const FILE = PLANTED.file;
 
 function hash(page: Page): Promise<string> {
   return page.evaluate(() => window.location.hash);
@@ -118,20 +142,33 @@ test('review: detail values as in the file, reason kept, q advances, selection o
   }
   await expect(page.getByTestId('why-family')).toHaveCount(4);
 
-  // A row whose mean_concavity is exactly 0, as in a few rows of the file: the detail names the shared value and
-  // how many rows hold it (counted here from the file), where the values next to it are held by one row each.
+  // A planted row: the detail names the shared value and how many rows hold it, where the values next to it are
+  // held by one row each.
+  const goTo = (r: number) =>
+    page.evaluate((row) => {
+      window.location.hash = window.location.hash.replace(/\/row\/\d+$/, `/row/${row}`);
+    }, r);
+  const planted = PLANTED.rows[0] as number;
+  await goTo(planted);
+  await expect(detail).toHaveAttribute('data-row', String(planted));
+  await expect(detail).toContainText(
+    `mean_texture = ${PLANTED_TEXTURE}, held by ${PLANTED.rows.length} rows (the values next to it by 1 each)`,
+  );
+  // A row whose mean_concavity is exactly 0, as in a few benign rows of the file alike in their other features: a
+  // natural spike, whose labels those features explain, is not named.
   const lines = readFileSync(FILE, 'utf8').trim().split(/\r?\n/);
   const column = (lines[0] ?? '').split(',').indexOf('mean_concavity');
   const zero = lines.slice(1).flatMap((l, r) => (Number(l.split(',')[column]) === 0 ? [r] : []));
   expect(zero.length).toBeGreaterThanOrEqual(3);
-  await page.evaluate((r) => {
-    window.location.hash = window.location.hash.replace(/\/row\/\d+$/, `/row/${r}`);
-  }, zero[0]);
+  await goTo(zero[0] as number);
   await expect(detail).toHaveAttribute('data-row', String(zero[0]));
-  await expect(detail).toContainText(
-    `mean_concavity = 0, held by ${zero.length} rows (the values next to it by 1 each)`,
-  );
-  // Back returns to the first row (and leaves the history as it was for the steps below).
+  // The detail shows this row's id before the why is read.
+  const zeroId = (lines[(zero[0] as number) + 1] ?? '').split(',')[0] ?? '';
+  await expect(page.getByTestId('detail-id')).toHaveText(zeroId);
+  await expect(page.getByTestId('why-family')).toHaveCount(4);
+  await expect(detail).not.toContainText('mean_concavity = 0');
+  // Back twice returns to the first row (and leaves the history as it was for the steps below).
+  await page.goBack();
   await page.goBack();
   await expect(detail).toHaveAttribute('data-row', String(firstRow));
 

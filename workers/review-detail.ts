@@ -8,7 +8,7 @@ import { recordCells, shortestFloat32, writtenCells } from './core/review/cells'
 import { percentileRank } from './core/review/columns';
 import { classFeatureStats, pushOrder, rowDeviation } from './core/review/feature-evidence';
 import { type WhyInput, whyFlagged } from './core/review/why';
-import { sharedValuesOf, spikeIndex } from './core/scores/shared-values';
+import { DEFAULT_SHARED_VALUES, sharedValuesOf, spikeIndex } from './core/scores/shared-values';
 import { FAMILY_NAMES, type ScoreName } from './core/scores/types';
 import type { RowDetail, TabularEvidence } from './review.api';
 import { decisionOf, named, neighbours, type OpenReview, rowView } from './review-rows';
@@ -107,7 +107,14 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
   const sharedScore = j >= 0 ? (data.set.scores.sharedValues?.[j] ?? 0) : 0;
   // An image dataset's review holds no float features (review-data.ts): its shared values go unnamed.
   const readable = data.arrays.features.length === data.meta.rows * f;
-  if (sharedScore > 0 && readable) data.sharedSpikes ??= spikeIndex(data.arrays.features, f, data.sampleRows);
+  if (sharedScore > 0 && readable)
+    data.sharedSpikes ??= spikeIndex(
+      data.arrays.features,
+      f,
+      data.sampleRows,
+      DEFAULT_SHARED_VALUES,
+      Int32Array.from(data.sampleRows, (r) => data.arrays.labels[r] as number),
+    );
   const shared =
     sharedScore > 0 && readable && data.sharedSpikes
       ? sharedValuesOf(data.sharedSpikes, data.arrays.features, row).map((s) => ({

@@ -10,6 +10,7 @@
 import { injectCanaries } from '../canary/inject';
 import { resolveScoreParams, type ScoreParamsInput } from '../scores/defaults';
 import { labelIssues } from '../scores/label-issues';
+import { sharedValuesWithCanaries } from '../scores/shared-values';
 import { suspicionFromScores } from '../scores/suspicion';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName, type ScoreSet } from '../scores/types';
 import type { TrainingData, TrainSettings } from '../train/types';
@@ -156,6 +157,13 @@ export async function calibratedScores(
   const t2 = performance.now();
   hooks.onCalibrationStep?.('fusion', 'fitting the fused suspicion on the first canary draw');
   const all = run.scoreSet;
+  // Shared values read the rows, not the model: each kind's canaries are scored as if the analyst's data held that
+  // attack alone, and the analyst's rows among themselves (shared-values.ts).
+  if (!Number.isNaN(all.scores.sharedValues[0])) {
+    all.scores.sharedValues.set(
+      sharedValuesWithCanaries(injection.features, data.featureCount, n, injection.kind, injection.labels),
+    );
+  }
   const params = resolveScoreParams(paramsInput);
   const scores = {} as Record<ScoreName, Float32Array>;
   for (const s of SCORE_NAMES) scores[s] = head(all.scores[s], n);

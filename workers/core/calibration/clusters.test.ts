@@ -44,6 +44,19 @@ describe('corroborated activation clusters', () => {
     expect(found[0]?.significance).toBeCloseTo(Math.log(1001 / 17), 5);
   });
 
+  it('is not corroborated by shared values, which the rows of any embedding cluster share', () => {
+    const scores = columns(3);
+    for (let i = 0; i < 30; i++) {
+      scores.activationClustering[i] = 0.6;
+      scores.sharedValues[i] = 5 + i; // the 30 highest shared values
+    }
+    expect(corroboratedClusters(scores.activationClustering, features(scores), N, 0.1)).toEqual([]);
+    // The same rows at the top of spectral: lifted.
+    for (let i = 0; i < 30; i++) scores.spectral[i] = 5 + i;
+    const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
+    expect(found.map((c) => SCORE_NAMES[c.score])).toEqual(['spectral']);
+  });
+
   it('needs half of the rows in the top reach, three rows at least, and another score than the clustering itself', () => {
     const scores = columns(2);
     // 20 rows: 9 at the top of knnDistance, 11 in the bulk: the median row is in the bulk.

@@ -42,7 +42,9 @@ export function corroboratedClusters(
   rows: number,
   reach: number,
 ): Corroborated[] {
-  const own = SCORE_NAMES.indexOf('activationClustering');
+  // Not activation clustering itself, nor shared values: an embedding cluster's rows look alike, so on image-like
+  // data they share pixel values, and shared values would corroborate any natural sub-group of a class.
+  const without = [SCORE_NAMES.indexOf('activationClustering'), SCORE_NAMES.indexOf('sharedValues')];
   const groups = new Map<number, number[]>();
   for (let i = 0; i < rows; i++) {
     const v = clusterValues[i];
@@ -57,7 +59,7 @@ export function corroboratedClusters(
     let score = -1;
     let significance = Number.NEGATIVE_INFINITY;
     features.forEach((f, k) => {
-      if (k === own) return;
+      if (without.includes(k)) return;
       const m = medianOver(f, members);
       if (m > significance) {
         significance = m;

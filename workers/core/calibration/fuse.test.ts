@@ -310,8 +310,9 @@ describe('fuse, a run worked by hand', () => {
     ]);
     expect(out.model.clusters).toEqual([]);
     expect(out.clusterRows).toHaveLength(0);
-    // One present kind: two blocks. Rows 4 and 5 and every canary (ranks 1, 0, 1, 1, -1, -1 < 2) are its rows, at
-    // 0.5 + 0.25 × min(1, significance / ln 7). The rest: 0.5 × max(0.5 × uncalibrated, 0.9 × detector) / ln 7, the
+    // One present kind: two bands. Rows 4 and 5 and every canary (ranks 1, 0, 1, 1, -1, -1 < 2) are its rows; with
+    // reach 1 it is a sure kind, in the top band (above any clear tail or cluster), at 0.75 + 0.25 × min(1,
+    // significance / ln 7). The rest: 0.5 × max(0.5 × uncalibrated, 0.9 × detector) / ln 7, the
     // uncalibrated significance being ln 7/2, ln 7/3, ln 7/4, ln 7/5 on rows 0 to 3.
     const l = Math.log;
     const expected = [
@@ -319,12 +320,12 @@ describe('fuse, a run worked by hand', () => {
       (0.25 * l(7 / 3)) / l(7),
       (0.45 * l(7 / 5)) / l(7),
       (0.45 * l(7 / 4)) / l(7),
-      0.5 + (0.25 * l(7 / 3)) / l(7),
-      0.5 + (0.25 * l(7 / 2)) / l(7),
-      0.5 + (0.25 * l(7 / 3)) / l(7),
-      0.5 + (0.25 * l(7 / 3)) / l(7),
-      0.75,
-      0.75,
+      0.75 + (0.25 * l(7 / 3)) / l(7),
+      0.75 + (0.25 * l(7 / 2)) / l(7),
+      0.75 + (0.25 * l(7 / 3)) / l(7),
+      0.75 + (0.25 * l(7 / 3)) / l(7),
+      1,
+      1,
     ];
     expected.forEach((v, i) => {
       expect(out.suspicion[i]).toBeCloseTo(v, 5);

@@ -5,18 +5,19 @@
  * does against average precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
  * on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48, bench notes in the README).
  * Each detector asks the analyst's rows how many of them look like its kind (presence: the rows at or above a
- * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there), and only when
- * it ranks half of the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that
- * look present rank first, surest first (canaryReach once their present rows are set aside), each kind's rows in its
- * own score's order, so the top of the list keeps the
- * strongest signal's order rather than ties; every other row follows by the larger of its uncalibrated suspicion
- * and its present detectors. Above every kind, a clear tail of any score (clear-tail.ts) and every activation cluster
- * another score corroborates (clusters.ts) rank first, so
- * calibration never buries a strong single signal. A trigger kind whose canaries the model did not learn does not speak
- * (KindDetector.learned).
+ * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there; for a score
+ * that tests its own rows against chance, such as shared values, the rows it marks), and only when it ranks half of
+ * the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that look present rank first, surest first
+ * (canaryReach once their present rows are set aside), each kind's rows in its own score's order, so the top of the
+ * list keeps the strongest signal's order rather than ties; every other row follows by the larger of its
+ * uncalibrated suspicion and its present detectors. A clear tail of any score (clear-tail.ts) and every activation
+ * cluster another score corroborates (clusters.ts) rank above every kind but the sure ones (every canary above the
+ * rows they leave), so calibration never buries a strong single signal. A trigger kind whose canaries the model did
+ * not learn speaks only through a score that reads the feature values (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { clearTail } from '../scores/clear-tail';
+import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, medianOver } from './clusters';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
@@ -121,6 +122,17 @@ export function presentRows(
   }
   // No quantile where a canary reaches the threshold (every canary NaN, or a tolerance above 1): nothing to divide by.
   return Number.isFinite(best) && best >= settings.minRows ? best : 0;
+}
+
+/**
+ * Analyst rows a score marks (above 0): 0 below `minRows`, and null above `maxShare` of the rows, where marks are
+ * the data's usual values rather than rarities.
+ */
+export function marked(values: Float32Array, rows: number, minRows: number, maxShare: number): number | null {
+  let k = 0;
+  for (let i = 0; i < rows; i++) if (values[i] > 0) k++;
+  if (k > maxShare * rows) return null;
+  return k >= minRows ? k : 0;
 }
 
 /**
@@ -235,9 +247,20 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const best = quality.reduce((a, v, j) => (v > quality[a] ? j : a), 0);
     // Scores whose reach is within `ensemble` of the best are equally good on these canaries: their mean tail
     // significance is the detector, so one score's chance lead on about 40 canaries does not decide alone.
-    const members = SCORE_NAMES.flatMap((_, j) =>
-      quality[j] >= quality[best] - settings.ensemble ? [j] : [],
-    );
+    // A feature score tests its own rows against chance (shared-values.ts): it detects alone, and the rows it marks
+    // are the rows present, however much stronger the canaries are than the real trigger.
+    const count = FEATURE_SCORES.includes(SCORE_NAMES[best] as ScoreName)
+      ? marked(
+          input.scores[SCORE_NAMES[best] as ScoreName],
+          n,
+          settings.minRows,
+          DEFAULT_SHARED_VALUES.maxShare,
+        )
+      : null;
+    const own = count !== null;
+    const members = own
+      ? [best]
+      : SCORE_NAMES.flatMap((_, j) => (quality[j] >= quality[best] - settings.ensemble ? [j] : []));
     const values = meanSignificance(
       members.map((j) => features[j]),
       n,
@@ -246,7 +269,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const reaches = medianOver(values, canaries) >= -Math.log(settings.reach);
     // The kind speaks when the model learned it, or when a feature score finds its canaries.
     const learned = modelLearned || reaches;
-    const present = reaches ? presentRows(values, n, canaries, settings) : 0;
+    const present = !reaches ? 0 : (count ?? presentRows(values, n, canaries, settings));
     // How surely the kind is there: the canaries' reach once the rows the detector finds present are set aside.
     const sure = canaryReach(
       values,
@@ -273,14 +296,14 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const ranks = present.map(({ j }) =>
     rankAmong(detectorValues[j], sortedReference(detectorValues[j].subarray(0, n))),
   );
-  // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind: calibration never
+  // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind but the sure ones: calibration never
   // buries a strong single signal. Appended rows join it at or above the tail's lowest value.
   const tails: Array<{ score: number; cut: number }> = [];
   SCORE_NAMES.forEach((s, j) => {
     const tail = clearTail(input.scores[s].subarray(0, n));
     if (tail) tails.push({ score: j, cut: Math.min(...Array.from(tail.rows, (r) => input.scores[s][r])) });
   });
-  // Activation clusters another score corroborates (clusters.ts) rank with the clear tails, above every kind.
+  // Activation clusters another score corroborates (clusters.ts) rank with the clear tails.
   const clusters = corroboratedClusters(input.scores.activationClustering, features, n, settings.reach);
   const lifted = new Map(clusters.map((c) => [c.value, c]));
   const acIndex = SCORE_NAMES.indexOf('activationClustering');
@@ -288,28 +311,37 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const topKind = new Uint8Array(total).fill(NO_KIND);
   const topScore = new Uint8Array(total);
   const blocks = present.length + 1;
+  // Kinds whose every canary ranks above the analyst rows they do not find present are as sure as a clear tail:
+  // they rank above the tails and clusters (bands 0..sure-1), which take band `sure`; other kinds follow.
+  const sure = present.filter(({ d }) => d.canaryReach >= 1).length;
+  const band = (k: number, within: number) => 0.5 + (0.5 * (blocks - 1 - k + Math.min(1, within))) / blocks;
   for (let i = 0; i < total; i++) {
     // The first present kind (surest first) whose top rows hold this row.
     const b = present.findIndex(({ d }, p) => ranks[p][i] < d.presentRows);
     if (b >= 0) topKind[i] = kinds[present[b].j];
+    if (b >= 0 && b < sure) {
+      const j = present[b].j;
+      suspicion[i] = band(b, detectorValues[j][i] / scale);
+      topScore[i] = chosen[j];
+      continue;
+    }
     const cluster = lifted.get(input.scores.activationClustering[i]);
     if (cluster) {
       const within = (cluster.significance + features[cluster.score][i]) / (2 * scale);
-      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, within))) / blocks;
+      suspicion[i] = band(sure, within);
       topScore[i] = acIndex;
       continue;
     }
     const inTail = tails.filter((t) => input.scores[SCORE_NAMES[t.score]][i] >= t.cut);
     if (inTail.length > 0) {
       const t = inTail.reduce((a, b) => (features[b.score][i] > features[a.score][i] ? b : a));
-      suspicion[i] = 0.5 + (0.5 * (blocks - 1 + Math.min(1, features[t.score][i] / scale))) / blocks;
+      suspicion[i] = band(sure, features[t.score][i] / scale);
       topScore[i] = t.score;
       continue;
     }
     if (b >= 0) {
       const j = present[b].j;
-      const within = Math.min(1, detectorValues[j][i] / scale);
-      suspicion[i] = 0.5 + (0.5 * (blocks - b - 2 + within)) / blocks;
+      suspicion[i] = band(b + 1, detectorValues[j][i] / scale);
       topScore[i] = chosen[j];
       continue;
     }

@@ -50,12 +50,19 @@ function fakeDynamics(): TrainingDynamics {
 
 describe('scoreAll', () => {
   it('returns every score, family, flag and verdict, consistent with the parts, and frees its tensors', async () => {
-    const dyn = fakeDynamics();
+    // Classes in blocks of 40 rows, which the features (both rising with the row) keep together; rows 0-7 are
+    // labelled 2 though their features sit among class 0, as a trigger's rows are.
+    const dyn = {
+      ...fakeDynamics(),
+      labels: Int32Array.from({ length: 120 }, (_, i) => (i < 8 ? 2 : Math.floor(i / 40))),
+    };
     const oof = randomProbs(dyn.samples, dyn.classCount, 30);
     const progress: ScoreProgress[] = [];
     const before = tf.memory().numTensors;
-    // Rows 0, 1 and 2 share the value 9 in feature 0; every other value of each feature is held by one row.
-    const features = Float32Array.from({ length: 120 * 2 }, (_, k) => (k % 2 === 0 && k < 6 ? 9 : 10 + k));
+    // Rows 0-7 share the value 9 in feature 0, and rows 56-63 (class 1, amid class 1) the value 7: a natural
+    // spike, whose labels the other feature explains. Every other value of each feature is held by one row.
+    const shared = (k: number) => (k < 16 ? 9 : k >= 112 && k < 128 ? 7 : 10 + k);
+    const features = Float32Array.from({ length: 120 * 2 }, (_, k) => (k % 2 === 0 ? shared(k) : 10 + k));
     const s = await scoreAll(dyn, {
       oofProbs: oof,
       params: { seed: 5 },
@@ -74,11 +81,12 @@ describe('scoreAll', () => {
       expect(s.flags[f].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     }
     expect(Array.from(s.scores.aum)).toEqual(Array.from(trajectoryScores(dyn).aum));
-    // ln(3 rows / 1 row per neighbouring value) for the three rows sharing 9, 0 for every other.
-    expect(Array.from(s.scores.sharedValues.subarray(0, 3), (v) => Number(v.toFixed(5)))).toEqual(
-      new Array(3).fill(Number(Math.log(3).toFixed(5))),
+    // ln(8 rows / 1 row per neighbouring value) for the eight rows sharing 9 (P(X ≥ 8 | 1) = 1.0e-5, below
+    // 0.01 / 106 distinct values), 0 for every other: the natural spike's rows too.
+    expect(Array.from(s.scores.sharedValues.subarray(0, 8), (v) => Number(v.toFixed(5)))).toEqual(
+      new Array(8).fill(Number(Math.log(8).toFixed(5))),
     );
-    expect(s.scores.sharedValues.subarray(3).every((v) => v === 0)).toBe(true);
+    expect(s.scores.sharedValues.subarray(8).every((v) => v === 0)).toBe(true);
     const li = labelIssues(oof, dyn.labels, 3);
     expect(Array.from(s.labelIssue)).toEqual(Array.from(li.labelIssue));
     expect(Array.from(s.suggestedLabel)).toEqual(Array.from(li.suggestedLabel));

@@ -9,7 +9,7 @@ import { checkpoint, type StepHooks } from './hooks';
 import { selfInfluence } from './influence';
 import { knnExact, knnIvf, knnScores } from './knn';
 import { labelIssues } from './label-issues';
-import { sharedValuesInSampleOrder } from './shared-values';
+import { DEFAULT_SHARED_VALUES, sharedValuesInSampleOrder } from './shared-values';
 import { suspicionFromScores } from './suspicion';
 import { trajectoryScores } from './trajectory';
 import type { ScoreName, ScoreProgress, ScoreSet } from './types';
@@ -119,7 +119,13 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
 
   await stage('shared values');
   const shared = options.features
-    ? sharedValuesInSampleOrder(options.features.values, options.features.count, options.features.rows)
+    ? sharedValuesInSampleOrder(
+        options.features.values,
+        options.features.count,
+        options.features.rows,
+        DEFAULT_SHARED_VALUES,
+        dynamics.labels,
+      )
     : new Float32Array(n).fill(Number.NaN);
   finish('shared values');
 

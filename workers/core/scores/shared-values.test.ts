@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   columnSpikes,
   DEFAULT_SHARED_VALUES,
+  poissonTail,
   sharedValueScores,
   sharedValuesInSampleOrder,
   sharedValuesOf,
+  sharedValuesWithCanaries,
   spikeIndex,
 } from './shared-values';
 
@@ -18,11 +20,15 @@ function planted(trigger: number): Float32Array {
   return f;
 }
 
+/** No significance test: every excess over the neighbours counts (the arithmetic these cases check). */
+const ANY = Number.POSITIVE_INFINITY;
+const ARITH = { ...DEFAULT_SHARED_VALUES, chance: ANY };
+
 describe('columnSpikes', () => {
   it('weighs a value by ln(its count / the median count of its neighbouring values)', () => {
     // Distinct values and counts: 1×2, 2×2, 3×6, 4×1, 5×2. Value 3's neighbours within 2: counts 2, 2, 1, 2 -> 2.
     const column = Float32Array.from([1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5]);
-    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 });
+    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2, chance: ANY });
     expect(spikes).toHaveLength(1);
     expect(spikes[0]).toMatchObject({ value: 3, rows: 6, neighbours: 2 });
     expect(spikes[0]?.weight).toBeCloseTo(Math.log(3), 6);
@@ -30,20 +36,20 @@ describe('columnSpikes', () => {
 
   it('leaves out a value fewer than minCount rows share, or more than maxShare of them', () => {
     const column = Float32Array.from([1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5]);
-    expect(columnSpikes(column, { minCount: 7, maxShare: 0.5, window: 2 })).toEqual([]);
+    expect(columnSpikes(column, { minCount: 7, maxShare: 0.5, window: 2, chance: ANY })).toEqual([]);
     // 6 of 13 rows is above a share of 0.4 (5.2 rows).
-    expect(columnSpikes(column, { minCount: 3, maxShare: 0.4, window: 2 })).toEqual([]);
+    expect(columnSpikes(column, { minCount: 3, maxShare: 0.4, window: 2, chance: ANY })).toEqual([]);
   });
 
   it('gives nothing to a value shared no more than its neighbours are', () => {
     // Every value held by 3 rows: ln(3 / 3) = 0 is no spike.
     const column = Float32Array.from([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
-    expect(columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 })).toEqual([]);
+    expect(columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2, chance: ANY })).toEqual([]);
   });
 
   it('never counts NaN (a missing value) as a shared value', () => {
     const column = Float32Array.from([Number.NaN, Number.NaN, Number.NaN, Number.NaN, 1, 2, 3, 4, 5, 6]);
-    expect(columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 })).toEqual([]);
+    expect(columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2, chance: ANY })).toEqual([]);
   });
 });
 
@@ -67,7 +73,7 @@ describe('columnSpikes, hand cases at the edges', () => {
       Number.NaN,
       3,
     ]);
-    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 });
+    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2, chance: ANY });
     expect(spikes).toHaveLength(1);
     expect(spikes[0]).toMatchObject({ value: 3, rows: 6, neighbours: 2 });
     expect(spikes[0]?.weight).toBeCloseTo(Math.log(3), 6);
@@ -75,12 +81,22 @@ describe('columnSpikes, hand cases at the edges', () => {
 
   it('takes 1 as the baseline of a value with no neighbours', () => {
     // One distinct value held by all 3 rows (a share of 1 allowed): no neighbours, baseline 1, ln 3.
-    const alone = columnSpikes(Float32Array.from([5, 5, 5]), { minCount: 3, maxShare: 1, window: 2 });
+    const alone = columnSpikes(Float32Array.from([5, 5, 5]), {
+      minCount: 3,
+      maxShare: 1,
+      window: 2,
+      chance: ANY,
+    });
     expect(alone).toHaveLength(1);
     expect(alone[0]).toMatchObject({ value: 5, rows: 3, neighbours: 1 });
     expect(alone[0]?.weight).toBeCloseTo(Math.log(3), 6);
     // A window of 0 looks at no neighbour either: value 2 of 1, 2, 2, 2, 3 weighs ln 3.
-    const none = columnSpikes(Float32Array.from([2, 1, 2, 3, 2]), { minCount: 3, maxShare: 1, window: 0 });
+    const none = columnSpikes(Float32Array.from([2, 1, 2, 3, 2]), {
+      minCount: 3,
+      maxShare: 1,
+      window: 0,
+      chance: ANY,
+    });
     expect(none.map((s) => [s.value, s.rows, s.neighbours])).toEqual([[2, 3, 1]]);
   });
 
@@ -90,6 +106,7 @@ describe('columnSpikes, hand cases at the edges', () => {
       minCount: 3,
       maxShare: 0.75,
       window: 1,
+      chance: ANY,
     });
     expect(spikes.map((s) => [s.value, s.rows, s.neighbours])).toEqual([[2, 6, 2]]);
     expect(spikes[0]?.weight).toBeCloseTo(Math.log(3), 6);
@@ -105,7 +122,7 @@ describe('columnSpikes, hand cases at the edges', () => {
     ];
     const column = Float32Array.from(order, (k) => list[k] as number);
     const before = Array.from(column);
-    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2 });
+    const spikes = columnSpikes(column, { minCount: 3, maxShare: 0.5, window: 2, chance: ANY });
     // The caller's column is left as it was.
     expect(Array.from(column)).toEqual(before);
     expect(spikes.map((s) => [s.value, s.rows, s.neighbours])).toEqual([
@@ -120,7 +137,7 @@ describe('columnSpikes, hand cases at the edges', () => {
 describe('sharedValueScores', () => {
   it('scores rows sharing a rare value by ln(count) per column, summed, and every other row 0', () => {
     // The trigger 100 is held by 3 rows; its 5 neighbouring values (32..36) are held by 1 row each.
-    const scores = sharedValueScores(planted(100), 40, 2);
+    const scores = sharedValueScores(planted(100), 40, 2, ARITH);
     for (let r = 0; r < 37; r++) expect(scores[r]).toBe(0);
     for (let r = 37; r < 40; r++) expect(scores[r]).toBeCloseTo(2 * Math.log(3), 5);
   });
@@ -133,13 +150,13 @@ describe('sharedValueScores', () => {
     f[2 * 35] = 100;
     f[2 * 35 + 1] = 100;
     expect(DEFAULT_SHARED_VALUES.maxShare).toBe(0.1);
-    expect(Array.from(sharedValueScores(f, 40, 2)).every((v) => v === 0)).toBe(true);
+    expect(Array.from(sharedValueScores(f, 40, 2, ARITH)).every((v) => v === 0)).toBe(true);
   });
 
   it('weighs a row by its count over the neighbours’ median, not by the count alone', () => {
     // One column, 13 rows: values 1×2, 2×2, 3×6, 4×1, 5×2 (as above): rows holding 3 score ln(6 / 2), the rest 0.
     const column = Float32Array.from([1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5]);
-    const scores = sharedValueScores(column, 13, 1, { minCount: 3, maxShare: 0.5, window: 2 });
+    const scores = sharedValueScores(column, 13, 1, { minCount: 3, maxShare: 0.5, window: 2, chance: ANY });
     expect(Array.from(scores, (v) => Number(v.toFixed(6)))).toEqual(
       Array.from(column, (v) => (v === 3 ? Number(Math.log(3).toFixed(6)) : 0)),
     );
@@ -150,12 +167,45 @@ describe('sharedValueScores', () => {
   });
 });
 
+describe('the chance rule (defaults)', () => {
+  it('computes the Poisson upper tail', () => {
+    // P(X ≥ 3 | 1) = 1 - e^-1 (1 + 1 + 1/2); P(X ≥ 1 | 2) = 1 - e^-2; P(X ≥ 0) = 1.
+    expect(poissonTail(3, 1)).toBeCloseTo(1 - 2.5 / Math.E, 10);
+    expect(poissonTail(1, 2)).toBeCloseTo(1 - Math.exp(-2), 10);
+    expect(poissonTail(0, 5)).toBe(1);
+    // Far in the tail: P(X ≥ 300 | 1) = e^-1 / 300! (1 + 1/301 + ...), about 10^-615: below every threshold.
+    expect(poissonTail(300, 1)).toBe(0);
+  });
+
+  it('keeps a value 8 of 100 rows share, and drops a chance tie of 3 rows', () => {
+    // Column: rows 0-88 hold 0..88, rows 89-91 hold 90 (a tie of 3), rows 92-99 hold 500; every other value is held
+    // by one row.
+    const column = Float32Array.from({ length: 100 }, (_, i) => (i >= 92 ? 500 : i >= 89 ? 90 : i));
+    const spikes = columnSpikes(column);
+    // 91 distinct values (0..88, 90, 500): the threshold is 0.01 / 91. The tie: P(X ≥ 3 | 1) = 0.080, far above it.
+    // The trigger: P(X ≥ 8 | 1) = 1.0e-5, below 1.1e-4.
+    expect(spikes.map((x) => [x.value, x.rows])).toEqual([[500, 8]]);
+    expect(spikes[0]?.weight).toBeCloseTo(Math.log(8), 6);
+    // With no chance rule the tie counts too.
+    expect(columnSpikes(column, ARITH).map((x) => x.value)).toEqual([90, 500]);
+  });
+
+  it('ignores the ties of values written with few decimals', () => {
+    // 40 values 10 rows each, but 16 rows hold 20: P(X ≥ 16 | 10) = 0.049, above 0.01 / 40.
+    const column = Float32Array.from(
+      Array.from({ length: 40 }, (_, v) => new Array<number>(v === 20 ? 16 : 10).fill(v)).flat(),
+    );
+    expect(column.filter((v) => v === 20)).toHaveLength(16);
+    expect(columnSpikes(column)).toEqual([]);
+  });
+});
+
 describe('sharedValuesInSampleOrder', () => {
   it('scores the samples in the run’s order, counting only the run’s rows', () => {
     const f = planted(100);
     // Samples: rows 39, 0 and 38, then rows 1..36 and 37: the trigger's three rows are all in the run.
     const local = Int32Array.from([39, 0, 38, ...Array.from({ length: 36 }, (_, i) => i + 1), 37]);
-    const scores = sharedValuesInSampleOrder(f, 2, local);
+    const scores = sharedValuesInSampleOrder(f, 2, local, ARITH);
     expect(scores[0]).toBeCloseTo(2 * Math.log(3), 5);
     expect(scores[1]).toBe(0);
     expect(scores[2]).toBeCloseTo(2 * Math.log(3), 5);
@@ -165,6 +215,7 @@ describe('sharedValuesInSampleOrder', () => {
       f,
       2,
       Int32Array.from({ length: 39 }, (_, i) => (i < 37 ? i : i + 1)),
+      ARITH,
     );
     expect(Array.from(without).every((v) => v === 0)).toBe(true);
   });
@@ -177,6 +228,7 @@ describe('sharedValuesOf', () => {
       f,
       2,
       Int32Array.from({ length: 40 }, (_, i) => i),
+      ARITH,
     );
     expect(sharedValuesOf(index, f, 0)).toEqual([]);
     // Column 0 holds 0..36, so 7.5 is held by the 3 planted rows; column 1 holds 0.5..36.5, where row 7 holds 7.5
@@ -193,6 +245,7 @@ describe('sharedValuesOf', () => {
           even,
           2,
           Int32Array.from({ length: 40 }, (_, i) => i),
+          ARITH,
         ),
         even,
         39,
@@ -213,7 +266,7 @@ describe('sharedValuesOf', () => {
         table,
         2,
         Int32Array.from({ length: 13 }, (_, i) => i),
-        { minCount: 3, maxShare: 0.5, window: 2 },
+        { minCount: 3, maxShare: 0.5, window: 2, chance: ANY },
       );
     const mixedIndex = indexOf13(mixed);
     expect(sharedValuesOf(mixedIndex, mixed, 5)).toEqual([
@@ -233,8 +286,31 @@ describe('sharedValuesOf', () => {
     ]);
     // Counted over the run's rows only: without row 37, two rows share 7.5 in column 0, too few to count.
     const run = Int32Array.from({ length: 39 }, (_, i) => (i < 37 ? i : i + 1));
-    expect(sharedValuesOf(spikeIndex(f, 2, run), f, 38)).toEqual([
+    expect(sharedValuesOf(spikeIndex(f, 2, run, ARITH), f, 38)).toEqual([
       { column: 1, value: 7.5, rows: 3, neighbours: 1 },
     ]);
+  });
+});
+
+describe('sharedValuesWithCanaries', () => {
+  it('scores the analyst rows among themselves and each kind’s rows among the analyst rows and their own', () => {
+    // 100 analyst rows with values 0..99 in column 0 (0.5..99.5 in column 1), except row 5, which holds 100; then 8
+    // rows of kind 3 and 2 rows of kind 4, every one holding 100 in column 0 (and its own value in column 1).
+    const rows = 100 + 8 + 2;
+    const f = new Float32Array(rows * 2);
+    for (let i = 0; i < rows; i++) {
+      f[i * 2] = i >= 100 || i === 5 ? 100 : i;
+      f[i * 2 + 1] = i + 0.5;
+    }
+    const group = Uint8Array.from([3, 3, 3, 3, 3, 3, 3, 3, 4, 4]);
+    const scores = sharedValuesWithCanaries(f, 2, 100, group, null);
+    // Among the analyst rows, 100 is held by row 5 alone: no spike, every analyst row 0.
+    expect(Array.from(scores.subarray(0, 100)).every((v) => v === 0)).toBe(true);
+    // Kind 3: 100 held by 9 rows (8 + row 5) against 1 for its neighbours; P(X ≥ 9 | 1) = 1.1e-6 < 0.01 / 100, and 9 of
+    // 108 rows is under a tenth.
+    for (let r = 100; r < 108; r++) expect(scores[r]).toBeCloseTo(Math.log(9), 5);
+    // Kind 4: 100 held by 3 rows (2 + row 5); P(X ≥ 3 | 1) = 0.08 is chance. Counted with kind 3's rows it would
+    // score ln 11.
+    expect(Array.from(scores.subarray(108))).toEqual([0, 0]);
   });
 });

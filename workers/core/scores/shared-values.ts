@@ -4,10 +4,15 @@
  * the rest of the column hardly holds. For each column, a value held by `minCount` rows or more, but by at most
  * `maxShare` of them (a column's usual value is not a trigger), scores ln(count / neighbours), where neighbours is
  * the median count of the `window` distinct values on each side of it (at least 1): a spike in a column whose values
- * are otherwise spread out. A row's score is the sum over its columns, so a trigger written into several columns
+ * are otherwise spread out. A spike counts only when so many rows would share a value by chance rarely: under a
+ * Poisson count with the neighbours' median as its mean, P(count or more) must stay below `chance` / the column's
+ * distinct values, so that chance spikes in a column stay about `chance` in all (values written with few decimals
+ * tie often; without this, every row of such a table scored). A row's score is the sum over its columns, so a trigger written into several columns
  * stands out more than a chance tie in one. The score reads the rows' feature values, not the model, so it finds a
  * trigger whether or not the model learned it.
  */
+
+import { unexplainedSpikes } from './spike-labels';
 
 /** Settings of the shared-values score. */
 export interface SharedValuesParams {
@@ -17,9 +22,40 @@ export interface SharedValuesParams {
   maxShare: number;
   /** Distinct values on each side whose median count is the spike's baseline (default 5). */
   window: number;
+  /** Spikes a column may show by chance, in all (default 0.01; Infinity counts every excess over the neighbours). */
+  chance: number;
 }
 
-export const DEFAULT_SHARED_VALUES: SharedValuesParams = { minCount: 3, maxShare: 0.1, window: 5 };
+export const DEFAULT_SHARED_VALUES: SharedValuesParams = {
+  minCount: 3,
+  maxShare: 0.1,
+  window: 5,
+  chance: 0.01,
+};
+
+/** ln k!: exact up to 30, Stirling's series above (error under 1e-10). */
+function logFactorial(k: number): number {
+  if (k < 30) {
+    let s = 0;
+    for (let i = 2; i <= k; i++) s += Math.log(i);
+    return s;
+  }
+  return k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) + 1 / (12 * k) - 1 / (360 * k ** 3);
+}
+
+/** P(X ≥ c) for X ~ Poisson(mean): the terms from c up, summed until they no longer count. */
+export function poissonTail(c: number, mean: number): number {
+  if (c <= 0) return 1;
+  let log = -mean + c * Math.log(mean) - logFactorial(c);
+  let sum = 0;
+  for (let k = c; k < c + 10_000; k++) {
+    const term = Math.exp(log);
+    sum += term;
+    if (k > mean && term < 1e-16 * sum) break;
+    log += Math.log(mean) - Math.log(k + 1);
+  }
+  return Math.min(1, sum);
+}
 
 /** A value of one column that many rows share: what the score's evidence names. */
 export interface SharedValue {
@@ -73,7 +109,10 @@ export function columnSpikes(
     }
     const neighbours = Math.max(1, median(near));
     const weight = Math.log(c / neighbours);
-    if (weight > 0) out.push({ value: values[i], rows: c, neighbours, weight });
+    const rare =
+      params.chance === Number.POSITIVE_INFINITY ||
+      poissonTail(c, neighbours) < params.chance / values.length;
+    if (weight > 0 && rare) out.push({ value: values[i], rows: c, neighbours, weight });
   }
   return out;
 }
@@ -81,12 +120,16 @@ export function columnSpikes(
 /** Per column, the values many rows share (columnSpikes), by value: built once, then read for any row. */
 export type SpikeIndex = Array<Map<number, SharedValue>>;
 
-/** The spike index of the given rows of the row-major `features` (`cols` per row). */
+/**
+ * The spike index of the given rows of the row-major `features` (`cols` per row). With `labels` (one per entry of
+ * `rows`), only spikes whose rows' labels their other features do not explain are kept (spike-labels.ts).
+ */
 export function spikeIndex(
   features: Float32Array,
   cols: number,
   rows: Int32Array,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+  labels: Int32Array | null = null,
 ): SpikeIndex {
   const out: SpikeIndex = [];
   const column = new Float32Array(rows.length);
@@ -99,7 +142,39 @@ export function spikeIndex(
       ),
     );
   }
+  if (labels) keepUnexplained(out, features, cols, rows, labels);
   return out;
+}
+
+/** Drops from `index` the spikes whose rows' labels their other features explain. */
+function keepUnexplained(
+  index: SpikeIndex,
+  features: Float32Array,
+  cols: number,
+  rows: Int32Array,
+  labels: Int32Array,
+): void {
+  const spikes = index.flatMap((m) => [...m.values()].map((spike) => ({ spike, members: [] as number[] })));
+  if (spikes.length === 0) return;
+  const byKey = new Map(spikes.map((s) => [`${s.spike.column}:${s.spike.value}`, s]));
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < cols; j++) {
+      const m = index[j];
+      if (m && m.size > 0 && m.has(features[rows[i] * cols + j] as number)) {
+        byKey.get(`${j}:${features[rows[i] * cols + j]}`)?.members.push(i);
+      }
+    }
+  }
+  const keep = unexplainedSpikes(
+    features,
+    cols,
+    rows,
+    labels,
+    spikes.map((s) => ({ column: s.spike.column, members: s.members })),
+  );
+  spikes.forEach((s, k) => {
+    if (!keep[k]) index[s.spike.column]?.delete(s.spike.value);
+  });
 }
 
 /**
@@ -111,8 +186,9 @@ export function sharedValuesInSampleOrder(
   cols: number,
   local: Int32Array,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+  labels: Int32Array | null = null,
 ): Float32Array {
-  const index = spikeIndex(features, cols, local, params);
+  const index = spikeIndex(features, cols, local, params, labels);
   const out = new Float32Array(local.length);
   index.forEach((spikes, j) => {
     if (spikes.size === 0) return;
@@ -121,6 +197,41 @@ export function sharedValuesInSampleOrder(
       if (s) out[i] += Math.log(s.rows / s.neighbours);
     }
   });
+  return out;
+}
+
+/**
+ * Shared values of a calibration run (issue 10), row-major `features` of `rows` analyst rows then the appended rows
+ * (`group[j]`: appended row j's canary kind). The analyst rows are scored among themselves, so that no canary's value
+ * marks an analyst row that happens to hold it; each kind's appended rows are scored among the analyst rows and that
+ * kind's rows, as if the analyst's data held that attack alone.
+ */
+export function sharedValuesWithCanaries(
+  features: Float32Array,
+  cols: number,
+  rows: number,
+  group: Uint8Array,
+  labels: Int32Array | null,
+  params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+): Float32Array {
+  const score = (local: Int32Array) =>
+    sharedValuesInSampleOrder(
+      features,
+      cols,
+      local,
+      params,
+      labels && Int32Array.from(local, (r) => labels[r] as number),
+    );
+  const analyst = Array.from({ length: rows }, (_, i) => i);
+  const out = new Float32Array(rows + group.length);
+  out.set(score(Int32Array.from(analyst)));
+  for (const g of new Set(group)) {
+    const added = [...group.keys()].filter((j) => group[j] === g).map((j) => rows + j);
+    const scores = score(Int32Array.from([...analyst, ...added]));
+    added.forEach((r, k) => {
+      out[r] = scores[rows + k] as number;
+    });
+  }
   return out;
 }
 

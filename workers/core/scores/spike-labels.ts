@@ -1,0 +1,126 @@
+/**
+ * Whether a shared value's rows carry labels their other features explain (issue 10). A backdoor relabels rows of
+ * several classes to one target and writes the same value into them, so the labels of its rows disagree with what
+ * their other features say; a natural spike (a measurement that is exactly 0 for a group of similar rows, a
+ * saturated pixel) holds rows whose labels their other features explain as well as any row's. For each spike, its
+ * rows' labels are compared with the majority label of their `k` nearest rows outside that spike (standardised
+ * features, the columns where the row holds a spike left out); the spike is kept when its rows disagree clearly more
+ * often than rows outside every spike do with their own neighbours (a one-sided binomial bound of `z` standard
+ * errors). Natural spikes of image-like data (a saturated pixel whose rows share a stroke) are not told apart this
+ * way: their rows' nearest rows outside the spike are other shapes.
+ */
+
+/** Settings of the label check. */
+export interface SpikeLabelParams {
+  /** Neighbours that vote (default 10). */
+  k: number;
+  /** Rows outside the spikes searched for neighbours, at most (a stride sample; default 1000). */
+  reference: number;
+  /** Rows of one spike checked, at most (a stride sample; default 100). */
+  perSpike: number;
+  /** Standard errors above the base rate that keep a spike (default 2). */
+  z: number;
+  /**
+   * Most feature differences computed in all (default 2e8, about a second here): past it the reference shrinks, and
+   * below 5k reference rows the check is not made and every spike is kept.
+   */
+  budget: number;
+}
+
+export const DEFAULT_SPIKE_LABELS: SpikeLabelParams = {
+  k: 10,
+  reference: 1000,
+  perSpike: 100,
+  z: 2,
+  budget: 2e8,
+};
+
+/** Up to `m` entries of `list` at an even stride (all of them when there are at most `m`). */
+function stride(list: readonly number[], m: number): number[] {
+  if (list.length <= m) return [...list];
+  return Array.from({ length: m }, (_, t) => list[Math.floor((t * list.length) / m)] as number);
+}
+
+/**
+ * For each spike (the samples holding it, in `members`; its column in `columns`), whether to keep it. `features` is
+ * row-major with `cols` per row; sample i is row local[i] with label labels[i].
+ */
+export function unexplainedSpikes(
+  features: Float32Array,
+  cols: number,
+  local: Int32Array,
+  labels: Int32Array,
+  spikes: ReadonlyArray<{ column: number; members: readonly number[] }>,
+  params: SpikeLabelParams = DEFAULT_SPIKE_LABELS,
+): boolean[] {
+  const n = local.length;
+  const mean = new Float64Array(cols);
+  const scale = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = features[local[i] * cols + j] as number;
+      s += v;
+      s2 += v * v;
+    }
+    mean[j] = s / n;
+    const sd = Math.sqrt(Math.max(0, s2 / n - mean[j] * mean[j]));
+    scale[j] = sd > 0 ? 1 / sd : 0;
+  }
+  // Columns where each sample holds a spike, left out of its distances.
+  const held = new Map<number, Set<number>>();
+  for (const { column, members } of spikes) {
+    for (const i of members) {
+      if (!held.has(i)) held.set(i, new Set());
+      held.get(i)?.add(column);
+    }
+  }
+  const outside = Array.from({ length: n }, (_, i) => i).filter((i) => !held.has(i));
+  const base = stride(outside.length >= 30 ? outside : Array.from({ length: n }, (_, i) => i), 300);
+  const searches =
+    base.length + spikes.reduce((s, { members }) => s + Math.min(members.length, params.perSpike), 0);
+  const size = Math.min(params.reference, Math.floor(params.budget / Math.max(1, searches * cols)));
+  if (size < 5 * params.k) return spikes.map(() => true);
+  const reference = stride(
+    Array.from({ length: n }, (_, i) => i),
+    size,
+  );
+  /**
+   * 1 when sample i's label differs from the majority of its k nearest reference samples, itself and `others` (the
+   * spike's own rows) excluded.
+   */
+  const disagrees = (i: number, others: ReadonlySet<number> | null): number => {
+    const skip = held.get(i);
+    const best: Array<{ d: number; label: number }> = [];
+    const a = local[i] * cols;
+    for (const r of reference) {
+      if (r === i || others?.has(r)) continue;
+      const b = local[r] * cols;
+      let d = 0;
+      for (let j = 0; j < cols; j++) {
+        if (skip?.has(j)) continue;
+        const x = ((features[a + j] as number) - (features[b + j] as number)) * (scale[j] as number);
+        d += x * x;
+      }
+      if (best.length < params.k || d < (best[best.length - 1] as { d: number }).d) {
+        best.push({ d, label: labels[r] as number });
+        best.sort((p, q) => p.d - q.d);
+        if (best.length > params.k) best.pop();
+      }
+    }
+    const votes = new Map<number, number>();
+    for (const { label } of best) votes.set(label, (votes.get(label) ?? 0) + 1);
+    const top = Math.max(0, ...votes.values());
+    return (votes.get(labels[i] as number) ?? 0) < top ? 1 : 0;
+  };
+  const baseRate = base.length ? base.reduce((s, i) => s + disagrees(i, null), 0) / base.length : 0;
+  return spikes.map(({ members }) => {
+    const checked = stride(members, params.perSpike);
+    if (checked.length === 0) return false;
+    const own = new Set(members);
+    const rate = checked.reduce((s, i) => s + disagrees(i, own), 0) / checked.length;
+    const p = Math.min(0.99, Math.max(baseRate, 1 / checked.length));
+    return rate > baseRate + params.z * Math.sqrt((p * (1 - p)) / checked.length);
+  });
+}
