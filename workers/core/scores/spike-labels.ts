@@ -43,7 +43,7 @@ function stride(list: readonly number[], m: number): number[] {
 }
 
 /**
- * For each spike (the samples holding it, in `members`; its column in `columns`), whether to keep it. `features` is
+ * For each spike (the samples holding it, in `members`; its column, `column`), whether to keep it. `features` is
  * row-major with `cols` per row; sample i is row local[i] with label labels[i].
  */
 export function unexplainedSpikes(
