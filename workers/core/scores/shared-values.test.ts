@@ -314,3 +314,25 @@ describe('sharedValuesWithCanaries', () => {
     expect(Array.from(scores.subarray(108))).toEqual([0, 0]);
   });
 });
+
+describe('spikeIndex with labels and verdicts', () => {
+  it('drops a spike whose labels fit, unless a verdict already kept it, and records the verdicts it makes', () => {
+    // 100 rows, class 0 for rows 0-49 and 1 for rows 50-99; column 0 rises with the row. Rows 20-27 (class 0, amid
+    // class 0) hold 99 in column 1, which no other row holds: a natural spike.
+    const f = new Float32Array(200);
+    for (let i = 0; i < 100; i++) {
+      f[i * 2] = i;
+      f[i * 2 + 1] = i >= 20 && i < 28 ? 99 : 1000 + i;
+    }
+    const rows = Int32Array.from({ length: 100 }, (_, i) => i);
+    const labels = Int32Array.from({ length: 100 }, (_, i) => (i < 50 ? 0 : 1));
+    const verdicts = new Map<string, boolean>();
+    expect(spikeIndex(f, 2, rows, DEFAULT_SHARED_VALUES, labels, verdicts)[1]?.has(99)).toBe(false);
+    expect([...verdicts]).toEqual([['1:99', false]]);
+    // A verdict given before (as a calibration's analyst rows give it to each canary kind's pass) is kept.
+    const kept = new Map([['1:99', true]]);
+    expect(spikeIndex(f, 2, rows, DEFAULT_SHARED_VALUES, labels, kept)[1]?.get(99)?.rows).toBe(8);
+    // Without labels nothing is checked.
+    expect(spikeIndex(f, 2, rows)[1]?.has(99)).toBe(true);
+  });
+});

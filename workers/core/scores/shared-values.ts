@@ -12,7 +12,7 @@
  * trigger whether or not the model learned it.
  */
 
-import { unexplainedSpikes } from './spike-labels';
+import { DEFAULT_SPIKE_LABELS, unexplainedSpikes } from './spike-labels';
 
 /** Settings of the shared-values score. */
 export interface SharedValuesParams {
@@ -122,7 +122,8 @@ export type SpikeIndex = Array<Map<number, SharedValue>>;
 
 /**
  * The spike index of the given rows of the row-major `features` (`cols` per row). With `labels` (one per entry of
- * `rows`), only spikes whose rows' labels their other features do not explain are kept (spike-labels.ts).
+ * `rows`), only spikes whose rows' labels their other features do not explain are kept (spike-labels.ts); with
+ * `verdicts`, a spike (by column and value) already judged keeps its verdict, and new verdicts are added to it.
  */
 export function spikeIndex(
   features: Float32Array,
@@ -130,6 +131,7 @@ export function spikeIndex(
   rows: Int32Array,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
   labels: Int32Array | null = null,
+  verdicts: Map<string, boolean> | null = null,
 ): SpikeIndex {
   const out: SpikeIndex = [];
   const column = new Float32Array(rows.length);
@@ -142,7 +144,7 @@ export function spikeIndex(
       ),
     );
   }
-  if (labels) keepUnexplained(out, features, cols, rows, labels);
+  if (labels) keepUnexplained(out, features, cols, rows, labels, verdicts);
   return out;
 }
 
@@ -153,10 +155,12 @@ function keepUnexplained(
   cols: number,
   rows: Int32Array,
   labels: Int32Array,
+  verdicts: Map<string, boolean> | null,
 ): void {
   const spikes = index.flatMap((m) => [...m.values()].map((spike) => ({ spike, members: [] as number[] })));
   if (spikes.length === 0) return;
-  const byKey = new Map(spikes.map((s) => [`${s.spike.column}:${s.spike.value}`, s]));
+  const key = (s: SharedValue) => `${s.column}:${s.value}`;
+  const byKey = new Map(spikes.map((s) => [key(s.spike), s]));
   for (let i = 0; i < rows.length; i++) {
     for (let j = 0; j < cols; j++) {
       const m = index[j];
@@ -171,9 +175,13 @@ function keepUnexplained(
     rows,
     labels,
     spikes.map((s) => ({ column: s.spike.column, members: s.members })),
+    DEFAULT_SPIKE_LABELS,
+    verdicts ? spikes.map((s) => !verdicts.has(key(s.spike))) : null,
   );
   spikes.forEach((s, k) => {
-    if (!keep[k]) index[s.spike.column]?.delete(s.spike.value);
+    const kept = verdicts?.get(key(s.spike)) ?? keep[k];
+    verdicts?.set(key(s.spike), kept as boolean);
+    if (!kept) index[s.spike.column]?.delete(s.spike.value);
   });
 }
 
@@ -187,8 +195,9 @@ export function sharedValuesInSampleOrder(
   local: Int32Array,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
   labels: Int32Array | null = null,
+  verdicts: Map<string, boolean> | null = null,
 ): Float32Array {
-  const index = spikeIndex(features, cols, local, params, labels);
+  const index = spikeIndex(features, cols, local, params, labels, verdicts);
   const out = new Float32Array(local.length);
   index.forEach((spikes, j) => {
     if (spikes.size === 0) return;
@@ -214,6 +223,9 @@ export function sharedValuesWithCanaries(
   labels: Int32Array | null,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
 ): Float32Array {
+  // A value the analyst's rows hold keeps the label check's verdict from them; only the canaries' own values are
+  // checked again (the check costs far more than the counting).
+  const verdicts = new Map<string, boolean>();
   const score = (local: Int32Array) =>
     sharedValuesInSampleOrder(
       features,
@@ -221,6 +233,7 @@ export function sharedValuesWithCanaries(
       local,
       params,
       labels && Int32Array.from(local, (r) => labels[r] as number),
+      verdicts,
     );
   const analyst = Array.from({ length: rows }, (_, i) => i);
   const out = new Float32Array(rows + group.length);

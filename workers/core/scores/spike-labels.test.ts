@@ -39,6 +39,23 @@ describe('unexplainedSpikes', () => {
     expect(unexplainedSpikes(features, 2, local, labels, [{ column: 1, members: rows }])).toEqual([false]);
   });
 
+  it('checks only the spikes asked for, the others answering true', () => {
+    const trigger = [10, 30, 50, 70, 110, 130, 150, 170];
+    const natural = [40, 41, 42, 43, 44, 45, 46, 47];
+    const { features, labels, local } = table([...trigger, ...natural], 99);
+    for (const r of trigger) labels[r] = 1;
+    const spikes = [
+      { column: 1, members: trigger },
+      { column: 1, members: natural },
+    ];
+    expect(
+      unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [false, true]),
+    ).toEqual([true, false]);
+    expect(
+      unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [false, false]),
+    ).toEqual([true, true]);
+  });
+
   it('keeps every spike, unchecked, when the check would cost more than its budget', () => {
     const natural = [40, 41, 42, 43, 44, 45, 46, 47];
     const { features, labels, local } = table(natural, 99);

@@ -21,9 +21,8 @@ export interface SpikeLabelParams {
   /** Standard errors above the base rate that keep a spike (default 2). */
   z: number;
   /**
-   * Most feature differences computed in all (default 2e7, a few tenths of a second here; a calibration runs the
-   * check once per canary kind): past it the reference shrinks, and below 5k reference rows the check is not made
-   * and every spike is kept. At 2e8, digits (64 pixel columns, hundreds of spikes) took 31 s a calibration.
+   * Most feature differences computed in all (default 1e8, about a second here): past it the reference shrinks, and
+   * below 5k reference rows the check is not made and every spike is kept.
    */
   budget: number;
 }
@@ -33,7 +32,7 @@ export const DEFAULT_SPIKE_LABELS: SpikeLabelParams = {
   reference: 1000,
   perSpike: 100,
   z: 2,
-  budget: 2e7,
+  budget: 1e8,
 };
 
 /** Up to `m` entries of `list` at an even stride (all of them when there are at most `m`). */
@@ -44,7 +43,9 @@ function stride(list: readonly number[], m: number): number[] {
 
 /**
  * For each spike (the samples holding it, in `members`; its column, `column`), whether to keep it. `features` is
- * row-major with `cols` per row; sample i is row local[i] with label labels[i].
+ * row-major with `cols` per row; sample i is row local[i] with label labels[i]. With `check`, only the spikes it
+ * marks are checked (the others answer true); every spike still leaves its columns out and its rows out of the base
+ * rate.
  */
 export function unexplainedSpikes(
   features: Float32Array,
@@ -53,7 +54,10 @@ export function unexplainedSpikes(
   labels: Int32Array,
   spikes: ReadonlyArray<{ column: number; members: readonly number[] }>,
   params: SpikeLabelParams = DEFAULT_SPIKE_LABELS,
+  check: readonly boolean[] | null = null,
 ): boolean[] {
+  const asked = (k: number) => check === null || check[k] === true;
+  if (!spikes.some((_, k) => asked(k))) return spikes.map(() => true);
   const n = local.length;
   const mean = new Float64Array(cols);
   const scale = new Float64Array(cols);
@@ -80,7 +84,8 @@ export function unexplainedSpikes(
   const outside = Array.from({ length: n }, (_, i) => i).filter((i) => !held.has(i));
   const base = stride(outside.length >= 30 ? outside : Array.from({ length: n }, (_, i) => i), 300);
   const searches =
-    base.length + spikes.reduce((s, { members }) => s + Math.min(members.length, params.perSpike), 0);
+    base.length +
+    spikes.reduce((s, { members }, k) => s + (asked(k) ? Math.min(members.length, params.perSpike) : 0), 0);
   const size = Math.min(params.reference, Math.floor(params.budget / Math.max(1, searches * cols)));
   if (size < 5 * params.k) return spikes.map(() => true);
   const reference = stride(
@@ -116,7 +121,8 @@ export function unexplainedSpikes(
     return (votes.get(labels[i] as number) ?? 0) < top ? 1 : 0;
   };
   const baseRate = base.length ? base.reduce((s, i) => s + disagrees(i, null), 0) / base.length : 0;
-  return spikes.map(({ members }) => {
+  return spikes.map(({ members }, k) => {
+    if (!asked(k)) return true;
     const checked = stride(members, params.perSpike);
     if (checked.length === 0) return false;
     const own = new Set(members);
