@@ -91,17 +91,18 @@ describe('unexplainedSpikes, settings and scales worked by hand', () => {
   });
 
   it('measures distances on standardised features, so a wide column does not outweigh a narrow one', () => {
-    // Column 0 is 10,000 + the index (its spread, not its size, counts); a third column repeats every 100 rows in
-    // steps of 1,000: in raw units, or scaled by the root mean square rather than the standard deviation, row i's
-    // nearest rows would be i ± 100 (the other class) and its neighbours split evenly. Standardised (sd ≈ 28,900
-    // against the index's ≈ 57.7), a step of one row is 1/57.7 and 1/28.9, while i ± 100 is 100/57.7 away: the
-    // nearest rows are i ± 1…5, its own class.
+    // Column 0 is 10,000 + the index (its spread, not its size, counts). A third column interleaves the classes in
+    // steps of 1,000: class 0 at even thousands (row i at 2,000 i), class 1 at odd ones (row i at 2,000 (i − 100) +
+    // 1,000), so that measured alone, or scaled by the root mean square rather than the standard deviation, a row's
+    // nearest rows alternate in class, 6 of its 10 neighbours from the other class, and every row disagrees.
+    // Standardised (sd ≈ 57,700 and 57.7), a step of one row costs (1/57.7)² + (2,000/57,700)² = 0.0015, while the
+    // other class's nearest in column 2 is 100 rows away in column 0: (100/57.7)² = 3. The nearest rows are i ± 1…5.
     const base = relabelled();
     const features = new Float32Array(200 * 3);
     for (let i = 0; i < 200; i++) {
       features[i * 3] = 10_000 + i;
       features[i * 3 + 1] = base.features[i * 2 + 1] as number;
-      features[i * 3 + 2] = (i % 100) * 1000;
+      features[i * 3 + 2] = i < 100 ? 2000 * i : 2000 * (i - 100) + 1000;
     }
     expect(
       unexplainedSpikes(features, 3, base.local, base.labels, [{ column: 1, members: trigger }]),
