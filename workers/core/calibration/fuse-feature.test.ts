@@ -77,6 +77,10 @@ describe('a trigger found by shared values', () => {
     // The trigger's 30 rows, then the cluster's 40.
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(order.slice(30, 70).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+    // A cluster row's value: the second of two bands (the sure kind takes the first), 0.5 + 0.25 × the mean of the
+    // cluster's median significance and the row's own under the k-NN distance, both −ln(41 / 1001) (40 rows tied at
+    // 50), over ln 1001.
+    expect(result.suspicion[100]).toBeCloseTo(0.5 + (0.25 * Math.log(1001 / 41)) / Math.log(1001), 5);
   });
 
   it('falls back to the canaries when the score marks more than a tenth of the rows', () => {
@@ -133,11 +137,11 @@ describe('which scores detect a trigger', () => {
 
 describe('clear tails in the fused order', () => {
   it('lifts each clear tail to the top, with the appended rows at or above its cut, named by its strongest score', () => {
-    // No kind is present (shared values mark nothing). Rows 0-19 hold 100 under the Mahalanobis distance and rows
+    // No kind is present (shared values mark nothing). Rows 0-19 hold 100 + i under the Mahalanobis distance and rows
     // 10-29 hold 100 + i under the k-NN distance, far above the other rows' values in [0, 1): two clear tails. The
     // canaries: one at Mahalanobis 100 (at the cut), one at 99 (below it).
     const input = run(() => 0);
-    for (let i = 0; i < 20; i++) input.scores.mahalanobis[i] = 100;
+    for (let i = 0; i < 20; i++) input.scores.mahalanobis[i] = 100 + i;
     for (let i = 10; i < 30; i++) input.scores.knnDistance[i] = 100 + i;
     input.scores.mahalanobis[1000] = 100;
     input.scores.mahalanobis[1001] = 99;
@@ -147,12 +151,14 @@ describe('clear tails in the fused order', () => {
     const band = (atOrAbove: number) => 0.5 + (0.5 * Math.log(1001 / (atOrAbove + 1))) / Math.log(1001);
     const maha = SCORE_NAMES.indexOf('mahalanobis');
     const knn = SCORE_NAMES.indexOf('knnDistance');
-    // Row 0: Mahalanobis only (20 rows at 100). Row 15: k-NN 115, 15 rows at or above, stronger than its Mahalanobis.
-    // Row 29: k-NN only, the top.
+    // Row 0: Mahalanobis only (20 rows at or above 100). Row 15: Mahalanobis 115 (5 rows at or above) is stronger
+    // than its k-NN 115 (15 rows), though the k-NN tail comes first. Row 29: k-NN only, the top.
     expect(out.suspicion[0]).toBeCloseTo(band(20), 5);
     expect(out.topScore[0]).toBe(maha);
-    expect(out.suspicion[15]).toBeCloseTo(band(15), 5);
-    expect(out.topScore[15]).toBe(knn);
+    expect(out.suspicion[15]).toBeCloseTo(band(5), 5);
+    expect(out.topScore[15]).toBe(maha);
+    expect(out.suspicion[25]).toBeCloseTo(band(5), 5);
+    expect(out.topScore[25]).toBe(knn);
     expect(out.suspicion[29]).toBeCloseTo(band(1), 5);
     expect(out.topScore[29]).toBe(knn);
     expect(out.suspicion[1000]).toBeCloseTo(band(20), 5);

@@ -156,6 +156,7 @@ describe('presence', () => {
     // 18 rows (9.7 + k/20 for k = 11..19, twice) and 15 canaries: 18 / 0.75 = 24; at their median (canary 10, 10.5) 8
     // rows (k = 16..19) and 10 canaries: 16. The smaller, 16.
     expect(weaker).toBeCloseTo(16, 4);
+    expect(presentRows(values, n, [...canaries].reverse(), DEFAULT_FUSION)).toBeCloseTo(16, 4);
     expect(presentRows(values, n, canaries, { ...DEFAULT_FUSION, tolerance: 0.8 })).toBeGreaterThan(weaker);
     // Canaries far beyond every analyst row: nothing is present.
     for (const p of canaries) values[p] = 100 + (p - n);
