@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { createRng } from '../random';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
-import { type FusionInput, fuse, marked } from './fuse';
+import { type FusionInput, fuse, marked, NO_KIND } from './fuse';
+import { handRun } from './test-hand-run';
 
 const TRIGGER = CANARY_KINDS.indexOf('feature-trigger');
 
@@ -39,6 +40,8 @@ describe('marked', () => {
     expect(marked(values, 10, 4, 0.5)).toBe(0);
     // 3 of 10 is above a share of 0.25.
     expect(marked(values, 10, 3, 0.25)).toBeNull();
+    // Exactly the share: still counted.
+    expect(marked(values, 10, 3, 0.3)).toBe(3);
   });
 });
 
@@ -74,6 +77,10 @@ describe('a trigger found by shared values', () => {
     // The trigger's 30 rows, then the cluster's 40.
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(order.slice(30, 70).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+    // A cluster row's value: the second of two bands (the sure kind takes the first), 0.5 + 0.25 × the mean of the
+    // cluster's median significance and the row's own under the k-NN distance, both −ln(41 / 1001) (40 rows tied at
+    // 50), over ln 1001.
+    expect(result.suspicion[100]).toBeCloseTo(0.5 + (0.25 * Math.log(1001 / 41)) / Math.log(1001), 5);
   });
 
   it('falls back to the canaries when the score marks more than a tenth of the rows', () => {
@@ -81,5 +88,132 @@ describe('a trigger found by shared values', () => {
     // and none is.
     const result = fuse(run((i) => (i < 200 ? 1 : 0)));
     expect(result.model.detectors[0]?.presentRows).toBe(0);
+  });
+});
+
+describe('which scores detect a trigger', () => {
+  it('detects alone with the rows it marks, though another score reaches the canaries almost as well', () => {
+    // The k-NN distance ranks the canaries (50) below one analyst row (60) only: reach 1 − 0.001 / 0.1 = 0.99, within
+    // 0.05 of shared values' 1. A feature score that marks its rows detects alone.
+    const input = run((i) => (i < 30 ? 5 : 0));
+    input.scores.knnDistance.fill(50, 1000);
+    input.scores.knnDistance[500] = 60;
+    const d = fuse(input).model.detectors[0];
+    expect(d).toMatchObject({ score: 'sharedValues', scores: ['sharedValues'], presentRows: 30 });
+  });
+
+  it('lets any score detect a trigger the model learned, and only feature scores one it did not', () => {
+    // Shared values mark no analyst row; they and the k-NN distance put every canary (12 and 50) above every row:
+    // equal reach and precision, so the earlier score, k-NN, detects a learned trigger. The model learned it when
+    // the canaries' median self-confidence is below 0.5 (0.3 here); at exactly 0.5 it did not, and only shared
+    // values may detect it (finding no row present).
+    const input = run(() => 0);
+    input.scores.knnDistance.fill(50, 1000);
+    input.scores.selfConfidence.fill(0.3, 1000);
+    expect(fuse(input).model.detectors[0]?.score).toBe('knnDistance');
+    input.scores.selfConfidence.fill(0.5, 1000);
+    expect(fuse(input).model.detectors[0]).toMatchObject({
+      score: 'sharedValues',
+      presentRows: 0,
+    });
+  });
+
+  it('takes the first of two scores that reach the canaries equally', () => {
+    // The k-NN distance, the Mahalanobis distance and shared values all put every canary above every row (the model
+    // learned the trigger): the earliest, k-NN.
+    const input = run(() => 0);
+    input.scores.knnDistance.fill(50, 1000);
+    input.scores.mahalanobis.fill(50, 1000);
+    expect(fuse(input, { ensemble: 0 }).model.detectors[0]?.score).toBe('knnDistance');
+  });
+
+  it('lists the detectors in kind order, whatever order the canaries come in', () => {
+    const input = run(() => 0);
+    const FLIP = CANARY_KINDS.indexOf('random-flip');
+    input.kind = Uint8Array.from({ length: 40 }, (_, j) => (j % 20 < 10 ? TRIGGER : FLIP));
+    expect(fuse(input).model.detectors.map((d) => d.kind)).toEqual(['random-flip', 'feature-trigger']);
+  });
+});
+
+describe('clear tails in the fused order', () => {
+  it('lifts each clear tail to the top, with the appended rows at or above its cut, named by its strongest score', () => {
+    // No kind is present (shared values mark nothing). Rows 0-19 hold 100 + i under the Mahalanobis distance and rows
+    // 10-29 hold 100 + i under the k-NN distance, far above the other rows' values in [0, 1): two clear tails. The
+    // canaries: one at Mahalanobis 100 (at the cut), one at 99 (below it).
+    const input = run(() => 0);
+    for (let i = 0; i < 20; i++) input.scores.mahalanobis[i] = 100 + i;
+    for (let i = 10; i < 30; i++) input.scores.knnDistance[i] = 100 + i;
+    input.scores.mahalanobis[1000] = 100;
+    input.scores.mahalanobis[1001] = 99;
+    const out = fuse(input);
+    expect(out.model.detectors[0]?.presentRows).toBe(0);
+    // One band above the rest: 0.5 + 0.5 × significance / ln 1001, the significance −ln((rows at or above + 1) / 1001).
+    const band = (atOrAbove: number) => 0.5 + (0.5 * Math.log(1001 / (atOrAbove + 1))) / Math.log(1001);
+    const maha = SCORE_NAMES.indexOf('mahalanobis');
+    const knn = SCORE_NAMES.indexOf('knnDistance');
+    // Row 0: Mahalanobis only (20 rows at or above 100). Row 15: Mahalanobis 115 (5 rows at or above) is stronger
+    // than its k-NN 115 (15 rows), though the k-NN tail comes first. Row 29: k-NN only, the top.
+    expect(out.suspicion[0]).toBeCloseTo(band(20), 5);
+    expect(out.topScore[0]).toBe(maha);
+    expect(out.suspicion[15]).toBeCloseTo(band(5), 5);
+    expect(out.topScore[15]).toBe(maha);
+    expect(out.suspicion[25]).toBeCloseTo(band(5), 5);
+    expect(out.topScore[25]).toBe(knn);
+    expect(out.suspicion[29]).toBeCloseTo(band(1), 5);
+    expect(out.topScore[29]).toBe(knn);
+    expect(out.suspicion[1000]).toBeCloseTo(band(20), 5);
+    expect(out.topScore[1000]).toBe(maha);
+    // Every other row, and the canary below the cut, stays below one half.
+    for (let i = 30; i < 1000; i++) expect(out.suspicion[i]).toBeLessThan(0.5);
+    expect(out.suspicion[1001]).toBeLessThan(0.5);
+    expect(Array.from(out.topKind).every((k) => k === NO_KIND)).toBe(true);
+  });
+});
+
+describe('a present kind that is not sure, worked by hand', () => {
+  it('ranks its rows in the band below the tails, clusters and sure kinds', () => {
+    // fuse.test's hand run (test-hand-run.ts) with one canary lower: k-NN distance 1, 2, 3, 4, 8, 9, outlier canaries
+    // at 3.5, 7.5, 9.5, 9.5. Tail significance of the rows 0, ln 7/6, ln 7/5, ln 7/4, ln 7/3, ln 7/2; canaries ln 7/4,
+    // ln 7/3, ln 7, ln 7.
+    const OUTLIER = CANARY_KINDS.indexOf('outlier');
+    const input = handRun([3.5, 7.5, 9.5, 9.5]);
+    const out = fuse(input, { reach: 0.5, quantiles: [0.25], minRows: 1 });
+    // Precision: canaries 9.5, 9.5, 7.5, 3.5 at 1, 1, 3/5, 4/7: 0.79286. Presence at the canaries' quartile (ln 7/3,
+    // the threshold from the rows' median ln 7/4): 2 of 6 rows, 3 of 4 canaries: 2/6 / 0.75 × 6 = 2.667 rows. With
+    // them set aside, the canary at ln 7/4 has 3 − 2.667 rows above it: 1 − (0.333 / 6) / 0.5 = 0.8889, the others 1:
+    // reach 0.9722, not sure.
+    expect(out.model.detectors).toEqual([
+      {
+        kind: 'outlier',
+        score: 'knnDistance',
+        scores: ['knnDistance'],
+        canaryPrecision: 0.7929,
+        canaryReach: 0.9722,
+        presentRows: 3,
+        learned: true,
+      },
+    ]);
+    // Its rows (ranks below 3: rows 3, 4, 5 and every canary) take the second of two bands, 0.5 + 0.25 × min(1,
+    // significance / ln 7); the first band is left to tails, clusters and sure kinds (none here). The rest as in
+    // fuse.test: 0.5 × max(0.5 × uncalibrated, 0.9 × detector) / ln 7.
+    const l = Math.log;
+    const expected = [
+      (0.25 * l(7 / 2)) / l(7),
+      (0.25 * l(7 / 3)) / l(7),
+      (0.45 * l(7 / 5)) / l(7),
+      0.5 + (0.25 * l(7 / 4)) / l(7),
+      0.5 + (0.25 * l(7 / 3)) / l(7),
+      0.5 + (0.25 * l(7 / 2)) / l(7),
+      0.5 + (0.25 * l(7 / 4)) / l(7),
+      0.5 + (0.25 * l(7 / 3)) / l(7),
+      0.75,
+      0.75,
+    ];
+    expected.forEach((v, i) => {
+      expect(out.suspicion[i]).toBeCloseTo(v, 5);
+    });
+    expect(Array.from(out.topKind)).toEqual([NO_KIND, NO_KIND, NO_KIND, ...Array(7).fill(OUTLIER)]);
+    const knn = SCORE_NAMES.indexOf('knnDistance');
+    expect(Array.from(out.topScore)).toEqual([0, ...Array(9).fill(knn)]);
   });
 });

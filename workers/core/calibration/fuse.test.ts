@@ -22,6 +22,7 @@ import {
   presentRows,
 } from './fuse';
 import { sortedReference, tailSignificance } from './tails';
+import { handRun } from './test-hand-run';
 
 const FLIP = CANARY_KINDS.indexOf('random-flip');
 const OUTLIER = CANARY_KINDS.indexOf('outlier');
@@ -145,11 +146,17 @@ describe('presence', () => {
     const canaries = Array.from({ length: 20 }, (_, k) => n + k);
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBeCloseTo(40, 5);
+    // The canaries' order does not matter.
+    expect(presentRows(values, n, [...canaries].reverse(), DEFAULT_FUSION)).toBeCloseTo(40, 5);
     // A real attack a little weaker than the canaries (every row 0.3 lower) counts in part at tolerance 1 and fully
     // at 0.8, where the threshold sits a fifth of the way back toward the rows' median.
     for (let i = 0; i < 40; i++) values[i] = 9.7 + (i % 20) / 20;
     const weaker = presentRows(values, n, canaries, DEFAULT_FUSION);
-    expect(weaker).toBeLessThan(40);
+    // The rows' median is row 500 of the sorted 1000 (0.54). At the canaries' quartile (canary 5 of 0-19, 10.25)
+    // 18 rows (9.7 + k/20 for k = 11..19, twice) and 15 canaries: 18 / 0.75 = 24; at their median (canary 10, 10.5) 8
+    // rows (k = 16..19) and 10 canaries: 16. The smaller, 16.
+    expect(weaker).toBeCloseTo(16, 4);
+    expect(presentRows(values, n, [...canaries].reverse(), DEFAULT_FUSION)).toBeCloseTo(16, 4);
     expect(presentRows(values, n, canaries, { ...DEFAULT_FUSION, tolerance: 0.8 })).toBeGreaterThan(weaker);
     // Canaries far beyond every analyst row: nothing is present.
     for (const p of canaries) values[p] = 100 + (p - n);
@@ -161,6 +168,20 @@ describe('presence', () => {
     for (const p of canaries) values[p] = 10 + (p - n) / 20;
     for (let i = 0; i < 40; i++) values[i] = i < 5 ? 10.5 + i / 10 : 0.5;
     expect(presentRows(values, n, canaries, DEFAULT_FUSION)).toBe(0);
+  });
+
+  it('keeps exactly minRows, and skips a quantile no canary reaches', () => {
+    // 10 rows, 8 at 5 and 2 at 0 (median 5); canaries at 5: every row at 5 and every canary reach it, 8 rows.
+    const values = Float32Array.from([0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(presentRows(values, 10, [10, 11], DEFAULT_FUSION)).toBe(8);
+    expect(presentRows(values, 10, [10, 11], { ...DEFAULT_FUSION, minRows: 9 })).toBe(0);
+    // Canaries 5, NaN, NaN, NaN: at quantile 0 (5) one canary in four reaches, 0.8 / 0.25 × 10 = 32; at 0.5 the
+    // threshold is NaN, which nothing reaches: that quantile is skipped, not counted as no rows.
+    const half = Float32Array.from([0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5, Number.NaN, Number.NaN, Number.NaN]);
+    expect(presentRows(half, 10, [10, 11, 12, 13], { ...DEFAULT_FUSION, quantiles: [0, 0.5] })).toBeCloseTo(
+      32,
+      6,
+    );
   });
 });
 
@@ -275,21 +296,9 @@ describe('fuse', () => {
 
 describe('fuse, a run worked by hand', () => {
   it('sets each row’s value, kind and score as the documented rule gives them', () => {
-    // 6 analyst rows (too few for a clear tail) and 4 outlier canaries (2 fit, 2 report). Every score is 0 but the
-    // k-NN distance (analyst rows 1, 2, 3, 4, 8, 9; canaries 7.5, 7.5, 9.5, 9.5) and the activation cluster, one per
-    // row (no cluster of 3). Uncalibrated suspicion falls from row 0 to row 5; the canaries' is 0.
+    // test-hand-run.ts: 6 analyst rows, k-NN distance 1, 2, 3, 4, 8, 9; outlier canaries at 7.5, 7.5, 9.5, 9.5.
     const n = 6;
-    const scores = {} as Record<ScoreName, Float32Array>;
-    for (const s of SCORE_NAMES) scores[s] = new Float32Array(n + 4);
-    scores.knnDistance.set([1, 2, 3, 4, 8, 9, 7.5, 7.5, 9.5, 9.5]);
-    scores.activationClustering.set([0, 1, 2, 3, 4, 5, -1, -2, -3, -4]);
-    const input: FusionInput = {
-      scores,
-      rows: n,
-      kind: Uint8Array.from([OUTLIER, OUTLIER, OUTLIER, OUTLIER]),
-      role: Uint8Array.from([CANARY_ROLE.fit, CANARY_ROLE.fit, CANARY_ROLE.report, CANARY_ROLE.report]),
-      backbone: Float32Array.from([0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0, 0, 0, 0]),
-    };
+    const input = handRun([7.5, 7.5, 9.5, 9.5]);
     const out = fuse(input, { reach: 0.5, quantiles: [0.25], minRows: 1 });
     // Reach at depth 0.5: a canary at 7.5 has 2 of 6 rows at or above it, 1 - (2/6) / 0.5 = 1/3; at 9.5, 1. Every
     // other score ties the canaries with all 6 rows: 0. The detector is the distance alone. Its precision: canaries
