@@ -31,6 +31,11 @@ export interface BrowserResult {
   probes?: Array<{ backend: string; probeMs?: number; scoringMs?: number }>;
   /** The sentence the scoring's backend came with. */
   backendReason?: string;
+  /**
+   * The page's long tasks (over 50 ms, the Long Tasks API) while the run trained and while it was scored (calibrated,
+   * the app's default; issue 10: no main-thread task over 50 ms): how many and the longest, in ms.
+   */
+  longTasks?: Record<'training' | 'scoring', { count: number; longestMs: number }>;
   /** os.loadavg() (1, 5, 15 min) before the import and after the summary: the machine is shared. */
   load?: { before: number[]; after: number[] };
 }
@@ -68,7 +73,20 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
   try {
     const before = loadNow();
     const page = await browser.newPage();
+    // e2e/helpers' watchLongTasks as text: tsx wraps a function's inner functions in its own `__name` helper,
+    // which the page does not have, so a function handed over would throw there (the control below caught it).
+    await page.addInitScript(`window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask', buffered: true });`);
     await importThroughApp(page, port, csv);
+    /** The long tasks since the last call, then a fresh list. */
+    const longTasksSince = () =>
+      page.evaluate(() => {
+        const tasks = window.__longTasks ?? [];
+        window.__longTasks = [];
+        return { count: tasks.length, longestMs: Math.round(Math.max(0, ...tasks)) };
+      });
     const tProbe = performance.now();
     await page.getByRole('button', { name: 'Train a model' }).click();
     await page.getByTestId('backend-choice').waitFor({ timeout: 120_000 });
@@ -80,10 +98,28 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
     );
     const probes = cached.flatMap((text) => (JSON.parse(text) as Pick<BrowserResult, 'probes'>).probes ?? []);
     const t0 = performance.now();
+    await longTasksSince();
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.locator('[data-testid="shown-run"][data-status="done"]').waitFor({ timeout: 1_200_000 });
+    const training = await longTasksSince();
     await page.getByTestId('score-start').click();
     await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
+    const scoring = await longTasksSince();
+    // A control: a 120 ms task of the page's own (a timer's, as the app's tasks are) must show, or the observer saw
+    // nothing at all.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          setTimeout(() => {
+            const end = performance.now() + 120;
+            while (performance.now() < end) {}
+            setTimeout(resolve, 100);
+          }, 0);
+        }),
+    );
+    const control = await longTasksSince();
+    if (control.count === 0)
+      throw new Error('the long-task observer missed a 120 ms task: its figures mean nothing');
     const wallMs = performance.now() - t0;
     const after = loadNow();
     const stored = await page.evaluate(
@@ -110,6 +146,7 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
       wallMs,
       probeWallMs,
       probes: probes.map(({ backend, probeMs, scoringMs }) => ({ backend, probeMs, scoringMs })),
+      longTasks: { training, scoring },
       load: { before, after },
     };
   } finally {
