@@ -3,6 +3,7 @@
  * Debian Chromium, and reports the app's phase timings and the tab's peak memory.
  *
  *   npm run bench:ingest [-- --runs 3] [-- --rebuild] [-- --builds dist-before,dist] [-- --out ingest-ab]
+ *     [-- --trace /tmp/ingest-trace.json]  (each thread's V8 samples during the import: bench/trace-profile.ts)
  *
  * Each run first times pandas' `read_csv` of the same file (issue 15's reference; /usr/bin/python3), then imports
  * once with each build named by `--builds` (default `dist`), so builds and pandas are timed in turn under the same
@@ -20,6 +21,7 @@ import playwrightConfig from '../playwright.config';
 import { reportHeader } from './report';
 import { freePort, ROOT, startPreview } from './serve';
 import { pandasReadCsvMs } from './torch-reference';
+import { PROFILE_CATEGORIES } from './trace-profile';
 
 const DATA_DIR = path.join(ROOT, 'bench/data/synth200k_flip');
 const CSV = path.join(DATA_DIR, 'synth200k_flip.csv');
@@ -132,6 +134,10 @@ async function runOnce(url: string, run: number, build: string, pandasMs: number
     })();
 
     const cpuBefore = await processInfo(browser);
+    // A Chromium trace of the import alone, with every thread's V8 samples (bench/trace-profile.ts reads it).
+    const trace = arg('trace');
+    if (trace !== undefined)
+      await browser.startTracing(page, { path: trace, categories: PROFILE_CATEGORIES });
     const start = performance.now();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const summary = page.getByTestId('import-summary');
@@ -150,6 +156,7 @@ async function runOnce(url: string, run: number, build: string, pandasMs: number
       wallMs = performance.now() - start;
       cpuSeconds = cpuByType(cpuBefore, await processInfo(browser));
     } finally {
+      if (trace !== undefined) await browser.stopTracing();
       sampling = false;
       await sampler;
     }
