@@ -5,7 +5,7 @@
  * hashed in place. `complete` turns what it collected into the dataset. Errors throw `IngestError` at once.
  */
 import { checkPlan, DEFAULT_MISSING, ROLE_FEATURE, ROLE_ONE_HOT, resolveRoles } from './columns';
-import { CellKey, cellText, closingQuote, isBlank, QUOTE } from './csv-bytes';
+import { bytesText, CellKey, cellText, closingQuote, isBlank, QUOTE } from './csv-bytes';
 import { buildFeatures, featureStats, growTo, imputeMedians, naturalOrder, trim } from './feature-matrix';
 import { IngestError } from './ingest-error';
 import { ByteInterner, IdIndex } from './intern';
@@ -188,7 +188,7 @@ export class RowCollector implements RecordSink {
       const column = this.header[this.idIndex];
       const idStart = this.idIndex === 0 ? start : start + fieldEnds[this.idIndex - 1] + 1;
       this.key.read(bytes, idStart, start + fieldEnds[this.idIndex]);
-      id = this.decoder.decode(this.key.bytes.subarray(this.key.start, this.key.end));
+      id = bytesText(this.decoder, this.key.bytes, this.key.start, this.key.end);
       if (id === '') throw new IngestError([missingId(this.file, line, column)]);
       const seen = this.seenIds.add(id, line);
       if (seen >= 0) throw new IngestError([duplicateId(this.file, line, column, id, seen)]);
