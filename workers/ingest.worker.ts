@@ -36,9 +36,18 @@ function workerHasher(): ImportHasher {
       () => undefined, // Web Locks refused: the events still tell of most deaths
     );
   });
+  /** Buffers the hasher handed back, for the next chunks (ingest.service's `spare`). */
+  const spares: ArrayBuffer[] = [];
   return {
-    add: (bytes, starts, ends) =>
-      api.add(Comlink.transfer(bytes, [bytes.buffer, starts.buffer, ends.buffer]), starts, ends),
+    add: async (bytes, starts, ends) => {
+      const released = await api.add(
+        Comlink.transfer(bytes, [bytes.buffer, starts.buffer, ends.buffer]),
+        starts,
+        ends,
+      );
+      spares.push(...released);
+    },
+    spare: () => spares.pop(),
     finish: () => api.finish(),
     close: () => {
       closed.abort();

@@ -12,9 +12,12 @@ holdLifeLock();
 const hasher = new RangeHasher();
 
 const api = {
-  add(bytes: Uint8Array, starts: Float64Array, ends: Float64Array): void {
+  /** Hashes the next bytes and rows; returns, by transfer, the buffers of chunks it no longer holds. */
+  add(bytes: Uint8Array, starts: Float64Array, ends: Float64Array): ArrayBuffer[] {
     hasher.pushBytes(bytes);
     hasher.hashRows(starts, ends);
+    const released = hasher.takeReleased();
+    return Comlink.transfer(released, released);
   },
   finish() {
     const hashes = hasher.finish();

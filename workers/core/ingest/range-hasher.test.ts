@@ -59,6 +59,60 @@ describe('RangeHasher', () => {
     }
   });
 
+  it('hands back only buffers it no longer needs: chunks read into them at once leave every hash unchanged', () => {
+    for (const chunk of [64, 100, 1000]) {
+      const hasher = new RangeHasher();
+      const pool: ArrayBuffer[] = [];
+      let allocated = 0;
+      let reused = 0;
+      let next = 0;
+      for (let at = 0; at < data.length; at += chunk) {
+        const to = Math.min(data.length, at + chunk);
+        let buffer = pool.pop();
+        if (buffer === undefined) {
+          buffer = new ArrayBuffer(chunk);
+          allocated++;
+        } else {
+          reused++;
+        }
+        const view = new Uint8Array(buffer, 0, to - at);
+        view.set(data.subarray(at, to));
+        hasher.pushBytes(view);
+        let upTo = next;
+        while (upTo < ends.length && ends[upTo] <= to) upTo++;
+        hasher.hashRows(starts.subarray(next, upTo), ends.subarray(next, upTo));
+        next = upTo;
+        for (const back of hasher.takeReleased()) {
+          new Uint8Array(back).fill(0xee); // a released buffer may be overwritten at once
+          pool.push(back);
+        }
+      }
+      const { sha256, rowSha256 } = hasher.finish();
+      expect(sha256, `chunk ${chunk}`).toBe(hex(data));
+      for (let r = 0; r < starts.length; r++) {
+        const got = Buffer.from(rowSha256.subarray(r * 32, r * 32 + 32)).toString('hex');
+        expect(got, `chunk ${chunk}, row ${r}`).toBe(hex(data.subarray(starts[r], ends[r])));
+      }
+      expect(reused, `chunk ${chunk}`).toBeGreaterThan(allocated);
+      // After finish every buffer it held comes back, each once.
+      const last = hasher.takeReleased();
+      expect(new Set(last).size).toBe(last.length);
+      expect(last.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('never hands back a buffer that a chunk still held shares', () => {
+    const whole = data.slice(0, 300);
+    const hasher = new RangeHasher();
+    hasher.pushBytes(whole.subarray(0, 100));
+    hasher.pushBytes(whole.subarray(100, 200));
+    hasher.pushBytes(whole.subarray(200, 300));
+    hasher.hashRows(Float64Array.of(250), Float64Array.of(260)); // lets go of the first two chunks
+    expect(hasher.takeReleased()).toEqual([]);
+    hasher.finish();
+    expect(hasher.takeReleased()).toEqual([whole.buffer]);
+  });
+
   it('refuses a row out of order or beyond the bytes pushed', () => {
     const hasher = new RangeHasher();
     hasher.pushBytes(data.slice(0, 100));

@@ -24,8 +24,13 @@ export class RangeHasher {
   private rows = 0;
   /** Rows must come in file order: the end of the last one hashed. */
   private lastEnd = 0;
+  /** Buffers of chunks let go of, that no held chunk shares: see `takeReleased`. */
+  private released: ArrayBuffer[] = [];
 
-  /** Adds the file's next bytes; the hasher keeps `bytes` (the caller must not reuse its buffer). */
+  /**
+   * Adds the file's next bytes; the hasher keeps `bytes` (the caller must not reuse its buffer until
+   * `takeReleased` hands it back).
+   */
   pushBytes(bytes: Uint8Array): void {
     this.fileHash.update(bytes);
     this.held.push(bytes);
@@ -64,8 +69,10 @@ export class RangeHasher {
 
   /** The digests; call once, after the last bytes and rows. */
   finish(): FileAndRowHashes {
+    const held = this.held;
     this.held = [];
     this.heldStart = [];
+    this.release(held);
     return { sha256: this.fileHash.hex(), rowSha256: this.rowSha.slice(0, this.rows * 32) };
   }
 
@@ -87,8 +94,27 @@ export class RangeHasher {
     let k = 0;
     while (k < this.held.length - 1 && this.heldStart[k] + this.held[k].length <= offset) k++;
     if (k > 0) {
-      this.held.splice(0, k);
+      this.release(this.held.splice(0, k));
       this.heldStart.splice(0, k);
+    }
+  }
+
+  /**
+   * The buffers of the chunks let go of since the last call, each once, none shared with a chunk still held: the
+   * caller may read the file's next bytes into them (the ingest worker reuses them rather than allocating or
+   * copying a buffer per chunk).
+   */
+  takeReleased(): ArrayBuffer[] {
+    const buffers = this.released;
+    this.released = [];
+    return buffers;
+  }
+
+  private release(chunks: Uint8Array[]): void {
+    const inUse = new Set(this.held.map((chunk) => chunk.buffer));
+    for (const chunk of chunks) {
+      const buffer = chunk.buffer as ArrayBuffer;
+      if (!inUse.has(buffer) && !this.released.includes(buffer)) this.released.push(buffer);
     }
   }
 }
