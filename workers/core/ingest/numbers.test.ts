@@ -1,6 +1,6 @@
 /** Numeric cells from bytes: the grammar, the missing-value words, and bit-identity with Number(). */
 import { describe, expect, it } from 'vitest';
-import { NON_NUMERIC, parseNumberBytes, parseNumberText } from './numbers';
+import { NON_NUMERIC, parseNumberBytes, parseNumberGeneral, parseNumberText } from './numbers';
 
 const parse = (text: string): number => {
   const bytes = new TextEncoder().encode(`#${text}#`);
@@ -102,6 +102,84 @@ describe('parseNumberBytes', () => {
     ]) {
       expect(parse(cell), JSON.stringify(cell)).toBe(NON_NUMERIC);
     }
+  });
+});
+
+describe('parseNumberBytes short path (plain decimals of at most 15 digits)', () => {
+  /** Both paths over the same bytes, and Number() on the text. */
+  const both = (text: string) => {
+    const bytes = new TextEncoder().encode(`#${text}#`);
+    return {
+      fast: parseNumberBytes(bytes, 1, bytes.length - 1),
+      general: parseNumberGeneral(bytes, 1, bytes.length - 1),
+    };
+  };
+
+  it('gives exactly what the general path and Number() give at its edges', () => {
+    const cells = [
+      '0',
+      '-0',
+      '-0.000',
+      '0.',
+      '-.0',
+      '.5',
+      '5.',
+      '007',
+      '-000.0100',
+      '000000000000001', // 15 digits, leading zeros counted: short path
+      '0000000000000001', // 16: general path
+      '999999999999999',
+      '-999999999999999',
+      '99999999999999.9',
+      '0.00000000000001',
+      '0.000000000000001',
+      '123456789012345',
+      '1234567890123456',
+      '.123456789012345',
+      '-0.665',
+      '4.799',
+      '2.220446049250313',
+      '0.1',
+      '0.3',
+    ];
+    for (const cell of cells) {
+      const { fast, general } = both(cell);
+      expect(Object.is(fast, general), cell).toBe(true);
+      expect(Object.is(fast, Number(cell)), cell).toBe(true);
+    }
+  });
+
+  it('agrees with the general path and Number() on random plain decimals of 1 to 17 digits', () => {
+    let state = 987654321;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    let checked = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const length = 1 + (next() % 17);
+      let digits = '';
+      for (let k = 0; k < length; k++) digits += String(next() % 10);
+      if (next() % 4 === 0) digits = `00${digits}`;
+      const point = next() % (digits.length + 2); // past the end: no point
+      const body = point > digits.length ? digits : `${digits.slice(0, point)}.${digits.slice(point)}`;
+      const cell = `${next() % 2 ? '-' : ''}${body}`;
+      const { fast, general } = both(cell);
+      expect(Object.is(fast, general), cell).toBe(true);
+      expect(Object.is(fast, Number(cell)), cell).toBe(true);
+      checked++;
+    }
+    expect(checked).toBe(40_000);
+  });
+
+  it('leaves signs, spaces, exponents and words to the general path, with its answers', () => {
+    for (const cell of ['+1', ' 1', '1 ', '1e3', '-1E-3', '', '-', '.', '-.', 'NaN', '--1', '1.2.3', '1-']) {
+      const { fast, general } = both(cell);
+      expect(Object.is(fast, general), JSON.stringify(cell)).toBe(true);
+    }
+    expect(both('1e3').fast).toBe(1000);
+    expect(both('+1').fast).toBe(1);
+    expect(both('1-').fast).toBe(NON_NUMERIC);
   });
 });
 

@@ -27,8 +27,45 @@ const TAB = 0x09;
  * Parses `bytes[start..end)` as a decimal number. Returns the value; NaN for a missing value (empty or blank,
  * NaN/NA/null/None/?, ±inf/infinity, or a number too large for a double such as 1e309); `NON_NUMERIC` for
  * anything else.
+ *
+ * The cells of most numeric files, `-?digits[.digits]` with at most 15 digits in all (leading zeros counted)
+ * and nothing around them, take a short path: one pass, no trimming, no per-digit bookkeeping. It gives what
+ * `parseNumberGeneral` gives (the same single correctly rounded division); anything else goes there. About
+ * twice as fast on the 200k set's 6.4 million cells (Node, measured side by side).
  */
 export function parseNumberBytes(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && bytes[i] === 0x2d;
+  if (negative) i++;
+  const intStart = i;
+  let mantissa = 0;
+  for (; i < end; i++) {
+    const d = bytes[i] - 0x30;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
+  }
+  const intDigits = i - intStart;
+  let fractionDigits = 0;
+  if (i < end && bytes[i] === 0x2e) {
+    const fractionStart = ++i;
+    for (; i < end; i++) {
+      const d = bytes[i] - 0x30;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+    }
+    fractionDigits = i - fractionStart;
+  }
+  const digits = intDigits + fractionDigits;
+  if (i === end && digits > 0 && digits <= 15) {
+    // Below 10^15 the mantissa is exact, and 10^k (k <= 15) too: one correctly rounded division.
+    const value = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits];
+    return negative ? -value : value;
+  }
+  return parseNumberGeneral(bytes, start, end);
+}
+
+/** `parseNumberBytes` for every cell, without its short path (exported so tests can hold the two together). */
+export function parseNumberGeneral(bytes: Uint8Array, start: number, end: number): number {
   let s = start;
   let e = end;
   while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
