@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteInterner, IdIndex } from './intern';
+import { ByteInterner } from './intern';
 
 describe('ByteInterner', () => {
   it('gives dense codes in order of first appearance, decoding each value once', () => {
@@ -26,15 +26,5 @@ describe('ByteInterner', () => {
     for (let k = 0; k < 3000; k++) interner.add(encode(k), 0, encode(k).length);
     for (let k = 0; k < 3000; k++) expect(interner.find(encode(k), 0, encode(k).length)).toBe(k);
     expect(interner.find(encode(3000), 0, encode(3000).length)).toBe(-1);
-  });
-});
-
-describe('IdIndex', () => {
-  it('finds a duplicate and the line it was first seen on, across growth', () => {
-    const index = new IdIndex();
-    for (let k = 0; k < 50_000; k++) expect(index.add(`id-${k}`, k + 2)).toBe(-1);
-    expect(index.add('id-123', 99_999)).toBe(125);
-    expect(index.add('id-49999', 99_999)).toBe(50_001);
-    expect(index.add('id-50000', 99_999)).toBe(-1);
   });
 });

@@ -1,19 +1,12 @@
 /**
  * Hash tables for the per-row lookups of ingestion, built on typed arrays: in the 200k-row profile a `Map` of
- * fresh strings (the id check) and a decode per label were ~20% of the time.
+ * fresh strings (the id check) and a decode per label were ~20% of the time. The id check is in id-column.ts.
  */
 
 /** FNV-1a over `bytes[start..end)`. */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return h;
-}
-
-/** FNV-1a over a string's UTF-16 code units. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
 }
 
@@ -80,49 +73,5 @@ export class ByteInterner {
   private rehash(size: number): void {
     this.table = new Int32Array(size);
     for (let code = 0; code < this.values.length; code++) this.place(code);
-  }
-}
-
-/**
- * The ids seen so far, for the duplicate check: an open-addressing table of (hash, entry) pairs in one
- * Int32Array, so a probe touches one cache line and compares strings only when the hashes agree.
- */
-export class IdIndex {
-  private table = new Int32Array(2 * 1024);
-  private readonly ids: string[] = [];
-  private readonly lines: number[] = [];
-
-  /** Records `id`, seen on `line`; returns the line where it was seen first, or -1 when it is new. */
-  add(id: string, line: number): number {
-    const hash = hashString(id);
-    const table = this.table;
-    const mask = (table.length >> 1) - 1;
-    let i = hash & mask;
-    for (;;) {
-      const entry = table[2 * i + 1];
-      if (entry === 0) break;
-      if (table[2 * i] === hash && this.ids[entry - 1] === id) return this.lines[entry - 1];
-      i = (i + 1) & mask;
-    }
-    this.ids.push(id);
-    this.lines.push(line);
-    table[2 * i] = hash;
-    table[2 * i + 1] = this.ids.length;
-    if (this.ids.length * 2 > mask + 1) this.grow();
-    return -1;
-  }
-
-  private grow(): void {
-    const old = this.table;
-    const table = new Int32Array(old.length * 2);
-    const mask = (table.length >> 1) - 1;
-    for (let j = 0; j < old.length; j += 2) {
-      if (old[j + 1] === 0) continue;
-      let i = old[j] & mask;
-      while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
-      table[2 * i] = old[j];
-      table[2 * i + 1] = old[j + 1];
-    }
-    this.table = table;
   }
 }

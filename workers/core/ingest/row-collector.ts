@@ -5,10 +5,11 @@
  * hashed in place. `complete` turns what it collected into the dataset. Errors throw `IngestError` at once.
  */
 import { checkPlan, DEFAULT_MISSING, ROLE_FEATURE, ROLE_ONE_HOT, resolveRoles } from './columns';
-import { bytesText, CellKey, cellText, closingQuote, isBlank, QUOTE } from './csv-bytes';
+import { CellKey, cellText, closingQuote, isBlank, QUOTE } from './csv-bytes';
 import { buildFeatures, featureStats, growTo, imputeMedians, naturalOrder, trim } from './feature-matrix';
+import { IdColumn } from './id-column';
 import { IngestError } from './ingest-error';
-import { ByteInterner, IdIndex } from './intern';
+import { ByteInterner } from './intern';
 import { NON_NUMERIC, parseNumberBytes } from './numbers';
 import {
   duplicateId,
@@ -68,8 +69,9 @@ export class RowCollector implements RecordSink {
   private rowStart: Float64Array = new Float64Array(0);
   private rowEnd: Float64Array = new Float64Array(0);
   private rowSha: Uint8Array = new Uint8Array(0);
+  /** `row-<n>` ids when the plan has no id column; else the id column's (bytes until `complete`). */
   private ids: string[] = [];
-  private readonly seenIds = new IdIndex();
+  private readonly idColumn = new IdColumn();
   private readonly labelValues = new ByteInterner();
   private oneHotValues: ByteInterner[] = [];
   private readonly key = new CellKey();
@@ -183,17 +185,14 @@ export class RowCollector implements RecordSink {
       }
       code = this.labelValues.add(key, this.key.start, this.key.end);
     }
-    let id: string;
     if (this.idIndex >= 0) {
       const column = this.header[this.idIndex];
       const idStart = this.idIndex === 0 ? start : start + fieldEnds[this.idIndex - 1] + 1;
-      this.key.read(bytes, idStart, start + fieldEnds[this.idIndex]);
-      id = bytesText(this.decoder, this.key.bytes, this.key.start, this.key.end);
-      if (id === '') throw new IngestError([missingId(this.file, line, column)]);
-      const seen = this.seenIds.add(id, line);
-      if (seen >= 0) throw new IngestError([duplicateId(this.file, line, column, id, seen)]);
-    } else {
-      id = `row-${rowIndex}`;
+      const seen = this.idColumn.check(bytes, idStart, start + fieldEnds[this.idIndex], line);
+      if (seen === 'empty') throw new IngestError([missingId(this.file, line, column)]);
+      if (seen >= 0) {
+        throw new IngestError([duplicateId(this.file, line, column, this.idColumn.lastText(), seen)]);
+      }
     }
     if (rowMissing) {
       this.missingRows++;
@@ -204,7 +203,8 @@ export class RowCollector implements RecordSink {
     this.rowStart[row] = fileOffset;
     this.rowEnd[row] = fileOffset + (end - start);
     if (this.hashing) sha256Into(bytes, start, end, this.rowSha, row * 32);
-    this.ids.push(id);
+    if (this.idIndex >= 0) this.idColumn.keep();
+    else this.ids.push(`row-${rowIndex}`);
     this.rows = row + 1;
   }
 
@@ -366,7 +366,7 @@ export class RowCollector implements RecordSink {
       features,
       labels,
       classes,
-      ids: this.ids,
+      ids: this.idIndex >= 0 ? this.idColumn.texts() : this.ids,
       lines: trim(this.lines, rows),
       rowStart: trim(this.rowStart, rows),
       rowEnd: trim(this.rowEnd, rows),

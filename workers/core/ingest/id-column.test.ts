@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { IdColumn } from './id-column';
+
+const encoder = new TextEncoder();
+/** What the ingest core gave before ids were kept as bytes: one non-fatal decode per trimmed, unquoted cell. */
+const perIdDecode = (cell: Uint8Array) => new TextDecoder('utf-8').decode(cell);
+
+/** Checks each cell as a row's id on lines 2, 3, …, keeping every row; returns what `check` said per cell. */
+function checkAll(column: IdColumn, cells: Uint8Array[]): (number | 'empty')[] {
+  return cells.map((cell, k) => {
+    const padded = new Uint8Array(cell.length + 2);
+    padded.set(cell, 1);
+    const seen = column.check(padded, 1, 1 + cell.length, k + 2);
+    if (seen === -1) column.keep();
+    return seen;
+  });
+}
+
+describe('IdColumn', () => {
+  it('finds a duplicate and the line it was first seen on, across growth of its table and arena', () => {
+    const column = new IdColumn();
+    const cells = Array.from({ length: 50_000 }, (_, k) => encoder.encode(`id-${k}`));
+    expect(checkAll(column, cells).every((seen) => seen === -1)).toBe(true);
+    expect(column.check(encoder.encode('id-123'), 0, 6, 99_999)).toBe(125);
+    expect(column.lastText()).toBe('id-123');
+    expect(column.check(encoder.encode('id-49999'), 0, 8, 99_999)).toBe(50_001);
+    expect(column.check(encoder.encode('id-50000'), 0, 8, 99_999)).toBe(-1);
+    const texts = column.texts();
+    expect(texts).toHaveLength(50_000);
+    expect(texts[0]).toBe('id-0');
+    expect(texts[49_999]).toBe('id-49999');
+  });
+
+  it('gives the texts a per-id decode gave: non-ASCII, quoted, trimmed, byte-order marks', () => {
+    const bom = '\uFEFF';
+    const cells = ['plain', 'é-1', '日本', '😀x', `${bom}with-bom`, `${bom}${bom}two-boms`, 'a"b'];
+    const column = new IdColumn();
+    const raw = cells.map((c) => encoder.encode(c));
+    expect(checkAll(column, raw)).toEqual(cells.map(() => -1));
+    // A per-id decode drops one leading byte-order mark, as the column does.
+    expect(column.texts()).toEqual(raw.map(perIdDecode));
+    expect(column.texts()[4]).toBe('with-bom');
+    expect(column.texts()[5]).toBe(`${bom}two-boms`);
+
+    // Quoted, with doubled quotes and spaces around, and the same ids again: duplicates of the first ones.
+    const again = checkAll(column, [
+      encoder.encode('"plain"'),
+      encoder.encode('  é-1\t'),
+      encoder.encode('"a""b"'),
+      encoder.encode('with-bom'),
+    ]);
+    expect(again).toEqual([2, 3, 8, 6]);
+  });
+
+  it('reports an empty id, a blank one and one of nothing but a byte-order mark as empty', () => {
+    const column = new IdColumn();
+    for (const cell of ['', '   ', '""', '\uFEFF']) {
+      const bytes = encoder.encode(cell);
+      expect(column.check(bytes, 0, bytes.length, 2), JSON.stringify(cell)).toBe('empty');
+    }
+    expect(column.texts()).toEqual([]);
+  });
+
+  it('lists only the ids kept, in order, while remembering dropped rows for the duplicate check', () => {
+    const column = new IdColumn();
+    const a = encoder.encode('a,b,c');
+    expect(column.check(a, 0, 1, 2)).toBe(-1);
+    column.keep();
+    expect(column.check(a, 2, 3, 3)).toBe(-1); // a dropped row: not kept
+    expect(column.check(a, 4, 5, 4)).toBe(-1);
+    column.keep();
+    expect(column.texts()).toEqual(['a', 'c']);
+    expect(column.check(a, 2, 3, 5)).toBe(3);
+    expect(column.lastText()).toBe('b');
+  });
+});
