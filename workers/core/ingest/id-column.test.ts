@@ -5,12 +5,12 @@ const encoder = new TextEncoder();
 /** What the ingest core gave before ids were kept as bytes: one non-fatal decode per trimmed, unquoted cell. */
 const perIdDecode = (cell: Uint8Array) => new TextDecoder('utf-8').decode(cell);
 
-/** Checks each cell as a row's id on lines 2, 3, …, keeping every row; returns what `check` said per cell. */
-function checkAll(column: IdColumn, cells: Uint8Array[]): (number | 'empty')[] {
+/** Checks each cell as a row's id on lines first, first + 1, …, keeping every row; returns what `check` said. */
+function checkAll(column: IdColumn, cells: Uint8Array[], first = 2): (number | 'empty')[] {
   return cells.map((cell, k) => {
     const padded = new Uint8Array(cell.length + 2);
     padded.set(cell, 1);
-    const seen = column.check(padded, 1, 1 + cell.length, k + 2);
+    const seen = column.check(padded, 1, 1 + cell.length, first + k);
     if (seen === -1) column.keep();
     return seen;
   });
@@ -29,6 +29,20 @@ describe('IdColumn', () => {
     expect(texts).toHaveLength(50_000);
     expect(texts[0]).toBe('id-0');
     expect(texts[49_999]).toBe('id-49999');
+  });
+
+  it('keeps every id it has seen when room is made for more at once, and after', () => {
+    const column = new IdColumn();
+    const cells = Array.from({ length: 3000 }, (_, k) => encoder.encode(`r${k}`));
+    checkAll(column, cells.slice(0, 1000));
+    column.reserve(100_000);
+    column.reserve(10); // never shrinks
+    checkAll(column, cells.slice(1000), 1002);
+    for (const k of [0, 999, 1000, 2999]) {
+      const cell = cells[k] ?? new Uint8Array(0);
+      expect(column.check(cell, 0, cell.length, 9_999), `r${k}`).toBe(k + 2);
+    }
+    expect(column.texts()).toHaveLength(3000);
   });
 
   it('gives the texts a per-id decode gave: non-ASCII, quoted, trimmed, byte-order marks', () => {

@@ -306,6 +306,7 @@ export class RowCollector implements RecordSink {
     this.rowEnd = growTo(this.rowEnd, new Float64Array(next));
     this.rowSha = growTo(this.rowSha, new Uint8Array(next * 32));
     this.oneHotCodes = this.oneHotCodes.map((codes) => growTo(codes, new Int32Array(next)));
+    if (this.idIndex >= 0) this.idColumn.reserve(next);
     this.capacity = next;
   }
 
