@@ -83,7 +83,7 @@ describe('calibratedScores', () => {
     }
     expect(report.estimate.rows).toBe(Math.round(report.estimate.fraction * 900));
     expect(set.params.suspicion.q).toBeCloseTo(report.estimate.rows / 900, 6);
-    expect(report.sentence).toMatch(/^On this dataset, Sift found \d+% of injected label flips/);
+    expect(report.sentence).toMatch(/^On this dataset, Sift found \d+% of injected mislabelled rows/);
     // Flags follow the estimate: no family flags more rows than the estimated share.
     for (const f of FAMILY_NAMES) {
       expect(set.flags[f].reduce((s, v) => s + v, 0)).toBeLessThanOrEqual(report.estimate.rows + 1);
@@ -134,19 +134,19 @@ describe('calibration report', () => {
       kind('feature-trigger', 0.81, 100),
     ];
     expect(calibrationSentence(kinds, { rows: 0, fraction: 0, byKind: {} }, 500)).toBe(
-      'On this dataset, Sift found 90% of injected label flips and 81% of injected triggers among its top 5%. ' +
+      'On this dataset, Sift found 90% of injected mislabelled rows (random label flips and flips between confused classes together) and 81% of injected triggers among its top 5%. ' +
         'No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.',
     );
     expect(
       calibrationSentence(kinds, { rows: 25, fraction: 0.05, byKind: { 'random-flip': 25 } }, 500),
     ).toMatch(
-      /About 25 of the 500 rows \(5\.0%\) look like label flips: Sift estimates that many are poisoned\.$/,
+      /About 25 of the 500 rows \(5\.0%\) look like random label flips: Sift estimates that many are poisoned\.$/,
     );
     const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021, explained: 0 };
     expect(
       calibrationSentence(kinds, { rows: 45, fraction: 0.09, byKind: { 'random-flip': 25 } }, 500, [cluster]),
     ).toMatch(
-      /About 45 of the 500 rows \(9\.0%\) look like label flips or sit in a cluster of 20 rows that activation clustering sets apart and spectral confirms \(half of them in its top 2%\): Sift/,
+      /About 45 of the 500 rows \(9\.0%\) look like random label flips or sit in a cluster of 20 rows that activation clustering sets apart and spectral confirms \(half of them in its top 2%\): Sift/,
     );
     expect(
       calibrationSentence(kinds, { rows: 26, fraction: 0.052, byKind: {} }, 500, [

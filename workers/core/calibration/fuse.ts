@@ -328,7 +328,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   return {
     model: {
-      format: 'sift-fused/4',
+      format: 'sift-fused/5',
       detectors,
       clusters: clusters.map((c) => ({
         rows: c.rows.length,

@@ -101,7 +101,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/4';
+  format: 'sift-fused/5';
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];
