@@ -11,7 +11,7 @@ import { gaussian } from '../scores/test-utils';
 import { FAMILY_NAMES, SCORE_NAMES } from '../scores/types';
 import type { TrainingData } from '../train/types';
 import { calibratedScores } from './calibrate';
-import { calibrationSentence, detectionMetrics } from './report';
+import { calibrationSentence, crowdedTopNote, detectionMetrics } from './report';
 import type { KindReport } from './types';
 
 /** Three Gaussian classes in 8 features, the first `flipped` rows relabelled to the next class. */
@@ -109,6 +109,20 @@ describe('calibratedScores', () => {
 });
 
 describe('calibration report', () => {
+  it('says the top shares are crowded by real poison when the estimate exceeds them', () => {
+    const at = (fraction: number) =>
+      crowdedTopNote({ rows: Math.round(500 * fraction), fraction, byKind: {} });
+    expect(at(0.116)).toBe(
+      'About 11.6% of the rows look poisoned, more than the top 5%: real poison ranked above the injected rows takes places there, so the shares found in the top 1% and 5% read lower than on a cleaner dataset.',
+    );
+    expect(at(0.03)).toBe(
+      'About 3.0% of the rows look poisoned, more than the top 1%: real poison ranked above the injected rows takes places there, so the shares found in the top 1% read lower than on a cleaner dataset.',
+    );
+    expect(at(0.05)).toContain('more than the top 1%');
+    expect(at(0.01)).toBeNull();
+    expect(at(0)).toBeNull();
+  });
+
   it('measures recall at 1% and 5% of the analyst rows flagged, AUROC and AP (hand case)', () => {
     // 100 analyst rows valued 0..99, then 4 canaries at 150, 99.5, 96.5, 10.
     const values = [...Array.from({ length: 100 }, (_, i) => i), 150, 99.5, 96.5, 10];

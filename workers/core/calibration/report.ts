@@ -107,6 +107,20 @@ export function calibrationSentence(
   return found + guess + note;
 }
 
+/**
+ * Why the card's recalls can read low: when more rows look poisoned than a top share holds, real poison ranked above
+ * the injected rows fills it. Null when the estimate fits in the top 1%.
+ */
+export function crowdedTopNote(estimate: PoisonEstimate): string | null {
+  const share = estimate.fraction > 0.05 ? '5%' : estimate.fraction > 0.01 ? '1%' : null;
+  if (!share) return null;
+  return (
+    `About ${(100 * estimate.fraction).toFixed(1)}% of the rows look poisoned, more than the top ${share}: real ` +
+    `poison ranked above the injected rows takes places there, so the shares found in the top ${share === '5%' ? '1% and 5%' : '1%'} read lower than ` +
+    'on a cleaner dataset.'
+  );
+}
+
 /** What the lifted activation clusters say, as a clause: "sit in a cluster of 71 rows that …". Empty for none. */
 function clusterText(clusters: readonly LiftedCluster[]): string {
   const [first] = clusters;
