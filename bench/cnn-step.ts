@@ -4,7 +4,7 @@
  * image defaults for 6,000 rows (batch 128), the trainer's step (variableGrads of the mean softmax cross-entropy, then
  * FlatAdam), and the recording pass over 6,000 rows (recordPass with outputs, as every epoch runs it). Random
  * standardised pixels: the time does not depend on the values. Prints the median step of `--steps` timed steps after
- * warm-up, one `tf.profile` of a step and of a pass (each kernel's calls, ms and share of the wall time), and the
+ * warm-up, `tf.profile` of 9 steps and 3 passes (each kernel's median calls and ms, its share of the median wall time), and the
  * load average; writes bench/results/<--out, default cnn-step>.json.
  *
  *   npx tsx bench/cnn-step.ts [--steps 20] [--threads 1] [--out cnn-step]
@@ -26,6 +26,29 @@ import { reportHeader, saveReport } from './report';
 const ROWS = 6000;
 const SIDE = 28;
 const CLASSES = 10;
+
+/**
+ * `runs` profiles of `f`: the median wall time, and each kernel's median ms over the runs (a kernel missing from a run
+ * counts 0), its share of that median wall time. One profile on a loaded machine can put a stall on any kernel.
+ */
+async function medianProfile(
+  f: () => Promise<void>,
+  runs: number,
+): Promise<{ wallMs: number; kernels: KernelShare[] }> {
+  const profiles: Array<{ wallMs: number; kernels: KernelShare[] }> = [];
+  for (let i = 0; i < runs; i++) profiles.push(await kernelProfile(f));
+  const mid = (v: number[]) => [...v].sort((a, c) => a - c)[Math.floor(v.length / 2)] ?? Number.NaN;
+  const wallMs = mid(profiles.map((p) => p.wallMs));
+  const names = [...new Set(profiles.flatMap((p) => p.kernels.map((k) => k.name)))];
+  const kernels = names
+    .map((name) => {
+      const of = profiles.map((p) => p.kernels.find((k) => k.name === name));
+      const ms = mid(of.map((k) => k?.ms ?? 0));
+      return { name, calls: mid(of.map((k) => k?.calls ?? 0)), ms, share: ms / wallMs };
+    })
+    .sort((a, b) => b.ms - a.ms);
+  return { wallMs, kernels };
+}
 
 function print(label: string, p: { wallMs: number; kernels: KernelShare[] }): void {
   console.log(`${label}: ${p.wallMs.toFixed(1)} ms wall`);
@@ -94,10 +117,10 @@ async function main(): Promise<void> {
   }
   const median = (v: number[]) => [...v].sort((a, c) => a - c)[Math.floor(v.length / 2)] ?? Number.NaN;
   const least = (v: number[]) => Math.min(...v);
-  const stepProfile = await kernelProfile(step);
-  const passProfile = await kernelProfile(pass);
-  print('one step', stepProfile);
-  print(`recording pass over ${ROWS} rows`, passProfile);
+  const stepProfile = await medianProfile(step, 9);
+  const passProfile = await medianProfile(pass, 3);
+  print('one step (median of 9 profiled)', stepProfile);
+  print(`recording pass over ${ROWS} rows (median of 3 profiled)`, passProfile);
   const report = {
     ...reportHeader('cnn-step'),
     settings: { batchSize: b, hidden: settings.hidden, threads, image: `${SIDE}x${SIDE}x1` },
