@@ -186,7 +186,8 @@ export function gatherRowsOnHeap(fallback: tf.KernelFunc): tf.KernelFunc {
     const { x, indices } = inputs as { x: Info; indices: Info };
     const { axis, batchDims } = attrs as unknown as GatherAttrs;
     const first = axis === 0 || axis === -x.shape.length;
-    if (!first || batchDims !== 0 || x.dtype === 'bool' || indices.dtype !== 'int32' || x.shape.length === 0)
+    const fourBytes = x.dtype === 'float32' || x.dtype === 'int32';
+    if (!first || batchDims !== 0 || !fourBytes || indices.dtype !== 'int32' || x.shape.length === 0)
       return fallback(args);
     const b = backend as unknown as HeapBackend;
     const rows = x.shape[0];
