@@ -142,7 +142,7 @@ describe('calibration report', () => {
     ).toMatch(
       /About 25 of the 500 rows \(5\.0%\) look like label flips: Sift estimates that many are poisoned\.$/,
     );
-    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021 };
+    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021, explained: 0 };
     expect(
       calibrationSentence(kinds, { rows: 45, fraction: 0.09, byKind: { 'random-flip': 25 } }, 500, [cluster]),
     ).toMatch(
@@ -161,5 +161,21 @@ describe('calibration report', () => {
         { ...cluster, medianShare: 0.004 },
       ]),
     ).toContain('(half of them in its top 0.4%)');
+    // Rows whose features explain their label are named as left out.
+    expect(
+      calibrationSentence(kinds, { rows: 9, fraction: 0.018, byKind: {} }, 500, [
+        { ...cluster, rows: 28, explained: 11 },
+      ]),
+    ).toContain(
+      'sit in a cluster of 28 rows that activation clustering sets apart and spectral confirms (half of them in its top 2%; 11 of their rows are left out, their nearest rows outside the cluster sharing their label)',
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 20, fraction: 0.04, byKind: {} }, 500, [
+        { ...cluster, explained: 3 },
+        { ...cluster, rows: 6, explained: 1 },
+      ]),
+    ).toContain(
+      'sit in 2 clusters (20, 6 rows; 4 of their rows are left out, their nearest rows outside the cluster sharing their label) that',
+    );
   });
 });

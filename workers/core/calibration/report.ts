@@ -100,14 +100,19 @@ export function calibrationSentence(
 function clusterText(clusters: readonly LiftedCluster[]): string {
   const [first] = clusters;
   if (!first) return '';
+  const explained = clusters.reduce((s, c) => s + (c.explained ?? 0), 0);
+  const left =
+    explained > 0
+      ? `; ${explained} of their rows are left out, their nearest rows outside the cluster sharing their label`
+      : '';
   if (clusters.length === 1) {
     return (
       `sit in a cluster of ${first.rows} rows that activation clustering sets apart and ${first.score} confirms ` +
-      `(half of them in its top ${first.medianShare < 0.01 ? `${(100 * first.medianShare).toFixed(1)}%` : percent(first.medianShare)})`
+      `(half of them in its top ${first.medianShare < 0.01 ? `${(100 * first.medianShare).toFixed(1)}%` : percent(first.medianShare)}${left})`
     );
   }
   const sizes = clusters.map((c) => c.rows).join(', ');
-  return `sit in ${clusters.length} clusters (${sizes} rows) that activation clustering sets apart and another score confirms`;
+  return `sit in ${clusters.length} clusters (${sizes} rows${left}) that activation clustering sets apart and another score confirms`;
 }
 
 /** The calibration report from a fusion, its input (scores and families of every run row) and the canary plan. */
