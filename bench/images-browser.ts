@@ -155,7 +155,7 @@ async function main(): Promise<void> {
             status: string;
             elapsedMs: number;
             backend: { backend: string; reason: string };
-            epochs: Array<{ valAccuracy: number; elapsedMs: number }>;
+            epochs: Array<{ valAccuracy: number; trainLoss: number; valLoss: number; elapsedMs: number }>;
           };
         };
         const t4 = performance.now();
@@ -170,6 +170,9 @@ async function main(): Promise<void> {
           elapsedMs: outcome.result.elapsedMs,
           epochEndMs: outcome.result.epochs.map((e) => Math.round(e.elapsedMs)),
           valAccuracy: outcome.result.epochs.map((e) => Number(e.valAccuracy.toFixed(4))),
+          // Full precision: before/after comparisons of the kernels read the difference from these.
+          trainLoss: outcome.result.epochs.map((e) => e.trainLoss),
+          valLoss: outcome.result.epochs.map((e) => e.valLoss),
         };
       },
       {

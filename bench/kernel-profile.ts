@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadDataset } from '../scripts/load-dataset';
@@ -17,31 +18,56 @@ import { foldPlan } from '../workers/core/train/fold-pool';
 import { trainAndPredict, trainModel } from '../workers/core/train/trainer';
 import { ROOT } from './serve';
 
-async function profiled(label: string, f: () => Promise<unknown>): Promise<void> {
+/** One kernel's share of a profiled run. */
+export interface KernelShare {
+  name: string;
+  calls: number;
+  ms: number;
+  /** ms over the run's wall time. */
+  share: number;
+}
+
+/**
+ * `f` under `tf.profile`: its wall time and each kernel's calls and summed ms, largest first. Records named `…__op`
+ * are the op around a kernel that tfjs also lists (fusedConv2d__op around FusedConv2D): left out, not counted twice.
+ */
+export async function kernelProfile(
+  f: () => Promise<unknown>,
+): Promise<{ wallMs: number; kernels: KernelShare[] }> {
   const t0 = performance.now();
   const info = await tf.profile(async () => {
     await f();
     return [];
   });
-  const wall = performance.now() - t0;
+  const wallMs = performance.now() - t0;
   const byKernel = new Map<string, { calls: number; ms: number }>();
   for (const k of info.kernels) {
+    if (k.name.endsWith('__op')) continue;
     const e = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
     e.calls++;
     e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byKernel.set(k.name, e);
   }
-  const kernelMs = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
+  const kernels = [...byKernel]
+    .map(([name, e]) => ({ name, calls: e.calls, ms: e.ms, share: e.ms / wallMs }))
+    .sort((a, b) => b.ms - a.ms);
+  return { wallMs, kernels };
+}
+
+async function profiled(label: string, f: () => Promise<unknown>): Promise<void> {
+  const { wallMs: wall, kernels } = await kernelProfile(f);
+  const calls = kernels.reduce((a, e) => a + e.calls, 0);
+  const kernelMs = kernels.reduce((a, e) => a + e.ms, 0);
   console.log(
-    `${label}: ${(wall / 1000).toFixed(1)} s wall, ${info.kernels.length} kernel calls, ${(kernelMs / 1000).toFixed(1)} s in kernels ` +
+    `${label}: ${(wall / 1000).toFixed(1)} s wall, ${calls} kernel calls, ${(kernelMs / 1000).toFixed(1)} s in kernels ` +
       `(${((100 * kernelMs) / wall).toFixed(0)}%), load ${os
         .loadavg()
         .map((v) => v.toFixed(1))
         .join(' / ')}`,
   );
-  for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+  for (const e of kernels.slice(0, 25)) {
     console.log(
-      `  ${name.padEnd(22)} ${String(e.calls).padStart(7)} calls ${(e.ms / 1000).toFixed(2).padStart(7)} s ${((100 * e.ms) / wall).toFixed(1).padStart(5)}%`,
+      `  ${e.name.padEnd(22)} ${String(e.calls).padStart(7)} calls ${(e.ms / 1000).toFixed(2).padStart(7)} s ${(100 * e.share).toFixed(1).padStart(5)}%`,
     );
   }
 }
@@ -68,7 +94,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -18,9 +18,14 @@ async function on<T>(backend: string, f: () => Promise<T>): Promise<T> {
   return f();
 }
 
-async function convGrads(stride: number, pad: 'same' | 'valid', shape: [number, number, number, number]) {
+async function convGrads(
+  stride: number,
+  pad: 'same' | 'valid',
+  shape: [number, number, number, number],
+  kernel = 3,
+) {
   const x = tf.randomNormal(shape, 0, 1, 'float32', 1);
-  const w = tf.randomNormal([3, 3, shape[3], 5], 0, 1, 'float32', 2);
+  const w = tf.randomNormal([kernel, kernel, shape[3], 5], 0, 1, 'float32', 2);
   const [dx = tf.scalar(Number.NaN), dw = tf.scalar(Number.NaN)] = tf.grads((a, b) =>
     tf
       .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)
@@ -47,6 +52,22 @@ function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
+/**
+ * The largest difference relative to the largest entry of `b` (at least 1). CPU sums a convolution's gradient in
+ * float64 and WASM in float32: an entry that is a small sum of large terms differs by float32 rounding of the terms'
+ * size, ~1e-5 of itself at these shapes, whichever way WASM composes the kernel; against the gradient's scale the
+ * difference is ~3e-7.
+ */
+function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let scale = 1;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i] ?? Number.NaN));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs((a[i] ?? Number.NaN) - (b[i] ?? Number.NaN)));
+  return worst / scale;
+}
+
 afterAll(async () => {
   await tf.setBackend('cpu');
 });
@@ -65,9 +86,13 @@ describe('composed kernels', () => {
     [1, 'valid'],
     [2, 'valid'],
   ] as const;
+  // Odd sizes, batch 1 and more, one channel and several.
   const SHAPES: Array<[number, number, number, number]> = [
     [3, 9, 8, 2],
     [2, 10, 10, 3],
+    [1, 7, 9, 1],
+    [4, 5, 6, 1],
+    [1, 11, 7, 4],
   ];
 
   it('free every intermediate buffer on WASM', async () => {
@@ -77,22 +102,117 @@ describe('composed kernels', () => {
         for (const shape of SHAPES) {
           const before = held();
           await convGrads(stride, pad, shape);
+          await poolGrads(shape, 3, stride, pad);
           expect(held(), `${stride} ${pad}`).toBe(before);
         }
       }
     });
   });
 
-  it('match CPU on strides 1 and 2, same and valid padding', async () => {
+  it('match CPU on strides 1 and 2, same and valid padding, odd shapes and filter sizes', async () => {
     for (const [stride, pad] of VARIANTS) {
       for (const shape of SHAPES) {
-        const cpu = await on('cpu', () => convGrads(stride, pad, shape));
-        const wasm = await on('wasm', () => convGrads(stride, pad, shape));
-        for (const k of ['dx', 'dw', 'm', 'mt'] as const) {
-          expect(maxRelativeDiff(wasm[k], cpu[k]), `${k} ${stride} ${pad}`).toBeLessThan(1e-4);
+        for (const kernel of [3, 2]) {
+          const cpu = await on('cpu', () => convGrads(stride, pad, shape, kernel));
+          const wasm = await on('wasm', () => convGrads(stride, pad, shape, kernel));
+          for (const k of ['dx', 'dw', 'm', 'mt'] as const) {
+            const what = `${k} stride ${stride} ${pad} ${shape.join('×')} kernel ${kernel}`;
+            expect(maxScaledDiff(wasm[k], cpu[k]), what).toBeLessThan(1e-5);
+          }
         }
       }
     }
+  });
+
+  it('give a hand-worked filter gradient', async () => {
+    // x = [[1, 2], [3, 4]] (one image, one channel), a 2 × 2 'valid' filter: one output, so dW = dy · x.
+    const dw = await on('wasm', async () => {
+      const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+      const w = tf.zeros([2, 2, 1, 1]);
+      const g = tf.grad((f) =>
+        tf
+          .conv2d(x, f as tf.Tensor4D, 1, 'valid')
+          .mul(3)
+          .sum(),
+      )(w);
+      const out = await g.data();
+      tf.dispose([x, w, g]);
+      return Array.from(out);
+    });
+    expect(dw).toEqual([3, 6, 9, 12]);
+  });
+
+  /** Max-pool gradients of relu'd, rounded values: many ties, at zero and above. */
+  async function poolGrads(
+    shape: [number, number, number, number],
+    size: number,
+    stride: number,
+    pad: 'same' | 'valid',
+  ) {
+    const x = tf.tidy(() => tf.randomNormal(shape, 0, 2, 'float32', 4).round().relu());
+    const dy = tf.grad((a) =>
+      tf
+        .maxPool(a as tf.Tensor4D, size, stride, pad)
+        .square()
+        .sum(),
+    );
+    const g = dy(x);
+    const out = await g.data();
+    tf.dispose([x, g]);
+    return out;
+  }
+
+  it('pool gradients as CPU does, ties going to the first maximum', async () => {
+    const cases = [
+      [[2, 8, 8, 3], 2, 2, 'valid'],
+      [[1, 7, 9, 1], 2, 2, 'valid'],
+      [[3, 7, 7, 2], 3, 2, 'same'],
+      [[1, 6, 5, 4], 3, 1, 'same'],
+      [[2, 9, 9, 1], 3, 3, 'valid'],
+    ] as const;
+    for (const [shape, size, stride, pad] of cases) {
+      const cpu = await on('cpu', () => poolGrads([...shape], size, stride, pad));
+      const wasm = await on('wasm', () => poolGrads([...shape], size, stride, pad));
+      expect(
+        maxScaledDiff(wasm, cpu),
+        `${shape.join('×')} pool ${size} stride ${stride} ${pad}`,
+      ).toBeLessThan(1e-5);
+      expect(Array.from(cpu).some((v) => v !== 0)).toBe(true);
+    }
+  });
+
+  it('gather rows as CPU does, and refuse an index outside the rows', async () => {
+    const gathered = async () => {
+      const x = tf.tensor3d(
+        Float32Array.from({ length: 5 * 3 * 2 }, (_, i) => i * 0.5 - 3),
+        [5, 3, 2],
+      );
+      const y = tf.tensor1d([4, 0, 2, 1, 3], 'int32');
+      const idx = tf.tensor1d([4, 0, 4, 2], 'int32');
+      const idx2 = tf.tensor2d([3, 1, 1, 0], [2, 2], 'int32');
+      const parts = [
+        tf.gather(x, idx),
+        tf.gather(y, idx),
+        tf.gather(x, idx2),
+        tf.gather(x, tf.tensor1d([2, 0, 2], 'int32'), 1),
+      ];
+      const out = await Promise.all(
+        parts.map(async (t) => ({ shape: t.shape, values: Array.from(await t.data()) })),
+      );
+      tf.dispose([x, y, idx, idx2, ...parts]);
+      return out;
+    };
+    const cpu = await on('cpu', gathered);
+    const wasm = await on('wasm', gathered);
+    expect(wasm).toEqual(cpu);
+    expect(wasm[1]?.values).toEqual([3, 4, 3, 2]);
+    await on('wasm', async () => {
+      const x = tf.zeros([3, 2]);
+      const held = tf.backend().numDataIds();
+      expect(() => tf.gather(x, tf.tensor1d([1, 3], 'int32'))).toThrow(/index value 3/);
+      expect(tf.backend().numDataIds()).toBe(held + 1);
+      x.dispose();
+    });
   });
 
   it('train the CNN on WASM as on CPU for a few seeded steps', { timeout: 300_000 }, async () => {

@@ -1,65 +1,27 @@
 /**
  * Kernels composed from other kernels of the same backend. First, the filter gradient of a 2-D convolution
- * (`Conv2DBackpropFilter`) for backends that lack it: tfjs 4.22's WASM backend has Conv2D, Conv2DBackpropInput and MaxPoolGrad, but not this one, so a CNN cannot train there. It is
- * composed from kernels every backend has, called on the backend itself (no engine re-entry, intermediates freed
- * as they go):
+ * (`Conv2DBackpropFilter`) for backends that lack it: tfjs 4.22's WASM backend has Conv2D, Conv2DBackpropInput and
+ * MaxPoolGrad, but not this one, so a CNN cannot train there. On WASM it is im2col + one MatMul over the backend's heap
+ * (heap-kernels.ts); on a backend whose memory JavaScript cannot reach it is composed from kernels every backend has,
+ * called on the backend itself (no engine re-entry, intermediates freed as they go):
  *   dW[kh, kw, ci, co] = Σ_{n, oh, ow} xpad[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co]
  * is itself a convolution: of the padded input with the batch as its channel axis ([ci, H, W, n]) by dy as a filter
  * ([oh, ow, n, co], dilated by the stride), transposed back to [kh, kw, ci, co]. Measured on WASM (batch 128, the
- * CNN's second layer, 14 × 14 × 16 → 32): ~65 ms, against ~350 ms for im2col by strided slices, concat and matMul.
+ * CNN's second layer, 14 × 14 × 16 → 32): ~65 ms, against ~350 ms for im2col by strided slices, concat and matMul
+ * (the heap version builds im2col in a loop instead: README, "One CNN training step").
  * Core chooses no backend: `prepareKernels` only fills the gaps of whichever backend is active. NHWC, dilation 1
  * (what tfjs's conv2d gradient asks for).
  */
 import * as tf from '@tensorflow/tfjs';
-
-type Info = tf.TensorInfo;
-interface Backend {
-  disposeData(dataId: object): void;
-}
-interface Conv2DBackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
-
-function call(
-  backendName: string,
-  kernel: string,
-  backend: Backend,
-  inputs: Record<string, Info>,
-  attrs: object,
-): Info {
-  const config = tf.getKernel(kernel, backendName);
-  if (!config)
-    throw new Error(`The ${backendName} backend has no ${kernel} kernel to build Conv2DBackpropFilter from.`);
-  const out = config.kernelFunc({
-    inputs: inputs as unknown as tf.NamedTensorInfoMap,
-    backend: backend as unknown as tf.KernelBackend,
-    attrs: attrs as unknown as tf.NamedAttrMap,
-  });
-  if (Array.isArray(out)) throw new Error(`${kernel} returned several outputs.`);
-  return out;
-}
+import { conv2dBackpropFilterOnHeap, gatherRowsOnHeap, maxPoolGradOnHeap } from './heap-kernels';
+import { type Backend, callKernel, filterGradientInfo, type Info } from './kernel-call';
 
 /** The kernel function, for `backendName`'s own PadV2, Slice, Transpose and Conv2D kernels. */
 export function conv2dBackpropFilterVia(backendName: string): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: Info; dy: Info };
-    const a = attrs as unknown as Conv2DBackpropFilterAttrs;
-    if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter: only NHWC is implemented here.');
     const b = backend as unknown as Backend;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = filterGradientInfo(x, attrs);
     const { batchSize: n, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
     const { filterHeight: kh, filterWidth: kw, inChannels: ci, padInfo } = info;
     const temps: Info[] = [];
@@ -71,7 +33,7 @@ export function conv2dBackpropFilterVia(backendName: string): tf.KernelFunc {
       const padded =
         padInfo.top || padInfo.bottom || padInfo.left || padInfo.right
           ? keep(
-              call(
+              callKernel(
                 backendName,
                 'PadV2',
                 b,
@@ -95,7 +57,7 @@ export function conv2dBackpropFilterVia(backendName: string): tf.KernelFunc {
         padded.shape[1] === reachH && padded.shape[2] === reachW
           ? padded
           : keep(
-              call(
+              callKernel(
                 backendName,
                 'Slice',
                 b,
@@ -104,10 +66,10 @@ export function conv2dBackpropFilterVia(backendName: string): tf.KernelFunc {
               ),
             );
       // The batch becomes the channel axis: input [ci, H, W, n], filter dy as [oh, ow, n, co], dilated by the stride.
-      const input = keep(call(backendName, 'Transpose', b, { x: cropped }, { perm: [3, 1, 2, 0] }));
-      const filter = keep(call(backendName, 'Transpose', b, { x: dy }, { perm: [1, 2, 0, 3] }));
+      const input = keep(callKernel(backendName, 'Transpose', b, { x: cropped }, { perm: [3, 1, 2, 0] }));
+      const filter = keep(callKernel(backendName, 'Transpose', b, { x: dy }, { perm: [1, 2, 0, 3] }));
       const conv = keep(
-        call(
+        callKernel(
           backendName,
           'Conv2D',
           b,
@@ -121,7 +83,7 @@ export function conv2dBackpropFilterVia(backendName: string): tf.KernelFunc {
           },
         ),
       );
-      return call(backendName, 'Transpose', b, { x: conv }, { perm: [1, 2, 0, 3] });
+      return callKernel(backendName, 'Transpose', b, { x: conv }, { perm: [1, 2, 0, 3] });
     } finally {
       for (const t of temps) b.disposeData(t.dataId);
     }
@@ -175,9 +137,9 @@ export function conv2dBackpropInputVia(backendName: string, fallback: tf.KernelF
       return t;
     };
     try {
-      const flipped = keep(call(backendName, 'Reverse', b, { x: filter }, { dims: [0, 1] }));
-      const swapped = keep(call(backendName, 'Transpose', b, { x: flipped }, { perm: [0, 1, 3, 2] }));
-      return call(
+      const flipped = keep(callKernel(backendName, 'Reverse', b, { x: filter }, { dims: [0, 1] }));
+      const swapped = keep(callKernel(backendName, 'Transpose', b, { x: flipped }, { perm: [0, 1, 3, 2] }));
+      return callKernel(
         backendName,
         'Conv2D',
         b,
@@ -222,7 +184,7 @@ export function batchMatMulVia(backendName: string, fallback: tf.KernelFunc): tf
       const perm = t.shape.map((_, i) => i);
       const r = perm.length;
       [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-      const out = call(backendName, 'Transpose', bk, { x: t }, { perm });
+      const out = callKernel(backendName, 'Transpose', bk, { x: t }, { perm });
       temps.push(out);
       return out;
     };
@@ -248,6 +210,11 @@ export function batchMatMulVia(backendName: string, fallback: tf.KernelFunc): tf
  * 3.1 ms with an explicit transpose against 28.7 ms, dy·Wᵀ 1.4 + transpose against 53 ms.
  */
 const SLOW_TRANSPOSED_KERNELS = new Set(['wasm']);
+/**
+ * Backends whose tensors live in one memory JavaScript can read and write (heap-kernels.ts): there the filter
+ * gradient is im2col + one MatMul, and the max-pool gradient and row gathers are loops over that memory.
+ */
+const HEAP_BACKENDS = new Set(['wasm']);
 /** Backends whose kernels were replaced already (a fallback is always the backend's original kernel). */
 const replaced = new Set<string>();
 
@@ -265,20 +232,22 @@ function replaceKernel(
 }
 
 /**
- * Prepares a backend's kernels (the active one by default; idempotent): registers the composed filter gradient of
- * Conv2D where the backend has none (WASM), and on WASM routes the input gradient of stride-1 convolutions and
- * transposed matrix products to its fast kernels. Results are the same sums in another order (agreement is tested
- * against CPU). Called wherever a backend is activated, when a CNN is built, and before a backend is judged by the
- * kernels it has (a backend's kernels are registered when its module loads, so it need not be active). A backend
- * whose module is not loaded (no Conv2D to compose from) is left alone.
+ * Prepares a backend's kernels (the active one by default; idempotent): registers the filter gradient of Conv2D
+ * where the backend has none (WASM: im2col + MatMul on its heap; elsewhere composed from its own kernels), and on
+ * WASM routes the input gradient of stride-1 convolutions and transposed matrix products to its fast kernels and
+ * replaces its max-pool gradient and row gathers with loops over its heap. Results are the same sums in another order
+ * (agreement is tested against CPU). Called wherever a backend is activated, when a CNN is built, and before a
+ * backend is judged by the kernels it has (a backend's kernels are registered when its module loads, so it need not
+ * be active). A backend whose module is not loaded (no Conv2D to compose from) is left alone.
  */
 export function prepareKernels(backendName: string = tf.getBackend()): void {
   if (!backendName || !tf.getKernel('Conv2D', backendName)) return;
+  const onHeap = HEAP_BACKENDS.has(backendName);
   if (!tf.getKernel('Conv2DBackpropFilter', backendName)) {
     tf.registerKernel({
       kernelName: 'Conv2DBackpropFilter',
       backendName,
-      kernelFunc: conv2dBackpropFilterVia(backendName),
+      kernelFunc: onHeap ? conv2dBackpropFilterOnHeap(backendName) : conv2dBackpropFilterVia(backendName),
     });
   }
   if (SLOW_TRANSPOSED_KERNELS.has(backendName) && !replaced.has(backendName)) {
@@ -287,5 +256,9 @@ export function prepareKernels(backendName: string = tf.getBackend()): void {
       conv2dBackpropInputVia(backendName, original),
     );
     replaceKernel('BatchMatMul', backendName, (original) => batchMatMulVia(backendName, original));
+    if (onHeap) {
+      replaceKernel('MaxPoolGrad', backendName, () => maxPoolGradOnHeap());
+      replaceKernel('GatherV2', backendName, (original) => gatherRowsOnHeap(original));
+    }
   }
 }

@@ -17,7 +17,8 @@ import {
   mean,
   pickRows,
 } from './epoch-stats';
-import { buildModel, forward, modelSpecFor, trainableVariables } from './model';
+import type { StepOptimizer } from './flat-adam';
+import { buildModel, forward, modelSpecFor, type SiftModel, trainableVariables } from './model';
 import { makeOptimizer, makeYielder, readCheckpoint } from './optimizer';
 import { type PassValues, recordPass } from './recorder';
 import { type SplitRows, standardizationStats, standardize, stratifiedSplit } from './split';
@@ -42,6 +43,31 @@ export type {
   TrainStatus,
 } from './train-report';
 export { DEFAULT_TRAIN_SETTINGS };
+
+/**
+ * One optimisation step on a batch (inputs `xb`, one-hot targets `yb`): the mean softmax cross-entropy's gradients,
+ * applied by `optimizer`. Returns [loss, global gradient norm] as one tensor, for one read; the caller disposes it.
+ */
+export function trainStep(
+  m: SiftModel,
+  vars: tf.Variable[],
+  optimizer: StepOptimizer,
+  xb: tf.Tensor2D,
+  yb: tf.Tensor2D,
+): tf.Tensor1D {
+  const { value, grads } = tf.variableGrads(() => {
+    // No tidy here: variableGrads runs f inside its own tidy and keeps only what the backward pass needs.
+    const { logits } = forward(m, xb, true);
+    // Mean softmax cross-entropy, written out: tf.losses.softmaxCrossEntropy computes the same value through
+    // weighting and reduction ops that cost ~15% of a step on WASM (measured at batch 512).
+    return tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  }, vars);
+  const norm = optimizer.step(grads);
+  const packed = tf.stack([value, norm]) as tf.Tensor1D;
+  tf.dispose([norm, value]);
+  tf.dispose(grads);
+  return packed;
+}
 
 /** What one call of `runTraining` is asked to do. */
 interface FitPlan {
@@ -146,20 +172,11 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
         }
         const xb = tf.tensor2d(bx, [batchRows.length, fc]);
         const yb = tf.tensor2d(by, [batchRows.length, c]);
-        const { value, grads } = tf.variableGrads(() => {
-          // No tidy here: variableGrads runs f inside its own tidy and keeps only what the backward pass needs.
-          const { logits } = forward(m, xb, true);
-          // Mean softmax cross-entropy, written out: tf.losses.softmaxCrossEntropy computes the same value through
-          // weighting and reduction ops that cost ~15% of a step on WASM (measured at batch 512).
-          return tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-        }, vars);
         // The step is applied before its loss and gradient norm are read, so that one read per step is all that
         // waits on the backend. A non-finite step then has changed the weights, but training stops right here and
         // keeps only what finished epochs recorded, as before.
-        const norm = optimizer.step(grads);
-        const packed = tf.stack([value, norm]);
-        tf.dispose([norm, value, xb, yb]);
-        tf.dispose(grads);
+        const packed = trainStep(m, vars, optimizer, xb, yb);
+        tf.dispose([xb, yb]);
         const [loss, gradNorm] = await packed.data();
         packed.dispose();
         if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
