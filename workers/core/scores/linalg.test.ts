@@ -40,6 +40,19 @@ describe('symmetricEigen', () => {
     for (let j = 0; j < 3; j++) expectClose(signed(column(vectors, 3, j)), signed(column(Q, 3, j)), 12);
   });
 
+  it('is as exact on a matrix of tiny entries: the stopping rule is relative to the diagonal', () => {
+    // The same matrix times 1e-9: the rotations must go on until the off-diagonal part is small against the
+    // diagonal, not against 1.
+    const a = multiply(multiply(Q, [5e-9, 0, 0, 0, 2e-9, 0, 0, 0, -1e-9], 3), transpose(Q, 3), 3);
+    const { values, vectors } = symmetricEigen(Float64Array.from(a), 3);
+    expectClose(
+      Array.from(values, (v) => v * 1e9),
+      [5, 2, -1],
+      12,
+    );
+    for (let j = 0; j < 3; j++) expectClose(signed(column(vectors, 3, j)), signed(column(Q, 3, j)), 12);
+  });
+
   it('rotates past a zero off-diagonal entry between equal diagonal entries', () => {
     // [[1,0,1],[0,1,0],[1,0,1]]: eigenvalues 2, 1, 0 with (1,0,1)/√2, (0,1,0), (1,0,−1)/√2. The pair (0,1) is
     // already zero with equal diagonals: rotating it would divide 0 by 0.
@@ -55,6 +68,19 @@ describe('symmetricEigen', () => {
     const { values, vectors } = symmetricEigen(Float64Array.from([1, 0, 0, 0, 3, 0, 0, 0, 1]), 3);
     expect(Array.from(values)).toEqual([3, 1, 1]);
     expect(Array.from(vectors)).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 1]);
+  });
+
+  it('keeps equal eigenvalues in their original order in a large matrix too (embedding sizes of 100)', () => {
+    // diag(i mod 4): values 3, 3, …, 2, …, 0; each tie in the order of its rows, so column j is the unit vector of
+    // the j-th row in that order.
+    const d = 100;
+    const a = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) a[i * d + i] = i % 4;
+    const { values, vectors } = symmetricEigen(a, d);
+    const rows = [3, 2, 1, 0].flatMap((r) => Array.from({ length: d / 4 }, (_, t) => 4 * t + r));
+    expect(Array.from(values)).toEqual(rows.map((i) => i % 4));
+    const sources = Array.from({ length: d }, (_, j) => column(vectors, d, j).indexOf(1));
+    expect(sources).toEqual(rows);
   });
 
   it('on random symmetric matrices: A·v = λ·v, orthonormal vectors, descending values summing to the trace', () => {
