@@ -168,15 +168,24 @@ describe('umap2d, limits and progress', () => {
   it('yields between epochs once a stretch of work passes 50 ms, so a cancel sent meanwhile arrives', async () => {
     const data = points(200, 3, 7);
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 0);
+    let sent = false;
     const out = await umap2d(
       data,
       200,
       3,
-      { seed: 1, nNeighbors: 5, nEpochs: 30_000 },
-      { signal: abort.signal },
+      { seed: 1, nNeighbors: 5, nEpochs: 3_000 },
+      {
+        signal: abort.signal,
+        // The cancel is a message: it arrives only when the job yields to the event loop.
+        onProgress: (p) => {
+          if (p.phase !== 'epochs' || sent) return;
+          sent = true;
+          setTimeout(() => abort.abort(), 0);
+        },
+      },
     );
     expect(out.kind).toBe('cancelled');
+    if (out.kind === 'cancelled') expect(out.epoch).toBeLessThan(3_000);
   });
 
   it('times its phases within the call', async () => {
