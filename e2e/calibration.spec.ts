@@ -84,6 +84,10 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   await expect(page.getByTestId('calibration-estimate')).toContainText(
     `Estimated poisoned rows: ${estimate.toLocaleString('en-US')} of 1,797`,
   );
+  // Above 1% of the rows estimated poisoned, the card says real poison crowds the top shares; at or below, it does not.
+  if (estimate > 0.01 * 1797)
+    await expect(page.getByTestId('calibration-crowded')).toContainText('look poisoned, more than the top');
+  else await expect(page.getByTestId('calibration-crowded')).toHaveCount(0);
   // The weights and q do not apply to a calibrated suspicion.
   await expect(page.getByTestId('weight-label')).toBeDisabled();
   await expect(page.getByTestId('q-input')).toBeDisabled();
@@ -133,7 +137,7 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   };
   expect(typeof calibration?.canary?.seed).toBe('number');
   expect(Array.isArray(calibration?.canary?.kinds)).toBe(true);
-  expect(calibration?.model?.format).toBe('sift-fused/4');
+  expect(calibration?.model?.format).toBe('sift-fused/5');
   expect(calibration?.recalls?.length).toBeGreaterThan(0);
   const cleanIds = readFileSync(cleanFile as string, 'latin1')
     .trimEnd()

@@ -85,9 +85,9 @@ export async function storedEpochLosses(
  * Imports `file`, trains 12 epochs with default settings and scores it with 3 folds of 6 epochs: the set-up the
  * review and retrain tests share.
  */
-export async function trainAndScore(page: Page, file: string): Promise<void> {
+export async function trainAndScore(page: Page, file: string, calibrate = false): Promise<void> {
   await trainForScoring(page, file);
-  await scoreShownRun(page);
+  await scoreShownRun(page, calibrate);
 }
 
 /** Imports a CSV and trains 12 epochs on it (the run trainAndScore scores); waits until the run is done. */
@@ -102,12 +102,15 @@ export async function trainForScoring(page: Page, file: string): Promise<void> {
   await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
 }
 
-/** Scores the run on show with 3 folds of 6 epochs, uncalibrated; waits for the summary. */
-export async function scoreShownRun(page: Page): Promise<void> {
+/**
+ * Scores the run on show with 3 folds of 6 epochs, uncalibrated unless `calibrate` (the app's default); waits for the
+ * summary.
+ */
+export async function scoreShownRun(page: Page, calibrate = false): Promise<void> {
   await page.getByTestId('score-folds').fill('3');
   await page.getByTestId('score-cv-epochs').fill('6');
-  // This spec is about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
-  await page.getByTestId('score-calibrate').uncheck();
+  // Most specs are about the uncalibrated path; calibration (on by default) has e2e/calibration.spec.ts.
+  await page.getByTestId('score-calibrate').setChecked(calibrate);
   await page.getByTestId('score-start').click();
   await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 300_000 });
   await waitIdle(page);

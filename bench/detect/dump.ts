@@ -1,6 +1,6 @@
 /**
  * Dumps the fusion's input of a calibrated scan (every score of every row of the calibration run, canary kinds and
- * roles, the uncalibrated suspicion) as a CSV, so that fusion rules can be compared offline on the same run:
+ * roles, the uncalibrated suspicion, the cluster rows whose features explain their label) as a CSV, so that fusion rules can be compared offline on the same run:
  *
  *   npx tsx bench/detect/dump.ts <file.csv> <out.csv> [--seed N]
  *
@@ -50,13 +50,18 @@ async function main(): Promise<void> {
   const got = input as FusionInput | null;
   if (!got)
     throw new Error(`${file}: no fusion input (${r.kind}${r.kind === 'skipped' ? `: ${r.reason}` : ''})`);
-  const lines = [['role', 'kind', 'backbone', ...SCORE_NAMES].join(',')];
+  const lines = [['role', 'kind', 'backbone', 'explained', ...SCORE_NAMES].join(',')];
   const total = got.rows + got.role.length;
   for (let i = 0; i < total; i++) {
     const j = i - got.rows;
     const head = j < 0 ? ['-1', '-1'] : [String(got.role[j]), String(got.kind[j])];
     lines.push(
-      [...head, String(got.backbone[i]), ...SCORE_NAMES.map((s) => String(got.scores[s][i]))].join(','),
+      [
+        ...head,
+        String(got.backbone[i]),
+        String(got.explained?.[i] ?? 0),
+        ...SCORE_NAMES.map((s) => String(got.scores[s][i])),
+      ].join(','),
     );
   }
   writeFileSync(out, `${lines.join('\n')}\n`);

@@ -23,6 +23,8 @@ const input: FusionInput = {
   kind: Uint8Array.from(col('kind').subarray(n)),
   role: Uint8Array.from(role.subarray(n)),
   backbone: col('backbone'),
+  // Dumps made before the column existed explain no row.
+  ...(header.includes('explained') ? { explained: Uint8Array.from(col('explained').subarray(0, n)) } : {}),
 };
 const result = fuse(input);
 writeFileSync(out, `${Array.from(result.suspicion.subarray(0, n), String).join('\n')}\n`);

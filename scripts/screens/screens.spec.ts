@@ -1,6 +1,7 @@
 /**
  * Screenshots of every screen at 1440×900 and 1024×768 into docs/screens/ (`npm run screens`, not part of npm test):
- * breast_cancer_flip10 imported, trained and scored as the e2e tests do, then each place reopened by its URL.
+ * breast_cancer_flip10 imported, trained and scored with the app's defaults (calibrated on canaries), then each place
+ * reopened by its URL.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +32,10 @@ test('screens', async ({ page }) => {
   await uploadCsv(page, FILE);
   await shoot(page, 'import');
   await page.getByRole('button', { name: 'Cancel' }).first().click();
-  await trainAndScore(page, FILE);
+  await trainAndScore(page, FILE, true);
   await shoot(page, 'train-and-score');
+  await expect(page.getByTestId('calibration-card')).toBeVisible();
+  await page.getByTestId('calibration-card').screenshot({ path: path.join(OUT, 'calibration-card.png') });
   const train = await page.evaluate(() => window.location.hash);
   await page.getByTestId('review-suspects').click();
   await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });

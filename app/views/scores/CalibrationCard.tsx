@@ -1,3 +1,4 @@
+import { crowdedTopNote } from '../../../workers/core/calibration/report';
 import type { CalibrationReport } from '../../../workers/core/calibration/types';
 import { CANARY_KIND_TEXT } from '../../../workers/core/canary/types';
 import { formatCount } from '../../format';
@@ -51,6 +52,11 @@ export function CalibrationCard({ report, rows }: { report: CalibrationReport; r
           ))}
         </tbody>
       </table>
+      {crowdedTopNote(estimate) && (
+        <p className="muted" data-testid="calibration-crowded">
+          {crowdedTopNote(estimate)}
+        </p>
+      )}
       <p data-testid="calibration-estimate">
         Estimated poisoned rows: <strong>{formatCount(estimate.rows)}</strong> of {formatCount(rows)} (
         {(100 * estimate.fraction).toFixed(1)}%). This is the flag budget of the families above and the

@@ -11,7 +11,7 @@ import { gaussian } from '../scores/test-utils';
 import { FAMILY_NAMES, SCORE_NAMES } from '../scores/types';
 import type { TrainingData } from '../train/types';
 import { calibratedScores } from './calibrate';
-import { calibrationSentence, detectionMetrics } from './report';
+import { calibrationSentence, crowdedTopNote, detectionMetrics } from './report';
 import type { KindReport } from './types';
 
 /** Three Gaussian classes in 8 features, the first `flipped` rows relabelled to the next class. */
@@ -83,7 +83,7 @@ describe('calibratedScores', () => {
     }
     expect(report.estimate.rows).toBe(Math.round(report.estimate.fraction * 900));
     expect(set.params.suspicion.q).toBeCloseTo(report.estimate.rows / 900, 6);
-    expect(report.sentence).toMatch(/^On this dataset, Sift found \d+% of injected label flips/);
+    expect(report.sentence).toMatch(/^On this dataset, Sift found \d+% of injected mislabelled rows/);
     // Flags follow the estimate: no family flags more rows than the estimated share.
     for (const f of FAMILY_NAMES) {
       expect(set.flags[f].reduce((s, v) => s + v, 0)).toBeLessThanOrEqual(report.estimate.rows + 1);
@@ -109,6 +109,20 @@ describe('calibratedScores', () => {
 });
 
 describe('calibration report', () => {
+  it('says the top shares are crowded by real poison when the estimate exceeds them', () => {
+    const at = (fraction: number) =>
+      crowdedTopNote({ rows: Math.round(500 * fraction), fraction, byKind: {} });
+    expect(at(0.116)).toBe(
+      'About 11.6% of the rows look poisoned, more than the top 5%: real poison ranked above the injected rows takes places there, so the shares found in the top 1% and 5% read lower than on a cleaner dataset.',
+    );
+    expect(at(0.03)).toBe(
+      'About 3.0% of the rows look poisoned, more than the top 1%: real poison ranked above the injected rows takes places there, so the shares found in the top 1% read lower than on a cleaner dataset.',
+    );
+    expect(at(0.05)).toContain('more than the top 1%');
+    expect(at(0.01)).toBeNull();
+    expect(at(0)).toBeNull();
+  });
+
   it('measures recall at 1% and 5% of the analyst rows flagged, AUROC and AP (hand case)', () => {
     // 100 analyst rows valued 0..99, then 4 canaries at 150, 99.5, 96.5, 10.
     const values = [...Array.from({ length: 100 }, (_, i) => i), 150, 99.5, 96.5, 10];
@@ -134,19 +148,19 @@ describe('calibration report', () => {
       kind('feature-trigger', 0.81, 100),
     ];
     expect(calibrationSentence(kinds, { rows: 0, fraction: 0, byKind: {} }, 500)).toBe(
-      'On this dataset, Sift found 90% of injected label flips and 81% of injected triggers among its top 5%. ' +
+      'On this dataset, Sift found 90% of injected mislabelled rows (random label flips and flips between confused classes together) and 81% of injected triggers among its top 5%. ' +
         'No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.',
     );
     expect(
       calibrationSentence(kinds, { rows: 25, fraction: 0.05, byKind: { 'random-flip': 25 } }, 500),
     ).toMatch(
-      /About 25 of the 500 rows \(5\.0%\) look like label flips: Sift estimates that many are poisoned\.$/,
+      /About 25 of the 500 rows \(5\.0%\) look like random label flips: Sift estimates that many are poisoned\.$/,
     );
-    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021 };
+    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021, explained: 0 };
     expect(
       calibrationSentence(kinds, { rows: 45, fraction: 0.09, byKind: { 'random-flip': 25 } }, 500, [cluster]),
     ).toMatch(
-      /About 45 of the 500 rows \(9\.0%\) look like label flips or sit in a cluster of 20 rows that activation clustering sets apart and spectral confirms \(half of them in its top 2%\): Sift/,
+      /About 45 of the 500 rows \(9\.0%\) look like random label flips or sit in a cluster of 20 rows that activation clustering sets apart and spectral confirms \(half of them in its top 2%\): Sift/,
     );
     expect(
       calibrationSentence(kinds, { rows: 26, fraction: 0.052, byKind: {} }, 500, [
@@ -161,5 +175,21 @@ describe('calibration report', () => {
         { ...cluster, medianShare: 0.004 },
       ]),
     ).toContain('(half of them in its top 0.4%)');
+    // Rows whose features explain their label are named as left out.
+    expect(
+      calibrationSentence(kinds, { rows: 9, fraction: 0.018, byKind: {} }, 500, [
+        { ...cluster, rows: 28, explained: 11 },
+      ]),
+    ).toContain(
+      'sit in a cluster of 28 rows that activation clustering sets apart and spectral confirms (half of them in its top 2%; 11 of their rows are left out, their nearest rows outside the cluster sharing their label)',
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 20, fraction: 0.04, byKind: {} }, 500, [
+        { ...cluster, explained: 3 },
+        { ...cluster, rows: 6, explained: 1 },
+      ]),
+    ).toContain(
+      'sit in 2 clusters (20, 6 rows; 4 of their rows are left out, their nearest rows outside the cluster sharing their label) that',
+    );
   });
 });

@@ -14,6 +14,7 @@ import { sharedValuesWithCanaries } from '../scores/shared-values';
 import { suspicionFromScores } from '../scores/suspicion';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName, type ScoreSet } from '../scores/types';
 import type { TrainingData, TrainSettings } from '../train/types';
+import { explainedClusterRows } from './clusters';
 import { estimatePoisoned, type FusionInput, fuse } from './fuse';
 import { type CrossValPlan, type PipelineHooks, runPipeline } from './pipeline';
 import { calibrationReport } from './report';
@@ -172,7 +173,21 @@ export async function calibratedScores(
   const own = suspicionFromScores(scores, n, params.suspicion);
   const backbone = Float32Array.from(all.suspicion);
   backbone.set(own.suspicion);
-  const input = { scores: all.scores, rows: n, kind: injection.kind, role: injection.role, backbone };
+  const explained = explainedClusterRows(
+    data.features,
+    data.featureCount,
+    data.labels,
+    all.scores.activationClustering,
+    n,
+  );
+  const input = {
+    scores: all.scores,
+    rows: n,
+    kind: injection.kind,
+    role: injection.role,
+    backbone,
+    explained,
+  };
   hooks.onFusionInput?.(input);
   const fusion = fuse(input, calibration.fusion);
   const estimated = estimatePoisoned(fusion, n);

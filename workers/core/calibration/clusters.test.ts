@@ -119,10 +119,41 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     const out = fuse(run((s, p) => (s.knnDistance[p] = 5 + p)));
     const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a]);
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    expect(out.model.clusters).toEqual([{ rows: 30, score: 'selfInfluence', medianShare: 0.017 }]);
-    expect(out.model.format).toBe('sift-fused/4');
+    expect(out.model.clusters).toEqual([
+      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 0 },
+    ]);
+    expect(out.model.format).toBe('sift-fused/5');
     expect(SCORE_NAMES[out.topScore[order[0] ?? 0] ?? 0]).toBe('activationClustering');
     expect(estimatePoisoned(out, N)).toBe(30);
+  });
+
+  it('leaves a cluster row whose features explain its label to rank with the rest, by the cluster’s evidence', () => {
+    const input = run((s, p) => (s.knnDistance[p] = 5 + p));
+    // Rows 0-9 of the 30-row cluster are explained; row 500 (outside every cluster) is marked too and changes nothing.
+    const explained = new Uint8Array(N);
+    for (let i = 0; i < 10; i++) explained[i] = 1;
+    explained[500] = 1;
+    const plain = fuse(input);
+    const out = fuse({ ...input, explained });
+    const lifted = Array.from({ length: 20 }, (_, k) => 10 + k);
+    const lowestLifted = Math.min(...lifted.map((i) => out.suspicion[i] as number));
+    for (let i = 0; i < 10; i++) {
+      // Below every lifted row, in the rest (under 0.5)...
+      expect(out.suspicion[i]).toBeLessThan(lowestLifted);
+      expect(out.suspicion[i]).toBeLessThan(0.5);
+      expect(SCORE_NAMES[out.topScore[i] ?? 0]).toBe('activationClustering');
+    }
+    // ...yet above the rows of no cluster: its rows' selfInfluence (the 30 highest) and the cluster's median put it
+    // at 0.9 × their mean significance, above any backbone value at 0.5 × its own.
+    const rest = Array.from({ length: N - 30 }, (_, k) => 30 + k);
+    const highestRest = Math.max(...rest.map((i) => out.suspicion[i] as number));
+    for (let i = 0; i < 10; i++) expect(out.suspicion[i]).toBeGreaterThan(highestRest);
+    expect(out.suspicion[500]).toBe(plain.suspicion[500]);
+    for (const i of lifted) expect(out.suspicion[i]).toBe(plain.suspicion[i]);
+    expect(out.model.clusters).toEqual([
+      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 10 },
+    ]);
+    expect(estimatePoisoned(out, N)).toBe(20);
   });
 
   it('gives no presence to a kind whose detector leaves half its canaries below the top tenth', () => {

@@ -19,8 +19,8 @@ import {
   fuse,
   NO_KIND,
   presentOrder,
-  presentRows,
 } from './fuse';
+import { presentRows } from './presence';
 import { sortedReference, tailSignificance } from './tails';
 import { handRun } from './test-hand-run';
 

@@ -20,6 +20,7 @@ import { clearTail } from '../scores/clear-tail';
 import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, medianOver } from './clusters';
+import { marked, presentRows } from './presence';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
 
@@ -57,6 +58,11 @@ export interface FusionInput {
   role: Uint8Array;
   /** Uncalibrated suspicion of every row of the run. */
   backbone: Float32Array;
+  /**
+   * Per analyst row, 1 where its label is the one its feature values suggest although it sits in an activation
+   * cluster (clusters.ts, explainedClusterRows): such a row is not lifted with its cluster. Absent: none is.
+   */
+  explained?: Uint8Array;
 }
 
 /** The fused suspicion of every row of the run, why, and the model. */
@@ -72,7 +78,7 @@ export interface FusionResult {
   detectorValues: Float32Array[];
   /** Per-score tail significance of every row. */
   features: Float32Array[];
-  /** Analyst rows in lifted activation clusters. */
+  /** Analyst rows lifted with their activation cluster (its rows whose features explain their label left out). */
   clusterRows: Int32Array;
 }
 
@@ -87,52 +93,6 @@ export function appendedRows(
     if (input.role[j] === role && (kind === null || input.kind[j] === kind)) out.push(input.rows + j);
   }
   return out;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
-}
-
-/**
- * Analyst rows that look like a kind: min over the quantiles q of F / R times the rows, with F the share of analyst
- * rows and R the canaries' share at or above the threshold median + tolerance × (canary q-quantile − median). Real
- * poison as strong as the canaries counts fully; rows the detector ranks high by chance count too, so the smallest
- * estimate over the quantiles is kept. Below `minRows`: 0.
- */
-export function presentRows(
-  values: Float32Array,
-  rows: number,
-  canaries: readonly number[],
-  settings: FusionSettings,
-): number {
-  const ref = sortedReference(values.subarray(0, rows));
-  const can = Float64Array.from(canaries, (p) => values[p]).sort();
-  if (can.length === 0) return 0;
-  const median = quantile(ref, 0.5);
-  let best = Number.POSITIVE_INFINITY;
-  for (const q of settings.quantiles) {
-    const threshold = median + settings.tolerance * (quantile(can, q) - median);
-    const share = (list: ArrayLike<number>) => {
-      let k = 0;
-      for (let i = 0; i < list.length; i++) if (list[i] >= threshold) k++;
-      return list.length ? k / list.length : 0;
-    };
-    const recall = share(can);
-    if (recall > 0) best = Math.min(best, (share(values.subarray(0, rows)) / recall) * rows);
-  }
-  // No quantile where a canary reaches the threshold (every canary NaN, or a tolerance above 1): nothing to divide by.
-  return Number.isFinite(best) && best >= settings.minRows ? best : 0;
-}
-
-/**
- * Analyst rows a score marks (above 0): 0 below `minRows`, and null above `maxShare` of the rows, where marks are
- * the data's usual values rather than rarities.
- */
-export function marked(values: Float32Array, rows: number, minRows: number, maxShare: number): number | null {
-  let k = 0;
-  for (let i = 0; i < rows; i++) if (values[i] > 0) k++;
-  if (k > maxShare * rows) return null;
-  return k >= minRows ? k : 0;
 }
 
 /**
@@ -325,7 +285,9 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       topScore[i] = chosen[j];
       continue;
     }
-    const cluster = lifted.get(input.scores.activationClustering[i]);
+    // A lifted cluster's row whose features explain its label ranks with the rest, its cluster one more detector.
+    const inCluster = lifted.get(input.scores.activationClustering[i]);
+    const cluster = input.explained?.[i] === 1 ? undefined : inCluster;
     if (cluster) {
       const within = (cluster.significance + features[cluster.score][i]) / (2 * scale);
       suspicion[i] = band(sure, within);
@@ -347,6 +309,13 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     }
     let value = settings.backbone * backbone[i];
     let score = -1;
+    if (inCluster) {
+      const v = (settings.rest * (inCluster.significance + features[inCluster.score][i])) / 2;
+      if (v > value) {
+        value = v;
+        score = acIndex;
+      }
+    }
     for (const { j } of present) {
       const v = settings.rest * detectorValues[j][i];
       if (v > value) {
@@ -359,16 +328,17 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   return {
     model: {
-      format: 'sift-fused/4',
+      format: 'sift-fused/5',
       detectors,
       clusters: clusters.map((c) => ({
         rows: c.rows.length,
         score: SCORE_NAMES[c.score] as ScoreName,
         medianShare: Number(Math.exp(-c.significance).toFixed(4)),
+        explained: c.rows.filter((r) => input.explained?.[r] === 1).length,
       })),
       settings,
     },
-    clusterRows: Int32Array.from(clusters.flatMap((c) => c.rows)),
+    clusterRows: Int32Array.from(clusters.flatMap((c) => c.rows.filter((r) => input.explained?.[r] !== 1))),
     suspicion,
     topKind,
     topScore,

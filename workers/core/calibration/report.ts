@@ -41,22 +41,30 @@ export function detectionMetrics(
 
 /** Which group a kind belongs to in the sentence. */
 const GROUP: Readonly<Record<CanaryKind, string>> = {
-  'random-flip': 'label flips',
-  'pair-flip': 'label flips',
-  'near-duplicate': 'label flips',
+  'random-flip': 'mislabelled rows',
+  'pair-flip': 'mislabelled rows',
+  'near-duplicate': 'mislabelled rows',
   'feature-trigger': 'triggers',
   'patch-trigger': 'triggers',
   'blend-trigger': 'triggers',
   outlier: 'outliers',
 };
 
+/** "a", "a and b", "a, b and c". */
+function andList(items: readonly string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+    : (items[0] ?? '');
+}
+
 function percent(v: number): string {
   return `${Math.round(100 * v)}%`;
 }
 
 /**
- * "On this dataset, Sift found 94% of injected label flips and 81% of injected triggers among its top 5%." Each
- * group's figure pools its kinds' reporting canaries under the fused suspicion; then the estimate.
+ * "On this dataset, Sift found 94% of injected mislabelled rows (random label flips and near-duplicates with
+ * another label together) and 81% of injected triggers among its top 5%." Each group's figure pools its kinds' reporting
+ * canaries under the fused suspicion (a group of several kinds names them); then the estimate.
  */
 export function calibrationSentence(
   kinds: readonly KindReport[],
@@ -64,19 +72,22 @@ export function calibrationSentence(
   rows: number,
   clusters: readonly LiftedCluster[] = [],
 ): string {
-  const groups = new Map<string, { found: number; total: number }>();
+  const groups = new Map<string, { found: number; total: number; kinds: string[] }>();
   for (const k of kinds) {
-    const g = groups.get(GROUP[k.kind]) ?? { found: 0, total: 0 };
+    const g = groups.get(GROUP[k.kind]) ?? { found: 0, total: 0, kinds: [] };
     g.found += k.fused.recallAt5 * k.fused.canaries;
     g.total += k.fused.canaries;
+    if (k.fused.canaries > 0) g.kinds.push(CANARY_KIND_TEXT[k.kind]);
     groups.set(GROUP[k.kind], g);
   }
+  // A group of several kinds names them, so that its pooled figure can be read against the table's rows.
   const parts = [...groups.entries()]
     .filter(([, g]) => g.total > 0)
-    .map(([name, g]) => `${percent(g.found / g.total)} of injected ${name}`);
-  const list =
-    parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
-  const found = `On this dataset, Sift found ${list} among its top 5%.`;
+    .map(
+      ([name, g]) =>
+        `${percent(g.found / g.total)} of injected ${name}${g.kinds.length > 1 ? ` (${andList(g.kinds)} together)` : ''}`,
+    );
+  const found = `On this dataset, Sift found ${andList(parts)} among its top 5%.`;
   const kindsSeen = Object.entries(estimate.byKind)
     .filter(([, v]) => (v ?? 0) > 0)
     .map(([k]) => CANARY_KIND_TEXT[k as CanaryKind]);
@@ -96,18 +107,37 @@ export function calibrationSentence(
   return found + guess + note;
 }
 
+/**
+ * Why the card's recalls can read low: when more rows look poisoned than a top share holds, real poison ranked above
+ * the injected rows fills it. Null when the estimate fits in the top 1%.
+ */
+export function crowdedTopNote(estimate: PoisonEstimate): string | null {
+  const share = estimate.fraction > 0.05 ? '5%' : estimate.fraction > 0.01 ? '1%' : null;
+  if (!share) return null;
+  return (
+    `About ${(100 * estimate.fraction).toFixed(1)}% of the rows look poisoned, more than the top ${share}: real ` +
+    `poison ranked above the injected rows takes places there, so the shares found in the top ${share === '5%' ? '1% and 5%' : '1%'} read lower than ` +
+    'on a cleaner dataset.'
+  );
+}
+
 /** What the lifted activation clusters say, as a clause: "sit in a cluster of 71 rows that …". Empty for none. */
 function clusterText(clusters: readonly LiftedCluster[]): string {
   const [first] = clusters;
   if (!first) return '';
+  const explained = clusters.reduce((s, c) => s + (c.explained ?? 0), 0);
+  const left =
+    explained > 0
+      ? `; ${explained} of their rows are left out, their nearest rows outside the cluster sharing their label`
+      : '';
   if (clusters.length === 1) {
     return (
       `sit in a cluster of ${first.rows} rows that activation clustering sets apart and ${first.score} confirms ` +
-      `(half of them in its top ${first.medianShare < 0.01 ? `${(100 * first.medianShare).toFixed(1)}%` : percent(first.medianShare)})`
+      `(half of them in its top ${first.medianShare < 0.01 ? `${(100 * first.medianShare).toFixed(1)}%` : percent(first.medianShare)}${left})`
     );
   }
   const sizes = clusters.map((c) => c.rows).join(', ');
-  return `sit in ${clusters.length} clusters (${sizes} rows) that activation clustering sets apart and another score confirms`;
+  return `sit in ${clusters.length} clusters (${sizes} rows${left}) that activation clustering sets apart and another score confirms`;
 }
 
 /** The calibration report from a fusion, its input (scores and families of every run row) and the canary plan. */

@@ -85,6 +85,8 @@ export interface LiftedCluster {
   score: ScoreName;
   /** The median row's share of analyst rows scoring at least as high under that score. */
   medianShare: number;
+  /** Rows of it whose label their feature values explain (clusters.ts): ranked with the rest, not lifted. */
+  explained: number;
 }
 
 /** What the canary run's distribution says about the analyst's rows. */
@@ -99,7 +101,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/4';
+  format: 'sift-fused/5';
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];

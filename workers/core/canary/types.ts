@@ -18,7 +18,7 @@ export type CanaryKind = (typeof CANARY_KINDS)[number];
 
 /** What an analyst reads for each kind (the calibration card and the scan's summary). */
 export const CANARY_KIND_TEXT: Readonly<Record<CanaryKind, string>> = {
-  'random-flip': 'label flips',
+  'random-flip': 'random label flips',
   'pair-flip': 'flips between confused classes',
   'feature-trigger': 'feature triggers',
   outlier: 'outliers',

@@ -10,6 +10,8 @@
  * way: their rows' nearest rows outside the spike are other shapes.
  */
 
+import { columnScales, disagrees, type NeighbourSpace, stride } from './neighbour-labels';
+
 /** Settings of the label check. */
 export interface SpikeLabelParams {
   /** Neighbours that vote (default 10). */
@@ -35,12 +37,6 @@ export const DEFAULT_SPIKE_LABELS: SpikeLabelParams = {
   budget: 1e8,
 };
 
-/** Up to `m` entries of `list` at an even stride (all of them when there are at most `m`). */
-function stride(list: readonly number[], m: number): number[] {
-  if (list.length <= m) return [...list];
-  return Array.from({ length: m }, (_, t) => list[Math.floor((t * list.length) / m)] as number);
-}
-
 /**
  * For each spike (the samples holding it, in `members`; its column, `column`), whether to keep it. `features` is
  * row-major with `cols` per row; sample i is row local[i] with label labels[i]. With `check`, only the spikes it
@@ -59,20 +55,7 @@ export function unexplainedSpikes(
   const asked = (k: number) => check === null || check[k] === true;
   if (!spikes.some((_, k) => asked(k))) return spikes.map(() => true);
   const n = local.length;
-  const mean = new Float64Array(cols);
-  const scale = new Float64Array(cols);
-  for (let j = 0; j < cols; j++) {
-    let s = 0;
-    let s2 = 0;
-    for (let i = 0; i < n; i++) {
-      const v = features[local[i] * cols + j] as number;
-      s += v;
-      s2 += v * v;
-    }
-    mean[j] = s / n;
-    const sd = Math.sqrt(Math.max(0, s2 / n - mean[j] * mean[j]));
-    scale[j] = sd > 0 ? 1 / sd : 0;
-  }
+  const scale = columnScales(features, cols, local);
   // Columns where each sample holds a spike, left out of its distances.
   const held = new Map<number, Set<number>>();
   for (const { column, members } of spikes) {
@@ -92,41 +75,16 @@ export function unexplainedSpikes(
     Array.from({ length: n }, (_, i) => i),
     size,
   );
-  /**
-   * 1 when sample i's label differs from the majority of its k nearest reference samples, itself and `others` (the
-   * spike's own rows) excluded.
-   */
-  const disagrees = (i: number, others: ReadonlySet<number> | null): number => {
-    const skip = held.get(i);
-    const best: Array<{ d: number; label: number }> = [];
-    const a = local[i] * cols;
-    for (const r of reference) {
-      if (r === i || others?.has(r)) continue;
-      const b = local[r] * cols;
-      let d = 0;
-      for (let j = 0; j < cols; j++) {
-        if (skip?.has(j)) continue;
-        const x = ((features[a + j] as number) - (features[b + j] as number)) * (scale[j] as number);
-        d += x * x;
-      }
-      if (best.length < params.k || d < (best[best.length - 1] as { d: number }).d) {
-        best.push({ d, label: labels[r] as number });
-        best.sort((p, q) => p.d - q.d);
-        if (best.length > params.k) best.pop();
-      }
-    }
-    const votes = new Map<number, number>();
-    for (const { label } of best) votes.set(label, (votes.get(label) ?? 0) + 1);
-    const top = Math.max(0, ...votes.values());
-    return (votes.get(labels[i] as number) ?? 0) < top ? 1 : 0;
-  };
-  const baseRate = base.length ? base.reduce((s, i) => s + disagrees(i, null), 0) / base.length : 0;
+  const space: NeighbourSpace = { features, cols, local, labels, scale, reference, k: params.k };
+  const disagreesHere = (i: number, others: ReadonlySet<number> | null) =>
+    disagrees(space, i, others, held.get(i));
+  const baseRate = base.length ? base.reduce((s, i) => s + disagreesHere(i, null), 0) / base.length : 0;
   return spikes.map(({ members }, k) => {
     if (!asked(k)) return true;
     const checked = stride(members, params.perSpike);
     if (checked.length === 0) return false;
     const own = new Set(members);
-    const rate = checked.reduce((s, i) => s + disagrees(i, own), 0) / checked.length;
+    const rate = checked.reduce((s, i) => s + disagreesHere(i, own), 0) / checked.length;
     const p = Math.min(0.99, Math.max(baseRate, 1 / checked.length));
     return rate > baseRate + params.z * Math.sqrt((p * (1 - p)) / checked.length);
   });

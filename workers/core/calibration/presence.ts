@@ -1,0 +1,52 @@
+/**
+ * How many of the analyst's rows look like a canary kind (issue 10), from where the kind's canaries fall under its
+ * detector. fuse.ts ranks a present kind's rows above the rest and estimatePoisoned counts them.
+ */
+import { sortedReference } from './tails';
+import type { FusionSettings } from './types';
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+}
+
+/**
+ * Analyst rows that look like a kind: min over the quantiles q of F / R times the rows, with F the share of analyst
+ * rows and R the canaries' share at or above the threshold median + tolerance × (canary q-quantile − median). Real
+ * poison as strong as the canaries counts fully; rows the detector ranks high by chance count too, so the smallest
+ * estimate over the quantiles is kept. Below `minRows`: 0.
+ */
+export function presentRows(
+  values: Float32Array,
+  rows: number,
+  canaries: readonly number[],
+  settings: FusionSettings,
+): number {
+  const ref = sortedReference(values.subarray(0, rows));
+  const can = Float64Array.from(canaries, (p) => values[p]).sort();
+  if (can.length === 0) return 0;
+  const median = quantile(ref, 0.5);
+  let best = Number.POSITIVE_INFINITY;
+  for (const q of settings.quantiles) {
+    const threshold = median + settings.tolerance * (quantile(can, q) - median);
+    const share = (list: ArrayLike<number>) => {
+      let k = 0;
+      for (let i = 0; i < list.length; i++) if (list[i] >= threshold) k++;
+      return list.length ? k / list.length : 0;
+    };
+    const recall = share(can);
+    if (recall > 0) best = Math.min(best, (share(values.subarray(0, rows)) / recall) * rows);
+  }
+  // No quantile where a canary reaches the threshold (every canary NaN, or a tolerance above 1): nothing to divide by.
+  return Number.isFinite(best) && best >= settings.minRows ? best : 0;
+}
+
+/**
+ * Analyst rows a score marks (above 0): 0 below `minRows`, and null above `maxShare` of the rows, where marks are
+ * the data's usual values rather than rarities.
+ */
+export function marked(values: Float32Array, rows: number, minRows: number, maxShare: number): number | null {
+  let k = 0;
+  for (let i = 0; i < rows; i++) if (values[i] > 0) k++;
+  if (k > maxShare * rows) return null;
+  return k >= minRows ? k : 0;
+}

@@ -1,0 +1,78 @@
+/**
+ * Whether a row's label agrees with what its feature values say: the majority label of its nearest rows in the
+ * standardised feature space (not the model's embedding, which a learned attack reshapes). The shared-values label
+ * check (spike-labels.ts) and the fusion's check of activation clusters (calibration/clusters.ts) both ask it.
+ */
+
+/** Up to `m` entries of `list` at an even stride (all of them when there are at most `m`). */
+export function stride(list: readonly number[], m: number): number[] {
+  if (list.length <= m) return [...list];
+  return Array.from({ length: m }, (_, t) => list[Math.floor((t * list.length) / m)] as number);
+}
+
+/** Samples i = 0..local.length-1 (row local[i] of the row-major `features`, `cols` per row) and their labels. */
+export interface NeighbourSpace {
+  features: Float32Array;
+  cols: number;
+  local: Int32Array;
+  labels: Int32Array;
+  /** Per column, 1 / its standard deviation over the samples (0 for a constant column). */
+  scale: Float64Array;
+  /** The samples searched for neighbours. */
+  reference: readonly number[];
+  /** Neighbours that vote. */
+  k: number;
+}
+
+/** Per column, 1 / the standard deviation over the samples (0 for a constant column). */
+export function columnScales(features: Float32Array, cols: number, local: Int32Array): Float64Array {
+  const n = local.length;
+  const scale = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = features[local[i] * cols + j] as number;
+      s += v;
+      s2 += v * v;
+    }
+    const mean = s / n;
+    const sd = Math.sqrt(Math.max(0, s2 / n - mean * mean));
+    scale[j] = sd > 0 ? 1 / sd : 0;
+  }
+  return scale;
+}
+
+/**
+ * 1 when sample i's label differs from the majority of its k nearest reference samples (itself and `others`
+ * excluded; columns in `skip` left out of the distance), else 0. A tie with another label counts as agreement.
+ */
+export function disagrees(
+  space: NeighbourSpace,
+  i: number,
+  others: ReadonlySet<number> | null,
+  skip?: ReadonlySet<number>,
+): number {
+  const { features, cols, local, labels, scale, k } = space;
+  const best: Array<{ d: number; label: number }> = [];
+  const a = local[i] * cols;
+  for (const r of space.reference) {
+    if (r === i || others?.has(r)) continue;
+    const b = local[r] * cols;
+    let d = 0;
+    for (let j = 0; j < cols; j++) {
+      if (skip?.has(j)) continue;
+      const x = ((features[a + j] as number) - (features[b + j] as number)) * (scale[j] as number);
+      d += x * x;
+    }
+    if (best.length < k || d < (best[best.length - 1] as { d: number }).d) {
+      best.push({ d, label: labels[r] as number });
+      best.sort((p, q) => p.d - q.d);
+      if (best.length > k) best.pop();
+    }
+  }
+  const votes = new Map<number, number>();
+  for (const { label } of best) votes.set(label, (votes.get(label) ?? 0) + 1);
+  const top = Math.max(0, ...votes.values());
+  return (votes.get(labels[i] as number) ?? 0) < top ? 1 : 0;
+}
