@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import { createUmapService, type UmapJobId, type UmapRequest } from './service';
+import { umap2d } from './umap';
 
 const N = 60;
 const D = 4;
@@ -54,5 +55,30 @@ describe('UMAP service (the worker contract, in-process)', () => {
       if (p.epoch === 3) service.cancel('b' as UmapJobId);
     });
     expect(out).toEqual({ kind: 'cancelled', jobId: 'b', epoch: 3 });
+  });
+
+  it('gives each dataset row its sample’s point, row 0 included, and the total time of the job', async () => {
+    const service = createUmapService();
+    // Sample j on row j + 1, except the last sample, on row 0; row N keeps NaN.
+    const req = {
+      ...request('c'),
+      sampleRows: Int32Array.from({ length: N }, (_, j) => (j === N - 1 ? 0 : j + 1)),
+    };
+    const t0 = performance.now();
+    const out = await service.layout(req, () => {});
+    const elapsed = performance.now() - t0;
+    if (out.kind !== 'finished') throw new Error('not finished');
+    const direct = await umap2d(req.embeddings, N, D, req.options);
+    if (direct.kind !== 'finished') throw new Error('not finished');
+    const expected = new Array<number>(2 * (N + 1)).fill(Number.NaN);
+    for (let j = 0; j < N; j++) {
+      const r = j === N - 1 ? 0 : j + 1;
+      expected[2 * r] = direct.xy[2 * j] as number;
+      expected[2 * r + 1] = direct.xy[2 * j + 1] as number;
+    }
+    expect(Array.from(out.xy)).toEqual(expected);
+    const { graphMs, epochsMs, placeMs, totalMs } = out.timings;
+    expect(totalMs).toBeGreaterThanOrEqual(graphMs + epochsMs + placeMs);
+    expect(totalMs).toBeLessThanOrEqual(elapsed);
   });
 });

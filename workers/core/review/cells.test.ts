@@ -46,4 +46,38 @@ describe('cells as written', () => {
       false,
     ]);
   });
+
+  // Issue 16 (mutation testing).
+  it('splits on the delimiter given, never one it guesses', () => {
+    expect(recordCells('a;b;c,d', ',')).toEqual(['a;b;c', 'd']);
+    expect(recordCells('', ',')).toEqual([]);
+  });
+
+  it('writes Infinity by its sign, and takes up to 9 digits for a float32 that needs them', () => {
+    expect(shortestFloat32(Infinity)).toBe('Infinity');
+    // 10.000154 and 10.000155 are other float32 values: the ninth digit is needed.
+    expect(Math.fround(10.000154)).not.toBe(Math.fround(10.0001545));
+    expect(Math.fround(10.000155)).not.toBe(Math.fround(10.0001545));
+    expect(shortestFloat32(Math.fround(10.0001545))).toBe('10.0001545');
+  });
+
+  it('a one-hot feature comes from the longest one-hot column that prefixes it with “=”; unknown ones from -1', () => {
+    const columns = {
+      header: ['a', 'a=b', 'ab', 'x'],
+      featureNames: ['a=b=x', 'a=c', 'ab=1', 'shape=round', 'zzz', 'x'],
+      oneHot: ['a=b', 'a', 'shape'],
+    };
+    const sources = featureSources(columns);
+    // 'ab=1': 'ab' is not one-hot and 'a' does not prefix it with '='; 'shape' is one-hot but not in the header.
+    expect([...sources]).toEqual([1, 0, -1, -1, -1, 3]);
+    expect([...oneHotFeatures(columns, sources)]).toEqual([1, 1, 0, 0, 0, 0]);
+    // A feature from header column 0 reads cell 0.
+    const first = featureSources({ header: ['v', 'label'], featureNames: ['v'], oneHot: [] });
+    expect(writtenCells(['2.5', 'y'], first, new Uint8Array(1))).toEqual([{ text: '2.5', missing: false }]);
+    // A short record, and a feature of unknown source, give an empty, missing cell.
+    expect(writtenCells(['1'], Int32Array.from([3, -1]), new Uint8Array(2))).toEqual([
+      { text: '', missing: true },
+      { text: '', missing: true },
+    ]);
+  });
 });

@@ -73,9 +73,11 @@ describe('retrain comparison', () => {
   );
   // The retrained model predicts class 1 for row 6 (label 0) and class 1 for row 7 (label 1).
   const afterProbs = Float32Array.from([0.2, 0.8, 0.3, 0.7]);
-  const out = compareRetrain(before, after, Int32Array.from([6, 7]), afterProbs, labels);
+  // Computed in each test, not when the file is collected: Stryker switches a mutant on only while tests run.
+  const compare = () => compareRetrain(before, after, Int32Array.from([6, 7]), afterProbs, labels);
 
   it('measures both runs on the validation rows they share', () => {
+    const out = compare();
     expect(out.sharedRows).toBe(3);
     expect(out.classRows).toEqual([1, 2]);
     expect(out.before.accuracy).toEqual([1 / 3, 1 / 3]);
@@ -87,6 +89,7 @@ describe('retrain comparison', () => {
   });
 
   it('says how many quarantined rows each model still gives their label', () => {
+    const out = compare();
     expect(out.quarantined.rows).toBe(2);
     expect(out.quarantined.beforeAssigned).toBe(2);
     expect(out.quarantined.afterAssigned).toBe(1);

@@ -40,4 +40,29 @@ describe('drop kind', () => {
     ];
     expect(verificationPair(binary)).toEqual({ manifest: 'm.json', clean: null });
   });
+
+  // Issue 16 (mutation testing).
+  it('tells a zip by all four signature bytes (PK, 3 or 5, 4 or 6), and text with a near miss', () => {
+    const head = (b: number[]) => dropKind(Uint8Array.from([...b, 0x41, 0x42]));
+    for (const b of [
+      [0x50, 0x4b, 3, 4],
+      [0x50, 0x4b, 5, 6],
+      [0x50, 0x4b, 3, 6],
+      [0x50, 0x4b, 5, 4],
+    ])
+      expect(head(b), String(b)).toBe('zip');
+    for (const b of [
+      [0x51, 0x4b, 3, 4],
+      [0x50, 0x4c, 3, 4],
+      [0x50, 0x4b, 4, 4],
+      [0x50, 0x4b, 3, 5],
+    ])
+      expect(head(b), String(b)).toBe('text');
+  });
+
+  it('reads a head cut inside a character (or not UTF-8) without throwing', () => {
+    const manifest = bytes('{"format":"sift-manifest/1","x":"é');
+    expect(dropKind(manifest.subarray(0, manifest.length - 1))).toBe('manifest');
+    expect(dropKind(Uint8Array.from([0x7b, 0xff, 0x7d]))).toBe('json');
+  });
 });

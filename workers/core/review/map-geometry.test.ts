@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   frameOf,
   nearestPoint,
@@ -13,7 +13,11 @@ import {
 
 describe('scatter transforms', () => {
   const xy = Float32Array.from([0, 0, 10, 5, Number.NaN, 1, 5, 2.5]);
-  const f = frameOf(xy, 120, 70, 10);
+  // Built in beforeEach, not when the file is collected: Stryker switches a mutant on only while tests run.
+  let f: ScatterFrame;
+  beforeEach(() => {
+    f = frameOf(xy, 120, 70, 10);
+  });
   it('maps the finite bounds to the padded canvas, y up', () => {
     expect([f.x0, f.x1, f.y0, f.y1]).toEqual([0, 10, 0, 5]);
     expect([toPx(f, 0), toPy(f, 0)]).toEqual([10, 60]);

@@ -40,6 +40,42 @@ describe('geometry', () => {
     expect(topQuantileThreshold(values, 0.05)).toBe(94);
     expect(values.filter((v) => v >= 95).length).toBe(5);
   });
+
+  // Issue 16 (mutation testing).
+  it('the lasso keeps the points inside a concave or slanted shape, not all of its bounding box', () => {
+    // The U of the test above: the 3 × 3 square less the notch (1, 2) × (1, 3).
+    const u = [0, 0, 3, 0, 3, 3, 2, 3, 2, 1, 1, 1, 1, 3, 0, 3];
+    const pts = [
+      0.5, 0.5, 1.5, 0.5, 2.5, 2.5, 1.5, 2, 1.5, 1.5, 0.5, 2.5, 3.5, 1, -0.5, 1, 1.5, -0.5, 1.5, 3.5,
+    ];
+    expect([...pointsInPolygon(Float32Array.from(pts), u)]).toEqual([0, 1, 2, 5]);
+    // The triangle (0,0), (4,0), (0,4): inside where x + y < 4, on either side of the slanted edge by 0.1.
+    const triangle = [0, 0, 4, 0, 0, 4];
+    const near = [1, 1, 1.9, 2, 2.1, 2, 3, 0.5, 0.5, 3.6, 3.9, 0.2];
+    expect([...pointsInPolygon(Float32Array.from(near), triangle)]).toEqual([0, 1, 3]);
+    // The same triangle given clockwise, and from another corner: the edge back to the first corner counts too.
+    expect([...pointsInPolygon(Float32Array.from(near), [4, 0, 0, 0, 0, 4])]).toEqual([0, 1, 3]);
+    expect([...pointsInPolygon(Float32Array.from(near), [0, 4, 0, 0, 4, 0])]).toEqual([0, 1, 3]);
+  });
+
+  it('histogram bins from the smallest to the largest finite value, infinities left out', () => {
+    // [2, 10] in 4 bins of width 2: 2 in the first, 10 in the last (closed); 3 in the first too.
+    expect(histogram([10, 3, 2, Infinity, -Infinity], 4)).toEqual({
+      min: 2,
+      max: 10,
+      counts: Int32Array.from([2, 0, 0, 1]),
+      nonFinite: 2,
+    });
+    // One distinct value: all in the first bin; none finite: 0 to 0.
+    expect(histogram([5, 5], 2)).toEqual({ min: 5, max: 5, counts: Int32Array.from([2, 0]), nonFinite: 0 });
+    expect(histogram([Number.NaN], 2)).toEqual({ min: 0, max: 0, counts: new Int32Array(2), nonFinite: 1 });
+  });
+
+  it('the top-q threshold sorts numbers as numbers and leaves out what is not finite', () => {
+    // Sorted: 2, 9, 10, 100 (as text 10, 100, 2, 9); q = 0.5 cuts at index ⌈4 × 0.5⌉ − 1 = 1: 9.
+    expect(topQuantileThreshold([100, 10, Number.NaN, 2, 9, Infinity], 0.5)).toBe(9);
+    expect(topQuantileThreshold([Number.NaN], 0.1)).toBeNaN();
+  });
 });
 
 describe('queryRows', () => {

@@ -43,4 +43,23 @@ describe('scoring parameters (issue 16, mutation testing)', () => {
     expect(DEFAULT_CLEAR_TAIL.gap).toBe(1);
     expect(fresh.knn.k).not.toBe(1);
   });
+
+  it('the defaults are the documented ones: exact k-NN of 10 on raw embeddings up to 10,000 samples, and so on', () => {
+    // DESIGN §3 (k = 10; activation clustering on 10 dimensions, a minority under 35%), the README (exact search up
+    // to 10,000 samples, IVF above); the rest as chosen in defaults.ts, and recorded in every score set's params, so a
+    // change here changes what a stored run's settings mean (√N cells with 8 probed; 200 power-iteration steps; 4
+    // restarts of 50 Lloyd steps; per-class covariance with Ledoit–Wolf shrinkage; raw, not normalised, rows).
+    const d = defaultScoreParams(3);
+    expect(d.knn).toEqual({
+      k: 10,
+      normalize: false,
+      mode: 'auto',
+      approximateAbove: 10_000,
+      nlist: 0,
+      nprobe: 8,
+    });
+    expect(d.spectral).toEqual({ iterations: 200, normalize: false });
+    expect(d.activationClustering).toEqual({ dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 });
+    expect(d.mahalanobis).toEqual({ covariance: 'per-class', shrinkage: 'ledoit-wolf' });
+  });
 });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import type { TrainingDynamics } from '../train/types';
 import { ScoringCancelledError } from './hooks';
+import { knnIvf, knnScores } from './knn';
 import { labelIssues } from './label-issues';
 import { defaultScoreParams, resolveScoreParams, scoreAll } from './score-all';
 import { suspicionFromScores } from './suspicion';
@@ -100,18 +101,7 @@ describe('scoreAll', () => {
     expect(s.mahalanobisShrinkage.every((a) => a >= 0 && a <= 1)).toBe(true);
     expect(s.params).toEqual(resolveScoreParams({ seed: 5 }));
     expect(s.params.seed).toBe(5);
-    expect(progress.map((p) => p.stage)).toEqual([
-      'trajectory',
-      'influence',
-      'knn',
-      'spectral',
-      'activation clustering',
-      'mahalanobis',
-      'shared values',
-      'label issues',
-      'suspicion',
-      'done',
-    ]);
+    expect(progress.map((p) => p.stage)).toEqual([...STAGE_NAMES, 'done']);
     expect(progress.at(-1)).toEqual({ stage: 'done', done: 9, total: 9 });
     expect(Object.keys(s.timings)).toHaveLength(9);
   });
@@ -187,4 +177,109 @@ describe('scoreAll', () => {
       /expected N×C = 360/,
     );
   });
+
+  // Issue 16 (mutation testing): what the pipeline hands each step, checked against a brute-force search and the parts.
+  /** Mean Euclidean distance to the k nearest other rows, in Float64 over every pair (rows scaled to unit length if asked). */
+  function bruteKnnDistance(x: Float32Array, n: number, d: number, k: number, normalize: boolean): number[] {
+    const rows = Array.from({ length: n }, (_, i) => {
+      const r = Array.from(x.subarray(i * d, (i + 1) * d));
+      const norm = normalize ? Math.hypot(...r) || 1 : 1;
+      return r.map((v) => v / norm);
+    });
+    return rows.map((a, i) => {
+      const dist = rows.flatMap((b, j) => (j === i ? [] : [Math.hypot(...a.map((v, t) => v - b[t]))]));
+      dist.sort((p, q) => p - q);
+      return dist.slice(0, k).reduce((s, v) => s + v, 0) / k;
+    });
+  }
+  const close = (a: ArrayLike<number>, b: number[]) =>
+    b.every((v, i) => Math.abs(a[i] - v) <= 1e-4 * (1 + v));
+
+  it('searches the k neighbours asked for, at most every other sample, on normalised rows when asked', async () => {
+    const dyn = fakeDynamics();
+    const run = (knn: Partial<ReturnType<typeof defaultScoreParams>['knn']>) =>
+      scoreAll(dyn, { oofProbs: null, params: { knn } });
+    expect(
+      close((await run({ k: 3 })).scores.knnDistance, bruteKnnDistance(dyn.embeddings, 120, 6, 3, false)),
+    ).toBe(true);
+    // k above N − 1 searches every other sample.
+    expect(
+      close((await run({ k: 500 })).scores.knnDistance, bruteKnnDistance(dyn.embeddings, 120, 6, 119, false)),
+    ).toBe(true);
+    const normalised = await run({ k: 4, normalize: true });
+    expect(close(normalised.scores.knnDistance, bruteKnnDistance(dyn.embeddings, 120, 6, 4, true))).toBe(
+      true,
+    );
+    // Exact mode stays exact above approximateAbove.
+    const exact = await run({ k: 3, mode: 'exact', approximateAbove: 10 });
+    expect(exact.knnApproximate).toBe(false);
+    expect(close(exact.scores.knnDistance, bruteKnnDistance(dyn.embeddings, 120, 6, 3, false))).toBe(true);
+  });
+
+  it('gives the IVF search its cells, probes and seed', async () => {
+    const dyn = fakeDynamics();
+    const s = await scoreAll(dyn, {
+      oofProbs: null,
+      params: { seed: 6, knn: { mode: 'ivf', k: 5, nlist: 5, nprobe: 1, normalize: true } },
+    });
+    const ivf = await knnIvf(dyn.embeddings, 120, 6, 5, { nlist: 5, nprobe: 1, seed: 6, normalize: true });
+    expect(Array.from(s.scores.knnDistance)).toEqual(Array.from(knnScores(ivf, dyn.labels).distance));
+    expect(Array.from(s.scores.knnDisagreement)).toEqual(Array.from(knnScores(ivf, dyn.labels).disagreement));
+  });
+
+  it('refuses dynamics whose label count is not the sample count', async () => {
+    const dyn = { ...fakeDynamics(), labels: new Int32Array(119) };
+    await expect(scoreAll(dyn, { oofProbs: null })).rejects.toThrow(
+      'Dynamics have 119 labels for 120 samples.',
+    );
+  });
+
+  it('times each stage by name, within the time the call took, and returns the cartography and explanation', async () => {
+    const dyn = fakeDynamics();
+    const t0 = performance.now();
+    const s = await scoreAll(dyn, { oofProbs: null });
+    const elapsed = performance.now() - t0;
+    expect(Object.keys(s.timings).sort()).toEqual([...STAGE_NAMES].sort());
+    const total = Object.values(s.timings).reduce((a, b) => a + b, 0);
+    expect(Object.values(s.timings).every((t) => t >= 0)).toBe(true);
+    expect(total).toBeLessThanOrEqual(elapsed);
+    const traj = trajectoryScores(dyn);
+    expect(Array.from(s.cartography.confidence)).toEqual(Array.from(traj.confidence));
+    expect(Array.from(s.cartography.variability)).toEqual(Array.from(traj.variability));
+    const { sharedValues: _, ...computed } = s.scores;
+    expect(Array.from(s.explanation?.score ?? [])).toEqual(
+      Array.from(suspicionFromScores(computed, 120, s.params.suspicion).topScore),
+    );
+    expect(s.explanation?.kind).toEqual(new Uint8Array(120).fill(255));
+  });
+
+  it('yields through the caller’s `between` inside each embedding stage, so a worker can take a cancel message', async () => {
+    const events: string[] = [];
+    await scoreAll(fakeDynamics(), {
+      oofProbs: null,
+      onProgress: (p) => events.push(p.stage),
+      between: async () => {
+        events.push('yield');
+      },
+    });
+    const inside = (stage: string) =>
+      events.indexOf(STAGE_NAMES[STAGE_NAMES.indexOf(stage) + 1]) - events.indexOf(stage) - 2;
+    // Besides the yield before the next stage: one per class (3) in spectral and Mahalanobis; in activation
+    // clustering one per class whose split leaves a minority (not every class here).
+    expect(inside('spectral')).toBe(3);
+    expect(inside('activation clustering')).toBeGreaterThan(0);
+    expect(inside('mahalanobis')).toBe(3);
+  });
 });
+
+const STAGE_NAMES = [
+  'trajectory',
+  'influence',
+  'knn',
+  'spectral',
+  'activation clustering',
+  'mahalanobis',
+  'shared values',
+  'label issues',
+  'suspicion',
+];
