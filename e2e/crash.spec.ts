@@ -84,6 +84,23 @@ async function killWorker(page: Page, script: 'train' | 'score'): Promise<void> 
   await workers[0]?.evaluate('setTimeout(() => close(), 0)');
 }
 
+/**
+ * Cross-validation epochs for a job that is killed or reloaded: enough that its folds train for seconds, so the job
+ * cannot end before the kill lands. With 10, digits' whole job took under 3 s, and a loaded machine once finished it
+ * before the worker ran the kill.
+ */
+const KILL_EPOCHS = 40;
+
+/** Waits, polling every 50 ms, until the folds are training (before that the job is still loading its data). */
+async function firstFoldTraining(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await page.getByTestId('score-stage').textContent()) ?? '', {
+      timeout: 60_000,
+      intervals: [50],
+    })
+    .toMatch(/0 of 2 folds done; training epoch/);
+}
+
 /** The stored dataset's training screen after a reload. */
 async function reopenTraining(page: Page, name: string): Promise<void> {
   await reloadToStart(page);
@@ -192,10 +209,10 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
 
   // Kill the score worker during cross-validation.
   await page.getByTestId('score-folds').fill('2');
-  await page.getByTestId('score-cv-epochs').fill('10');
+  await page.getByTestId('score-cv-epochs').fill(String(KILL_EPOCHS));
   await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-stage')).toContainText(/[01] of 2 folds done/, { timeout: 60_000 });
+  await firstFoldTraining(page);
   const killedAt = Date.now();
   await killWorker(page, 'score');
   const status = page.getByTestId('score-status');
@@ -224,17 +241,19 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   await expect(summary).not.toHaveAttribute('data-score-id', firstScores);
   const retriedScores = (await summary.getAttribute('data-score-id')) ?? '';
   await expect(summary).toContainText(`scored on ${other}`);
-  await expect(page.getByTestId('score-params')).toContainText('2-fold cross-validation (10 epochs)');
+  await expect(page.getByTestId('score-params')).toContainText(
+    `2-fold cross-validation (${KILL_EPOCHS} epochs)`,
+  );
   await waitIdle(page);
   expect((await snapshot(page)).scores[retriedScores]).toBe('done');
 
   // A reload in the middle of scoring: that job shows as interrupted, with a way to start it again, and the run
   // still shows the last complete score set; the decision stays.
   await page.getByTestId('score-folds').fill('2');
-  await page.getByTestId('score-cv-epochs').fill('10');
+  await page.getByTestId('score-cv-epochs').fill(String(KILL_EPOCHS));
   await page.getByTestId('score-calibrate').uncheck();
   await page.getByTestId('score-start').click();
-  await expect(page.getByTestId('score-stage')).toContainText(/[01] of 2 folds done/, { timeout: 60_000 });
+  await firstFoldTraining(page);
   await reopenTraining(page, 'digits_flip5');
   await expect(status).toHaveAttribute('data-status', 'interrupted');
   await expect(summary).toHaveAttribute('data-score-id', retriedScores);
@@ -254,7 +273,9 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   });
   await expect(summary).not.toHaveAttribute('data-score-id', retriedScores);
   await expect(status).toHaveCount(0);
-  await expect(page.getByTestId('score-params')).toContainText('2-fold cross-validation (10 epochs)');
+  await expect(page.getByTestId('score-params')).toContainText(
+    `2-fold cross-validation (${KILL_EPOCHS} epochs)`,
+  );
 });
 
 test('a reload in the middle of an import stores nothing, and the stored datasets stay whole', async ({
