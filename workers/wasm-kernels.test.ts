@@ -112,7 +112,8 @@ describe('composed kernels', () => {
   it('match CPU on strides 1 and 2, same and valid padding, odd shapes and filter sizes', async () => {
     for (const [stride, pad] of VARIANTS) {
       for (const shape of SHAPES) {
-        for (const kernel of [3, 2]) {
+        // 2 and 4: 'same' pads one more row and column after than before; 5: overhangs two rows and columns.
+        for (const kernel of [3, 2, 4, 5]) {
           const cpu = await on('cpu', () => convGrads(stride, pad, shape, kernel));
           const wasm = await on('wasm', () => convGrads(stride, pad, shape, kernel));
           for (const k of ['dx', 'dw', 'm', 'mt'] as const) {
@@ -142,23 +143,36 @@ describe('composed kernels', () => {
     expect(dw).toEqual([3, 6, 9, 12]);
   });
 
-  /** Max-pool gradients of relu'd, rounded values: many ties, at zero and above. */
+  /**
+   * Max-pool gradients of relu'd, rounded values: many ties, at zero and above. With `holes`, every fifth value and
+   * the whole first 2 × 2 corner of each image and channel are NaN (no number: no gradient, as on CPU), and the
+   * gradient arriving from above is seeded noise.
+   */
   async function poolGrads(
     shape: [number, number, number, number],
     size: number,
     stride: number,
     pad: 'same' | 'valid',
+    holes = false,
   ) {
-    const x = tf.tidy(() => tf.randomNormal(shape, 0, 2, 'float32', 4).round().relu());
-    const dy = tf.grad((a) =>
-      tf
-        .maxPool(a as tf.Tensor4D, size, stride, pad)
-        .square()
-        .sum(),
-    );
-    const g = dy(x);
+    const x = tf.tidy(() => {
+      const v = tf.randomNormal(shape, 0, 2, 'float32', 4).round().relu();
+      if (!holes) return v;
+      const [n, h, w, c] = shape;
+      const nan = new Uint8Array(n * h * w * c);
+      for (let i = 0; i < nan.length; i++) {
+        const row = Math.floor(i / (w * c)) % h;
+        const col = Math.floor(i / c) % w;
+        nan[i] = i % 5 === 0 || (row < 2 && col < 2) ? 1 : 0;
+      }
+      return tf.where(tf.tensor(nan, shape, 'bool'), tf.fill(shape, Number.NaN), v);
+    });
+    const pool = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, size, stride, pad);
+    // With holes the pooled values are NaN in places: the upstream gradient is then given, not derived from them.
+    const upstream = holes ? tf.tidy(() => tf.randomNormal(pool(x).shape, 0, 1, 'float32', 5)) : undefined;
+    const g = upstream ? tf.grad(pool)(x, upstream) : tf.grad((a) => pool(a).square().sum())(x);
     const out = await g.data();
-    tf.dispose([x, g]);
+    tf.dispose([x, g, ...(upstream ? [upstream] : [])]);
     return out;
   }
 
@@ -169,6 +183,10 @@ describe('composed kernels', () => {
       [[3, 7, 7, 2], 3, 2, 'same'],
       [[1, 6, 5, 4], 3, 1, 'same'],
       [[2, 9, 9, 1], 3, 3, 'valid'],
+      // 2 × 2 windows that tile the image, cut at its edge by 'same' padding, or with gaps between them.
+      [[3, 7, 9, 5], 2, 2, 'same'],
+      [[1, 8, 7, 2], 2, 3, 'valid'],
+      [[2, 6, 6, 3], 2, 3, 'same'],
     ] as const;
     for (const [shape, size, stride, pad] of cases) {
       const cpu = await on('cpu', () => poolGrads([...shape], size, stride, pad));
@@ -177,6 +195,24 @@ describe('composed kernels', () => {
         maxScaledDiff(wasm, cpu),
         `${shape.join('×')} pool ${size} stride ${stride} ${pad}`,
       ).toBeLessThan(1e-5);
+      expect(Array.from(cpu).some((v) => v !== 0)).toBe(true);
+    }
+  });
+
+  it('pool gradients past values that are no number as CPU does', async () => {
+    const cases = [
+      [[2, 8, 8, 3], 2, 2, 'valid'],
+      [[1, 7, 9, 2], 2, 2, 'same'],
+      [[2, 7, 7, 2], 3, 2, 'same'],
+    ] as const;
+    for (const [shape, size, stride, pad] of cases) {
+      const cpu = await on('cpu', () => poolGrads([...shape], size, stride, pad, true));
+      const wasm = await on('wasm', () => poolGrads([...shape], size, stride, pad, true));
+      const what = `${shape.join('×')} pool ${size} stride ${stride} ${pad}`;
+      expect(Array.from(wasm).every(Number.isFinite), what).toBe(true);
+      expect(maxScaledDiff(wasm, cpu), what).toBeLessThan(1e-5);
+      // The all-NaN corner window of image 0, channel 0 passes nothing; others do.
+      expect([wasm[0], wasm[shape[3]]], what).toEqual([0, 0]);
       expect(Array.from(cpu).some((v) => v !== 0)).toBe(true);
     }
   });

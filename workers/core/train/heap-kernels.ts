@@ -4,8 +4,10 @@
  * step of the image CNN on WASM). Each reads its inputs and writes a fresh output on the heap, and computes what the
  * CPU backend's kernel computes (agreement tested in workers/wasm-kernels.test.ts):
  * - the filter gradient of a 2-D convolution as one matrix product: the input's patches laid out as rows
- *   (im2col, transposed: [kh·kw·ci, n·oh·ow]) by dy as [n·oh·ow, co], on the backend's own (XNNPACK) MatMul;
- * - the max-pool gradient: each window's gradient to its first largest input, as CPU's maxPoolPositions picks it;
+ *   (im2col, transposed: [kh·kw·ci, n·oh·ow]) by dy as [n·oh·ow, co], on the backend's own (XNNPACK) MatMul; at
+ *   stride 1 with 'same' padding each row of that matrix is one shifted copy of an input channel;
+ * - the max-pool gradient: each window's gradient to its first largest input, as CPU's maxPoolPositions picks it
+ *   (2 × 2 windows that do not overlap, the CNN's, unrolled);
  * - a gather of whole rows (axis 0): row copies inside the heap, where the backend's own kernel steps element by
  *   element (the recording pass gathers every row of the dataset each epoch).
  * Core chooses no backend and imports none: the heap is reached through the two methods below.
@@ -45,7 +47,7 @@ export function conv2dBackpropFilterOnHeap(backendName: string): tf.KernelFunc {
     const info = filterGradientInfo(x, attrs);
     const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
     const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
-    const { filterHeight: kh, filterWidth: kw, padInfo } = info;
+    const { filterHeight: kh, filterWidth: kw } = info;
     const m = n * oh * ow;
     const k = kh * kw * ci;
     // x with its channels first ([ci, n, h, w]), so that every run of colᵀ reads a run of one input row.
@@ -57,35 +59,8 @@ export function conv2dBackpropFilterOnHeap(backendName: string): tf.KernelFunc {
       // Views after the allocations: growing the heap replaces its buffer.
       const xs = floats(b, xt);
       const col = floats(b, colT);
-      for (let r = 0; r < kh; r++) {
-        for (let s = 0; s < kw; s++) {
-          // The output columns whose input column is inside the image: q in [qLo, qHi).
-          const shift = s - padInfo.left;
-          const qLo = Math.min(ow, Math.max(0, Math.ceil(-shift / sw)));
-          const qHi = Math.max(qLo, Math.min(ow, Math.floor((w - 1 - shift) / sw) + 1));
-          for (let c = 0; c < ci; c++) {
-            // Row (r, s, c) of colᵀ, one run of ow values per image row y.
-            let j = ((r * kw + s) * ci + c) * m;
-            for (let img = 0; img < n; img++) {
-              for (let y = 0; y < oh; y++, j += ow) {
-                const ih = y * sh + r - padInfo.top;
-                if (ih < 0 || ih >= h) {
-                  col.fill(0, j, j + ow);
-                  continue;
-                }
-                for (let q = 0; q < qLo; q++) col[j + q] = 0;
-                for (
-                  let q = qLo, from = ((c * n + img) * h + ih) * w + qLo * sw + shift;
-                  q < qHi;
-                  q++, from += sw
-                )
-                  col[j + q] = xs[from];
-                for (let q = qHi; q < ow; q++) col[j + q] = 0;
-              }
-            }
-          }
-        }
-      }
+      if (sh === 1 && sw === 1 && oh === h && ow === w) columnsOfSameSize(xs, col, info);
+      else columnsByRuns(xs, col, info);
       const dy3 = callKernel(backendName, 'Reshape', b, { x: dy }, { shape: [1, m, co] });
       temps.push(dy3);
       const product = callKernel(
@@ -101,6 +76,91 @@ export function conv2dBackpropFilterOnHeap(backendName: string): tf.KernelFunc {
       for (const t of temps) b.disposeData(t.dataId);
     }
   };
+}
+
+/**
+ * Fills colᵀ[(kh, kw, ci), (n, oh, ow)] from x as [ci, n, h, w], any stride and padding: one run of ow values per
+ * output row, each value read with the stride, zeros where the filter reaches outside the image.
+ */
+function columnsByRuns(xs: Float32Array, col: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, padInfo } = info;
+  const m = n * oh * ow;
+  for (let r = 0; r < kh; r++) {
+    for (let s = 0; s < kw; s++) {
+      // The output columns whose input column is inside the image: q in [qLo, qHi).
+      const shift = s - padInfo.left;
+      const qLo = Math.min(ow, Math.max(0, Math.ceil(-shift / sw)));
+      const qHi = Math.max(qLo, Math.min(ow, Math.floor((w - 1 - shift) / sw) + 1));
+      for (let c = 0; c < ci; c++) {
+        // Row (r, s, c) of colᵀ, one run of ow values per image row y.
+        let j = ((r * kw + s) * ci + c) * m;
+        for (let img = 0; img < n; img++) {
+          for (let y = 0; y < oh; y++, j += ow) {
+            const ih = y * sh + r - padInfo.top;
+            if (ih < 0 || ih >= h) {
+              col.fill(0, j, j + ow);
+              continue;
+            }
+            for (let q = 0; q < qLo; q++) col[j + q] = 0;
+            for (
+              let q = qLo, from = ((c * n + img) * h + ih) * w + qLo * sw + shift;
+              q < qHi;
+              q++, from += sw
+            )
+              col[j + q] = xs[from];
+            for (let q = qHi; q < ow; q++) col[j + q] = 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Fills colᵀ as columnsByRuns does where the output has the input's size at stride 1 ('same' padding): then row
+ * (r, s, c) of colᵀ is channel c of x, all images at once, shifted by (r − top) rows and (s − left) columns. One copy
+ * of the whole channel, then zeros where the shift reads outside an image (the rows and columns the filter overhangs,
+ * which the flat copy filled from a neighbouring row or image).
+ */
+function columnsOfSameSize(xs: Float32Array, col: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, filterHeight: kh, filterWidth: kw } = info;
+  const plane = h * w;
+  const size = n * plane;
+  // One view over the whole heap: copyWithin between two tensors moves memory without a temporary.
+  const heap = new Float32Array(xs.buffer);
+  const xAt = xs.byteOffset / 4;
+  const colAt = col.byteOffset / 4;
+  for (let r = 0; r < kh; r++) {
+    const dr = r - info.padInfo.top;
+    // Output rows [y0, y1) read rows inside the image; the rest of each image's rows are zero.
+    const y0 = Math.min(h, Math.max(0, -dr));
+    const y1 = Math.max(y0, Math.min(h, h - dr));
+    for (let s = 0; s < kw; s++) {
+      const ds = s - info.padInfo.left;
+      const q0 = Math.min(w, Math.max(0, -ds));
+      const q1 = Math.max(q0, Math.min(w, w - ds));
+      const shift = dr * w + ds;
+      const from = Math.max(0, -shift);
+      const to = Math.min(size, size - shift);
+      for (let c = 0; c < ci; c++) {
+        const j = colAt + ((r * kw + s) * ci + c) * size;
+        const src = xAt + c * size + shift;
+        if (to > from) heap.copyWithin(j + from, src + from, src + to);
+        for (let img = 0; img < n; img++) {
+          const at = j + img * plane;
+          if (y0 > 0) heap.fill(0, at, at + y0 * w);
+          if (y1 < h) heap.fill(0, at + y1 * w, at + plane);
+          if (q0 === 0 && q1 === w) continue;
+          for (let y = y0; y < y1; y++) {
+            const row = at + y * w;
+            for (let q = 0; q < q0; q++) heap[row + q] = 0;
+            for (let q = q1; q < w; q++) heap[row + q] = 0;
+          }
+        }
+      }
+    }
+  }
 }
 
 interface MaxPoolGradAttrs {
@@ -135,10 +195,14 @@ export function maxPoolGradOnHeap(): tf.KernelFunc {
     const dys = floats(b, dy);
     const out = floats(b, dx);
     out.fill(0);
-    // Per output position, every channel at once (channels are contiguous): the window's cells in row-major order,
-    // a cell taking over only when strictly larger, so each channel keeps its first maximum.
+    // 2 × 2 windows that do not overlap (the CNN's pools): a whole window's four cells unrolled, in the same order;
+    // its maximum is no other window's, so it takes its gradient by assignment.
+    const pairs = fh === 2 && fw === 2 && sh >= 2 && sw >= 2;
+    // Otherwise per output position, every channel at once (channels are contiguous): the window's cells in
+    // row-major order, a cell taking over only when strictly larger, so each channel keeps its first maximum.
     const best = new Float32Array(ch);
     const at = new Int32Array(ch);
+    const below = w * ch;
     let o = 0;
     for (let img = 0; img < n; img++) {
       for (let y = 0; y < oh; y++) {
@@ -149,6 +213,30 @@ export function maxPoolGradOnHeap(): tf.KernelFunc {
           const left = q * sw - padInfo.left;
           const c0 = Math.max(0, left);
           const c1 = Math.min(w, left + fw);
+          if (pairs && r1 - r0 === 2 && c1 - c0 === 2) {
+            for (let c = 0, p0 = ((img * h + r0) * w + c0) * ch; c < ch; c++, p0++) {
+              const p1 = p0 + ch;
+              const p2 = p0 + below;
+              const p3 = p2 + ch;
+              let most = Number.NEGATIVE_INFINITY;
+              let cell = -1;
+              if (xs[p0] > most) {
+                most = xs[p0];
+                cell = p0;
+              }
+              if (xs[p1] > most) {
+                most = xs[p1];
+                cell = p1;
+              }
+              if (xs[p2] > most) {
+                most = xs[p2];
+                cell = p2;
+              }
+              if (xs[p3] > most) cell = p3;
+              if (cell >= 0) out[cell] = dys[o + c];
+            }
+            continue;
+          }
           best.fill(Number.NEGATIVE_INFINITY);
           at.fill(-1);
           for (let r = r0; r < r1; r++) {
