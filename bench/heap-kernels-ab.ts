@@ -2,7 +2,8 @@
  * The heap kernels (workers/core/train/heap-kernels.ts) of this checkout against another's, on WASM in Node (one
  * thread), called alternately in one process at the CNN's shapes for 28 × 28 × 1 images at batch 128: the filter
  * gradient of the stem (28 × 28 × 1 → 16, stride 2) and of the block (14 × 14 × 16 → 32, stride 1), and the block's
- * 2 × 2 max-pool gradient. Also times the filter gradient's MatMul alone (colᵀ · dy).
+ * 2 × 2 max-pool gradient. Also times the filter gradient's MatMul alone (colᵀ · dy), and whole training steps of
+ * the CNN with the other checkout's two gradients and with this one's, alternately (stepWith).
  * Prints each one's median and fastest ms over `--calls` alternating calls and the load average.
  *
  *   npx tsx bench/heap-kernels-ab.ts --before /path/to/other/checkout [--calls 30] [--out heap-kernels-ab]
@@ -11,14 +12,65 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { createRng } from '../workers/core/random';
+import { trainSettingsFor } from '../workers/core/train/defaults';
+import { FlatAdam } from '../workers/core/train/flat-adam';
 import * as after from '../workers/core/train/heap-kernels';
 import type { Info } from '../workers/core/train/kernel-call';
+import { buildModel, modelSpecFor, trainableVariables } from '../workers/core/train/model';
+import { trainStep } from '../workers/core/train/trainer';
 import { arg } from './dawn';
 import { reportHeader, saveReport } from './report';
 
 type Kernels = Partial<typeof after>;
 
+const ROWS = 6000;
+const SIDE = 28;
+const CLASSES = 10;
 const median = (v: number[]) => [...v].sort((a, c) => a - c)[Math.floor(v.length / 2)] ?? Number.NaN;
+
+/**
+ * One training step of the shipped CNN (as bench/cnn-step.ts: 28 × 28 × 1, 10 classes, the image defaults for 6,000
+ * rows, batch 128) timed with `before`'s filter and max-pool gradients, and with this checkout's: the two kernels are
+ * registered anew before each step; every other kernel is this checkout's (prepareKernels).
+ */
+async function stepWith(before: Kernels): Promise<[() => Promise<number>, () => Promise<number>]> {
+  const settings = trainSettingsFor(ROWS, 'images');
+  const image = { width: SIDE, height: SIDE, channels: 1 };
+  const m = buildModel(modelSpecFor(settings, { featureCount: SIDE * SIDE, classCount: CLASSES, image }), 1);
+  const vars = trainableVariables(m);
+  const optimizer = new FlatAdam(vars, settings.learningRate);
+  const rng = createRng(7);
+  const b = settings.batchSize;
+  const pixels = Float32Array.from({ length: b * SIDE * SIDE }, () => rng.next() * 2 - 1);
+  const oneHot = Float32Array.from({ length: b * CLASSES }, (_, i) =>
+    i % CLASSES === Math.floor(i / CLASSES) % CLASSES ? 1 : 0,
+  );
+  const use = (k: Kernels) => {
+    const filter = k.conv2dBackpropFilterOnHeap?.('wasm');
+    const pool = k.maxPoolGradOnHeap?.();
+    if (!filter || !pool) throw new Error('A checkout lacks a heap kernel.');
+    for (const [kernelName, kernelFunc] of [
+      ['Conv2DBackpropFilter', filter],
+      ['MaxPoolGrad', pool],
+    ] as const) {
+      tf.unregisterKernel(kernelName, 'wasm');
+      tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+    }
+  };
+  const step = (k: Kernels) => async () => {
+    use(k);
+    const t0 = performance.now();
+    const xb = tf.tensor2d(pixels, [b, SIDE * SIDE]);
+    const yb = tf.tensor2d(oneHot, [b, CLASSES]);
+    const packed = trainStep(m, vars, optimizer, xb, yb);
+    tf.dispose([xb, yb]);
+    await packed.data();
+    packed.dispose();
+    return performance.now() - t0;
+  };
+  return [step(before), step(after)];
+}
 
 async function main(): Promise<void> {
   const otherDir = arg('before');
@@ -67,15 +119,13 @@ async function main(): Promise<void> {
       ['filter gradient, its MatMul', () => tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc, matmul],
       ['max-pool gradient', (k) => k.maxPoolGradOnHeap?.(), pool],
     ];
-  const results = [];
-  for (const [name, pick, c] of cases) {
-    const fs = [pick(before), pick(after)];
-    if (!fs[0] || !fs[1]) throw new Error(`No ${name} kernel.`);
+  const results: Array<Record<string, number | string>> = [];
+  /** `calls` rounds of both, alternating which goes first, after 3 rounds of warm-up. */
+  const alternate = async (name: string, both: [() => Promise<number>, () => Promise<number>]) => {
     const ms: number[][] = [[], []];
     for (let i = 0; i < calls + 3; i++) {
-      // Alternate which goes first; the first 3 rounds warm up.
       for (const j of i % 2 ? [1, 0] : [0, 1]) {
-        const t = run(fs[j] as tf.KernelFunc, c.inputs as Record<string, tf.Tensor>, c.attrs);
+        const t = await (both[j] as () => Promise<number>)();
         if (i >= 3) ms[j]?.push(t);
       }
     }
@@ -89,9 +139,17 @@ async function main(): Promise<void> {
     };
     results.push(row);
     console.log(
-      `${name.padEnd(24)} before ${row.beforeMedianMs.toFixed(2)} (fastest ${row.beforeFastestMs.toFixed(2)})  after ${row.afterMedianMs.toFixed(2)} (fastest ${row.afterFastestMs.toFixed(2)}) ms`,
+      `${name.padEnd(28)} before ${row.beforeMedianMs.toFixed(2)} (fastest ${row.beforeFastestMs.toFixed(2)})  after ${row.afterMedianMs.toFixed(2)} (fastest ${row.afterFastestMs.toFixed(2)}) ms`,
     );
+  };
+  for (const [name, pick, c] of cases) {
+    const fs = [pick(before), pick(after)];
+    const [fb, fa] = fs;
+    if (!fb || !fa) throw new Error(`No ${name} kernel.`);
+    const time = (f: tf.KernelFunc) => async () => run(f, c.inputs as Record<string, tf.Tensor>, c.attrs);
+    await alternate(name, [time(fb), time(fa)]);
   }
+  await alternate('training step (whole)', await stepWith(before));
   console.log(
     `load ${os
       .loadavg()
