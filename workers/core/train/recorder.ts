@@ -45,6 +45,11 @@ export interface PassOptions {
   batchSize?: number;
   /** Also read back the softmax and embeddings (default false). */
   withOutputs?: boolean;
+  /**
+   * Arrays to write the softmax and embeddings into (rows × C, rows × d), reused pass after pass so that no epoch
+   * allocates them afresh; the pass's `probs` and `embeddings` are then these arrays. Default: new arrays.
+   */
+  outputs?: { probs: Float32Array; embeddings: Float32Array };
   /** Awaited between chunks, so a long pass yields to the event loop. */
   between?: () => Promise<void>;
   /** Checked between chunks: true abandons the pass (the result is then null). */
@@ -74,7 +79,7 @@ export async function recordPass(
   const withOutputs = options.withOutputs ?? false;
   const out: PassValues = {
     ...emptyPass(n),
-    ...(withOutputs ? { probs: new Float32Array(n * c), embeddings: new Float32Array(n * d) } : {}),
+    ...(withOutputs ? outputArrays(n, c, d, options.outputs) : {}),
   };
   // On a backend that keeps tensors in memory JavaScript can see (WASM's heap), the chunk's three blocks are read in
   // place: no concatenation and no copy of the block into a fresh buffer, which cost Chromium's worker more than Node
@@ -143,4 +148,11 @@ export async function recordPass(
     if (end < n) await options.between?.();
   }
   return out;
+}
+
+function outputArrays(n: number, c: number, d: number, given: PassOptions['outputs']) {
+  if (!given) return { probs: new Float32Array(n * c), embeddings: new Float32Array(n * d) };
+  if (given.probs.length !== n * c || given.embeddings.length !== d * n)
+    throw new RangeError(`recordPass: output arrays for ${n} rows must hold ${n * c} and ${n * d} values.`);
+  return given;
 }
