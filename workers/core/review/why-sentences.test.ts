@@ -35,6 +35,9 @@ describe('numbers in sentences', () => {
     expect(num(123456)).toBe('1.23e+5');
     expect(num(0.001)).toBe('0.001');
     expect(num(0.000999)).toBe('9.99e−4');
+    // Every hyphen becomes a minus sign, the mantissa's and the exponent's alike.
+    expect(num(-0.0005)).toBe('−5.00e−4');
+    expect(num(-123456)).toBe('−1.23e+5');
   });
 
   it('floors "higher than", so it never claims more rows than is true', () => {
