@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { RunRecord } from '../app/db/run-schema';
 import type { ScoreRecord } from '../app/db/score-schema';
 import { importThroughApp, launchChromium, ROOT, startPreview } from './serve';
+import { PROFILE_CATEGORIES } from './trace-profile';
 
 /** Figures of the pipeline in the browser, read from what the app stored (run and score records). */
 export interface BrowserResult {
@@ -99,11 +100,20 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
     const probes = cached.flatMap((text) => (JSON.parse(text) as Pick<BrowserResult, 'probes'>).probes ?? []);
     const t0 = performance.now();
     await longTasksSince();
+    // SIFT_TRACE=<prefix>: Chromium traces of the training and of the scoring, with every thread's V8 samples
+    // (<prefix>-train.json, <prefix>-score.json; bench/trace-profile.ts reads them; build with --minify false).
+    const trace = process.env.SIFT_TRACE;
+    if (trace)
+      await browser.startTracing(page, { path: `${trace}-train.json`, categories: PROFILE_CATEGORIES });
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.locator('[data-testid="shown-run"][data-status="done"]').waitFor({ timeout: 1_200_000 });
+    if (trace) await browser.stopTracing();
     const training = await longTasksSince();
+    if (trace)
+      await browser.startTracing(page, { path: `${trace}-score.json`, categories: PROFILE_CATEGORIES });
     await page.getByTestId('score-start').click();
     await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
+    if (trace) await browser.stopTracing();
     const scoring = await longTasksSince();
     // A control: a 120 ms task of the page's own (a timer's, as the app's tasks are) must show, or the observer saw
     // nothing at all.

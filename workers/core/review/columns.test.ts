@@ -66,4 +66,22 @@ describe('review columns', () => {
     expect(reasonFor(cols.flagBits, [0, 3], ['trajectory', 'influence'])).toBe('influence');
     expect(reasonFor(cols.flagBits, [0], ['trajectory', 'influence'])).toBe('');
   });
+
+  // Issue 16 (mutation testing).
+  it('marks dataset row 0 as anomalous, and joins the families of a selection with commas', () => {
+    const first = reviewColumns({
+      rows: 2,
+      ids: ['a', 'b'],
+      labels: Int32Array.from([0, 1]),
+      sampleRows: Int32Array.from([0, 1]),
+      suggested: Int32Array.from([-1, -1]),
+      suspicion: Float32Array.from([0.1, 0.2]),
+      flags: [],
+      labelIssue: new Uint8Array(2),
+      anomalousRows: [0],
+      scores: {},
+    });
+    expect([...first.anomalous]).toEqual([1, 0]);
+    expect(reasonFor(cols.flagBits, [1, 4], ['trajectory', 'influence'])).toBe('trajectory, influence');
+  });
 });

@@ -56,4 +56,34 @@ describe('family flags', () => {
     expect(storedEstimate({ calibration: { estimate: { rows: '54' } } })).toBeNull();
     expect(storedEstimate({})).toBeNull();
   });
+
+  // Issue 16 (mutation testing): values that are not finite, and the edges of each rule.
+  it('leaves NaN and the infinities out of the median', () => {
+    expect(median([1, Number.NaN, Number.NaN])).toBe(1);
+    expect(median([1, 2, Infinity, Infinity, -Infinity, Infinity])).toBe(1);
+  });
+
+  it('ignores a stored threshold that is not a finite number', () => {
+    const out = bulkAwareFlags({ families, flags, thresholds: { label: Number.NaN } });
+    expect(out.thresholds.label).toEqual({
+      threshold: Math.fround(0.5),
+      source: 'lowest flagged value',
+      bulk: 0,
+      flagged: 2,
+    });
+  });
+
+  it('takes an estimate of exactly one row, never an infinite one', () => {
+    expect(topDefault(1000, 0.05, 1)).toEqual({ count: 1, source: 'estimate' });
+    expect(topDefault(1000, 0.05, Infinity)).toEqual({ count: 50, source: 'budget' });
+    expect(topDefault(1000, 0.05, Number.NaN)).toEqual({ count: 50, source: 'budget' });
+  });
+
+  it('refuses stored thresholds and estimates of the wrong shape or not finite', () => {
+    expect(storedThresholds({ familyThresholds: 5 })).toBeNull();
+    expect(storedThresholds({ familyThresholds: 'label' })).toBeNull();
+    expect(storedThresholds({ familyThresholds: { label: Number.NaN, influence: Infinity } })).toEqual({});
+    expect(storedEstimate({ calibration: {} })).toBeNull();
+    expect(storedEstimate({ calibration: { estimate: { rows: Number.NaN } } })).toBeNull();
+  });
 });

@@ -92,3 +92,79 @@ describe('points layer pixels', () => {
     expect([...grid.cells.values()].flat()).toEqual([1]);
   });
 });
+
+describe('map geometry, edge cases (issue 16)', () => {
+  it('bounds only the points finite in both coordinates, and widens a flat extent to 1', () => {
+    const frame = (values: number[]) => {
+      const f = frameOf(Float32Array.from(values), 100, 50, 4);
+      return [f.x0, f.x1, f.y0, f.y1, f.width, f.height, f.pad];
+    };
+    expect(frame([Number.NaN, 1, 2, Number.NaN])).toEqual([0, 1, 0, 1, 100, 50, 4]);
+    expect(frame([1, 2, 3, 4, Infinity, 3, Number.NaN, 100, 2, -Infinity])).toEqual([1, 3, 2, 4, 100, 50, 4]);
+    expect(frame([3, 4])).toEqual([3, 4, 4, 5, 100, 50, 4]);
+    expect(frame([1, 2, 3, 2])).toEqual([1, 3, 2, 3, 100, 50, 4]);
+    expect(frame([2, 1, 2, 3])).toEqual([2, 3, 1, 3, 100, 50, 4]);
+  });
+
+  it('maps data away from the origin to pixels and back', () => {
+    // x in [2, 6] onto [10, 110], y in [−1, 4] onto [60, 10].
+    const f: ScatterFrame = { width: 120, height: 70, x0: 2, x1: 6, y0: -1, y1: 4, pad: 10 };
+    expect([toPx(f, 2), toPx(f, 4), toPx(f, 6)]).toEqual([10, 60, 110]);
+    expect([toPy(f, -1), toPy(f, 1.5), toPy(f, 4)]).toEqual([60, 35, 10]);
+    expect([...pixelsToData(f, [60, 35, 10, 60])]).toEqual([4, 1.5, 2, -1]);
+  });
+
+  it('finds the nearest point across cell edges, within the radius exactly, nearest first', () => {
+    // A 100 × 100 map without padding where data (x, y) is pixel (x, 100 − y); cells of 8 pixels, radius 6.
+    const f: ScatterFrame = { width: 100, height: 100, x0: 0, x1: 100, y0: 0, y1: 100, pad: 0 };
+    const nearest = (pixels: number[][], px: number, py: number) => {
+      const xy = Float32Array.from(pixels.flatMap(([x, y]) => [x as number, 100 - (y as number)]));
+      return nearestPoint(f, pixelGrid(f, xy), xy, px, py);
+    };
+    // Two points in one cell: each is found.
+    expect(
+      nearest(
+        [
+          [50, 50],
+          [52, 50],
+        ],
+        50,
+        50,
+      ),
+    ).toBe(0);
+    expect(
+      nearest(
+        [
+          [50, 50],
+          [52, 50],
+        ],
+        52,
+        50,
+      ),
+    ).toBe(1);
+    // 5 pixels below or right, in the next cell.
+    expect(nearest([[20, 12]], 20, 7)).toBe(0);
+    expect(nearest([[12, 20]], 7, 20)).toBe(0);
+    // 1 pixel away beats 5 pixels away in the cell below.
+    expect(
+      nearest(
+        [
+          [30, 31],
+          [30, 35],
+        ],
+        30,
+        30,
+      ),
+    ).toBe(0);
+    // Exactly 6 pixels away is within the radius; 6√2 is not.
+    expect(nearest([[86, 80]], 80, 80)).toBe(0);
+    expect(nearest([[66, 66]], 60, 60)).toBe(-1);
+  });
+
+  it('reads colours only as a whole #hex or rgb() text, spaces and several digits allowed', () => {
+    expect(packColour('x#123456')).toBeNull();
+    expect(packColour('xrgb(1, 2, 3)')).toBeNull();
+    expect(packColour('rgb(1, 2, 3)x')).toBeNull();
+    expect(packColour('rgba( 10 , 20 , 30 , 0.5 )')).toBe(0xff1e140a);
+  });
+});

@@ -126,3 +126,44 @@ describe('queryRows', () => {
     expect(queryRows(cols, none, DEFAULT_QUERY, selected).length).toBe(5);
   });
 });
+
+describe('queryRows, each sort and filter', () => {
+  // Issue 16 (mutation testing): the sorts by label, suggested label and decision, ties and NaNs.
+  const cols: ReviewColumns = {
+    rows: 6,
+    ids: ['b', 'a', 'b', 'c', 'a', ' x'],
+    labels: Int32Array.from([2, 0, 1, 0, 2, 1]),
+    suggested: Int32Array.from([-1, 2, -1, 1, 0, -1]),
+    suspicion: Float32Array.from([0.4, Number.NaN, 0.1, Number.NaN, 0.3, Number.NaN]),
+    flagBits: new Uint8Array(6),
+    labelIssue: new Uint8Array(6),
+    anomalous: new Uint8Array(6),
+    numeric: {},
+  };
+  const none = new Uint8Array(6);
+  const rows = (query: Partial<typeof DEFAULT_QUERY>, decisions = none) => [
+    ...queryRows(cols, decisions, { ...DEFAULT_QUERY, ...query }),
+  ];
+
+  it('sorts by row, class, suggested label and decision, ties by row in either direction', () => {
+    expect(rows({ sort: 'row' })).toEqual([5, 4, 3, 2, 1, 0]);
+    expect(rows({ sort: 'label', descending: false })).toEqual([1, 3, 2, 5, 0, 4]);
+    expect(rows({ sort: 'label' })).toEqual([0, 4, 2, 5, 1, 3]);
+    expect(rows({ sort: 'suggested' })).toEqual([1, 3, 4, 0, 2, 5]);
+    const decided = Uint8Array.from([0, 2, 1, 0, 2, 0]);
+    expect(rows({ sort: 'decision' }, decided)).toEqual([1, 4, 2, 0, 3, 5]);
+    // A score the run does not hold sorts by suspicion.
+    expect(rows({ sort: 'score:missing' })).toEqual([0, 4, 2, 1, 3, 5]);
+  });
+
+  it('keeps rows of equal suspicion (NaN) or equal id in row order', () => {
+    expect(rows({ descending: false })).toEqual([2, 4, 0, 1, 3, 5]);
+    expect(rows({ sort: 'id', descending: false })).toEqual([5, 1, 4, 0, 2, 3]);
+    expect(rows({ sort: 'id' })).toEqual([3, 0, 2, 1, 4, 5]);
+  });
+
+  it('filters class 0 and trims the search text', () => {
+    expect(rows({ label: 0, sort: 'row', descending: false })).toEqual([1, 3]);
+    expect(rows({ search: '  C ', sort: 'row' })).toEqual([3]);
+  });
+});

@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FAMILY_NAMES, type FamilyName } from '../scores/types';
-import type { FamilyThreshold } from './family-flags';
+import type { FamilyName } from '../scores/types';
+import { whyInput as input } from './test-why-input';
 import { num, percent, type WhyInput, whyFlagged } from './why';
-
-const threshold: FamilyThreshold = { threshold: 0.9, source: 'lowest flagged value', bulk: 0.5, flagged: 10 };
-
-function input(patch: Partial<WhyInput>): WhyInput {
-  return {
-    classes: ['0', '1', '7'],
-    label: 1,
-    suggested: -1,
-    inTraining: true,
-    epochs: null,
-    scores: {},
-    percentiles: {},
-    neighbours: [],
-    shared: [],
-    cluster: null,
-    families: Object.fromEntries(
-      FAMILY_NAMES.map((f) => [f, { value: 0.3, flagged: false }]),
-    ) as WhyInput['families'],
-    thresholds: Object.fromEntries(FAMILY_NAMES.map((f) => [f, threshold])) as Record<
-      FamilyName,
-      FamilyThreshold
-    >,
-    ...patch,
-  };
-}
 
 const of = (family: FamilyName, patch: Partial<WhyInput>) =>
   whyFlagged(input(patch)).find((w) => w.family === family);

@@ -60,7 +60,7 @@ export function num(v: number): string {
   if (abs === 0) text = '0';
   else if (abs >= 1e5 || abs < 1e-3) text = v.toExponential(2);
   else text = String(Number(v.toPrecision(3)));
-  return text.replace('-', '−');
+  return text.replaceAll('-', '−');
 }
 
 /** "higher than 98% of rows": the share floored, so the sentence never claims more than is true. */

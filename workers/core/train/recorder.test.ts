@@ -93,6 +93,25 @@ describe('recordPass on a hand-set model', () => {
     );
   });
 
+  it('writes the softmax and embeddings into arrays it is given, and refuses arrays of the wrong size', async () => {
+    const { m, xs, ys, dispose } = handSetModel();
+    const outputs = { probs: new Float32Array(9).fill(-1), embeddings: new Float32Array(6).fill(-1) };
+    const rows = Int32Array.from([1, 2, 0]);
+    const pass = await recordPass(m, xs, ys, rows, { batchSize: 2, withOutputs: true, outputs });
+    const wrong = { probs: new Float32Array(9), embeddings: new Float32Array(4) };
+    const refused = recordPass(m, xs, ys, rows, { withOutputs: true, outputs: wrong });
+    await expect(refused).rejects.toThrow(/must hold 9 and 6 values/);
+    dispose();
+    if (!pass) throw new Error('recordPass returned null without being cancelled.');
+    expect(pass.probs).toBe(outputs.probs);
+    expect(pass.embeddings).toBe(outputs.embeddings);
+    rows.forEach((r, j) => {
+      const p = softmax(zs[r]);
+      for (let k = 0; k < 3; k++) expect(outputs.probs[j * 3 + k]).toBeCloseTo(p[k], 6);
+      expect(Array.from(outputs.embeddings.subarray(j * 2, j * 2 + 2))).toEqual(hs[r]);
+    });
+  });
+
   it('without withOutputs: the same statistics, no softmax or embeddings; waits between chunks only', async () => {
     const { m, xs, ys, dispose } = handSetModel();
     let waits = 0;

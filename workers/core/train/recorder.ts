@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { evalChunkRows, PASS_STATS } from './chunks';
+import { isHeapBackend } from './heap-kernels';
 import { forward, type SiftModel } from './model';
 
 /** Per-row values of one pass, in the order of the `rows` it was given. */
@@ -44,6 +45,11 @@ export interface PassOptions {
   batchSize?: number;
   /** Also read back the softmax and embeddings (default false). */
   withOutputs?: boolean;
+  /**
+   * Arrays to write the softmax and embeddings into (rows × C, rows × d), reused pass after pass so that no epoch
+   * allocates them afresh; the pass's `probs` and `embeddings` are then these arrays. Default: new arrays.
+   */
+  outputs?: { probs: Float32Array; embeddings: Float32Array };
   /** Awaited between chunks, so a long pass yields to the event loop. */
   between?: () => Promise<void>;
   /** Checked between chunks: true abandons the pass (the result is then null). */
@@ -73,13 +79,17 @@ export async function recordPass(
   const withOutputs = options.withOutputs ?? false;
   const out: PassValues = {
     ...emptyPass(n),
-    ...(withOutputs ? { probs: new Float32Array(n * c), embeddings: new Float32Array(n * d) } : {}),
+    ...(withOutputs ? outputArrays(n, c, d, options.outputs) : {}),
   };
-  const width = STATS + (withOutputs ? c + d : 0);
+  // On a backend that keeps tensors in memory JavaScript can see (WASM's heap), the chunk's three blocks are read in
+  // place: no concatenation and no copy of the block into a fresh buffer, which cost Chromium's worker more than Node
+  // (issue 15). Elsewhere (WebGPU, WebGL) one concatenated block keeps it to one read back from the device.
+  const backend = tf.backend();
+  const heap = isHeapBackend(backend) ? backend : null;
   for (let start = 0; start < n; start += chunk) {
     if (options.cancelled?.()) return null;
     const end = Math.min(start + chunk, n);
-    const packed = tf.tidy(() => {
+    const parts = tf.tidy(() => {
       const idx = tf.tensor1d(rows.subarray(start, end), 'int32');
       const yb = tf.gather(y, idx);
       const { embedding: h, logits: z } = forward(m, tf.gather(x, idx));
@@ -93,26 +103,56 @@ export async function recordPass(
       const margin = tf.sub(tf.sum(tf.mul(z, oneHot), 1), zOther);
       const correct = tf.cast(tf.equal(tf.argMax(z, 1), yb), 'float32');
       const gradSq = tf.mul(tf.sum(tf.square(tf.sub(p, oneHot)), 1), tf.add(tf.sum(tf.square(h), 1), 1));
-      const stats = tf.stack([tf.sum(tf.mul(p, oneHot), 1), margin, loss, correct, gradSq], 1);
-      return withOutputs ? tf.concat([stats, p, h], 1) : stats;
+      const columns = [tf.sum(tf.mul(p, oneHot), 1), margin, loss, correct, gradSq];
+      // On the heap, statistic by statistic ([STATS, rows]): WASM's Concat copies one run per row of its output, so
+      // rows × STATS short runs for a [rows, STATS] block, and STATS long ones this way.
+      if (heap) return withOutputs ? [tf.stack(columns), p, h] : [tf.stack(columns)];
+      const stats = tf.stack(columns, 1);
+      return withOutputs ? [tf.concat([stats, p, h], 1)] : [stats];
     });
-    const values = await packed.data();
-    packed.dispose();
-    for (let r = 0; r < end - start; r++) {
+    // Heap views are read at once, before anything else can make a tensor (a growing heap replaces its buffer).
+    const blocks: ArrayLike<number>[] = heap
+      ? parts.map((t) => heap.typedArrayFromHeap(t))
+      : await Promise.all(parts.map((t) => t.data()));
+    const values = blocks[0] as ArrayLike<number>;
+    const count = end - start;
+    const width = withOutputs ? STATS + c + d : STATS;
+    // Where row r's statistic s is: s · count + r on the heap, r · width + s in a read-back block.
+    const perRow = heap ? 1 : width;
+    const perStat = heap ? count : 1;
+    for (let r = 0; r < count; r++) {
       const i = start + r;
-      const o = r * width;
+      const o = r * perRow;
       out.probAssigned[i] = values[o];
-      out.margin[i] = values[o + 1];
-      out.loss[i] = values[o + 2];
-      out.correct[i] = values[o + 3] > 0.5 ? 1 : 0;
-      out.lastLayerGradSq[i] = values[o + 4];
-      if (out.probs && out.embeddings) {
+      out.margin[i] = values[o + perStat];
+      out.loss[i] = values[o + 2 * perStat];
+      out.correct[i] = values[o + 3 * perStat] > 0.5 ? 1 : 0;
+      out.lastLayerGradSq[i] = values[o + 4 * perStat];
+    }
+    if (out.probs && out.embeddings) {
+      if (heap) {
+        // The chunk's rows are consecutive in the output: one copy per block.
+        out.probs.set(blocks[1] as Float32Array, start * c);
+        out.embeddings.set(blocks[2] as Float32Array, start * d);
+      } else {
         // Index loops, not subarray + set: two short-lived views per row per epoch kept the GC busy.
-        for (let k = 0; k < c; k++) out.probs[i * c + k] = values[o + STATS + k];
-        for (let k = 0; k < d; k++) out.embeddings[i * d + k] = values[o + STATS + c + k];
+        for (let r = 0; r < count; r++) {
+          const i = start + r;
+          const o = r * width + STATS;
+          for (let k = 0; k < c; k++) out.probs[i * c + k] = values[o + k];
+          for (let k = 0; k < d; k++) out.embeddings[i * d + k] = values[o + c + k];
+        }
       }
     }
+    tf.dispose(parts);
     if (end < n) await options.between?.();
   }
   return out;
+}
+
+function outputArrays(n: number, c: number, d: number, given: PassOptions['outputs']) {
+  if (!given) return { probs: new Float32Array(n * c), embeddings: new Float32Array(n * d) };
+  if (given.probs.length !== n * c || given.embeddings.length !== d * n)
+    throw new RangeError(`recordPass: output arrays for ${n} rows must hold ${n * c} and ${n * d} values.`);
+  return given;
 }

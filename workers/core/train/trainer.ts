@@ -132,6 +132,10 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
   // statistics afterwards); cross-validation folds only pass over their training and validation rows.
   const allRows = plan.record ? Int32Array.from({ length: rowCount }, (_, i) => i) : null;
   const buffers = plan.record ? new DynamicsBuffers(rowCount, epochs, c, m.embeddingDim) : null;
+  // The recording pass's softmax and embeddings, written again each epoch (buffers.add copies what it keeps).
+  const outputs = allRows
+    ? { probs: new Float32Array(rowCount * c), embeddings: new Float32Array(rowCount * m.embeddingDim) }
+    : undefined;
   const reports: EpochReport[] = [];
   let status: TrainStatus = 'completed';
   let nonFinite: NonFiniteReport | undefined;
@@ -227,7 +231,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
       let pass: PassValues | null;
       let val: PassValues | null = null;
       if (allRows) {
-        full = await recordPass(m, x, y, allRows, { ...passOptions, withOutputs: true });
+        full = await recordPass(m, x, y, allRows, { ...passOptions, withOutputs: true, outputs });
         pass = full && pickRows(full, trainRows);
         if (full && valRows.length) val = pickRows(full, valRows);
       } else {
