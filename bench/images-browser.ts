@@ -7,8 +7,8 @@
  *   npx tsx bench/images-browser.ts [--set fashion_badnets | --zip path.zip] [--epochs 10] [--backend wasm|auto]
  *     [--app-settings] [--isolation off] [--wasm-threads N] [--out images-browser] [--rebuild]
  *
- * `--backend auto` probes the backends and lets the worker choose, as the app's training screen does (the probes
- * and the choice are reported); `--app-settings` trains with the app's defaults for the dataset's size
+ * The backends are probed before the timed run, as the app's training screen does; `--backend auto` lets the worker
+ * choose from the probes (the probes and the choice are reported), `--backend wasm` (the default) overrides it; `--app-settings` trains with the app's defaults for the dataset's size
  * (trainSettingsFor(rows, 'images')) instead of the scan's for 6,000 rows. `--isolation off` serves the page without
  * its cross-origin isolation headers, so WASM runs on one thread (the app before issue 11's threads, and any host
  * that does not send the headers); `--wasm-threads N` asks the train worker for N WASM threads instead of the rule's
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       arg('app-settings') !== undefined ? trainSettingsFor(imported.rows, 'images') : trainSettingsFor(6000);
     const settings = { ...base, model: 'cnn' as const, epochs, validationFraction: 0.2 };
     const train = await page.evaluate(
-      async ({ trainUrl, settings, auto, override, wasmThreads }) => {
+      async ({ trainUrl, settings, override, wasmThreads }) => {
         const comlink = (window as unknown as PageComlink).Comlink;
         const ds = (
           window as unknown as {
@@ -126,10 +126,15 @@ async function main(): Promise<void> {
         ).siftBench;
         const features = new Float32Array(ds.pixels.length);
         for (let i = 0; i < features.length; i++) features[i] = (ds.pixels[i] as number) / 255;
-        const train = new Worker(trainUrl, { type: 'module' });
+        // The backends are probed before Start, in a worker of their own, as the app's training screen does
+        // (app/controllers/train/backends.ts); the run gets the probes. Given none, the train worker would probe
+        // inside the timed run, which the app never does.
+        const prober = new Worker(trainUrl, { type: 'module' });
         const tp = performance.now();
-        const probes = auto ? ((await comlink.wrap(train).probeBackends()) as unknown as unknown[]) : [];
+        const probes = (await comlink.wrap(prober).probeBackends()) as unknown as unknown[];
         const probeMs = performance.now() - tp;
+        prober.terminate();
+        const train = new Worker(trainUrl, { type: 'module' });
         const epochMs: number[] = [];
         const t3 = performance.now();
         const outcome = (await comlink.wrap(train).start(
@@ -178,7 +183,6 @@ async function main(): Promise<void> {
       {
         trainUrl: workerAsset('train'),
         settings,
-        auto: backendArg === 'auto',
         override: backendArg === 'auto' ? null : backendArg,
         wasmThreads: arg('wasm-threads') !== undefined ? Number(arg('wasm-threads')) : undefined,
       },
