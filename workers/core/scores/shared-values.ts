@@ -160,13 +160,15 @@ function keepUnexplained(
   const spikes = index.flatMap((m) => [...m.values()].map((spike) => ({ spike, members: [] as number[] })));
   if (spikes.length === 0) return;
   const key = (s: SharedValue) => `${s.column}:${s.value}`;
-  const byKey = new Map(spikes.map((s) => [key(s.spike), s]));
+  // Per column, each spike's member list by its value: a number-keyed lookup per cell, no string built per hit (on
+  // 60,000 images × 784 pixels the string keys were most of the time).
+  const byValue = index.map(() => new Map<number, number[]>());
+  for (const s of spikes) byValue[s.spike.column]?.set(s.spike.value, s.members);
   for (let i = 0; i < rows.length; i++) {
+    const at = (rows[i] as number) * cols;
     for (let j = 0; j < cols; j++) {
-      const m = index[j];
-      if (m && m.size > 0 && m.has(features[rows[i] * cols + j] as number)) {
-        byKey.get(`${j}:${features[rows[i] * cols + j]}`)?.members.push(i);
-      }
+      const m = byValue[j] as Map<number, number[]>;
+      if (m.size > 0) m.get(features[at + j] as number)?.push(i);
     }
   }
   const keep = unexplainedSpikes(
