@@ -12,7 +12,9 @@
  * trigger whether or not the model learned it.
  */
 
-import { DEFAULT_SPIKE_LABELS, unexplainedSpikes } from './spike-labels';
+import { type ColumnCounts, distinctCounts, mergeCounts } from './column-counts';
+import { DEFAULT_SPIKE_LABELS, referenceSize, unexplainedSpikes } from './spike-labels';
+import { spikeTable } from './spike-table';
 
 /** Settings of the shared-values score. */
 export interface SharedValuesParams {
@@ -57,6 +59,21 @@ export function poissonTail(c: number, mean: number): number {
   return Math.min(1, sum);
 }
 
+/**
+ * poissonTail(c, mean) for a count and a median of counts (a whole or half number), remembered in `tails`: the
+ * columns of one table ask the same few pairs again and again.
+ */
+function tailOf(tails: Map<number, number>, c: number, mean: number): number {
+  if (c >= 2 ** 26 || mean >= 2 ** 25 || !Number.isInteger(2 * mean)) return poissonTail(c, mean);
+  const key = c * 2 ** 26 + 2 * mean;
+  let p = tails.get(key);
+  if (p === undefined) {
+    p = poissonTail(c, mean);
+    tails.set(key, p);
+  }
+  return p;
+}
+
 /** A value of one column that many rows share: what the score's evidence names. */
 export interface SharedValue {
   column: number;
@@ -65,23 +82,6 @@ export interface SharedValue {
   rows: number;
   /** Median count of its neighbouring distinct values. */
   neighbours: number;
-}
-
-/** Distinct non-NaN values of one column, ascending, with their counts. */
-function distinctCounts(column: Float32Array): { values: Float32Array; counts: Int32Array } {
-  const sorted = column.slice().sort();
-  const values: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const v = sorted[i];
-    if (Number.isNaN(v)) break;
-    if (values.length > 0 && values[values.length - 1] === v) counts[counts.length - 1]++;
-    else {
-      values.push(v);
-      counts.push(1);
-    }
-  }
-  return { values: Float32Array.from(values), counts: Int32Array.from(counts) };
 }
 
 function median(list: number[]): number {
@@ -96,23 +96,33 @@ export function columnSpikes(
   column: Float32Array,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
 ): Array<{ value: number; rows: number; neighbours: number; weight: number }> {
-  const { values, counts } = distinctCounts(column);
-  const most = params.maxShare * column.length;
+  return spikesOfCounts(distinctCounts(column), column.length, params, new Map());
+}
+
+/** columnSpikes of a column of `length` cells (NaN included) whose distinct values and counts are given. */
+function spikesOfCounts(
+  { values, counts }: ColumnCounts,
+  length: number,
+  params: SharedValuesParams,
+  tails: Map<number, number>,
+): Array<{ value: number; rows: number; neighbours: number; weight: number }> {
+  const most = params.maxShare * length;
   const out: Array<{ value: number; rows: number; neighbours: number; weight: number }> = [];
   for (let i = 0; i < values.length; i++) {
-    const c = counts[i];
+    const c = counts[i] as number;
     if (c < params.minCount || c > most) continue;
     const near: number[] = [];
     for (let d = 1; d <= params.window; d++) {
-      if (i - d >= 0) near.push(counts[i - d]);
-      if (i + d < values.length) near.push(counts[i + d]);
+      if (i - d >= 0) near.push(counts[i - d] as number);
+      if (i + d < values.length) near.push(counts[i + d] as number);
     }
     const neighbours = Math.max(1, median(near));
     const weight = Math.log(c / neighbours);
+    if (weight <= 0) continue;
     const rare =
       params.chance === Number.POSITIVE_INFINITY ||
-      poissonTail(c, neighbours) < params.chance / values.length;
-    if (weight > 0 && rare) out.push({ value: values[i], rows: c, neighbours, weight });
+      tailOf(tails, c, neighbours) < params.chance / values.length;
+    if (rare) out.push({ value: values[i] as number, rows: c, neighbours, weight });
   }
   return out;
 }
@@ -123,7 +133,8 @@ export type SpikeIndex = Array<Map<number, SharedValue>>;
 /**
  * The spike index of the given rows of the row-major `features` (`cols` per row). With `labels` (one per entry of
  * `rows`), only spikes whose rows' labels their other features do not explain are kept (spike-labels.ts); with
- * `verdicts`, a spike (by column and value) already judged keeps its verdict, and new verdicts are added to it.
+ * `verdicts`, a spike (by column and value) already judged keeps its verdict, and new verdicts are added to it. With
+ * `countsOf`, a column's distinct values and counts over those rows are taken from it instead of counted here.
  */
 export function spikeIndex(
   features: Float32Array,
@@ -132,12 +143,18 @@ export function spikeIndex(
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
   labels: Int32Array | null = null,
   verdicts: Map<string, boolean> | null = null,
+  countsOf: ((column: number) => ColumnCounts) | null = null,
 ): SpikeIndex {
   const out: SpikeIndex = [];
-  const column = new Float32Array(rows.length);
+  const tails = new Map<number, number>();
+  const column = countsOf ? null : new Float32Array(rows.length);
   for (let j = 0; j < cols; j++) {
-    for (let i = 0; i < rows.length; i++) column[i] = features[rows[i] * cols + j];
-    const spikes = columnSpikes(column, params);
+    let counts: ColumnCounts;
+    if (column) {
+      for (let i = 0; i < rows.length; i++) column[i] = features[(rows[i] as number) * cols + j] as number;
+      counts = distinctCounts(column);
+    } else counts = (countsOf as (column: number) => ColumnCounts)(j);
+    const spikes = spikesOfCounts(counts, rows.length, params, tails);
     out.push(
       new Map(
         spikes.map((s) => [s.value, { column: j, value: s.value, rows: s.rows, neighbours: s.neighbours }]),
@@ -157,34 +174,74 @@ function keepUnexplained(
   labels: Int32Array,
   verdicts: Map<string, boolean> | null,
 ): void {
-  const spikes = index.flatMap((m) => [...m.values()].map((spike) => ({ spike, members: [] as number[] })));
-  if (spikes.length === 0) return;
+  const spikes = index.flatMap((m) => [...m.values()]);
   const key = (s: SharedValue) => `${s.column}:${s.value}`;
-  // Per column, each spike's member list by its value: a number-keyed lookup per cell, no string built per hit (on
-  // 60,000 images × 784 pixels the string keys were most of the time).
-  const byValue = index.map(() => new Map<number, number[]>());
-  for (const s of spikes) byValue[s.spike.column]?.set(s.spike.value, s.members);
+  const ask = spikes.map((s) => !verdicts?.has(key(s)));
+  const keep = ask.some(Boolean) ? checkSpikes(spikes, ask, features, cols, rows, labels) : null;
+  spikes.forEach((s, k) => {
+    const kept = verdicts?.get(key(s)) ?? keep?.[k] ?? true;
+    verdicts?.set(key(s), kept);
+    if (!kept) index[s.column]?.delete(s.value);
+  });
+}
+
+/** The label check (spike-labels.ts) of the spikes `ask` marks, over samples `rows`; true for the others. */
+function checkSpikes(
+  spikes: readonly SharedValue[],
+  ask: readonly boolean[],
+  features: Float32Array,
+  cols: number,
+  rows: Int32Array,
+  labels: Int32Array,
+): boolean[] {
+  // The spikes asked about need this many searches at least (their rows, up to perSpike each): past the check's
+  // budget it keeps them all unchecked, and their members would go unread.
+  const P = DEFAULT_SPIKE_LABELS;
+  const searches = spikes.reduce((t, s, k) => t + (ask[k] ? Math.min(s.rows, P.perSpike) : 0), 0);
+  if (referenceSize(searches, cols, P) < 5 * P.k) return spikes.map(() => true);
+  // Per cell, the spike it holds from a table by bit pattern (spike-table.ts); members listed only for the spikes
+  // asked about. Which columns a sample holds a spike in is read for the few samples the check searches from.
+  const table = spikeTable(features, cols, spikes);
+  const members = spikes.map(() => [] as number[]);
+  const askedColumns = [...new Set(spikes.filter((_, k) => ask[k]).map((s) => s.column))];
+  const holdsAny = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const at = (rows[i] as number) * cols;
-    for (let j = 0; j < cols; j++) {
-      const m = byValue[j] as Map<number, number[]>;
-      if (m.size > 0) m.get(features[at + j] as number)?.push(i);
+    const row = rows[i] as number;
+    for (const j of askedColumns) {
+      const k = table.at(row, j);
+      if (k >= 0) {
+        holdsAny[i] = 1;
+        if (ask[k]) members[k]?.push(i);
+      }
+    }
+    if (holdsAny[i]) continue;
+    for (const j of table.columns) {
+      if (table.at(row, j) >= 0) {
+        holdsAny[i] = 1;
+        break;
+      }
     }
   }
-  const keep = unexplainedSpikes(
+  const held = new Map<number, Set<number>>();
+  const columnsOf = (i: number) => {
+    let c = held.get(i);
+    if (!c) {
+      const row = rows[i] as number;
+      c = new Set(table.columns.filter((j) => table.at(row, j) >= 0));
+      held.set(i, c);
+    }
+    return c;
+  };
+  return unexplainedSpikes(
     features,
     cols,
     rows,
     labels,
-    spikes.map((s) => ({ column: s.spike.column, members: s.members })),
-    DEFAULT_SPIKE_LABELS,
-    verdicts ? spikes.map((s) => !verdicts.has(key(s.spike))) : null,
+    spikes.map((s, k) => ({ column: s.column, members: members[k] as number[] })),
+    P,
+    ask,
+    { holdsAny, columnsOf },
   );
-  spikes.forEach((s, k) => {
-    const kept = verdicts?.get(key(s.spike)) ?? keep[k];
-    verdicts?.set(key(s.spike), kept as boolean);
-    if (!kept) index[s.spike.column]?.delete(s.spike.value);
-  });
 }
 
 /**
@@ -199,15 +256,21 @@ export function sharedValuesInSampleOrder(
   labels: Int32Array | null = null,
   verdicts: Map<string, boolean> | null = null,
 ): Float32Array {
-  const index = spikeIndex(features, cols, local, params, labels, verdicts);
-  const out = new Float32Array(local.length);
-  index.forEach((spikes, j) => {
-    if (spikes.size === 0) return;
-    for (let i = 0; i < local.length; i++) {
-      const s = spikes.get(features[local[i] * cols + j] as number);
-      if (s) out[i] += Math.log(s.rows / s.neighbours);
+  return rowScores(spikeIndex(features, cols, local, params, labels, verdicts), features, cols, local);
+}
+
+/** Each of `rows`' score under `index`: the sum over its columns of ln(rows / neighbours) of the spike it holds. */
+function rowScores(index: SpikeIndex, features: Float32Array, cols: number, rows: Int32Array): Float32Array {
+  const spikes = index.flatMap((m) => [...m.values()]);
+  const weight = spikes.map((s) => Math.log(s.rows / s.neighbours));
+  const table = spikeTable(features, cols, spikes);
+  const out = new Float32Array(rows.length);
+  for (const j of table.columns) {
+    for (let i = 0; i < rows.length; i++) {
+      const k = table.at(rows[i] as number, j);
+      if (k >= 0) out[i] += weight[k] as number;
     }
-  });
+  }
   return out;
 }
 
@@ -226,25 +289,46 @@ export function sharedValuesWithCanaries(
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
 ): Float32Array {
   // A value the analyst's rows hold keeps the label check's verdict from them; only the canaries' own values are
-  // checked again (the check costs far more than the counting).
+  // checked again (the check costs far more than the counting). The analyst rows' columns are counted once, and each
+  // kind's rows added to those counts.
   const verdicts = new Map<string, boolean>();
-  const score = (local: Int32Array) =>
-    sharedValuesInSampleOrder(
-      features,
-      cols,
-      local,
-      params,
-      labels && Int32Array.from(local, (r) => labels[r] as number),
-      verdicts,
-    );
-  const analyst = Array.from({ length: rows }, (_, i) => i);
+  const labelsOf = (local: Int32Array) => labels && Int32Array.from(local, (r) => labels[r] as number);
+  const analyst = Int32Array.from({ length: rows }, (_, i) => i);
+  const column = new Float32Array(rows);
+  const analystCounts = Array.from({ length: cols }, (_, j) => {
+    for (let i = 0; i < rows; i++) column[i] = features[i * cols + j] as number;
+    return distinctCounts(column);
+  });
+  const index = spikeIndex(
+    features,
+    cols,
+    analyst,
+    params,
+    labelsOf(analyst),
+    verdicts,
+    (j) => analystCounts[j] as ColumnCounts,
+  );
   const out = new Float32Array(rows + group.length);
-  out.set(score(Int32Array.from(analyst)));
+  out.set(rowScores(index, features, cols, analyst));
   for (const g of new Set(group)) {
-    const added = [...group.keys()].filter((j) => group[j] === g).map((j) => rows + j);
-    const scores = score(Int32Array.from([...analyst, ...added]));
+    const added = Int32Array.from(
+      [...group.keys()].filter((j) => group[j] === g),
+      (j) => rows + j,
+    );
+    const extra = new Float32Array(added.length);
+    const countsOf = (j: number) => {
+      added.forEach((r, k) => {
+        extra[k] = features[r * cols + j] as number;
+      });
+      return mergeCounts(analystCounts[j] as ColumnCounts, extra);
+    };
+    const local = new Int32Array(rows + added.length);
+    local.set(analyst);
+    local.set(added, rows);
+    const kindIndex = spikeIndex(features, cols, local, params, labelsOf(local), verdicts, countsOf);
+    const scores = rowScores(kindIndex, features, cols, added);
     added.forEach((r, k) => {
-      out[r] = scores[rows + k] as number;
+      out[r] = scores[k] as number;
     });
   }
   return out;
