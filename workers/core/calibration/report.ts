@@ -11,8 +11,7 @@ import {
   type CanaryPlan,
 } from '../canary/types';
 import type { JsonValue } from '../manifest/types';
-import { auroc } from '../metrics/auroc';
-import { averagePrecision, recallAtFraction } from '../metrics/ranking';
+import { againstNegatives } from '../metrics/against';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName } from '../scores/types';
 import { appendedRows, type FusionInput, type FusionResult } from './fuse';
 import type { CalibrationReport, DetectionMetrics, KindReport, LiftedCluster, PoisonEstimate } from './types';
@@ -23,19 +22,25 @@ export function detectionMetrics(
   rows: number,
   canaries: readonly number[],
 ): DetectionMetrics {
-  const reference = Float64Array.from({ length: rows }, (_, i) => values[i]);
-  const positives = Float64Array.from(canaries, (p) => values[p]);
-  const joined = new Float64Array(rows + positives.length);
-  joined.set(reference);
-  joined.set(positives, rows);
-  const truth = new Uint8Array(joined.length).fill(1, rows);
+  return metricsAgainstRows(values, rows)(canaries);
+}
+
+/** detectionMetrics of `values` for any canary rows, the analyst rows ranked once. */
+function metricsAgainstRows(
+  values: ArrayLike<number>,
+  rows: number,
+): (canaries: readonly number[]) => DetectionMetrics {
+  const against = againstNegatives(Float64Array.from({ length: rows }, (_, i) => values[i] as number));
   const round = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(4)) : 0);
-  return {
-    canaries: canaries.length,
-    recallAt1: round(recallAtFraction(positives, reference, 0.01)),
-    recallAt5: round(recallAtFraction(positives, reference, 0.05)),
-    auroc: round(auroc(joined, truth)),
-    ap: round(averagePrecision(joined, truth)),
+  return (canaries) => {
+    const positives = Float64Array.from(canaries, (p) => values[p] as number);
+    return {
+      canaries: canaries.length,
+      recallAt1: round(against.recallAt(positives, 0.01)),
+      recallAt5: round(against.recallAt(positives, 0.05)),
+      auroc: round(against.auroc(positives)),
+      ap: round(against.averagePrecision(positives)),
+    };
   };
 }
 
@@ -149,14 +154,24 @@ export function calibrationReport(
   timings: Record<string, number>,
 ): CalibrationReport {
   const n = input.rows;
+  // Each array's analyst rows are ranked once for every kind (a detector's values are often one of the scores).
+  const ranked = new Map<ArrayLike<number>, (canaries: readonly number[]) => DetectionMetrics>();
+  const metrics = (values: ArrayLike<number>, canaries: readonly number[]) => {
+    let of = ranked.get(values);
+    if (!of) {
+      of = metricsAgainstRows(values, n);
+      ranked.set(values, of);
+    }
+    return of(canaries);
+  };
   const kinds: KindReport[] = fusion.model.detectors.map((detector, d) => {
     const k = CANARY_KINDS.indexOf(detector.kind);
     const report = appendedRows(input, CANARY_ROLE.report, k);
     const byScore = Object.fromEntries(
-      SCORE_NAMES.map((s) => [s, detectionMetrics(input.scores[s], n, report)]),
+      SCORE_NAMES.map((s) => [s, metrics(input.scores[s], report)]),
     ) as Record<ScoreName, DetectionMetrics>;
     const byFamily = Object.fromEntries(
-      FAMILY_NAMES.map((f) => [f, detectionMetrics(input.families[f], n, report)]),
+      FAMILY_NAMES.map((f) => [f, metrics(input.families[f], report)]),
     ) as Record<FamilyName, DetectionMetrics>;
     const values = fusion.detectorValues[d];
     const carriedBy = FAMILY_NAMES.reduce((a, b) => (byFamily[b].ap > byFamily[a].ap ? b : a));
@@ -164,8 +179,8 @@ export function calibrationReport(
       kind: detector.kind,
       byScore,
       byFamily,
-      detector: detectionMetrics(values, n, report),
-      fused: detectionMetrics(fusion.suspicion, n, report),
+      detector: metrics(values, report),
+      fused: metrics(fusion.suspicion, report),
       carriedBy,
       score: detector.score,
       estimatedRows: detector.presentRows,
