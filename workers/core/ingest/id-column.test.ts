@@ -88,3 +88,65 @@ describe('IdColumn', () => {
     expect(column.lastText()).toBe('b');
   });
 });
+
+describe('IdColumn with colliding hashes', () => {
+  it('keeps ids apart whose FNV-1a hashes are equal, of different or equal lengths', () => {
+    // costarring/liquid and declinate/macallums collide in 32-bit FNV-1a (checked apart in Python).
+    const column = new IdColumn();
+    const ids = ['costarring', 'liquid', 'declinate', 'macallums'];
+    expect(
+      checkAll(
+        column,
+        ids.map((id) => encoder.encode(id)),
+      ),
+    ).toEqual([-1, -1, -1, -1]);
+    expect(
+      checkAll(
+        column,
+        ids.map((id) => encoder.encode(id)),
+        10,
+      ),
+    ).toEqual([2, 3, 4, 5]);
+    expect(column.texts()).toEqual(ids);
+  });
+});
+
+describe('IdColumn byte-order marks and growth', () => {
+  it('drops only the three bytes EF BB BF, not a character that shares two of them', () => {
+    // U+AEFF (EA BB BF), U+FE3F (EF B8 BF) and U+FEF0 (EF BB B0) each share two bytes with the mark.
+    const cells = ['\uAEFFa', '\uFE3Fb', '\uFEF0c', '\uFEFFd'];
+    const column = new IdColumn();
+    expect(
+      checkAll(
+        column,
+        cells.map((c) => encoder.encode(c)),
+      ),
+    ).toEqual([-1, -1, -1, -1]);
+    expect(column.texts()).toEqual(['\uAEFFa', '\uFE3Fb', '\uFEF0c', 'd']);
+  });
+
+  it('keeps a second mark at the start of the very first id (the arena is decoded with marks kept)', () => {
+    const column = new IdColumn();
+    const cell = encoder.encode('\uFEFF\uFEFFfirst');
+    expect(column.check(cell, 0, cell.length, 2)).toBe(-1);
+    expect(column.lastText()).toBe('\uFEFFfirst');
+    column.keep();
+    expect(column.texts()).toEqual(['\uFEFFfirst']);
+  });
+
+  it('reads an empty id as empty even when the next cell starts with a mark', () => {
+    const column = new IdColumn();
+    const atStart = encoder.encode('\uFEFFx');
+    expect(column.check(atStart, 0, 0, 2)).toBe('empty');
+    const later = encoder.encode('ab,,\uFEFFx');
+    expect(column.check(later, 4, 4, 3)).toBe('empty');
+  });
+
+  it('finds every one of 5,000 ids again, on the line it was first seen, across every growth', () => {
+    const column = new IdColumn();
+    const cells = Array.from({ length: 5000 }, (_, k) => encoder.encode(`k${k}`));
+    checkAll(column, cells);
+    const again = checkAll(column, cells, 90_000);
+    expect(again).toEqual(cells.map((_, k) => k + 2));
+  });
+});

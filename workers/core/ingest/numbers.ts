@@ -126,8 +126,10 @@ export function parseNumberGeneral(bytes: Uint8Array, start: number, end: number
     for (; i < e; i++) {
       c = bytes[i] - 0x30;
       if (c < 0 || c > 9) break;
-      // Saturate: past 10^5 the value is 0 or infinite whatever the mantissa, and Number() decides which.
+      // Saturate, and let Number() read the text: past 10^5 the value is 0 or infinite unless as many zeros lead the
+      // digits (0.000…1e1000005), so a cut exponent must never reach the exact fast paths below.
       if (ev < 100_000) ev = ev * 10 + c;
+      else slow = true;
     }
     if (i === expStart) return NON_NUMERIC;
     exponent += expNegative ? -ev : ev;

@@ -62,3 +62,13 @@ export function expectOnlyProblem(error: IngestError, expected: Partial<Problem>
   if (expected.column === undefined) expect(problem.column).toBeUndefined();
   return problem;
 }
+
+/** What `run` throws, or null when it returns: the caller's expectations then fail, as they should. */
+export function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return null;
+}

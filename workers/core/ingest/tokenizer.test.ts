@@ -1,22 +1,13 @@
 /** The byte tokenizer against papaparse, the project's CSV parser, on well-formed input; and its own rules. */
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from './test-helpers';
 import { CsvSyntaxError, CsvTokenizer } from './tokenizer';
 
 interface Token {
   cells: string[];
   line: number;
   text: string;
-}
-
-/** What `run` throws, or null when it returns: the caller's expectations then fail, as they should. */
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return null;
 }
 
 /** Tokenizes `text` fed in chunks of `chunk` bytes; cells unquoted the way papaparse does. */
