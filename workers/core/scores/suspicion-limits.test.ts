@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../random';
+import { DEFAULT_CLEAR_TAIL } from './clear-tail';
 import {
   bulkAwareFlags,
   combineFamilies,
+  labelProbabilityValues,
   percentileRanks,
   reduceRanks,
   suspicionFromScores,
   topFlags,
 } from './suspicion';
+import { gaussian } from './test-utils';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type SuspicionParams } from './types';
 
 const f32 = (values: number[]) => Float32Array.from(values);
 const list = (a: ArrayLike<number>) => Array.from(a);
+const name = (k: number) => SCORE_NAMES[k];
 const PARAMS: SuspicionParams = {
   familyReduce: 'max',
   rule: 'weighted-max',
@@ -106,8 +111,6 @@ describe('topFlags and bulkAwareFlags', () => {
 });
 
 describe('suspicionFromScores: the score that weighed most', () => {
-  const name = (k: number) => SCORE_NAMES[k];
-
   it('picks the family with the highest weighted value, first on a tie, then its highest-ranked member', () => {
     const scores = { aum: f32([1, 2, 3]), knnDistance: f32([3, 2, 1]) };
     const out = suspicionFromScores(scores, 3, PARAMS);
@@ -144,5 +147,47 @@ describe('suspicionFromScores: the score that weighed most', () => {
     expect(list(some.families.trajectory)).toEqual([0.5, 1]);
     for (const f of FAMILY_NAMES) expect(some.flags[f].length).toBe(2);
     expect(list(some.flags.trajectory)).toEqual([0, 1]);
+  });
+});
+
+describe('the label family on its probability scale, and the clear-tail lift', () => {
+  it('reads only label scores with a scale, clamps them and reduces them', () => {
+    const scores = {
+      aum: f32([5, 5]),
+      selfConfidence: f32([0.2, 1.5]),
+      normalizedMargin: f32([0, Number.NaN]),
+    };
+    // selfConfidence [0.2, 1 (clamped)], normalizedMargin [(0 + 1) / 2, NaN → 0]; aum is no label score.
+    const mean = list(labelProbabilityValues(scores, 2, 'mean'));
+    expect(mean[0]).toBeCloseTo(0.35, 6);
+    expect(mean[1]).toBeCloseTo(0.5, 6);
+    expect(list(labelProbabilityValues(scores, 2, 'max'))).toEqual([0.5, 1]);
+    expect(list(labelProbabilityValues(scores, 2, 'max', ['selfConfidence']))).toEqual([0.5, 0]);
+  });
+
+  /** 2,000 rows: knnDistance a Gaussian bulk with 40 rows set apart at 8 (a clear tail), aum Gaussian. */
+  function tailScores() {
+    const rng = createRng(1);
+    const knnDistance = Float32Array.from({ length: 2000 }, () => gaussian(rng));
+    const group = Array.from({ length: 40 }, (_, k) => 25 * k + 3);
+    for (const i of group) knnDistance[i] = 8 + 0.3 * gaussian(rng);
+    const aum = Float32Array.from({ length: 2000 }, () => gaussian(rng));
+    return { scores: { knnDistance, aum }, group };
+  }
+
+  it('lifts no row whose suspicion is already at or above the lift', () => {
+    const { scores, group } = tailScores();
+    scores.aum[group[0] as number] = 100; // the highest aum: trajectory 1, and the suspicion 1 = the lift of 1
+    const params = { ...PARAMS, q: 0.05, clearTail: DEFAULT_CLEAR_TAIL };
+    const out = suspicionFromScores(scores, 2000, params);
+    expect(out.suspicion[group[0] as number]).toBe(1);
+    expect(name(out.topScore[group[0] as number] as number)).toBe('aum');
+    for (const i of group.slice(1)) expect(name(out.topScore[i] as number)).toBe('knnDistance');
+    // Embedding weighed 2: the group's suspicion is twice its rank (at least 2 × 1961 / 2000), above any lift.
+    const heavy = suspicionFromScores(scores, 2000, {
+      ...params,
+      weights: { ...PARAMS.weights, embedding: 2 },
+    });
+    for (const i of group) expect(heavy.suspicion[i]).toBeGreaterThanOrEqual(1.96);
   });
 });
