@@ -57,6 +57,13 @@ describe('Lambda layers', () => {
     expect(says({ class_name: 'Lambda', config: { name: 'n', function: 'my_fn' } })).toEqual([
       `Lambda layer "n" ${runs} is looked up by the name "my_fn" in the loading program.`,
     ]);
+    expect(lambdas({ class_name: 'Lambda', config: { function: 'my_fn' } })[0]?.references).toEqual([]);
+    // Only a __lambda__ object's config is read as code: another class with a code field is not.
+    const other = {
+      class_name: 'Lambda',
+      config: { function: { class_name: 'Other', config: { code: PAYLOAD } } },
+    };
+    expect(lambdas(other).map((f) => f.references)).toEqual([[]]);
     expect(
       says({ class_name: 'Lambda', config: { name: 'n', function: { module: 'm', config: 'f' } } }),
     ).toEqual([`Lambda layer "n" ${runs} is "m.f".`]);
@@ -279,6 +286,10 @@ describe('modules and registered names', () => {
     ]);
     expect(outside('builtins', 'function', 'os.system').map((k) => k[2])).toEqual([['builtins.os.system']]);
     expect(outside('builtins', 'function', 'eval')).toEqual([]);
+    // The function name is read from `config` only for class "function", and only when it is a string.
+    expect(outside('evil', 'function', {}).map((k) => k[2])).toEqual([['evil.function']]);
+    expect(outside('evil', 'X', 'cfg').map((k) => k[2])).toEqual([['evil.X']]);
+    expect(findings({ x: { class_name: 'X', module: [] } }).map((f) => f.severity)).toEqual(['high']);
     expect(outside('evil.keras', 'function', 'f').map((k) => k[2])).toEqual([['evil.keras.f']]);
     for (const pkg of ['keras_hub', 'keras_cv', 'keras_nlp'])
       expect(outside(`${pkg}.models`, 'function', 'x')).toEqual([]);
@@ -324,6 +335,10 @@ describe('modules and registered names', () => {
       ['keras.utils.__typespec__'],
       ['keras.utils.MySpec'],
     ]);
+    expect(findings({ class_name: '__typespec__', module: 'evil.mod' }).map((f) => f.references)).toEqual([
+      ['evil.mod.__typespec__'],
+    ]);
+    expect(findings({ class_name: '__typespec__', spec_name: 'S', registered_name: 'R' })).toEqual([]);
     expect(
       findings({ spec_name: 'MySpec', module: 'evil.mod', class_name: 'Other' }).map((f) => f.references),
     ).toEqual([['evil.mod.Other']]);
@@ -340,6 +355,7 @@ describe('the depth cap', () => {
     } catch (error) {
       stop = error;
     }
+    walkKerasConfig({ a: { b: [] } }, ctx, 'w'); // an empty list at the cap has nothing deeper to read
     expect(stop).toBeInstanceOf(ScanStop);
     expect((stop as ScanStop).finding).toEqual({
       severity: 'high',
