@@ -40,7 +40,8 @@ class Writer {
   }
 }
 
-function le(value: number, size: number): number[] {
+/** `value` as `size` little-endian bytes; -1 (UNDEF) is HDF5's undefined address, all bits set. */
+export function le(value: number, size: number): number[] {
   const out: number[] = [];
   if (value === UNDEF) return new Array(size).fill(0xff);
   let v = value;
@@ -57,12 +58,25 @@ function pad8(data: number[]): number[] {
   return out;
 }
 
-const FLOAT32 = [0x11, 0x20, 0x3f, 0x00, ...le(4, 4), ...le(0, 2), ...le(32, 2), 23, 8, 0, 23, ...le(127, 4)];
+export const FLOAT32 = [
+  0x11,
+  0x20,
+  0x3f,
+  0x00,
+  ...le(4, 4),
+  ...le(0, 2),
+  ...le(32, 2),
+  23,
+  8,
+  0,
+  23,
+  ...le(127, 4),
+];
 
 function stringType(size: number): number[] {
   return [0x13, 0x00, 0x00, 0x00, ...le(size, 4)];
 }
-const VLEN_STRING = [
+export const VLEN_STRING = [
   0x19,
   0x01,
   0x01,
