@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { manifestCalibration } from '../workers/core/calibration/report';
+import { crowdedTopNote, manifestCalibration } from '../workers/core/calibration/report';
 import type { CalibrationReport } from '../workers/core/calibration/types';
 import { CANARY_KIND_TEXT } from '../workers/core/canary/types';
 import { buildManifest, manifestModel } from '../workers/core/manifest/build';
@@ -142,6 +142,9 @@ export function printCalibration(io: ScanIo, report: CalibrationReport): void {
       `  ${CANARY_KIND_TEXT[k.kind].padEnd(36)} ${`${Math.round(100 * f.recallAt1)}%`.padStart(8)} / ${`${Math.round(100 * f.recallAt5)}%`.padEnd(6)} ${f.auroc.toFixed(3).padStart(7)} ${f.ap.toFixed(3).padStart(5)}  ${k.carriedBy.padEnd(10)}  ${k.estimatedRows}`,
     );
   }
+  // The card's note when real poison fills the top 1% or 5%, so the shares above read low (calibration/report.ts).
+  const crowded = crowdedTopNote(report.estimate);
+  if (crowded) io.log(`  ${crowded}`);
   io.log(
     `estimated poisoned rows: ${report.estimate.rows} (${(100 * report.estimate.fraction).toFixed(1)}%); the flag budget and the default "select top N"`,
   );
