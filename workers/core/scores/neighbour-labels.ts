@@ -57,22 +57,15 @@ export function disagrees(
   const best: Array<{ d: number; label: number }> = [];
   const a = local[i] * cols;
   // The columns compared, ascending (a Set lookup per column and pair was most of the check's time).
-  const used = skip?.size ? Int32Array.from({ length: cols }, (_, j) => j).filter((j) => !skip.has(j)) : null;
+  const used = Int32Array.from({ length: cols }, (_, j) => j).filter((j) => !skip?.has(j));
   for (const r of space.reference) {
     if (r === i || others?.has(r)) continue;
     const b = local[r] * cols;
     let d = 0;
-    if (used) {
-      for (let t = 0; t < used.length; t++) {
-        const j = used[t] as number;
-        const x = ((features[a + j] as number) - (features[b + j] as number)) * (scale[j] as number);
-        d += x * x;
-      }
-    } else {
-      for (let j = 0; j < cols; j++) {
-        const x = ((features[a + j] as number) - (features[b + j] as number)) * (scale[j] as number);
-        d += x * x;
-      }
+    for (let t = 0; t < used.length; t++) {
+      const j = used[t] as number;
+      const x = ((features[a + j] as number) - (features[b + j] as number)) * (scale[j] as number);
+      d += x * x;
     }
     if (best.length < k || d < (best[best.length - 1] as { d: number }).d) {
       best.push({ d, label: labels[r] as number });
