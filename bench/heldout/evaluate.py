@@ -59,6 +59,18 @@ def scan(d, name, mode, truth):
     r['top20'] = [{'id': i, 'suspicion': round(float(top.loc[i, 'suspicion']), 4),
                    'poisoned': int(truth.loc[i, 'poisoned']), 'attack': truth.loc[i, 'attack']} for i in top.index]
     r['top20Poisoned'] = int(sum(t['poisoned'] for t in r['top20']))
+    # The clean rows among the top k (k = the number poisoned): the scores whose top 5% hold most of them.
+    k = int(truth['poisoned'].sum())
+    topk = s.iloc[np.argsort(-s['suspicion'].to_numpy(), kind='stable')[:k]]
+    clean_top = topk.index[truth.loc[topk.index, 'poisoned'].to_numpy() == 0]
+    share = {}
+    for c in SCORES:
+        if c in s and len(clean_top):
+            # In the top 5%: fewer than 5% of the rows above it, and above the column's floor (many scores are 0).
+            top5 = (s[c].rank(ascending=False, method='min') <= 0.05 * len(s)) & (s[c] > s[c].min())
+            share[c] = round(float(top5.loc[clean_top].mean()), 3)
+    r['cleanInTopK'] = {'k': k, 'clean': int(len(clean_top)),
+                        'inTop5PercentOf': dict(sorted(share.items(), key=lambda x: -x[1])[:4])}
     # Per attack kind in the truth: the score column that ranks that kind's rows best (AUROC against clean rows).
     per_attack = {}
     clean = truth['poisoned'] == 0
