@@ -6,7 +6,7 @@
  */
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { assemble, type Op, stateDictPickle, systemCallPickle } from './corpus/pickle';
+import { assemble, type Op, stateDictPickle, systemCallPickle, torchScriptPickle } from './corpus/pickle';
 import { scanModelFile } from './scan';
 import type { Finding, ScanLimits } from './types';
 
@@ -42,6 +42,10 @@ describe('the zip layout', () => {
       verdict: 'safe',
       findings: [],
     });
+    // A folder entry that holds bytes is not read, whatever they are.
+    expect(scan(zip({ 'archive/data.pkl': PLAIN, 'archive/weird/': systemCallPickle() })).findings).toEqual(
+      [],
+    );
     // The same bytes outside that folder are read as a pickle and refused.
     const outside = scan(zip({ 'archive/data.pkl': PLAIN, 'archive/extra/0': raw }));
     expect(outside.verdict).toBe('refused');
@@ -63,6 +67,9 @@ describe('the zip layout', () => {
     const top = scan(zip({ 'data.pkl': PLAIN, 'code/m.py': bytes(0x61) }));
     expect(top.findings).toEqual([note('t.pt › code/m.py')]);
     expect(scan(zip({ 'data.pkl': PLAIN, 'mycode/m.py': bytes(0x61) })).findings).toEqual([]);
+    // With code/ at the top, data.pkl's __torch__ class is TorchScript's own and no finding.
+    const script = scan(zip({ 'data.pkl': torchScriptPickle(), 'code/__torch__.py': bytes(0x61) }));
+    expect(script.findings).toEqual([note('t.pt › code/__torch__.py')]);
   });
 
   it('reads every .pkl entry as a pickle, and other entries only when they open like one', () => {
