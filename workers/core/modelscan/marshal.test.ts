@@ -181,7 +181,21 @@ describe('marshal limits and refusals', () => {
     expect(list({ ints: [0xffff, 0, 0, 4, 3] })).not.toBeNull();
   });
 
+  it('reads a long of 100,000 digits and no more, and dicts of no pair or several', () => {
+    const long = (digits: number) => [0x6c, ...i32(digits), ...new Array(2 * digits).fill(0)];
+    expect(consts(long(100_000))).toEqual(['0']);
+    expect(consts(long(100_001))).toBeUndefined();
+    expect(consts([0x7b, 0x30], z('x'))).toEqual(['"x"']);
+    expect(consts([0x7b, ...z('a'), ...int(1), ...z('b'), ...int(2), 0x30])).toEqual([
+      '"a"',
+      '1',
+      '"b"',
+      '2',
+    ]);
+  });
+
   it('refuses a code object whose fields have the wrong types', () => {
+    expect(list({ names: z('') })).toBeNull();
     expect(list({ kinds: N })).toBeNull();
     expect(list({ kinds: tup() })).toBeNull();
     expect(list({ plus: N })).toBeNull();
