@@ -6,37 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../random';
-import { gaussian } from '../scores/test-utils';
 import { FAMILY_NAMES, SCORE_NAMES } from '../scores/types';
-import type { TrainingData } from '../train/types';
 import { calibratedScores } from './calibrate';
 import { calibrationSentence, crowdedTopNote, detectionMetrics } from './report';
+import { blobs, BLOB_SETTINGS as SETTINGS } from './test-blobs';
 import type { KindReport } from './types';
-
-/** Three Gaussian classes in 8 features, the first `flipped` rows relabelled to the next class. */
-function blobs(rows: number, flipped: number, seed: number): TrainingData {
-  const rng = createRng(seed);
-  const f = 8;
-  const labels = Int32Array.from({ length: rows }, (_, i) => i % 3);
-  const features = Float32Array.from(
-    { length: rows * f },
-    (_, k) => 3 * labels[Math.floor(k / f)] + gaussian(rng),
-  );
-  for (let i = 0; i < flipped; i++) labels[i] = (labels[i] + 1) % 3;
-  return { features, featureCount: f, labels, classCount: 3 };
-}
-
-const SETTINGS = {
-  model: 'mlp' as const,
-  hidden: [16],
-  epochs: 6,
-  batchSize: 64,
-  optimizer: 'adam' as const,
-  learningRate: 0.01,
-  validationFraction: 0.2,
-  seed: 3,
-};
 
 describe('calibratedScores', () => {
   it('scores the analyst rows only, with a JSON report, flags at the estimate and no tensor left', async () => {
@@ -50,11 +24,16 @@ describe('calibratedScores', () => {
       { folds: 2, epochs: 3 },
       { seed: 3 },
       { canary: { seed: 5 }, fusion: {} },
-      { onCalibrationStep: (step) => steps.push(step) },
+      { onCalibrationStep: (step, detail) => steps.push(`${step}: ${detail}`) },
     );
     expect(tf.memory().numTensors).toBe(before);
     if (out.kind !== 'done') throw new Error(`calibration ${out.kind}`);
-    expect(steps).toEqual(['canaries', 'pipeline', 'fusion']);
+    // 5 kinds of 6 canaries per draw (the feature trigger 10), two draws, one companion per near-duplicate.
+    expect(steps).toEqual([
+      'canaries: 68 canaries (random-flip, pair-flip, feature-trigger, outlier, near-duplicate) and 12 companions, seed 5',
+      'pipeline: training on 900 rows + 80 added rows',
+      'fusion: fitting the fused suspicion on the first canary draw',
+    ]);
     const set = out.scoreSet;
     expect(set.samples).toBe(900);
     for (const s of SCORE_NAMES) expect(set.scores[s].length).toBe(900);

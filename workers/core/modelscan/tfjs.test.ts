@@ -121,7 +121,7 @@ describe('TF.js topologies', () => {
     const all = scan({ format: 'graph-model', modelTopology: { node: risky.map(node) } });
     expect(all.findings.map((f) => f.references?.[0])).toEqual(risky);
     expect(
-      scan({ format: 'graph-model', modelTopology: { node: [node(5), node('readfile')] } }).findings,
+      scan({ format: 'graph-model', modelTopology: { node: [node(5), node('readfile'), null] } }).findings,
     ).toEqual([]);
   });
 
@@ -170,9 +170,12 @@ describe('the weights manifest', () => {
       sentence: 'A weight entry lacks its name.',
     });
     expect(last(manifest([7]))?.sentence).toBe('A weight entry lacks its name.');
-    expect(last(manifest([weight({ dtype: 'float64' })]))?.sentence).toBe(
-      'Weight "w" has dtype "float64", which TF.js does not know.',
-    );
+    expect(last(manifest([weight({ dtype: 'float64' })]))).toEqual({
+      severity: 'high',
+      kind: 'malformed',
+      location: at(0),
+      sentence: 'Weight "w" has dtype "float64", which TF.js does not know.',
+    });
     expect(last(manifest([weight({ dtype: undefined })]))?.sentence).toBe(
       'Weight "w" has dtype "undefined", which TF.js does not know.',
     );
@@ -186,6 +189,12 @@ describe('the weights manifest', () => {
       });
     }
     const quantization = 'Weight "w" has a quantization TF.js does not know.';
+    expect(last(manifest([weight({ quantization: { dtype: 'int8' } })]))).toEqual({
+      severity: 'high',
+      kind: 'malformed',
+      location: at(0),
+      sentence: quantization,
+    });
     for (const bad of [null, 'uint8', { dtype: 'int4' }, { dtype: 8 }]) {
       expect(last(manifest([weight({ quantization: bad })]))?.sentence).toBe(quantization);
     }
