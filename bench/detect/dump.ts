@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     ...trainSettingsFor(ds.rows),
     epochs: DEFAULT_TRAIN_SETTINGS.epochs,
     seed: DEFAULT_TRAIN_SETTINGS.seed,
+    // Images train the small CNN, as the scan does.
+    ...(ds.training.image ? { model: 'cnn' as const } : {}),
   };
   let input: FusionInput | null = null;
   const r = await calibratedScores(

@@ -2,7 +2,7 @@
  * Fuses a dumped calibration run again (bench/detect/dump.ts's CSV) with the current fusion and writes the analyst
  * rows' fused suspicion, one value a line, so that a change to the fusion can be measured without retraining:
  *
- *   npx tsx bench/detect/refuse.ts <dump.csv> <out.txt>
+ *   [FUSION='{"reach": 0.05}'] npx tsx bench/detect/refuse.ts <dump.csv> <out.txt>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type FusionInput, fuse } from '../../workers/core/calibration/fuse';
@@ -26,7 +26,8 @@ const input: FusionInput = {
   // Dumps made before the column existed explain no row.
   ...(header.includes('explained') ? { explained: Uint8Array.from(col('explained').subarray(0, n)) } : {}),
 };
-const result = fuse(input);
+// FUSION='{"reach": 0.05}' fuses with other settings (DEFAULT_FUSION's fields), to compare them on one dump.
+const result = fuse(input, JSON.parse(process.env.FUSION ?? '{}') as Record<string, number>);
 writeFileSync(out, `${Array.from(result.suspicion.subarray(0, n), String).join('\n')}\n`);
 console.log(
   JSON.stringify(

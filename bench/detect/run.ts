@@ -5,10 +5,10 @@
  * (k = the number poisoned) of the suspicion, per attack for mixtures, the best single score for reference (chosen
  * with the truth, so an upper mark, not a method), the estimate of poisoned rows, and the times.
  *
- *   npm run bench:detect [-- --only SUBSTRING] [-- --resume]
+ *   npm run bench:detect [-- --only SUBSTRING] [-- --resume] [-- --out NAME]
  *
  * Each variant is written as a CSV under bench/data/detect/ and scanned in this process with the scan's defaults.
- * Results go to bench/results/detect.json after every set (`--resume` keeps the sets already there). No test asserts
+ * Results go to bench/results/detect.json (or NAME.json) after every set (`--resume` keeps the sets already there). No test asserts
  * these figures (DESIGN §6); detection.test.ts holds floors on a few.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,6 @@ import { baseSet, cleanBase, variantSpecs } from './variants';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(ROOT, 'bench/data/detect');
-const RESULTS = path.join(ROOT, 'bench/results/detect.json');
 const DEV_SETS = ['digits_flip5', 'digits_backdoor3', 'breast_cancer_flip10', 'synth20k_flip'];
 
 interface Quality {
@@ -183,6 +182,7 @@ function summary(results: SetResult[]) {
 
 async function main(): Promise<void> {
   const only = arg('only') ?? '';
+  const RESULTS = path.join(ROOT, 'bench/results', `${arg('out') ?? 'detect'}.json`);
   const previous: SetResult[] =
     arg('resume') !== undefined && existsSync(RESULTS)
       ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { sets: SetResult[] }).sets

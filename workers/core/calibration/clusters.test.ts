@@ -156,6 +156,30 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(estimatePoisoned(out, N)).toBe(20);
   });
 
+  it('lifts a cluster that shared values sets apart only when nearly all its rows carry an unexplained label', () => {
+    const input = run((s, p) => (s.knnDistance[p] = 5 + p));
+    // Rows 0-29 now sit mid-way under selfInfluence and at the top of shared values (which alone never corroborates).
+    for (let i = 0; i < 30; i++) {
+      input.scores.selfInfluence[i] = 0.5;
+      input.scores.sharedValues[i] = 2 + i;
+    }
+    const lifted = (explainedRows: number, settings = {}) => {
+      const explained = new Uint8Array(N);
+      for (let i = 0; i < explainedRows; i++) explained[i] = 1;
+      return fuse({ ...input, explained }, settings).model.clusters;
+    };
+    expect(fuse(input).model.clusters).toEqual([]);
+    expect(lifted(0)).toEqual([{ rows: 30, score: 'sharedValues', medianShare: 0.017, explained: 0 }]);
+    // 27 of 30 unexplained is 0.9, the default share: lifted (its 3 explained rows rank with the rest); 26 is not.
+    expect(lifted(3)).toEqual([{ rows: 30, score: 'sharedValues', medianShare: 0.017, explained: 3 }]);
+    expect(lifted(4)).toEqual([]);
+    expect(lifted(0, { clusterLabels: 2 })).toEqual([]);
+    expect(lifted(4, { clusterLabels: 0.85 })).toHaveLength(1);
+    // Unexplained labels alone do not lift it: shared values must set it apart too.
+    for (let i = 0; i < 30; i++) input.scores.sharedValues[i] = 0.5;
+    expect(lifted(0)).toEqual([]);
+  });
+
   it('gives no presence to a kind whose detector leaves half its canaries below the top tenth', () => {
     // Canaries spread over knnDistance's 0.80-0.99 (their median near the 0.89 quantile): presence could be read,
     // but the median canary sits outside the top tenth at reach 0.1.

@@ -37,14 +37,21 @@ export function medianOver(values: ArrayLike<number>, rows: readonly number[]): 
 /**
  * Clusters of at least 3 analyst rows (the first `rows` of `clusterValues`) whose median tail significance under
  * some other score reaches −ln(reach), most corroborated first. `features[k]` is score k's tail significance of every
- * row against the analyst's rows (tails.ts).
+ * row against the analyst's rows (tails.ts). Shared values counts only together with the rows' labels: when its
+ * median reaches −ln(reach) and at least `labels` of the cluster's rows carry a label their features do not explain
+ * (`explained` 0, explainedClusterRows). A blend trigger's rows share the pattern's pixel values and keep their
+ * source class's look; a natural sub-group shares pixel values too, but its rows' labels are the ones their nearest
+ * rows carry. (Either sign alone lifted clean clusters: see docs/heldout.md.)
  */
 export function corroboratedClusters(
   clusterValues: Float32Array,
   features: readonly Float32Array[],
   rows: number,
   reach: number,
+  explained?: Uint8Array,
+  labels = Number.POSITIVE_INFINITY,
 ): Corroborated[] {
+  const shared = SCORE_NAMES.indexOf('sharedValues');
   // Not activation clustering itself, nor shared values: an embedding cluster's rows look alike, so on image-like
   // data they share pixel values, and shared values would corroborate any natural sub-group of a class.
   const without = [SCORE_NAMES.indexOf('activationClustering'), SCORE_NAMES.indexOf('sharedValues')];
@@ -69,8 +76,15 @@ export function corroboratedClusters(
         score = k;
       }
     });
-    if (score >= 0 && significance >= -Math.log(reach))
+    if (score >= 0 && significance >= -Math.log(reach)) {
       out.push({ value, rows: members, score, significance });
+      continue;
+    }
+    // Shared values, named as the corroborating score, when most rows' labels are not explained too.
+    const unexplained = explained ? members.filter((r) => explained[r] !== 1).length / members.length : 0;
+    const byShared = medianOver(features[shared] as Float32Array, members);
+    if (unexplained >= labels && byShared >= -Math.log(reach))
+      out.push({ value, rows: members, score: shared, significance: byShared });
   }
   return out.sort((a, b) => b.significance - a.significance || a.value - b.value);
 }

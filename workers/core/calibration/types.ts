@@ -68,6 +68,13 @@ export interface FusionSettings {
    */
   reach: number;
   /**
+   * Shared values alone never corroborates an activation cluster (the rows of any embedding cluster of images share
+   * pixel values). With it, a cluster is lifted when at least this share of its rows also carry a label their
+   * feature values do not explain (clusters.ts, explainedClusterRows): two independent signs that the cluster is a
+   * trigger, not a natural sub-group. Above 1: never.
+   */
+  clusterLabels: number;
+  /**
    * Scores whose canary reach lies within this of the best score's join it in the kind's detector (the mean of their
    * tail significance): about two standard errors of a reach measured on 40 canaries.
    */

@@ -26,6 +26,11 @@ export interface FeatureStats {
   low: Float64Array;
   median: Float64Array;
   high: Float64Array;
+  /**
+   * The coarsest of `GRID_STEPS` that every sampled cell is a multiple of (whole numbers, 8-bit pixels as k / 255,
+   * values written with one to three decimals); null for continuous values. Canary values are snapped to it.
+   */
+  grid: number | null;
 }
 
 export interface CanaryContext {
@@ -37,6 +42,14 @@ export interface CanaryContext {
   image: ImageShape | null;
   /** Smallest and largest feature value over the whole table (the pixel range of images). */
   range: { min: number; max: number };
+}
+
+/** Steps a table's values may be written on, coarsest first: whole numbers, one decimal, 8-bit pixels, 2 and 3 decimals. */
+export const GRID_STEPS: readonly number[] = [1, 0.1, 1 / 255, 0.01, 0.001];
+
+/** Whether `v` is a multiple of `step`, up to float32 storage (a relative 1e-6). */
+function onStep(v: number, step: number): boolean {
+  return Math.abs(v - Math.round(v / step) * step) <= 1e-6 * Math.max(1, Math.abs(v));
 }
 
 /** Rows read for the percentiles: enough for the 0.5% tails, bounded for 200k-row tables. */
@@ -82,9 +95,17 @@ export function featureStats(source: CanarySource, seed: number): FeatureStats {
   const median = new Float64Array(f);
   const high = new Float64Array(f);
   const column = new Float64Array(m);
+  // Bit t set: every distinct sampled value read so far is a multiple of GRID_STEPS[t].
+  let steps = (1 << GRID_STEPS.length) - 1;
   for (let j = 0; j < f; j++) {
     for (let k = 0; k < m; k++) column[k] = features[picked[k] * f + j];
     column.sort();
+    for (let k = 0; steps !== 0 && k < m; k++) {
+      if (k > 0 && column[k] === column[k - 1]) continue;
+      GRID_STEPS.forEach((step, t) => {
+        if (steps & (1 << t) && !onStep(column[k], step)) steps &= ~(1 << t);
+      });
+    }
     low[j] = quantileOf(column, 0.005);
     median[j] = quantileOf(column, 0.5);
     high[j] = quantileOf(column, 0.995);
@@ -93,7 +114,28 @@ export function featureStats(source: CanarySource, seed: number): FeatureStats {
     min.fill(0);
     max.fill(0);
   }
-  return { mean, std, min, max, low, median, high };
+  const first = GRID_STEPS.findIndex((_, t) => (steps & (1 << t)) !== 0);
+  return { mean, std, min, max, low, median, high, grid: n > 0 && first >= 0 ? GRID_STEPS[first] : null };
+}
+
+/**
+ * `v` on the table's grid and within its range (the smallest and largest value of any feature); `v` itself for a
+ * table of continuous values.
+ */
+export function snapValue(ctx: Pick<CanaryContext, 'stats' | 'range'>, v: number): number {
+  const step = ctx.stats.grid;
+  if (step === null || Number.isNaN(v)) return v;
+  return Math.min(ctx.range.max, Math.max(ctx.range.min, Math.round(v / step) * step));
+}
+
+/**
+ * Snaps every value of `rows` in place: on a table of pixels or whole numbers a canary then holds values a real row
+ * could hold (a fresh row between two images would otherwise hold values off the 1/255 grid, which no decoded image
+ * has and which the shared-values score counts apart, and an outlier pixel brighter than white).
+ */
+export function snapRows(ctx: Pick<CanaryContext, 'stats' | 'range'>, rows: Float32Array): void {
+  if (ctx.stats.grid === null) return;
+  for (let i = 0; i < rows.length; i++) rows[i] = snapValue(ctx, rows[i]);
 }
 
 /** The image shape to use: the given one, else a square feature count of at least 4×4 read as one channel. */

@@ -3,7 +3,7 @@
  * fits the fused suspicion, draw 1 measures it) and any companion rows. Pure and deterministic.
  */
 import { createRng, deriveSeed, type Rng } from '../random';
-import { type CanaryContext, type CanarySource, canaryContext, populatedClasses } from './context';
+import { type CanaryContext, type CanarySource, canaryContext, populatedClasses, snapRows } from './context';
 import {
   blendTrigger,
   featureTrigger,
@@ -161,6 +161,7 @@ export function injectCanaries(source: CanarySource, given: Partial<CanaryOption
   let at = 0;
   const append = (x: Float32Array, y: Int32Array, k: number, r: number, src: Int32Array | null) => {
     features.set(x, (n + at) * f);
+    snapRows(ctx, features.subarray((n + at) * f, (n + at + y.length) * f));
     labels.set(y, n + at);
     kind.fill(k, at, at + y.length);
     role.fill(r, at, at + y.length);

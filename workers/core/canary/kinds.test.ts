@@ -119,15 +119,16 @@ describe('feature triggers', () => {
 
   it('use only features that vary, and put each at or beyond its rare end, by at most half a std', () => {
     const src = flat(30, 6, 3, () => 1);
-    for (let i = 0; i < 30; i++) src.features[i * 6 + 4] = i; // feature 4 alone varies
+    // Feature 4 alone varies, off any grid (a step of 1.0137), so the trigger values are not snapped.
+    for (let i = 0; i < 30; i++) src.features[i * 6 + 4] = i * 1.0137;
     const ctx = canaryContext(src, null, 1);
     const seen: number[] = [];
     for (let seed = 0; seed < 10; seed++) {
       const out = featureTrigger(ctx, 3, createRng(seed));
       expect(out.params.features).toEqual([4]);
       const v = (out.params.values as number[])[0] as number;
-      // Feature 4 is 0..29: its 0.5th percentile (0) lies 15 below the median (position round(14.5) = 15, value 15),
-      // its 99.5th (29) only 14 above, so the low end is the rarer one.
+      // Feature 4 is 0..29 × 1.0137: its 0.5th percentile (0) lies 15.2 below the median (position round(14.5) = 15),
+      // its 99.5th (29 × 1.0137) only 14.2 above, so the low end is the rarer one.
       expect(v <= 1e-4 && v >= -0.5 * (ctx.stats.std[4] as number) - 1e-3).toBe(true);
       seen.push(v);
       for (let i = 0; i < 3; i++) {
@@ -138,6 +139,12 @@ describe('feature triggers', () => {
     // Half the time at the percentile itself, half the time pushed further out.
     expect(seen.some((v) => v === 0)).toBe(true);
     expect(seen.some((v) => v < -0.01)).toBe(true);
+    // Whole numbers 0..29 lie on a grid: pushed out, the value stays a whole number within the table's range (0).
+    for (let i = 0; i < 30; i++) src.features[i * 6 + 4] = i;
+    const whole = canaryContext(src, null, 1);
+    for (let seed = 0; seed < 10; seed++) {
+      expect(featureTrigger(whole, 3, createRng(seed)).params.values).toEqual([0]);
+    }
   });
 
   it('with one class only, keep that class as the target and its rows as sources', () => {

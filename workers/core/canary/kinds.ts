@@ -13,6 +13,7 @@ import {
   normal,
   otherClass,
   populatedClasses,
+  snapValue,
 } from './context';
 import type { CanaryRows } from './types';
 
@@ -117,7 +118,7 @@ export function featureTrigger(ctx: CanaryContext, count: number, rng: Rng, trig
     // The rarer end: a feature whose 0.5th percentile is its usual value (a blank pixel) gets its high end.
     const up = stats.high[j] - stats.median[j] >= stats.median[j] - stats.low[j];
     const beyond = trigger.next() < 0.5 ? 0 : 0.5 * trigger.next() * stats.std[j];
-    return up ? stats.high[j] + beyond : stats.low[j] - beyond;
+    return snapValue(ctx, up ? stats.high[j] + beyond : stats.low[j] - beyond);
   });
   const out = backdoorRows(ctx, count, rng, trigger, (row) => {
     features.forEach((j, t) => {
