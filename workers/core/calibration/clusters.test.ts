@@ -231,4 +231,14 @@ describe('corroborated clusters, on hand-made significances', () => {
     expect(corroboratedClusters(values, flat(10, 0), 10, 1).map((c) => c.significance)).toEqual([0, 0]);
     expect(corroboratedClusters(values, flat(10, 0), 10, 0.99)).toEqual([]);
   });
+
+  it('lifts a cluster by shared values whose median is exactly at the reach', () => {
+    // Every other score −1 on every row; shared values 0 on the cluster's three rows, none explained. At reach 1 the
+    // threshold is −ln 1 = 0, which a median of 0 reaches.
+    const shared = SCORE_NAMES.indexOf('sharedValues');
+    const values = Float32Array.from([0.5, 0.5, 0.5, 0, 0, 0]);
+    const sig = SCORE_NAMES.map((_, k) => new Float32Array(6).fill(k === own ? 9 : k === shared ? 0 : -1));
+    const got = corroboratedClusters(values, sig, 6, 1, new Uint8Array(6), 0.9);
+    expect(got).toEqual([{ value: 0.5, rows: [0, 1, 2], score: shared, significance: 0 }]);
+  });
 });

@@ -104,3 +104,37 @@ describe('canaries on a table of pixels', () => {
     expect(Array.from(addedC).filter((v) => !held.has(v)).length).toBeGreaterThan(addedC.length / 2);
   });
 });
+
+describe('the grid of large values, and the rows the snap leaves alone', () => {
+  it('allows a float32 error relative to the value (a millionth of it), not an absolute millionth', () => {
+    // 1000.1 as float32 is 1000.0999755859375: 2.4e-5 off the grid of 0.1, within 1e-6 × 1000.1 (about 1e-3).
+    expect(
+      featureStats(
+        table(40, 2, 2, (i) => 1000 + i / 10),
+        1,
+      ).grid,
+    ).toBe(0.1);
+    // 1000 + 2^-11 (exact in float32) is 4.9e-4 off a whole number: within 1e-6 × 1000, so the grid is 1.
+    expect(
+      featureStats(
+        table(40, 2, 2, (i, j) => (i === 39 && j === 1 ? 1000 + 2 ** -11 : i)),
+        1,
+      ).grid,
+    ).toBe(1);
+  });
+
+  it('snaps only the appended rows, never the analyst rows before them', () => {
+    // Whole numbers, and in the last analyst row one value 2^-11 off a whole number (the grid is still 1): a snap of
+    // an analyst row would make it 1000.
+    const n = 120;
+    const f = 6;
+    const source = table(n, f, 3, (i, j) =>
+      i === n - 1 && j === f - 1 ? 1000 + 2 ** -11 : (i * (j + 1)) % 7,
+    );
+    expect(featureStats(source, 1).grid).toBe(1);
+    const injected = injectCanaries(source, { seed: 5 });
+    expect(injected.features.length).toBeGreaterThan(n * f);
+    expect(injected.features[n * f - 1]).toBe(1000 + 2 ** -11);
+    expect(Array.from(injected.features.subarray(0, n * f))).toEqual(Array.from(source.features));
+  });
+});

@@ -41,4 +41,18 @@ describe('valAccuracy', () => {
   it('is NaN without validation rows', () => {
     expect(valAccuracy(dynamics([1, 1], [0, 1], [1, 1])).overall).toBeNaN();
   });
+
+  it('counts every right row of a class, and nothing at all before the first epoch', () => {
+    // Rows 0-2 held out with label 1, all three right at the only epoch: class 1 is 3 of 3.
+    const d = dynamics([0, 0, 0, 1], [1, 1, 1, 0], [1, 1, 1, 1]);
+    const acc = valAccuracy(d);
+    expect(acc.perClass[1]).toBe(1);
+    expect(acc.counts).toEqual([0, 3, 0]);
+    expect(acc.overall).toBe(1);
+    // No epoch recorded yet: no row counted, although three are held out.
+    const none = valAccuracy({ ...dynamics([0, 0, 0, 1], [1, 1, 1, 0], []), epochs: 0 });
+    expect(none.counts).toEqual([0, 0, 0]);
+    expect(none.overall).toBeNaN();
+    expect(none.perClass[1]).toBeNaN();
+  });
 });

@@ -50,4 +50,17 @@ describe('curve buffer', () => {
     expect(buffer.steps).toBe(2);
     expect(Array.from(buffer.loss)).toEqual([5, 6]);
   });
+
+  it('starts empty, drops a step equal to the plan, and snapshots the gradient norms trimmed too', () => {
+    const buffer = new CurveBuffer<string>();
+    expect(buffer.epochs).toEqual([]);
+    expect(buffer.lastEpoch()).toBeUndefined();
+    buffer.plan(3);
+    // Step 3 is one past the last planned step (0-2): not recorded, and the count of points stays 2.
+    buffer.append(points([0, 1, 3], 1), [], []);
+    expect(buffer.steps).toBe(2);
+    const snap = buffer.snapshot();
+    expect(Array.from(snap.loss)).toEqual([1, 2]);
+    expect(Array.from(snap.gradNorm)).toEqual([2, 4]);
+  });
 });
