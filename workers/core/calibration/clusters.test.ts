@@ -156,18 +156,6 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(estimatePoisoned(out, N)).toBe(20);
   });
 
-  it('lifts a cluster only when half its rows sit in another score’s top twentieth (clusterReach), not its top tenth', () => {
-    const input = run((s, p) => (s.knnDistance[p] = 5 + p));
-    // Rows 0-14 at the top of selfInfluence, rows 15-29 at 0.94: the median row has the 30 cluster rows and the
-    // other rows above 0.94 (about 6% of 970 uniform values) at or above it, so about 9% of the rows.
-    for (let i = 15; i < 30; i++) input.scores.selfInfluence[i] = 0.94;
-    expect(fuse(input).model.clusters).toEqual([]);
-    const wider = fuse(input, { clusterReach: 0.1 }).model.clusters;
-    expect(wider.map((c) => [c.rows, c.score])).toEqual([[30, 'selfInfluence']]);
-    expect(wider[0]?.medianShare).toBeGreaterThan(0.05);
-    expect(wider[0]?.medianShare).toBeLessThan(0.1);
-  });
-
   it('lifts a cluster that shared values sets apart only when nearly all its rows carry an unexplained label', () => {
     const input = run((s, p) => (s.knnDistance[p] = 5 + p));
     // Rows 0-29 now sit mid-way under selfInfluence and at the top of shared values (which alone never corroborates).

@@ -36,7 +36,7 @@ export function medianOver(values: ArrayLike<number>, rows: readonly number[]): 
 
 /**
  * Clusters of at least 3 analyst rows (the first `rows` of `clusterValues`) whose median tail significance under
- * some other score reaches −ln(scoreReach), most corroborated first. `features[k]` is score k's tail significance of every
+ * some other score reaches −ln(reach), most corroborated first. `features[k]` is score k's tail significance of every
  * row against the analyst's rows (tails.ts). Shared values counts only together with the rows' labels: when its
  * median reaches −ln(reach) and at least `labels` of the cluster's rows carry a label their features do not explain
  * (`explained` 0, explainedClusterRows). A blend trigger's rows share the pattern's pixel values and keep their
@@ -50,7 +50,6 @@ export function corroboratedClusters(
   reach: number,
   explained?: Uint8Array,
   labels = Number.POSITIVE_INFINITY,
-  scoreReach = reach,
 ): Corroborated[] {
   const shared = SCORE_NAMES.indexOf('sharedValues');
   // Not activation clustering itself, nor shared values: an embedding cluster's rows look alike, so on image-like
@@ -77,7 +76,7 @@ export function corroboratedClusters(
         score = k;
       }
     });
-    if (score >= 0 && significance >= -Math.log(scoreReach)) {
+    if (score >= 0 && significance >= -Math.log(reach)) {
       out.push({ value, rows: members, score, significance });
       continue;
     }

@@ -35,7 +35,6 @@ export const DEFAULT_FUSION: FusionSettings = {
   reach: 0.1,
   ensemble: 0.05,
   clusterLabels: 0.9,
-  clusterReach: 0.05,
 };
 
 /**
@@ -274,7 +273,6 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     settings.reach,
     input.explained,
     settings.clusterLabels,
-    settings.clusterReach,
   );
   const lifted = new Map(clusters.map((c) => [c.value, c]));
   const acIndex = SCORE_NAMES.indexOf('activationClustering');

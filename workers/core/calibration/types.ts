@@ -75,15 +75,6 @@ export interface FusionSettings {
    */
   clusterLabels: number;
   /**
-   * An activation cluster is lifted when half of its rows sit in another score's top `clusterReach` of the analyst's
-   * rows. Tighter than `reach`: the scores that corroborate most clusters (spectral, kNN distance, Mahalanobis) read
-   * the same embedding that activation clustering split, so a natural sub-group of a class often sits in their top
-   * tenth. On 14 dumped runs (docs/heldout.md) the lifted clusters of nearly all poison had their median row within
-   * the top 2.1%, the clean ones at 5.8-9.6% and one mixed cluster (51 of 86 flipped) at 7.7%. Shared values with
-   * unexplained labels (`clusterLabels`) keeps `reach`.
-   */
-  clusterReach: number;
-  /**
    * Scores whose canary reach lies within this of the best score's join it in the kind's detector (the mean of their
    * tail significance): about two standard errors of a reach measured on 40 canaries.
    */
