@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type FusionInput, fuse } from '../../workers/core/calibration/fuse';
+import type { FusionSettings } from '../../workers/core/calibration/types';
 import { SCORE_NAMES, type ScoreName } from '../../workers/core/scores/types';
 
 const [file, out] = process.argv.slice(2);
@@ -27,7 +28,7 @@ const input: FusionInput = {
   ...(header.includes('explained') ? { explained: Uint8Array.from(col('explained').subarray(0, n)) } : {}),
 };
 // FUSION='{"reach": 0.05}' fuses with other settings (DEFAULT_FUSION's fields), to compare them on one dump.
-const result = fuse(input, JSON.parse(process.env.FUSION ?? '{}') as Record<string, number>);
+const result = fuse(input, JSON.parse(process.env.FUSION ?? '{}') as Partial<FusionSettings>);
 writeFileSync(out, `${Array.from(result.suspicion.subarray(0, n), String).join('\n')}\n`);
 console.log(
   JSON.stringify(
