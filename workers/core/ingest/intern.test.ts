@@ -44,12 +44,16 @@ describe('hashBytes and colliding keys', () => {
     }
   });
 
-  it('tells apart keys whose whole hash collides, of different or equal lengths', () => {
-    // FNV-1a 32 collisions: costarring/liquid (0x5e4daa9d), declinate/macallums (0xe20e47d2), altarage/zinke.
+  it('tells apart keys whose whole hash collides, of different or equal lengths, one the start of the other', () => {
+    // FNV-1a 32 collisions: costarring/liquid (0x5e4daa9d), declinate/macallums (0xe20e47d2), altarage/zinke;
+    // catC95wqc/cat (0x06745c07) and dogWyMdtg/dog (0xe668bd09), found by a meet-in-the-middle search and checked
+    // in Python, where the shorter key is the start of the longer one, so only the length check tells them apart.
     const pairs = [
       ['costarring', 'liquid'],
       ['declinate', 'macallums'],
       ['altarage', 'zinke'],
+      ['catC95wqc', 'cat'],
+      ['dogWyMdtg', 'dog'],
     ];
     for (const [a = '', b = ''] of pairs) {
       const hashA = hashBytes(encode(a), 0, a.length);

@@ -121,6 +121,29 @@ describe('RangeHasher', () => {
     expect(() => hasher.hashRows(Float64Array.of(40), Float64Array.of(60))).toThrow(/outside what is held/);
   });
 
+  it('refuses a row that ends before it starts; an empty row, even at the end of the bytes, is the empty digest', () => {
+    const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const hasher = new RangeHasher();
+    hasher.pushBytes(data.slice(0, 50));
+    hasher.pushBytes(data.slice(50, 100));
+    expect(() => hasher.hashRows(Float64Array.of(40), Float64Array.of(30))).toThrow(
+      'row 0 spans bytes 40..30, outside what is held',
+    );
+    hasher.hashRows(Float64Array.of(10, 100), Float64Array.of(10, 100));
+    const { rowSha256 } = hasher.finish();
+    expect(Buffer.from(rowSha256).toString('hex')).toBe(empty + empty);
+  });
+
+  it('lets go of a chunk as soon as a row starts where it ends', () => {
+    const first = data.slice(0, 100);
+    const hasher = new RangeHasher();
+    hasher.pushBytes(first);
+    hasher.pushBytes(data.slice(100, 200));
+    hasher.hashRows(Float64Array.of(100), Float64Array.of(150));
+    expect(hasher.takeReleased()).toEqual([first.buffer]);
+    expect(Buffer.from(hasher.finish().rowSha256).toString('hex')).toBe(hex(data.subarray(100, 150)));
+  });
+
   it("gives the same file and row hashes as CsvIngestor's inline hashing, rows dropped for missing values", () => {
     const lines = ['\uFEFFid,label,a,b'];
     for (let r = 0; r < 3000; r++) lines.push(`r${r},${r % 3},${r % 17 === 0 ? '' : r * 0.5},"${r}"`);

@@ -32,6 +32,48 @@ describe('sha256', () => {
     }
   });
 
+  it('matches node:crypto for a message whose bit length has four non-zero low bytes', () => {
+    // 0x202021 bytes (about 2 MiB) are 0x01010108 bits.
+    const data = bytesOf(0x202021, 7);
+    const out = new Uint8Array(32);
+    sha256Into(data, 0, data.length, out, 0);
+    expect(toHex(out)).toBe(reference(data));
+    const hash = new Sha256();
+    hash.update(data, 0, 1000);
+    hash.update(data, 1000);
+    expect(hash.hex()).toBe(reference(data));
+  });
+
+  it('matches node:crypto past 512 MiB (the default import limit), where the bit length needs its high word', () => {
+    // 2^29 + 3 bytes are 2^32 + 24 bits: the high word of the length is 1.
+    const chunk = bytesOf(1 << 22, 3);
+    const hash = new Sha256();
+    const node = createHash('sha256');
+    for (let k = 0; k < 128; k++) {
+      hash.update(chunk);
+      node.update(chunk);
+    }
+    hash.update(chunk, 0, 3);
+    node.update(chunk.subarray(0, 3));
+    expect(hash.hex()).toBe(node.digest('hex'));
+  });
+
+  it('writes the 32 digest bytes at the offset and nothing around them', () => {
+    const data = bytesOf(100, 1);
+    const out = new Uint8Array(40).fill(0xaa);
+    sha256Into(data, 0, data.length, out, 3);
+    expect(toHex(out, 3, 35)).toBe(reference(data));
+    expect(Array.from(out.subarray(0, 3))).toEqual([0xaa, 0xaa, 0xaa]);
+    expect(Array.from(out.subarray(35))).toEqual([0xaa, 0xaa, 0xaa, 0xaa, 0xaa]);
+    const hash = new Sha256();
+    hash.update(data);
+    const into = new Uint8Array(40).fill(0xaa);
+    hash.digestInto(into, 3);
+    expect(toHex(into, 3, 35)).toBe(reference(data));
+    expect(Array.from(into.subarray(0, 3))).toEqual([0xaa, 0xaa, 0xaa]);
+    expect(Array.from(into.subarray(35))).toEqual([0xaa, 0xaa, 0xaa, 0xaa, 0xaa]);
+  });
+
   it('matches known vectors', () => {
     const hash = new Sha256();
     expect(hash.hex()).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
