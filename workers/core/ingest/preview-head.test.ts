@@ -16,6 +16,8 @@ describe('previewCsv reads the head', () => {
     expect(preview('\uFEFFid,a,label\nr1,1,x\n').header).toEqual(['id', 'a', 'label']);
     expect(preview('\uFEFFid,a,label\nr1,1,x\n').suggested.idColumn).toBe('id');
     // U+1EFF is E1 BB BF, U+F03F is EF 80 BF, U+FEC0 is EF BB 80.
+    // The decoder drops a BOM by itself; only the tokenizer sees that the quote opens the first cell.
+    expect(preview('\uFEFF"id",a,label\nr1,1,x\n').header).toEqual(['id', 'a', 'label']);
     for (const first of ['\u1EFF', '\uF03F', '\uFEC0']) {
       expect(preview(`${first}a,label\n1,x\n`).header, first).toEqual([`${first}a`, 'label']);
     }
@@ -40,6 +42,12 @@ describe('previewCsv reads the head', () => {
     expect(head.sampleRows[19]).toEqual(['19', '19', '1']);
     expect(head.nonNumericColumns).toEqual(['b']);
     expect(head.problems).toEqual([]);
+    // With tabs as the delimiter a line of one tab is a row of two empty cells, not a blank line.
+    expect(preview('a\tlabel\n1\tx\n\t\n2\ty\n', 100).sampleRows).toEqual([
+      ['1', 'x'],
+      ['', ''],
+      ['2', 'y'],
+    ]);
   });
 
   it('reads the last row of a whole file with no line break at its end, and no partial row of a cut head', () => {
@@ -61,7 +69,8 @@ describe('previewCsv reads the head', () => {
   });
 
   it('a NUL as the first byte is refused as not UTF-8, at offset 0', () => {
-    const head = previewCsv(Uint8Array.from([0, ...utf8('a,label\n')]), FILE, 9);
+    const head = previewCsv(Uint8Array.from([0, ...utf8('a,label\n1,x\n')]), FILE, 13);
+    expect(head.header).toEqual([]);
     expect(head.problems).toHaveLength(1);
     expect(head.problems[0].code).toBe('not-utf8');
     expect(head.problems[0].message).toContain('NUL byte at offset 0');
