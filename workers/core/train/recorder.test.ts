@@ -140,6 +140,24 @@ describe('recordPass on a hand-set model', () => {
     expect(Array.from(whole.lastLayerGradSq)).toEqual(Array.from(pass.lastLayerGradSq));
   });
 
+  it('asks whether it is cancelled once before each chunk and waits between chunks, never after the last', async () => {
+    const { m, xs, ys, dispose } = handSetModel();
+    let asked = 0;
+    let waits = 0;
+    // Three chunks of one row: asked three times, waits twice; a "yes" after the last chunk comes too late.
+    const pass = await recordPass(m, xs, ys, Int32Array.from([0, 1, 2]), {
+      batchSize: 1,
+      cancelled: () => asked++ >= 3,
+      between: async () => {
+        waits++;
+      },
+    });
+    dispose();
+    expect(asked).toBe(3);
+    expect(waits).toBe(2);
+    expect(pass?.margin).toEqual(Float32Array.of(1.5, -2, 0.5));
+  });
+
   it('returns null when cancelled between chunks, and frees its tensors', async () => {
     const m = buildModel({ kind: 'mlp', featureCount: 2, classCount: 3, hidden: [2] }, 1);
     const xs = tf.tensor2d(x, [3, 2]);
