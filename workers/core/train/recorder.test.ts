@@ -101,6 +101,10 @@ describe('recordPass on a hand-set model', () => {
     const wrong = { probs: new Float32Array(9), embeddings: new Float32Array(4) };
     const refused = recordPass(m, xs, ys, rows, { withOutputs: true, outputs: wrong });
     await expect(refused).rejects.toThrow(/must hold 9 and 6 values/);
+    const wrongProbs = { probs: new Float32Array(8), embeddings: new Float32Array(6) };
+    await expect(recordPass(m, xs, ys, rows, { withOutputs: true, outputs: wrongProbs })).rejects.toThrow(
+      'recordPass: output arrays for 3 rows must hold 9 and 6 values.',
+    );
     dispose();
     if (!pass) throw new Error('recordPass returned null without being cancelled.');
     expect(pass.probs).toBe(outputs.probs);
