@@ -111,6 +111,23 @@ describe('IdColumn with colliding hashes', () => {
   });
 });
 
+describe('IdColumn with an id that is another id and the next one run together', () => {
+  it("keeps it apart when its hash equals the first id's", () => {
+    // FNV-1a 32 of "cat" and "catC95wqc" is 0x06745c07, of "dog" and "dogWyMdtg" 0xe668bd09 (checked in Python).
+    // The arena holds the ids back to back, so "cat" then "C95wqc" read 9 bytes as "catC95wqc": only the length check
+    // tells the stored "cat" from the new id.
+    const ids = ['cat', 'C95wqc', 'dog', 'WyMdtg', 'catC95wqc', 'dogWyMdtg'];
+    const column = new IdColumn();
+    expect(
+      checkAll(
+        column,
+        ids.map((id) => encoder.encode(id)),
+      ),
+    ).toEqual([-1, -1, -1, -1, -1, -1]);
+    expect(column.texts()).toEqual(ids);
+  });
+});
+
 describe('IdColumn byte-order marks and growth', () => {
   it('drops only the three bytes EF BB BF, not a character that shares two of them', () => {
     // U+AEFF (EA BB BF), U+FE3F (EF B8 BF) and U+FEF0 (EF BB B0) each share two bytes with the mark.
