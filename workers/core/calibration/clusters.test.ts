@@ -51,18 +51,48 @@ describe('corroborated activation clusters', () => {
       scores.sharedValues[i] = 5 + i; // the 30 highest shared values
     }
     expect(corroboratedClusters(scores.activationClustering, features(scores), N, 0.1)).toEqual([]);
-    // The same rows at the top of spectral: lifted.
-    for (let i = 0; i < 30; i++) scores.spectral[i] = 5 + i;
+    // The same rows at the top of selfInfluence, a score that does not read the embedding: lifted.
+    for (let i = 0; i < 30; i++) scores.selfInfluence[i] = 5 + i;
     const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
-    expect(found.map((c) => SCORE_NAMES[c.score])).toEqual(['spectral']);
+    expect(found.map((c) => SCORE_NAMES[c.score])).toEqual(['selfInfluence']);
+  });
+
+  it('is corroborated by an embedding outlier score only when the labels of nearly all its rows are unexplained', () => {
+    // Spectral, the k-NN distance and Mahalanobis read the embedding that activation clustering splits, so any
+    // natural sub-group of a class stands out under them too.
+    for (const name of ['spectral', 'knnDistance', 'mahalanobis'] as const) {
+      const scores = columns(5);
+      for (let i = 0; i < 30; i++) {
+        scores.activationClustering[i] = 0.6;
+        scores[name][i] = 5 + i;
+      }
+      const lifted = (explainedRows: number, labels: number) => {
+        const explained = new Uint8Array(N);
+        explained.fill(1, 0, explainedRows);
+        return corroboratedClusters(
+          scores.activationClustering,
+          features(scores),
+          N,
+          0.1,
+          explained,
+          labels,
+        ).map((c) => SCORE_NAMES[c.score]);
+      };
+      // Nothing known of the labels (no `explained`), or the label rule off: not lifted.
+      expect(corroboratedClusters(scores.activationClustering, features(scores), N, 0.1)).toEqual([]);
+      expect(lifted(0, Number.POSITIVE_INFINITY)).toEqual([]);
+      // 27 of 30 rows unexplained (0.9): lifted; 26 of 30 (0.867): not.
+      expect(lifted(3, 0.9)).toEqual([name]);
+      expect(lifted(4, 0.9)).toEqual([]);
+    }
   });
 
   it('needs half of the rows in the top reach, three rows at least, and another score than the clustering itself', () => {
     const scores = columns(2);
-    // 20 rows: 9 at the top of knnDistance, 11 in the bulk: the median row is in the bulk.
+    // 20 rows: 9 at the top of aum, 11 in the bulk: the median row is in the bulk.
     for (let i = 0; i < 20; i++) {
       scores.activationClustering[i] = 0.5;
-      scores.knnDistance[i] = i < 9 ? 5 + i : 0.5;
+      scores.aum[i] = i < 9 ? 5 + i : 0.5;
     }
     // Two rows at the very top of every score: too few to be a cluster.
     for (const s of SCORE_NAMES) for (const i of [100, 101]) scores[s][i] = 10 + i;
@@ -70,19 +100,19 @@ describe('corroborated activation clusters', () => {
     scores.activationClustering[101] = 0.9;
     expect(corroboratedClusters(scores.activationClustering, features(scores), N, 0.1)).toEqual([]);
     // With 11 of the 20 at the top instead, the median row is there.
-    for (let i = 9; i < 11; i++) scores.knnDistance[i] = 5 + i;
+    for (let i = 9; i < 11; i++) scores.aum[i] = 5 + i;
     const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
     expect(found.map((c) => c.rows.length)).toEqual([20]);
-    expect(SCORE_NAMES[found[0]?.score ?? -1]).toBe('knnDistance');
+    expect(SCORE_NAMES[found[0]?.score ?? -1]).toBe('aum');
   });
 
   it('orders lifted clusters by how strongly they are corroborated', () => {
     const scores = columns(3);
     for (let i = 0; i < 10; i++) {
       scores.activationClustering[i] = 0.4;
-      scores.mahalanobis[i] = 3 + i; // the top 10
+      scores.meanLoss[i] = 3 + i; // the top 10
       scores.activationClustering[10 + i] = 0.7;
-      scores.mahalanobis[10 + i] = 1.5 + i / 100; // the next 10
+      scores.meanLoss[10 + i] = 1.5 + i / 100; // the next 10
     }
     const found = corroboratedClusters(scores.activationClustering, features(scores), N, 0.1);
     expect(found.map((c) => c.value)).toEqual([Math.fround(0.4), Math.fround(0.7)]);

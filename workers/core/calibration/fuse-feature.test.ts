@@ -63,14 +63,14 @@ describe('a trigger found by shared values', () => {
   });
 
   it('ranks above a corroborated cluster when every canary ranks above the rows it leaves', () => {
-    // Rows 100-139 form an activation cluster that the k-NN distance corroborates (all 40 at its top).
+    // Rows 100-139 form an activation cluster that the mean loss corroborates (all 40 at its top).
     const input = run((i) => (i < 30 ? 5 : 0));
     for (let i = 100; i < 140; i++) {
       input.scores.activationClustering[i] = 3;
-      input.scores.knnDistance[i] = 50;
+      input.scores.meanLoss[i] = 50;
     }
     const result = fuse(input);
-    expect(result.model.clusters).toEqual([expect.objectContaining({ rows: 40, score: 'knnDistance' })]);
+    expect(result.model.clusters).toEqual([expect.objectContaining({ rows: 40, score: 'meanLoss' })]);
     expect(result.model.detectors[0]?.canaryReach).toBe(1);
     const order = Array.from({ length: 1000 }, (_, i) => i).sort(
       (a, b) => (result.suspicion[b] as number) - (result.suspicion[a] as number),
@@ -79,7 +79,7 @@ describe('a trigger found by shared values', () => {
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(order.slice(30, 70).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
     // A cluster row's value: the second of two bands (the sure kind takes the first), 0.5 + 0.25 × the mean of the
-    // cluster's median significance and the row's own under the k-NN distance, both −ln(41 / 1001) (40 rows tied at
+    // cluster's median significance and the row's own under the mean loss, both −ln(41 / 1001) (40 rows tied at
     // 50), over ln 1001.
     expect(result.suspicion[100]).toBeCloseTo(0.5 + (0.25 * Math.log(1001 / 41)) / Math.log(1001), 5);
   });

@@ -11,7 +11,7 @@
  * (canaryReach once their present rows are set aside), each kind's rows in its own score's order, so the top of the
  * list keeps the strongest signal's order rather than ties; every other row follows by the larger of its
  * uncalibrated suspicion and its present detectors. A clear tail of any score (clear-tail.ts) and every activation
- * cluster another score corroborates (clusters.ts; shared values only together with its rows' labels) rank above every kind but the sure ones (every canary above the
+ * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with its rows' labels) rank above every kind but the sure ones (every canary above the
  * rows they leave), so calibration never buries a strong single signal; a cluster's rows whose features explain
  * their label (FusionInput.explained) stay with the rest. A trigger kind whose canaries the model did not learn
  * speaks only through a score that reads the feature values (KindDetector.learned).
