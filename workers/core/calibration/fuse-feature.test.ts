@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { createRng } from '../random';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
-import { type FusionInput, fuse, NO_KIND } from './fuse';
+import { estimatePoisoned, type FusionInput, fuse, NO_KIND } from './fuse';
 import { marked } from './presence';
 import { handRun } from './test-hand-run';
 
@@ -84,11 +84,14 @@ describe('a trigger found by shared values', () => {
     expect(result.suspicion[100]).toBeCloseTo(0.5 + (0.25 * Math.log(1001 / 41)) / Math.log(1001), 5);
   });
 
-  it('falls back to the canaries when the score marks more than a tenth of the rows', () => {
-    // 200 rows marked (a table whose usual values spike): the rows as strong as the canaries are counted instead,
-    // and none is.
-    const result = fuse(run((i) => (i < 200 ? 1 : 0)));
-    expect(result.model.detectors[0]?.presentRows).toBe(0);
+  it('claims no rows when the score marks more than a tenth of the rows, however high its canaries rank', () => {
+    // 230 rows marked (a table whose usual values spike); 30 of them score 12.5, above every canary (12). Counted
+    // against the canaries' quantiles they would be 30 rows present: 30 of 1000 rows at or above 12, recall 1.
+    const result = fuse(run((i) => (i < 30 ? 12.5 : i < 230 ? 1 : 0)));
+    expect(result.model.detectors[0]).toMatchObject({ score: 'sharedValues', presentRows: 0 });
+    expect(estimatePoisoned(result, 1000)).toBe(0);
+    // 200 rows marked at 1 and none as strong as the canaries: none either.
+    expect(fuse(run((i) => (i < 200 ? 1 : 0))).model.detectors[0]?.presentRows).toBe(0);
   });
 });
 

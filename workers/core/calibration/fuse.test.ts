@@ -263,8 +263,10 @@ describe('fuse', () => {
 
   it('a trigger the model did not learn speaks when its detector reads the feature values', () => {
     // The trigger canaries look like flips to the model (not learned), but 30 analyst rows and every trigger canary
-    // share values nothing else holds: shared values finds both, so the kind speaks and counts the 30 rows.
+    // share values nothing else holds: shared values finds both, so the kind speaks and counts the 30 rows it marks
+    // (every other analyst row scores 0 under it, as in a table without natural spikes).
     const input = syntheticRun(2000, 0, 6);
+    input.scores.sharedValues.fill(0, 0, 2000);
     const rng = createRng(60);
     for (let i = 100; i < 130; i++) input.scores.sharedValues[i] = 12 + rng.next();
     input.kind.forEach((k, j) => {

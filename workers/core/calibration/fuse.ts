@@ -211,7 +211,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     // significance is the detector, so one score's chance lead on about 40 canaries does not decide alone.
     // A feature score tests its own rows against chance (shared-values.ts): it detects alone, and the rows it marks
     // are the rows present, however much stronger the canaries are than the real trigger.
-    const count = FEATURE_SCORES.includes(SCORE_NAMES[best] as ScoreName)
+    const feature = FEATURE_SCORES.includes(SCORE_NAMES[best] as ScoreName);
+    const count = feature
       ? marked(
           input.scores[SCORE_NAMES[best] as ScoreName],
           n,
@@ -231,7 +232,11 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     const reaches = medianOver(values, canaries) >= -Math.log(settings.reach);
     // The kind speaks when the model learned it, or when a feature score finds its canaries.
     const learned = modelLearned || reaches;
-    const present = !reaches ? 0 : (count ?? presentRows(values, n, canaries, settings));
+    // A feature score that marks more than maxShare of the rows has failed its test against chance on this table (the
+    // table's usual values spike: pooled pixels, few decimals): it still ranks, but it counts no rows, and neither do
+    // its canaries, which stand above such a table's natural spikes (on a 14×14 pixel table they counted 39 rows, one
+    // of them poisoned, and ranked them first).
+    const present = !reaches || (feature && !own) ? 0 : (count ?? presentRows(values, n, canaries, settings));
     // How surely the kind is there: the canaries' reach once the rows the detector finds present are set aside.
     const sure = canaryReach(
       values,
