@@ -149,6 +149,14 @@ describe('CsvByteStream', () => {
     );
   });
 
+  it('sniffs a file shorter than the sniffed head whole, its last line without a break included', () => {
+    // The first line alone splits on ','; with the last, ';' splits the rows into more fields on average.
+    const s = stream(null);
+    s.s.push(enc('a,b\nc;d;e;f;g;h'));
+    s.s.end();
+    expect(s.s.delimiter).toBe(';');
+  });
+
   it('sniffs the delimiter from the bytes held, and keeps its own copy of each chunk', () => {
     const s = stream(null);
     expect(s.s.delimiter).toBe(',');

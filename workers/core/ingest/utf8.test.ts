@@ -134,6 +134,12 @@ describe('firstInvalidUtf8', () => {
     expect(firstInvalidUtf8(bytes(0xf4, 0x8f, 0xbf, 0xbf, 0x41, 0xed, 0xa0, 0x80))).toBe(5);
     expect(firstInvalidUtf8(bytes(0xf0, 0x9f, 0x98, 0x41))).toBe(0);
     expect(firstInvalidUtf8(bytes(0xe2, 0x41, 0xac))).toBe(0);
+    // Four-byte sequences: F0 needs a second byte from 0x90 (below is overlong), F4 one up to 0x8F (above is past
+    // U+10FFFF).
+    expect(firstInvalidUtf8(bytes(0x41, 0xf0, 0x8f, 0xbf, 0xbf))).toBe(1);
+    expect(firstInvalidUtf8(bytes(0x41, 0xf0, 0x90, 0x80, 0x80))).toBe(-1);
+    expect(firstInvalidUtf8(bytes(0x41, 0xf4, 0x90, 0x80, 0x80))).toBe(1);
+    expect(firstInvalidUtf8(bytes(0xf3, 0x80, 0x80, 0x80, 0xf3, 0xbf, 0xbf, 0xbf))).toBe(-1);
   });
 
   it('does not count a sequence cut off by the end', () => {
