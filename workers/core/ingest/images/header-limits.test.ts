@@ -85,7 +85,7 @@ describe('sniff: PNG', () => {
       expect(sniff(u8(PNG_SIG, ihdr(3, 2, 3), gama, plte), 'a.png')).toEqual(image('png', 3, 2, false));
     }
     // A palette whose length is not a multiple of 3, one the head cuts short, one after the image data, none.
-    expect(sniff(u8(PNG_SIG, ihdr(3, 2, 3), chunk('PLTE', [7, 7, 7, 7])), 'a.png')).toEqual(
+    expect(sniff(u8(PNG_SIG, ihdr(3, 2, 3), chunk('PLTE', [7, 7, 7, 0])), 'a.png')).toEqual(
       image('png', 3, 2, false),
     );
     const cut = u8(PNG_SIG, ihdr(3, 2, 3), grey);
@@ -98,6 +98,11 @@ describe('sniff: PNG', () => {
     expect(sniff(u8(PNG_SIG, ihdr(3, 2, 3), be32(0), text('PLTE')), 'a.png')).toEqual(
       image('png', 3, 2, true),
     );
+  });
+
+  it('reads no palette of a truecolour image, even a grey suggested one', () => {
+    const grey = chunk('PLTE', [0, 0, 0, 9, 9, 9]);
+    expect(sniff(u8(PNG_SIG, ihdr(3, 2, 2), grey), 'a.png')).toEqual(image('png', 3, 2, false));
   });
 
   it('needs the whole IHDR', () => {
@@ -148,6 +153,11 @@ describe('sniff: JPEG', () => {
       const seg = [0xff, marker, ...be16(8), 8, 0, 1, 0, 1, 1];
       expect(sniff(u8(SOI, seg, sof(0xc0, 4, 5, 1)), 'a.jpg')).toEqual(image('jpeg', 5, 4, true));
     }
+  });
+
+  it('skips a segment of a marker below 0xC0', () => {
+    const seg = [0xff, 0x50, ...be16(8), 8, 0, 1, 0, 1, 1];
+    expect(sniff(u8(SOI, seg, sof(0xc0, 4, 5, 1)), 'a.jpg')).toEqual(image('jpeg', 5, 4, true));
   });
 
   it('needs the frame header whole, exactly ten bytes from its marker', () => {
@@ -276,6 +286,29 @@ describe('sniff: BMP', () => {
     for (const dib of [52, 56, 64, 108, 124]) {
       expect(sniff(u8(info(dib, 3, 2, 1, 0), bgr0(9, 9)), 'a.bmp')).toEqual(image('bmp', 3, 2, true));
     }
+  });
+
+  it('reads 256 colours used as 256 palette entries, past the 16 of 4 bits per pixel', () => {
+    const bgr0 = (...greys: number[]): number[] => greys.flatMap((g) => [g, g, g, 0]);
+    const palette = [
+      ...bgr0(...new Array<number>(16).fill(3)),
+      1,
+      2,
+      3,
+      0,
+      ...bgr0(...new Array<number>(239).fill(3)),
+    ];
+    expect(sniff(u8(info(40, 3, 2, 4, 256), palette), 'a.bmp')).toEqual(image('bmp', 3, 2, false));
+    expect(sniff(u8(info(40, 3, 2, 4, 16), palette), 'a.bmp')).toEqual(image('bmp', 3, 2, true));
+  });
+
+  it('needs "BM", eighteen bytes, and "RIFF" before "WEBP"', () => {
+    const notBm = u8(info(40, 3, 2, 24, 0));
+    notBm[0] = 0x58;
+    expect(sniff(notBm, 'a.bin')).toEqual({ kind: 'other' });
+    expect(sniff(u8(file, [40, 0, 0, 0]), 'a.bmp')).toEqual(broken('bmp', 'the header is cut short'));
+    const riff = u8(text('RIFX'), le32(30), text('WEBPVP8X'), new Array<number>(14).fill(1));
+    expect(sniff(riff, 'a.bin')).toEqual({ kind: 'other' });
   });
 
   it('needs a known header size and the whole info header', () => {
