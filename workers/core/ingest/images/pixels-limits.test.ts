@@ -1,7 +1,7 @@
 /**
  * resizeInto in three channels and along both axes, values computed by hand. The axis weights are cached per
  * (input size, output size) for the life of the module, and the cache is only emptied past 64 entries: each test
- * first fills it with 70 pairs no test uses again, so the weights it checks are computed afresh on every run (a
+ * first fills it with 70 pairs no other test uses, new on each run, so the weights it checks are computed afresh on every run (a
  * worker reused from run to run would otherwise keep the weights of the first).
  */
 import { describe, expect, it } from 'vitest';
@@ -9,10 +9,10 @@ import { resizeInto } from './pixels';
 
 let round = 0;
 function emptyCache(): void {
-  const base = 100_000 + 100 * round++;
-  const out = new Uint8Array(1);
-  for (let k = 0; k < 70; k++)
-    resizeInto(new Uint8Array(base + k), base + k, 1, { height: 1, width: 1, channels: 1 }, out, 0);
+  // 2..71 pixels → 1,000 + round: sizes no other test uses, new on each run.
+  const width = 1000 + round++;
+  const out = new Uint8Array(width);
+  for (let k = 2; k < 72; k++) resizeInto(new Uint8Array(k), k, 1, { height: 1, width, channels: 1 }, out, 0);
 }
 
 const resize = (src: number[], w: number, h: number, W: number, H: number, c: 1 | 3, at = 0): number[] => {
