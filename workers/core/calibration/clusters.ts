@@ -48,7 +48,7 @@ export function medianOver(values: ArrayLike<number>, rows: readonly number[]): 
  * values, and a patch trigger's rows stand apart in the embedding, while both keep their source class's look; a
  * natural sub-group shares pixel values and stands apart in the embedding too (those scores read the embedding that
  * activation clustering splits), but its rows' labels are the ones their nearest rows carry. (Either sign alone
- * lifted clean clusters: see docs/heldout.md.)
+ * lifted clean clusters: see docs/heldout.md.) Without `explained` nothing is known of the labels, so neither counts.
  */
 export function corroboratedClusters(
   clusterValues: Float32Array,
