@@ -21,8 +21,7 @@ import { averagePrecision, precisionAtK } from '../../workers/core/metrics/ranki
 import { SCORE_NAMES } from '../../workers/core/scores/types';
 import { DATASETS } from '../dev-data';
 import { reportHeader } from '../report';
-import type { Variant } from './attacks';
-import { baseSet, cleanBase, variantSpecs } from './variants';
+import { baseSet, cleanBase, variantSpecs, writeCsv } from './variants';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(ROOT, 'bench/data/detect');
@@ -77,18 +76,6 @@ function byAttack(scores: Float32Array, attack: string[]): Record<string, Qualit
     );
   }
   return out;
-}
-
-function writeCsv(file: string, v: Pick<Variant, 'features' | 'featureCount' | 'labels'>): void {
-  const f = v.featureCount;
-  const lines = [['id', 'label', ...Array.from({ length: f }, (_, j) => `f${j}`)].join(',')];
-  for (let i = 0; i < v.labels.length; i++) {
-    const cells = Array.from(v.features.subarray(i * f, (i + 1) * f), (x) =>
-      String(Number(x.toPrecision(6))),
-    );
-    lines.push([`r${i}`, String(v.labels[i]), ...cells].join(','));
-  }
-  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 /** A development set as it is shipped, with its truth and attack names. */

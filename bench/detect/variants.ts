@@ -2,7 +2,7 @@
  * The poisoned variants bench/detect scores: the clean rows of three development sets (rows whose truth says clean),
  * poisoned by every attack of attacks.ts and two mixtures, each at two rates, with seeds of their own.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATASETS } from '../dev-data';
 import {
@@ -168,4 +168,17 @@ export function variantSpecs(): VariantSpec[] {
     }
   }
   return out;
+}
+
+/** Writes a variant as a CSV (`id,label,f0..`, ids `r0..`, values to 6 significant digits). */
+export function writeCsv(file: string, v: Pick<Variant, 'features' | 'featureCount' | 'labels'>): void {
+  const f = v.featureCount;
+  const lines = [['id', 'label', ...Array.from({ length: f }, (_, j) => `f${j}`)].join(',')];
+  for (let i = 0; i < v.labels.length; i++) {
+    const cells = Array.from(v.features.subarray(i * f, (i + 1) * f), (x) =>
+      String(Number(x.toPrecision(6))),
+    );
+    lines.push([`r${i}`, String(v.labels[i]), ...cells].join(','));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }

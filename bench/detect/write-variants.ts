@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { baseSet, cleanBase, variantSpecs } from './variants';
+import { baseSet, cleanBase, variantSpecs, writeCsv } from './variants';
 
 const [dir, only = ''] = process.argv.slice(2);
 if (!dir) throw new Error('usage: tsx bench/detect/write-variants.ts <out-dir> [SUBSTRING]');
@@ -15,17 +15,11 @@ for (const spec of variantSpecs()) {
   if (!spec.name.includes(only)) continue;
   const v = spec.build(cleanBase(baseSet(spec.base)));
   const name = spec.name.replaceAll('/', '__');
-  const f = v.featureCount;
-  const lines = [['id', 'label', ...Array.from({ length: f }, (_, j) => `f${j}`)].join(',')];
-  const truth = ['id,poisoned,attack'];
-  for (let i = 0; i < v.labels.length; i++) {
-    const cells = Array.from(v.features.subarray(i * f, (i + 1) * f), (x) =>
-      String(Number(x.toPrecision(6))),
-    );
-    lines.push([`r${i}`, String(v.labels[i]), ...cells].join(','));
-    truth.push(`r${i},${v.poisoned[i]},${v.attack[i]}`);
-  }
-  writeFileSync(path.join(dir, `${name}.csv`), `${lines.join('\n')}\n`);
+  writeCsv(path.join(dir, `${name}.csv`), v);
+  const truth = [
+    'id,poisoned,attack',
+    ...Array.from(v.labels, (_, i) => `r${i},${v.poisoned[i]},${v.attack[i]}`),
+  ];
   writeFileSync(path.join(dir, `${name}.truth.csv`), `${truth.join('\n')}\n`);
   console.log(`wrote ${name} (${v.labels.length} rows, ${v.poisoned.reduce((s, p) => s + p, 0)} poisoned)`);
 }
