@@ -43,6 +43,15 @@ test('an image zip defaults to the CNN, reviews with thumbnails and exports clea
   await expect(evidence.locator('canvas[data-drawn="true"]')).toHaveCount(2);
   await expect(evidence.getByTestId('image-difference')).toHaveCSS('image-rendering', 'pixelated');
   await expect(evidence).toContainText('Difference from the mean of');
+  // The image comes first in the detail, before the reasons it was flagged.
+  const imageFirst = await page.getByTestId('review-detail').evaluate((d) => {
+    const image = d.querySelector('[data-testid="image-evidence"]');
+    const why = d.querySelector('[data-testid="detail-why"]');
+    return image && why
+      ? Boolean(image.compareDocumentPosition(why) & Node.DOCUMENT_POSITION_FOLLOWING)
+      : null;
+  });
+  expect(imageFirst).toBe(true);
   await expect(
     page.getByTestId('detail-neighbours').locator('canvas[data-drawn="true"]').first(),
   ).toBeVisible();
@@ -55,6 +64,9 @@ test('an image zip defaults to the CNN, reviews with thumbnails and exports clea
   await expect(page.getByTestId('quarantined-count')).toHaveAttribute('data-count', String(TOP));
   await waitIdle(page);
 
+  await expect(page.getByTestId('export-all')).toHaveText(
+    'Export the signed manifest, the clean and quarantine zips and the review CSV',
+  );
   const files = await downloads(page, 4, () => page.getByTestId('export-all').click());
   const dir = mkdtempSync(path.join(tmpdir(), 'sift-images-export-'));
   const saved: Record<string, string> = {};

@@ -156,7 +156,7 @@ test('a stored dataset can be renamed and, after confirmation, deleted', async (
   await waitIdle(page);
   expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
   await reloadToStart(page);
-  await expect(page.getByText('None yet: import a CSV or open the demo.')).toBeVisible();
+  await expect(page.getByText('None yet: import a CSV or an image zip, or open a demo.')).toBeVisible();
 });
 
 /** 10 copies of synth20k (45 MB, ids made unique), so an import of it runs long enough to be cancelled or broken. */

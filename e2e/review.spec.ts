@@ -131,6 +131,9 @@ test('review: map click, lasso, keyboard, undo/redo, top-54 quarantine, reopen, 
   await expect(quarantinedCount(again)).toHaveAttribute('data-count', String(TOP));
 
   // Export: four files through a[download] with blob: URLs under the app's CSP.
+  await expect(again.getByTestId('export-all')).toHaveText(
+    'Export the signed manifest, the clean and quarantine CSVs and the review CSV',
+  );
   const files = await downloads(again, 4, () => again.getByTestId('export-all').click());
   const dir = mkdtempSync(path.join(tmpdir(), 'sift-review-'));
   const saved: Record<string, string> = {};

@@ -13,7 +13,9 @@ export function DatasetList() {
     <section className="panel" aria-labelledby="stored-datasets">
       <h2 id="stored-datasets">Stored datasets</h2>
       {datasets === null && <p className="muted">Reading this browser's storage…</p>}
-      {datasets?.length === 0 && <p className="muted">None yet: import a CSV or open the demo.</p>}
+      {datasets?.length === 0 && (
+        <p className="muted">None yet: import a CSV or an image zip, or open a demo.</p>
+      )}
       {datasets && datasets.length > 0 && (
         <table className="datasets" data-testid="dataset-list">
           <thead>

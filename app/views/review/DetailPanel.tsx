@@ -170,10 +170,12 @@ export function DetailPanel() {
         · row {focus} · {decided}
         {detail.reasons.length > 0 && ` (${detail.reasons.join(', ')})`}
       </p>
-      <WhyFlagged why={detail.why} />
-      {summary.image ? (
+      {/* An image is what the analyst judges first: it comes before the reasons; a table's values after them. */}
+      {summary.image && (
         <ImageEvidence row={focus} id={detail.id} label={detail.label} shape={summary.image} />
-      ) : detail.image ? (
+      )}
+      <WhyFlagged why={detail.why} />
+      {summary.image ? null : detail.image ? (
         <Thumb values={detail.features} image={detail.image} />
       ) : (
         detail.tabular && <FeatureEvidence evidence={detail.tabular} label={detail.label} />

@@ -5,11 +5,12 @@ import { ManifestDrop } from '../verify/ManifestDrop';
 export function ExportPanel() {
   const reviewer = useReviewer();
   const exported = useApp((s) => s.review.exported);
+  const files = useApp((s) => (s.review.summary?.image ? 'zips' : 'CSVs'));
   return (
     <section className="review-export" data-testid="review-export">
       <h3>Export</h3>
       <button type="button" data-testid="export-all" onClick={() => void reviewer.exportAll()}>
-        Export signed manifest and CSVs
+        Export the signed manifest, the clean and quarantine {files} and the review CSV
       </button>
       {exported.length > 0 && (
         <ul data-testid="exported-files">
