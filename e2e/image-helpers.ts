@@ -53,6 +53,15 @@ export async function reviewImageDemo(
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByTestId('run-phase')).toHaveAttribute('data-phase', 'idle', { timeout: 240_000 });
   await expect(page.getByTestId('shown-run')).toHaveAttribute('data-status', 'done');
+  // Every class is named in the per-class loss chart's legend, inside the chart (ten names wrap onto rows).
+  const outside = await page.getByTestId('chart-class-loss').evaluate((chart) => {
+    const svg = chart.getBoundingClientRect();
+    const names = [...chart.querySelectorAll('.legend text')];
+    return names.length === 10
+      ? names.filter((t) => t.getBoundingClientRect().right > svg.right + 0.5).map((t) => t.textContent)
+      : [`${names.length} legend names`];
+  });
+  expect(outside).toEqual([]);
   await page.getByTestId('score-folds').fill(String(plan.folds));
   await page.getByTestId('score-cv-epochs').fill(String(plan.cvEpochs));
   await page.getByTestId('score-start').click();

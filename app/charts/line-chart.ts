@@ -26,6 +26,7 @@ import {
 } from 'd3';
 import type { AnomalyKind } from '../../workers/core/anomaly/types';
 import { type Marker, nearest, type Series } from './curves';
+import { LEGEND_ROW, legendLayout } from './legend';
 
 /** Colours of per-class lines (cycled past ten classes). */
 export const CLASS_COLORS: readonly string[] = schemeTableau10;
@@ -95,6 +96,7 @@ export class LineChart {
   private readonly gLegend: G;
   private readonly clipRect: Selection<SVGRectElement, unknown, null, undefined>;
   private readonly xTitle: Selection<SVGTextElement, unknown, null, undefined>;
+  private readonly plot: G;
   private readonly brush: BrushBehavior<unknown> | null;
   private model: ChartModel | null = null;
   /** What the axes, brush and legend were last drawn for: redrawn only when it changes. */
@@ -113,6 +115,7 @@ export class LineChart {
     this.root.attr('class', 'line-chart');
     this.clipRect = this.root.append('clipPath').attr('id', clipId).append('rect');
     const plot = this.root.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+    this.plot = plot;
     this.gx = plot.append('g').attr('class', 'axis axis-x');
     this.gy = plot.append('g').attr('class', 'axis axis-y');
     this.xTitle = plot
@@ -162,7 +165,15 @@ export class LineChart {
     this.model = model;
     const { height, yScale } = this.options;
     const w = Math.max(40, width - MARGIN.left - MARGIN.right);
-    const h = Math.max(40, height - MARGIN.top - MARGIN.bottom);
+    // Legend rows past the first push the plot down.
+    const named = model.series.filter((s) => s.label);
+    const legend = legendLayout(
+      named.map((s) => s.label),
+      w,
+    );
+    const top = MARGIN.top + (legend.rows - 1) * LEGEND_ROW;
+    this.plot.attr('transform', `translate(${MARGIN.left},${top})`);
+    const h = Math.max(40, height - top - MARGIN.bottom);
     this.root.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
     this.clipRect
       .attr('x', -4)
@@ -245,16 +256,12 @@ export class LineChart {
         .attr('height', h);
     }
 
-    const legendKey = model.series.map((s) => `${s.key}:${s.label}:${s.color ?? ''}`).join('|');
+    const legendKey = [w, ...model.series.map((s) => `${s.key}:${s.label}:${s.color ?? ''}`)].join('|');
     if (legendKey === this.legendKey) return;
     this.legendKey = legendKey;
-    let lx = 0;
     const items = this.gLegend
       .selectAll<SVGGElement, Series>('g')
-      .data(
-        model.series.filter((s) => s.label),
-        (s) => s.key,
-      )
+      .data(named, (s) => s.key)
       .join((enter) => {
         const g = enter.append('g');
         g.append('line').attr('x1', 0).attr('x2', 14).attr('y1', 0).attr('y2', 0);
@@ -266,10 +273,9 @@ export class LineChart {
       .attr('class', (s) => s.className)
       .style('stroke', (s) => s.color ?? null);
     items.select('text').text((s) => s.label);
-    items.attr('transform', (s) => {
-      const at = lx;
-      lx += 26 + 6.5 * s.label.length;
-      return `translate(${at},0)`;
+    items.attr('transform', (_s, i) => {
+      const [x, y] = legend.at[i] ?? [0, 0];
+      return `translate(${x},${y})`;
     });
   }
 
