@@ -7,10 +7,20 @@ const VERDICT_WORDS = {
   refused: 'Refused: it is malformed, unreadable by the scanner, or built to exhaust resources.',
 } as const;
 
+/** "Scanned 3 files: 1 unsafe, 0 refused, 2 safe." */
+function summary(report: ScanReport): string {
+  const count = (v: keyof typeof VERDICT_WORDS) => report.files.filter((f) => f.verdict === v).length;
+  const files = report.files.length === 1 ? '1 file' : `${report.files.length.toLocaleString()} files`;
+  return `Scanned ${files}: ${count('unsafe')} unsafe, ${count('refused')} refused, ${count('safe')} safe.`;
+}
+
 /** The verdict of each scanned file with its findings, and the signed report to download. */
 export function ScanResults({ report, url, name }: { report: ScanReport; url: string; name: string }) {
   return (
     <div className="model-scan-results" data-testid="model-scan-results">
+      <p data-testid="model-scan-summary">
+        <strong>{summary(report)}</strong>
+      </p>
       <p>
         <a href={url} download={name} data-testid="model-scan-download">
           Download the signed report ({name})
