@@ -3,7 +3,9 @@
  * key (with the dataset's class names, read from the file here) and axis names; filters and "selection only" reach
  * the maps (fewer points drawn, "showing N of M" against the table); a map grows when its corner is dragged.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { sharedDataset, waitIdle } from './helpers';
 import { scoreShownRun, trainForScoring } from './train-helpers';
@@ -144,4 +146,34 @@ test('runs list marks scored runs; map legends, axes, filters, selection only an
     .toBeGreaterThanOrEqual((await box('review-detail')).x + (await box('review-detail')).width);
   expect((await box('review-maps')).y).toBeLessThan((await box('review-detail')).y + 200);
   await page.screenshot({ path: 'test-results/review-maps.png', fullPage: true });
+});
+
+test('a sample far from all others is drawn on the map’s edge, and the map says so, instead of squeezing the rest', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  // 300 rows of two classes on a grid of small whole numbers, and one row whose features are all 5,000.
+  const lines = ['id,label,a,b,c,d'];
+  for (let i = 0; i < 300; i++) {
+    const k = i % 2;
+    lines.push(`r${i},${k},${(i % 7) + 10 * k},${(i % 5) - 10 * k},${(i % 3) + 5 * k},${i % 11}`);
+  }
+  lines.push('far,1,5000,5000,5000,5000');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'sift-far-')), 'far-point.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  await trainForScoring(page, file);
+  await scoreShownRun(page);
+  await page.getByTestId('review-suspects').click();
+  await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('map-canvas-pca')).toHaveAttribute('data-ready', 'true');
+  const beyond = page.getByTestId('map-beyond-pca');
+  const count = Number(await beyond.getAttribute('data-count'));
+  expect(count).toBeGreaterThanOrEqual(1);
+  // At most the half-percent at each end of each axis (1 of 301 points each): 4.
+  expect(count).toBeLessThanOrEqual(4);
+  await expect(beyond).toHaveText(
+    count === 1
+      ? '1 sample lies far from the others and is drawn on the map’s edge.'
+      : `${count} samples lie far from the others and are drawn on the map’s edge.`,
+  );
 });

@@ -16,7 +16,7 @@ import {
   planUndo,
 } from './core/review/decision-log';
 import { pointsInPolygon } from './core/review/geometry';
-import { frameOf, nearestPoint, pixelGrid, rasterisePoints } from './core/review/map-geometry';
+import { asDrawn, frameOf, nearestPoint, pixelGrid, rasterisePoints } from './core/review/map-geometry';
 import { DEFAULT_QUERY, queryRows } from './core/review/table';
 import { storesFor } from './db';
 import type { DecisionOutcome, MapSpace, ReviewApi } from './review.api';
@@ -202,7 +202,9 @@ export function createReviewService(): ReviewApi {
     async lasso(space, polygon) {
       const o = need();
       const xy = xyOf(o, space);
-      const inside = xy ? pointsInPolygon(xy, polygon) : new Int32Array(0);
+      // Tested where the points are drawn: a point beyond the map's bounds sits on its edge (map-geometry.ts).
+      const frame = o.frames[space]?.frame;
+      const inside = xy ? pointsInPolygon(frame ? asDrawn(frame, xy) : xy, polygon) : new Int32Array(0);
       const filter = filterOf(o);
       const rows = filter ? inside.filter((r) => filter[r] === 1) : inside;
       return { rows, reason: reasonFor(o.data.cols.flagBits, rows, FAMILIES) };

@@ -321,6 +321,13 @@ export function MapPanel({ space, title }: { space: 'pca' | 'cartography'; title
               {layer.drawn < layer.points ? ' (the filters’ rows)' : ''}
             </p>
           )}
+          {layer && layer.frame.beyond > 0 && (
+            <p className="muted" data-testid={`map-beyond-${space}`} data-count={layer.frame.beyond}>
+              {layer.frame.beyond === 1
+                ? '1 sample lies far from the others and is drawn on the map’s edge.'
+                : `${layer.frame.beyond.toLocaleString()} samples lie far from the others and are drawn on the map’s edge.`}
+            </p>
+          )}
         </div>
       </div>
     </figure>

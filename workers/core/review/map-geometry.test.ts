@@ -47,7 +47,7 @@ describe('points layer pixels', () => {
 
   it('writes each finite point as a clipped square, later points over earlier ones, against a per-pixel loop', () => {
     // 10 × 10 CSS pixels at ratio 2, no padding: data [0, 1] maps onto pixels [0, 10].
-    const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0 };
+    const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0, beyond: 0 };
     const xy = Float32Array.from([0.5, 0.5, 0.55, 0.5, 0, 0, Number.NaN, 0.3, 1, 1]);
     const colours = [11, 22, 33, 44, 55];
     const pixels = new Uint32Array(20 * 20);
@@ -77,7 +77,7 @@ describe('points layer pixels', () => {
   });
 
   it('draws only the points a filter keeps, and counts them against the finite points', () => {
-    const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0 };
+    const f: ScatterFrame = { width: 10, height: 10, x0: 0, x1: 1, y0: 0, y1: 1, pad: 0, beyond: 0 };
     // Point 0 is left out, point 1 kept, point 2 has no position (not counted at all).
     const xy = Float32Array.from([0.55, 0.5, 0.5, 0.5, Number.NaN, 0]);
     const pixels = new Uint32Array(20 * 20);
@@ -108,7 +108,7 @@ describe('map geometry, edge cases (issue 16)', () => {
 
   it('maps data away from the origin to pixels and back', () => {
     // x in [2, 6] onto [10, 110], y in [−1, 4] onto [60, 10].
-    const f: ScatterFrame = { width: 120, height: 70, x0: 2, x1: 6, y0: -1, y1: 4, pad: 10 };
+    const f: ScatterFrame = { width: 120, height: 70, x0: 2, x1: 6, y0: -1, y1: 4, pad: 10, beyond: 0 };
     expect([toPx(f, 2), toPx(f, 4), toPx(f, 6)]).toEqual([10, 60, 110]);
     expect([toPy(f, -1), toPy(f, 1.5), toPy(f, 4)]).toEqual([60, 35, 10]);
     expect([...pixelsToData(f, [60, 35, 10, 60])]).toEqual([4, 1.5, 2, -1]);
@@ -116,7 +116,7 @@ describe('map geometry, edge cases (issue 16)', () => {
 
   it('finds the nearest point across cell edges, within the radius exactly, nearest first', () => {
     // A 100 × 100 map without padding where data (x, y) is pixel (x, 100 − y); cells of 8 pixels, radius 6.
-    const f: ScatterFrame = { width: 100, height: 100, x0: 0, x1: 100, y0: 0, y1: 100, pad: 0 };
+    const f: ScatterFrame = { width: 100, height: 100, x0: 0, x1: 100, y0: 0, y1: 100, pad: 0, beyond: 0 };
     const nearest = (pixels: number[][], px: number, py: number) => {
       const xy = Float32Array.from(pixels.flatMap(([x, y]) => [x as number, 100 - (y as number)]));
       return nearestPoint(f, pixelGrid(f, xy), xy, px, py);

@@ -7,43 +7,88 @@
 export interface ScatterFrame {
   width: number;
   height: number;
-  /** Data bounds of the finite points. */
+  /** Data bounds shown: those of the finite points, unless a few far points would squeeze the rest (frameOf). */
   x0: number;
   x1: number;
   y0: number;
   y1: number;
   pad: number;
+  /** Finite points outside the bounds, drawn on the frame's edge. */
+  beyond: number;
 }
 
-/** Bounds of the finite points of N × 2 `xy`, padded so points sit inside the canvas. */
+/** Share of the points, on each side of an axis, that may lie beyond the frame. */
+const TAIL = 0.005;
+/** The far points are put on the edge only when they stretch the axis to more than this many times the rest's range. */
+const STRETCH = 2;
+
+/**
+ * Bounds of one axis from its finite values, sorted: their range, unless the `TAIL` share of the points at either end
+ * stretches it more than `STRETCH` times the range of the rest; then the rest's range and a twentieth of it on each
+ * side, so that one far point does not squeeze every other point into a corner.
+ */
+export function axisBounds(sorted: Float64Array): [number, number] {
+  const n = sorted.length;
+  const min = sorted[0] as number;
+  const max = sorted[n - 1] as number;
+  const k = Math.floor(TAIL * n);
+  const lo = sorted[k] as number;
+  const hi = sorted[n - 1 - k] as number;
+  if (k === 0 || max - min <= STRETCH * (hi - lo)) return [min, max];
+  const margin = 0.05 * (hi - lo);
+  return [Math.max(min, lo - margin), Math.min(max, hi + margin)];
+}
+
+/** Bounds of the finite points of N × 2 `xy` (axisBounds), padded so points sit inside the canvas. */
 export function frameOf(xy: Float32Array, width: number, height: number, pad = 8): ScatterFrame {
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y0 = Infinity;
-  let y1 = -Infinity;
+  const xs: number[] = [];
+  const ys: number[] = [];
   for (let i = 0; i < xy.length; i += 2) {
     const x = xy[i] as number;
     const y = xy[i + 1] as number;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
+    xs.push(x);
+    ys.push(y);
   }
-  if (!(x1 >= x0)) return { width, height, x0: 0, x1: 1, y0: 0, y1: 1, pad };
+  if (xs.length === 0) return { width, height, x0: 0, x1: 1, y0: 0, y1: 1, pad, beyond: 0 };
+  let [x0, x1] = axisBounds(Float64Array.from(xs).sort());
+  let [y0, y1] = axisBounds(Float64Array.from(ys).sort());
+  let beyond = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    if (x < x0 || x > x1 || y < y0 || y > y1) beyond++;
+  }
   if (x1 === x0) x1 = x0 + 1;
   if (y1 === y0) y1 = y0 + 1;
-  return { width, height, x0, x1, y0, y1, pad };
+  return { width, height, x0, x1, y0, y1, pad, beyond };
 }
 
-/** Pixel x of data x. */
+/** Pixel x of data x; a point beyond the bounds sits on the edge, half the padding in. */
 export function toPx(f: ScatterFrame, x: number): number {
-  return f.pad + ((x - f.x0) / (f.x1 - f.x0)) * (f.width - 2 * f.pad);
+  const px = f.pad + ((x - f.x0) / (f.x1 - f.x0)) * (f.width - 2 * f.pad);
+  return Math.min(f.width - f.pad / 2, Math.max(f.pad / 2, px));
 }
 
-/** Pixel y of data y (up is larger). */
+/** Pixel y of data y (up is larger); a point beyond the bounds sits on the edge, half the padding in. */
 export function toPy(f: ScatterFrame, y: number): number {
-  return f.height - f.pad - ((y - f.y0) / (f.y1 - f.y0)) * (f.height - 2 * f.pad);
+  const py = f.height - f.pad - ((y - f.y0) / (f.y1 - f.y0)) * (f.height - 2 * f.pad);
+  return Math.min(f.height - f.pad / 2, Math.max(f.pad / 2, py));
+}
+
+/**
+ * N × 2 `xy` with each point beyond the bounds moved to where it is drawn (the edge, half the padding in), in data
+ * coordinates; the other points unchanged. What a lasso, drawn in pixels, is tested against.
+ */
+export function asDrawn(f: ScatterFrame, xy: Float32Array): Float32Array {
+  const halfX = ((f.pad / 2) * (f.x1 - f.x0)) / (f.width - 2 * f.pad);
+  const halfY = ((f.pad / 2) * (f.y1 - f.y0)) / (f.height - 2 * f.pad);
+  const out = new Float32Array(xy.length);
+  for (let i = 0; i < xy.length; i += 2) {
+    out[i] = Math.min(f.x1 + halfX, Math.max(f.x0 - halfX, xy[i] as number));
+    out[i + 1] = Math.min(f.y1 + halfY, Math.max(f.y0 - halfY, xy[i + 1] as number));
+  }
+  return out;
 }
 
 /** Data coordinates of a pixel polygon ([px0, py0, …]). */
