@@ -199,9 +199,30 @@ describe('calibrationSentence', () => {
     expect(calibrationSentence(kinds, estimate, 200)).toBe(
       'On this dataset, Sift found 58% of injected mislabelled rows (random label flips, flips between confused ' +
         'classes and near-duplicates with another label together) and 80% of injected triggers among its top 5%. ' +
-        'About 12 of the 200 rows (6.0%) look like random label flips, feature triggers: Sift estimates that many are ' +
+        'About 12 of the 200 rows (6.0%) look like random label flips or feature triggers: Sift estimates that many are ' +
         'poisoned. The model did not learn the injected feature triggers or patch triggers at this rate, so they say ' +
         'nothing about backdoors here.',
+    );
+  });
+
+  it('joins three kinds that look present, and three unlearned triggers, with commas and a last "or"', () => {
+    const kinds = [
+      kind('random-flip', 1, 2),
+      kind('feature-trigger', 0, 2, false),
+      kind('patch-trigger', 0, 2, false),
+      kind('blend-trigger', 0, 2, false),
+    ];
+    const estimate = {
+      rows: 30,
+      fraction: 0.075,
+      byKind: { 'random-flip': 10, 'pair-flip': 10, outlier: 10 },
+    };
+    expect(calibrationSentence(kinds, estimate, 400)).toBe(
+      'On this dataset, Sift found 100% of injected mislabelled rows and 0% of injected triggers (feature triggers, ' +
+        'patch triggers and blended triggers together) among its top 5%. About 30 of the 400 rows (7.5%) look like ' +
+        'random label flips, flips between confused classes or outliers: Sift estimates that many are poisoned. The ' +
+        'model did not learn the injected feature triggers, patch triggers or blended triggers at this rate, so they ' +
+        'say nothing about backdoors here.',
     );
   });
 

@@ -55,10 +55,10 @@ const GROUP: Readonly<Record<CanaryKind, string>> = {
   outlier: 'outliers',
 };
 
-/** "a", "a and b", "a, b and c". */
-function andList(items: readonly string[]): string {
+/** "a", "a and b", "a, b and c" (or with `or`). */
+function listOf(items: readonly string[], word: 'and' | 'or' = 'and'): string {
   return items.length > 1
-    ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+    ? `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`
     : (items[0] ?? '');
 }
 
@@ -90,14 +90,14 @@ export function calibrationSentence(
     .filter(([, g]) => g.total > 0)
     .map(
       ([name, g]) =>
-        `${percent(g.found / g.total)} of injected ${name}${g.kinds.length > 1 ? ` (${andList(g.kinds)} together)` : ''}`,
+        `${percent(g.found / g.total)} of injected ${name}${g.kinds.length > 1 ? ` (${listOf(g.kinds)} together)` : ''}`,
     );
-  const found = `On this dataset, Sift found ${andList(parts)} among its top 5%.`;
+  const found = `On this dataset, Sift found ${listOf(parts)} among its top 5%.`;
   const kindsSeen = Object.entries(estimate.byKind)
     .filter(([, v]) => (v ?? 0) > 0)
     .map(([k]) => CANARY_KIND_TEXT[k as CanaryKind]);
   const what = [
-    kindsSeen.length > 0 ? `look like ${kindsSeen.join(', ')}` : '',
+    kindsSeen.length > 0 ? `look like ${listOf(kindsSeen, 'or')}` : '',
     clusterText(clusters),
   ].filter((t) => t !== '');
   const guess =
@@ -108,7 +108,7 @@ export function calibrationSentence(
   const note =
     unlearned.length === 0
       ? ''
-      : ` The model did not learn the injected ${unlearned.join(' or ')} at this rate, so they say nothing about backdoors here.`;
+      : ` The model did not learn the injected ${listOf(unlearned, 'or')} at this rate, so they say nothing about backdoors here.`;
   return found + guess + note;
 }
 
