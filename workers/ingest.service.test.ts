@@ -8,7 +8,7 @@ import { CsvIngestor } from './core/ingest/ingest';
 import { RangeHasher } from './core/ingest/range-hasher';
 import type { ColumnPlan, IngestProgress } from './core/ingest/types';
 import { DEFAULT_LIMITS } from './core/ingest/types';
-import { createIngestService, hasherSupply, type ImportHasher, outcomeTransferables } from './ingest.service';
+import { createIngestService, type ImportHasher, outcomeTransferables } from './ingest.service';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const dataset = (name: string) => path.resolve(HERE, '../../shared/datasets', name, `${name}.csv`);
@@ -23,24 +23,6 @@ const PLAN: ColumnPlan = {
   oneHot: [],
   missing: 'drop-row',
 };
-
-/** An `ImportHasher` that hashes in this thread, as the row-hash worker does; counts its starts, closes and adds. */
-function inProcessHasher(counts: { opened: number; closed: number; calls: number }): ImportHasher {
-  counts.opened++;
-  const hasher = new RangeHasher();
-  return {
-    add: async (bytes, starts, ends) => {
-      counts.calls++;
-      hasher.pushBytes(bytes);
-      hasher.hashRows(starts, ends);
-    },
-    finish: async () => hasher.finish(),
-    close: () => {
-      counts.closed++;
-    },
-    stopped: new Promise<string>(() => undefined),
-  };
-}
 
 describe('ingest service, in process (the same object the worker exposes)', () => {
   const digits = new Uint8Array(readFileSync(dataset('digits_flip5')));
@@ -89,14 +71,31 @@ describe('ingest service, in process (the same object the worker exposes)', () =
   });
 
   it('hashes beside the parse with an ImportHasher (as the worker does): the same file and row hashes', async () => {
-    const counts = { opened: 0, closed: 0, calls: 0 };
-    const inProcess = () => inProcessHasher(counts);
+    let opened = 0;
+    let closed = 0;
+    let calls = 0;
+    const inProcess = (): ImportHasher => {
+      opened++;
+      const hasher = new RangeHasher();
+      return {
+        add: async (bytes, starts, ends) => {
+          calls++;
+          hasher.pushBytes(bytes);
+          hasher.hashRows(starts, ends);
+        },
+        finish: async () => hasher.finish(),
+        close: () => {
+          closed++;
+        },
+        stopped: new Promise<string>(() => undefined),
+      };
+    };
     const file = fileOf(synth, 'synth20k_flip.csv');
     const apart = await createIngestService(inProcess).ingest('h1', file, PLAN, DEFAULT_LIMITS, () => {});
     const inline = await createIngestService().ingest('h2', file, PLAN, DEFAULT_LIMITS, () => {});
     if (apart.kind !== 'done' || inline.kind !== 'done') throw new Error('expected both imports done');
-    expect([counts.opened, counts.closed]).toEqual([1, 1]);
-    expect(counts.calls).toBeGreaterThan(synth.length / (1 << 20)); // one per chunk, and one at the end
+    expect([opened, closed]).toEqual([1, 1]);
+    expect(calls).toBeGreaterThan(synth.length / (1 << 20)); // one per chunk, and one at the end
     expect(apart.dataset.sha256).toBe(createHash('sha256').update(synth).digest('hex'));
     expect(apart.dataset.rowSha256).toHaveLength(20000 * 32);
     expect(sameBytes(apart.dataset.rowSha256, inline.dataset.rowSha256)).toBe(true);
@@ -142,55 +141,6 @@ describe('ingest service, in process (the same object the worker exposes)', () =
     expect(apart.dataset.rows).toBe(60000);
     expect(apart.dataset.sha256).toBe(inline.dataset.sha256);
     expect(sameBytes(apart.dataset.rowSha256, inline.dataset.rowSha256)).toBe(true);
-  });
-
-  it("starts the import's hasher at the preview, so the import finds it ready, and each import has its own", async () => {
-    const counts = { opened: 0, closed: 0, calls: 0 };
-    const service = createIngestService(() => inProcessHasher(counts));
-    const file = fileOf(digits, 'digits_flip5.csv');
-    await service.preview(file, DEFAULT_LIMITS);
-    await service.preview(file, DEFAULT_LIMITS); // a re-check with new limits: still one waiting
-    expect(counts.opened).toBe(1);
-    const first = await service.ingest('w1', file, PLAN, DEFAULT_LIMITS, () => {});
-    expect(counts.opened).toBe(1); // the import took the one started at the preview
-    const second = await service.ingest('w2', file, PLAN, DEFAULT_LIMITS, () => {});
-    expect(counts.opened).toBe(2); // none was waiting: a fresh one, never the first again
-    expect(counts.closed).toBe(2);
-    if (first.kind !== 'done' || second.kind !== 'done') throw new Error('expected both imports done');
-    expect(first.dataset.sha256).toBe(createHash('sha256').update(digits).digest('hex'));
-    expect(sameBytes(first.dataset.rowSha256, second.dataset.rowSha256)).toBe(true);
-  });
-
-  it('replaces a hasher that stopped while it waited for its import, and closes it', async () => {
-    const made: { hasher: ImportHasher; closed: number; stop: (why: string) => void }[] = [];
-    const supply = hasherSupply(() => {
-      let stop: (why: string) => void = () => undefined;
-      const stopped = new Promise<string>((resolve) => {
-        stop = resolve;
-      });
-      const entry = {
-        closed: 0,
-        stop,
-        hasher: {
-          add: async () => undefined,
-          finish: async () => ({ sha256: '', rowSha256: new Uint8Array(0) }),
-          close: () => {
-            entry.closed++;
-          },
-          stopped,
-        },
-      };
-      made.push(entry);
-      return entry.hasher;
-    });
-    supply.prepare();
-    made[0]?.stop('it crashed, ran out of memory or was closed');
-    await Promise.resolve();
-    expect(supply.take()).toBe(made[1]?.hasher);
-    expect(made.map((m) => m.closed)).toEqual([1, 0]);
-    supply.prepare();
-    expect(supply.take()).toBe(made[2]?.hasher); // alive: the one prepared
-    expect(made).toHaveLength(3);
   });
 
   it('lists each transferable buffer once', async () => {

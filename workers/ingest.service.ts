@@ -108,44 +108,13 @@ function guarded<T>(call: Promise<T>, interrupt: Promise<never>): Promise<T> {
 }
 
 /**
- * The hashers of a service's imports, one started ahead at each preview (issue 15): a row-hash worker takes about
- * half a second to start, during which the parse ran its few chunks ahead and then waited. `take` hands out the
- * one started ahead, or starts one if there is none or it stopped while it waited.
- */
-export function hasherSupply(start: () => ImportHasher) {
-  let ready: { hasher: ImportHasher; stopped: boolean } | undefined;
-  return {
-    /** Starts a hasher for the next import, unless one is already waiting. */
-    prepare(): void {
-      if (ready !== undefined) return;
-      const next = { hasher: start(), stopped: false };
-      void next.hasher.stopped.then(() => {
-        next.stopped = true;
-      });
-      ready = next;
-    },
-    /** The hasher for an import starting now (never handed out twice). */
-    take(): ImportHasher {
-      const taken = ready;
-      ready = undefined;
-      if (taken !== undefined && !taken.stopped) return taken.hasher;
-      taken?.hasher.close();
-      return start();
-    },
-  };
-}
-
-/**
  * A fresh service; each running job is tracked by its id until it ends. Without `hasher` the parse hashes
- * inline (Node, tests); with it each import gets its own hasher, fed as the chunks are parsed, started at the
- * preview before it (`hasherSupply`).
+ * inline (Node, tests); with it each import gets its own hasher, fed as the chunks are parsed.
  */
 export function createIngestService(hasher?: () => ImportHasher): IngestApi {
   const jobs = new Map<IngestJobId, { cancelled: boolean; onCancel: () => void }>();
-  const hashers = hasher === undefined ? undefined : hasherSupply(hasher);
   return {
     async preview(file, limits) {
-      hashers?.prepare();
       const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
       return previewCsv(head, file.name, file.size, limits);
     },
@@ -157,7 +126,7 @@ export function createIngestService(hasher?: () => ImportHasher): IngestApi {
       let lastProgress = t0;
       const job = { cancelled: false, onCancel: () => {} };
       jobs.set(jobId, job);
-      const hashing = hashers?.take();
+      const hashing = hasher?.();
       // Rejects when the hasher stops or the job is cancelled: a wait on a dead (or hung) hasher ends then.
       const interrupt = new Promise<never>((_, reject) => {
         job.onCancel = () => reject(new CancelledWhileHashing());
