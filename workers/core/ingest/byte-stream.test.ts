@@ -171,4 +171,27 @@ describe('CsvByteStream', () => {
       { text: '1;2', line: 2, offset: 4 },
     ]);
   });
+
+  it('sniffs only the first 64 KiB when the first rows run past it, its cut-off last line left out', () => {
+    // 65,536 bytes: `a;b`, a break, then 65,532 `c`s of a line that goes on past the head with `,d,e,f`.
+    // The head without its cut-off line is one row of two fields by ';' (one by ',' or tab): ';'. Were the cut-off
+    // line kept, ';' would average 1.5 fields and none reach two (papaparse's fallback ','); were the rest of the
+    // line read, ',' would split it into four fields, 2.5 on average, and ';' 1.5: ','.
+    const head = enc(`a;b\n${'c'.repeat(65532)}`);
+    expect(head.length).toBe(64 * 1024);
+    const tail = enc(',d,e,f\n');
+    const expected = [
+      { text: 'a;b', line: 1, offset: 0 },
+      { text: `${'c'.repeat(65532)},d,e,f`, line: 2, offset: 4 },
+    ];
+    // In 64 chunks of 1,024 bytes (the tokenizer starts on the 64th) and in one chunk of exactly 64 KiB.
+    for (const size of [1024, 64 * 1024]) {
+      const s = stream(null, 100_000);
+      for (let at = 0; at < head.length; at += size) s.s.push(head.slice(at, at + size));
+      s.s.push(tail);
+      s.s.end();
+      expect(s.s.delimiter).toBe(';');
+      expect(s.seen).toEqual(expected);
+    }
+  });
 });
