@@ -83,6 +83,26 @@ test('training on digits streams curves, shows the backend and why, and keeps th
   await expect(reason).toContainText(BACKEND_LABEL[(predicted ?? 'cpu') as keyof typeof BACKEND_LABEL]);
   expect(withoutFigures((await reason.textContent()) ?? '')).toContain(withoutFigures(predictedReason));
   await expect(page.getByTestId('train-progress')).toContainText('samples/s');
+  // The run on show counts its epochs done from the live progress, as the progress line does (its stored record is
+  // saved only every 2 s and at epoch ends): read together, ten times 50 ms apart while the progress line is there.
+  const pairs = await page.evaluate(
+    () =>
+      new Promise<Array<[string | null, string | null]>>((resolve) => {
+        const out: Array<[string | null, string | null]> = [];
+        const read = () => {
+          const progress = document.querySelector('[data-testid="train-progress"]');
+          const shown = document.querySelector('[data-testid="shown-run"]');
+          if (progress)
+            out.push([shown?.getAttribute('data-epochs-done') ?? null, progress.getAttribute('data-epoch')]);
+          if (out.length >= 10 || !progress) resolve(out);
+          else setTimeout(read, 50);
+        };
+        read();
+      }),
+  );
+  expect(pairs.length).toBeGreaterThanOrEqual(3);
+  for (const [shown, live] of pairs) expect(shown).toBe(live);
+  await expect(page.getByTestId('shown-run')).toContainText(' epochs done in ');
   await waitRunEnded(page, 'done');
 
   // The curves grew while the run trained, in several steps, up to every batch and every epoch.

@@ -92,7 +92,12 @@ function ProgressLine({ progress }: { progress: RunProgress }) {
         value={progress.stepsDone}
         data-testid="train-progress-bar"
       />
-      <p className="progress-line" data-testid="train-progress" data-steps={progress.stepsDone}>
+      <p
+        className="progress-line"
+        data-testid="train-progress"
+        data-steps={progress.stepsDone}
+        data-epoch={progress.epoch}
+      >
         Epoch {Math.min(progress.epoch + 1, epochs)} of {epochs} · batch {progress.batch} of{' '}
         {progress.stepsPerEpoch} · {formatCount(Math.round(progress.samplesPerSecond))} samples/s · elapsed{' '}
         {formatDuration(progress.elapsedMs)} · ETA {formatDuration(progress.etaMs)}

@@ -41,12 +41,21 @@ export function TrainView() {
 /** Which run the curves below belong to. */
 function ShownRun() {
   const run = useApp((s) => s.shownRun);
+  // While the run on show trains, its progress is live; its stored record is saved only every 2 s.
+  const live = useApp((s) => (s.live && s.live.runId === s.shownRun?.id ? s.live.progress : null));
   if (!run) return null;
+  const done = live ? live.epoch : run.epochsDone;
   return (
-    <p className="shown-run" data-testid="shown-run" data-run-id={run.id} data-status={run.status}>
+    <p
+      className="shown-run"
+      data-testid="shown-run"
+      data-run-id={run.id}
+      data-status={run.status}
+      data-epochs-done={done}
+    >
       Showing run of {formatDate(run.createdAt)}: <strong>{statusLabel(run.status)}</strong>
-      {run.message && <span> — {run.message}</span>} · {run.epochsDone} of {run.settings.epochs} epochs in{' '}
-      {formatDuration(run.elapsedMs)}.
+      {run.message && <span> — {run.message}</span>} · {done} of {run.settings.epochs} epochs done in{' '}
+      {formatDuration(live ? live.elapsedMs : run.elapsedMs)}.
     </p>
   );
 }
