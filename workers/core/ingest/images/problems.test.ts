@@ -1,9 +1,10 @@
 /**
- * Every image problem's sentence word for word, with its code, severity, entry and count (messages written out by
- * hand here, never built by the code under test).
+ * Every image problem's sentence word for word, with its code, severity, entry and count, and the two error
+ * classes' names and message (written out by hand here, never built by the code under test).
  */
 import { describe, expect, it } from 'vitest';
 import { imageProblems as p } from './problems';
+import { EntryReadError, ImageIngestError } from './types';
 
 describe('image problem messages', () => {
   it('names the archive, and the entry when there is one', () => {
@@ -238,5 +239,19 @@ describe('image problem messages', () => {
       message:
         'a.zip has more than 1,000 classes (the limit). Raise the class limit in the import settings if that is right.',
     });
+  });
+
+  it("names the two error classes, and joins the problems' messages one a line", () => {
+    const read = new EntryReadError('corrupt', 'its CRC does not match');
+    expect([read.name, read.code, read.message]).toEqual([
+      'EntryReadError',
+      'corrupt',
+      'its CRC does not match',
+    ]);
+    const refusal = new ImageIngestError([p.noImages('a.zip'), p.symlink('a.zip', 'l')]);
+    expect(refusal.name).toBe('ImageIngestError');
+    expect(refusal.message).toBe(
+      'a.zip holds no images.\na.zip: entry "l" is a symbolic link; archives holding links are refused.',
+    );
   });
 });
