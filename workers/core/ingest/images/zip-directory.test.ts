@@ -55,6 +55,7 @@ describe('WindowedReader', () => {
     expect([...(await reader.bytes(70, 4))]).toEqual([70, 71, 72, 73]);
     expect([...(await reader.bytes(71, 4))]).toEqual([71, 72, 73, 74]);
     expect([...(await reader.bytes(70, 1))]).toEqual([70]);
+    expect([...(await reader.bytes(70, 2))]).toEqual([70, 71]);
     expect((await reader.bytes(100, 100)).length).toBe(100);
     expect([...(await reader.bytes(190, 20))]).toEqual([190, 191, 192, 193, 194, 195, 196, 197, 198, 199]);
     expect(log).toEqual(['10+64', '71+64', '70+64', '100+100']);
@@ -79,7 +80,7 @@ describe('the end record', () => {
 
   it('skips a trailing end record whose comment would run past the file', async () => {
     const zip = rawZip([{ name: 'a', data: text('hi') }]).bytes;
-    const fake = bytesOf(le(4, 0x06054b50), new Uint8Array(16), le(2, 255));
+    const fake = bytesOf(le(4, 0x06054b50), new Uint8Array(16), le(2, 30));
     expect(await paths(bytesOf(zip, fake))).toEqual(['a']);
   });
 
@@ -111,6 +112,9 @@ describe('the end record', () => {
     // A directory of 69 bytes ends at byte 102: its second "record" is the end record itself.
     const upTo = rawZip([{ name: 'a', data: text('hi') }], { cdSize: 69 }).bytes;
     expect(await refusal(dir(upTo))).toEqual([damaged('central directory record 2 is damaged')]);
+    // A directory said to start a byte early: 47 bytes there, but no record's signature.
+    const early = rawZip([{ name: 'a', data: text('hi') }], { cdOffset: 32 }).bytes;
+    expect(await refusal(dir(early))).toEqual([damaged('central directory record 1 is damaged')]);
   });
 
   it('refuses a directory record cut short at the end of the file', async () => {

@@ -148,6 +148,33 @@ describe('readEntry, deflated', () => {
     );
   });
 
+  it('inflates in one call up to 64 KiB compressed, and streams past it', async () => {
+    // Deflate written by hand as two stored blocks (header byte, LEN, ~LEN, bytes): 10 bytes of headers.
+    const storedBlocks = (a: number, b: number) => {
+      const block = (last: number, n: number) => [last, n & 0xff, n >> 8, ~n & 0xff, (~n >> 8) & 0xff];
+      return Uint8Array.from([
+        ...block(0, a),
+        ...new Array(a).fill(0x61),
+        ...block(1, b),
+        ...new Array(b).fill(0x61),
+      ]);
+    };
+    const at = storedBlocks(65_000, 526);
+    const past = storedBlocks(65_000, 527);
+    const { records, reader } = await open([
+      { name: 'at', data: at, method: 8, declaredSize: 10 },
+      { name: 'past', data: past, method: 8, declaredSize: 10 },
+    ]);
+    expect(records.map((r) => r.compressedSize)).toEqual([65_536, 65_537]);
+    // In one call the stored bytes overflow the 11-byte buffer (a RangeError); streamed, all are counted.
+    expect(await failure(readEntry(reader, records[0], 1e6))).toMatch(
+      /^corrupt: its compressed data is damaged \(/,
+    );
+    expect(await failure(readEntry(reader, records[1], 1e6))).toBe(
+      'corrupt: it holds 65527 bytes where the archive says 10 (truncated or forged)',
+    );
+  });
+
   it('refuses deflate data cut short, in one call and streamed', async () => {
     const cut = deflateRawSync(xs).subarray(0, 15);
     const { records, reader } = await open([deflated('x', xs, { data: cut })]);
@@ -174,6 +201,26 @@ describe('readEntry, deflated', () => {
     expect(log.length).toBe(1 + pieces);
     expect(log.at(-1)).toBe(
       `${dataStart + (pieces - 1) * 16384}+${rec.compressedSize - (pieces - 1) * 16384}`,
+    );
+  });
+});
+
+describe('readEntry, what it holds on to', () => {
+  it('returns a copy: writing to it changes neither the archive nor a later read', async () => {
+    const { zip, records, reader } = await open([{ name: 'a', data: text('hello') }]);
+    const first = await readEntry(reader, records[0], 100);
+    first.fill(0x2a);
+    expect(str(zip.bytes.subarray(31, 36))).toBe('hello');
+    expect(str(await readEntry(reader, records[0], 100))).toBe('hello');
+  });
+
+  it('never allocates a declared size over 4 MiB: a 1 TiB claim is streamed and found out', async () => {
+    const xs = new Uint8Array(5000).fill(0x78);
+    const zip64 = Uint8Array.from([1, 0, 8, 0, 0, 0, 0, 0, 0, 1, 0, 0]); // id 1, 8 bytes: 2^40
+    const { records, reader } = await open([deflated('x', xs, { declaredSize: 0xffffffff, extra: zip64 })]);
+    expect(records[0].declaredSize).toBe(1_099_511_627_776);
+    expect(await failure(readEntry(reader, records[0], 2 ** 41))).toBe(
+      'corrupt: it holds 5000 bytes where the archive says 1099511627776 (truncated or forged)',
     );
   });
 });
