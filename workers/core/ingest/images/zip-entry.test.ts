@@ -175,6 +175,47 @@ describe('readEntry, deflated', () => {
     );
   });
 
+  it('streams at the limit, stopping at a head or one byte past the limit (16 KiB stored blocks)', async () => {
+    // Three stored blocks of 16,379 bytes: each 16,384-byte piece read holds one block, inflated as it is pushed;
+    // declared at the limit, so streamed.
+    const B = 16_379;
+    const three = Uint8Array.from(
+      [0, 0, 1].flatMap((last, k) => [
+        last,
+        B & 0xff,
+        B >> 8,
+        ~B & 0xff,
+        (~B >> 8) & 0xff,
+        ...new Array(B).fill(k),
+      ]),
+    );
+    const one = Uint8Array.from([
+      1,
+      2000 & 0xff,
+      2000 >> 8,
+      ~2000 & 0xff,
+      (~2000 >> 8) & 0xff,
+      ...new Array(2000).fill(7),
+    ]);
+    const { records, reader, log } = await open(
+      [
+        { name: 'three', data: three, method: 8, declaredSize: 3 * B },
+        { name: 'one', data: one, method: 8, declaredSize: 1000 },
+      ],
+      16,
+    );
+    expect(records.map((r) => r.compressedSize)).toEqual([49_152, 2005]);
+    expect(await readEntry(reader, records[0], 3 * B, B)).toEqual(new Uint8Array(B));
+    expect(log).toEqual(['0+30', '35+16384']);
+    expect(await failure(readEntry(reader, records[0], 2 * B))).toBe(
+      'over-cap: it inflates to more than 32758 bytes',
+    );
+    // Declared at the limit: streamed (in one call its 2,000 bytes would overflow a 1,001-byte buffer).
+    expect(await failure(readEntry(reader, records[1], 1000))).toBe(
+      'over-cap: it inflates to more than 1000 bytes',
+    );
+  });
+
   it('refuses deflate data cut short, in one call and streamed', async () => {
     const cut = deflateRawSync(xs).subarray(0, 15);
     const { records, reader } = await open([deflated('x', xs, { data: cut })]);
