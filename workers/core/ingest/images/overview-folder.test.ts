@@ -93,6 +93,14 @@ describe('dataset', () => {
     expect(data.image).toEqual({ height: 1, width: 3, channels: 1 });
     expect(Array.from(data.labels)).toEqual([0, 1]);
     expect(Array.from(data.features)).toEqual([0, 1, 0, 1, 0, 1]);
+    // Three channels: 1 × 2 pixels make 6 features.
+    const rgb = imageTrainingData({
+      pixels: new Uint8Array(6),
+      labels: Int32Array.of(0),
+      classes: ['a', 'b'],
+      shape: { height: 1, width: 2, channels: 3 },
+    });
+    expect(rgb.featureCount).toBe(6);
   });
 });
 

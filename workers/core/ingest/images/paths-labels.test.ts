@@ -124,6 +124,41 @@ describe('parseLabelsCsv', () => {
   });
 });
 
+describe('paths and labels at the edges', () => {
+  it('refuses a drive letter only at the start of a path', () => {
+    expect(unsafePath('c/C:x.png')).toBeNull();
+  });
+
+  it('keeps the depth when a file beside the folders is named like the wrapper, or only some images are in subfolders', () => {
+    expect(wrapperDepth(['x.csv/c/1.png', 'x.csv/d/2.png'], ['x.csv'])).toBe(0);
+    expect(wrapperDepth(['top/c/1.png', 'top/2.png'], [])).toBe(0);
+  });
+
+  it('strips only leading "./" from a label key', () => {
+    expect(labelKey('c/./x.png')).toBe('c/./x.png');
+  });
+
+  it('reads a label column in the first place, trims labels, and names short rows', () => {
+    const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+    expect([...parseLabelsCsv(enc('label,path\nk,q.png\n'), 'l.csv', 'z.zip')]).toEqual([['q.png', 'k']]);
+    expect([...parseLabelsCsv(enc('path,label\nq.png, k \n'), 'l.csv', 'z.zip')]).toEqual([['q.png', 'k']]);
+    const message = (text: string) => {
+      try {
+        parseLabelsCsv(enc(text), 'l.csv', 'z.zip');
+      } catch (e) {
+        return e instanceof ImageIngestError ? e.problems.map((p) => p.message) : ['not a refusal'];
+      }
+      return ['no refusal'];
+    };
+    expect(message('label,path\nk\n')).toEqual([
+      'z.zip: the labels CSV "l.csv" has an empty path on line 2.',
+    ]);
+    expect(message('path,label\nq.png\n')).toEqual([
+      'z.zip: the labels CSV "l.csv" has an empty label on line 2.',
+    ]);
+  });
+});
+
 describe('StageClock', () => {
   it('sums each stage in the order stages first ran, to 0.1 ms', async () => {
     const clock = new StageClock();
