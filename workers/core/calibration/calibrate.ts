@@ -10,7 +10,7 @@
 import { injectCanaries } from '../canary/inject';
 import { resolveScoreParams, type ScoreParamsInput } from '../scores/defaults';
 import { labelIssues } from '../scores/label-issues';
-import { sharedValuesWithCanaries } from '../scores/shared-values';
+import { DEFAULT_SHARED_VALUES, sharedValuesWithCanaries } from '../scores/shared-values';
 import { suspicionFromScores } from '../scores/suspicion';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName, type ScoreSet } from '../scores/types';
 import type { TrainingData, TrainSettings } from '../train/types';
@@ -160,9 +160,18 @@ export async function calibratedScores(
   const all = run.scoreSet;
   // Shared values read the rows, not the model: each kind's canaries are scored as if the analyst's data held that
   // attack alone, and the analyst's rows among themselves (shared-values.ts).
+  const grouped = new Uint8Array(n);
   if (!Number.isNaN(all.scores.sharedValues[0])) {
     all.scores.sharedValues.set(
-      sharedValuesWithCanaries(injection.features, data.featureCount, n, injection.kind, injection.labels),
+      sharedValuesWithCanaries(
+        injection.features,
+        data.featureCount,
+        n,
+        injection.kind,
+        injection.labels,
+        DEFAULT_SHARED_VALUES,
+        grouped,
+      ),
     );
   }
   const params = resolveScoreParams(paramsInput);
@@ -187,6 +196,7 @@ export async function calibratedScores(
     role: injection.role,
     backbone,
     explained,
+    grouped,
   };
   hooks.onFusionInput?.(input);
   const fusion = fuse(input, calibration.fusion);

@@ -93,6 +93,26 @@ describe('a trigger found by shared values', () => {
     // 200 rows marked at 1 and none as strong as the canaries: none either.
     expect(fuse(run((i) => (i < 200 ? 1 : 0))).model.detectors[0]?.presentRows).toBe(0);
   });
+
+  it('counts the rows of a lifted group of shared values when it marks too many rows itself', () => {
+    // Every row marked (images: each holds natural spikes); rows 40-69 form a lifted group (spike-groups.ts), 20 over
+    // the highest sum (4) as the lift puts them.
+    const input = run((i) => (i >= 40 && i < 70 ? 24 : 1 + (i % 4)));
+    const grouped = Uint8Array.from({ length: 1000 }, (_, i) => (i >= 40 && i < 70 ? 1 : 0));
+    const result = fuse({ ...input, grouped });
+    expect(result.model.detectors[0]).toMatchObject({ score: 'sharedValues', presentRows: 30 });
+    expect(estimatePoisoned(result, 1000)).toBe(30);
+    const order = Array.from({ length: 1000 }, (_, i) => i).sort(
+      (a, b) => (result.suspicion[b] as number) - (result.suspicion[a] as number),
+    );
+    expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => 40 + i));
+    // Without the group, or with a group under minRows (8): no rows.
+    expect(fuse(input).model.detectors[0]?.presentRows).toBe(0);
+    const seven = Uint8Array.from({ length: 1000 }, (_, i) => (i >= 40 && i < 47 ? 1 : 0));
+    expect(fuse({ ...input, grouped: seven }).model.detectors[0]?.presentRows).toBe(0);
+    const eight = Uint8Array.from({ length: 1000 }, (_, i) => (i >= 40 && i < 48 ? 1 : 0));
+    expect(fuse({ ...input, grouped: eight }).model.detectors[0]?.presentRows).toBe(8);
+  });
 });
 
 describe('which scores detect a trigger', () => {

@@ -65,6 +65,11 @@ export interface FusionInput {
    * cluster (clusters.ts, explainedClusterRows): such a row is not lifted with its cluster. Absent: none is.
    */
   explained?: Uint8Array;
+  /**
+   * Per analyst row, 1 where it belongs to a group of shared values lifted as a relabelled trigger (shared-values.ts,
+   * spike-groups.ts): the rows shared values marks when it marks too many to count. Absent: none is.
+   */
+  grouped?: Uint8Array;
 }
 
 /** The fused suspicion of every row of the run, why, and the model. */
@@ -183,6 +188,9 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const total = n + input.role.length;
   const refs = SCORE_NAMES.map((s) => sortedReference(input.scores[s].subarray(0, n)));
   const features = SCORE_NAMES.map((s, k) => tailSignificance(input.scores[s], refs[k]));
+  // The rows of lifted groups of shared values: what a feature score counts when it marks too many rows to count.
+  const groupedRows = input.grouped?.reduce((s, v) => s + v, 0) ?? 0;
+  const grouped = groupedRows >= settings.minRows ? groupedRows : null;
   const kinds = [...new Set(input.kind)].sort((a, b) => a - b);
   const detectors: KindDetector[] = [];
   const detectorValues: Float32Array[] = [];
@@ -213,12 +221,12 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     // are the rows present, however much stronger the canaries are than the real trigger.
     const feature = FEATURE_SCORES.includes(SCORE_NAMES[best] as ScoreName);
     const count = feature
-      ? marked(
+      ? (marked(
           input.scores[SCORE_NAMES[best] as ScoreName],
           n,
           settings.minRows,
           DEFAULT_SHARED_VALUES.maxShare,
-        )
+        ) ?? grouped)
       : null;
     const own = count !== null;
     const members = own

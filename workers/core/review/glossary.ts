@@ -67,7 +67,7 @@ export const SCORE_GLOSSARY: Readonly<Record<ScoreName | 'suspicion', GlossaryEn
   },
   sharedValues: {
     name: 'Shared rare values',
-    text: 'Read from the row’s feature values, not the model: for each column where the row holds a value that at least 3 rows share while the values next to it are each held by far fewer, the log of how many times more rows share it; summed over the columns. A trigger planted by setting a few features to one fixed value makes every poisoned row share it.',
+    text: 'Read from the row’s feature values, not the model: for each column where the row holds a value that at least 3 rows share while the values next to it are each held by far fewer, the log of how many times more rows share it; summed over the columns. A trigger planted by setting a few features to one fixed value makes every poisoned row share it. When such values in several columns mark the same rows, nine in ten of them carry one label, and their other features point to another label, those rows score the highest sum more, so they rank first: a stamped trigger such as a pixel patch.',
   },
 };
 

@@ -4,10 +4,10 @@
  * kinds that share a value.
  */
 import { describe, expect, it } from 'vitest';
+import { poissonTail } from './poisson';
 import {
   columnSpikes,
   DEFAULT_SHARED_VALUES,
-  poissonTail,
   sharedValuesInSampleOrder,
   sharedValuesWithCanaries,
   spikeIndex,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { poissonTail } from './poisson';
 import {
   columnSpikes,
   DEFAULT_SHARED_VALUES,
-  poissonTail,
   sharedValueScores,
   sharedValuesInSampleOrder,
   sharedValuesOf,

@@ -13,6 +13,8 @@
  */
 
 import { type ColumnCounts, distinctCounts, mergeCounts } from './column-counts';
+import { tailOf } from './poisson';
+import { liftedGroupRows } from './spike-groups';
 import { DEFAULT_SPIKE_LABELS, referenceSize, unexplainedSpikes } from './spike-labels';
 import { spikeTable } from './spike-table';
 
@@ -34,45 +36,6 @@ export const DEFAULT_SHARED_VALUES: SharedValuesParams = {
   window: 5,
   chance: 0.01,
 };
-
-/** ln k!: exact up to 30, Stirling's series above (error under 1e-10). */
-function logFactorial(k: number): number {
-  if (k < 30) {
-    let s = 0;
-    for (let i = 2; i <= k; i++) s += Math.log(i);
-    return s;
-  }
-  return k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) + 1 / (12 * k) - 1 / (360 * k ** 3);
-}
-
-/** P(X ≥ c) for X ~ Poisson(mean): the terms from c up, summed until they no longer count. */
-export function poissonTail(c: number, mean: number): number {
-  if (c <= 0) return 1;
-  let log = -mean + c * Math.log(mean) - logFactorial(c);
-  let sum = 0;
-  for (let k = c; k < c + 10_000; k++) {
-    const term = Math.exp(log);
-    sum += term;
-    if (k > mean && term < 1e-16 * sum) break;
-    log += Math.log(mean) - Math.log(k + 1);
-  }
-  return Math.min(1, sum);
-}
-
-/**
- * poissonTail(c, mean) for a count and a median of counts (a whole or half number), remembered in `tails`: the
- * columns of one table ask the same few pairs again and again.
- */
-function tailOf(tails: Map<number, number>, c: number, mean: number): number {
-  if (c >= 2 ** 26 || mean >= 2 ** 25 || !Number.isInteger(2 * mean)) return poissonTail(c, mean);
-  const key = c * 2 ** 26 + 2 * mean;
-  let p = tails.get(key);
-  if (p === undefined) {
-    p = poissonTail(c, mean);
-    tails.set(key, p);
-  }
-  return p;
-}
 
 /** A value of one column that many rows share: what the score's evidence names. */
 export interface SharedValue {
@@ -256,20 +219,54 @@ export function sharedValuesInSampleOrder(
   labels: Int32Array | null = null,
   verdicts: Map<string, boolean> | null = null,
 ): Float32Array {
-  return rowScores(spikeIndex(features, cols, local, params, labels, verdicts), features, cols, local);
+  return rowScores(
+    spikeIndex(features, cols, local, params, labels, verdicts),
+    features,
+    cols,
+    local,
+    labels,
+    params,
+  );
 }
 
-/** Each of `rows`' score under `index`: the sum over its columns of ln(rows / neighbours) of the spike it holds. */
-function rowScores(index: SpikeIndex, features: Float32Array, cols: number, rows: Int32Array): Float32Array {
+/**
+ * Each of `rows`' score under `index`: the sum over its columns of ln(rows / neighbours) of the spike it holds. With
+ * `labels` (one per entry of `rows`), the rows of a lifted group of spikes (spike-groups.ts) score the highest sum
+ * more, so that they rank above every other row; `grouped` (one per entry of `rows`), when given, gets 1 for them.
+ * Only the groups holding an entry at or after `from` are lifted: the scores read are those from there on.
+ */
+function rowScores(
+  index: SpikeIndex,
+  features: Float32Array,
+  cols: number,
+  rows: Int32Array,
+  labels: Int32Array | null = null,
+  params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+  grouped: Uint8Array | null = null,
+  from = 0,
+): Float32Array {
   const spikes = index.flatMap((m) => [...m.values()]);
   const weight = spikes.map((s) => Math.log(s.rows / s.neighbours));
   const table = spikeTable(features, cols, spikes);
+  const members = spikes.map(() => [] as number[]);
   const out = new Float32Array(rows.length);
   for (const j of table.columns) {
     for (let i = 0; i < rows.length; i++) {
       const k = table.at(rows[i] as number, j);
-      if (k >= 0) out[i] += weight[k] as number;
+      if (k >= 0) {
+        out[i] += weight[k] as number;
+        if (labels) members[k]?.push(i);
+      }
     }
+  }
+  if (labels) {
+    const column = spikes.map((s) => s.column);
+    const lifted = liftedGroupRows(members, column, features, cols, rows, labels, params.minCount, from);
+    const highest = out.reduce((m, v) => Math.max(m, v), 0);
+    lifted.forEach((v, i) => {
+      if (v) out[i] += highest;
+    });
+    grouped?.set(lifted.subarray(0, grouped.length));
   }
   return out;
 }
@@ -278,7 +275,8 @@ function rowScores(index: SpikeIndex, features: Float32Array, cols: number, rows
  * Shared values of a calibration run (issue 10), row-major `features` of `rows` analyst rows then the appended rows
  * (`group[j]`: appended row j's canary kind). The analyst rows are scored among themselves, so that no canary's value
  * marks an analyst row that happens to hold it; each kind's appended rows are scored among the analyst rows and that
- * kind's rows, as if the analyst's data held that attack alone.
+ * kind's rows, as if the analyst's data held that attack alone. `grouped` (one per analyst row), when given, gets 1
+ * for the analyst rows of a lifted group of spikes (spike-groups.ts).
  */
 export function sharedValuesWithCanaries(
   features: Float32Array,
@@ -287,6 +285,7 @@ export function sharedValuesWithCanaries(
   group: Uint8Array,
   labels: Int32Array | null,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
+  grouped: Uint8Array | null = null,
 ): Float32Array {
   // A value the analyst's rows hold keeps the label check's verdict from them; only the canaries' own values are
   // checked again (the check costs far more than the counting). The analyst rows' columns are counted once, and each
@@ -309,7 +308,7 @@ export function sharedValuesWithCanaries(
     (j) => analystCounts[j] as ColumnCounts,
   );
   const out = new Float32Array(rows + group.length);
-  out.set(rowScores(index, features, cols, analyst));
+  out.set(rowScores(index, features, cols, analyst, labelsOf(analyst), params, grouped));
   for (const g of new Set(group)) {
     const added = Int32Array.from(
       [...group.keys()].filter((j) => group[j] === g),
@@ -326,7 +325,11 @@ export function sharedValuesWithCanaries(
     local.set(analyst);
     local.set(added, rows);
     const kindIndex = spikeIndex(features, cols, local, params, labelsOf(local), verdicts, countsOf);
-    const scores = rowScores(kindIndex, features, cols, added);
+    // With labels, a kind's rows are scored among the analyst's rows, so that a group they form is found and lifted
+    // as the analyst's own would be.
+    const scores = labels
+      ? rowScores(kindIndex, features, cols, local, labelsOf(local), params, null, rows).subarray(rows)
+      : rowScores(kindIndex, features, cols, added);
     added.forEach((r, k) => {
       out[r] = scores[k] as number;
     });

@@ -1,0 +1,146 @@
+/**
+ * Groups of spikes that mark the same rows (spike-groups.ts), and the lift they give their rows' shared values
+ * (shared-values.ts). Every expected value is read off the hand-built tables below.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SHARED_VALUES, sharedValuesInSampleOrder, sharedValuesWithCanaries } from './shared-values';
+import { DEFAULT_SPIKE_GROUPS, liftedGroupRows, spikeGroups } from './spike-groups';
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('spikeGroups', () => {
+  // 40 samples: 0-19 labelled 1, 20-39 labelled 0.
+  const labels = Int32Array.from({ length: 40 }, (_, i) => (i < 20 ? 1 : 0));
+
+  it('joins spikes of different columns whose rows overlap by four in five, transitively', () => {
+    const members = [
+      range(0, 10), // column 0
+      range(0, 10), // column 1: the same rows
+      [...range(0, 9), 19], // column 2: 9 shared of 11 with either (0.82)
+      [...range(0, 5), ...range(20, 25)], // column 3: half label 1, half 0: no single label
+      range(12, 18), // column 4: alone
+    ];
+    expect(spikeGroups(members, [0, 1, 2, 3, 4], labels)).toEqual([[0, 1, 2]]);
+  });
+
+  it('joins at exactly the overlap and not below it', () => {
+    // 8 shared of 10: 0.8, joined; 8 shared of 11: 0.73, not.
+    expect(spikeGroups([range(0, 8), range(0, 10)], [0, 1], labels)).toEqual([[0, 1]]);
+    expect(spikeGroups([range(0, 8), range(0, 11)], [0, 1], labels)).toEqual([]);
+  });
+
+  it('keeps a spike whose rows carry one label nine times in ten, not fewer', () => {
+    // Rows 11-19 are labelled 1 and row 20 is labelled 0: 9 of 10; rows 12-19 with 20, 21: 8 of 10.
+    const nine = range(11, 21);
+    expect(spikeGroups([nine, nine], [0, 1], labels)).toEqual([[0, 1]]);
+    const eight = range(12, 22);
+    expect(spikeGroups([eight, eight], [0, 1], labels)).toEqual([]);
+  });
+
+  it('never joins two spikes of one column, nor spikes whose rows carry different labels', () => {
+    expect(spikeGroups([range(0, 5), range(5, 10)], [3, 3], labels)).toEqual([]);
+    expect(spikeGroups([range(10, 20), range(20, 30)], [0, 1], labels)).toEqual([]);
+  });
+
+  it('gives up past its budget of pairs', () => {
+    // Ten rows holding two spikes each: 10 pairs.
+    const members = [range(0, 10), range(0, 10)];
+    expect(spikeGroups(members, [0, 1], labels, { ...DEFAULT_SPIKE_GROUPS, pairBudget: 10 })).toEqual([
+      [0, 1],
+    ]);
+    expect(spikeGroups(members, [0, 1], labels, { ...DEFAULT_SPIKE_GROUPS, pairBudget: 9 })).toBeNull();
+  });
+});
+
+/**
+ * 128 samples, 3 columns. Column 0 places a sample on a line: class 0 (samples 0-39) at 0-39, class 1 (40-79) at
+ * 1000-1039, class 2 (80-119) at 2000-2039, class 3 (120-127) at 3000-3007, so a sample's nearest samples hold its
+ * class. Columns 1 and 2 hold a distinct value per sample, except: the trigger's samples hold 9 in both and are
+ * relabelled 1; samples 60-67 (class 1) hold 7 in both; class 3's samples all hold 5 in both.
+ */
+function table(trigger: readonly number[]) {
+  const features = new Float32Array(128 * 3);
+  const labels = new Int32Array(128);
+  for (let i = 0; i < 128; i++) {
+    const c = Math.min(3, Math.floor(i / 40));
+    labels[i] = trigger.includes(i) ? 1 : c;
+    features[3 * i] = 1000 * c + (i - 40 * c);
+    const shared = trigger.includes(i) ? 9 : i >= 60 && i < 68 ? 7 : c === 3 ? 5 : null;
+    features[3 * i + 1] = shared ?? 10_000 + i;
+    features[3 * i + 2] = shared ?? 20_000 + i;
+  }
+  const members = [
+    [...trigger],
+    [...trigger],
+    range(60, 68),
+    range(60, 68),
+    range(120, 128),
+    range(120, 128),
+  ];
+  return { features, labels, members, column: [1, 2, 1, 2, 1, 2] };
+}
+
+const local = Int32Array.from({ length: 128 }, (_, i) => i);
+const lifted = (trigger: readonly number[]) => {
+  const t = table(trigger);
+  const out = liftedGroupRows(t.members, t.column, t.features, 3, local, t.labels, 3);
+  return range(0, 128).filter((i) => out[i] === 1);
+};
+
+describe('liftedGroupRows', () => {
+  it('lifts a relabelled group, not a group whose neighbours share its label, nor one holding its whole class', () => {
+    // The trigger's rows sit among classes 0 and 2 but carry label 1. Samples 60-67's nearest rows are class 1, like
+    // them. Class 3 is all of its label's rows (8 of 8, more than half).
+    const trigger = [5, 10, 15, 20, 85, 90, 95, 100];
+    expect(lifted(trigger)).toEqual(trigger);
+  });
+
+  it('lifts when nine in ten of its rows are unexplained, not eight', () => {
+    // Sample 45 is class 1 already: relabelled 1 it is explained by its neighbours.
+    const nine = [5, 10, 15, 20, 45, 85, 90, 95, 100, 105];
+    expect(lifted(nine)).toEqual(nine);
+    const eight = [5, 10, 15, 20, 45, 50, 90, 95, 100, 105];
+    expect(lifted(eight)).toEqual([]);
+  });
+
+  it('needs minRows rows', () => {
+    const t = table([5, 85]);
+    const out = liftedGroupRows(t.members, t.column, t.features, 3, local, t.labels, 3);
+    expect(Array.from(out).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('shared values with the lift', () => {
+  const trigger = [5, 10, 15, 20, 85, 90, 95, 100];
+  const t = table(trigger);
+
+  it('ranks a lifted group above every other row by the highest sum', () => {
+    // Each spike holds 8 samples among values held once: weight ln 8, two per sample. The label check drops the
+    // spikes of samples 60-67 (their neighbours share their label) and keeps class 3's (their neighbours are class 2).
+    // The trigger's rows score their 2 ln 8 plus the highest sum, 2 ln 8.
+    const scores = sharedValuesInSampleOrder(t.features, 3, local, DEFAULT_SHARED_VALUES, t.labels);
+    for (let i = 0; i < 128; i++) {
+      const expected = trigger.includes(i) ? 4 * Math.log(8) : i >= 120 ? 2 * Math.log(8) : 0;
+      expect(scores[i]).toBeCloseTo(expected, 5);
+    }
+    // Without labels there is no lift, nor any label check.
+    const plain = sharedValuesInSampleOrder(t.features, 3, local);
+    expect(plain[5]).toBeCloseTo(2 * Math.log(8), 5);
+    expect(plain[60]).toBeCloseTo(2 * Math.log(8), 5);
+  });
+
+  it('marks the grouped analyst rows of a calibration run', () => {
+    const grouped = new Uint8Array(128);
+    const scores = sharedValuesWithCanaries(
+      t.features,
+      3,
+      128,
+      new Uint8Array(0),
+      t.labels,
+      DEFAULT_SHARED_VALUES,
+      grouped,
+    );
+    expect(range(0, 128).filter((i) => grouped[i] === 1)).toEqual(trigger);
+    expect(scores[5]).toBeCloseTo(4 * Math.log(8), 5);
+  });
+});
