@@ -188,12 +188,23 @@ describe('presence', () => {
 describe('the order of present kinds', () => {
   it('puts the surest kind first, whatever its size; kinds not present are left out', () => {
     const detectors = [
-      { presentRows: 300, canaryReach: 0.81 },
-      { presentRows: 0, canaryReach: 1 },
-      { presentRows: 40, canaryReach: 0.99 },
-      { presentRows: 120, canaryReach: 0.81 },
+      { presentRows: 300, canaryReach: 0.81, canaryPrecision: 0.5 },
+      { presentRows: 0, canaryReach: 1, canaryPrecision: 1 },
+      { presentRows: 40, canaryReach: 0.99, canaryPrecision: 0.2 },
+      { presentRows: 120, canaryReach: 0.81, canaryPrecision: 0.5 },
     ];
     expect(presentOrder(detectors)).toEqual([2, 0, 3]);
+  });
+
+  it('breaks a tie of reach by canary precision, then by kind order', () => {
+    const detectors = [
+      { presentRows: 8, canaryReach: 1, canaryPrecision: 0.37 },
+      { presentRows: 29, canaryReach: 0.98, canaryPrecision: 0.3 },
+      { presentRows: 16, canaryReach: 1, canaryPrecision: 0.89 },
+      { presentRows: 16, canaryReach: 1, canaryPrecision: 1 },
+      { presentRows: 5, canaryReach: 1, canaryPrecision: 1 },
+    ];
+    expect(presentOrder(detectors)).toEqual([3, 4, 2, 0, 1]);
   });
 });
 

@@ -151,14 +151,19 @@ function meanSignificance(list: readonly Float32Array[], rows: number): Float32A
   return tailSignificance(mean, sortedReference(mean.subarray(0, rows)));
 }
 
-/** Indices of the kinds that look present, surest first (canaryReach), then in kind order. */
+/**
+ * Indices of the kinds that look present, surest first (canaryReach), then by canary precision (as a detector is
+ * chosen: reach first, precision breaking ties), then in kind order.
+ */
 export function presentOrder(
-  detectors: readonly Pick<KindDetector, 'presentRows' | 'canaryReach'>[],
+  detectors: readonly Pick<KindDetector, 'presentRows' | 'canaryReach' | 'canaryPrecision'>[],
 ): number[] {
   return detectors
     .map((d, j) => ({ d, j }))
     .filter(({ d }) => d.presentRows > 0)
-    .sort((a, b) => b.d.canaryReach - a.d.canaryReach || a.j - b.j)
+    .sort(
+      (a, b) => b.d.canaryReach - a.d.canaryReach || b.d.canaryPrecision - a.d.canaryPrecision || a.j - b.j,
+    )
     .map(({ j }) => j);
 }
 
