@@ -242,3 +242,84 @@ describe('batches and progress numbers', () => {
     expect(res.elapsedMs).toBe(0);
   });
 });
+
+describe('what a run reports besides its batches', () => {
+  it('polls shouldStop before every batch and every chunk of evalBatchSize rows of a pass', async () => {
+    let calls = 0;
+    const count = () => {
+      calls++;
+      return 'continue' as const;
+    };
+    // 9 batches, then one pass over all 180 rows: one chunk by default (at least 1024 rows), 4 of 50 rows.
+    await trainModel(blobs(), { ...small, epochs: 1 }, { shouldStop: count });
+    expect(calls).toBe(9 + 1);
+    calls = 0;
+    await trainModel(blobs(), { ...small, epochs: 1 }, { shouldStop: count }, { evalBatchSize: 50 });
+    expect(calls).toBe(9 + 4);
+    // A fold: 10 batches of 150 rows, no pass per epoch, then its 30 held-out rows in chunks of 7: 5.
+    calls = 0;
+    await trainAndPredict(
+      blobs(),
+      range(0, 150),
+      range(150, 180),
+      { ...small, epochs: 1 },
+      { shouldStop: count },
+      {
+        evalBatchSize: 7,
+      },
+    );
+    expect(calls).toBe(10 + 5);
+  });
+
+  it("gives a fold's epochs no evaluation numbers: NaN but the batch loss and the learning rate", async () => {
+    const epochs: EpochReport[] = [];
+    await trainAndPredict(
+      blobs(),
+      range(0, 150),
+      range(150, 180),
+      { ...small, epochs: 1 },
+      {
+        onEpoch: (e) => epochs.push(e),
+      },
+    );
+    expect(epochs).toHaveLength(1);
+    const e = epochs[0] as EpochReport;
+    expect([e.trainAccuracy, e.valLoss, e.valAccuracy]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(Array.from(e.classLoss)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(Array.from(e.classMedianLoss)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(e.classMedianLoss).not.toBe(e.classLoss);
+    expect(e.learningRate).toBe(0.01);
+    expect(Number.isFinite(e.trainLoss)).toBe(true);
+  });
+
+  it('trains on a given split without validation rows: every row in training, no validation numbers', async () => {
+    const split = { trainRows: range(0, 180), valRows: new Int32Array(0) };
+    const res = await trainModel(blobs(), { ...small, epochs: 2 }, {}, {}, split);
+    expect(res.status).toBe('completed');
+    expect(res.trainRows).toBe(split.trainRows);
+    expect(res.valRows).toBe(split.valRows);
+    expect(res.epochs.map((e) => [e.epoch, e.valLoss, e.valAccuracy])).toEqual([
+      [0, Number.NaN, Number.NaN],
+      [1, Number.NaN, Number.NaN],
+    ]);
+    // A recording run still evaluates its training rows and records both epochs.
+    for (const e of res.epochs) expect(e.trainAccuracy).toBeGreaterThan(0);
+    expect(res.dynamics?.epochs).toBe(2);
+    expect(Array.from(res.dynamics?.inTraining ?? [])).toEqual(new Array(180).fill(1));
+  });
+
+  it("returns a copy of the settings it ran with, and its model's spec", async () => {
+    const settings = { ...small, epochs: 1, hidden: [5] };
+    const res = await trainModel(blobs(), settings);
+    expect(res.settings).toEqual(settings);
+    expect(res.settings.hidden).not.toBe(settings.hidden);
+    expect(res.modelSpec).toEqual({ kind: 'mlp', featureCount: 4, classCount: 3, hidden: [5] });
+    // Standardised with the training rows' means only (a plain Float64 mean here).
+    const data = blobs();
+    for (let f = 0; f < 4; f++) {
+      let sum = 0;
+      for (const r of res.trainRows) sum += data.features[r * 4 + f] as number;
+      expect(res.standardization.mean[f]).toBeCloseTo(sum / res.trainRows.length, 5);
+    }
+  });
+});
