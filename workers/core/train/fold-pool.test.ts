@@ -121,6 +121,21 @@ describe('a fold that completes without a softmax, or never ran', () => {
     expect(m.foldsDone).toBe(1);
   });
 
+  it('stops the runner after a fold that did not complete, even one that sent a softmax', async () => {
+    const { tasks } = foldPlan(labels, 3, 5, 1);
+    const started: number[] = [];
+    await runFolds(
+      tasks,
+      async (t) => {
+        started.push(t.fold);
+        const out = fakeOutcome(t, 3);
+        return t.fold === 1 ? { ...out, status: 'cancelled' } : out;
+      },
+      1,
+    );
+    expect(started).toEqual([0, 1]);
+  });
+
   it('merges fewer outcomes than folds as cancelled after the last one given', () => {
     const { tasks } = foldPlan(labels, 3, 5, 1);
     const first = tasks[0] as FoldTask;
