@@ -140,6 +140,22 @@ describe('a cancel', () => {
     expect(res.dynamics).toBeNull();
   });
 
+  it('inside the recording pass of a run without validation rows', async () => {
+    let steps = 0;
+    const split = { trainRows: range(0, 180), valRows: new Int32Array(0) };
+    // 180 rows in batches of 16: ceil(180 / 16) = 12 steps, then the pass sees the cancel.
+    const res = await trainModel(
+      blobs(),
+      small,
+      { onBatch: () => steps++, shouldStop: () => (steps >= 12 ? 'cancel' : 'continue') },
+      {},
+      split,
+    );
+    expect(steps).toBe(12);
+    expect(res.status).toBe('cancelled');
+    expect(res.epochs).toEqual([]);
+  });
+
   it('after the last epoch of a fold gives no held-out softmax', async () => {
     let epochsDone = 0;
     const res = await trainAndPredict(blobs(), range(0, 150), range(150, 180), small, {
@@ -306,6 +322,28 @@ describe('what a run reports besides its batches', () => {
     for (const e of res.epochs) expect(e.trainAccuracy).toBeGreaterThan(0);
     expect(res.dynamics?.epochs).toBe(2);
     expect(Array.from(res.dynamics?.inTraining ?? [])).toEqual(new Array(180).fill(1));
+  });
+
+  it('rejects a split without training rows', async () => {
+    const split = { trainRows: new Int32Array(0), valRows: range(0, 180) };
+    await expect(trainModel(blobs(), small, {}, {}, split)).rejects.toThrow('There are no training rows.');
+  });
+
+  it("reports each class's mean and median loss over its training rows, as recorded", async () => {
+    const res = await trainModel(blobs(), { ...small, epochs: 1 });
+    const d = res.dynamics;
+    if (!d) throw new Error('no dynamics');
+    const e = res.epochs[0] as EpochReport;
+    for (let y = 0; y < 3; y++) {
+      const mine = Array.from(res.trainRows)
+        .filter((r) => r % 3 === y)
+        .map((r) => d.loss[r] as number)
+        .sort((a, b) => a - b);
+      // 48 training rows a class (144 stratified): the median is the mean of the 24th and 25th.
+      expect(mine).toHaveLength(48);
+      expect(e.classLoss[y]).toBeCloseTo(mine.reduce((a, b) => a + b, 0) / 48, 5);
+      expect(e.classMedianLoss[y]).toBeCloseTo(((mine[23] as number) + (mine[24] as number)) / 2, 5);
+    }
   });
 
   it("returns a copy of the settings it ran with, and its model's spec", async () => {
