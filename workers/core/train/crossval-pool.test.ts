@@ -171,6 +171,13 @@ describe('crossValidatedProbabilities through a pool', () => {
     expect(done).toEqual([0, 1, 2]);
   });
 
+  it('needs neither onEpoch nor shouldStop when the pool reports epochs and polls', async () => {
+    const { pool } = fakePool({ size: 2, epochs: [0, 1], polls: true });
+    const res = await crossValidatedProbabilities(blobs(), settings, 3, { pool });
+    expect(res.status).toBe('completed');
+    expect(res.foldsDone).toBe(3);
+  });
+
   it('trains here, not in a pool of size 1', async () => {
     const { pool, log } = fakePool({ size: 1 });
     const res = await crossValidatedProbabilities(blobs(), settings, 3, { pool });

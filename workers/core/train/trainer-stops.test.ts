@@ -249,6 +249,29 @@ describe('batches and progress numbers', () => {
     expect(res.elapsedMs).toBe(36000);
   });
 
+  it("times a fold's epochs from the start of the run, on a clock that did not start at 0", async () => {
+    let now = 1000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const batches: BatchReport[] = [];
+    const epochs: EpochReport[] = [];
+    await trainAndPredict(
+      blobs(),
+      range(0, 150),
+      range(150, 180),
+      { ...small, epochs: 2 },
+      {
+        onBatch: (b) => batches.push(b),
+        onEpoch: (e) => epochs.push(e),
+        waitWhilePaused: async () => {
+          now += 2000;
+        },
+      },
+    );
+    // Ten batches of 15 rows an epoch, 2 s each: 7.5 rows a second, 20 s an epoch.
+    expect(batches.map((b) => b.samplesPerSecond)).toEqual(new Array(20).fill(7.5));
+    expect(epochs.map((e) => e.elapsedMs)).toEqual([20000, 40000]);
+  });
+
   it('reports 0 rows a second while no time has passed', async () => {
     vi.spyOn(performance, 'now').mockImplementation(() => 5);
     const batches: BatchReport[] = [];
