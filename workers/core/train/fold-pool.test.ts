@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deriveSeed } from '../random';
 import {
   type FoldOutcome,
   type FoldTask,
@@ -32,6 +33,8 @@ describe('foldPlan', () => {
     }
     expect(new Set(tasks.map((t) => t.seed)).size).toBe(5);
     expect(foldPlan(labels, 3, 5, 7).tasks[2]?.seed).toBe(tasks[2]?.seed);
+    // Fold f trains with the run's seed derived at salt 100 + f.
+    expect(tasks.map((t) => t.seed)).toEqual([100, 101, 102, 103, 104].map((salt) => deriveSeed(7, salt)));
   });
 });
 
@@ -93,6 +96,58 @@ describe('runFolds and mergeFolds', () => {
   });
 });
 
+describe('a fold that completes without a softmax, or never ran', () => {
+  it('stops the runner and counts as cancelled in the merge', async () => {
+    const { tasks } = foldPlan(labels, 3, 5, 1);
+    const started: number[] = [];
+    const outcomes = await runFolds(
+      tasks,
+      async (t) => {
+        started.push(t.fold);
+        return t.fold === 1 ? { status: 'completed', probabilities: null } : fakeOutcome(t, 3);
+      },
+      1,
+    );
+    expect(started).toEqual([0, 1]);
+    // Folds never started are cancelled, with no softmax.
+    expect(outcomes.slice(2)).toEqual([
+      { status: 'cancelled', probabilities: null },
+      { status: 'cancelled', probabilities: null },
+      { status: 'cancelled', probabilities: null },
+    ]);
+    const m = mergeFolds(30, 3, tasks, outcomes);
+    expect(m.status).toBe('cancelled');
+    expect(m.nonFinite).toBeUndefined();
+    expect(m.foldsDone).toBe(1);
+  });
+
+  it('stops the runner after a fold that did not complete, even one that sent a softmax', async () => {
+    const { tasks } = foldPlan(labels, 3, 5, 1);
+    const started: number[] = [];
+    await runFolds(
+      tasks,
+      async (t) => {
+        started.push(t.fold);
+        const out = fakeOutcome(t, 3);
+        return t.fold === 1 ? { ...out, status: 'cancelled' } : out;
+      },
+      1,
+    );
+    expect(started).toEqual([0, 1]);
+  });
+
+  it('merges fewer outcomes than folds as cancelled after the last one given', () => {
+    const { tasks } = foldPlan(labels, 3, 5, 1);
+    const first = tasks[0] as FoldTask;
+    const m = mergeFolds(30, 3, tasks, [fakeOutcome(first, 3)]);
+    expect(m).toMatchObject({ status: 'cancelled', foldsDone: 1 });
+    expect(m.nonFinite).toBeUndefined();
+    for (let r = 0; r < 30; r++) {
+      expect(m.probabilities[r * 3]).toBe(first.heldRows.includes(r) ? r : Number.NaN);
+    }
+  });
+});
+
 describe('foldConcurrency', () => {
   it('takes the fewest of cores, folds and what memory holds, and never less than one', () => {
     expect(foldConcurrency({ cores: 8, folds: 5, memoryBudgetBytes: 1e12, perFoldBytes: 1e6 })).toBe(5);
@@ -100,6 +155,10 @@ describe('foldConcurrency', () => {
     expect(foldConcurrency({ cores: 8, folds: 5, memoryBudgetBytes: 3.5e6, perFoldBytes: 1e6 })).toBe(3);
     expect(foldConcurrency({ cores: 8, folds: 5, memoryBudgetBytes: 1e5, perFoldBytes: 1e6 })).toBe(1);
     expect(foldConcurrency({ cores: 0, folds: 5, memoryBudgetBytes: 1e12, perFoldBytes: 1e6 })).toBe(1);
+  });
+  it('puts no memory cap on folds of no (or a nonsense negative) size, even with no budget', () => {
+    expect(foldConcurrency({ cores: 4, folds: 5, memoryBudgetBytes: 0, perFoldBytes: 0 })).toBe(4);
+    expect(foldConcurrency({ cores: 4, folds: 5, memoryBudgetBytes: 1e9, perFoldBytes: -1 })).toBe(4);
   });
   it('counts a fold at three copies of the features, the labels and 64 MiB', () => {
     expect(perFoldBytes(1000, 10)).toBe(1000 * 10 * 12 + 4000 + 64 * 2 ** 20);

@@ -52,6 +52,9 @@ describe('wasmThreads', () => {
     expect(wasmThreads({ cores: undefined, workersAtOnce: 1, isolated: true }).threads).toBe(1);
     expect(wasmThreads({ cores: Number.NaN, workersAtOnce: 1, isolated: true }).threads).toBe(1);
     expect(wasmThreads({ cores: 0, workersAtOnce: 1, isolated: true }).threads).toBe(1);
+    expect(wasmThreads({ cores: Number.POSITIVE_INFINITY, workersAtOnce: 1, isolated: true }).threads).toBe(
+      1,
+    );
     expect(wasmThreads({ cores: 5, workersAtOnce: 0, isolated: true }).threads).toBe(4);
     expect(wasmThreads({ cores: 5.7, workersAtOnce: 1.5, isolated: true }).threads).toBe(4);
     expect(wasmThreads({ cores: 4, workersAtOnce: 1, isolated: true, asked: Number.NaN }).threads).toBe(1);
