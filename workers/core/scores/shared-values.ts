@@ -13,8 +13,9 @@
  */
 
 import { type ColumnCounts, distinctCounts, mergeCounts } from './column-counts';
+import { columnScales } from './neighbour-labels';
 import { tailOf } from './poisson';
-import { liftedGroupRows } from './spike-groups';
+import { type GroupOptions, liftedGroupRows } from './spike-groups';
 import { DEFAULT_SPIKE_LABELS, referenceSize, unexplainedSpikes } from './spike-labels';
 import { spikeTable } from './spike-table';
 
@@ -233,7 +234,7 @@ export function sharedValuesInSampleOrder(
  * Each of `rows`' score under `index`: the sum over its columns of ln(rows / neighbours) of the spike it holds. With
  * `labels` (one per entry of `rows`), the rows of a lifted group of spikes (spike-groups.ts) score the highest sum
  * more, so that they rank above every other row; `grouped` (one per entry of `rows`), when given, gets 1 for them.
- * Only the groups holding an entry at or after `from` are lifted: the scores read are those from there on.
+ * `group`: where the groups' check starts and what it reuses (spike-groups.ts).
  */
 function rowScores(
   index: SpikeIndex,
@@ -243,7 +244,7 @@ function rowScores(
   labels: Int32Array | null = null,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
   grouped: Uint8Array | null = null,
-  from = 0,
+  group: GroupOptions = {},
 ): Float32Array {
   const spikes = index.flatMap((m) => [...m.values()]);
   const weight = spikes.map((s) => Math.log(s.rows / s.neighbours));
@@ -261,7 +262,7 @@ function rowScores(
   }
   if (labels) {
     const column = spikes.map((s) => s.column);
-    const lifted = liftedGroupRows(members, column, features, cols, rows, labels, params.minCount, from);
+    const lifted = liftedGroupRows(members, column, features, cols, rows, labels, params.minCount, group);
     const highest = out.reduce((m, v) => Math.max(m, v), 0);
     lifted.forEach((v, i) => {
       if (v) out[i] += highest;
@@ -308,7 +309,14 @@ export function sharedValuesWithCanaries(
     (j) => analystCounts[j] as ColumnCounts,
   );
   const out = new Float32Array(rows + group.length);
-  out.set(rowScores(index, features, cols, analyst, labelsOf(analyst), params, grouped));
+  // The groups' neighbour search scales the columns by the analyst rows' spread, for each kind too: a kind's few
+  // rows hardly change it, and computing it over 60,000 images × 784 pixels for each kind took about a second each.
+  let scales: Float64Array | null = null;
+  const scale = () => {
+    scales ??= columnScales(features, cols, analyst);
+    return scales;
+  };
+  out.set(rowScores(index, features, cols, analyst, labelsOf(analyst), params, grouped, { scale }));
   for (const g of new Set(group)) {
     const added = Int32Array.from(
       [...group.keys()].filter((j) => group[j] === g),
@@ -328,7 +336,10 @@ export function sharedValuesWithCanaries(
     // With labels, a kind's rows are scored among the analyst's rows, so that a group they form is found and lifted
     // as the analyst's own would be.
     const scores = labels
-      ? rowScores(kindIndex, features, cols, local, labelsOf(local), params, null, rows).subarray(rows)
+      ? rowScores(kindIndex, features, cols, local, labelsOf(local), params, null, {
+          from: rows,
+          scale,
+        }).subarray(rows)
       : rowScores(kindIndex, features, cols, added);
     added.forEach((r, k) => {
       out[r] = scores[k] as number;

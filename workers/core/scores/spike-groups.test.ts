@@ -103,6 +103,17 @@ describe('liftedGroupRows', () => {
     expect(lifted(eight)).toEqual([]);
   });
 
+  it('checks only the groups holding a sample at or after `from`', () => {
+    const trigger = [5, 10, 15, 20, 85, 90, 95, 100];
+    const t = table(trigger);
+    const at = (from: number) => {
+      const out = liftedGroupRows(t.members, t.column, t.features, 3, local, t.labels, 3, { from });
+      return range(0, 128).filter((i) => out[i] === 1);
+    };
+    expect(at(100)).toEqual(trigger);
+    expect(at(101)).toEqual([]);
+  });
+
   it('needs minRows rows', () => {
     const t = table([5, 85]);
     const out = liftedGroupRows(t.members, t.column, t.features, 3, local, t.labels, 3);
