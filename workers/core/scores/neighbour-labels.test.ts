@@ -1,6 +1,13 @@
 /** The nearest-rows label vote (neighbour-labels.ts) on hand-placed rows. */
 import { describe, expect, it } from 'vitest';
-import { columnScales, disagrees, type NeighbourSpace, stride } from './neighbour-labels';
+import {
+  columnMoments,
+  columnScales,
+  disagrees,
+  type NeighbourSpace,
+  scalesOf,
+  stride,
+} from './neighbour-labels';
 
 describe('stride', () => {
   it('keeps every entry up to m, else m entries at an even stride', () => {
@@ -17,6 +24,23 @@ describe('columnScales', () => {
     const scale = columnScales(features, 2, Int32Array.from([0, 1, 3]));
     expect(scale[0]).toBeCloseTo(1 / Math.sqrt(8 / 3), 6);
     expect(scale[1]).toBe(0);
+  });
+});
+
+describe('columnMoments continued', () => {
+  it('gives the scales of the rows at once, to the bit, and leaves the moments it continues as they were', () => {
+    // Values with long binary fractions, so that another order of additions would round differently.
+    const features = Float32Array.from({ length: 40 }, (_, i) => Math.fround(Math.sqrt(i + 2) * 1.1));
+    const first = columnMoments(features, 4, Int32Array.from([0, 2, 4, 6]));
+    expect(first.count).toBe(4);
+    // Column 0 of rows 0, 2, 4, 6: the values at 0, 8, 16, 24.
+    const column0 = [0, 8, 16, 24].reduce((t, k) => t + (features[k] as number), 0);
+    expect(first.sum[0]).toBe(column0);
+    const continued = columnMoments(features, 4, Int32Array.from([9, 1]), first);
+    expect(continued.count).toBe(6);
+    expect(scalesOf(continued)).toEqual(columnScales(features, 4, Int32Array.from([0, 2, 4, 6, 9, 1])));
+    expect(first.count).toBe(4);
+    expect(first.sum[0]).toBe(column0);
   });
 });
 

@@ -24,23 +24,53 @@ export interface NeighbourSpace {
   k: number;
 }
 
-/** Per column, 1 / the standard deviation over the samples (0 for a constant column). */
-export function columnScales(features: Float32Array, cols: number, local: Int32Array): Float64Array {
-  const n = local.length;
-  const scale = new Float64Array(cols);
+/** Per column, the sums of the values and of their squares over some samples, and how many samples. */
+export interface ColumnMoments {
+  sum: Float64Array;
+  squares: Float64Array;
+  count: number;
+}
+
+/**
+ * The moments of rows local[i] of the row-major `features`, added in order to `start` (a copy; none: from zero). The
+ * moments of samples A then B, as the moments of A continued by B, are the same to the bit as those of A and B at once.
+ */
+export function columnMoments(
+  features: Float32Array,
+  cols: number,
+  local: Int32Array,
+  start: ColumnMoments | null = null,
+): ColumnMoments {
+  const sum = start ? Float64Array.from(start.sum) : new Float64Array(cols);
+  const squares = start ? Float64Array.from(start.squares) : new Float64Array(cols);
   for (let j = 0; j < cols; j++) {
-    let s = 0;
-    let s2 = 0;
-    for (let i = 0; i < n; i++) {
+    let s = sum[j] as number;
+    let s2 = squares[j] as number;
+    for (let i = 0; i < local.length; i++) {
       const v = features[local[i] * cols + j] as number;
       s += v;
       s2 += v * v;
     }
-    const mean = s / n;
-    const sd = Math.sqrt(Math.max(0, s2 / n - mean * mean));
+    sum[j] = s;
+    squares[j] = s2;
+  }
+  return { sum, squares, count: (start?.count ?? 0) + local.length };
+}
+
+/** Per column, 1 / the standard deviation the moments give (0 for a constant column). */
+export function scalesOf({ sum, squares, count }: ColumnMoments): Float64Array {
+  const scale = new Float64Array(sum.length);
+  for (let j = 0; j < sum.length; j++) {
+    const mean = (sum[j] as number) / count;
+    const sd = Math.sqrt(Math.max(0, (squares[j] as number) / count - mean * mean));
     scale[j] = sd > 0 ? 1 / sd : 0;
   }
   return scale;
+}
+
+/** Per column, 1 / the standard deviation over the samples (0 for a constant column). */
+export function columnScales(features: Float32Array, cols: number, local: Int32Array): Float64Array {
+  return scalesOf(columnMoments(features, cols, local));
 }
 
 /**

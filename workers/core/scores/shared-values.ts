@@ -13,7 +13,7 @@
  */
 
 import { type ColumnCounts, distinctCounts, mergeCounts } from './column-counts';
-import { columnScales } from './neighbour-labels';
+import { type ColumnMoments, columnMoments, scalesOf } from './neighbour-labels';
 import { tailOf } from './poisson';
 import { type GroupOptions, liftedGroupRows } from './spike-groups';
 import { DEFAULT_SPIKE_LABELS, referenceSize, unexplainedSpikes } from './spike-labels';
@@ -309,13 +309,14 @@ export function sharedValuesWithCanaries(
     (j) => analystCounts[j] as ColumnCounts,
   );
   const out = new Float32Array(rows + group.length);
-  // The groups' neighbour search scales the columns by the analyst rows' spread, for each kind too: a kind's few
-  // rows hardly change it, and computing it over 60,000 images × 784 pixels for each kind took about a second each.
-  let scales: Float64Array | null = null;
-  const scale = () => {
-    scales ??= columnScales(features, cols, analyst);
-    return scales;
+  // The groups' neighbour search scales the columns by the spread of the rows searched: each kind's continues the
+  // analyst rows' sums with its own rows (the same scales to the bit as summed afresh, for a pass over its rows only).
+  let moments: ColumnMoments | null = null;
+  const analystMoments = () => {
+    moments ??= columnMoments(features, cols, analyst);
+    return moments;
   };
+  const scale = () => scalesOf(analystMoments());
   out.set(rowScores(index, features, cols, analyst, labelsOf(analyst), params, grouped, { scale }));
   for (const g of new Set(group)) {
     const added = Int32Array.from(
@@ -338,7 +339,7 @@ export function sharedValuesWithCanaries(
     const scores = labels
       ? rowScores(kindIndex, features, cols, local, labelsOf(local), params, null, {
           from: rows,
-          scale,
+          scale: () => scalesOf(columnMoments(features, cols, added, analystMoments())),
         }).subarray(rows)
       : rowScores(kindIndex, features, cols, added);
     added.forEach((r, k) => {
