@@ -222,3 +222,16 @@ describe('readCheckpoint', () => {
     }
   });
 });
+
+describe('FlatAdam’s own state', () => {
+  it('adds no trainable variable: its moments and beta powers are not for training', () => {
+    const trainable = () => Object.values(tf.engine().registeredVariables).filter((v) => v.trainable).length;
+    const v = tf.tidy(() => tf.variable(tf.tensor1d([1, 2, 3])));
+    const before = trainable();
+    const opt = new FlatAdam([v], 0.1);
+    expect(Object.keys(tf.engine().registeredVariables).length).toBeGreaterThanOrEqual(5);
+    expect(trainable()).toBe(before);
+    opt.dispose();
+    v.dispose();
+  });
+});
