@@ -92,6 +92,10 @@ describe('CNN layer plan, worked by hand', () => {
       [16, 1, true, 7, 8],
       [32, 1, true, 3, 4],
     ]);
+    expect(plan(15, 16)).toEqual([
+      [16, 1, true, 8, 7],
+      [32, 1, true, 4, 3],
+    ]);
     expect(plan(16, 16)).toEqual([
       [16, 2, false, 8, 8],
       [32, 1, true, 4, 4],

@@ -13,45 +13,20 @@ import {
   maxPoolGradOnHeap,
 } from './heap-kernels';
 import {
-  axis,
   FAKE_HEAP,
   FakeHeap,
-  filterGradient,
-  geometry,
+  filterOnHeap,
   maxDiff,
   type Pad,
-  poolGradient,
+  poolOnHeap,
   registerFakeHeapKernels,
   type Shape4,
   seeded,
-  seededOf,
 } from './test-kernels';
 
 beforeAll(() => {
   registerFakeHeapKernels();
 });
-
-function filterOnHeap(shape: Shape4, k: [number, number], strides: [number, number], pad: Pad, co = 3) {
-  const heap = new FakeHeap();
-  const { oh, ow, pads } = geometry(shape, k, strides, pad);
-  const dyShape: Shape4 = [shape[0], oh, ow, co];
-  const xv = seededOf(shape, 7);
-  const dyv = seededOf(dyShape, 8);
-  const x = heap.put(xv, shape);
-  const dy = heap.put(dyv, dyShape);
-  const out = conv2dBackpropFilterOnHeap(FAKE_HEAP)({
-    inputs: { x, dy } as unknown as tf.NamedTensorInfoMap,
-    backend: heap as unknown as tf.KernelBackend,
-    attrs: {
-      strides,
-      pad,
-      dataFormat: 'NHWC',
-      filterShape: [...k, shape[3], co],
-    } as unknown as tf.NamedAttrMap,
-  }) as tf.TensorInfo;
-  const expected = filterGradient(xv, shape, dyv, dyShape, k, strides, pads);
-  return { got: heap.read(out), expected, shape: out.shape, live: heap.live };
-}
 
 describe('conv2dBackpropFilterOnHeap', () => {
   // Stride 1 'same' (one shifted copy per channel: filters of each size, square and not, odd and even sides), and
@@ -125,28 +100,6 @@ describe('conv2dBackpropFilterOnHeap', () => {
     expect(ints.heap.live).toBe(2);
   });
 });
-
-function poolOnHeap(
-  shape: Shape4,
-  f: [number, number],
-  strides: [number, number],
-  pad: 'same' | 'valid',
-  x: number[],
-) {
-  const heap = new FakeHeap();
-  const [oh, top] = axis(shape[1], f[0], strides[0], pad);
-  const [ow, left] = axis(shape[2], f[1], strides[1], pad);
-  const dyv = seeded(shape[0] * oh * ow * shape[3], 11);
-  const input = heap.put(x, shape);
-  const dy = heap.put(dyv, [shape[0], oh, ow, shape[3]]);
-  const out = maxPoolGradOnHeap()({
-    inputs: { dy, input } as unknown as tf.NamedTensorInfoMap,
-    backend: heap as unknown as tf.KernelBackend,
-    attrs: { filterSize: f, strides, pad } as unknown as tf.NamedAttrMap,
-  }) as tf.TensorInfo;
-  const expected = poolGradient(x, shape, dyv, [oh, ow], f, strides, [top, left]);
-  return { got: heap.read(out), expected, outShape: out.shape, live: heap.live };
-}
 
 /** Seeded small integers (many ties, at zero and above), with NaN and −∞ in places when `holes`. */
 function pooled(n: number, seed: number, holes: boolean): number[] {

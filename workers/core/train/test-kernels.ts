@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random';
-import type { HeapBackend } from './heap-kernels';
+import { conv2dBackpropFilterOnHeap, type HeapBackend, maxPoolGradOnHeap } from './heap-kernels';
 
 export type Shape4 = [number, number, number, number];
 /** Padding as [top, bottom, left, right]. */
@@ -180,6 +180,10 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
+/** Floats after each fake-heap block that no kernel may write, and what they hold. */
+const GUARD = 256;
+const GUARD_VALUE = 4321.5;
+
 interface Block {
   offset: number;
   length: number;
@@ -195,12 +199,18 @@ export class FakeHeap implements HeapBackend {
   private next = 256;
   private readonly blocks = new Map<object, Block>();
 
+  /** Where each block's guard begins: GUARD floats after it, never to be written. */
+  private readonly guards: number[] = [];
+
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo {
+    if (!['float32', 'int32', 'bool'].includes(dtype)) throw new Error(`No such dtype: '${dtype}'.`);
     const length = shape.reduce((p, d) => p * d, 1);
     const dataId = {};
     this.blocks.set(dataId, { offset: this.next, length, dtype });
     new Uint8Array(this.buffer, this.next, length * 4).fill(99);
-    this.next += length * 4 + 16;
+    this.guards.push(this.next + length * 4);
+    new Float32Array(this.buffer, this.next + length * 4, GUARD).fill(GUARD_VALUE);
+    this.next += (length + GUARD) * 4;
     return { dataId, shape: [...shape], dtype };
   }
 
@@ -214,6 +224,13 @@ export class FakeHeap implements HeapBackend {
 
   disposeData(dataId: object): void {
     if (!this.blocks.delete(dataId)) throw new Error('Freed twice, or not on this heap.');
+  }
+
+  /** Whether every guard still holds GUARD_VALUE: no kernel wrote past a block, even one freed since. */
+  guardsIntact(): boolean {
+    return this.guards.every((at) =>
+      new Float32Array(this.buffer, at, GUARD).every((v) => v === GUARD_VALUE),
+    );
   }
 
   get live(): number {
@@ -287,4 +304,69 @@ export function registerFakeHeapKernels(): void {
     );
     return backend.put(product, [a.shape[0] ?? 0, a.shape[1] ?? 0, b.shape[2] ?? 0]);
   });
+}
+
+/**
+ * conv2dBackpropFilterOnHeap on a fresh fake heap, seeded x and dy (`co` output channels): its values, shape and
+ * dtype, the Float64 loop's, what is left live, and whether every guard held.
+ */
+export function filterOnHeap(
+  shape: Shape4,
+  k: [number, number],
+  strides: [number, number],
+  pad: Pad,
+  co = 3,
+  [xSeed, dySeed] = [7, 8],
+) {
+  registerFakeHeapKernels();
+  const heap = new FakeHeap();
+  const { oh, ow, pads } = geometry(shape, k, strides, pad);
+  const dyShape: Shape4 = [shape[0], oh, ow, co];
+  const xv = seededOf(shape, xSeed);
+  const dyv = seededOf(dyShape, dySeed);
+  const x = heap.put(xv, shape);
+  const dy = heap.put(dyv, dyShape);
+  const out = conv2dBackpropFilterOnHeap(FAKE_HEAP)({
+    inputs: { x, dy } as unknown as tf.NamedTensorInfoMap,
+    backend: heap as unknown as tf.KernelBackend,
+    attrs: {
+      strides,
+      pad,
+      dataFormat: 'NHWC',
+      filterShape: [...k, shape[3], co],
+    } as unknown as tf.NamedAttrMap,
+  }) as tf.TensorInfo;
+  const expected = filterGradient(xv, shape, dyv, dyShape, k, strides, pads);
+  return {
+    got: heap.read(out),
+    expected,
+    shape: out.shape,
+    dtype: out.dtype,
+    live: heap.live,
+    guards: heap.guardsIntact(),
+  };
+}
+
+/** maxPoolGradOnHeap on a fresh fake heap over `x`, dy seeded: its values, shape and dtype, the Float64 loop's, what is live. */
+export function poolOnHeap(
+  shape: Shape4,
+  f: [number, number],
+  strides: [number, number],
+  pad: 'same' | 'valid',
+  x: ArrayLike<number>,
+  dySeed = 11,
+) {
+  const heap = new FakeHeap();
+  const [oh, top] = axis(shape[1], f[0], strides[0], pad);
+  const [ow, left] = axis(shape[2], f[1], strides[1], pad);
+  const dyv = seededOf([shape[0], oh, ow, shape[3]], dySeed);
+  const input = heap.put(x, shape);
+  const dy = heap.put(dyv, [shape[0], oh, ow, shape[3]]);
+  const out = maxPoolGradOnHeap()({
+    inputs: { dy, input } as unknown as tf.NamedTensorInfoMap,
+    backend: heap as unknown as tf.KernelBackend,
+    attrs: { filterSize: f, strides, pad } as unknown as tf.NamedAttrMap,
+  }) as tf.TensorInfo;
+  const expected = poolGradient(x, shape, dyv, [oh, ow], f, strides, [top, left]);
+  return { got: heap.read(out), expected, outShape: out.shape, dtype: out.dtype, live: heap.live };
 }
