@@ -63,6 +63,20 @@ describe('maxPoolGradOnHeap, edges', () => {
     });
   }
 
+  it('reads a 2 × 2 window cut by the bottom padding as one row, not the next image’s first, by hand', () => {
+    // Two images of 3 × 2, window 2 × 2, stride 2, 'same': one row of padding below, so the second row of windows
+    // holds image row 2 only. Image 0: zeros but a 1 at (2, 0); image 1: a 9 at (0, 0).
+    const heap = new FakeHeap();
+    const input = heap.put([0, 0, 0, 0, 1, 0, 9, 0, 0, 0, 0, 0], [2, 3, 2, 1]);
+    const dy = heap.put([1, 2, 3, 4], [2, 2, 1, 1]);
+    const out = maxPoolGradOnHeap()({
+      inputs: { dy, input } as unknown as tf.NamedTensorInfoMap,
+      backend: heap as unknown as tf.KernelBackend,
+      attrs: { filterSize: 2, strides: 2, pad: 'same' } as unknown as tf.NamedAttrMap,
+    }) as tf.TensorInfo;
+    expect(heap.read(out)).toEqual([1, 0, 0, 0, 2, 0, 3, 0, 0, 0, 4, 0]);
+  });
+
   it('passes nothing from a 3 × 3 window with no number, channel by channel, by hand', () => {
     // Channel 0 all NaN, channel 1 NaN but a 2 in the middle cell: only that cell takes channel 1's gradient.
     const x = Array.from({ length: 18 }, (_, i) => (i === 9 ? 2 : Number.NaN));
