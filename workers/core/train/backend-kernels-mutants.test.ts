@@ -1,11 +1,12 @@
 /**
  * backend-kernels.ts, the cases its first Stryker run (twentieth round) showed untested: padding on one side only
  * (each side alone must make the composed filter gradient pad), and a transposed product reaching the backend's own
- * kernel without its transposes. Expected values: the Float64 loops of test-kernels.ts.
+ * kernel without its transposes, and a backend that refuses to free what is not its own. Expected values: the
+ * Float64 loops of test-kernels.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchMatMulVia, conv2dBackpropFilterVia } from './backend-kernels';
+import { batchMatMulVia, conv2dBackpropFilterVia, conv2dBackpropInputVia } from './backend-kernels';
 import { filterGradient, geometry, matMul, maxDiff, type Shape4, seededOf } from './test-kernels';
 
 beforeAll(async () => {
@@ -120,5 +121,70 @@ describe('batchMatMulVia, the fast path', () => {
       [false, false],
       [false, false],
     ]);
+  });
+});
+
+describe('the composed kernels free only what they made', () => {
+  it('run on a backend that refuses to free an unknown buffer', () => {
+    const cpu = tf.backend() as tf.KernelBackend & { data: { has(id: object): boolean } };
+    // CPU itself ignores an unknown id; this one throws, as WASM's lookup would.
+    const strict = new Proxy(cpu, {
+      get(target, key) {
+        if (key === 'disposeData')
+          return (id: object) => {
+            if (!target.data.has(id)) throw new Error('Not a buffer of this backend.');
+            return target.disposeData(id);
+          };
+        const v = Reflect.get(target, key);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const x = tf.ones([1, 4, 4, 1]);
+    const dy = tf.ones([1, 4, 4, 1]);
+    const w = tf.ones([3, 3, 1, 1]);
+    const a = tf.ones([1, 2, 3]);
+    const own = tf.getKernel('BatchMatMul', 'cpu')?.kernelFunc;
+    if (!own) throw new Error('CPU has no BatchMatMul.');
+    const calls = [
+      () =>
+        conv2dBackpropFilterVia('cpu')({
+          inputs: { x, dy } as unknown as tf.NamedTensorInfoMap,
+          backend: strict,
+          attrs: {
+            strides: 1,
+            pad: 'same',
+            dataFormat: 'NHWC',
+            filterShape: [3, 3, 1, 1],
+          } as unknown as tf.NamedAttrMap,
+        }),
+      () =>
+        conv2dBackpropInputVia('cpu', () => {
+          throw new Error('No fallback at stride 1.');
+        })({
+          inputs: { dy, filter: w } as unknown as tf.NamedTensorInfoMap,
+          backend: strict,
+          attrs: {
+            strides: 1,
+            pad: 'same',
+            dataFormat: 'NHWC',
+            inputShape: [1, 4, 4, 1],
+          } as unknown as tf.NamedAttrMap,
+        }),
+      () =>
+        batchMatMulVia(
+          'cpu',
+          own,
+        )({
+          inputs: { a, b: a } as unknown as tf.NamedTensorInfoMap,
+          backend: strict,
+          attrs: { transposeA: true, transposeB: false } as unknown as tf.NamedAttrMap,
+        }),
+    ];
+    for (const call of calls) {
+      const out = call() as tf.TensorInfo;
+      expect(cpu.data.has(out.dataId)).toBe(true);
+      cpu.disposeData(out.dataId);
+    }
+    tf.dispose([x, dy, w, a]);
   });
 });
