@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { scanModelFile } from '../scan';
-import { FLOAT32, H5v2, le, ohdr, space, text, typedLink } from './test-hdf5-v2';
+import {
+  FLOAT32,
+  H5v2,
+  le,
+  ohdr,
+  refusalOf,
+  malformed as refusedFor,
+  rootOf,
+  scanH5,
+  space,
+  text,
+  typedLink,
+  v1header,
+  v1msg,
+} from './test-hdf5-v2';
 
 /**
  * Version 1 object headers (HDF5 File Format Specification 3.0, IV.A.1.a: version, reserved byte, message count,
@@ -9,50 +22,9 @@ import { FLOAT32, H5v2, le, ohdr, space, text, typedLink } from './test-hdf5-v2'
  * the v2 superblock takes bytes 0-47, so the first object is at 48 and a v1 header's first message at 64.
  */
 
-/** A version 1 message; `size` may differ from the data's length, as in a hostile file. */
-const v1msg = (type: number, data: number[], flags = 0, size = data.length): number[] => [
-  ...le(type, 2),
-  ...le(size, 2),
-  flags,
-  0,
-  0,
-  0,
-  ...data,
-];
-/** A version 1 object header whose one block holds `body` (its size field `size`). */
-const v1header = (body: number[], size = body.length): number[] => [
-  1,
-  0,
-  1,
-  0,
-  ...le(1, 4),
-  ...le(size, 4),
-  0,
-  0,
-  0,
-  0,
-  ...body,
-];
-
-const scan = (bytes: Uint8Array) => scanModelFile('x.h5', bytes);
-const refusal = (bytes: Uint8Array) => {
-  const result = scan(bytes);
-  expect(result.verdict).toBe('refused');
-  return result.findings.at(-1);
-};
-const malformed = (sentence: string, location = 'x.h5') => ({
-  severity: 'high',
-  kind: 'malformed',
-  location,
-  sentence,
-});
-
-/** A file whose root object (at 48) is the bytes `root`, the end of file wherever they end. */
-function rootOf(root: number[]): Uint8Array {
-  const h = new H5v2();
-  h.add(root);
-  return h.finish(48);
-}
+const scan = scanH5;
+const refusal = refusalOf;
+const malformed = (sentence: string, location = 'x.h5') => refusedFor(sentence, location);
 
 describe('object headers cut short or pointing outside the file', () => {
   it('names the header field the file ends in', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type H5Node, le, writeHdf5 } from '../corpus/hdf5';
-import { scanModelFile } from '../scan';
+import { refusalOf, malformed as refusedFor, scanH5 } from './test-hdf5-v2';
 
 /**
  * Hostile old-style groups, patched into files of the corpus writer (h5py's layout: superblock v0, the root's
@@ -24,18 +24,9 @@ const u64 = (bytes: Uint8Array, at: number) => Number(new DataView(bytes.buffer)
 /** The root header's symbol-table message data (its B-tree address, then its heap address). */
 const table = (bytes: Uint8Array) => u64(bytes, 64) + 24;
 
-const scan = (bytes: Uint8Array) => scanModelFile('x.h5', bytes);
-const last = (bytes: Uint8Array) => {
-  const result = scan(bytes);
-  expect(result.verdict).toBe('refused');
-  return result.findings.at(-1);
-};
-const malformed = (sentence: string, location = 'x.h5: /') => ({
-  severity: 'high',
-  kind: 'malformed',
-  location,
-  sentence,
-});
+const scan = scanH5;
+const last = refusalOf;
+const malformed = (sentence: string, location = 'x.h5: /') => refusedFor(sentence, location);
 const patched = (signature: string, at: number, value: number[], bytes = file()) => {
   const where = find(bytes, signature);
   bytes.set(value, where + at);
