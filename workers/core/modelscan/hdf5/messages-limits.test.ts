@@ -12,6 +12,7 @@ import {
   rootOf,
   scanH5,
   space,
+  stringAttribute,
   text,
   typedLink,
   v1header,
@@ -60,6 +61,25 @@ describe('dataspaces', () => {
     const at = 72 + head.length + name.length + FLOAT32.length + 4;
     expect(last(rootOf(v1header(v1msg(0x0c, data))))).toEqual(
       malformed(`A dimension at byte ${at} needs 8 bytes, but only 4 remain.`),
+    );
+  });
+});
+
+describe('attribute refusals in full', () => {
+  it('an attribute version past 3 is unsupported, a dataspace past the message malformed', () => {
+    const attr = stringAttribute('a', 'v');
+    const h = new H5v2();
+    expect(last(h.finish(h.object([{ ...attr, data: [4, ...attr.data.slice(1)] }])))).toEqual({
+      severity: 'high',
+      kind: 'unsupported',
+      location: 'x.h5: /',
+      sentence: 'An attribute message is version 4.',
+    });
+    // the dataspace declared 8 bytes long where 4 (the scalar dataspace) and no value are left
+    const short = { ...attr, data: [...attr.data.slice(0, 6), 8, 0, ...attr.data.slice(8, -1)] };
+    const g = new H5v2();
+    expect(last(g.finish(g.object([short])))).toEqual(
+      malformed('Attribute "a" runs past its message.', 'x.h5: /'),
     );
   });
 });
