@@ -131,6 +131,19 @@ describe('shared datatypes', () => {
       return [{ type: 0x01, data: space([4]) }, shared(at), { type: 0x08, data: compact16 }];
     });
 
+  it('reads type 1 as the shared-message heap only in a version 3 reference', () => {
+    // version 2 references carry a type byte too; only version 3 gave the value 1 a meaning
+    const v2 = withObject((h) => {
+      const at = h.object([{ type: 0x03, data: FLOAT32 }]);
+      return [
+        { type: 0x01, data: space([4]) },
+        { type: 0x03, flags: 0x02, data: [2, 1, ...le(at, 8)] },
+        { type: 0x08, data: compact16 },
+      ];
+    });
+    expect(scan(v2).verdict).toBe('safe');
+  });
+
   it('follows five references and refuses the sixth', () => {
     expect(scan(chain(5)).verdict).toBe('safe');
     expect(last(chain(6))).toEqual(malformed('Shared datatypes refer to each other in a loop.', 'x.h5: /d'));

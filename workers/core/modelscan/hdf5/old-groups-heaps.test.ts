@@ -158,6 +158,21 @@ describe('group B-tree nodes', () => {
     );
   });
 
+  it('names a B-tree node or symbol-table node the file ends in', () => {
+    const plain = file();
+    expect(last(appended(plain, [0x54, 0x52], 0))).toEqual(
+      malformed(`A group B-tree node at byte ${plain.length} needs 4 bytes, but only 2 remain.`, 'x.h5'),
+    );
+    const child = file();
+    child.set(le(child.length, 8), find(child, 'TREE') + 32); // the leaf's child: the 2 bytes appended below
+    const cut = new Uint8Array(child.length + 2);
+    cut.set(child);
+    cut.set([0x53, 0x4e], child.length);
+    expect(last(cut)).toEqual(
+      malformed(`A symbol table node at byte ${child.length} needs 4 bytes, but only 2 remain.`, 'x.h5'),
+    );
+  });
+
   it('follows an inner node (level 1) to the leaf node', () => {
     const bytes = file({ s: { kind: 'soft-link', path: 'x' } });
     const leaf = find(bytes, 'TREE');

@@ -31,6 +31,10 @@ describe('contiguous data and the bomb ratio', () => {
     );
   });
 
+  it('checks no data against the file when the address is undefined (nothing stored)', () => {
+    expect(scan(rootDataset([4], () => contiguous(10 ** 9)(-1), []).bytes).verdict).toBe('safe');
+  });
+
   it('passes a declared size of exactly 1000 times what is stored', () => {
     // 25,000,000 float32 = 100,000,000 bytes (over the 64 MiB floor) against 100,000 and 99,999 stored bytes
     expect(
