@@ -5,7 +5,10 @@
  * Checksums are written as zeros (the scanner does not verify them). Addresses are 8 bytes, lengths 8 bytes.
  */
 
+import { expect } from 'vitest';
 import { FLOAT32, le, VLEN_STRING } from '../corpus/hdf5';
+import { scanModelFile } from '../scan';
+import type { Finding } from '../types';
 
 export { FLOAT32, le, VLEN_STRING };
 
@@ -139,3 +142,53 @@ export function dataset(shape: number[] | null, layout: number[], extra: Msg[] =
     ...extra,
   ];
 }
+
+/** A version 1 message; `size` may differ from the data's length, as in a hostile file. */
+export const v1msg = (type: number, data: number[], flags = 0, size = data.length): number[] => [
+  ...le(type, 2),
+  ...le(size, 2),
+  flags,
+  0,
+  0,
+  0,
+  ...data,
+];
+/** A version 1 object header whose one block holds `body` (its size field `size`). */
+export const v1header = (body: number[], size = body.length): number[] => [
+  1,
+  0,
+  1,
+  0,
+  ...le(1, 4),
+  ...le(size, 4),
+  0,
+  0,
+  0,
+  0,
+  ...body,
+];
+
+/** A file whose root object (at 48) is the bytes `root`, the end of file wherever they end. */
+export function rootOf(root: number[]): Uint8Array {
+  const h = new H5v2();
+  h.add(root);
+  return h.finish(48);
+}
+
+/** The scan of `bytes` as x.h5. */
+export const scanH5 = (bytes: Uint8Array) => scanModelFile('x.h5', bytes);
+
+/** The last finding of a scan that must refuse the file. */
+export function refusalOf(bytes: Uint8Array): Finding | undefined {
+  const result = scanH5(bytes);
+  expect(result.verdict).toBe('refused');
+  return result.findings.at(-1);
+}
+
+/** A malformed-file refusal at `location` (the reader's own bounds checks name the file alone, `x.h5`). */
+export const malformed = (sentence: string, location: string) => ({
+  severity: 'high',
+  kind: 'malformed',
+  location,
+  sentence,
+});
