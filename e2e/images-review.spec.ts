@@ -88,8 +88,14 @@ test('an image zip defaults to the CNN, reviews with thumbnails and exports clea
   const keptIds = manifest.samples.filter((s) => s.decision !== 'quarantine').map((s) => s.id);
   const quarantinedIds = manifest.samples.filter((s) => s.decision === 'quarantine').map((s) => s.id);
   // The top 16 are the demo's 16 triggered images (its truth file): shared values' groups find the checkerboard.
-  const truth = readFileSync(IMAGE_DEMO.replace(/\.zip$/, '.truth.csv'), 'utf8').trim().split('\n').slice(1);
-  const triggered = truth.map((l) => l.split(',')).filter((f) => f[1] === '1').map((f) => f[0]);
+  const truth = readFileSync(IMAGE_DEMO.replace(/\.zip$/, '.truth.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  const triggered = truth
+    .map((l) => l.split(','))
+    .filter((f) => f[1] === '1')
+    .map((f) => f[0]);
   expect(triggered).toHaveLength(TOP);
   expect([...quarantinedIds].sort()).toEqual([...triggered].sort());
   expect([...clean.keys()].sort()).toEqual([...keptIds].sort());
