@@ -114,6 +114,19 @@ describe('liftedGroupRows', () => {
     expect(at(101)).toEqual([]);
   });
 
+  it('checks no group past its budget of feature differences', () => {
+    // The trigger's 8 rows, each searched against the 128 samples over 3 columns: 8 × 384 = 3,072 differences.
+    const trigger = [5, 10, 15, 20, 85, 90, 95, 100];
+    const t = table(trigger);
+    const under = (checkBudget: number) => {
+      const params = { ...DEFAULT_SPIKE_GROUPS, checkBudget };
+      const out = liftedGroupRows(t.members, t.column, t.features, 3, local, t.labels, 3, { params });
+      return range(0, 128).filter((i) => out[i] === 1);
+    };
+    expect(under(3072)).toEqual(trigger);
+    expect(under(3071)).toEqual([]);
+  });
+
   it('needs minRows rows', () => {
     const t = table([5, 85]);
     const out = liftedGroupRows(t.members, t.column, t.features, 3, local, t.labels, 3);

@@ -25,9 +25,19 @@ export interface SpikeGroupParams {
    * Fashion-MNIST images hold 0.74 million).
    */
   pairBudget: number;
+  /**
+   * Feature differences the groups' label checks may compute in all (default 1e9, some seconds here); past it no
+   * further group is checked, nor lifted.
+   */
+  checkBudget: number;
 }
 
-export const DEFAULT_SPIKE_GROUPS: SpikeGroupParams = { overlap: 0.8, labelShare: 0.9, pairBudget: 5e6 };
+export const DEFAULT_SPIKE_GROUPS: SpikeGroupParams = {
+  overlap: 0.8,
+  labelShare: 0.9,
+  pairBudget: 5e6,
+  checkBudget: 1e9,
+};
 
 /** The most common value of `values` and how many times it occurs. */
 function mode(values: Iterable<number>): { value: number; count: number } {
@@ -142,6 +152,7 @@ export function liftedGroupRows(
   for (const l of labels) perLabel.set(l, (perLabel.get(l) ?? 0) + 1);
   let scale: Float64Array | null = null;
   const everyone = Array.from({ length: n }, (_, i) => i);
+  let spent = 0;
   for (const group of groups) {
     const holds = new Map<number, number>();
     for (const k of group) for (const i of members[k] as number[]) holds.set(i, (holds.get(i) ?? 0) + 1);
@@ -171,11 +182,16 @@ export function liftedGroupRows(
     // Stops at the first explained row past the share allowed: a natural group's rows are mostly explained.
     const allowed = (1 - params.labelShare) * checked.length;
     let explained = 0;
+    let done = 0;
     for (const i of checked) {
+      const cost = space.reference.length * cols;
+      if (spent + cost > params.checkBudget) break;
+      spent += cost;
+      done++;
       explained += 1 - disagrees(space, i, inGroup, skip);
       if (explained > allowed + 1e-9) break;
     }
-    if (explained <= allowed + 1e-9) for (const i of rows) out[i] = 1;
+    if (done === checked.length && explained <= allowed + 1e-9) for (const i of rows) out[i] = 1;
   }
   return out;
 }
