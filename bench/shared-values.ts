@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDataset } from '../scripts/load-dataset';
+import { canaryImage } from '../workers/core/calibration/calibrate';
 import { injectCanaries } from '../workers/core/canary/inject';
 import { imageTrainingData } from '../workers/core/ingest/images/dataset';
 import {
@@ -85,8 +86,7 @@ function strided(data: TrainingData, rows: number): TrainingData {
 
 const data = strided(await load(zip), Number(arg('--rows') ?? 0));
 const n = data.labels.length;
-const image = data.image ? { ...data.image, channels: data.image.channels ?? 1 } : null;
-const injection = injectCanaries(data, { image });
+const injection = injectCanaries(data, { image: canaryImage(data) });
 const all = Int32Array.from({ length: injection.labels.length }, (_, i) => i);
 const cols = data.featureCount;
 const results = [];

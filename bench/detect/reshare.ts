@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadDataset } from '../../scripts/load-dataset';
+import { canaryImage } from '../../workers/core/calibration/calibrate';
 import { injectCanaries } from '../../workers/core/canary/inject';
 import { resolveScoreParams } from '../../workers/core/scores/defaults';
 import { sharedValuesWithCanaries } from '../../workers/core/scores/shared-values';
@@ -23,10 +24,7 @@ async function main(): Promise<void> {
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const data = loaded.dataset.training;
   const n = data.labels.length;
-  const image = data.image
-    ? { height: data.image.height, width: data.image.width, channels: data.image.channels ?? 1 }
-    : null;
-  const injection = injectCanaries(data, { image });
+  const injection = injectCanaries(data, { image: canaryImage(data) });
   const lines = readFileSync(dump, 'utf8').trimEnd().split('\n');
   const header = (lines[0] as string).split(',');
   if (lines.length - 1 !== injection.labels.length)

@@ -8,6 +8,7 @@
  * the analyst's rows only.
  */
 import { injectCanaries } from '../canary/inject';
+import type { ImageShape } from '../canary/types';
 import { resolveScoreParams, type ScoreParamsInput } from '../scores/defaults';
 import { labelIssues } from '../scores/label-issues';
 import { DEFAULT_SHARED_VALUES, sharedValuesWithCanaries } from '../scores/shared-values';
@@ -111,6 +112,13 @@ export function inSampleOrder(
   };
 }
 
+/** The shape the patch and blend canaries are drawn for: the image rows' own (issue 11), null for a table. */
+export function canaryImage(data: Pick<TrainingData, 'image'>): ImageShape | null {
+  return data.image
+    ? { height: data.image.height, width: data.image.width, channels: data.image.channels ?? 1 }
+    : null;
+}
+
 /**
  * Scores `data` calibrated on canaries. `params.suspicion.q` is replaced by the estimated poisoned share (the flag
  * budget). Resolves `skipped` when the canaries would exceed MAX_ADDED_SHARE of the rows.
@@ -126,11 +134,7 @@ export async function calibratedScores(
   const n = data.labels.length;
   const t0 = performance.now();
   // Image rows (issue 11) carry their shape: the patch and blend canaries read it unless the settings give one.
-  const image =
-    calibration.canary.image ??
-    (data.image
-      ? { height: data.image.height, width: data.image.width, channels: data.image.channels ?? 1 }
-      : null);
+  const image = calibration.canary.image ?? canaryImage(data);
   const injection = injectCanaries(data, { ...calibration.canary, image });
   const added = injection.labels.length - n;
   if (added > MAX_ADDED_SHARE * injection.labels.length) {
