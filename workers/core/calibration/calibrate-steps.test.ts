@@ -101,6 +101,11 @@ describe('inSampleOrder', () => {
       labelThresholds: f32(0.5, 0.6, 0.7),
       cartography: { confidence: f32(0.9, 0.8, 0.7, 0.6), variability: f32(0.01, 0.02, 0.03, 0.04) },
       explanation: { score: u8(3, 1, 4, 1), kind: u8(255, 0, 2, 255) },
+      // Rows 0 and 2 in one group (samples 1 and 0), row 1 alone in another (no sample: dropped).
+      groups: [
+        { rows: [0, 2], columns: [5], label: 1, labelled: 2, checked: 2, explained: 0 },
+        { rows: [1], columns: [6], label: 2, labelled: 1, checked: 1, explained: 0 },
+      ],
       timings: { fusion: 7 },
     } as unknown as CalibratedScoreSet;
     // Three classes: row r's probabilities are r + 0.1, r + 0.2, r + 0.3.
@@ -128,6 +133,9 @@ describe('inSampleOrder', () => {
     expect(s.suggestedLabel).toEqual(Int32Array.from([0, -1, -1]));
     expect(s.cartography).toEqual({ confidence: f32(0.7, 0.9, 0.6), variability: f32(0.03, 0.01, 0.04) });
     expect(s.explanation).toEqual({ score: u8(4, 3, 1), kind: u8(2, 255, 255) });
+    expect(s.groups).toEqual([
+      { rows: [0, 1], columns: [5], label: 1, labelled: 2, checked: 2, explained: 0 },
+    ]);
     // What is not per row is kept.
     expect(s.labelThresholds).toEqual(f32(0.5, 0.6, 0.7));
     expect(s.timings).toEqual({ fusion: 7 });

@@ -11,9 +11,17 @@ import { injectCanaries } from '../canary/inject';
 import type { ImageShape } from '../canary/types';
 import { resolveScoreParams, type ScoreParamsInput } from '../scores/defaults';
 import { labelIssues } from '../scores/label-issues';
+import { groupsInSampleOrder, largestFirst } from '../scores/shared-groups';
 import { DEFAULT_SHARED_VALUES, sharedValuesWithCanaries } from '../scores/shared-values';
 import { suspicionFromScores } from '../scores/suspicion';
-import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName, type ScoreSet } from '../scores/types';
+import {
+  FAMILY_NAMES,
+  type FamilyName,
+  SCORE_NAMES,
+  type ScoreName,
+  type ScoreSet,
+  type SharedValueGroup,
+} from '../scores/types';
 import type { TrainingData, TrainSettings } from '../train/types';
 import { explainedClusterRows } from './clusters';
 import { estimatePoisoned, type FusionInput, fuse } from './fuse';
@@ -107,6 +115,7 @@ export function inSampleOrder(
       suggestedLabel: pick(set.suggestedLabel, local),
       cartography: map(set.cartography),
       explanation: map(set.explanation),
+      groups: groupsInSampleOrder(set.groups ?? [], local),
     },
     oofProbs: pick(oofProbs, local, classCount),
   };
@@ -165,6 +174,7 @@ export async function calibratedScores(
   // Shared values read the rows, not the model: each kind's canaries are scored as if the analyst's data held that
   // attack alone, and the analyst's rows among themselves (shared-values.ts).
   const grouped = new Uint8Array(n);
+  const groups: SharedValueGroup[] = [];
   if (!Number.isNaN(all.scores.sharedValues[0])) {
     all.scores.sharedValues.set(
       sharedValuesWithCanaries(
@@ -175,6 +185,7 @@ export async function calibratedScores(
         injection.labels,
         DEFAULT_SHARED_VALUES,
         grouped,
+        groups,
       ),
     );
   }
@@ -235,6 +246,7 @@ export async function calibratedScores(
     params: { ...params, suspicion: { ...params.suspicion, q } },
     timings: { ...all.timings, ...report.timings },
     explanation: { score: head(fusion.topScore, n), kind: head(fusion.topKind, n) },
+    groups: largestFirst(groups),
   };
   const dim = run.dynamics.embeddingDim;
   const embeddings = { values: run.dynamics.embeddings.slice(0, n * dim), dim };

@@ -9,10 +9,11 @@ import { checkpoint, type StepHooks } from './hooks';
 import { selfInfluence } from './influence';
 import { knnExact, knnIvf, knnScores } from './knn';
 import { labelIssues } from './label-issues';
+import { largestFirst } from './shared-groups';
 import { DEFAULT_SHARED_VALUES, sharedValuesInSampleOrder } from './shared-values';
 import { suspicionFromScores } from './suspicion';
 import { trajectoryScores } from './trajectory';
-import type { ScoreName, ScoreProgress, ScoreSet } from './types';
+import type { ScoreName, ScoreProgress, ScoreSet, SharedValueGroup } from './types';
 
 export { DEFAULT_SUSPICION, defaultScoreParams, resolveScoreParams, type ScoreParamsInput } from './defaults';
 
@@ -118,6 +119,7 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
   finish('mahalanobis');
 
   await stage('shared values');
+  const groups: SharedValueGroup[] = [];
   const shared = options.features
     ? sharedValuesInSampleOrder(
         options.features.values,
@@ -125,6 +127,8 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
         options.features.rows,
         DEFAULT_SHARED_VALUES,
         dynamics.labels,
+        null,
+        groups,
       )
     : new Float32Array(n).fill(Number.NaN);
   finish('shared values');
@@ -171,5 +175,6 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
     params,
     timings,
     explanation: { score: topScore, kind: new Uint8Array(n).fill(255) },
+    groups: largestFirst(groups),
   };
 }

@@ -18,6 +18,7 @@ import { tailOf } from './poisson';
 import { type GroupOptions, liftedGroupRows } from './spike-groups';
 import { DEFAULT_SPIKE_LABELS, referenceSize, unexplainedSpikes } from './spike-labels';
 import { spikeTable } from './spike-table';
+import type { SharedValueGroup } from './types';
 
 /** Settings of the shared-values score. */
 export interface SharedValuesParams {
@@ -210,7 +211,8 @@ function checkSpikes(
 
 /**
  * The shared-values score of each sample, where sample i is row local[i] of the row-major `features` (`cols` per
- * row), counted over those samples only; higher = more suspicious.
+ * row), counted over those samples only; higher = more suspicious. `found`, when given, gets the lifted groups of
+ * spikes (spike-groups.ts), their rows as sample indices.
  */
 export function sharedValuesInSampleOrder(
   features: Float32Array,
@@ -219,6 +221,7 @@ export function sharedValuesInSampleOrder(
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
   labels: Int32Array | null = null,
   verdicts: Map<string, boolean> | null = null,
+  found: SharedValueGroup[] | null = null,
 ): Float32Array {
   return rowScores(
     spikeIndex(features, cols, local, params, labels, verdicts),
@@ -227,6 +230,8 @@ export function sharedValuesInSampleOrder(
     local,
     labels,
     params,
+    null,
+    found ? { found } : {},
   );
 }
 
@@ -277,7 +282,7 @@ function rowScores(
  * (`group[j]`: appended row j's canary kind). The analyst rows are scored among themselves, so that no canary's value
  * marks an analyst row that happens to hold it; each kind's appended rows are scored among the analyst rows and that
  * kind's rows, as if the analyst's data held that attack alone. `grouped` (one per analyst row), when given, gets 1
- * for the analyst rows of a lifted group of spikes (spike-groups.ts).
+ * for the analyst rows of a lifted group of spikes (spike-groups.ts); `found`, when given, gets those groups.
  */
 export function sharedValuesWithCanaries(
   features: Float32Array,
@@ -287,6 +292,7 @@ export function sharedValuesWithCanaries(
   labels: Int32Array | null,
   params: SharedValuesParams = DEFAULT_SHARED_VALUES,
   grouped: Uint8Array | null = null,
+  found: SharedValueGroup[] | null = null,
 ): Float32Array {
   // A value the analyst's rows hold keeps the label check's verdict from them; only the canaries' own values are
   // checked again (the check costs far more than the counting). The analyst rows' columns are counted once, and each
@@ -317,7 +323,8 @@ export function sharedValuesWithCanaries(
     return moments;
   };
   const scale = () => scalesOf(analystMoments());
-  out.set(rowScores(index, features, cols, analyst, labelsOf(analyst), params, grouped, { scale }));
+  const analystGroups = found ? { scale, found } : { scale };
+  out.set(rowScores(index, features, cols, analyst, labelsOf(analyst), params, grouped, analystGroups));
   for (const g of new Set(group)) {
     const added = Int32Array.from(
       [...group.keys()].filter((j) => group[j] === g),

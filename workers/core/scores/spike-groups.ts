@@ -13,6 +13,7 @@
 
 import { columnScales, disagrees, type NeighbourSpace, stride } from './neighbour-labels';
 import { DEFAULT_SPIKE_LABELS, referenceSize, type SpikeLabelParams } from './spike-labels';
+import type { SharedValueGroup } from './types';
 
 /** Settings of the grouping. */
 export interface SpikeGroupParams {
@@ -128,6 +129,8 @@ export interface GroupOptions {
   scale?: () => Float64Array;
   params?: SpikeGroupParams;
   check?: SpikeLabelParams;
+  /** When given, each lifted group is pushed onto it (rows as sample indices), for the review's evidence. */
+  found?: SharedValueGroup[];
 }
 
 /**
@@ -191,7 +194,16 @@ export function liftedGroupRows(
       explained += 1 - disagrees(space, i, inGroup, skip);
       if (explained > allowed + 1e-9) break;
     }
-    if (done === checked.length && explained <= allowed + 1e-9) for (const i of rows) out[i] = 1;
+    if (done < checked.length || explained > allowed + 1e-9) continue;
+    for (const i of rows) out[i] = 1;
+    options.found?.push({
+      rows,
+      columns: [...skip].sort((a, b) => a - b),
+      label: top.value,
+      labelled: top.count,
+      checked: checked.length,
+      explained,
+    });
   }
   return out;
 }

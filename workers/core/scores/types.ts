@@ -164,6 +164,23 @@ export interface ScoreParams {
 /** Where the label-issue family's probabilities came from. */
 export type LabelSource = 'cross-validated' | 'in-sample';
 
+/**
+ * A lifted group of shared values (spike-groups.ts): rows that hold the same values together in several columns, nine
+ * in ten of one label, whose nearest rows outside the group (those columns left out) mostly carry another label.
+ */
+export interface SharedValueGroup {
+  /** The group's samples (positions in the score set), ascending. */
+  rows: number[];
+  /** The columns (feature indices) whose shared values make the group, ascending. */
+  columns: number[];
+  /** The label most of its rows carry, and how many do. */
+  label: number;
+  labelled: number;
+  /** Rows checked against their nearest rows outside the group, and how many of those the neighbours' label matched. */
+  checked: number;
+  explained: number;
+}
+
 /** The result of `scoreAll`: one entry per training sample in every array. */
 export interface ScoreSet {
   format: 'sift-scores/1';
@@ -199,6 +216,8 @@ export interface ScoreSet {
    * calibrated value) or is 255 where the uncalibrated rule did.
    */
   explanation?: { score: Uint8Array; kind: Uint8Array };
+  /** The lifted groups of shared values, largest first (absent in sets stored before they existed). */
+  groups?: SharedValueGroup[];
 }
 
 /** Progress of a scoring job: `done` of `total` stages, the current stage named. */
