@@ -8,6 +8,7 @@ import { recordCells, shortestFloat32, writtenCells } from './core/review/cells'
 import { percentileRank } from './core/review/columns';
 import { classFeatureStats, pushOrder, rowDeviation } from './core/review/feature-evidence';
 import { type WhyInput, whyFlagged } from './core/review/why';
+import { groupOf } from './core/scores/shared-groups';
 import { DEFAULT_SHARED_VALUES, sharedValuesOf, spikeIndex } from './core/scores/shared-values';
 import { FAMILY_NAMES, type ScoreName } from './core/scores/types';
 import type { RowDetail, TabularEvidence } from './review.api';
@@ -124,6 +125,16 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
           neighbours: s.neighbours,
         }))
       : [];
+  const lifted = j >= 0 ? groupOf(data.set.groups, j) : null;
+  const group = lifted && {
+    rows: lifted.rows.length,
+    columns: lifted.columns.map((c) => data.meta.featureNames[c] ?? `feature ${c + 1}`),
+    pixels: data.meta.image !== null,
+    label: lifted.label,
+    labelled: lifted.labelled,
+    checked: lifted.checked,
+    unexplained: lifted.checked - Math.round(lifted.explained),
+  };
   const why = whyFlagged({
     classes: data.meta.classes,
     label,
@@ -134,6 +145,7 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     percentiles: percentiles as Partial<Record<ScoreName, number>>,
     neighbours: near.map((n) => data.arrays.labels[n.row] as number),
     shared,
+    group,
     cluster:
       ac > 0 ? { rows: data.clusterCounts[label] ?? 0, classRows: data.classCounts[label] ?? 0 } : null,
     families,
@@ -154,5 +166,6 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     loss: perEpoch(dyn?.loss),
     margin,
     neighbours: near,
+    group: lifted && { rows: lifted.rows.length, columns: lifted.columns },
   };
 }

@@ -175,6 +175,8 @@ export interface RowDetail extends ReviewRow {
   loss: number[] | null;
   margin: number[] | null;
   neighbours: Neighbour[];
+  /** The lifted group of shared values that holds the row: how many rows it has and its columns (feature indices). */
+  group: { rows: number; columns: number[] } | null;
 }
 
 /** The maps the review draws. */

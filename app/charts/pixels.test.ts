@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differenceRgba, largestDifference, rgbaOf } from './pixels';
+import { differenceRgba, largestDifference, markedRgba, rgbaOf } from './pixels';
 
 describe('rgbaOf', () => {
   it('spreads a grey value over R, G and B and keeps RGB as it is, opaque', () => {
@@ -24,5 +24,19 @@ describe('differenceRgba', () => {
     // +90, -30, +0 → mean +20 of 255.
     expect(Array.from(differenceRgba([100, 0, 50], [10, 30, 50], shape))).toEqual([20, 0, 0, 255]);
     expect(largestDifference([100, 0, 50], [10, 30, 50], shape)).toBe(20);
+  });
+});
+
+describe('markedRgba', () => {
+  it('draws the pixels of the columns yellow and the others grey at a third of their brightness', () => {
+    // A 1 × 3 RGB image; columns 4 and 5 are channels of pixel 1 (index / 3).
+    const pixels = [30, 60, 90, 255, 0, 0, 3, 3, 3];
+    const out = Array.from(markedRgba(pixels, [4, 5], { height: 1, width: 3, channels: 3 }));
+    expect(out).toEqual([20, 20, 20, 255, 255, 210, 0, 255, 1, 1, 1, 255]);
+  });
+
+  it('marks grey pixels one column each and ignores columns outside the image', () => {
+    const out = Array.from(markedRgba([90, 90], [1, 2, -1], { height: 1, width: 2, channels: 1 }));
+    expect(out).toEqual([30, 30, 30, 255, 255, 210, 0, 255]);
   });
 });

@@ -69,6 +69,32 @@ export function largestDifference(
   return most;
 }
 
+/**
+ * RGBA bytes of an image with the pixels of `columns` (feature indices, H × W × C order: pixel = index / C) in
+ * yellow and every other pixel at a third of its brightness in grey: where a group of shared values sits.
+ */
+export function markedRgba(
+  pixels: ArrayLike<number>,
+  columns: readonly number[],
+  shape: PixelShape,
+): Uint8ClampedArray<ArrayBuffer> {
+  const n = shape.height * shape.width;
+  const c = shape.channels;
+  const marked = new Uint8Array(n);
+  for (const j of columns) if (j >= 0 && j < n * c) marked[Math.floor(j / c)] = 1;
+  const out = new Uint8ClampedArray(n * 4);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 0; k < c; k++) sum += pixels[i * c + k] ?? 0;
+    const dim = sum / c / 3;
+    out[4 * i] = marked[i] ? 255 : dim;
+    out[4 * i + 1] = marked[i] ? 210 : dim;
+    out[4 * i + 2] = marked[i] ? 0 : dim;
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
+
 /** Draws RGBA bytes of `shape`'s size into `canvas` at that size. */
 export function drawRgba(
   canvas: HTMLCanvasElement,

@@ -172,7 +172,13 @@ export function DetailPanel() {
       </p>
       {/* An image is what the analyst judges first: it comes before the reasons; a table's values after them. */}
       {summary.image && (
-        <ImageEvidence row={focus} id={detail.id} label={detail.label} shape={summary.image} />
+        <ImageEvidence
+          row={focus}
+          id={detail.id}
+          label={detail.label}
+          shape={summary.image}
+          group={detail.group}
+        />
       )}
       <WhyFlagged why={detail.why} />
       {summary.image ? null : detail.image ? (

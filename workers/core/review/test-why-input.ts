@@ -22,6 +22,7 @@ export function whyInput(patch: Partial<WhyInput>): WhyInput {
     percentiles: {},
     neighbours: [],
     shared: [],
+    group: null,
     cluster: null,
     families: Object.fromEntries(
       FAMILY_NAMES.map((f) => [f, { value: 0.3, flagged: false }]),

@@ -166,6 +166,28 @@ describe('the embedding family', () => {
     ]);
   });
 
+  it('says first what the row’s lifted group of shared values is', () => {
+    const group = {
+      rows: 16,
+      columns: ['24,24', '24,25', '24,26', '25,24', '25,25'],
+      pixels: true,
+      label: 2,
+      labelled: 15,
+      checked: 16,
+      unexplained: 15,
+    };
+    const cluster = { rows: 3, classRows: 40 };
+    const [first, second] = said('embedding', { group, cluster }) ?? [];
+    expect(first).toBe(
+      'It is one of 16 rows that share the same values in 5 pixels (y,x: 24,24; 24,25; 24,26; 25,24; and 1 more); 15 of the 16 carry label 7. Of the 16 checked, 15 have nearest rows outside the group (those pixels left out) mostly of another label: rows of other classes stamped with one pattern and relabelled look like this.',
+    );
+    expect(second).toMatch(/^It sits in a small separate cluster/);
+    const two = said('embedding', { group: { ...group, columns: ['a', 'b'], pixels: false } })?.[0];
+    expect(two).toMatch(
+      /^It is one of 16 rows that share the same values in 2 columns \(a; and b\); .*\(those columns left out\)/,
+    );
+  });
+
   it('leaves out an empty cluster and a score without its value, its percentile or a finite value', () => {
     expect(said('embedding', { cluster: { rows: 0, classRows: 10 } })).toEqual([]);
     expect(said('embedding', { scores: { knnDistance: 3 } })).toEqual([]);

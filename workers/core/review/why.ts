@@ -27,6 +27,20 @@ export interface WhyInput {
    * strongest first; empty when it holds none.
    */
   shared: ReadonlyArray<{ column: string; value: string; rows: number; neighbours: number }>;
+  /**
+   * The lifted group of shared values that holds the row (spike-groups.ts): its rows, the columns of its values, its
+   * label and how many rows carry it, and of the rows checked, how many have nearest rows mostly of another label.
+   */
+  group: {
+    rows: number;
+    /** Column names; for an image, its pixels' "y,x" names. */
+    columns: readonly string[];
+    pixels: boolean;
+    label: number;
+    labelled: number;
+    checked: number;
+    unexplained: number;
+  } | null;
   /** Rows of its class in its activation cluster when that cluster is the small one; null otherwise. */
   cluster: { rows: number; classRows: number } | null;
   /** The row's family values, whether each family flags it, and each family's threshold. */
@@ -131,6 +145,22 @@ function joinList(items: readonly string[]): string {
     : `${items.slice(0, -1).join('; ')}; and ${items[items.length - 1]}`;
 }
 
+/** What the row's lifted group of shared values is, in numbers the detail shows. */
+function groupSentence(input: WhyInput, g: NonNullable<WhyInput['group']>): string {
+  const shown = g.columns.slice(0, 4);
+  const rest = g.columns.length - shown.length;
+  const names = rest > 0 ? [...shown, `${rest} more`] : shown;
+  const where = g.pixels
+    ? `${g.columns.length} pixels (y,x: ${joinList(names)})`
+    : `${g.columns.length} columns (${joinList(names)})`;
+  return (
+    `It is one of ${g.rows} rows that share the same values in ${where}; ` +
+    `${g.labelled} of the ${g.rows} carry label ${className(input, g.label)}. Of the ${g.checked} checked, ` +
+    `${g.unexplained} have nearest rows outside the group (those ${g.pixels ? 'pixels' : 'columns'} left out) mostly of another label: ` +
+    'rows of other classes stamped with one pattern and relabelled look like this.'
+  );
+}
+
 function embedding(input: WhyInput): string[] {
   const label = className(input, input.label);
   const out: { p: number; text: string }[] = [];
@@ -141,6 +171,7 @@ function embedding(input: WhyInput): string[] {
       text: `It sits in a small separate cluster of class ${label}: ${rows} of the class’s ${classRows} rows (${percent(rows / Math.max(classRows, 1))}).`,
     });
   }
+  if (input.group) out.push({ p: 3, text: groupSentence(input, input.group) });
   const add = (score: ScoreName, text: (v: number, p: number) => string) => {
     const v = input.scores[score];
     const p = input.percentiles[score];
