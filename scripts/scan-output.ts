@@ -5,9 +5,15 @@ import * as tf from '@tensorflow/tfjs';
 import { crowdedTopNote, manifestCalibration } from '../workers/core/calibration/report';
 import type { CalibrationReport } from '../workers/core/calibration/types';
 import { CANARY_KIND_TEXT } from '../workers/core/canary/types';
+import { pixelNames } from '../workers/core/ingest/images/dataset';
 import { buildManifest, manifestModel } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
-import { FAMILY_NAMES, SCORE_NAMES, type ScoreSet } from '../workers/core/scores/types';
+import {
+  FAMILY_NAMES,
+  SCORE_NAMES,
+  type ScoreSet,
+  type SharedValueGroup,
+} from '../workers/core/scores/types';
 import type { TrainSettings } from '../workers/core/train/types';
 import type { LoadedDataset } from './load-dataset';
 
@@ -130,6 +136,34 @@ export function printSummary(io: ScanIo, ds: LoadedDataset, set: ScoreSet, sampl
       `  ${(ds.ids[row] ?? '').padEnd(20)} ${label.padEnd(10)} ${suggestedText.padEnd(10)} ${at(j).toFixed(4).padStart(9)}  ${fams.padEnd(8)}  ${score}`,
     );
   }
+  const names = ds.csv?.featureNames ?? (ds.images ? pixelNames(ds.images.shape) : []);
+  for (const line of groupLines(set.groups ?? [], ds.classes, names, ds.kind === 'images')) io.log(line);
+}
+
+/**
+ * One line per lifted group of shared values (at most `limit`, largest first): rows that share the same values in
+ * several columns, nearly all of one label, while their nearest rows outside the group carry another.
+ */
+export function groupLines(
+  groups: readonly SharedValueGroup[],
+  classes: readonly string[],
+  featureNames: readonly string[],
+  pixels = false,
+  limit = 5,
+): string[] {
+  if (groups.length === 0) return [];
+  const lines = groups.slice(0, limit).map((g) => {
+    const names = g.columns.slice(0, 4).map((c) => featureNames[c] ?? `feature ${c + 1}`);
+    const more = g.columns.length > 4 ? `; ${g.columns.length - 4} more` : '';
+    const unexplained = g.checked - Math.round(g.explained);
+    return `  ${g.rows.length} rows (${g.labelled} labelled ${classes[g.label] ?? g.label}) share values in ${g.columns.length} ${pixels ? 'pixel' : 'column'}${g.columns.length === 1 ? '' : 's'} (${pixels ? 'y,x: ' : ''}${names.join('; ')}${more}); ${unexplained} of ${g.checked} checked have nearest rows of another label`;
+  });
+  const rest = groups.length - lines.length;
+  return [
+    `groups of shared values lifted to the top: ${groups.length}`,
+    ...lines,
+    ...(rest > 0 ? [`  and ${rest} more`] : []),
+  ];
 }
 
 /** The calibration card in text: the sentence, then per kind what finds it and how many rows look like it. */

@@ -1,6 +1,7 @@
 /** Turns an imported image dataset into the records the store keeps (image-schema.ts). */
 
 import { packIds } from '../../workers/core/ingest/ids';
+import { pixelNames } from '../../workers/core/ingest/images/dataset';
 import { classMeanImages, gatherPixels, thumbnailRows } from '../../workers/core/ingest/images/overview';
 import type { ImageDataset, ImageLimits } from '../../workers/core/ingest/images/types';
 import { DEFAULT_LIMITS } from '../../workers/core/ingest/types';
@@ -16,16 +17,6 @@ export interface ImageRecordContext {
   limits: ImageLimits;
   timings: ImportTimings;
   createdAt: number;
-}
-
-/** One name per pixel value, row-major: "y,x" for one channel, "y,x,c" for three. */
-export function pixelNames(shape: ImageDataset['shape']): string[] {
-  const names: string[] = [];
-  for (let y = 0; y < shape.height; y++)
-    for (let x = 0; x < shape.width; x++)
-      if (shape.channels === 1) names.push(`${y},${x}`);
-      else for (let c = 0; c < shape.channels; c++) names.push(`${y},${x},${'RGB'[c]}`);
-  return names;
 }
 
 /** Rows per class code. */

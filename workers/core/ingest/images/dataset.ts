@@ -26,3 +26,13 @@ export function imageTrainingData(
     image: { height, width, channels },
   };
 }
+
+/** One name per pixel value, row-major: "y,x" for one channel, "y,x,c" for three. */
+export function pixelNames(shape: ImageDataset['shape']): string[] {
+  const names: string[] = [];
+  for (let y = 0; y < shape.height; y++)
+    for (let x = 0; x < shape.width; x++)
+      if (shape.channels === 1) names.push(`${y},${x}`);
+      else for (let c = 0; c < shape.channels; c++) names.push(`${y},${x},${'RGB'[c]}`);
+  return names;
+}

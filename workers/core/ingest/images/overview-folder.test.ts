@@ -3,7 +3,7 @@
  * the pixels as features, byte sizes and name lists as messages print them.
  */
 import { describe, expect, it } from 'vitest';
-import { imageTrainingData, pixelFeatures } from './dataset';
+import { imageTrainingData, pixelFeatures, pixelNames } from './dataset';
 import { folderSource, splitTopFolder } from './folder';
 import { classMeanImages, gatherPixels, THUMB_CLASSES, THUMBS_PER_CLASS, thumbnailRows } from './overview';
 import { formatBytes, nameList } from './problems';
@@ -123,5 +123,19 @@ describe('message pieces', () => {
     expect(nameList(['1', '2', '3', '4', '5'])).toBe('"1", "2", "3", "4", "5"');
     expect(nameList(['1', '2', '3', '4', '5', '6'])).toBe('"1", "2", "3", "4", "5", …');
     expect(nameList(['1', '2', '3'], 2)).toBe('"1", "2", …');
+  });
+});
+
+describe('pixelNames', () => {
+  it('names each pixel value y,x row by row, with R, G and B for three channels', () => {
+    expect(pixelNames({ height: 2, width: 2, channels: 1 })).toEqual(['0,0', '0,1', '1,0', '1,1']);
+    expect(pixelNames({ height: 1, width: 2, channels: 3 })).toEqual([
+      '0,0,R',
+      '0,0,G',
+      '0,0,B',
+      '0,1,R',
+      '0,1,G',
+      '0,1,B',
+    ]);
   });
 });
