@@ -64,6 +64,16 @@ test('an image zip defaults to the CNN, reviews with thumbnails and exports clea
     page.getByTestId('detail-neighbours').locator('canvas[data-drawn="true"]').first(),
   ).toBeVisible();
 
+  // Its group's rows selected from the detail and quarantined under the suggested reason; the top 16 quarantined next
+  // leave the count at 16, so the group's rows are the table's top 16 (the triggered images, checked below).
+  await page.getByTestId('select-group').click();
+  await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(TOP));
+  await expect(page.getByTestId('reason')).toHaveAttribute(
+    'placeholder',
+    `shared-value group of ${TOP} rows`,
+  );
+  await page.getByTestId('quarantine').click();
+  await expect(page.getByTestId('quarantined-count')).toHaveAttribute('data-count', String(TOP));
   await page.getByTestId('top-n').fill(String(TOP));
   await page.getByTestId('select-top').click();
   await expect(page.getByTestId('selection-count')).toHaveAttribute('data-count', String(TOP));

@@ -287,6 +287,8 @@ export interface ReviewApi {
   step(row: number | null, step: number): Promise<{ row: number; at: number } | null>;
   /** The first `n` rows of the table's order, and the reason their flags suggest. */
   top(n: number): Promise<{ rows: Int32Array; reason: string }>;
+  /** The rows of the lifted group of shared values that holds `row` (none when no group does), and a reason naming it. */
+  group(row: number): Promise<{ rows: Int32Array; reason: string }>;
   /** The reason the flags of `rows` suggest (families, comma-separated). */
   reasonFor(rows: Int32Array): Promise<string>;
   detail(row: number): Promise<RowDetail | null>;

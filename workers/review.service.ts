@@ -18,6 +18,7 @@ import {
 import { pointsInPolygon } from './core/review/geometry';
 import { asDrawn, frameOf, nearestPoint, pixelGrid, rasterisePoints } from './core/review/map-geometry';
 import { DEFAULT_QUERY, queryRows } from './core/review/table';
+import { groupOf } from './core/scores/shared-groups';
 import { storesFor } from './db';
 import type { DecisionOutcome, MapSpace, ReviewApi } from './review.api';
 import { compareWithRetrain, comparisonsOf } from './review-compare';
@@ -154,6 +155,14 @@ export function createReviewService(): ReviewApi {
       const o = need();
       const rows = o.order.slice(0, Math.max(0, n));
       return { rows, reason: reasonFor(o.data.cols.flagBits, rows, FAMILIES) };
+    },
+
+    async group(row) {
+      const { data } = need();
+      const g = groupOf(data.set.groups, data.sampleOf[row] ?? -1);
+      if (!g) return { rows: new Int32Array(0), reason: '' };
+      const rows = Int32Array.from(g.rows, (j) => data.sampleRows[j] as number);
+      return { rows, reason: `shared-value group of ${rows.length} rows` };
     },
 
     async reasonFor(rows) {

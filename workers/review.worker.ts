@@ -20,6 +20,7 @@ const api = {
     const out = await service.top(n);
     return moved(out, [out.rows]);
   },
+  group: (row) => service.group(row),
   reasonFor: (rows) => service.reasonFor(rows),
   detail: (row) => service.detail(row),
   describe: (rows) => service.describe(rows),

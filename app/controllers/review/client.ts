@@ -22,6 +22,7 @@ export function startReviewWorker(): ReviewWorker {
     position: (row) => g(remote.position(row)),
     step: (row, step) => g(remote.step(row, step)),
     top: (n) => g(remote.top(n)),
+    group: (row) => g(remote.group(row)),
     reasonFor: (rows) => g(remote.reasonFor(rows)),
     detail: (row) => g(remote.detail(row)),
     describe: (rows) => g(remote.describe(rows)),

@@ -224,21 +224,20 @@ export class ReviewController {
     });
   }
 
-  /** Selects the first `n` rows of the table's current order. */
-  selectTop(n: number): Promise<void> {
+  /** Selects the rows the worker answers with, and the reason it suggests. */
+  private selectFrom(ask: (api: ReviewApi) => Promise<{ rows: Int32Array; reason: string }>): Promise<void> {
     return this.busy(async () => {
-      const { rows, reason } = await this.api.top(n);
+      const { rows, reason } = await ask(this.api);
       this.select(rows, reason);
     }).then(() => undefined);
   }
 
+  /** Selects the first `n` rows of the table's current order. */
+  selectTop = (n: number) => this.selectFrom((api) => api.top(n));
   /** Lasso selection on a map: `polygon` in data coordinates. */
-  lasso(space: MapSpace, polygon: Float32Array): Promise<void> {
-    return this.busy(async () => {
-      const { rows, reason } = await this.api.lasso(space, polygon);
-      this.select(rows, reason);
-    }).then(() => undefined);
-  }
+  lasso = (space: MapSpace, polygon: Float32Array) => this.selectFrom((api) => api.lasso(space, polygon));
+  /** Selects the rows of the lifted group of shared values that holds `row`. */
+  selectGroup = (row: number) => this.selectFrom((api) => api.group(row));
 
   /** Moves the focus by `step` rows in table order (j/k); presses are answered in order. */
   move(step: number): Promise<void> {

@@ -170,6 +170,14 @@ export function DetailPanel() {
         · row {focus} · {decided}
         {detail.reasons.length > 0 && ` (${detail.reasons.join(', ')})`}
       </p>
+      {detail.group && (
+        <p>
+          It is in a group of {detail.group.rows} rows that share values.{' '}
+          <button type="button" data-testid="select-group" onClick={() => void reviewer.selectGroup(focus)}>
+            Select the group’s {detail.group.rows} rows
+          </button>
+        </p>
+      )}
       {/* An image is what the analyst judges first: it comes before the reasons; a table's values after them. */}
       {summary.image && (
         <ImageEvidence
