@@ -37,6 +37,8 @@ export interface BrowserResult {
    * the app's default; issue 10: no main-thread task over 50 ms): how many and the longest, in ms.
    */
   longTasks?: Record<'training' | 'scoring', { count: number; longestMs: number }>;
+  /** Whether the scoring was calibrated on canaries (the app's default). */
+  calibrated?: boolean;
   /** os.loadavg() (1, 5, 15 min) before the import and after the summary: the machine is shared. */
   load?: { before: number[]; after: number[] };
 }
@@ -59,8 +61,11 @@ function figuresOf(run: RunRecord | undefined, score: ScoreRecord | undefined) {
   };
 }
 
-/** synth20k_flip through the real UI of the production build: import, train (defaults), score (defaults). */
-export async function browserRun(csv: string): Promise<BrowserResult> {
+/**
+ * synth20k_flip through the real UI of the production build: import, train (defaults), score (defaults; with
+ * `calibrate: false`, "Calibrate on canaries" unticked: the headless scan's `--no-calibrate` work).
+ */
+export async function browserRun(csv: string, options: { calibrate?: boolean } = {}): Promise<BrowserResult> {
   const dist = process.env.SIFT_DIST ?? 'dist';
   if (!existsSync(path.join(ROOT, dist, 'index.html'))) {
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', dist], {
@@ -111,6 +116,7 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
     const training = await longTasksSince();
     if (trace)
       await browser.startTracing(page, { path: `${trace}-score.json`, categories: PROFILE_CATEGORIES });
+    if (options.calibrate === false) await page.getByTestId('score-calibrate').uncheck();
     await page.getByTestId('score-start').click();
     await page.getByTestId('score-summary').waitFor({ timeout: 1_800_000 });
     if (trace) await browser.stopTracing();
@@ -157,6 +163,7 @@ export async function browserRun(csv: string): Promise<BrowserResult> {
       probeWallMs,
       probes: probes.map(({ backend, probeMs, scoringMs }) => ({ backend, probeMs, scoringMs })),
       longTasks: { training, scoring },
+      calibrated: options.calibrate !== false,
       load: { before, after },
     };
   } finally {

@@ -7,14 +7,14 @@
  * the browser through the real UI for synth20k_flip.
  *
  *   npm run bench:score [-- --skip-200k] [-- --skip-browser] [-- --only-browser] [-- --cv-epochs N] [-- --repeat N]
- *     [-- --no-reference]
+ *     [-- --no-reference] [-- --results NAME]
  *
  * Each headless scan runs in a child process so its peak resident set (maxRSS) is its own. synth20k runs `--repeat`
  * times (default 3) calibrated and uncalibrated in turn, each with the load average before it; the summary gives the
  * best and the median of the pipeline (ingest + train + cross-validation + scores, and calibration's own steps when
  * calibrated) and of the whole scan (with writing scores.csv and the manifest), and the ratio of the medians. A
- * skipped set keeps its figures from the last run. Writes bench/results/score.json and prints a table. No test
- * asserts a time (DESIGN §6).
+ * skipped set keeps its figures from the last run. Writes bench/results/score.json (or NAME.json) and prints a
+ * table. No test asserts a time (DESIGN §6).
  * When Debian's python3-torch is installed, each uncalibrated synth20k scan is followed by the PyTorch CPU reference
  * on the same CSV (`bench/torch-reference.ts`, issue 15), and the summary prints Sift (uncalibrated, as the reference
  * does no calibration) / reference per stage and whole process, with the load.
@@ -37,7 +37,7 @@ const SYNTH20K = path.resolve(ROOT, '../shared/datasets/synth20k_flip/synth20k_f
 const DATA_200K = path.join(ROOT, 'bench/data/synth200k_flip');
 const SYNTH200K = path.join(DATA_200K, 'synth200k_flip.csv');
 const GENERATOR = path.resolve(ROOT, '../shared/datasets/synth200k_flip/generate.mjs');
-const RESULTS = path.join(ROOT, 'bench/results/score.json');
+const RESULTS = path.join(ROOT, 'bench/results', `${arg('results') ?? 'score'}.json`);
 
 interface ChildResult {
   set: string;
@@ -278,14 +278,22 @@ async function main(): Promise<void> {
     reference: comparison ? { ...comparison, each: references } : null,
     headless: results,
     browser: null as BrowserResult | null,
+    /** The browser with "Calibrate on canaries" unticked: the same work as the uncalibrated headless scan. */
+    browserUncalibrated: null as BrowserResult | null,
   };
   if (arg('skip-browser') === undefined) {
+    const said = (b: BrowserResult, headless: number) =>
+      console.log(
+        `browser (${b.backend}${b.calibrated ? '' : ', uncalibrated'}): train ${(b.trainMs / 1000).toFixed(1)} s, CV ${(b.crossValMs / 1000).toFixed(1)} s, ` +
+          `scores ${(b.scoreMs / 1000).toFixed(1)} s, pipeline ${(b.pipelineMs / 1000).toFixed(1)} s: ` +
+          `${(b.pipelineMs / headless).toFixed(2)}× the headless median`,
+      );
     console.log('synth20k_flip in the browser (real UI, default settings) …');
     out.browser = await browserRun(SYNTH20K);
-    console.log(
-      `browser (${out.browser.backend}): train ${(out.browser.trainMs / 1000).toFixed(1)} s, CV ${(out.browser.crossValMs / 1000).toFixed(1)} s, ` +
-        `scores ${(out.browser.scoreMs / 1000).toFixed(1)} s, pipeline ${(out.browser.pipelineMs / 1000).toFixed(1)} s`,
-    );
+    said(out.browser, synth20k.pipelineMs.median);
+    console.log('synth20k_flip in the browser, "Calibrate on canaries" unticked …');
+    out.browserUncalibrated = await browserRun(SYNTH20K, { calibrate: false });
+    said(out.browserUncalibrated, synth20kUncalibrated.pipelineMs.median);
   } else if (existsSync(RESULTS)) {
     // Keep the last browser figures when this run skips the browser.
     const kept = previous?.browser;
