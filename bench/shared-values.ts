@@ -1,8 +1,8 @@
 /**
  * The shared-values steps of a calibrated image scan (issue 11's 60k scoring): the pipeline's pass over the analyst's
  * rows and the canaries together (score-all), then calibration's passes (the analyst's rows, then each canary kind's
- * rows among them: sharedValuesWithCanaries). Times each, and prints a SHA-256 of each output, so that a change can be
- * shown to keep the scores to the bit.
+ * rows among them: sharedValuesWithCanaries). Times each, records the process's peak RSS before and after each, and
+ * prints a SHA-256 of each output, so that a change can be shown to keep the scores to the bit.
  *
  *   npx tsx bench/shared-values.ts [--zip PATH | --data CSV] [--rows N] [--runs N] [--out NAME]
  *
@@ -90,6 +90,9 @@ const injection = injectCanaries(data, { image: canaryImage(data) });
 const all = Int32Array.from({ length: injection.labels.length }, (_, i) => i);
 const cols = data.featureCount;
 const results = [];
+// The process's peak resident set (MB) so far: what the passes add on top of the rows and canaries loaded.
+const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const loadedMB = peakMB();
 for (let r = 0; r < runs; r++) {
   const t0 = performance.now();
   const pipeline = sharedValuesInSampleOrder(
@@ -100,6 +103,7 @@ for (let r = 0; r < runs; r++) {
     injection.labels,
   );
   const t1 = performance.now();
+  const afterPipelineMB = peakMB();
   const calibration = sharedValuesWithCanaries(injection.features, cols, n, injection.kind, injection.labels);
   const t2 = performance.now();
   const run = {
@@ -107,6 +111,7 @@ for (let r = 0; r < runs; r++) {
     calibrationMs: Math.round(t2 - t1),
     pipelineSha: sha(pipeline),
     calibrationSha: sha(calibration),
+    peakRssMB: { loaded: loadedMB, afterPipeline: afterPipelineMB, afterCalibration: peakMB() },
   };
   console.log(JSON.stringify(run));
   results.push(run);
