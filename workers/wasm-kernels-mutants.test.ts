@@ -8,14 +8,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { prepareKernels } from './core/train/backend-kernels';
 
-beforeAll(async () => {
+/** WASM active and prepared, in each test (prepared in a hook, its mutants would count as static for Stryker). */
+async function onWasm(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   prepareKernels();
-});
+}
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -56,6 +57,7 @@ async function read(f: () => tf.Tensor): Promise<number[]> {
 
 describe('prepareKernels on WASM', () => {
   it('computes the input gradient of a stride-1 convolution as a convolution by the turned filter', async () => {
+    await onWasm();
     // x = 2 × 2, one 2 × 2 'valid' filter w = [[1, 2], [3, 4]]: one output y = Σ x·w, so d(3y)/dx = 3w.
     const w = tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]);
     const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
@@ -74,6 +76,7 @@ describe('prepareKernels on WASM', () => {
   });
 
   it('transposes a transposed operand explicitly, and passes a plain product on', async () => {
+    await onWasm();
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const b = tf.tensor2d([5, 6, 7, 8], [2, 2]);
     // aᵀ·b = [[1·5 + 3·7, 1·6 + 3·8], [2·5 + 4·7, 2·6 + 4·8]]; a·b = [[1·5 + 2·7, 1·6 + 2·8], [3·5 + 4·7, 3·6 + 4·8]].
@@ -85,6 +88,7 @@ describe('prepareKernels on WASM', () => {
   });
 
   it('gathers rows on the heap, refusing an index outside them with a RangeError', async () => {
+    await onWasm();
     const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
     const idx = tf.tensor1d([2, 0], 'int32');
     const bad = tf.tensor1d([1, 3], 'int32');
