@@ -96,6 +96,15 @@ describe('confused pairs, by the reference', () => {
     expect(order(reference(src, false))).not.toEqual(order(want));
     expect(order(reference(src, true, false))).not.toEqual(order(want));
   });
+
+  it('list first a pair whose other centroid a row sits on: d(other) + 1e-9 keeps its ratio large and positive', () => {
+    // Class 1 is 4 and 6 (centroid 5); class 0 holds a row at 5, 13.3 from its own centroid (18.3): its ratio is
+    // 13.3 / 1e-9, so 0→1 comes first by far. (Were 1e-9 taken away, the ratio would be hugely negative, and last.)
+    const src = table([[5, 20, 30, 4, 6, 40, 44]], [0, 0, 0, 1, 1, 2, 2], 3);
+    const got = order(confusedPairs(canaryContext(src, null, 1), 1));
+    expect(got[0]).toBe('0→1');
+    expect(got).toEqual(order(reference(src)));
+  });
 });
 
 describe('a fresh row’s partner', () => {
