@@ -219,6 +219,23 @@ describe('activation clustering: the best of the restarts', () => {
   });
 });
 
+describe('a split that is no minority', () => {
+  it('scores every row 0 when the smaller cluster holds 35% of the class or more', async () => {
+    // Four rows at 0 and four at 10 split 4 / 4; three at 0 and five at 10 split 3 / 5 (3 ≥ 0.35 × 8 = 2.8).
+    for (const values of [
+      [0, 0, 0, 0, 10, 10, 10, 10],
+      [0, 0, 0, 10, 10, 10, 10, 10],
+    ]) {
+      const got = await activationClustering(
+        oneClass(values, 1),
+        { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
+        1,
+      );
+      expect(Array.from(got)).toEqual(new Array(8).fill(0));
+    }
+  });
+});
+
 describe('the smallest classes that are scored', () => {
   it('spectral: a class of two members, (0, 0) and (2, 0), scores ((h − μ)·v)² = 1 each, normalised or not', async () => {
     const input = oneClass([0, 0, 2, 0], 2);

@@ -51,6 +51,10 @@ describe('unexplainedSpikes', () => {
     expect(
       unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [false, true]),
     ).toEqual([true, false]);
+    // The natural spike, dropped when checked, answers true when it is not asked for.
+    expect(
+      unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [true, false]),
+    ).toEqual([true, true]);
     expect(
       unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [false, false]),
     ).toEqual([true, true]);
