@@ -189,6 +189,42 @@ describe('the ZIP64 extra field', () => {
       sentence: 'The entry declares 4.0 GiB but stores 4 bytes, a ratio no real model needs (a zip bomb).',
     });
   });
+
+  // zip64Extra's layout: the local header (30 + 5 + 4 bytes), then the central record at 39: its extra length at
+  // 39 + 30 = 69, its comment length at 71, the name at 85, the extra field at 90, the end record after it.
+  const bomb = {
+    severity: 'high',
+    kind: 'limit',
+    location: 'z.zip › "w.pkl"',
+    sentence: 'The entry declares 4.0 GiB but stores 4 bytes, a ratio no real model needs (a zip bomb).',
+  };
+
+  it('is read only for an entry with a saturated value: another entry’s may even run past the file', () => {
+    // No value saturated: the field (a ZIP64 block holding nothing) is declared 65,535 bytes long, far past the 22
+    // bytes of the end record that follow it. Nothing reads it, and the entry is read as written.
+    const zip = zip64Extra({});
+    setU16(zip, 69, 0xffff);
+    expect(read(zip)).toEqual([stored]);
+  });
+
+  it('ends where its length says: a ZIP64 block in the entry comment after an empty field is not read', () => {
+    // The same 12 bytes (id 1, 8 bytes: the size 4) as a comment after an extra field of length 0: the size stays
+    // 0xffffffff as written, 4 GiB declared for 4 bytes stored.
+    const zip = zip64Extra({ size: true });
+    setU16(zip, 69, 0);
+    setU16(zip, 71, 12);
+    expect(refusal(() => read(zip))).toEqual(bomb);
+  });
+
+  it('has its last block read when the block header ends the field exactly', () => {
+    // A field of 4 bytes, only the ZIP64 block's header (id 1, 8 bytes), its 8 bytes of values left to the comment.
+    // The header is inside the field, so the block is read and its values follow it: the size is 4. (Python's
+    // zipfile refuses such a block; this reader checks only that the values lie inside the file.)
+    const zip = zip64Extra({ size: true });
+    setU16(zip, 69, 4);
+    setU16(zip, 71, 8);
+    expect(read(zip)).toEqual([stored]);
+  });
 });
 
 describe('entries in the directory', () => {

@@ -145,7 +145,12 @@ describe('twoMeans against the reference', () => {
 
 describe('activation clustering: the best of the restarts', () => {
   /** One class in one dimension: the projection on its one principal axis is the centred value itself. */
-  function referenceScores(values: number[], params: typeof PARAMS, seed: number): number[] {
+  function referenceScores(
+    values: number[],
+    params: typeof PARAMS,
+    seed: number,
+    laterOnTie = false,
+  ): number[] {
     const n = values.length;
     let mean = 0;
     for (const v of values) mean += v;
@@ -155,7 +160,7 @@ describe('activation clustering: the best of the restarts', () => {
     let best = reference(pts, rng, params.iterations);
     for (let r = 1; r < params.restarts; r++) {
       const next = reference(pts, rng, params.iterations);
-      if (next.inertia < best.inertia) best = next;
+      if (next.inertia < best.inertia || (laterOnTie && next.inertia === best.inertia)) best = next;
     }
     const ones = best.assign.filter((k) => k === 1).length;
     const minority = ones <= n - ones ? 1 : 0;
@@ -193,6 +198,41 @@ describe('activation clustering: the best of the restarts', () => {
       if (scores[0].some((v, i) => v !== scores[1][i] || v !== scores[2][i])) restartsMattered++;
     }
     expect(restartsMattered).toBeGreaterThan(0);
+  });
+
+  it('keeps the first of two splits of equal inertia', async () => {
+    // −8, seven 0s and 8: singling out −8 or 8 leaves {0 × 7, ±8} with centre ±1, inertia 7 + 49 = 56 either way
+    // (exact in floating point), the best split. Each restart singles out one of the two; the first found is kept.
+    const values = [-8, 0, 0, 0, 0, 0, 0, 0, 8];
+    const input = oneClass(values, 1);
+    const params = { ...PARAMS, minorityFraction: 0.35, restarts: 4, iterations: 50 };
+    let tiesMattered = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const got = Array.from(await activationClustering(input, params, seed));
+      const want = referenceScores(values, params, seed);
+      expect(got, `seed ${seed}`).toEqual(want);
+      // The flagged row scores (b − 0) / b = 1, the others 0.
+      expect(want.filter((v) => v === 1)).toHaveLength(1);
+      if (referenceScores(values, params, seed, true).some((v, i) => v !== want[i])) tiesMattered++;
+    }
+    expect(tiesMattered).toBeGreaterThan(0);
+  });
+});
+
+describe('a split that is no minority', () => {
+  it('scores every row 0 when the smaller cluster holds 35% of the class or more', async () => {
+    // Four rows at 0 and four at 10 split 4 / 4; three at 0 and five at 10 split 3 / 5 (3 ≥ 0.35 × 8 = 2.8).
+    for (const values of [
+      [0, 0, 0, 0, 10, 10, 10, 10],
+      [0, 0, 0, 10, 10, 10, 10, 10],
+    ]) {
+      const got = await activationClustering(
+        oneClass(values, 1),
+        { dims: 10, minorityFraction: 0.35, restarts: 4, iterations: 50 },
+        1,
+      );
+      expect(Array.from(got)).toEqual(new Array(8).fill(0));
+    }
   });
 });
 

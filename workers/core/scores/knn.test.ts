@@ -189,4 +189,16 @@ describe('kNN scores and recall, counted by hand', () => {
     const r = await measureKnnRecall(x, 5, 2, 1, { nlist: 1, nprobe: 1, seed: 1, normalize: true });
     expect(r.recall).toBe(1);
   });
+
+  it('counts a wrong neighbour as a miss even when it is the next row’s nearest', async () => {
+    // Rows 6, 4, 0, 10, 1, 9 (values), k = 1. Two cells, {0, 1, 4} and {6, 9, 10} (2-means: 4 is 2.33 from 5/3 and
+    // 4.33 from 25/3), one probed per row. Row 0 (6) finds row 5 (9) but its nearest is row 1 (4); row 1 (4) finds
+    // row 4 (1) but its nearest is row 0 (6); the other four find their nearest: recall 4/6. Row 1's wrong find,
+    // row 4, is row 2's nearest, and still counts as a miss.
+    const x = Float32Array.from([6, 4, 0, 10, 1, 9]);
+    const options = { nlist: 2, nprobe: 1, seed: 1 };
+    expect(Array.from((await knnIvf(x, 6, 1, 1, options)).indices)).toEqual([5, 4, 4, 5, 2, 3]);
+    const r = await measureKnnRecall(x, 6, 1, 1, options);
+    expect(r.recall).toBeCloseTo(4 / 6, 12);
+  });
 });

@@ -51,6 +51,10 @@ describe('unexplainedSpikes', () => {
     expect(
       unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [false, true]),
     ).toEqual([true, false]);
+    // The natural spike, dropped when checked, answers true when it is not asked for.
+    expect(
+      unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [true, false]),
+    ).toEqual([true, true]);
     expect(
       unexplainedSpikes(features, 2, local, labels, spikes, DEFAULT_SPIKE_LABELS, [false, false]),
     ).toEqual([true, true]);
@@ -139,6 +143,26 @@ describe('unexplainedSpikes, settings and scales worked by hand', () => {
   });
 });
 
+/**
+ * `n` rows whose feature 0 is the row's index, class 0 for the first half; a spike of `rows` (feature 1 is 99 there,
+ * 1000 + i elsewhere) whose rows are all labelled 1. Returns the check at k = 2 and a given z.
+ */
+function spikeAcross(n: number, rows: number[]) {
+  const features = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    features[2 * i] = i;
+    features[2 * i + 1] = rows.includes(i) ? 99 : 1000 + i;
+  }
+  const labels = Int32Array.from({ length: n }, (_, i) => (i < n / 2 && !rows.includes(i) ? 0 : 1));
+  const local = Int32Array.from({ length: n }, (_, i) => i);
+  return (z: number) =>
+    unexplainedSpikes(features, 2, local, labels, [{ column: 1, members: rows }], {
+      ...DEFAULT_SPIKE_LABELS,
+      k: 2,
+      z,
+    });
+}
+
 describe('unexplainedSpikes, the neighbours and the base rate', () => {
   const spikes = [{ column: 1, members: trigger }];
 
@@ -189,18 +213,19 @@ describe('unexplainedSpikes, the neighbours and the base rate', () => {
     // are class 1: rate 6/12. The base rate over all 40 rows is 6/40 (rows outside agree: their two nearest are
     // outside rows of their class, or one of each at the boundary, a tie). Bar at z = 3.5: 0.15 + 3.5 ×
     // √(0.15 × 0.85 / 12) = 0.511 > 0.5, dropped; over the 28 rows outside alone it would be 0 + 3.5 × 0.0798 = 0.279.
-    const rows = [2, 5, 8, 11, 14, 17, 22, 25, 28, 31, 34, 37];
-    const features = new Float32Array(80);
-    for (let i = 0; i < 40; i++) {
-      features[2 * i] = i;
-      features[2 * i + 1] = rows.includes(i) ? 99 : 1000 + i;
-    }
-    const labels = Int32Array.from({ length: 40 }, (_, i) => (i < 20 && !rows.includes(i) ? 0 : 1));
-    const local = Int32Array.from({ length: 40 }, (_, i) => i);
-    const params = { ...DEFAULT_SPIKE_LABELS, k: 2, z: 3.5 };
-    expect(unexplainedSpikes(features, 2, local, labels, [{ column: 1, members: rows }], params)).toEqual([
-      false,
-    ]);
+    const check = spikeAcross(40, [2, 5, 8, 11, 14, 17, 22, 25, 28, 31, 34, 37]);
+    expect(check(3.5)).toEqual([false]);
+    // At z = 3 the bar over all 40 rows is 0.15 + 3 × 0.1031 = 0.459 < 0.5: kept. (A base of no real row, or a rate
+    // of 1, would drop it.)
+    expect(check(3)).toEqual([true]);
+  });
+
+  it('takes the base rate from the rows outside the spikes when exactly 30 lie there', () => {
+    // 42 rows, class 0 for rows 0-20; a spike of 12 rows (six below 21, six above) all labelled 1: 30 rows outside.
+    // k = 2 as above: the six class-0 spike rows disagree (rate 6/12), the rows outside agree (base rate 0). Bar at
+    // z = 4 over the 30 rows outside: 0 + 4 × √((1/12) × (11/12) / 12) = 0.319 < 0.5, kept; over all 42 rows (base
+    // rate 6/42) it would be 0.143 + 4 × √(0.143 × 0.857 / 12) = 0.547, dropped.
+    expect(spikeAcross(42, [2, 5, 8, 11, 14, 17, 23, 26, 29, 32, 35, 38])(4)).toEqual([true]);
   });
 
   it('leaves out every column where a row holds a spike, and a constant column', () => {
