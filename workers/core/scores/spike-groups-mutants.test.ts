@@ -79,6 +79,18 @@ describe('a group’s rows', () => {
   });
 });
 
+describe('a group’s label', () => {
+  it('is carried nine times in ten by the group’s rows, not only by each spike’s', () => {
+    // Spikes L + {3} and L + {4} (L: 9 rows relabelled 1; rows 3 and 4 relabelled 3): each 9 of 10 label 1, joined
+    // (9 shared of 11). The group's 11 rows carry label 1 only 9 times: not lifted, though all are unexplained.
+    const L = [5, 10, 15, 20, 25, 85, 90, 95, 100];
+    const t = blocks([40, 40, 40], L);
+    t.labels[3] = 3;
+    t.labels[4] = 3;
+    expect(lifted(t, [sorted([...L, 3]), sorted([...L, 4])], [1, 2])).toEqual([]);
+  });
+});
+
 describe('the check of a group', () => {
   it('is made with a reference of exactly 5k samples, not fewer', () => {
     const t = blocks([40, 40, 40], T);
@@ -98,6 +110,38 @@ describe('the check of a group', () => {
       lifted(t, [N, N, T, T], [1, 2, 1, 2], 3, { params: { ...DEFAULT_SPIKE_GROUPS, checkBudget } });
     expect(under(4320)).toEqual(T);
     expect(under(4319)).toEqual([]);
+  });
+
+  it('checks the rows in ascending order when it checks only some', () => {
+    // Spikes L + {45} and {3} + L (L: 9 rows relabelled 1; row 45 is class 1; row 3 keeps its label 0, explained):
+    // 11 rows, 10 of label 1. With one row checked per spike, the stride takes the lowest, row 3: explained, so the
+    // group is not lifted. (The rows in the order the spikes list them would start at row 5, unexplained.)
+    const L = [5, 10, 15, 20, 25, 85, 90, 95, 100];
+    const t = blocks([40, 40, 40], L);
+    const check = { ...DEFAULT_SPIKE_LABELS, perSpike: 1 };
+    expect(lifted(t, [sorted([...L, 45]), sorted([3, ...L])], [1, 2], 3, { check })).toEqual([]);
+    // Row 3 relabelled 1 too: unexplained, the group is lifted.
+    const all = blocks([40, 40, 40], [...L, 3]);
+    expect(lifted(all, [sorted([...L, 45]), sorted([3, ...L])], [1, 2], 3, { check })).toEqual(
+      sorted([3, ...L, 45]),
+    );
+  });
+
+  it('lifts nothing when the last row checked is explained past the share allowed', () => {
+    // Rows 5-38 of class 0 relabelled 1 (8) and rows 45, 50 of class 1: the tenth row checked, 50, is the second
+    // explained one (one is allowed of ten).
+    const rows = [5, 10, 15, 20, 25, 30, 35, 38, 45, 50];
+    const t = blocks([40, 40, 40], rows.slice(0, 8));
+    expect(lifted(t, [rows, rows], [1, 2])).toEqual([]);
+    // Row 50 relabelled 2 instead (unexplained; 9 of 10 rows still label 1): one explained row, lifted.
+    t.labels[50] = 2;
+    expect(lifted(t, [rows, rows], [1, 2])).toEqual(rows);
+  });
+
+  it('lifts nothing past the pair budget', () => {
+    const t = blocks([40, 40, 40], T);
+    expect(lifted(t, [T, T], [1, 2], 3, { params: { ...DEFAULT_SPIKE_GROUPS, pairBudget: 7 } })).toEqual([]);
+    expect(lifted(t, [T, T], [1, 2], 3, { params: { ...DEFAULT_SPIKE_GROUPS, pairBudget: 8 } })).toEqual(T);
   });
 
   it('leaves the group’s own rows out of the neighbours', () => {
@@ -144,6 +188,47 @@ describe('spikeGroups’ labels and budget', () => {
         [
           [0, 1, 20, 21],
           [0, 1, 2, 20],
+        ],
+        [0, 1],
+        labels,
+        params,
+      ),
+    ).toEqual([[0, 1]]);
+  });
+
+  it('never joins two spikes of one column, nor two of different labels, however many rows they share', () => {
+    expect(spikeGroups([range(0, 10), range(0, 10)], [3, 3], labels)).toEqual([]);
+    // At a share of 0.6 and an overlap of one half: rows 0, 1, 2, 20, 21 carry label 1 three times in five, rows 0, 1,
+    // 20, 21, 22 label 0; they share 4 of 6 rows.
+    const params = { ...DEFAULT_SPIKE_GROUPS, labelShare: 0.6, overlap: 0.5 };
+    const one = [0, 1, 2, 20, 21];
+    expect(spikeGroups([one, [0, 1, 20, 21, 22]], [0, 1], labels, params)).toEqual([]);
+    // The same rows under one label join.
+    expect(spikeGroups([one, [0, 1, 2, 20, 22]], [0, 1], labels, params)).toEqual([[0, 1]]);
+  });
+
+  it('never joins two spikes of one column, nor two of different labels, however many rows they share', () => {
+    expect(spikeGroups([range(0, 10), range(0, 10)], [3, 3], labels)).toEqual([]);
+    // At a share of 0.6 and an overlap of one half: rows 0, 1, 2, 20, 21 carry label 1 three times in five, rows 0, 1,
+    // 20, 21, 22 label 0; they share 4 of 6 rows.
+    const params = { ...DEFAULT_SPIKE_GROUPS, labelShare: 0.6, overlap: 0.5 };
+    expect(
+      spikeGroups(
+        [
+          [0, 1, 2, 20, 21],
+          [0, 1, 20, 21, 22],
+        ],
+        [0, 1],
+        labels,
+        params,
+      ),
+    ).toEqual([]);
+    // The same rows under one label join.
+    expect(
+      spikeGroups(
+        [
+          [0, 1, 2, 20, 21],
+          [0, 1, 2, 20, 22],
         ],
         [0, 1],
         labels,
