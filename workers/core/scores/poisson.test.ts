@@ -33,5 +33,8 @@ describe('tailOf', () => {
     const first = tailOf(tails, 8, 1.5);
     expect(tails.size).toBe(2);
     expect(tailOf(tails, 8, 1.5)).toBe(first);
+    // A mean of 0: P(X ≥ 0) = 1, P(X ≥ 1) = 0, each under its own key.
+    expect(tailOf(tails, 0, 0)).toBe(1);
+    expect(tailOf(tails, 1, 0)).toBe(0);
   });
 });
