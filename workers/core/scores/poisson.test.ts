@@ -29,9 +29,12 @@ describe('tailOf', () => {
     // remembered.
     expect(tailOf(tails, c + 1, c + 0.5)).toBeGreaterThan(0.4);
     expect(tailOf(tails, c + 1, c + 0.5)).toBeLessThan(0.55);
+    // A mean of exactly 2^25 would share its key with (count + 1, mean 0): a tail of 0 remembered for the latter.
+    expect(tailOf(tails, c + 3, 0)).toBe(0);
+    expect(tailOf(tails, c + 2, c)).toBeGreaterThan(0.4);
     // An ordinary pair is remembered: asked again, the same value, and one entry more.
     const first = tailOf(tails, 8, 1.5);
-    expect(tails.size).toBe(2);
+    expect(tails.size).toBe(3);
     expect(tailOf(tails, 8, 1.5)).toBe(first);
     // A mean of 0: P(X ≥ 0) = 1, P(X ≥ 1) = 0, each under its own key.
     expect(tailOf(tails, 0, 0)).toBe(1);
