@@ -138,4 +138,35 @@ describe('shared values with the lift', () => {
     expect(range(0, 128).filter((i) => grouped[i] === 1)).toEqual(trigger);
     expect(scores[5]).toBeCloseTo(4 * Math.log(8), 5);
   });
+
+  it('lifts a canary kind whose rows form a group among the analyst rows', () => {
+    // The table without a trigger, then 8 canaries of one kind: copies of samples 5, 10, 15, 20, 85, 90, 95, 100 in
+    // column 0, holding 9 in columns 1 and 2, relabelled 1. Scored among the analyst rows, their two spikes (8 rows
+    // among values held once: ln 8 each) form a group whose nearest rows (their sources) carry labels 0 and 2:
+    // lifted by the highest sum, class 3's 2 ln 8. The analyst rows score as before, none grouped.
+    const plain = table([]);
+    const features = new Float32Array(136 * 3);
+    features.set(plain.features);
+    const labels = new Int32Array(136);
+    labels.set(plain.labels);
+    trigger.forEach((s, j) => {
+      features[3 * (128 + j)] = plain.features[3 * s] as number;
+      features[3 * (128 + j) + 1] = 9;
+      features[3 * (128 + j) + 2] = 9;
+      labels[128 + j] = 1;
+    });
+    const grouped = new Uint8Array(128);
+    const scores = sharedValuesWithCanaries(
+      features,
+      3,
+      128,
+      new Uint8Array(8),
+      labels,
+      DEFAULT_SHARED_VALUES,
+      grouped,
+    );
+    for (let j = 0; j < 8; j++) expect(scores[128 + j]).toBeCloseTo(4 * Math.log(8), 5);
+    for (let i = 0; i < 128; i++) expect(scores[i]).toBeCloseTo(i >= 120 ? 2 * Math.log(8) : 0, 5);
+    expect(Array.from(grouped)).toEqual(Array(128).fill(0));
+  });
 });
