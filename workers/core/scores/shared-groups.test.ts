@@ -25,6 +25,9 @@ describe('the groups a score set keeps', () => {
     const b = group([1, 2, 3]);
     const c = group([4, 5]);
     expect(largestFirst([a, b, c])).toEqual([b, c, a]);
+    // Equal sizes, one at row 0: ascending by first row after.
+    const firsts = [4, 9, 0, 6].map((r) => group([r, r + 100]));
+    expect(largestFirst(firsts).map((g) => g.rows[0])).toEqual([0, 4, 6, 9]);
   });
 
   it('renames data rows to samples, drops rows no sample holds and groups left empty', () => {
