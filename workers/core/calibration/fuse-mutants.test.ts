@@ -73,6 +73,37 @@ describe('an ensemble of two scores', () => {
   });
 });
 
+describe('an ensemble of three scores', () => {
+  it('ties rows whose three significances are the same values in another order', () => {
+    // The hand run's 6 rows under the k-NN distance, the spectral score and the Mahalanobis distance (that order),
+    // 7 − c for a row with c rows at or above it, so its significance is L(c) = −ln((c + 1) / 7); every canary at 9.5
+    // under all three (reach and precision 1 each). Rows 0-2 hold the counts (2, 4, 3), (3, 2, 4), (4, 3, 2), rows 3-5
+    // (1, 5, 6), (5, 6, 1), (6, 1, 5): the same three each, so their means tie, rows 0-2 above (L(2) + L(3) + L(4) =
+    // ln(7³ / 60) against L(1) + L(5) + L(6) = ln(7² / 12)). Among the rows: 3 at or above each of rows 0-2 (ln 7/4),
+    // all 6 at or above rows 3-5 (0), none above a canary (ln 7). Float32 sums of each third tie; of each score
+    // times 3 they would not (row 1 would fall below rows 0 and 2).
+    const input = handRun([9.5, 9.5, 9.5, 9.5]);
+    const counts = [
+      [2, 4, 3],
+      [3, 2, 4],
+      [4, 3, 2],
+      [1, 5, 6],
+      [5, 6, 1],
+      [6, 1, 5],
+    ];
+    (['knnDistance', 'spectral', 'mahalanobis'] as const).forEach((s, k) => {
+      input.scores[s].set([...counts.map((c) => 7 - (c[k] as number)), 9.5, 9.5, 9.5, 9.5]);
+    });
+    const out = fuse(input, { reach: 0.5, quantiles: [0.25], minRows: 1 });
+    expect(out.model.detectors[0]?.scores).toEqual(['knnDistance', 'spectral', 'mahalanobis']);
+    const l = Math.log;
+    const expected = [l(7 / 4), l(7 / 4), l(7 / 4), 0, 0, 0, l(7), l(7), l(7), l(7)];
+    expected.forEach((v, i) => {
+      expect(out.detectorValues[0]?.[i]).toBeCloseTo(v, 6);
+    });
+  });
+});
+
 describe('a detector of one score', () => {
   it('keeps that score’s significance, its NaN rows out of the reference', () => {
     // The hand run with the k-NN distance of row 0 unknown (NaN): significance among the 5 other rows (2, 3, 4, 8,
