@@ -8,6 +8,7 @@ import { CANARY_KIND_TEXT } from '../workers/core/canary/types';
 import { pixelNames } from '../workers/core/ingest/images/dataset';
 import { buildManifest, manifestModel } from '../workers/core/manifest/build';
 import { canonicalJson } from '../workers/core/manifest/canonical';
+import { unexplainedRows } from '../workers/core/scores/shared-groups';
 import {
   FAMILY_NAMES,
   SCORE_NAMES,
@@ -155,8 +156,7 @@ export function groupLines(
   const lines = groups.slice(0, limit).map((g) => {
     const names = g.columns.slice(0, 4).map((c) => featureNames[c] ?? `feature ${c + 1}`);
     const more = g.columns.length > 4 ? `; ${g.columns.length - 4} more` : '';
-    const unexplained = g.checked - Math.round(g.explained);
-    return `  ${g.rows.length} rows (${g.labelled} labelled ${classes[g.label] ?? g.label}) share values in ${g.columns.length} ${pixels ? 'pixel' : 'column'}${g.columns.length === 1 ? '' : 's'} (${pixels ? 'y,x: ' : ''}${names.join('; ')}${more}); ${unexplained} of ${g.checked} checked have nearest rows of another label`;
+    return `  ${g.rows.length} rows (${g.labelled} labelled ${classes[g.label] ?? g.label}) share values in ${g.columns.length} ${pixels ? 'pixel' : 'column'}${g.columns.length === 1 ? '' : 's'} (${pixels ? 'y,x: ' : ''}${names.join('; ')}${more}); ${unexplainedRows(g)} of ${g.checked} checked have nearest rows of another label`;
   });
   const rest = groups.length - lines.length;
   return [

@@ -8,7 +8,7 @@ import { recordCells, shortestFloat32, writtenCells } from './core/review/cells'
 import { percentileRank } from './core/review/columns';
 import { classFeatureStats, pushOrder, rowDeviation } from './core/review/feature-evidence';
 import { type WhyInput, whyFlagged } from './core/review/why';
-import { groupOf } from './core/scores/shared-groups';
+import { groupOf, unexplainedRows } from './core/scores/shared-groups';
 import { DEFAULT_SHARED_VALUES, sharedValuesOf, spikeIndex } from './core/scores/shared-values';
 import { FAMILY_NAMES, type ScoreName } from './core/scores/types';
 import type { RowDetail, TabularEvidence } from './review.api';
@@ -133,7 +133,7 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     label: lifted.label,
     labelled: lifted.labelled,
     checked: lifted.checked,
-    unexplained: lifted.checked - Math.round(lifted.explained),
+    unexplained: unexplainedRows(lifted),
   };
   const why = whyFlagged({
     classes: data.meta.classes,

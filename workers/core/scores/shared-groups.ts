@@ -40,3 +40,8 @@ export function groupOf(
   for (const g of groups ?? []) if (g.rows.includes(sample)) return g;
   return null;
 }
+
+/** How many of a group's checked rows have nearest rows mostly of another label (the rest were explained). */
+export function unexplainedRows(g: SharedValueGroup): number {
+  return g.checked - Math.round(g.explained);
+}
