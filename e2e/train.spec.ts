@@ -76,13 +76,8 @@ test('training on digits streams curves, shows the backend and why, and keeps th
   await watchCounts(page, 'chart-batch-loss');
   await watchCounts(page, 'chart-epoch-loss');
   await startTraining(page);
-  await expect(page.getByTestId('run-backend')).toHaveAttribute('data-backend', predicted ?? '');
-  // The run says why in the words of the choice shown before it started: the same rule on the worker's own
-  // probe, so only the measured figures may differ (the worker may add a sentence). It names the backend it picked.
-  const reason = page.getByTestId('run-backend-reason');
-  await expect(reason).toContainText(BACKEND_LABEL[(predicted ?? 'cpu') as keyof typeof BACKEND_LABEL]);
-  expect(withoutFigures((await reason.textContent()) ?? '')).toContain(withoutFigures(predictedReason));
   await expect(page.getByTestId('train-progress')).toContainText('samples/s');
+  // Read first, while most of the short run (8 epochs of digits) is still to come.
   // The run on show counts its epochs done from the live progress, as the progress line does (its stored record is
   // saved only every 2 s and at epoch ends): read together, ten times 50 ms apart while the progress line is there.
   const pairs = await page.evaluate(
@@ -101,6 +96,12 @@ test('training on digits streams curves, shows the backend and why, and keeps th
       }),
   );
   expect(pairs.length).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('run-backend')).toHaveAttribute('data-backend', predicted ?? '');
+  // The run says why in the words of the choice shown before it started: the same rule on the worker's own
+  // probe, so only the measured figures may differ (the worker may add a sentence). It names the backend it picked.
+  const reason = page.getByTestId('run-backend-reason');
+  await expect(reason).toContainText(BACKEND_LABEL[(predicted ?? 'cpu') as keyof typeof BACKEND_LABEL]);
+  expect(withoutFigures((await reason.textContent()) ?? '')).toContain(withoutFigures(predictedReason));
   for (const [shown, live] of pairs) expect(shown).toBe(live);
   await expect(page.getByTestId('shown-run')).toContainText(' epochs done in ');
   await waitRunEnded(page, 'done');
