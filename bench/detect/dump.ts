@@ -22,6 +22,10 @@ import {
 
 async function main(): Promise<void> {
   const [file, out] = process.argv.slice(2);
+  // --seed N: the training seed (the calibration's canary seed follows it, as in the scan); default the scan's.
+  const at = process.argv.indexOf('--seed');
+  const seed = at > 0 ? Number(process.argv[at + 1]) : DEFAULT_TRAIN_SETTINGS.seed;
+  if (!Number.isInteger(seed)) throw new Error('--seed takes an integer');
   if (!file || !out) throw new Error('usage: tsx bench/detect/dump.ts <file.csv> <out.csv>');
   const loaded = await loadDataset(file, { label: null, id: null });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
   const settings = {
     ...trainSettingsFor(ds.rows),
     epochs: DEFAULT_TRAIN_SETTINGS.epochs,
-    seed: DEFAULT_TRAIN_SETTINGS.seed,
+    seed,
     // Images train the small CNN, as the scan does.
     ...(ds.training.image ? { model: 'cnn' as const } : {}),
   };

@@ -59,6 +59,8 @@ export interface TrainOptions {
   yieldIntervalMs?: number;
   /** Rows per chunk of the eval passes; default `evalChunkRows` of the model (1024 to 16384). */
   evalBatchSize?: number;
+  /** A cross-validation fold's last epochs whose held-out softmax is averaged; default heldOutEpochs(epochs). */
+  heldOutEpochs?: number;
 }
 
 /** Why a run stopped on a non-finite value. The weights at the last completed epoch are still finite. */

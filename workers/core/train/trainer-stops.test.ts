@@ -156,13 +156,18 @@ describe('a cancel', () => {
     expect(res.epochs).toEqual([]);
   });
 
-  it('after the last epoch of a fold gives no held-out softmax', async () => {
+  it('inside the held-out pass after the last batch of a fold gives no held-out softmax', async () => {
+    let steps = 0;
     let epochsDone = 0;
+    // 150 rows in batches of 16: ceil(150 / 16) = 10 steps an epoch, 3 epochs; a fold of 3 epochs predicts its
+    // held-out rows after the last only (heldOutEpochs), and that pass sees the cancel before the epoch reports.
     const res = await trainAndPredict(blobs(), range(0, 150), range(150, 180), small, {
+      onBatch: () => steps++,
       onEpoch: () => epochsDone++,
-      shouldStop: () => (epochsDone >= 3 ? 'cancel' : 'continue'),
+      shouldStop: () => (steps >= 30 ? 'cancel' : 'continue'),
     });
-    expect(epochsDone).toBe(3);
+    expect(steps).toBe(30);
+    expect(epochsDone).toBe(2);
     expect(res.status).toBe('cancelled');
     expect(res.probabilities).toBeNull();
     expect(res.nonFinite).toBeUndefined();

@@ -332,7 +332,7 @@ describe('crossValidatedProbabilities', () => {
     const data = blobs();
     const before = tf.memory().numTensors;
     const folds: number[] = [];
-    const res = await crossValidatedProbabilities(data, { ...small, epochs: 6 }, 3, {
+    const res = await crossValidatedProbabilities(data, { ...small, epochs: 10 }, 3, {
       onFoldsDone: (done) => folds.push(done),
     });
     expect(tf.memory().numTensors).toBe(before);

@@ -18,6 +18,7 @@ import {
   pickRows,
 } from './epoch-stats';
 import type { StepOptimizer } from './flat-adam';
+import { HeldOutAverage, heldOutEpochs } from './held-out';
 import { buildModel, forward, modelSpecFor, type SiftModel, trainableVariables } from './model';
 import { makeOptimizer, makeYielder, readCheckpoint } from './optimizer';
 import { type PassValues, recordPass } from './recorder';
@@ -140,6 +141,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
   let status: TrainStatus = 'completed';
   let nonFinite: NonFiniteReport | undefined;
   let predictions: Float32Array | undefined;
+  const heldOut = new HeldOutAverage(epochs, options.heldOutEpochs ?? heldOutEpochs(epochs));
 
   try {
     const order = Int32Array.from(trainRows);
@@ -210,6 +212,14 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
         });
       }
 
+      if (plan.predictRows && heldOut.wants(epoch)) {
+        const held = await recordPass(m, x, y, plan.predictRows, { ...passOptions, withOutputs: true });
+        if (!held?.probs) {
+          status = 'cancelled';
+          break;
+        }
+        heldOut.add(held.probs);
+      }
       if (foldOnly) {
         const unknown = new Float32Array(c).fill(Number.NaN);
         const report: EpochReport = {
@@ -284,22 +294,17 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
       callbacks.onEpoch?.(report);
     }
 
-    if (status === 'completed' && plan.predictRows) {
-      const held = await recordPass(m, x, y, plan.predictRows, { ...passOptions, withOutputs: true });
-      if (!held?.probs) {
-        status = 'cancelled';
-      } else if (!allFinite(held.probs)) {
-        // What a fold's per-epoch pass caught before it was dropped: outputs gone non-finite after the last step.
-        status = 'non-finite';
-        nonFinite = {
-          epoch: epochs - 1,
-          step: step - 1,
-          what: 'evaluation',
-          message: `Training stopped after epoch ${epochs}: the model's outputs are no longer finite numbers. Try a lower learning rate.`,
-        };
-      } else {
-        predictions = held.probs;
-      }
+    const probs = status === 'completed' && plan.predictRows ? heldOut.mean() : null;
+    if (probs && allFinite(probs)) predictions = probs;
+    else if (probs) {
+      // What a fold's per-epoch pass caught before it was dropped: outputs gone non-finite (in the averaged epochs).
+      status = 'non-finite';
+      nonFinite = {
+        epoch: epochs - 1,
+        step: step - 1,
+        what: 'evaluation',
+        message: `Training stopped after epoch ${epochs}: the model's outputs are no longer finite numbers. Try a lower learning rate.`,
+      };
     }
   } finally {
     tf.dispose([x, y]);
