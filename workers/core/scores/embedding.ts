@@ -295,6 +295,11 @@ export function ledoitWolfShrinkage(
   return Math.min(beta, delta) / delta;
 }
 
+/** Adds `value` to every diagonal entry of the d × d row-major matrix `s` (a ridge). */
+function addToDiagonal(s: Float64Array, d: number, value: number): void {
+  for (let i = 0; i < d; i++) s[i * d + i] += value;
+}
+
 /**
  * Whitening matrix W with Wᵀ W = Σ⁻¹ for Σ = (1 - α) S + α (tr S / d) I, S = scatter / n; returned as Wᵀ
  * (d × d row-major) so that ||(h - μ) Wᵀ||² is the squared Mahalanobis distance.
@@ -306,11 +311,10 @@ function whitening(scatter: Float64Array, d: number, n: number, alpha: number): 
   const mu = trace / d;
   for (let i = 0; i < d * d; i++) s[i] = (1 - alpha) * (scatter[i] / n);
   // A tiny ridge keeps a singular S (α = 0, n < d, or constant dimensions) factorable.
-  const ridge = Math.max(alpha * mu, 1e-9 * Math.max(mu, 1e-12));
-  for (let i = 0; i < d; i++) s[i * d + i] += ridge;
+  addToDiagonal(s, d, Math.max(alpha * mu, 1e-9 * Math.max(mu, 1e-12)));
   let l = cholesky(s, d);
   for (let boost = 1e-6; !l && boost < 1; boost *= 10) {
-    for (let i = 0; i < d; i++) s[i * d + i] += boost * Math.max(mu, 1e-12);
+    addToDiagonal(s, d, boost * Math.max(mu, 1e-12));
     l = cholesky(s, d);
   }
   if (!l) throw new Error('The embedding covariance could not be factored, even with a ridge.');
