@@ -116,6 +116,8 @@ test('demo: train, score every sample, find the backdoor, recombine, and keep th
   // summary's top ten under the weights set above.
   await page.getByTestId('review-suspects').click();
   await expect(page.getByTestId('review-view')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  // The list draws its rows once it has measured itself, a frame or more after the status turns ready.
+  await expect(page.getByTestId('review-row').first()).toBeVisible();
   const reviewTop = await page
     .getByTestId('review-row')
     .evaluateAll((els) => els.slice(0, 10).map((e) => e.getAttribute('data-id') ?? ''));
