@@ -16,6 +16,7 @@ export function heldOutEpochs(epochs: number): number {
 
 /** The running mean of the held-out softmax from epoch `from` (0-based) on. */
 export class HeldOutAverage {
+  readonly from: number;
   private sum: Float64Array | null = null;
   private count = 0;
 
@@ -23,8 +24,6 @@ export class HeldOutAverage {
   constructor(epochs: number, last: number) {
     this.from = epochs - Math.max(1, Math.min(last, epochs));
   }
-
-  readonly from: number;
 
   /** Whether the held-out rows are predicted after `epoch` (0-based). */
   wants(epoch: number): boolean {
