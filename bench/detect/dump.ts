@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const got = input as FusionInput | null;
   if (!got)
     throw new Error(`${file}: no fusion input (${r.kind}${r.kind === 'skipped' ? `: ${r.reason}` : ''})`);
-  const lines = [['role', 'kind', 'backbone', 'explained', ...SCORE_NAMES].join(',')];
+  const lines = [['role', 'kind', 'backbone', 'explained', ...SCORE_NAMES, 'grouped', 'label'].join(',')];
   const total = got.rows + got.role.length;
   for (let i = 0; i < total; i++) {
     const j = i - got.rows;
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
         String(got.backbone[i]),
         String(got.explained?.[i] ?? 0),
         ...SCORE_NAMES.map((s) => String(got.scores[s][i])),
+        String(got.grouped?.[i] ?? 0),
+        String(got.labels?.[i] ?? -1),
       ].join(','),
     );
   }

@@ -61,8 +61,14 @@ async function main(): Promise<void> {
     c[sv] = v;
     if (i < n) c[bb] = String(own[i]);
   });
-  const body = cells.map((c, i) => [...c, String(i < n ? grouped[i] : 0)].join(','));
-  writeFileSync(out, `${[[...header, 'grouped'].join(','), ...body].join('\n')}\n`);
+  // Dumps made before dump.ts wrote them lack the grouped rows and the labels: both are added (or redone) here.
+  const redone = ['grouped', 'label'].map((name) => header.indexOf(name));
+  const body = cells.map((c, i) => {
+    const row = c.filter((_, j) => !redone.includes(j));
+    return [...row, String(i < n ? grouped[i] : 0), String(injection.labels[i])].join(',');
+  });
+  const kept = header.filter((_, j) => !redone.includes(j));
+  writeFileSync(out, `${[[...kept, 'grouped', 'label'].join(','), ...body].join('\n')}\n`);
   console.log(
     `wrote ${out}: ${changed} shared values changed of ${cells.length}, ${ms.toFixed(0)} ms, ${grouped.reduce((t, v) => t + v, 0)} rows grouped`,
   );

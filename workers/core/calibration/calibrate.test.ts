@@ -135,7 +135,7 @@ describe('calibration report', () => {
     ).toMatch(
       /About 25 of the 500 rows \(5\.0%\) look like random label flips: Sift estimates that many are poisoned\.$/,
     );
-    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021, explained: 0 };
+    const cluster = { rows: 20, score: 'spectral' as const, medianShare: 0.021, explained: 0, lookalikes: 0 };
     expect(
       calibrationSentence(kinds, { rows: 45, fraction: 0.09, byKind: { 'random-flip': 25 } }, 500, [cluster]),
     ).toMatch(
@@ -169,6 +169,37 @@ describe('calibration report', () => {
       ]),
     ).toContain(
       'sit in 2 clusters (20, 6 rows; 4 of their rows are left out, their nearest rows outside the cluster sharing their label) that',
+    );
+    // Rows of a cluster's label outside it that score as high as its median row are named as counted with it.
+    expect(
+      calibrationSentence(kinds, { rows: 29, fraction: 0.058, byKind: {} }, 500, [
+        { ...cluster, rows: 28, explained: 2, lookalikes: 3 },
+      ]),
+    ).toContain(
+      '(half of them in its top 2%; 2 of their rows are left out, their nearest rows outside the cluster sharing their label; 3 rows of its label outside it score as high under spectral as its median row and are counted with it)',
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 21, fraction: 0.042, byKind: {} }, 500, [
+        { ...cluster, lookalikes: 1 },
+      ]),
+    ).toContain(
+      'top 2%; 1 row of its label outside it scores as high under spectral as its median row and is counted with it)',
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 28, fraction: 0.056, byKind: {} }, 500, [
+        { ...cluster, lookalikes: 1 },
+        { ...cluster, rows: 6, lookalikes: 1 },
+      ]),
+    ).toContain(
+      'sit in 2 clusters (20, 6 rows; 2 rows of their labels outside them score as high as their median rows and are counted with them) that',
+    );
+    expect(
+      calibrationSentence(kinds, { rows: 27, fraction: 0.054, byKind: {} }, 500, [
+        { ...cluster, lookalikes: 1 },
+        { ...cluster, rows: 6 },
+      ]),
+    ).toContain(
+      '(20, 6 rows; 1 row of their labels outside them scores as high as their median rows and is counted with them)',
     );
   });
 });

@@ -24,8 +24,9 @@ import {
 } from '../scores/types';
 import type { TrainingData, TrainSettings } from '../train/types';
 import { explainedClusterRows } from './clusters';
-import { estimatePoisoned, type FusionInput, fuse } from './fuse';
+import { type FusionInput, fuse } from './fuse';
 import { type CrossValPlan, type PipelineHooks, runPipeline } from './pipeline';
+import { estimatePoisoned } from './presence';
 import { calibrationReport } from './report';
 import type { CalibrationReport, CalibrationSettings } from './types';
 
@@ -212,6 +213,7 @@ export async function calibratedScores(
     backbone,
     explained,
     grouped,
+    labels: data.labels.subarray(0, n),
   };
   hooks.onFusionInput?.(input);
   const fusion = fuse(input, calibration.fusion);

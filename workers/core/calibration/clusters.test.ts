@@ -8,7 +8,8 @@ import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { createRng } from '../random';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, medianOver } from './clusters';
-import { estimatePoisoned, type FusionInput, fuse } from './fuse';
+import { type FusionInput, fuse } from './fuse';
+import { estimatePoisoned } from './presence';
 import { sortedReference, tailSignificance } from './tails';
 
 const N = 1000;
@@ -150,7 +151,7 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a]);
     expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(out.model.clusters).toEqual([
-      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 0 },
+      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 0, lookalikes: 0 },
     ]);
     expect(out.model.format).toBe('sift-fused/5');
     expect(SCORE_NAMES[out.topScore[order[0] ?? 0] ?? 0]).toBe('activationClustering');
@@ -181,7 +182,7 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(out.suspicion[500]).toBe(plain.suspicion[500]);
     for (const i of lifted) expect(out.suspicion[i]).toBe(plain.suspicion[i]);
     expect(out.model.clusters).toEqual([
-      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 10 },
+      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 10, lookalikes: 0 },
     ]);
     expect(estimatePoisoned(out, N)).toBe(20);
   });
@@ -199,9 +200,13 @@ describe('the fused suspicion with clusters and the reach gate', () => {
       return fuse({ ...input, explained }, settings).model.clusters;
     };
     expect(fuse(input).model.clusters).toEqual([]);
-    expect(lifted(0)).toEqual([{ rows: 30, score: 'sharedValues', medianShare: 0.017, explained: 0 }]);
+    expect(lifted(0)).toEqual([
+      { rows: 30, score: 'sharedValues', medianShare: 0.017, explained: 0, lookalikes: 0 },
+    ]);
     // 27 of 30 unexplained is 0.9, the default share: lifted (its 3 explained rows rank with the rest); 26 is not.
-    expect(lifted(3)).toEqual([{ rows: 30, score: 'sharedValues', medianShare: 0.017, explained: 3 }]);
+    expect(lifted(3)).toEqual([
+      { rows: 30, score: 'sharedValues', medianShare: 0.017, explained: 3, lookalikes: 0 },
+    ]);
     expect(lifted(4)).toEqual([]);
     expect(lifted(0, { clusterLabels: 2 })).toEqual([]);
     expect(lifted(4, { clusterLabels: 0.85 })).toHaveLength(1);

@@ -99,6 +99,52 @@ export function corroboratedClusters(
 }
 
 /**
+ * Rows lifted with a corroborated cluster although activation clustering left them outside it: rows that carry the
+ * cluster's label (the label most of its rows carry), sit in no lifted cluster, and stand out under the cluster's
+ * corroborating score at least as much as the cluster's median row does. Activation clustering splits a class in two
+ * by the embedding, and an attack's rows that the model embeds among the class's own rows stay behind, while they
+ * still carry the attack's label and its sign (a blend's shared pixel values, a flip's loss): on ho_fashion_blend4, 16
+ * of the 120 blended images sat outside the 105-row cluster, at the median share of 3% under the shared values that
+ * corroborated it. Only a cluster at least `share` of whose rows carry a label their features do not explain
+ * (`explained` 0, explainedClusterRows) looks for them: a cluster that is partly a natural sub-group would draw in its
+ * class's other hard rows. Each such row maps to the first (most corroborated) cluster it looks like; none does
+ * without `labels` and `explained`.
+ */
+export function lookalikeRows(
+  clusters: readonly Corroborated[],
+  clusterValues: Float32Array,
+  features: readonly Float32Array[],
+  rows: number,
+  share: number,
+  labels?: Int32Array,
+  explained?: Uint8Array,
+): Map<number, Corroborated> {
+  const out = new Map<number, Corroborated>();
+  // Without the labels, or without knowing which labels are explained, no row is known to look like a cluster.
+  if (!labels || !explained) return out;
+  const lifted = new Set(clusters.map((c) => c.value));
+  const embedding = EMBEDDING_OUTLIER_SCORES.map((s) => SCORE_NAMES.indexOf(s));
+  const sure = clusters.filter(
+    (c) =>
+      !embedding.includes(c.score) &&
+      c.rows.filter((r) => explained[r] !== 1).length >= share * c.rows.length,
+  );
+  const label = sure.map((c) => {
+    const count = new Map<number, number>();
+    for (const r of c.rows) count.set(labels[r] as number, (count.get(labels[r] as number) ?? 0) + 1);
+    return [...count].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] < a[0]) ? b : a))[0];
+  });
+  for (let i = 0; i < rows; i++) {
+    if (lifted.has(clusterValues[i] as number)) continue;
+    const c = sure.findIndex(
+      (c, k) => labels[i] === label[k] && (features[c.score] as Float32Array)[i] >= c.significance,
+    );
+    if (c >= 0) out.set(i, sure[c] as Corroborated);
+  }
+  return out;
+}
+
+/**
  * Analyst rows of activation clusters whose label their feature values explain: 1 where the row's label is the
  * majority label of its `k` nearest rows outside its cluster (standardised features), else 0. A backdoor or a flip
  * moves rows into a cluster of their new label while their features still look like their source class, so their

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { createRng } from '../random';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
-import { estimatePoisoned, type FusionInput, fuse, NO_KIND } from './fuse';
-import { marked } from './presence';
+import { type FusionInput, fuse, NO_KIND } from './fuse';
+import { estimatePoisoned, marked } from './presence';
 import { handRun } from './test-hand-run';
 
 const TRIGGER = CANARY_KINDS.indexOf('feature-trigger');

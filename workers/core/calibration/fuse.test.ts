@@ -13,14 +13,13 @@ import {
   canaryPrecision,
   canaryReach,
   DEFAULT_FUSION,
-  estimatePoisoned,
   type FusionInput,
   type FusionResult,
   fuse,
   NO_KIND,
   presentOrder,
 } from './fuse';
-import { presentRows } from './presence';
+import { estimatePoisoned, presentRows } from './presence';
 import { sortedReference, tailSignificance } from './tails';
 import { handRun } from './test-hand-run';
 

@@ -13,14 +13,15 @@
  * uncalibrated suspicion and its present detectors. A clear tail of any score (clear-tail.ts) and every activation
  * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with its rows' labels) rank above every kind but the sure ones (every canary above the
  * rows they leave), so calibration never buries a strong single signal; a cluster's rows whose features explain
- * their label (FusionInput.explained) stay with the rest. A trigger kind whose canaries the model did not learn
- * speaks only through a score that reads the feature values (KindDetector.learned).
+ * their label (FusionInput.explained) stay with the rest, and rows of its label outside it that its score sets apart
+ * as much as its median row join it (clusters.ts, lookalikeRows). A trigger kind whose canaries the model did not
+ * learn speaks only through a score that reads the feature values (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { clearTail } from '../scores/clear-tail';
 import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
-import { corroboratedClusters, medianOver } from './clusters';
+import { corroboratedClusters, lookalikeRows, medianOver } from './clusters';
 import { marked, presentRows } from './presence';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
@@ -70,6 +71,8 @@ export interface FusionInput {
    * spike-groups.ts): the rows shared values marks when it marks too many to count. Absent: none is.
    */
   grouped?: Uint8Array;
+  /** The analyst rows' labels, to lift a cluster's look-alikes with it (clusters.ts, lookalikeRows). Absent: none is. */
+  labels?: Int32Array;
 }
 
 /** The fused suspicion of every row of the run, why, and the model. */
@@ -293,6 +296,16 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     settings.clusterLabels,
   );
   const lifted = new Map(clusters.map((c) => [c.value, c]));
+  const ac = input.scores.activationClustering;
+  const lookalikes = lookalikeRows(
+    clusters,
+    ac,
+    features,
+    n,
+    settings.clusterLabels,
+    input.labels,
+    input.explained,
+  );
   const acIndex = SCORE_NAMES.indexOf('activationClustering');
   const suspicion = new Float32Array(total);
   const topKind = new Uint8Array(total).fill(NO_KIND);
@@ -313,12 +326,14 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       continue;
     }
     // A lifted cluster's row whose features explain its label ranks with the rest, its cluster one more detector.
-    const inCluster = lifted.get(input.scores.activationClustering[i]);
-    const cluster = input.explained?.[i] === 1 ? undefined : inCluster;
+    const inCluster = lifted.get(ac[i]);
+    const lookalike = lookalikes.get(i);
+    const cluster = (input.explained?.[i] === 1 ? undefined : inCluster) ?? lookalike;
     if (cluster) {
       const within = (cluster.significance + features[cluster.score][i]) / (2 * scale);
       suspicion[i] = band(sure, within);
-      topScore[i] = acIndex;
+      // A look-alike stands out under the cluster's score, not in the cluster.
+      topScore[i] = lookalike ? cluster.score : acIndex;
       continue;
     }
     const inTail = tails.filter((t) => input.scores[SCORE_NAMES[t.score]][i] >= t.cut);
@@ -362,32 +377,18 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
         score: SCORE_NAMES[c.score] as ScoreName,
         medianShare: Number(Math.exp(-c.significance).toFixed(4)),
         explained: c.rows.filter((r) => input.explained?.[r] === 1).length,
+        lookalikes: [...lookalikes.values()].filter((l) => l === c).length,
       })),
       settings,
     },
-    clusterRows: Int32Array.from(clusters.flatMap((c) => c.rows.filter((r) => input.explained?.[r] !== 1))),
+    clusterRows: Int32Array.from([
+      ...clusters.flatMap((c) => c.rows.filter((r) => input.explained?.[r] !== 1)),
+      ...lookalikes.keys(),
+    ]),
     suspicion,
     topKind,
     topScore,
     detectorValues,
     features,
   };
-}
-
-/**
- * Analyst rows estimated to be poisoned: the union of the lifted activation clusters' rows and, over kinds that look
- * present, each kind's `presentRows` top rows by its detector (rows found twice count once).
- */
-export function estimatePoisoned(result: FusionResult, rows: number): number {
-  const marked = new Uint8Array(rows);
-  for (const r of result.clusterRows) marked[r] = 1;
-  result.model.detectors.forEach((d, k) => {
-    if (d.presentRows <= 0) return;
-    const values = result.detectorValues[k];
-    const order = Uint32Array.from({ length: rows }, (_, i) => i).sort(
-      (a, b) => values[b] - values[a] || a - b,
-    );
-    for (let r = 0; r < Math.min(rows, d.presentRows); r++) marked[order[r]] = 1;
-  });
-  return marked.reduce((s, v) => s + v, 0);
 }

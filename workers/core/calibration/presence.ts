@@ -3,7 +3,7 @@
  * detector. fuse.ts ranks a present kind's rows above the rest and estimatePoisoned counts them.
  */
 import { sortedReference } from './tails';
-import type { FusionSettings } from './types';
+import type { FusionSettings, KindDetector } from './types';
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
@@ -49,4 +49,29 @@ export function marked(values: Float32Array, rows: number, minRows: number, maxS
   for (let i = 0; i < rows; i++) if (values[i] > 0) k++;
   if (k > maxShare * rows) return null;
   return k >= minRows ? k : 0;
+}
+
+/**
+ * Analyst rows estimated to be poisoned: the union of the lifted activation clusters' rows (and their look-alikes)
+ * and, over kinds that look present, each kind's `presentRows` top rows by its detector (rows found twice count once).
+ */
+export function estimatePoisoned(
+  result: {
+    clusterRows: Int32Array;
+    model: { detectors: readonly Pick<KindDetector, 'presentRows'>[] };
+    detectorValues: readonly Float32Array[];
+  },
+  rows: number,
+): number {
+  const found = new Uint8Array(rows);
+  for (const r of result.clusterRows) found[r] = 1;
+  result.model.detectors.forEach((d, k) => {
+    if (d.presentRows <= 0) return;
+    const values = result.detectorValues[k];
+    const order = Uint32Array.from({ length: rows }, (_, i) => i).sort(
+      (a, b) => values[b] - values[a] || a - b,
+    );
+    for (let r = 0; r < Math.min(rows, d.presentRows); r++) found[order[r]] = 1;
+  });
+  return found.reduce((s, v) => s + v, 0);
 }

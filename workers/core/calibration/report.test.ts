@@ -227,7 +227,13 @@ describe('calibrationSentence', () => {
   });
 
   it('names one group alone, a cluster whose median row sits at exactly 1%, and an empty list', () => {
-    const cluster = { rows: 12, score: 'knnDistance' as const, medianShare: 0.01, explained: 0 };
+    const cluster = {
+      rows: 12,
+      score: 'knnDistance' as const,
+      medianShare: 0.01,
+      explained: 0,
+      lookalikes: 0,
+    };
     expect(
       calibrationSentence([kind('outlier', 0.5, 6)], { rows: 12, fraction: 0.12, byKind: {} }, 100, [
         cluster,

@@ -94,6 +94,8 @@ export interface LiftedCluster {
   medianShare: number;
   /** Rows of it whose label their feature values explain (clusters.ts): ranked with the rest, not lifted. */
   explained: number;
+  /** Rows of its label outside it that stand out under its score as much as its median row (clusters.ts): lifted too. */
+  lookalikes: number;
 }
 
 /** What the canary run's distribution says about the analyst's rows. */
