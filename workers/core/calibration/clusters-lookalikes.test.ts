@@ -23,6 +23,13 @@ function layout() {
   return { ac, labels, features };
 }
 
+/** `labels` with the cluster rows 0-3 relabelled. */
+function relabel(labels: Int32Array, cluster: number[]): Int32Array {
+  const out = Int32Array.from(labels);
+  out.set(cluster, 0);
+  return out;
+}
+
 const cluster = (value: number, rows: number[], score: number, significance: number): Corroborated => ({
   value,
   rows,
@@ -44,8 +51,8 @@ describe('look-alikes of a lifted cluster', () => {
     const out = lookalikeRows([c], ac, features, 20, 0.9, labels, new Uint8Array(20));
     expect([...out.keys()].sort((a, b) => a - b)).toEqual([7, 10]);
     expect(out.get(7)).toBe(c);
-    // Only the first `rows` rows are read.
-    expect([...lookalikeRows([c], ac, features, 9, 0.9, labels, new Uint8Array(20)).keys()]).toEqual([7]);
+    // Only the first `rows` rows are read: row 10 is the 11th.
+    expect([...lookalikeRows([c], ac, features, 10, 0.9, labels, new Uint8Array(20)).keys()]).toEqual([7]);
   });
 
   it('takes no row of a lifted cluster, and gives a row to the first cluster it looks like', () => {
@@ -59,11 +66,19 @@ describe('look-alikes of a lifted cluster', () => {
     const rows = [...out.keys()].sort((a, b) => a - b);
     expect(rows).toEqual([7, 10, 13, 16, 19]);
     for (const r of rows) expect(out.get(r)).toBe(first);
-    // The cluster's label is the one most of its rows carry: one row of label 0 does not change it.
-    const mixed = Int32Array.from(labels, (l, i) => (i === 0 ? 0 : l));
-    expect([...lookalikeRows([first], ac, features, 20, 0.9, mixed, new Uint8Array(20)).keys()]).toEqual([
-      7, 10, 13, 16, 19,
-    ]);
+    // The cluster's label is the one most of its rows carry, the first or the last of them: one row of label 0
+    // changes nothing. In a tie the smaller label wins, whichever comes first.
+    const labelled = (cluster: number[]) => [
+      ...lookalikeRows([first], ac, features, 20, 0.9, relabel(labels, cluster), new Uint8Array(20)).keys(),
+    ];
+    const ofLabel1 = [7, 10, 13, 16, 19];
+    // Rows 4 and 5 carry label 2 in a cluster that is not lifted here.
+    const ofLabel2 = [4, 5, 8, 11, 14, 17];
+    expect(labelled([0, 1, 1, 1])).toEqual(ofLabel1);
+    expect(labelled([1, 1, 1, 0])).toEqual(ofLabel1);
+    expect(labelled([1, 1, 2, 2])).toEqual(ofLabel1);
+    expect(labelled([2, 2, 1, 1])).toEqual(ofLabel1);
+    expect(labelled([2, 2, 2, 1])).toEqual(ofLabel2);
   });
 
   it('looks for none around a cluster whose labels are partly explained or that an embedding score corroborates', () => {
@@ -124,6 +139,7 @@ describe('the fused suspicion with look-alikes', () => {
       ...Array.from({ length: 30 }, (_, i) => i),
       101,
     ]);
+    for (let i = 0; i < 30; i++) expect(out.suspicion[i]).toBeGreaterThan(0.5);
     expect(out.suspicion[101]).toBeGreaterThan(0.5);
     expect(out.suspicion[100]).toBeLessThan(0.5);
     expect(SCORE_NAMES[out.topScore[101] ?? 0]).toBe('sharedValues');
@@ -138,5 +154,22 @@ describe('the fused suspicion with look-alikes', () => {
     expect(without.suspicion[101]).toBeLessThan(0.5);
     expect(without.model.clusters[0]?.lookalikes).toBe(0);
     expect(estimatePoisoned(without, N)).toBe(30);
+  });
+
+  it('counts each look-alike for its own cluster', () => {
+    const two = input();
+    // Rows 30-39 (label 2): a second cluster, at the top of self-influence; no row of label 2 outside it comes near.
+    for (let i = 30; i < 40; i++) {
+      two.scores.activationClustering[i] = 0.8;
+      two.scores.selfInfluence[i] = 2 + i;
+      (two.labels as Int32Array)[i] = 2;
+    }
+    const out = fuse(two);
+    // Its median row (the 5th lowest of 10) holds the 6th place: (6 + 1) / 1001.
+    expect(out.model.clusters).toEqual([
+      { rows: 10, score: 'selfInfluence', medianShare: 0.007, explained: 0, lookalikes: 0 },
+      { rows: 30, score: 'sharedValues', medianShare: 0.019, explained: 0, lookalikes: 1 },
+    ]);
+    expect(estimatePoisoned(out, N)).toBe(41);
   });
 });
