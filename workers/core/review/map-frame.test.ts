@@ -42,6 +42,56 @@ describe('map bounds with far points', () => {
     expect([...pointsInPolygon(xy, corner)]).toEqual([]);
   });
 
+  it('compares the far points’ stretch with twice the rest’s range, wherever the axis starts', () => {
+    // 0..198 and 300: lo = 1, hi = 198; 300 ≤ 2 × 197, so the whole range stays (a cut would end at 207.85).
+    expect(axisBounds(Float64Array.from([...ramp(199), 300]))).toEqual([0, 300]);
+    // 10..208 and 404: a range of 394, exactly 2 × (208 − 11): still the whole range.
+    const shifted = Float64Array.from([...ramp(199)].map((v) => v + 10));
+    expect(axisBounds(Float64Array.from([...shifted, 404]))).toEqual([10, 404]);
+    // 1,000..1,198 and 1,600: 600 > 2 × 197, so the rest's range with 9.85 either side: [1,000, 1,207.85].
+    const far = axisBounds(Float64Array.from([...[...ramp(199)].map((v) => v + 1000), 1600]));
+    expect(far[0]).toBe(1000);
+    expect(far[1]).toBeCloseTo(1207.85, 10);
+  });
+
+  it('counts a point beyond one side of one axis, and none on a frame that keeps every point', () => {
+    const diagonal = [...ramp(199)].flatMap((v) => [v, v]);
+    expect(frameOf(Float32Array.from(diagonal), 200, 100, 8).beyond).toBe(0);
+    // Four far points, each beyond one bound only: left, right, below, above.
+    for (const [x, y] of [
+      [-10_000, 100],
+      [10_000, 100],
+      [100, -10_000],
+      [100, 10_000],
+    ]) {
+      const f = frameOf(Float32Array.from([...diagonal, x as number, y as number]), 200, 100, 8);
+      expect(f.beyond).toBe(1);
+    }
+    const all = frameOf(
+      Float32Array.from([...diagonal, -10_000, 100, 10_000, 100, 100, -10_000, 100, 10_000]),
+      200,
+      100,
+      8,
+    );
+    expect(all.beyond).toBe(4);
+  });
+
+  it('moves a far point to the edge, half the padding in, on a frame that does not start at 0', () => {
+    // 1,000..1,198 on the diagonal and (20,000, 20,000): the frame is [1,000, 1,207.85] on both axes.
+    const values = [...ramp(199)].flatMap((v) => [v + 1000, v + 1000]);
+    const f = frameOf(Float32Array.from([...values, 20_000, 20_000]), 200, 100, 8);
+    expect(f.x0).toBe(1000);
+    const drawn = asDrawn(f, Float32Array.from([20_000, 20_000, -20_000, -20_000]));
+    // Half the padding (4 px) past the bounds, in data units: 4 × 207.85 / 184 on x, 4 × 207.85 / 84 on y.
+    expect(drawn[0]).toBeCloseTo(1207.85 + (4 * 207.85) / 184, 2);
+    expect(drawn[1]).toBeCloseTo(1207.85 + (4 * 207.85) / 84, 2);
+    expect(drawn[2]).toBeCloseTo(1000 - (4 * 207.85) / 184, 2);
+    expect(drawn[3]).toBeCloseTo(1000 - (4 * 207.85) / 84, 2);
+    expect(
+      [toPx(f, drawn[0] as number), toPy(f, drawn[1] as number)].map((v) => Math.round(v * 1000) / 1000),
+    ).toEqual([196, 4]);
+  });
+
   it('keeps non-finite points non-finite', () => {
     const f = frameOf(Float32Array.from([0, 0, 1, 1]), 100, 100, 8);
     expect([...asDrawn(f, Float32Array.from([Number.NaN, 0.5]))].map(Number.isNaN)).toEqual([true, false]);
