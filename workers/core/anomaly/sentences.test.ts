@@ -129,4 +129,34 @@ describe('lossText', () => {
     expect(lossText(1.07e-7)).toBe('0.00000011');
     expect(lossText(0)).toBe('0');
   });
+
+  it('writes a value that is not finite in words a number format would not use', () => {
+    expect([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN].map(lossText)).toEqual([
+      'Infinity',
+      '-Infinity',
+      'NaN',
+    ]);
+  });
+});
+
+describe('the ratios the sentences give', () => {
+  const stall = (level: number) =>
+    classStallSentence('3', { classIndex: 3, from: 0.5, to: 0.4, fall: 0.2, othersFall: 0.6, level }, 3);
+
+  it('gives a class’s loss as a multiple of the others’ median only between 0 and 100 times, both ends left out', () => {
+    // to / level is the others' median: 0.4 / 2 = 0.2, 0.4 / 99.9 = 0.004.
+    expect(stall(2)).toContain('it is now 2.0 times their median loss (0.2)');
+    expect(stall(99.9)).toContain('it is now 99.9 times their median loss (0.004)');
+    expect(stall(100)).toContain('; their median loss is now 0.004.');
+    expect(stall(150)).toContain('; their median loss is now 0.0027.');
+    expect(stall(0)).toContain('; their median loss is now Infinity.');
+    expect(stall(-2)).toContain('; their median loss is now -0.2.');
+  });
+
+  it('gives a validation loss exactly 100 times its best as the best, not as a percentage', () => {
+    const now = (valTo: number) =>
+      divergenceSentence({ first: 0, last: 2, trainFrom: 2, trainTo: 1, valFrom: 0.5, valTo, best: 0.01 });
+    expect(now(1)).toContain('now against its best of 0.01:');
+    expect(now(0.99)).toContain('now 9800% above its best, 0.01:');
+  });
 });

@@ -30,6 +30,13 @@ describe('spikeTable', () => {
     expect([0, 1].map((r) => negZero.at(r, 0))).toEqual([0, 0]);
     const one = spikeTable(features, 1, [{ column: 0, value: 1 }]);
     expect([3, 4].map((r) => one.at(r, 0))).toEqual([0, -1]);
+    // Only zero has two signs that compare equal: -1 and -0.5 (the sign bit flipped) are not the spikes 1 and 0.5.
+    const signed = Float32Array.from([1, -1, 0.5, -0.5]);
+    const positive = spikeTable(signed, 1, [
+      { column: 0, value: 1 },
+      { column: 0, value: 0.5 },
+    ]);
+    expect([0, 1, 2, 3].map((r) => positive.at(r, 0))).toEqual([0, -1, 1, -1]);
   });
 
   it('keeps every one of many spikes in one column apart (the slots collide and probe on)', () => {
