@@ -77,6 +77,8 @@ describe('againstNegatives', () => {
         [0, 1, 2],
         [Number.NaN, 3],
       ],
+      // A NaN negative with finite positives: only the plain functions rank it last.
+      [[0, Number.NaN], [1]],
     ];
     for (const [negatives, positives] of cases)
       expect(fast(negatives, positives)).toEqual(plain(negatives, positives));

@@ -28,4 +28,23 @@ describe('ranking metrics', () => {
     expect(recallAtFraction([0, 0, 11], tied, 0.05)).toBeCloseTo(1 / 3, 12);
     expect(recallAtFraction([], tied, 0.05)).toBeNaN();
   });
+
+  it('flags every negative at a fraction of 1, so every positive counts', () => {
+    expect(recallAtFraction([-5, 1], [0, 5], 1)).toBe(1);
+  });
+
+  it('groups NaN scores as one tie at the bottom, and no finite score with them', () => {
+    // 1, then the two NaN rows as one cut: (1 of 3) for the positive among them.
+    expect(averagePrecision([1, Number.NaN, Number.NaN], [0, 1, 0])).toBeCloseTo(1 / 3, 12);
+    // 2, 1 (the positive: 1 of 2), then NaN: the 1 is not tied with the NaN below it.
+    expect(averagePrecision([2, 1, Number.NaN], [0, 1, 0])).toBe(0.5);
+  });
+
+  it('breaks ties by index in the top k, takes k from 1, and refuses scores and truth of different lengths', () => {
+    expect(precisionAtK([1, 1, 1], [0, 0, 1], 1)).toBe(0);
+    expect(precisionAtK([1, 1, 1], [1, 0, 0], 1)).toBe(1);
+    expect(precisionAtK([5, 4], [1, 0], 1)).toBe(1);
+    expect(precisionAtK([5, 4], [1, 0], 0.6)).toBeNaN();
+    expect(() => averagePrecision([1, 2], [1])).toThrow('averagePrecision: 2 scores but 1 truth values.');
+  });
 });
