@@ -213,7 +213,7 @@ export async function calibratedScores(
     backbone,
     explained,
     grouped,
-    labels: data.labels.subarray(0, n),
+    labels: data.labels,
   };
   hooks.onFusionInput?.(input);
   const fusion = fuse(input, calibration.fusion);

@@ -132,14 +132,14 @@ function clusterText(clusters: readonly LiftedCluster[]): string {
   if (!first) return '';
   const explained = clusters.reduce((s, c) => s + (c.explained ?? 0), 0);
   const lookalikes = clusters.reduce((s, c) => s + (c.lookalikes ?? 0), 0);
-  const one = clusters.length === 1;
-  const rows = lookalikes === 1 ? '1 row' : `${lookalikes} rows`;
+  const [rows, scores, are] =
+    lookalikes === 1 ? ['1 row', 'scores', 'is'] : [`${lookalikes} rows`, 'score', 'are'];
   const also =
     lookalikes === 0
       ? ''
-      : one
-        ? `; ${rows} of its label outside it ${lookalikes === 1 ? 'scores' : 'score'} as high under ${first.score} as its median row and ${lookalikes === 1 ? 'is' : 'are'} counted with it`
-        : `; ${rows} of their labels outside them ${lookalikes === 1 ? 'scores' : 'score'} as high as their median rows and ${lookalikes === 1 ? 'is' : 'are'} counted with them`;
+      : clusters.length === 1
+        ? `; ${rows} of its label outside it ${scores} as high under ${first.score} as its median row and ${are} counted with it`
+        : `; ${rows} of their labels outside them ${scores} as high as their median rows and ${are} counted with them`;
   const left =
     (explained > 0
       ? `; ${explained} of their rows are left out, their nearest rows outside the cluster sharing their label`
