@@ -211,6 +211,7 @@ describe('a present kind that is not sure, worked by hand', () => {
         kind: 'outlier',
         score: 'knnDistance',
         scores: ['knnDistance'],
+        ranking: ['knnDistance'],
         canaryPrecision: 0.7929,
         canaryReach: 0.9722,
         presentRows: 3,

@@ -323,6 +323,7 @@ describe('fuse, a run worked by hand', () => {
         kind: 'outlier',
         score: 'knnDistance',
         scores: ['knnDistance'],
+        ranking: ['knnDistance'],
         canaryPrecision: 0.8167,
         canaryReach: 1,
         presentRows: 2,

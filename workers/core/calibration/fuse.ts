@@ -8,8 +8,8 @@
  * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there; for a score
  * that tests its own rows against chance, such as shared values, the rows it marks), and only when it ranks half of
  * the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that look present rank first, surest first
- * (canaryReach once their present rows are set aside), each kind's rows in its own score's order, so the top of the
- * list keeps the strongest signal's order rather than ties; every other row follows by the larger of its
+ * (canaryReach once their present rows are set aside), each kind's rows in its own score's order (a label kind's: the
+ * agreement of the questions asked of a label, views.ts), so the top of the list keeps the strongest signal's order; every other row follows by the larger of its
  * uncalibrated suspicion and its present detectors. A clear tail of any score (clear-tail.ts) and every activation
  * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with its rows' labels) rank above every kind but the sure ones (every canary above the
  * rows they leave), so calibration never buries a strong single signal; a cluster's rows whose features explain
@@ -23,8 +23,9 @@ import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, lookalikeRows, medianOver } from './clusters';
 import { marked, presentRows } from './presence';
-import { countAtLeast, sortedReference, tailSignificance } from './tails';
+import { countAtLeast, meanSignificance, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
+import { labelViewRanking } from './views';
 
 /** Defaults of the fusion; the measurements behind them are in bench/detect and the README. */
 export const DEFAULT_FUSION: FusionSettings = {
@@ -146,14 +147,6 @@ export function canaryReach(
   return sum / canaries.length;
 }
 
-/** The tail significance, among the first `rows`, of the mean of several scores' tail significance (one: itself). */
-function meanSignificance(list: readonly Float32Array[], rows: number): Float32Array {
-  if (list.length === 1) return list[0] as Float32Array;
-  const mean = new Float32Array(list[0]?.length ?? 0);
-  for (const f of list) for (let i = 0; i < mean.length; i++) mean[i] += f[i] / list.length;
-  return tailSignificance(mean, sortedReference(mean.subarray(0, rows)));
-}
-
 /**
  * Indices of the kinds that look present, surest first (canaryReach), then by canary precision (as a detector is
  * chosen: reach first, precision breaking ties), then in kind order.
@@ -261,16 +254,20 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       settings.reach,
       present,
     );
+    // A label kind's rows are ordered by the agreement of the three questions asked of a label (views.ts).
+    const ranking = labelViewRanking(kind, SCORE_NAMES[best] as ScoreName, SCORE_NAMES, quality);
     detectors.push({
       kind,
       score: SCORE_NAMES[best] as ScoreName,
       scores: members.map((j) => SCORE_NAMES[j] as ScoreName),
+      ranking: ranking ?? members.map((j) => SCORE_NAMES[j] as ScoreName),
       canaryPrecision: Number(precision[best].toFixed(4)),
       canaryReach: Number(sure.toFixed(4)),
       presentRows: Math.round(present),
       learned,
     });
-    detectorValues.push(values);
+    const order = ranking?.map((s) => features[SCORE_NAMES.indexOf(s)] as Float32Array);
+    detectorValues.push(order ? meanSignificance(order, n) : values);
     chosen.push(best);
   }
   const scale = Math.log(n + 1);
@@ -370,7 +367,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   return {
     model: {
-      format: 'sift-fused/5',
+      format: 'sift-fused/6',
       detectors,
       clusters: clusters.map((c) => ({
         rows: c.rows.length,

@@ -25,7 +25,16 @@ function detector(
   presentRows: number,
   learned: boolean,
 ): KindDetector {
-  return { kind, score, canaryPrecision: 0.5, scores: [score], canaryReach: 0.5, presentRows, learned };
+  return {
+    kind,
+    score,
+    canaryPrecision: 0.5,
+    scores: [score],
+    ranking: [score],
+    canaryReach: 0.5,
+    presentRows,
+    learned,
+  };
 }
 
 function handRun() {
@@ -58,7 +67,7 @@ function handRun() {
   };
   const fusion = {
     model: {
-      format: 'sift-fused/5',
+      format: 'sift-fused/6',
       detectors: [detector('random-flip', 'aum', 3, true), detector('outlier', 'knnDistance', 0, false)],
       clusters: [],
       settings: DEFAULT_FUSION,

@@ -49,3 +49,11 @@ export function tailFraction(values: ArrayLike<number>, sorted: Float64Array): F
     Number.isNaN(values[i]) ? 1 : (countAtLeast(sorted, values[i]) + 1) / (m + 1),
   );
 }
+
+/** The tail significance, among the first `rows`, of the mean of several scores' tail significance (one: itself). */
+export function meanSignificance(list: readonly Float32Array[], rows: number): Float32Array {
+  if (list.length === 1) return list[0] as Float32Array;
+  const mean = new Float32Array(list[0]?.length ?? 0);
+  for (const f of list) for (let i = 0; i < mean.length; i++) mean[i] += f[i] / list.length;
+  return tailSignificance(mean, sortedReference(mean.subarray(0, rows)));
+}

@@ -31,6 +31,11 @@ export interface KindDetector {
   /** Every score whose reach lies within `ensemble` of its: the detector is their mean tail significance. */
   scores: ScoreName[];
   /**
+   * The scores whose mean tail significance orders the kind's rows (its `presentRows` top rows and the rest): for a
+   * kind that plants wrong labels, the best of each question asked of a label (views.ts); otherwise `scores`.
+   */
+  ranking: ScoreName[];
+  /**
    * The detector's reach on them once the `presentRows` rows it ranks highest are set aside: how surely the kind is there.
    * Present kinds rank in this order, surest first.
    */
@@ -110,7 +115,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/5';
+  format: 'sift-fused/6';
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];
