@@ -4,7 +4,7 @@
  * counted by hand on small sets.
  */
 import { describe, expect, it } from 'vitest';
-import { countAtLeast, sortedReference, tailFraction, tailSignificance } from './tails';
+import { countAtLeast, meanSignificance, sortedReference, tailFraction, tailSignificance } from './tails';
 
 describe('reference values', () => {
   it('are sorted ascending as numbers, NaN left out', () => {
@@ -57,5 +57,19 @@ describe('tail significance and share', () => {
       expect(got[i]).toBeCloseTo(-Math.log(s), 6);
     });
     expect(got[4]).toBeCloseTo(Math.log(5), 6);
+  });
+});
+
+describe('meanSignificance', () => {
+  it('ranks the mean of several scores among the first rows; one score is returned as it is; none gives no rows', () => {
+    // Means [1.5, 2, 1, 1.5] over the 4 reference rows, and 5 on an appended row: −ln((count at least + 1) / 5).
+    const a = Float32Array.from([3, 2, 1, 0, 5]);
+    const b = Float32Array.from([0, 2, 1, 3, 5]);
+    const out = meanSignificance([a, b], 4);
+    const expected = [Math.log(5 / 4), Math.log(5 / 2), 0, Math.log(5 / 4), Math.log(5)];
+    expect(out).toHaveLength(5);
+    for (const [i, v] of expected.entries()) expect(out[i]).toBeCloseTo(v, 6);
+    expect(meanSignificance([a], 4)).toBe(a);
+    expect(meanSignificance([], 4)).toHaveLength(0);
   });
 });
