@@ -2,20 +2,22 @@
  * The fused suspicion learned from canaries (issue 10). For each canary kind the detector is one of Sift's scores:
  * the one under which that kind's canaries (both draws, about 20 rows) reach highest among the analyst's rows
  * (canaryReach, a partial AUROC: real poison of the kind ranked above its canaries does not count against it, as it
- * does against average precision). A single score chosen by rank keeps each score's own ordering, which a weighted fit over twelve scores
- * on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48, bench notes in the README).
- * Each detector asks the analyst's rows how many of them look like its kind (presence: the rows at or above a
- * threshold between the rows' median and the canaries' quantile, divided by the canaries' recall there; for a score
- * that tests its own rows against chance, such as shared values, the rows it marks), and only when it ranks half of
- * the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that look present rank first, surest first
- * (canaryReach once their present rows are set aside), each kind's rows in its own score's order (a label kind's: the
- * agreement of the questions asked of a label, views.ts), so the top of the list keeps the strongest signal's order; every other row follows by the larger of its
- * uncalibrated suspicion and its present detectors. A clear tail of any score (clear-tail.ts) and every activation
- * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with its rows' labels) rank above every kind but the sure ones (every canary above the
- * rows they leave), so calibration never buries a strong single signal; a cluster's rows whose features explain
- * their label (FusionInput.explained) stay with the rest, and rows of its label outside it that its score sets apart
- * as much as its median row join it (clusters.ts, lookalikeRows). A trigger kind whose canaries the model did not
- * learn speaks only through a score that reads the feature values (KindDetector.learned).
+ * does against average precision). A single score chosen by rank keeps each score's own ordering, which a weighted
+ * fit over twelve scores on ~10 canaries did not (measured on held-out poisoned sets: mean AP 0.61 against 0.48,
+ * bench notes in the README). Each detector asks the analyst's rows how many of them look like its kind (presence:
+ * the rows at or above a threshold between the rows' median and the canaries' quantile, divided by the canaries'
+ * recall there; for a score that tests its own rows against chance, such as shared values, the rows it marks), and
+ * only when it ranks half of the kind's canaries in the analyst rows' top tenth (`reach`). Kinds that look present
+ * rank first, surest first (canaryReach once their present rows are set aside), each kind's rows in its own score's
+ * order (a label kind's: the agreement of the questions asked of a label, views.ts), so the top of the list keeps
+ * the strongest signal's order; every other row follows by the larger of its uncalibrated suspicion and its present
+ * detectors. A clear tail of any score (clear-tail.ts) and every activation cluster another score corroborates
+ * (clusters.ts; shared values and the embedding outlier scores only together with its rows' labels) rank above every
+ * kind but the sure ones (every canary above the rows they leave), so calibration never buries a strong single
+ * signal; a cluster's rows whose features explain their label (FusionInput.explained) stay with the rest, and rows
+ * of its label outside it that its score sets apart as much as its median row join it (clusters.ts, lookalikeRows).
+ * A trigger kind whose canaries the model did not learn speaks only through a score that reads the feature values
+ * (KindDetector.learned).
  */
 import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { clearTail } from '../scores/clear-tail';
@@ -168,11 +170,10 @@ function rankAmong(values: Float32Array, sorted: Float64Array): Float64Array {
   return Float64Array.from(values, (v) => (Number.isNaN(v) ? sorted.length : countAtLeast(sorted, v) - 1));
 }
 
-/** Index of the score with the largest tail significance at row i. */
-function strongest(features: Float32Array[], i: number): number {
-  let top = 0;
-  for (let s = 1; s < features.length; s++) if (features[s][i] > features[top][i]) top = s;
-  return top;
+/** Index of the score, among `among` (default: every score), with the largest tail significance at row i. */
+function strongest(features: Float32Array[], i: number, among?: readonly number[]): number {
+  const list = among ?? features.map((_, s) => s);
+  return list.reduce((top, s) => (features[s][i] > features[top][i] ? s : top));
 }
 
 /**
@@ -195,7 +196,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const kinds = [...new Set(input.kind)].sort((a, b) => a - b);
   const detectors: KindDetector[] = [];
   const detectorValues: Float32Array[] = [];
-  const chosen: number[] = [];
+  // Per kind, the scores its rows' reason is taken from: the best, or a label kind's three questions.
+  const reasons: number[][] = [];
   for (const k of kinds) {
     const canaries = [
       ...appendedRows(input, CANARY_ROLE.fit, k),
@@ -266,9 +268,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       presentRows: Math.round(present),
       learned,
     });
-    const order = ranking?.map((s) => features[SCORE_NAMES.indexOf(s)] as Float32Array);
-    detectorValues.push(order ? meanSignificance(order, n) : values);
-    chosen.push(best);
+    const among = ranking?.map((s) => SCORE_NAMES.indexOf(s)) ?? [best];
+    const asked = among.map((j) => features[j] as Float32Array);
+    detectorValues.push(ranking ? meanSignificance(asked, n) : values);
+    reasons.push(among);
   }
   const scale = Math.log(n + 1);
   const backbone = tailSignificance(input.backbone, sortedReference(input.backbone.subarray(0, n)));
@@ -319,7 +322,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     if (b >= 0 && b < sure) {
       const j = present[b].j;
       suspicion[i] = band(b, detectorValues[j][i] / scale);
-      topScore[i] = chosen[j];
+      topScore[i] = strongest(features, i, reasons[j]);
       continue;
     }
     // A lifted cluster's row whose features explain its label ranks with the rest, its cluster one more detector.
@@ -343,7 +346,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     if (b >= 0) {
       const j = present[b].j;
       suspicion[i] = band(b + 1, detectorValues[j][i] / scale);
-      topScore[i] = chosen[j];
+      topScore[i] = strongest(features, i, reasons[j]);
       continue;
     }
     let value = settings.backbone * backbone[i];
@@ -359,7 +362,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       const v = settings.rest * detectorValues[j][i];
       if (v > value) {
         value = v;
-        score = chosen[j];
+        score = strongest(features, i, reasons[j]);
       }
     }
     suspicion[i] = 0.5 * Math.min(1, value / scale);

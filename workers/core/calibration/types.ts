@@ -127,7 +127,7 @@ export interface KindReport {
   kind: CanaryKind;
   byScore: Record<ScoreName, DetectionMetrics>;
   byFamily: Record<FamilyName, DetectionMetrics>;
-  /** The kind's detector (its score). */
+  /** The values that order the kind's rows (KindDetector.ranking: for a label kind, its three questions). */
   detector: DetectionMetrics;
   /** The calibrated suspicion, as it ranks this kind's reporting canaries among the analyst's rows. */
   fused: DetectionMetrics;

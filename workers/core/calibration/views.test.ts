@@ -1,7 +1,7 @@
 /**
  * The label questions that order a label kind's rows (views.ts): which kinds and scores they apply to, and, in a run
  * built by hand, that a present flip kind ranks the rows its three questions agree on above rows only training
- * struggled with, although its canaries chose the trajectory score.
+ * struggled with, although its canaries chose the trajectory score, and gives each row the question it stands out under.
  */
 import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
@@ -83,8 +83,8 @@ function agreementRun(): FusionInput {
   }
   for (let i = 0; i < 20; i++) {
     scores.aum[i] = 2 + 0.02 * i;
-    scores.selfConfidence[i] = 0.9 + 0.004 * i;
-    scores.knnDisagreement[i] = 0.9 + 0.004 * i;
+    scores.selfConfidence[i] = 0.85 + 0.004 * i;
+    scores.knnDisagreement[i] = 0.93 + 0.003 * i;
     scores.aum[20 + i] = 2.5 + 0.02 * i;
     scores.selfConfidence[20 + i] = 0.1;
     scores.knnDisagreement[20 + i] = 0.1;
@@ -117,9 +117,14 @@ describe('a label kind ordered by its questions, worked by hand', () => {
     const agreed = Array.from({ length: 20 }, (_, i) => out.suspicion[i]);
     const struggled = Array.from({ length: 20 }, (_, i) => out.suspicion[20 + i]);
     expect(Math.min(...agreed)).toBeGreaterThan(Math.max(...struggled));
-    // The kind's block holds agreed rows only, each explained by the score that detected the kind.
+    // The kind's block holds agreed rows only. Each row's reason is the question it stands out under most: k-NN
+    // disagreement, since fewer rows reach each agreed row's value there (0.93 + 0.003 i) than under self-confidence
+    // (0.85 + 0.004 i) or AUM (2 + 0.02 i, below the struggled rows).
     const block = Array.from({ length: 1000 }, (_, i) => i).filter((i) => out.topKind[i] !== NO_KIND);
     expect(block.length).toBe(flips?.presentRows);
-    expect(block.every((i) => i < 20 && SCORE_NAMES[out.topScore[i]] === 'aum')).toBe(true);
+    expect(block.every((i) => i < 20)).toBe(true);
+    expect(block.map((i) => SCORE_NAMES[out.topScore[i]])).toEqual(block.map(() => 'knnDisagreement'));
+    // A struggled row, outside the block, is explained by AUM, the question it stands out under.
+    expect(SCORE_NAMES[out.topScore[39]]).toBe('aum');
   });
 });
