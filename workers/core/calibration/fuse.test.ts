@@ -128,6 +128,8 @@ describe('edges of the canary measures', () => {
     const sorted = sortedReference(values.subarray(0, 10));
     expect(canaryPrecision(values, sorted, [10, 11])).toBeCloseTo(0.5, 6);
     expect(canaryReach(values, sorted, [10, 11], 0.5)).toBeCloseTo(0.5, 6);
+    // Nor once every analyst row is set aside: the canary at 20 reaches fully, the one without a value not at all.
+    expect(canaryReach(values, sorted, [10, 11], 0.5, 10)).toBeCloseTo(0.5, 6);
     // No analyst row to compare with, no canaries: 0, and no presence.
     expect(canaryReach(values, new Float64Array(0), [10], 0.5)).toBe(0);
     expect(presentRows(values, 10, [], { ...DEFAULT_FUSION, minRows: 0 })).toBe(0);
