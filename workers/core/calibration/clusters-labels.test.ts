@@ -41,25 +41,22 @@ describe('rows of activation clusters whose features explain their label', () =>
 
   it('reads only the first `rows` rows, and explains nothing when the budget leaves too few reference rows', () => {
     const { features, labels, clusters } = layout();
-    // 20 cluster rows × 1 feature: a budget of 20 × 50 leaves 50 reference rows (5 × k), enough; one less is not.
-    expect(
-      explainedClusterRows(features, 1, labels, clusters, 80, { k: 10, reference: 1000, budget: 1000 })[79],
-    ).toBe(1);
-    expect(
-      Array.from(
-        explainedClusterRows(features, 1, labels, clusters, 80, { k: 10, reference: 1000, budget: 999 }),
-      ),
-    ).toEqual(new Array(80).fill(0));
-    // The budget counts cluster rows × columns: with a second, constant column, 20 × 2 × 50 is enough, one less not.
+    // 20 cluster rows × 1 feature: a budget of 20 × 50 leaves 50 reference rows (5 × k), enough; one less is not. The
+    // budget counts cluster rows × columns: with a second, constant column, 20 × 2 × 50 is enough, one less not.
     const wide = Float32Array.from({ length: 160 }, (_, t) => (t % 2 === 0 ? features[t / 2] : 0));
-    expect(
-      explainedClusterRows(wide, 2, labels, clusters, 80, { k: 10, reference: 1000, budget: 2000 })[79],
-    ).toBe(1);
-    expect(
-      Array.from(
-        explainedClusterRows(wide, 2, labels, clusters, 80, { k: 10, reference: 1000, budget: 1999 }),
-      ),
-    ).toEqual(new Array(80).fill(0));
+    for (const [x, cols] of [
+      [features, 1],
+      [wide, 2],
+    ] as const) {
+      const budget = 1000 * cols;
+      expect(
+        explainedClusterRows(x, cols, labels, clusters, 80, { k: 10, reference: 1000, budget })[79],
+      ).toBe(1);
+      const short = { k: 10, reference: 1000, budget: budget - 1 };
+      expect(Array.from(explainedClusterRows(x, cols, labels, clusters, 80, short))).toEqual(
+        new Array(80).fill(0),
+      );
+    }
     // With the first 72 rows only, the second cluster is not read; the first is judged as before.
     const first = explainedClusterRows(features, 1, labels, clusters, 72);
     expect(first).toHaveLength(72);
