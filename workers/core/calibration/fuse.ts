@@ -172,8 +172,11 @@ function rankAmong(values: Float32Array, sorted: Float64Array): Float64Array {
 
 /** Index of the score, among `among` (default: every score), with the largest tail significance at row i. */
 function strongest(features: Float32Array[], i: number, among?: readonly number[]): number {
-  const list = among ?? features.map((_, s) => s);
-  return list.reduce((top, s) => (features[s][i] > features[top][i] ? s : top));
+  const pick = (t: number) => (among ? among[t] : t);
+  let top = pick(0);
+  for (let t = 1; t < (among ?? features).length; t++)
+    if (features[pick(t)][i] > features[top][i]) top = pick(t);
+  return top;
 }
 
 /**
@@ -257,12 +260,13 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       present,
     );
     // A label kind's rows are ordered by the agreement of the three questions asked of a label (views.ts).
-    const ranking = labelViewRanking(kind, SCORE_NAMES[best] as ScoreName, SCORE_NAMES, quality);
+    const ranking = labelViewRanking(kind, SCORE_NAMES[best] as ScoreName, quality);
+    const scores = members.map((j) => SCORE_NAMES[j] as ScoreName);
     detectors.push({
       kind,
       score: SCORE_NAMES[best] as ScoreName,
-      scores: members.map((j) => SCORE_NAMES[j] as ScoreName),
-      ranking: ranking ?? members.map((j) => SCORE_NAMES[j] as ScoreName),
+      scores,
+      ranking: ranking ?? scores,
       canaryPrecision: Number(precision[best].toFixed(4)),
       canaryReach: Number(sure.toFixed(4)),
       presentRows: Math.round(present),

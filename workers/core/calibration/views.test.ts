@@ -22,18 +22,18 @@ describe('labelViewRanking', () => {
       knnDisagreement: 0.1,
       mahalanobis: 0.9,
     });
-    expect(labelViewRanking('pair-flip', 'meanLoss', SCORE_NAMES, q)).toEqual([
+    expect(labelViewRanking('pair-flip', 'meanLoss', q)).toEqual([
       'meanLoss',
       'normalizedMargin',
       'knnDisagreement',
     ]);
     // The chosen score may answer any of the three questions.
-    expect(labelViewRanking('random-flip', 'knnDisagreement', SCORE_NAMES, q)).toEqual([
+    expect(labelViewRanking('random-flip', 'knnDisagreement', q)).toEqual([
       'meanLoss',
       'normalizedMargin',
       'knnDisagreement',
     ]);
-    expect(labelViewRanking('near-duplicate', 'selfConfidence', SCORE_NAMES, q)).toEqual([
+    expect(labelViewRanking('near-duplicate', 'selfConfidence', q)).toEqual([
       'meanLoss',
       'normalizedMargin',
       'knnDisagreement',
@@ -41,23 +41,23 @@ describe('labelViewRanking', () => {
   });
 
   it('breaks ties by the order the scores are listed in', () => {
-    expect(labelViewRanking('random-flip', 'aum', SCORE_NAMES, quality({}))).toEqual([
+    expect(labelViewRanking('random-flip', 'aum', quality({}))).toEqual([
       'aum',
       'selfConfidence',
       'knnDisagreement',
     ]);
     const q = quality({ forgetting: 0.4, cartography: 0.4, normalizedMargin: 0.1 });
-    expect(labelViewRanking('random-flip', 'forgetting', SCORE_NAMES, q)?.[0]).toBe('forgetting');
+    expect(labelViewRanking('random-flip', 'forgetting', q)?.[0]).toBe('forgetting');
   });
 
   it('leaves other kinds, and label kinds chosen by a score outside the questions, to their detector', () => {
     const q = quality({ aum: 0.5, knnDistance: 0.9 });
     expect(LABEL_KINDS).toEqual(['random-flip', 'pair-flip', 'near-duplicate']);
     for (const kind of CANARY_KINDS.filter((k) => !LABEL_KINDS.includes(k))) {
-      expect(labelViewRanking(kind, 'aum', SCORE_NAMES, q)).toBeNull();
+      expect(labelViewRanking(kind, 'aum', q)).toBeNull();
     }
     for (const best of ['knnDistance', 'mahalanobis', 'selfInfluence', 'spectral'] as const) {
-      expect(labelViewRanking('random-flip', best, SCORE_NAMES, q)).toBeNull();
+      expect(labelViewRanking('random-flip', best, q)).toBeNull();
     }
   });
 });

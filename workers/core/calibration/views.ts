@@ -10,7 +10,7 @@
  * decides whether the kind is present and how many rows it holds. Measured on bench/detect's dumped runs (README).
  */
 import type { CanaryKind } from '../canary/types';
-import type { ScoreName } from '../scores/types';
+import { SCORE_NAMES, type ScoreName } from '../scores/types';
 
 /** The kinds that plant wrong labels on rows of another class. */
 export const LABEL_KINDS: readonly CanaryKind[] = ['random-flip', 'pair-flip', 'near-duplicate'];
@@ -25,15 +25,14 @@ export const LABEL_VIEWS: readonly (readonly ScoreName[])[] = [
 /**
  * The scores that order a kind's rows: for a label kind whose chosen score answers one of the label questions, the
  * score of each question with the highest `quality` (ties: the first listed); otherwise null (the kind's detector
- * orders them). `quality` is indexed like `names`.
+ * orders them). `quality` is indexed like SCORE_NAMES.
  */
 export function labelViewRanking(
   kind: CanaryKind,
   best: ScoreName,
-  names: readonly ScoreName[],
   quality: readonly number[],
 ): ScoreName[] | null {
   if (!LABEL_KINDS.includes(kind) || !LABEL_VIEWS.some((v) => v.includes(best))) return null;
-  const of = (s: ScoreName) => quality[names.indexOf(s)] ?? Number.NEGATIVE_INFINITY;
+  const of = (s: ScoreName) => quality[SCORE_NAMES.indexOf(s)] ?? Number.NEGATIVE_INFINITY;
   return LABEL_VIEWS.map((view) => view.reduce((a, s) => (of(s) > of(a) ? s : a)));
 }
