@@ -1,6 +1,7 @@
 /**
  * Presence of a kind a feature score detects (fuse.ts, shared-values.ts): such a score tests its own rows against
  * chance, so the rows it marks are the rows present, however much stronger the canaries are than the real trigger.
+ * A trigger kind a distance score detects counts no rows (presence.ts, countsRows).
  */
 import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
@@ -240,5 +241,23 @@ describe('a present kind that is not sure, worked by hand', () => {
     expect(Array.from(out.topKind)).toEqual([NO_KIND, NO_KIND, NO_KIND, ...Array(7).fill(OUTLIER)]);
     const knn = SCORE_NAMES.indexOf('knnDistance');
     expect(Array.from(out.topScore)).toEqual([0, ...Array(9).fill(knn)]);
+  });
+});
+
+describe('fuse, a trigger kind found by a distance score', () => {
+  it('counts no rows, so its rows rank by the uncalibrated suspicion as when nothing is present', () => {
+    // The run above with feature-trigger canaries: their self-confidence (0) says the model learned them, and k-NN
+    // distance detects them as it detected the outliers, but a distance score counts no trigger rows.
+    const input = { ...handRun([7.5, 7.5, 9.5, 9.5]), kind: new Uint8Array(4).fill(TRIGGER) };
+    const out = fuse(input, { reach: 0.5, quantiles: [0.25], minRows: 1 });
+    expect(out.model.detectors).toMatchObject([
+      { kind: 'feature-trigger', score: 'knnDistance', presentRows: 0, learned: true },
+    ]);
+    expect(Array.from(out.topKind.subarray(0, 6))).toEqual(Array(6).fill(NO_KIND));
+    expect(estimatePoisoned(out, 6)).toBe(0);
+    // Rows 4 and 5, the outliers' two rows above, fall to 0.5 x 0.5 x their uncalibrated significance / ln 7.
+    const l = Math.log;
+    expect(out.suspicion[4]).toBeCloseTo((0.25 * l(7 / 6)) / l(7), 5);
+    expect(out.suspicion[5]).toBeCloseTo(0, 5);
   });
 });

@@ -24,10 +24,10 @@ import { clearTail } from '../scores/clear-tail';
 import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, lookalikeRows, medianOver } from './clusters';
-import { marked, presentRows } from './presence';
+import { countsRows, marked, presentRows, TRIGGER_KINDS } from './presence';
 import { countAtLeast, meanSignificance, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
-import { labelViewRanking } from './views';
+import { asksLabel, LABEL_VIEWS, labelViewValues } from './views';
 
 /** Defaults of the fusion; the measurements behind them are in bench/detect and the README. */
 export const DEFAULT_FUSION: FusionSettings = {
@@ -40,12 +40,6 @@ export const DEFAULT_FUSION: FusionSettings = {
   ensemble: 0.05,
   clusterLabels: 0.9,
 };
-
-/**
- * Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger, or when
- * their detector reads the feature values (FEATURE_SCORES).
- */
-const TRIGGER_KINDS: readonly CanaryKind[] = ['feature-trigger', 'patch-trigger', 'blend-trigger'];
 
 /** Scores computed from the rows' feature values, not from the model. */
 const FEATURE_SCORES: readonly ScoreName[] = ['sharedValues'];
@@ -199,7 +193,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const kinds = [...new Set(input.kind)].sort((a, b) => a - b);
   const detectors: KindDetector[] = [];
   const detectorValues: Float32Array[] = [];
-  // Per kind, the scores its rows' reason is taken from: the best, or a label kind's three questions.
+  // Per kind, the scores its rows' reason is taken from: the best, and a label kind's questions.
   const reasons: number[][] = [];
   for (const k of kinds) {
     const canaries = [
@@ -250,7 +244,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     // table's usual values spike: pooled pixels, few decimals): it still ranks, but it counts no rows, and neither do
     // its canaries, which stand above such a table's natural spikes (on a 14×14 pixel table they counted 39 rows, one
     // of them poisoned, and ranked them first).
-    const present = !reaches || (feature && !own) ? 0 : (count ?? presentRows(values, n, canaries, settings));
+    const counts = reaches && (!feature || own) && countsRows(kind, SCORE_NAMES[best] as ScoreName);
+    const present = counts ? (count ?? presentRows(values, n, canaries, settings)) : 0;
     // How surely the kind is there: the canaries' reach once the rows the detector finds present are set aside.
     const sure = canaryReach(
       values,
@@ -259,23 +254,22 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       settings.reach,
       present,
     );
-    // A label kind's rows are ordered by the agreement of the three questions asked of a label (views.ts).
-    const ranking = labelViewRanking(kind, SCORE_NAMES[best] as ScoreName, quality);
+    // A label kind's rows are ordered by the agreement of the questions asked of a label (views.ts).
+    const label = asksLabel(kind, SCORE_NAMES[best] as ScoreName);
     const scores = members.map((j) => SCORE_NAMES[j] as ScoreName);
     detectors.push({
       kind,
       score: SCORE_NAMES[best] as ScoreName,
       scores,
-      ranking: ranking ?? scores,
+      ranking: label ? LABEL_VIEWS.flat() : scores,
       canaryPrecision: Number(precision[best].toFixed(4)),
       canaryReach: Number(sure.toFixed(4)),
       presentRows: Math.round(present),
       learned,
     });
-    const among = ranking?.map((s) => SCORE_NAMES.indexOf(s)) ?? [best];
-    const asked = among.map((j) => features[j] as Float32Array);
-    detectorValues.push(ranking ? meanSignificance(asked, n) : values);
-    reasons.push(among);
+    detectorValues.push(label ? labelViewValues(features, n) : values);
+    const asked = LABEL_VIEWS.flat().map((s) => SCORE_NAMES.indexOf(s));
+    reasons.push(label ? [...new Set([best, ...asked])] : [best]);
   }
   const scale = Math.log(n + 1);
   const backbone = tailSignificance(input.backbone, sortedReference(input.backbone.subarray(0, n)));
@@ -374,7 +368,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   return {
     model: {
-      format: 'sift-fused/6',
+      format: 'sift-fused/7',
       detectors,
       clusters: clusters.map((c) => ({
         rows: c.rows.length,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { marked, presentRows } from './presence';
+import { countsRows, marked, presentRows } from './presence';
 import type { FusionSettings } from './types';
 
 /** Ten analyst rows (median 5: the sorted rows' value at round(0.5 × 9) = 5) and four canaries 8, 9, 10, 11. */
@@ -45,6 +45,21 @@ describe('presentRows (hand-computed)', () => {
     expect(presentRows(values, 10, CANARIES, settings([0], 0.5))).toBeCloseTo(2, 10);
     // With rows = 8 the analyst's rows are 0..5 and two NaN: median index round(2.5) = 3 → 3; threshold 8, none.
     expect(presentRows(values, 8, CANARIES, settings([0]))).toBe(0);
+  });
+});
+
+describe('countsRows', () => {
+  it('lets every kind count rows but a trigger kind detected by a distance score', () => {
+    for (const kind of ['feature-trigger', 'patch-trigger', 'blend-trigger'] as const) {
+      expect(countsRows(kind, 'knnDistance')).toBe(false);
+      expect(countsRows(kind, 'mahalanobis')).toBe(false);
+      for (const score of ['sharedValues', 'activationClustering', 'spectral', 'selfConfidence'] as const)
+        expect(countsRows(kind, score)).toBe(true);
+    }
+    for (const kind of ['outlier', 'random-flip', 'pair-flip', 'near-duplicate'] as const) {
+      expect(countsRows(kind, 'knnDistance')).toBe(true);
+      expect(countsRows(kind, 'mahalanobis')).toBe(true);
+    }
   });
 });
 

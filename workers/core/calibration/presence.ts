@@ -2,8 +2,29 @@
  * How many of the analyst's rows look like a canary kind (issue 10), from where the kind's canaries fall under its
  * detector. fuse.ts ranks a present kind's rows above the rest and estimatePoisoned counts them.
  */
+import type { CanaryKind } from '../canary/types';
+import type { ScoreName } from '../scores/types';
 import { sortedReference } from './tails';
 import type { FusionSettings, KindDetector } from './types';
+
+/**
+ * Kinds that plant a backdoor: their canaries only measure backdoors when the model learned the trigger, or when
+ * their detector reads the feature values (fuse.ts, FEATURE_SCORES).
+ */
+export const TRIGGER_KINDS: readonly CanaryKind[] = ['feature-trigger', 'patch-trigger', 'blend-trigger'];
+
+/** Scores that measure how far a row lies from the others in the embedding. */
+const DISTANCE_SCORES: readonly ScoreName[] = ['knnDistance', 'mahalanobis'];
+
+/**
+ * Whether a kind detected by `score` may count rows. A trigger kind detected by a distance score counts none, so it
+ * is not present and its rows rank by their other scores: every set has rows far from the rest, and on the image
+ * runs such a trigger kind counted 174 to 632 rows whether a trigger was there or not (224 on ho_fashion_lookalike6
+ * and 341 on ho2_fashion_flip7, which hold none; docs/heldout.md).
+ */
+export function countsRows(kind: CanaryKind, score: ScoreName): boolean {
+  return !(TRIGGER_KINDS.includes(kind) && DISTANCE_SCORES.includes(score));
+}
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];

@@ -31,8 +31,9 @@ export interface KindDetector {
   /** Every score whose reach lies within `ensemble` of its: the detector is their mean tail significance. */
   scores: ScoreName[];
   /**
-   * The scores whose mean tail significance orders the kind's rows (its `presentRows` top rows and the rest): for a
-   * kind that plants wrong labels, the best of each question asked of a label (views.ts); otherwise `scores`.
+   * The scores that order the kind's rows (its `presentRows` top rows and the rest): for a kind that plants wrong
+   * labels, those of the two questions asked of a label (views.ts, labelViewValues); otherwise `scores`, by their mean
+   * tail significance.
    */
   ranking: ScoreName[];
   /**
@@ -115,7 +116,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/6';
+  format: 'sift-fused/7';
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];
@@ -127,7 +128,7 @@ export interface KindReport {
   kind: CanaryKind;
   byScore: Record<ScoreName, DetectionMetrics>;
   byFamily: Record<FamilyName, DetectionMetrics>;
-  /** The values that order the kind's rows (KindDetector.ranking: for a label kind, its three questions). */
+  /** The values that order the kind's rows (KindDetector.ranking: for a label kind, its two label questions). */
   detector: DetectionMetrics;
   /** The calibrated suspicion, as it ranks this kind's reporting canaries among the analyst's rows. */
   fused: DetectionMetrics;

@@ -1,71 +1,74 @@
 /**
- * The label questions that order a label kind's rows (views.ts): which kinds and scores they apply to, and, in a run
- * built by hand, that a present flip kind ranks the rows its three questions agree on above rows only training
- * struggled with, although its canaries chose the trajectory score, and gives each row the question it stands out under.
+ * The label questions that order a label kind's rows (views.ts): which kinds and scores they apply to, the value
+ * they give worked by hand, and, in a run built by hand, that a present flip kind ranks the rows its two questions
+ * agree on above rows only training struggled with, although its canaries chose the trajectory score, and gives each
+ * row the score it stands out under most.
  */
 import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { type FusionInput, fuse, NO_KIND } from './fuse';
-import { LABEL_KINDS, labelViewRanking } from './views';
+import { asksLabel, LABEL_KINDS, labelViewValues } from './views';
 
-const quality = (given: Partial<Record<ScoreName, number>>) => SCORE_NAMES.map((s) => given[s] ?? 0);
-
-describe('labelViewRanking', () => {
-  it('takes the best score of each question for a label kind whose chosen score asks one of them', () => {
-    const q = quality({
-      aum: 0.5,
-      meanLoss: 0.7,
-      cartography: 0.6,
-      selfConfidence: 0.2,
-      normalizedMargin: 0.3,
-      knnDisagreement: 0.1,
-      mahalanobis: 0.9,
-    });
-    expect(labelViewRanking('pair-flip', 'meanLoss', q)).toEqual([
-      'meanLoss',
-      'normalizedMargin',
-      'knnDisagreement',
-    ]);
-    // The chosen score may answer any of the three questions.
-    expect(labelViewRanking('random-flip', 'knnDisagreement', q)).toEqual([
-      'meanLoss',
-      'normalizedMargin',
-      'knnDisagreement',
-    ]);
-    expect(labelViewRanking('near-duplicate', 'selfConfidence', q)).toEqual([
-      'meanLoss',
-      'normalizedMargin',
-      'knnDisagreement',
-    ]);
-  });
-
-  it('breaks ties by the order the scores are listed in', () => {
-    expect(labelViewRanking('random-flip', 'aum', quality({}))).toEqual([
-      'aum',
-      'selfConfidence',
-      'knnDisagreement',
-    ]);
-    const q = quality({ forgetting: 0.4, cartography: 0.4, normalizedMargin: 0.1 });
-    expect(labelViewRanking('random-flip', 'forgetting', q)?.[0]).toBe('forgetting');
-  });
-
-  it('leaves other kinds, and label kinds chosen by a score outside the questions, to their detector', () => {
-    const q = quality({ aum: 0.5, knnDistance: 0.9 });
+describe('asksLabel', () => {
+  it('holds for a label kind whose chosen score says a label is wrong, training trajectory included', () => {
     expect(LABEL_KINDS).toEqual(['random-flip', 'pair-flip', 'near-duplicate']);
-    for (const kind of CANARY_KINDS.filter((k) => !LABEL_KINDS.includes(k))) {
-      expect(labelViewRanking(kind, 'aum', q)).toBeNull();
+    for (const kind of LABEL_KINDS) {
+      for (const best of ['aum', 'meanLoss', 'forgetting', 'cartography'] as const)
+        expect(asksLabel(kind, best)).toBe(true);
+      for (const best of ['selfConfidence', 'normalizedMargin', 'knnDisagreement'] as const)
+        expect(asksLabel(kind, best)).toBe(true);
     }
-    for (const best of ['knnDistance', 'mahalanobis', 'selfInfluence', 'spectral'] as const) {
-      expect(labelViewRanking('random-flip', best, q)).toBeNull();
+  });
+
+  it('leaves other kinds, and label kinds chosen by a score that does not read the label, to their detector', () => {
+    for (const kind of CANARY_KINDS.filter((k) => !LABEL_KINDS.includes(k))) {
+      expect(asksLabel(kind, 'aum')).toBe(false);
+      expect(asksLabel(kind, 'selfConfidence')).toBe(false);
+    }
+    for (const best of ['knnDistance', 'mahalanobis', 'selfInfluence', 'spectral', 'sharedValues'] as const) {
+      expect(asksLabel('random-flip', best)).toBe(false);
     }
   });
 });
 
+describe('labelViewValues', () => {
+  /** Four analyst rows and one appended row; every score not set is 0. */
+  function features(given: Partial<Record<ScoreName, number[]>>): Float32Array[] {
+    return SCORE_NAMES.map((s) => Float32Array.from(given[s] ?? [0, 0, 0, 0, 0]));
+  }
+
+  it("averages each question's scores, then the two questions, each as tail significance among the analyst rows", () => {
+    // Worked by hand (M = 4 analyst rows, significance -ln((count of analyst rows at or above + 1) / 5)):
+    // cross-validated mean [4, 2, 0, 0 | 4] -> [ln 5/2, ln 5/3, 0, 0 | ln 5/2]; k-NN [0, 1, 3, 0 | 3] as it is;
+    // their mean [0.458, 0.755, 1.5, 0 | 1.958] -> [ln 5/4, ln 5/3, ln 5/2, 0 | ln 5].
+    // A flat mean of the three scores would order rows 0 > 1 > 2 instead.
+    const f = features({
+      selfConfidence: [4, 4, 0, 0, 4],
+      normalizedMargin: [4, 0, 0, 0, 4],
+      knnDisagreement: [0, 1, 3, 0, 3],
+      aum: [9, 0, 0, 9, 9],
+      cartography: [0, 9, 0, 9, 0],
+    });
+    const out = Array.from(labelViewValues(f, 4));
+    const expected = [Math.log(5 / 4), Math.log(5 / 3), Math.log(5 / 2), 0, Math.log(5)];
+    expect(out.length).toBe(5);
+    for (let i = 0; i < 5; i++) expect(out[i]).toBeCloseTo(expected[i] as number, 5);
+  });
+
+  it('does not read the training trajectory', () => {
+    const base = { selfConfidence: [3, 1, 2, 0, 1], knnDisagreement: [0, 2, 1, 3, 2] };
+    const a = labelViewValues(features(base), 4);
+    const b = labelViewValues(features({ ...base, aum: [0, 5, 9, 1, 2], meanLoss: [7, 0, 0, 7, 7] }), 4);
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+});
+
 /**
- * 1,000 analyst rows and 40 random-flip canaries. Rows 0–19 (agreed) stand out under all three questions, rows
- * 20–39 (struggled) only under AUM, higher than the agreed rows; clean rows spread evenly, so no score has a clear
- * tail and no clean row stands out under more than one. The canaries sit among the struggled rows under AUM and mid-pack under the other two, so AUM detects them.
+ * 1,000 analyst rows and 40 random-flip canaries. Rows 0–19 (agreed) stand out under AUM, self-confidence and k-NN
+ * label disagreement, rows 20–39 (struggled) only under AUM, higher than the agreed rows; clean rows spread evenly, so
+ * no score has a clear tail and no clean row stands out under more than one. The canaries sit among the struggled rows
+ * under AUM and mid-pack under the other two, so AUM detects them.
  */
 function agreementRun(): FusionInput {
   const n = 1000;
@@ -104,27 +107,27 @@ function agreementRun(): FusionInput {
 }
 
 describe('a label kind ordered by its questions, worked by hand', () => {
-  it('ranks the rows the three questions agree on above rows only training struggled with', () => {
+  it('ranks the rows the label questions agree on above rows only training struggled with', () => {
     const out = fuse(agreementRun());
     const [flips] = out.model.detectors;
     expect(flips).toMatchObject({
       kind: 'random-flip',
       score: 'aum',
       scores: ['aum'],
-      ranking: ['aum', 'selfConfidence', 'knnDisagreement'],
+      ranking: ['selfConfidence', 'normalizedMargin', 'knnDisagreement'],
     });
     expect(flips?.presentRows).toBeGreaterThanOrEqual(8);
     const agreed = Array.from({ length: 20 }, (_, i) => out.suspicion[i]);
     const struggled = Array.from({ length: 20 }, (_, i) => out.suspicion[20 + i]);
     expect(Math.min(...agreed)).toBeGreaterThan(Math.max(...struggled));
-    // The kind's block holds agreed rows only. Each row's reason is the question it stands out under most: k-NN
-    // disagreement, since fewer rows reach each agreed row's value there (0.93 + 0.003 i) than under self-confidence
-    // (0.85 + 0.004 i) or AUM (2 + 0.02 i, below the struggled rows).
+    // The kind's block holds agreed rows only. Each row's reason is the score it stands out under most, among the
+    // detector's and the questions': k-NN disagreement, since fewer rows reach each agreed row's value there (0.93 +
+    // 0.003 i) than under self-confidence (0.85 + 0.004 i) or AUM (2 + 0.02 i, below the struggled rows).
     const block = Array.from({ length: 1000 }, (_, i) => i).filter((i) => out.topKind[i] !== NO_KIND);
     expect(block.length).toBe(flips?.presentRows);
     expect(block.every((i) => i < 20)).toBe(true);
     expect(block.map((i) => SCORE_NAMES[out.topScore[i]])).toEqual(block.map(() => 'knnDisagreement'));
-    // A struggled row, outside the block, is explained by AUM, the question it stands out under.
+    // A struggled row, outside the block, is explained by AUM, the detector's score, which it stands out under.
     expect(SCORE_NAMES[out.topScore[39]]).toBe('aum');
   });
 });
