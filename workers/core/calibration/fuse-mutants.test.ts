@@ -1,8 +1,8 @@
 /**
  * The fusion's ties and equalities (fuse.ts), each on a run built so that the tie or equality decides: the detector's
  * choice by canary precision, an ensemble's mean, the reach gate at exactly −ln(reach), two equally strong clear
- * tails, and a row whose detector value equals its uncalibrated suspicion. Expected values by hand or from the
- * definitions written out here.
+ * tails, a row whose detector value equals its uncalibrated suspicion, and a row outside two present kinds that only
+ * one of them ranks high. Expected values by hand or from the definitions written out here.
  */
 import { describe, expect, it } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
@@ -201,5 +201,41 @@ describe('the rest of the rows, named by their detector or their strongest score
     const out = fuse(input(), settings);
     expect(out.suspicion[1]).toBeCloseTo((0.45 * Math.log(7 / 6)) / Math.log(7), 6);
     expect([out.topScore[0], out.topScore[1], out.topScore[2]]).toEqual([aum, aum, aum]);
+  });
+});
+
+describe('a row outside two present kinds', () => {
+  it('ranks by the stronger of their detectors, whichever kind comes first, and is named by its score', () => {
+    // Outlier canaries (20) at 5000 under the k-NN distance, feature-trigger canaries (20) at 5000 under the spectral
+    // score; every other score 0. The k-NN distance holds i on analyst row i but 5000 + (i - 990) on rows 990-999;
+    // the spectral score holds 999 - i but 5000 + i on rows 0-9. Each kind counts the 10 rows at 5000 or above. Row
+    // 989 is next under the k-NN distance and low under the spectral score; row 10 the other way round. Each ranks
+    // with the rest at 0.5 x 0.9 x (its stronger detector's significance, -ln(12 / 1001)) / ln 1001: 11 analyst rows
+    // at or above it; its uncalibrated suspicion (i / 1000) weighs 0.5 and the other detector almost nothing.
+    const input = zeros(OUTLIER);
+    input.kind.fill(TRIGGER, 20);
+    input.role.set(Array.from({ length: 20 }, (_, j) => (j < 10 ? CANARY_ROLE.fit : CANARY_ROLE.report)));
+    input.role.set(
+      Array.from({ length: 20 }, (_, j) => (j < 10 ? CANARY_ROLE.fit : CANARY_ROLE.report)),
+      20,
+    );
+    for (let i = 0; i < 1000; i++) {
+      input.scores.knnDistance[i] = i >= 990 ? 5000 + (i - 990) : i;
+      input.scores.spectral[i] = i < 10 ? 5000 + i : 999 - i;
+    }
+    for (let j = 0; j < 20; j++) {
+      input.scores.knnDistance[1000 + j] = 5000;
+      input.scores.spectral[1020 + j] = 5000;
+    }
+    const out = fuse(input);
+    expect(out.model.detectors.map((d) => [d.kind, d.score, d.presentRows])).toEqual([
+      ['feature-trigger', 'spectral', 10],
+      ['outlier', 'knnDistance', 10],
+    ]);
+    const expected = (0.5 * 0.9 * Math.log(1001 / 12)) / Math.log(1001);
+    expect(out.suspicion[989]).toBeCloseTo(expected, 5);
+    expect(out.suspicion[10]).toBeCloseTo(expected, 5);
+    expect(SCORE_NAMES[out.topScore[989] as number]).toBe('knnDistance');
+    expect(SCORE_NAMES[out.topScore[10] as number]).toBe('spectral');
   });
 });
