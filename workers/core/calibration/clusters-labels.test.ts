@@ -57,6 +57,10 @@ describe('rows of activation clusters whose features explain their label', () =>
         new Array(80).fill(0),
       );
     }
+    // A cluster value past `rows` (an appended row's) does not count into the budget: 20 × 50 is still enough.
+    const appended = Float32Array.from([...clusters, clusters[79] as number]);
+    const exact = { k: 10, reference: 1000, budget: 1000 };
+    expect(explainedClusterRows(features, 1, labels, appended, 80, exact)[79]).toBe(1);
     // With the first 72 rows only, the second cluster is not read; the first is judged as before.
     const first = explainedClusterRows(features, 1, labels, clusters, 72);
     expect(first).toHaveLength(72);
