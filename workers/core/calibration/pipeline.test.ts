@@ -1,11 +1,13 @@
 /**
  * The scoring pipeline as one call (pipeline.ts), on the CPU backend with small blobs: the hooks it forwards, its
- * timings, and each way it stops (cancelled in training, in cross-validation or after it, in scoring; a training or a fold that
- * diverges)).
+ * timings, the fold pool it passes on, and each way it stops (cancelled in training, in cross-validation or after it, in
+ * scoring; a training that diverges at once or after recording epochs, a fold that diverges).
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScoringCancelledError } from '../scores/hooks';
+import type { FoldPool } from '../train/crossval';
+import { trainAndPredict } from '../train/trainer';
 import { crossValAndScore, type PipelineHooks, runPipeline } from './pipeline';
 import { BLOB_SETTINGS, blobs } from './test-blobs';
 
@@ -124,6 +126,53 @@ describe('runPipeline', () => {
     expect(out.message).toMatch(/^Training stopped (at|after) epoch 1\b.*Try a lower learning rate/);
     expect(out.run?.status).toBe('non-finite');
     expect(folds).toEqual([]);
+  });
+
+  it('fails, starting no fold, when training diverges after it has recorded epochs', async () => {
+    // SGD with momentum at learning rate 300 grows the weights step by step: on these blobs the loss leaves float32
+    // in the third epoch, after two epochs were recorded (measured on the CPU backend; 10 completes, 1e4 diverges in
+    // the first epoch). The run has dynamics, and the pipeline still stops with the trainer's message.
+    const folds: number[] = [];
+    const settings = { ...SETTINGS, epochs: 6, optimizer: 'sgd-momentum' as const, learningRate: 300 };
+    const out = await runPipeline(
+      blobs(240, 0, 1),
+      settings,
+      PLAN,
+      {},
+      { onFoldsDone: (d) => folds.push(d) },
+    );
+    expect(out.run?.status).toBe('non-finite');
+    expect(out.run?.dynamics).toBeDefined();
+    expect(out.run?.nonFinite?.epoch).toBeGreaterThan(0);
+    expect(out.kind).toBe('failed');
+    if (out.kind !== 'failed') throw new Error(out.kind);
+    expect(out.message).toBe(out.run?.nonFinite?.message);
+    expect(out.message).toMatch(/^Training stopped at epoch [2-6], batch \d+: .*Try a lower learning rate/);
+    expect(folds).toEqual([]);
+  });
+});
+
+describe('runPipeline with a fold pool', () => {
+  it('runs the cross-validation folds through the pool it is given', async () => {
+    // An in-process pool of size 2 that trains each fold as a fold worker does (workers/fold.service.ts).
+    const ran: number[] = [];
+    const foldPool: FoldPool = {
+      size: 2,
+      async runFold(d, s, task, onEpoch) {
+        ran.push(task.fold);
+        const fold = await trainAndPredict(
+          d,
+          task.trainRows,
+          task.heldRows,
+          { ...s, seed: task.seed },
+          { onEpoch },
+        );
+        return { status: fold.status, probabilities: fold.probabilities };
+      },
+    };
+    const out = await runPipeline(blobs(240, 0, 1), SETTINGS, PLAN, {}, { foldPool });
+    expect(out.kind).toBe('done');
+    expect(ran.sort()).toEqual([0, 1]);
   });
 });
 
