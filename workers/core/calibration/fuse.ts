@@ -195,6 +195,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   const detectorValues: Float32Array[] = [];
   // Per kind, the scores its rows' reason is taken from: the best, and a label kind's questions.
   const reasons: number[][] = [];
+  const asked = LABEL_VIEWS.flat().map((s) => SCORE_NAMES.indexOf(s));
   for (const k of kinds) {
     const canaries = [
       ...appendedRows(input, CANARY_ROLE.fit, k),
@@ -268,7 +269,6 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       learned,
     });
     detectorValues.push(label ? labelViewValues(features, n) : values);
-    const asked = LABEL_VIEWS.flat().map((s) => SCORE_NAMES.indexOf(s));
     reasons.push(label ? [...new Set([best, ...asked])] : [best]);
   }
   const scale = Math.log(n + 1);
