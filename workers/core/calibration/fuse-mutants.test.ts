@@ -205,13 +205,14 @@ describe('the rest of the rows, named by their detector or their strongest score
 });
 
 describe('a row outside two present kinds', () => {
-  it('ranks by the stronger of their detectors, whichever kind comes first, and is named by its score', () => {
+  it("ranks by the stronger detector, each weighed by its kind's row count, whichever kind comes first", () => {
     // Outlier canaries (20) at 5000 under the k-NN distance, feature-trigger canaries (20) at 5000 under the spectral
     // score; every other score 0. The k-NN distance holds i on analyst row i but 5000 + (i - 990) on rows 990-999;
-    // the spectral score holds 999 - i but 5000 + i on rows 0-9. Each kind counts the 10 rows at 5000 or above. Row
-    // 989 is next under the k-NN distance and low under the spectral score; row 10 the other way round. Each ranks
-    // with the rest at 0.5 x 0.9 x (its stronger detector's significance, -ln(12 / 1001)) / ln 1001: 11 analyst rows
-    // at or above it; its uncalibrated suspicion (i / 1000) weighs 0.5 and the other detector almost nothing.
+    // the spectral score holds 999 - i but 5000 + i on rows 0-19. The outliers count the 10 rows at 5000 or above,
+    // the trigger 20. Row 989 is next under the k-NN distance and low under the spectral score; row 20 the other way
+    // round. Each ranks with the rest at 0.5 x 0.9 x (its stronger detector's significance + ln(its kind's rows / 20))
+    // / ln 1001: row 989 -ln(12 / 1001) + ln(10 / 20), row 20 -ln(22 / 1001) + 0; its uncalibrated suspicion (i /
+    // 1000) weighs 0.5 and the other detector almost nothing.
     const input = zeros(OUTLIER);
     input.kind.fill(TRIGGER, 20);
     input.role.set(Array.from({ length: 20 }, (_, j) => (j < 10 ? CANARY_ROLE.fit : CANARY_ROLE.report)));
@@ -221,7 +222,7 @@ describe('a row outside two present kinds', () => {
     );
     for (let i = 0; i < 1000; i++) {
       input.scores.knnDistance[i] = i >= 990 ? 5000 + (i - 990) : i;
-      input.scores.spectral[i] = i < 10 ? 5000 + i : 999 - i;
+      input.scores.spectral[i] = i < 20 ? 5000 + i : 999 - i;
     }
     for (let j = 0; j < 20; j++) {
       input.scores.knnDistance[1000 + j] = 5000;
@@ -229,13 +230,13 @@ describe('a row outside two present kinds', () => {
     }
     const out = fuse(input);
     expect(out.model.detectors.map((d) => [d.kind, d.score, d.presentRows])).toEqual([
-      ['feature-trigger', 'spectral', 10],
+      ['feature-trigger', 'spectral', 20],
       ['outlier', 'knnDistance', 10],
     ]);
-    const expected = (0.5 * 0.9 * Math.log(1001 / 12)) / Math.log(1001);
-    expect(out.suspicion[989]).toBeCloseTo(expected, 5);
-    expect(out.suspicion[10]).toBeCloseTo(expected, 5);
+    const l = Math.log;
+    expect(out.suspicion[989]).toBeCloseTo((0.45 * (l(1001 / 12) + l(10 / 20))) / l(1001), 5);
+    expect(out.suspicion[20]).toBeCloseTo((0.45 * l(1001 / 22)) / l(1001), 5);
     expect(SCORE_NAMES[out.topScore[989] as number]).toBe('knnDistance');
-    expect(SCORE_NAMES[out.topScore[10] as number]).toBe('spectral');
+    expect(SCORE_NAMES[out.topScore[20] as number]).toBe('spectral');
   });
 });

@@ -11,11 +11,12 @@
  * rank first, surest first (canaryReach once their present rows are set aside), each kind's rows in its own score's
  * order (a label kind's: the agreement of the questions asked of a label, views.ts), so the top of the list keeps
  * the strongest signal's order; every other row follows by the larger of its uncalibrated suspicion and its present
- * detectors. A clear tail of any score (clear-tail.ts) and every activation cluster another score corroborates
- * (clusters.ts; shared values and the embedding outlier scores only together with its rows' labels) rank above every
- * kind but the sure ones (every canary above the rows they leave), so calibration never buries a strong single
- * signal; a cluster's rows whose features explain their label (FusionInput.explained) stay with the rest, and rows
- * of its label outside it that its score sets apart as much as its median row join it (clusters.ts, lookalikeRows).
+ * detectors, each weighed by its kind's row count. A clear tail of any score (clear-tail.ts) and every activation
+ * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with
+ * its rows' labels) rank above every kind but the sure ones (every canary above the rows they leave), so calibration
+ * never buries a strong single signal; a cluster's rows whose features explain their label (FusionInput.explained)
+ * stay with the rest, and rows of its label outside it that its score sets apart as much as its median row join it
+ * (clusters.ts, lookalikeRows).
  * A trigger kind whose canaries the model did not learn speaks only through a score that reads the feature values
  * (KindDetector.learned).
  */
@@ -178,8 +179,9 @@ function strongest(features: Float32Array[], i: number, among?: readonly number[
  * score whose canaries (both draws) reach highest among the analyst's rows (canaryReach); its presence is
  * `presentRows`. Kinds that look present are taken surest first (KindDetector.canaryReach): each puts its `presentRows` top rows (by its
  * detector) above every row of the next, in its detector's order. The other rows follow, ordered by the larger of
- * their uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`), both
- * as tail significance over the analyst's rows. Values lie in [0, 1]; the present kinds' rows above 0.5.
+ * their uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`, plus the
+ * log of its kind's rows over the largest present kind's), both as tail significance over the analyst's rows. Values
+ * lie in [0, 1]; the present kinds' rows above 0.5.
  */
 export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): FusionResult {
   const settings: FusionSettings = { ...DEFAULT_FUSION, ...given };
@@ -312,6 +314,9 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   // Kinds whose every canary ranks above the analyst rows they do not find present are as sure as a clear tail:
   // they rank above the tails and clusters (bands 0..sure-1), which take band `sure`; other kinds follow.
   const sure = present.filter(({ d }) => d.canaryReach >= 1).length;
+  // In the rest a kind's detector speaks with the log of its row count against the largest present kind's, as a prior
+  // weighs evidence: a kind of 32 rows no longer orders the rest as loudly as one of 374 (docs/heldout.md).
+  const largest = Math.max(1, ...present.map(({ d }) => d.presentRows));
   const band = (k: number, within: number) => 0.5 + (0.5 * (blocks - 1 - k + Math.min(1, within))) / blocks;
   for (let i = 0; i < total; i++) {
     // The first present kind (surest first) whose top rows hold this row.
@@ -356,8 +361,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
         score = acIndex;
       }
     }
-    for (const { j } of present) {
-      const v = settings.rest * detectorValues[j][i];
+    for (const { j, d } of present) {
+      const v = settings.rest * (detectorValues[j][i] + Math.log(d.presentRows / largest));
       if (v > value) {
         value = v;
         score = strongest(features, i, reasons[j]);
