@@ -198,6 +198,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   // Per kind, the scores its rows' reason is taken from: the best, and a label kind's questions.
   const reasons: number[][] = [];
   const asked = LABEL_VIEWS.flat().map((s) => SCORE_NAMES.indexOf(s));
+  // The label questions' value, alike for every label kind: computed once.
+  const labelValues = labelViewValues(features, n);
   for (const k of kinds) {
     const canaries = [
       ...appendedRows(input, CANARY_ROLE.fit, k),
@@ -270,7 +272,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       presentRows: Math.round(present),
       learned,
     });
-    detectorValues.push(label ? labelViewValues(features, n) : values);
+    detectorValues.push(label ? labelValues : values);
     reasons.push(label ? [...new Set([best, ...asked])] : [best]);
   }
   const scale = Math.log(n + 1);
