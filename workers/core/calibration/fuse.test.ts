@@ -8,17 +8,8 @@ import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { createRng, type Rng } from '../random';
 import { gaussian } from '../scores/test-utils';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
-import {
-  appendedRows,
-  canaryPrecision,
-  canaryReach,
-  DEFAULT_FUSION,
-  type FusionInput,
-  type FusionResult,
-  fuse,
-  NO_KIND,
-  presentOrder,
-} from './fuse';
+import { appendedRows, canaryPrecision, canaryReach, presentOrder } from './detectors';
+import { DEFAULT_FUSION, type FusionInput, type FusionResult, fuse, NO_KIND } from './fuse';
 import { estimatePoisoned, presentRows } from './presence';
 import { sortedReference, tailSignificance } from './tails';
 import { handRun } from './test-hand-run';

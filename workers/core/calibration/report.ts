@@ -13,7 +13,8 @@ import {
 import type { JsonValue } from '../manifest/types';
 import { againstNegatives } from '../metrics/against';
 import { FAMILY_NAMES, type FamilyName, SCORE_NAMES, type ScoreName } from '../scores/types';
-import { appendedRows, type FusionInput, type FusionResult } from './fuse';
+import { appendedRows } from './detectors';
+import type { FusionInput, FusionResult } from './fuse';
 import type { CalibrationReport, DetectionMetrics, KindReport, LiftedCluster, PoisonEstimate } from './types';
 
 /** Metrics of `values` for the canary rows `canaries` against the analyst rows 0..rows-1. */
