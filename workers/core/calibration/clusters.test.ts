@@ -4,11 +4,11 @@
  * bulk says nothing of presence.
  */
 import { describe, expect, it } from 'vitest';
-import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
+import { CANARY_KINDS, CANARY_ROLE, type CanaryKind } from '../canary/types';
 import { createRng } from '../random';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, medianOver } from './clusters';
-import { type FusionInput, fuse } from './fuse';
+import { type FusionInput, type FusionResult, fuse } from './fuse';
 import { estimatePoisoned } from './presence';
 import { sortedReference, tailSignificance } from './tails';
 
@@ -153,7 +153,7 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(out.model.clusters).toEqual([
       { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 0, lookalikes: 0 },
     ]);
-    expect(out.model.format).toBe('sift-fused/7');
+    expect(out.model.format).toBe('sift-fused/8');
     expect(SCORE_NAMES[out.topScore[order[0] ?? 0] ?? 0]).toBe('activationClustering');
     expect(estimatePoisoned(out, N)).toBe(30);
   });
@@ -213,6 +213,62 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     // Unexplained labels alone do not lift it: shared values must set it apart too.
     for (let i = 0; i < 30; i++) input.scores.sharedValues[i] = 0.5;
     expect(lifted(0)).toEqual([]);
+  });
+
+  it('leaves a cluster that a label score corroborates to a present label kind, which orders its rows already', () => {
+    // Rows 100-139 stand above 40 canaries under the cross-validated label scores (their neighbours disagree too); the 30-row cluster (rows 0-29)
+    // tops self-influence, which says a label is wrong (training struggled to fit the row), but no label question.
+    const flips = (kind: CanaryKind, planted = true) => {
+      const input = run((s, p) => {
+        s.selfConfidence[p] = 5 + (p - N) / 100;
+        s.normalizedMargin[p] = 5 + (p - N) / 100;
+        s.knnDisagreement[p] = 5;
+      });
+      for (let i = 100; i < (planted ? 140 : 100); i++) {
+        input.scores.selfConfidence[i] = 10 + i;
+        input.scores.normalizedMargin[i] = 10 + i;
+        input.scores.knnDisagreement[i] = 5;
+      }
+      input.kind.fill(CANARY_KINDS.indexOf(kind));
+      return fuse(input);
+    };
+    const byLabel = flips('random-flip');
+    expect(byLabel.model.detectors[0]).toMatchObject({
+      kind: 'random-flip',
+      ranking: ['selfConfidence', 'normalizedMargin', 'knnDisagreement'],
+    });
+    expect(byLabel.model.detectors[0]?.presentRows).toBeGreaterThan(0);
+    expect(byLabel.model.clusters).toEqual([]);
+    const order = (out: FusionResult) =>
+      Array.from({ length: N }, (_, i) => i).sort((a, b) => out.suspicion[b] - out.suspicion[a]);
+    // The flipped rows first; the cluster's rows rank with the rest (under 0.5), by the label questions' order.
+    expect(
+      order(byLabel)
+        .slice(0, 40)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+    for (let i = 0; i < 30; i++) expect(byLabel.suspicion[i]).toBeLessThan(0.5);
+    // A kind that plants no wrong label, found by the same scores, leaves the cluster lifted: right under that kind's
+    // sure rows (every canary above the rows it leaves), above the rest.
+    const byTrigger = flips('outlier');
+    expect(byTrigger.model.clusters).toEqual([
+      { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 0, lookalikes: 0 },
+    ]);
+    expect(
+      order(byTrigger)
+        .slice(40, 70)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    for (let i = 0; i < 30; i++) expect(byTrigger.suspicion[i]).toBeGreaterThan(0.5);
+    // A label kind measured but not present (no analyst row stands with its canaries) orders no rows: lifted too.
+    const absent = flips('random-flip', false);
+    expect(absent.model.detectors[0]?.presentRows).toBe(0);
+    expect(absent.model.clusters).toHaveLength(1);
+    expect(
+      order(absent)
+        .slice(0, 30)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
   it('gives no presence to a kind whose detector leaves half its canaries below the top tenth', () => {

@@ -11,10 +11,10 @@ import { type FusionInput, fuse, NO_KIND } from './fuse';
 import { asksLabel, LABEL_KINDS, labelViewValues } from './views';
 
 describe('asksLabel', () => {
-  it('holds for a label kind whose chosen score says a label is wrong, training trajectory included', () => {
+  it('holds for a label kind whose chosen score says a label is wrong, training trajectory and self-influence included', () => {
     expect(LABEL_KINDS).toEqual(['random-flip', 'pair-flip', 'near-duplicate']);
     for (const kind of LABEL_KINDS) {
-      for (const best of ['aum', 'meanLoss', 'forgetting', 'cartography'] as const)
+      for (const best of ['aum', 'meanLoss', 'forgetting', 'cartography', 'selfInfluence'] as const)
         expect(asksLabel(kind, best)).toBe(true);
       for (const best of ['selfConfidence', 'normalizedMargin', 'knnDisagreement'] as const)
         expect(asksLabel(kind, best)).toBe(true);
@@ -26,7 +26,13 @@ describe('asksLabel', () => {
       expect(asksLabel(kind, 'aum')).toBe(false);
       expect(asksLabel(kind, 'selfConfidence')).toBe(false);
     }
-    for (const best of ['knnDistance', 'mahalanobis', 'selfInfluence', 'spectral', 'sharedValues'] as const) {
+    for (const best of [
+      'knnDistance',
+      'mahalanobis',
+      'spectral',
+      'sharedValues',
+      'activationClustering',
+    ] as const) {
       expect(asksLabel('random-flip', best)).toBe(false);
     }
   });

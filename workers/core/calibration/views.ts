@@ -17,12 +17,16 @@ import { meanSignificance } from './tails';
 /** The kinds that plant wrong labels on rows of another class. */
 export const LABEL_KINDS: readonly CanaryKind[] = ['random-flip', 'pair-flip', 'near-duplicate'];
 
-/** The scores that say a row's label is wrong: training struggled to fit it, or one of the two questions below. */
+/**
+ * The scores that say a row's label is wrong: training struggled to fit it (its loss, margin, forgetting, cartography,
+ * or its own loss gradient, self-influence), or one of the two questions below.
+ */
 const LABEL_SCORES: readonly ScoreName[] = [
   'aum',
   'meanLoss',
   'forgetting',
   'cartography',
+  'selfInfluence',
   'selfConfidence',
   'normalizedMargin',
   'knnDisagreement',
@@ -34,9 +38,14 @@ export const LABEL_VIEWS: readonly (readonly ScoreName[])[] = [
   ['knnDisagreement'],
 ];
 
+/** Whether a score says a row's label is wrong (LABEL_SCORES). */
+export function saysLabelWrong(score: ScoreName): boolean {
+  return LABEL_SCORES.includes(score);
+}
+
 /** Whether a kind's rows are ordered by the label questions: a label kind whose chosen score says a label is wrong. */
 export function asksLabel(kind: CanaryKind, best: ScoreName): boolean {
-  return LABEL_KINDS.includes(kind) && LABEL_SCORES.includes(best);
+  return LABEL_KINDS.includes(kind) && saysLabelWrong(best);
 }
 
 /**
