@@ -187,6 +187,26 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(estimatePoisoned(out, N)).toBe(20);
   });
 
+  it('gives an explained cluster row the larger of its own suspicion and its cluster’s evidence', () => {
+    // Row 0 is explained, so it ranks with the rest; its self-influence is the lowest and its uncalibrated suspicion
+    // the highest, so its own suspicion outweighs the cluster's evidence (0.9 × the mean of the cluster's median
+    // significance and its own, near 0).
+    const input = run((s, p) => (s.knnDistance[p] = 5 + p));
+    input.scores.selfInfluence[0] = -1;
+    input.backbone[0] = 5000;
+    const explained = new Uint8Array(N);
+    explained[0] = 1;
+    const out = fuse({ ...input, explained });
+    // The same row outside every cluster, in the rest by its own suspicion alone.
+    const alone = { ...input, scores: { ...input.scores, activationClustering: new Float32Array(N + 40) } };
+    const outside = fuse({ ...alone, explained });
+    expect(out.model.clusters).toHaveLength(1);
+    expect(outside.model.clusters).toEqual([]);
+    expect(out.suspicion[0]).toBe(outside.suspicion[0]);
+    // The top backbone value: tail significance ln(1001 / 2), at weight 0.5, on the rest's scale 0.5 / ln(1001).
+    expect(out.suspicion[0]).toBeCloseTo((0.5 * 0.5 * Math.log(1001 / 2)) / Math.log(1001), 5);
+  });
+
   it('lifts a cluster that shared values sets apart only when nearly all its rows carry an unexplained label', () => {
     const input = run((s, p) => (s.knnDistance[p] = 5 + p));
     // Rows 0-29 now sit mid-way under selfInfluence and at the top of shared values (which alone never corroborates).
