@@ -195,6 +195,38 @@ describe('clear tails in the fused order', () => {
   });
 });
 
+describe('crowded rows in the fused order', () => {
+  it('lifts rows packed far closer together than the rest with the clear tails, the closest first, and counts them', () => {
+    // No kind is present. The k-NN distances of the analyst rows lie in [1, 2), but rows 40-59 sit at 0.020-0.039; the
+    // canaries at 0.030 (at or below the crowded rows' largest distance) and 0.5 (above it).
+    const input = run(() => 0);
+    for (let i = 0; i < 1000; i++) input.scores.knnDistance[i] = 1 + (input.scores.knnDistance[i] as number);
+    for (let i = 40; i < 60; i++) input.scores.knnDistance[i] = 0.02 + 0.001 * (i - 40);
+    input.scores.knnDistance[1000] = 0.03;
+    input.scores.knnDistance[1001] = 0.5;
+    const out = fuse(input);
+    expect(out.model.detectors[0]?.presentRows).toBe(0);
+    expect(out.model.crowded).toBe(20);
+    expect(Array.from(out.crowdedRows)).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
+    expect(estimatePoisoned(out, 1000)).toBe(20);
+    // One band above the rest: 0.5 + 0.5 × significance / ln 1001, the significance −ln((rows at or below + 1) / 1001).
+    const band = (atOrBelow: number) => 0.5 + (0.5 * Math.log(1001 / (atOrBelow + 1))) / Math.log(1001);
+    const knn = SCORE_NAMES.indexOf('knnDistance');
+    expect(out.suspicion[40]).toBeCloseTo(band(1), 5);
+    expect(out.suspicion[59]).toBeCloseTo(band(20), 5);
+    expect(out.suspicion[1000]).toBeCloseTo(band(11), 5);
+    for (const i of [40, 59, 1000]) expect(out.topScore[i]).toBe(knn);
+    for (let i = 60; i < 1000; i++) expect(out.suspicion[i]).toBeLessThan(0.5);
+    expect(out.suspicion[1001]).toBeLessThan(0.5);
+    expect(Array.from(out.topKind).every((k) => k === NO_KIND)).toBe(true);
+    // Without the group, nothing is crowded.
+    for (let i = 40; i < 60; i++) input.scores.knnDistance[i] = 1.5;
+    const plain = fuse(input);
+    expect(plain.model.crowded).toBe(0);
+    expect(plain.crowdedRows).toHaveLength(0);
+  });
+});
+
 describe('a present kind that is not sure, worked by hand', () => {
   it('ranks its rows in the band below the tails, clusters and sure kinds', () => {
     // fuse.test's hand run (test-hand-run.ts) with one canary lower: k-NN distance 1, 2, 3, 4, 8, 9, outlier canaries

@@ -355,7 +355,7 @@ describe('fuse, a run worked by hand', () => {
 });
 
 describe('estimatePoisoned', () => {
-  it('counts each present kind’s top rows by its detector and the cluster rows once, ties to the earlier row', () => {
+  it('counts each present kind’s top rows by its detector, the cluster and crowded rows once, ties to the earlier row', () => {
     // 5 rows. Kind A, 2 present: row 4 (0.9), then rows 1 and 3 tie at 0.5, the earlier (1) is taken. Kind B, 2
     // present: rows 4 and 3. Kind C, not present: its top row 0 does not count. No cluster: rows 1, 3 and 4.
     const detector = (presentRows: number) => ({ presentRows }) as FusionResult['model']['detectors'][number];
@@ -367,8 +367,17 @@ describe('estimatePoisoned', () => {
         Float32Array.from([9, 0, 0, 0, 0]),
       ],
       clusterRows: new Int32Array(0),
+      crowdedRows: new Int32Array(0),
     } as unknown as FusionResult;
     expect(estimatePoisoned(result, 5)).toBe(3);
     expect(estimatePoisoned({ ...result, clusterRows: Int32Array.from([0, 4]) }, 5)).toBe(4);
+    // Crowded rows count too, once: row 2 is new, row 4 was counted already.
+    expect(estimatePoisoned({ ...result, crowdedRows: Int32Array.from([2, 4]) }, 5)).toBe(4);
+    expect(
+      estimatePoisoned(
+        { ...result, clusterRows: Int32Array.from([0]), crowdedRows: Int32Array.from([0, 2]) },
+        5,
+      ),
+    ).toBe(5);
   });
 });

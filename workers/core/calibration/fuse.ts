@@ -15,7 +15,7 @@
  * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with
  * its rows' labels) rank above every kind but the sure ones (every canary above the rows they leave), so calibration
  * never buries a strong single signal (a cluster that a label score corroborates, only while no label kind is
- * present); a cluster's rows whose features explain their label (FusionInput.explained) stay with the rest, and rows
+ * present), and so do rows packed far closer together than the rest (crowding.ts); a cluster's rows whose features explain their label (FusionInput.explained) stay with the rest, and rows
  * of its label outside it that its score sets apart as much as its median row join it (clusters.ts, lookalikeRows).
  * A trigger kind whose canaries the model did not learn speaks only through a score that reads the feature values
  * (KindDetector.learned).
@@ -23,6 +23,7 @@
 import { clearTail } from '../scores/clear-tail';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { corroboratedClusters, lookalikeRows } from './clusters';
+import { crowdedRows } from './crowding';
 import { type FusionInput, kindDetectors, presentOrder } from './detectors';
 import { countAtLeast, sortedReference, tailSignificance } from './tails';
 import type { FusedModel, FusionSettings, KindDetector } from './types';
@@ -60,6 +61,8 @@ export interface FusionResult {
   features: Float32Array[];
   /** Analyst rows lifted with their activation cluster (its rows whose features explain their label left out). */
   clusterRows: Int32Array;
+  /** Analyst rows packed far closer together than the rest (crowding.ts), ranked with the clear tails. */
+  crowdedRows: Int32Array;
 }
 
 /** Each row's rank among the analyst rows (0 = highest) under `values`; appended rows by where they would fall. */
@@ -129,6 +132,13 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     input.explained,
   );
   const acIndex = SCORE_NAMES.indexOf('activationClustering');
+  // Rows packed far closer together than the rest (crowding.ts) rank with the clear tails, the closer the higher: an
+  // injected cluster that every score reads as ordinary. Appended rows join them at or below their largest distance.
+  const distance = input.scores.knnDistance;
+  const crowd = crowdedRows(distance.subarray(0, n));
+  const negated = distance.map((d) => -d);
+  const closeness = tailSignificance(negated, sortedReference(negated.subarray(0, n)));
+  const knnIndex = SCORE_NAMES.indexOf('knnDistance');
   const suspicion = new Float32Array(total);
   const topKind = new Uint8Array(total).fill(NO_KIND);
   const topScore = new Uint8Array(total);
@@ -168,6 +178,11 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       topScore[i] = t.score;
       continue;
     }
+    if (crowd && distance[i] <= crowd.cut) {
+      suspicion[i] = band(sure, closeness[i] / scale);
+      topScore[i] = knnIndex;
+      continue;
+    }
     if (b >= 0) {
       const j = present[b].j;
       suspicion[i] = band(b + 1, detectorValues[j][i] / scale);
@@ -204,8 +219,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
         explained: c.rows.filter((r) => input.explained?.[r] === 1).length,
         lookalikes: [...lookalikes.values()].filter((l) => l === c).length,
       })),
+      crowded: crowd?.rows.length ?? 0,
       settings,
     },
+    crowdedRows: crowd?.rows ?? new Int32Array(0),
     clusterRows: Int32Array.from([
       ...clusters.flatMap((c) => c.rows.filter((r) => input.explained?.[r] !== 1)),
       ...lookalikes.keys(),

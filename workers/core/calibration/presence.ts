@@ -73,12 +73,14 @@ export function marked(values: Float32Array, rows: number, minRows: number, maxS
 }
 
 /**
- * Analyst rows estimated to be poisoned: the union of the lifted activation clusters' rows (and their look-alikes)
- * and, over kinds that look present, each kind's `presentRows` top rows by its detector (rows found twice count once).
+ * Analyst rows estimated to be poisoned: the union of the lifted activation clusters' rows (and their look-alikes),
+ * the crowded rows (crowding.ts) and, over kinds that look present, each kind's `presentRows` top rows by its detector
+ * (rows found twice count once).
  */
 export function estimatePoisoned(
   result: {
     clusterRows: Int32Array;
+    crowdedRows: Int32Array;
     model: { detectors: readonly Pick<KindDetector, 'presentRows'>[] };
     detectorValues: readonly Float32Array[];
   },
@@ -86,6 +88,7 @@ export function estimatePoisoned(
 ): number {
   const found = new Uint8Array(rows);
   for (const r of result.clusterRows) found[r] = 1;
+  for (const r of result.crowdedRows) found[r] = 1;
   result.model.detectors.forEach((d, k) => {
     if (d.presentRows <= 0) return;
     const values = result.detectorValues[k];

@@ -252,6 +252,16 @@ describe('calibrationSentence', () => {
         'in a cluster of 12 rows that activation clustering sets apart and knnDistance confirms (half of them in its ' +
         'top 1%): Sift estimates that many are poisoned.',
     );
+    // Crowded rows, alone and after a cluster; one row reads in the singular.
+    const estimate = { rows: 30, fraction: 0.3, byKind: {} };
+    expect(calibrationSentence([kind('outlier', 0.5, 6)], estimate, 100, [], 30)).toBe(
+      'On this dataset, Sift found 50% of injected outliers among its top 5%. About 30 of the 100 rows (30.0%) sit ' +
+        'packed far closer together than the other rows (30 rows, as an injected cluster does): Sift estimates that ' +
+        'many are poisoned.',
+    );
+    expect(calibrationSentence([kind('outlier', 0.5, 6)], estimate, 100, [cluster], 1)).toContain(
+      'top 1%) or sit packed far closer together than the other rows (1 row, as an injected cluster does):',
+    );
     // No kind measured a canary: the list of groups is empty.
     expect(calibrationSentence([kind('outlier', 0, 0)], { rows: 0, fraction: 0, byKind: {} }, 100)).toBe(
       'On this dataset, Sift found  among its top 5%. No group of rows looks like any of the injected kinds: Sift ' +

@@ -77,6 +77,7 @@ export function calibrationSentence(
   estimate: PoisonEstimate,
   rows: number,
   clusters: readonly LiftedCluster[] = [],
+  crowded = 0,
 ): string {
   const groups = new Map<string, { found: number; total: number; kinds: string[] }>();
   for (const k of kinds) {
@@ -100,6 +101,9 @@ export function calibrationSentence(
   const what = [
     kindsSeen.length > 0 ? `look like ${listOf(kindsSeen, 'or')}` : '',
     clusterText(clusters),
+    crowded > 0
+      ? `sit packed far closer together than the other rows (${crowded === 1 ? '1 row' : `${crowded} rows`}, as an injected cluster does)`
+      : '',
   ].filter((t) => t !== '');
   const guess =
     estimate.rows === 0

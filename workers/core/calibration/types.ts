@@ -120,6 +120,8 @@ export interface FusedModel {
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];
+  /** Analyst rows packed far closer together than the rest (crowding.ts), lifted with the clear tails. */
+  crowded: number;
   settings: FusionSettings;
 }
 
