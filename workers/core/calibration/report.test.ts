@@ -143,6 +143,16 @@ describe('calibrationReport', () => {
     );
   });
 
+  it('names the crowded rows in the sentence when the fusion found some', () => {
+    const { input, fusion } = handRun();
+    const crowded = { ...fusion, model: { ...fusion.model, crowded: 4 } };
+    expect(calibrationReport(input, crowded, PLAN, 5, {}).sentence).toContain(
+      'About 5 of the 10 rows (50.0%) look like random label flips or sit packed far closer together than the other ' +
+        'rows (4 rows, as an injected cluster does): Sift estimates that many are poisoned.',
+    );
+    expect(calibrationReport(input, fusion, PLAN, 5, {}).sentence).not.toContain('packed');
+  });
+
   it('writes the fraction to five places, and 0 for a run without analyst rows', () => {
     const { input, fusion } = handRun();
     expect(calibrationReport({ ...input, rows: 7 }, fusion, PLAN, 2, {}).estimate.fraction).toBe(0.28571);

@@ -213,7 +213,7 @@ export function calibrationReport(
     canary: plan,
     kinds,
     estimate,
-    sentence: calibrationSentence(kinds, estimate, n, fusion.model.clusters),
+    sentence: calibrationSentence(kinds, estimate, n, fusion.model.clusters, fusion.model.crowded),
     model: fusion.model,
     timings,
   };
