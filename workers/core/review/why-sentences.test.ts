@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FAMILY_NAMES, type FamilyName } from '../scores/types';
 import type { FamilyThreshold } from './family-flags';
 import { whyInput as input, threshold } from './test-why-input';
-import { higherThan, num, percent, type WhyInput, whyFlagged } from './why';
+import { atMostPercent, higherThan, num, percent, type WhyInput, whyFlagged } from './why';
 
 const said = (family: FamilyName, patch: Partial<WhyInput>) =>
   whyFlagged(input(patch)).find((w) => w.family === family)?.sentences;
@@ -38,6 +38,14 @@ describe('numbers in sentences', () => {
     // Every hyphen becomes a minus sign, the mantissa's and the exponent's alike.
     expect(num(-0.0005)).toBe('−5.00e−4');
     expect(num(-123456)).toBe('−1.23e+5');
+  });
+
+  it('rounds "at most" up, so it never claims fewer rows than is true', () => {
+    expect(atMostPercent(0)).toBe('0%');
+    expect(atMostPercent(0.0041)).toBe('0.5%');
+    expect(atMostPercent(0.01)).toBe('1%');
+    expect(atMostPercent(0.0125)).toBe('2%');
+    expect(atMostPercent(1)).toBe('100%');
   });
 
   it('floors "higher than", so it never claims more rows than is true', () => {
@@ -137,6 +145,25 @@ describe('the embedding family', () => {
       mahal('99'),
       'Along class 0’s main direction of spread its spectral score is higher than 95% of rows.',
     ]);
+  });
+
+  it('says a row among the closest-packed 1% sits among rows packed closer together, first', () => {
+    const close = (share: string) =>
+      `Its mean distance to its nearest neighbours in the embedding, 0.86, is among the smallest: ${share} of rows ` +
+      'have a smaller one, so it sits among rows packed closer together than almost all others.';
+    const at = (p: number, mahalanobis = 0.99) =>
+      said('embedding', {
+        label: 0,
+        scores: { knnDistance: 0.86, mahalanobis: 7.5 },
+        percentiles: { knnDistance: p, mahalanobis },
+      });
+    expect(at(0.004)).toEqual([close('0.4%'), mahal('99')]);
+    expect(at(0)).toEqual([close('0%'), mahal('99')]);
+    expect(at(0.0041)).toEqual([close('0.5%'), mahal('99')]);
+    expect(at(0.01)).toEqual([close('1%'), mahal('99')]);
+    // Past the closest 1%, the distance reads as before: here under the 90th percentile, so not shown.
+    expect(at(0.011)).toEqual([mahal('99')]);
+    expect(at(0.011, 0.5)).toEqual([mahal('50')]);
   });
 
   it('shows every score from the 90th percentile, or else only the highest one', () => {

@@ -89,6 +89,12 @@ export function higherThan(p: number): string {
   return `higher than ${text}% of rows`;
 }
 
+/** "0.5%": a share rounded up, so that "only 0.5% of rows have a smaller one" never claims fewer than is true. */
+export function atMostPercent(p: number): string {
+  const v = 100 * p;
+  return `${v > 0 && v < 1 ? (Math.ceil(v * 10) / 10).toFixed(1) : String(Math.ceil(v))}%`;
+}
+
 const className = (input: WhyInput, c: number) => input.classes[c] ?? String(c);
 
 function trajectory(input: WhyInput): string[] {
@@ -192,10 +198,22 @@ function embedding(input: WhyInput): string[] {
     const items = rest > 0 ? [...shown, `${rest} more`] : shown;
     out.push({ p: input.percentiles.sharedValues ?? 1, text: `${lead}: ${joinList(items)}.` });
   }
-  add(
-    'knnDistance',
-    (v, p) => `Its mean distance to its nearest neighbours in the embedding, ${num(v)}, is ${higherThan(p)}.`,
-  );
+  // A row among the closest-packed 1% reads the other way: an injected cluster of near-identical rows lies there.
+  const closest = input.percentiles.knnDistance;
+  const distance = input.scores.knnDistance;
+  if (closest !== undefined && closest <= 0.01 && distance !== undefined && Number.isFinite(distance))
+    out.push({
+      p: 1 - closest,
+      text:
+        `Its mean distance to its nearest neighbours in the embedding, ${num(distance)}, is among the smallest: ` +
+        `${atMostPercent(closest)} of rows have a smaller one, so it sits among rows packed closer together than almost all others.`,
+    });
+  else
+    add(
+      'knnDistance',
+      (v, p) =>
+        `Its mean distance to its nearest neighbours in the embedding, ${num(v)}, is ${higherThan(p)}.`,
+    );
   add(
     'mahalanobis',
     (v, p) =>
