@@ -6,14 +6,15 @@
  * calibrated suspicion read AUROC 0.21, the peers 0.01-0.27. Crowded rows are a group whose median lies below the
  * lower far-out fence of the analyst rows' log distances (Tukey's: the first quartile less 3 interquartile ranges),
  * set apart from the rows above it by a gap of at least half an interquartile range: a distribution whose lower tail
- * thins out gradually (one compact class among looser ones) has no such gap. Over the 80 dumped calibration runs (bench/detect's variants, the
- * development and held-out sets, seeds 1 and 2) the fence held no row on any other run, and 236 rows there, all
- * injected, with a gap of 0.92 interquartile ranges above them.
+ * thins out gradually (one compact class among looser ones) has no such gap. Over the 80 dumped calibration runs
+ * (bench/detect's variants, the development and held-out sets, seeds 1 and 2) the fence held no row on any other run
+ * and 236 rows there; the rule takes that set's 240 injected rows and no other row, with a gap of 0.92 interquartile
+ * ranges above them.
  */
 
 /** Settings of the rule. */
 export interface CrowdingParams {
-  /** How many interquartile ranges of the log distances below the first quartile the fence lies (Tukey's far out: 3). */
+  /** Interquartile ranges of the log distances from the first quartile down to the fence (Tukey's far out: 3). */
   fence: number;
   /** Smallest gap, in interquartile ranges of the log distances, between the crowded rows and the rows above. */
   gap: number;

@@ -15,8 +15,9 @@
  * cluster another score corroborates (clusters.ts; shared values and the embedding outlier scores only together with
  * its rows' labels) rank above every kind but the sure ones (every canary above the rows they leave), so calibration
  * never buries a strong single signal (a cluster that a label score corroborates, only while no label kind is
- * present), and so do rows packed far closer together than the rest (crowding.ts); a cluster's rows whose features explain their label (FusionInput.explained) stay with the rest, and rows
- * of its label outside it that its score sets apart as much as its median row join it (clusters.ts, lookalikeRows).
+ * present), and so do rows packed far closer together than the rest (crowding.ts); a cluster's rows whose features
+ * explain their label (FusionInput.explained) stay with the rest, and rows of its label outside it that its score
+ * sets apart as much as its median row join it (clusters.ts, lookalikeRows).
  * A trigger kind whose canaries the model did not learn speaks only through a score that reads the feature values
  * (KindDetector.learned).
  */
