@@ -34,12 +34,17 @@ def used_train_images():
     return used
 
 
+def fashion_flip7_draw(train_images=60000):
+    """The seeded generator of ho2_fashion_flip7 and its 3,000 train image indices, drawn first from it."""
+    free = np.array(sorted(set(range(train_images)) - used_train_images()))
+    rng = np.random.default_rng(2001)
+    return rng, rng.choice(free, size=3000, replace=False)
+
+
 def fashion_flip7(out):
     images = read_idx('train-images-idx3-ubyte.gz')
     labels = read_idx('train-labels-idx1-ubyte.gz').astype(np.int64)
-    free = np.array(sorted(set(range(len(labels))) - used_train_images()))
-    rng = np.random.default_rng(2001)
-    idx = rng.choice(free, size=3000, replace=False)
+    rng, idx = fashion_flip7_draw(len(labels))
     lab = labels[idx].copy()
     chosen = rng.choice(3000, size=210, replace=False)
     lab[chosen] = random_other(rng, lab[chosen], 10)

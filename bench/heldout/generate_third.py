@@ -26,15 +26,15 @@ from sklearn.datasets import make_classification
 
 sys.path.insert(0, os.path.dirname(__file__))
 from generate import ROOT, random_other, read_idx, write_csv, write_zip  # noqa: E402
-from generate_second import used_train_images  # noqa: E402
+from generate_second import fashion_flip7_draw, used_train_images  # noqa: E402
 
 TROUSER, SANDAL, PULLOVER, COAT, SHIRT = 1, 5, 2, 4, 6
 
 
 def free_train_images():
-    """Train image indices in no development zip and not in ho2_fashion_flip7 (drawn as generate_second.py does)."""
+    """Train image indices in no development zip and not in ho2_fashion_flip7 (generate_second.py's own draw)."""
     free = np.array(sorted(set(range(60000)) - used_train_images()))
-    ho2 = set(np.random.default_rng(2001).choice(free, size=3000, replace=False).tolist())
+    ho2 = set(fashion_flip7_draw()[1].tolist())
     return np.array([i for i in free if i not in ho2])
 
 

@@ -12,6 +12,8 @@
  * ranges above them.
  */
 
+import { quantile } from '../scores/clear-tail';
+
 /** Settings of the rule. */
 export interface CrowdingParams {
   /** Interquartile ranges of the log distances from the first quartile down to the fence (Tukey's far out: 3). */
@@ -30,10 +32,6 @@ export const DEFAULT_CROWDING: CrowdingParams = { fence: 3, gap: 0.5, minRows: 8
 export interface Crowded {
   rows: Int32Array;
   cut: number;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))] as number;
 }
 
 /**

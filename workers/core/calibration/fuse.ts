@@ -137,8 +137,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   // injected cluster that every score reads as ordinary. Appended rows join them at or below their largest distance.
   const distance = input.scores.knnDistance;
   const crowd = crowdedRows(distance.subarray(0, n));
-  const negated = distance.map((d) => -d);
-  const closeness = tailSignificance(negated, sortedReference(negated.subarray(0, n)));
+  const negated = crowd ? distance.map((d) => -d) : null;
+  const closeness = negated && tailSignificance(negated, sortedReference(negated.subarray(0, n)));
   const knnIndex = SCORE_NAMES.indexOf('knnDistance');
   const suspicion = new Float32Array(total);
   const topKind = new Uint8Array(total).fill(NO_KIND);
@@ -179,7 +179,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       topScore[i] = t.score;
       continue;
     }
-    if (crowd && distance[i] <= crowd.cut) {
+    if (crowd && closeness && distance[i] <= crowd.cut) {
       suspicion[i] = band(sure, closeness[i] / scale);
       topScore[i] = knnIndex;
       continue;

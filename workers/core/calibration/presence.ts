@@ -3,6 +3,7 @@
  * detector. fuse.ts ranks a present kind's rows above the rest and estimatePoisoned counts them.
  */
 import type { CanaryKind } from '../canary/types';
+import { quantile } from '../scores/clear-tail';
 import type { ScoreName } from '../scores/types';
 import { sortedReference } from './tails';
 import type { FusionSettings, KindDetector } from './types';
@@ -24,10 +25,6 @@ const DISTANCE_SCORES: readonly ScoreName[] = ['knnDistance', 'mahalanobis'];
  */
 export function countsRows(kind: CanaryKind, score: ScoreName): boolean {
   return !(TRIGGER_KINDS.includes(kind) && DISTANCE_SCORES.includes(score));
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 }
 
 /**

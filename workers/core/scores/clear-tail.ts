@@ -27,7 +27,8 @@ export interface ClearTail {
   gap: number;
 }
 
-function quantile(sorted: Float64Array, q: number): number {
+/** The value at share `q` of `sorted` (ascending), its index rounded: the quantile rule the calibration shares. */
+export function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 }
 
