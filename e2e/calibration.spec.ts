@@ -137,7 +137,7 @@ test('calibrated scoring: the stage, the card, its estimate across a reload, and
   };
   expect(typeof calibration?.canary?.seed).toBe('number');
   expect(Array.isArray(calibration?.canary?.kinds)).toBe(true);
-  expect(calibration?.model?.format).toBe('sift-fused/8');
+  expect(calibration?.model?.format).toBe('sift-fused/9');
   expect(calibration?.recalls?.length).toBeGreaterThan(0);
   const cleanIds = readFileSync(cleanFile as string, 'latin1')
     .trimEnd()

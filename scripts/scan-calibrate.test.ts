@@ -114,7 +114,7 @@ describe('scan calibration flags', () => {
       format: 'sift-calibration/1',
       canary: { seed: 11, rate: 0.02, kinds: cal.canary.kinds, canaries: cal.canary.canaries },
       estimate: { rows: cal.estimate.rows },
-      model: { format: 'sift-fused/8' },
+      model: { format: 'sift-fused/9' },
     });
     const recalls = recorded.recalls as Array<{ kind: string; fused: { recallAt5: number } }>;
     expect(recalls.map((r) => r.kind)).toEqual(cal.canary.kinds);

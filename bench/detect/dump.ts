@@ -1,6 +1,7 @@
 /**
  * Dumps the fusion's input of a calibrated scan (every score of every row of the calibration run, canary kinds and
- * roles, the uncalibrated suspicion, the cluster rows whose features explain their label) as a CSV, so that fusion rules can be compared offline on the same run:
+ * roles, the uncalibrated suspicion, the cluster rows whose features explain their label, and for images the pixel
+ * neighbours' label disagreement) as a CSV, so that fusion rules can be compared offline on the same run:
  *
  *   npx tsx bench/detect/dump.ts <file.csv> <out.csv> [--seed N]
  *
@@ -56,19 +57,23 @@ async function main(): Promise<void> {
   const got = input as FusionInput | null;
   if (!got)
     throw new Error(`${file}: no fusion input (${r.kind}${r.kind === 'skipped' ? `: ${r.reason}` : ''})`);
-  const lines = [['role', 'kind', 'backbone', 'explained', ...SCORE_NAMES, 'grouped', 'label'].join(',')];
+  // Images add the label kinds' third question (pixel-neighbours.ts) as a last column.
+  const pixels = got.pixelNeighbours;
+  const head = ['role', 'kind', 'backbone', 'explained', ...SCORE_NAMES, 'grouped', 'label'];
+  const lines = [(pixels ? [...head, 'pixelNeighbours'] : head).join(',')];
   const total = got.rows + got.role.length;
   for (let i = 0; i < total; i++) {
     const j = i - got.rows;
-    const head = j < 0 ? ['-1', '-1'] : [String(got.role[j]), String(got.kind[j])];
+    const who = j < 0 ? ['-1', '-1'] : [String(got.role[j]), String(got.kind[j])];
     lines.push(
       [
-        ...head,
+        ...who,
         String(got.backbone[i]),
         String(got.explained?.[i] ?? 0),
         ...SCORE_NAMES.map((s) => String(got.scores[s][i])),
         String(got.grouped?.[i] ?? 0),
         String(got.labels?.[i] ?? -1),
+        ...(pixels ? [String(pixels[i])] : []),
       ].join(','),
     );
   }

@@ -28,6 +28,7 @@ const input: FusionInput = {
   ...(header.includes('explained') ? { explained: Uint8Array.from(col('explained').subarray(0, n)) } : {}),
   ...(header.includes('grouped') ? { grouped: Uint8Array.from(col('grouped').subarray(0, n)) } : {}),
   ...(header.includes('label') ? { labels: Int32Array.from(col('label').subarray(0, n)) } : {}),
+  ...(header.includes('pixelNeighbours') ? { pixelNeighbours: col('pixelNeighbours') } : {}),
 };
 // FUSION='{"reach": 0.05}' fuses with other settings (DEFAULT_FUSION's fields), to compare them on one dump.
 const result = fuse(input, JSON.parse(process.env.FUSION ?? '{}') as Partial<FusionSettings>);

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, expect, it, vi } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
+import { ScoringCancelledError } from '../scores/hooks';
+import type { TrainingData } from '../train/types';
 import { calibratedScores } from './calibrate';
 import type { FusionInput } from './fuse';
 import { BLOB_SETTINGS, blobs } from './test-blobs';
@@ -14,20 +16,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-it('returns the analyst rows’ shared values, cartography, embeddings and the calibration’s timings', async () => {
+/** A calibration of `data` on the CPU backend with the fusion's input it saw; no step hook is given. */
+async function calibrate(data: TrainingData, epochs: number, cvEpochs: number) {
   await tf.setBackend('cpu');
-  // The run's steps between the calibration's clock readings read no clock, so each of its own steps takes 1 ms.
-  let clock = 1_000_000;
-  vi.spyOn(performance, 'now').mockImplementation(() => {
-    clock += 1;
-    return clock;
-  });
   let input: FusionInput | null = null;
-  // No step hook: the calibration calls only the hooks it is given.
   const out = await calibratedScores(
-    blobs(900, 30, 1),
-    { ...BLOB_SETTINGS, epochs: 3 },
-    { folds: 2, epochs: 2 },
+    data,
+    { ...BLOB_SETTINGS, epochs },
+    { folds: 2, epochs: cvEpochs },
     { seed: 3 },
     { canary: { seed: 5 }, fusion: {} },
     {
@@ -37,9 +33,22 @@ it('returns the analyst rows’ shared values, cartography, embeddings and the c
     },
   );
   if (out.kind !== 'done' || input === null) throw new Error(`calibration ${out.kind}`);
-  const run = input as FusionInput;
+  return { out, run: input as FusionInput };
+}
+
+it('returns the analyst rows’ shared values, cartography, embeddings and the calibration’s timings', async () => {
+  // The run's steps between the calibration's clock readings read no clock, so each of its own steps takes 1 ms.
+  let clock = 1_000_000;
+  vi.spyOn(performance, 'now').mockImplementation(() => {
+    clock += 1;
+    return clock;
+  });
+  // No step hook: the calibration calls only the hooks it is given.
+  const { out, run } = await calibrate(blobs(900, 30, 1), 3, 2);
   // 68 canaries and 12 companions after the 900 rows (5 kinds, see calibrate-steps.test.ts).
   expect(run.rows).toBe(900);
+  // A table is asked no pixel question.
+  expect(run.pixelNeighbours).toBeUndefined();
   expect(run.scores.sharedValues.length).toBe(980);
   // Gaussian values: no value is held by 3 analyst rows, so among themselves no analyst row scores. One of them holds
   // the feature trigger's value (the trigger copies a row's value), and counted with the 20 canaries it would.
@@ -71,4 +80,43 @@ it('returns the analyst rows’ shared values, cartography, embeddings and the c
   for (const k of ['canaries', 'crossVal', 'fusion', 'score', 'train']) {
     expect(set.timings[k]).toBe(out.report.timings[k]);
   }
+});
+
+it('asks images the pixel question over every row of the run, analyst rows and canaries', async () => {
+  // The same rows (8 features) read as 2 × 4 images: the patch and blend kinds join.
+  const { out, run } = await calibrate({ ...blobs(900, 30, 1), image: { height: 2, width: 4 } }, 2, 1);
+  const total = run.rows + run.role.length;
+  expect(run.pixelNeighbours?.length).toBe(total);
+  // Shares of 10 neighbours; the 30 flipped rows make some differ from every neighbour's label more than others.
+  const values = Array.from(run.pixelNeighbours ?? []);
+  expect(
+    values.every((v) => Number.isInteger(Math.round(v * 10)) && Math.abs(v * 10 - Math.round(v * 10)) < 1e-5),
+  ).toBe(true);
+  expect(new Set(values).size).toBeGreaterThan(2);
+  expect(
+    out.report.model.detectors.filter((d) => d.ranking.includes('pixelNeighbours')).length,
+  ).toBeGreaterThan(0);
+});
+
+it('cancels in the pixel question when the cancel comes once the fusion step has started', async () => {
+  // 1,200 rows and their canaries are more than one tile of the exact search (1,024 rows), which checks between tiles.
+  await tf.setBackend('cpu');
+  let cancel = false;
+  const done: string[] = [];
+  const run = calibratedScores(
+    { ...blobs(1200, 40, 1), image: { height: 2, width: 4 } },
+    { ...BLOB_SETTINGS, epochs: 2 },
+    { folds: 2, epochs: 1 },
+    { seed: 3 },
+    { canary: { seed: 5 }, fusion: {} },
+    {
+      onCalibrationStep: (step) => {
+        if (step === 'fusion') cancel = true;
+      },
+      onFusionInput: () => done.push('fusion input'),
+      cancelled: () => cancel,
+    },
+  );
+  await expect(run).rejects.toBeInstanceOf(ScoringCancelledError);
+  expect(done).toEqual([]);
 });

@@ -26,6 +26,7 @@ import type { TrainingData, TrainSettings } from '../train/types';
 import { explainedClusterRows } from './clusters';
 import { type FusionInput, fuse } from './fuse';
 import { type CrossValPlan, type PipelineHooks, runPipeline } from './pipeline';
+import { pixelNeighbourDisagreement } from './pixel-neighbours';
 import { estimatePoisoned } from './presence';
 import { calibrationReport } from './report';
 import type { CalibrationReport, CalibrationSettings } from './types';
@@ -198,6 +199,14 @@ export async function calibratedScores(
   const own = suspicionFromScores(scores, n, params.suspicion);
   const backbone = Float32Array.from(all.suspicion);
   backbone.set(own.suspicion);
+  // Images: the label kinds' third question, asked in pixels of every row of the run (pixel-neighbours.ts).
+  const shape = canaryImage(data);
+  const pixelNeighbours = shape
+    ? await pixelNeighbourDisagreement(injection.features, shape, injection.labels, params.knn, params.seed, {
+        cancelled: hooks.cancelled,
+        between: hooks.between,
+      })
+    : undefined;
   const explained = explainedClusterRows(
     data.features,
     data.featureCount,
@@ -214,6 +223,7 @@ export async function calibratedScores(
     explained,
     grouped,
     labels: data.labels,
+    ...(pixelNeighbours ? { pixelNeighbours } : {}),
   };
   hooks.onFusionInput?.(input);
   const fusion = fuse(input, calibration.fusion);

@@ -153,7 +153,7 @@ describe('the fused suspicion with clusters and the reach gate', () => {
     expect(out.model.clusters).toEqual([
       { rows: 30, score: 'selfInfluence', medianShare: 0.017, explained: 0, lookalikes: 0 },
     ]);
-    expect(out.model.format).toBe('sift-fused/8');
+    expect(out.model.format).toBe('sift-fused/9');
     expect(SCORE_NAMES[out.topScore[order[0] ?? 0] ?? 0]).toBe('activationClustering');
     expect(estimatePoisoned(out, N)).toBe(30);
   });

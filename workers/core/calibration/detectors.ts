@@ -8,9 +8,9 @@ import { DEFAULT_SHARED_VALUES } from '../scores/shared-values';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
 import { medianOver } from './clusters';
 import { countsRows, marked, presentRows, TRIGGER_KINDS } from './presence';
-import { countAtLeast, meanSignificance, sortedReference } from './tails';
+import { countAtLeast, meanSignificance, sortedReference, tailSignificance } from './tails';
 import type { FusionSettings, KindDetector } from './types';
-import { asksLabel, LABEL_VIEWS, labelViewValues } from './views';
+import { asksLabel, LABEL_VIEWS, labelViewValues, PIXEL_QUESTION } from './views';
 
 /** Scores computed from the rows' feature values, not from the model. */
 const FEATURE_SCORES: readonly ScoreName[] = ['sharedValues'];
@@ -38,6 +38,11 @@ export interface FusionInput {
   grouped?: Uint8Array;
   /** The analyst rows' labels, to lift a cluster's look-alikes with it (clusters.ts, lookalikeRows). Absent: none is. */
   labels?: Int32Array;
+  /**
+   * Images only: per row of the run, the share of its nearest images in pixels with another label
+   * (pixel-neighbours.ts), the label kinds' third question. Absent (a table): two questions.
+   */
+  pixelNeighbours?: Float32Array;
 }
 
 /** Rows of the run with the given role (and kind, unless null), as run row indices. */
@@ -143,7 +148,10 @@ export function kindDetectors(
   const reasons: number[][] = [];
   const asked = LABEL_VIEWS.flat().map((s) => SCORE_NAMES.indexOf(s));
   // The label questions' value, alike for every label kind: computed once.
-  const labelValues = labelViewValues(features, n);
+  const pixels = input.pixelNeighbours;
+  const pixelAnswer = pixels && tailSignificance(pixels, sortedReference(pixels.subarray(0, n)));
+  const labelValues = labelViewValues(features, n, pixelAnswer);
+  const labelRanking = pixels ? [...LABEL_VIEWS.flat(), PIXEL_QUESTION] : LABEL_VIEWS.flat();
   for (const k of kinds) {
     const canaries = [
       ...appendedRows(input, CANARY_ROLE.fit, k),
@@ -210,7 +218,7 @@ export function kindDetectors(
       kind,
       score: SCORE_NAMES[best] as ScoreName,
       scores,
-      ranking: label ? LABEL_VIEWS.flat() : scores,
+      ranking: label ? labelRanking : scores,
       canaryPrecision: Number(precision[best].toFixed(4)),
       canaryReach: Number(sure.toFixed(4)),
       presentRows: Math.round(present),

@@ -211,7 +211,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   }
   return {
     model: {
-      format: 'sift-fused/8',
+      format: 'sift-fused/9',
       detectors,
       clusters: clusters.map((c) => ({
         rows: c.rows.length,

@@ -67,7 +67,7 @@ function handRun() {
   };
   const fusion = {
     model: {
-      format: 'sift-fused/8',
+      format: 'sift-fused/9',
       detectors: [detector('random-flip', 'aum', 3, true), detector('outlier', 'knnDistance', 0, false)],
       clusters: [],
       settings: DEFAULT_FUSION,

@@ -6,6 +6,7 @@
  */
 import type { CanaryKind, CanaryOptions, CanaryPlan } from '../canary/types';
 import type { FamilyName, ScoreName } from '../scores/types';
+import type { PIXEL_QUESTION } from './views';
 
 /** How well one ranking finds one kind of canary (the reporting draw) among the analyst's rows. */
 export interface DetectionMetrics {
@@ -32,10 +33,10 @@ export interface KindDetector {
   scores: ScoreName[];
   /**
    * The scores that order the kind's rows (its `presentRows` top rows and the rest): for a kind that plants wrong
-   * labels, those of the two questions asked of a label (views.ts, labelViewValues); otherwise `scores`, by their mean
-   * tail significance.
+   * labels, those of the questions asked of a label (views.ts, labelViewValues), with `pixelNeighbours` for images;
+   * otherwise `scores`, by their mean tail significance.
    */
-  ranking: ScoreName[];
+  ranking: (ScoreName | typeof PIXEL_QUESTION)[];
   /**
    * The detector's reach on them once the `presentRows` rows it ranks highest are set aside: how surely the kind is there.
    * Present kinds rank in this order, surest first.
@@ -116,7 +117,7 @@ export interface PoisonEstimate {
 
 /** The fused model: per-kind detectors, their presence and recall curves, the fusion settings. */
 export interface FusedModel {
-  format: 'sift-fused/8';
+  format: 'sift-fused/9';
   detectors: KindDetector[];
   /** Activation clusters lifted to the top, most corroborated first. */
   clusters: LiftedCluster[];

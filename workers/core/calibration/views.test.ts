@@ -62,6 +62,19 @@ describe('labelViewValues', () => {
     for (let i = 0; i < 5; i++) expect(out[i]).toBeCloseTo(expected[i] as number, 5);
   });
 
+  it('asks images a third question, the pixel neighbours, as one more answer in the mean', () => {
+    // The two answers as above: [ln 5/2, ln 5/3, 0, 0 | ln 5/2] and [0, 1, 3, 0 | 3]; pixels [0, 0, 0, 3 | 0].
+    // Means [0.305, 0.504, 1, 1 | 1.305] -> [0, ln 5/4, ln 5/3, ln 5/3 | ln 5]: row 3 now ties row 2.
+    const f = features({
+      selfConfidence: [4, 4, 0, 0, 4],
+      normalizedMargin: [4, 0, 0, 0, 4],
+      knnDisagreement: [0, 1, 3, 0, 3],
+    });
+    const out = Array.from(labelViewValues(f, 4, Float32Array.from([0, 0, 0, 3, 0])));
+    const expected = [0, Math.log(5 / 4), Math.log(5 / 3), Math.log(5 / 3), Math.log(5)];
+    for (let i = 0; i < 5; i++) expect(out[i]).toBeCloseTo(expected[i] as number, 5);
+  });
+
   it('does not read the training trajectory', () => {
     const base = { selfConfidence: [3, 1, 2, 0, 1], knnDisagreement: [0, 2, 1, 3, 2] };
     const a = labelViewValues(features(base), 4);
@@ -135,5 +148,23 @@ describe('a label kind ordered by its questions, worked by hand', () => {
     expect(block.map((i) => SCORE_NAMES[out.topScore[i]])).toEqual(block.map(() => 'knnDisagreement'));
     // A struggled row, outside the block, is explained by AUM, the detector's score, which it stands out under.
     expect(SCORE_NAMES[out.topScore[39]]).toBe('aum');
+    // Without pixels the agreed rows rank by their rising values: row 19 first.
+    expect(out.suspicion[19]).toBeGreaterThan(out.suspicion[0] as number);
+  });
+
+  it('asks images the pixel question too: agreed rows whose nearest images carry another label rank first', () => {
+    const run = agreementRun();
+    // Rows 0-9 of the agreed rows, and no other row, have their nearest images in pixels of another label.
+    const pixelNeighbours = Float32Array.from({ length: 1040 }, (_, i) => (i < 10 ? 0.9 : 0.1));
+    const out = fuse({ ...run, pixelNeighbours });
+    expect(out.model.detectors[0]?.ranking).toEqual([
+      'selfConfidence',
+      'normalizedMargin',
+      'knnDisagreement',
+      'pixelNeighbours',
+    ]);
+    const asked = Array.from({ length: 10 }, (_, i) => out.suspicion[i] as number);
+    const rest = Array.from({ length: 10 }, (_, i) => out.suspicion[10 + i] as number);
+    expect(Math.min(...asked)).toBeGreaterThan(Math.max(...rest));
   });
 });

@@ -8,7 +8,8 @@
  * label (k-NN label disagreement). Each question's answer is the mean tail significance of its scores, not the one
  * the canaries reach best with: on ho_fashion14_flip5 (seed 2) they chose normalised margin, which finds the real
  * flips at AP 0.62 where self-confidence reaches 0.80. The canaries' detector still decides whether the kind is
- * present and how many rows it holds. Measured on bench/detect's dumped runs (docs/heldout.md).
+ * present and how many rows it holds. Measured on bench/detect's dumped runs (docs/heldout.md). Images are asked a
+ * third question, whether the images nearest in pixels carry another label (pixel-neighbours.ts).
  */
 import type { CanaryKind } from '../canary/types';
 import { SCORE_NAMES, type ScoreName } from '../scores/types';
@@ -48,15 +49,24 @@ export function asksLabel(kind: CanaryKind, best: ScoreName): boolean {
   return LABEL_KINDS.includes(kind) && saysLabelWrong(best);
 }
 
+/** The name the fused model gives the third question, asked of images (pixel-neighbours.ts), in a kind's `ranking`. */
+export const PIXEL_QUESTION = 'pixelNeighbours' as const;
+
 /**
  * The value that orders a label kind's rows: the mean tail significance, over the questions, of each question's
  * mean. `features` holds every score's tail significance, indexed like SCORE_NAMES; `rows` analyst rows come first.
+ * `pixels`, the tail significance of the images' pixel-neighbour disagreement, is the third question when given.
  */
-export function labelViewValues(features: readonly Float32Array[], rows: number): Float32Array {
+export function labelViewValues(
+  features: readonly Float32Array[],
+  rows: number,
+  pixels?: Float32Array,
+): Float32Array {
   const answer = (view: readonly ScoreName[]) =>
     meanSignificance(
       view.map((s) => features[SCORE_NAMES.indexOf(s)] as Float32Array),
       rows,
     );
-  return meanSignificance(LABEL_VIEWS.map(answer), rows);
+  const answers = LABEL_VIEWS.map(answer);
+  return meanSignificance(pixels ? [...answers, pixels] : answers, rows);
 }
