@@ -58,6 +58,10 @@ describe('review detail and tools', () => {
       'The model never learned its label dog: it predicted another label in all 2 epochs, its margin between 1 and 5 (5 at the last).',
     );
     expect(detail?.inTraining).toBe(true);
+    // The stored set's pixel question, read back from IndexedDB: sample 1's share 0.8 of the 10 nearest images.
+    expect(detail?.why.find((w) => w.family === 'label')?.sentences).toContain(
+      '8 of the 10 images nearest it in pixels carry another label than dog.',
+    );
     expect(detail?.bulk.aum).toBe(2);
     expect(detail?.neighbours.map((n) => n.row)).toEqual([0, 2, 3]);
   });

@@ -135,6 +135,9 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     checked: lifted.checked,
     unexplained: unexplainedRows(lifted),
   };
+  // The images' pixel question (calibrated image sets): a share of the k nearest images, read back as a count.
+  const pixelShare = j >= 0 ? data.set.pixelNeighbours?.[j] : undefined;
+  const pixelK = data.set.params.knn.k;
   const why = whyFlagged({
     classes: data.meta.classes,
     label,
@@ -146,6 +149,7 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     neighbours: near.map((n) => data.arrays.labels[n.row] as number),
     shared,
     group,
+    pixelNeighbours: pixelShare === undefined ? null : { differ: Math.round(pixelShare * pixelK), k: pixelK },
     cluster:
       ac > 0 ? { rows: data.clusterCounts[label] ?? 0, classRows: data.classCounts[label] ?? 0 } : null,
     families,

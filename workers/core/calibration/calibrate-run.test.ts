@@ -49,6 +49,7 @@ it('returns the analyst rows’ shared values, cartography, embeddings and the c
   expect(run.rows).toBe(900);
   // A table is asked no pixel question.
   expect(run.pixelNeighbours).toBeUndefined();
+  expect(out.scoreSet.pixelNeighbours).toBeUndefined();
   expect(run.scores.sharedValues.length).toBe(980);
   // Gaussian values: no value is held by 3 analyst rows, so among themselves no analyst row scores. One of them holds
   // the feature trigger's value (the trigger copies a row's value), and counted with the 20 canaries it would.
@@ -87,6 +88,10 @@ it('asks images the pixel question over every row of the run, analyst rows and c
   const { out, run } = await calibrate({ ...blobs(900, 30, 1), image: { height: 2, width: 4 } }, 2, 1);
   const total = run.rows + run.role.length;
   expect(run.pixelNeighbours?.length).toBe(total);
+  // The analyst rows' values go to the score set, for the review's evidence; a table's set has none (above).
+  expect(Array.from(out.scoreSet.pixelNeighbours ?? [])).toEqual(
+    Array.from(run.pixelNeighbours ?? []).slice(0, 900),
+  );
   // Shares of 10 neighbours; the 30 flipped rows make some differ from every neighbour's label more than others.
   const values = Array.from(run.pixelNeighbours ?? []);
   expect(

@@ -107,6 +107,7 @@ describe('inSampleOrder', () => {
         { rows: [1], columns: [6], label: 2, labelled: 1, checked: 1, explained: 0 },
       ],
       timings: { fusion: 7 },
+      pixelNeighbours: f32(0.5, 0.6, 0.7, 0.8),
     } as unknown as CalibratedScoreSet;
     // Three classes: row r's probabilities are r + 0.1, r + 0.2, r + 0.3.
     const oof = f32(0.1, 0.2, 0.3, 1.1, 1.2, 1.3, 2.1, 2.2, 2.3, 3.1, 3.2, 3.3);
@@ -133,6 +134,7 @@ describe('inSampleOrder', () => {
     expect(s.suggestedLabel).toEqual(Int32Array.from([0, -1, -1]));
     expect(s.cartography).toEqual({ confidence: f32(0.7, 0.9, 0.6), variability: f32(0.03, 0.01, 0.04) });
     expect(s.explanation).toEqual({ score: u8(4, 3, 1), kind: u8(2, 255, 255) });
+    expect(s.pixelNeighbours).toEqual(f32(0.7, 0.5, 0.8));
     expect(s.groups).toEqual([
       { rows: [0, 1], columns: [5], label: 1, labelled: 2, checked: 2, explained: 0 },
     ]);
@@ -158,6 +160,8 @@ describe('inSampleOrder', () => {
     expect(out.scoreSet.suggestedLabel).toBeInstanceOf(Int32Array);
     expect(out.scoreSet.suggestedLabel).toEqual(Int32Array.from([-1, -1, 1]));
     expect(out.scoreSet.labelIssue).toBeInstanceOf(Uint8Array);
+    // A table's set has no pixel question, and gets none.
+    expect('pixelNeighbours' in out.scoreSet).toBe(false);
     expect(out.oofProbs).toEqual(Float32Array.from([2, 2, 1]));
     const none = inSampleOrder(set, Float32Array.from([1, 2]), new Int32Array(0), 1);
     expect(none.scoreSet.samples).toBe(0);

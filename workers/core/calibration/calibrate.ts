@@ -118,6 +118,7 @@ export function inSampleOrder(
       cartography: map(set.cartography),
       explanation: map(set.explanation),
       groups: groupsInSampleOrder(set.groups ?? [], local),
+      ...(set.pixelNeighbours ? { pixelNeighbours: pick(set.pixelNeighbours, local) } : {}),
     },
     oofProbs: pick(oofProbs, local, classCount),
   };
@@ -259,6 +260,7 @@ export async function calibratedScores(
     timings: { ...all.timings, ...report.timings },
     explanation: { score: head(fusion.topScore, n), kind: head(fusion.topKind, n) },
     groups: largestFirst(groups),
+    ...(pixelNeighbours ? { pixelNeighbours: head(pixelNeighbours, n) } : {}),
   };
   const dim = run.dynamics.embeddingDim;
   const embeddings = { values: run.dynamics.embeddings.slice(0, n * dim), dim };

@@ -23,6 +23,7 @@ export function whyInput(patch: Partial<WhyInput>): WhyInput {
     neighbours: [],
     shared: [],
     group: null,
+    pixelNeighbours: null,
     cluster: null,
     families: Object.fromEntries(
       FAMILY_NAMES.map((f) => [f, { value: 0.3, flagged: false }]),

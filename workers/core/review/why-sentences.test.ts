@@ -262,6 +262,17 @@ describe('the label family', () => {
     ]);
     expect(said('label', { neighbours: [] })).toEqual([]);
   });
+
+  it('adds the images nearest in pixels after the neighbours, when a calibrated image set has them', () => {
+    expect(said('label', { neighbours: [1, 1, 1, 2], pixelNeighbours: { differ: 9, k: 10 } })).toEqual([
+      '1 of its 4 nearest neighbours carry another label than 1.',
+      '9 of the 10 images nearest it in pixels carry another label than 1.',
+    ]);
+    expect(said('label', { pixelNeighbours: { differ: 0, k: 10 } })).toEqual([
+      'All 10 images nearest it in pixels carry its label 1.',
+    ]);
+    expect(said('label', { pixelNeighbours: null })).toEqual([]);
+  });
 });
 
 describe('the verdicts', () => {

@@ -41,6 +41,11 @@ export interface WhyInput {
     checked: number;
     unexplained: number;
   } | null;
+  /**
+   * Images scored with calibration: of its `k` nearest images in pixels, how many carry another label (the label
+   * kinds' third question, calibration/pixel-neighbours.ts); null otherwise.
+   */
+  pixelNeighbours: { differ: number; k: number } | null;
   /** Rows of its class in its activation cluster when that cluster is the small one; null otherwise. */
   cluster: { rows: number; classRows: number } | null;
   /** The row's family values, whether each family flags it, and each family's threshold. */
@@ -260,6 +265,13 @@ function labelFamily(input: WhyInput): string[] {
       );
     else out.push(`${k - same} of its ${k} nearest neighbours carry another label than ${label}.`);
   }
+  const pixels = input.pixelNeighbours;
+  if (pixels)
+    out.push(
+      pixels.differ === 0
+        ? `All ${pixels.k} images nearest it in pixels carry its label ${label}.`
+        : `${pixels.differ} of the ${pixels.k} images nearest it in pixels carry another label than ${label}.`,
+    );
   return out;
 }
 

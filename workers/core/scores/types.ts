@@ -218,6 +218,11 @@ export interface ScoreSet {
   explanation?: { score: Uint8Array; kind: Uint8Array };
   /** The lifted groups of shared values, largest first (absent in sets stored before they existed). */
   groups?: SharedValueGroup[];
+  /**
+   * Images scored with calibration: per sample, the share of its k nearest images in pixels with another label, the
+   * label kinds' third question (calibration/pixel-neighbours.ts). Absent for tables and uncalibrated sets.
+   */
+  pixelNeighbours?: Float32Array;
 }
 
 /** Progress of a scoring job: `done` of `total` stages, the current stage named. */
