@@ -51,6 +51,10 @@ test('an image zip defaults to the CNN, reviews with thumbnails and exports clea
   await expect(page.getByTestId('detail-why')).toContainText(
     'It is one of 16 rows that share the same values in 3 pixels (y,x: 1,2; 2,3; and 3,2); 16 of the 16 carry label Bag. Of the 16 checked, 16 have nearest rows outside the group',
   );
+  // The calibrated image set's third label question, stored with the score set and read back by the review worker.
+  await expect(page.getByTestId('detail-why')).toContainText(
+    /(\d+ of the 10 images nearest it in pixels carry another label than|All 10 images nearest it in pixels carry its label) Bag\./,
+  );
   // The image comes first in the detail, before the reasons it was flagged.
   const imageFirst = await page.getByTestId('review-detail').evaluate((d) => {
     const image = d.querySelector('[data-testid="image-evidence"]');

@@ -37,7 +37,9 @@ async function scoreRequestOf(stores: Stores, job: StoredScoreJob): Promise<Scor
       featureCount: meta.featureNames.length,
       labels: arrays.labels,
       classCount: stored.dynamics.classCount,
-      ...(meta.image && run.settings.model === 'cnn' ? { image: meta.image } : {}),
+      // Image rows whatever the model, as in the headless scan: the calibration's patch and blend canaries and its
+      // pixel question read the shape; an MLP's layers ignore it (model.ts).
+      ...(meta.image ? { image: meta.image } : {}),
     },
     settings: run.settings,
     dynamics: stored.dynamics,
