@@ -145,8 +145,10 @@ export async function calibratedScores(
 ): Promise<CalibratedOutcome> {
   const n = data.labels.length;
   const t0 = performance.now();
-  // Image rows (issue 11) carry their shape: the patch and blend canaries read it unless the settings give one.
-  const image = calibration.canary.image ?? canaryImage(data);
+  // Image rows (issue 11) carry their shape (null for a table): the patch and blend canaries read it unless the
+  // settings give one, and the pixel question below reads it.
+  const shape = canaryImage(data);
+  const image = calibration.canary.image ?? shape;
   const injection = injectCanaries(data, { ...calibration.canary, image });
   const added = injection.labels.length - n;
   if (added > MAX_ADDED_SHARE * injection.labels.length) {
@@ -201,7 +203,6 @@ export async function calibratedScores(
   const backbone = Float32Array.from(all.suspicion);
   backbone.set(own.suspicion);
   // Images: the label kinds' third question, asked in pixels of every row of the run (pixel-neighbours.ts).
-  const shape = canaryImage(data);
   const pixelNeighbours = shape
     ? await pixelNeighbourDisagreement(injection.features, shape, injection.labels, params.knn, params.seed, {
         cancelled: hooks.cancelled,

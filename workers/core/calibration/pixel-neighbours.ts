@@ -10,9 +10,8 @@
  * pixels do (docs/heldout.md, "A third label question for images").
  */
 import type { ImageShape } from '../canary/types';
-import { knnIsApproximate } from '../memory/score-memory';
 import type { StepHooks } from '../scores/hooks';
-import { knnExact, knnIvf, knnScores } from '../scores/knn';
+import { knnScores, searchNeighbours } from '../scores/knn';
 import type { KnnParams } from '../scores/types';
 
 /** The longest side, in pixels, images are averaged down to before the search. */
@@ -56,21 +55,18 @@ export function poolImages(
 
 /**
  * Per image, the share of its k nearest images (Euclidean, pooled pixels, itself left out) whose label differs from
- * its own. The search is the embedding's (scores/knn.ts): exact, or the IVF approximation where `knn` says so.
+ * its own. The search is the embedding's (scores/knn.ts, searchNeighbours), on the pixels as they are (not normalised).
  */
 export async function pixelNeighbourDisagreement(
   pixels: Float32Array,
   shape: ImageShape,
   labels: Int32Array,
-  knn: Pick<KnnParams, 'k' | 'mode' | 'approximateAbove' | 'nlist' | 'nprobe'>,
+  knn: Omit<KnnParams, 'normalize'>,
   seed: number,
   hooks: StepHooks = {},
 ): Promise<Float32Array> {
   const n = labels.length;
   const { values, dim } = poolImages(pixels, n, shape);
-  const k = Math.max(1, Math.min(knn.k, n - 1));
-  const found = knnIsApproximate(knn.mode, n, knn.approximateAbove)
-    ? await knnIvf(values, n, dim, k, { ...hooks, nlist: knn.nlist, nprobe: knn.nprobe, seed })
-    : await knnExact(values, n, dim, k, hooks);
-  return knnScores(found, labels).disagreement;
+  const { result } = await searchNeighbours(values, n, dim, { ...knn, normalize: false }, seed, hooks);
+  return knnScores(result, labels).disagreement;
 }

@@ -1,5 +1,5 @@
 /** Memory of a scoring job in the score worker (workers/score.service.ts: cross-validation, then scoreAll). */
-import { knnTileRows } from '../scores/knn-plan';
+import { knnIsApproximate, knnTileRows } from '../scores/knn-plan';
 import { FAMILY_NAMES, type KnnMode, SCORE_NAMES } from '../scores/types';
 import type { OptimizerName } from '../train/types';
 import {
@@ -62,10 +62,8 @@ export function defaultKnnTileRows(n: number): number {
   return knnTileRows(n);
 }
 
-/** Whether scoring `rows` samples with these settings searches kNN approximately (score-all.ts's rule). */
-export function knnIsApproximate(mode: KnnMode, rows: number, approximateAbove: number): boolean {
-  return mode === 'ivf' || (mode === 'auto' && rows > approximateAbove);
-}
+/** Whether scoring `rows` samples with these settings searches kNN approximately (scores/knn-plan.ts's rule). */
+export { knnIsApproximate };
 
 /**
  * The exact search's memory (scores/knn.ts knnExact): the candidates as [x; ‖x‖²] columns, (d + 1) × N, built in

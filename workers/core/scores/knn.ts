@@ -13,11 +13,40 @@
  * gather per query. Neighbours beyond the probed cells are missed; `measureKnnRecall` measures how many.
  */
 import { createRng } from '../random';
+import type { StepHooks } from './hooks';
 import { type IvfOptions, knnIvf, sampleRows } from './knn-ivf';
+import { knnIsApproximate } from './knn-plan';
 import { type KnnResult, knnExact } from './knn-search';
+import type { KnnParams } from './types';
 
 export { type IvfOptions, knnIvf } from './knn-ivf';
 export { type KnnResult, type KnnSearchOptions, knnExact } from './knn-search';
+
+/**
+ * The `knn.k` nearest of `n` points (d values each) to each point, itself left out (k at most n − 1): exact, or the
+ * IVF approximation where `knnIsApproximate` says so. Resolves with whether it approximated.
+ */
+export async function searchNeighbours(
+  points: Float32Array,
+  n: number,
+  d: number,
+  knn: KnnParams,
+  seed: number,
+  hooks: StepHooks = {},
+): Promise<{ result: KnnResult; approximate: boolean }> {
+  const approximate = knnIsApproximate(knn.mode, n, knn.approximateAbove);
+  const k = Math.max(1, Math.min(knn.k, n - 1));
+  const result = approximate
+    ? await knnIvf(points, n, d, k, {
+        ...hooks,
+        normalize: knn.normalize,
+        nlist: knn.nlist,
+        nprobe: knn.nprobe,
+        seed,
+      })
+    : await knnExact(points, n, d, k, { ...hooks, normalize: knn.normalize });
+  return { result, approximate };
+}
 
 /** kNN distance (mean Euclidean distance to the k nearest) and label disagreement (fraction with another label). */
 export function knnScores(

@@ -7,7 +7,7 @@ import { resolveScoreParams, type ScoreParamsInput } from './defaults';
 import { activationClustering, type EmbeddingInput, mahalanobis, spectralSignature } from './embedding';
 import { checkpoint, type StepHooks } from './hooks';
 import { selfInfluence } from './influence';
-import { knnExact, knnIvf, knnScores } from './knn';
+import { knnScores, searchNeighbours } from './knn';
 import { labelIssues } from './label-issues';
 import { largestFirst } from './shared-groups';
 import { DEFAULT_SHARED_VALUES, sharedValuesInSampleOrder } from './shared-values';
@@ -90,19 +90,15 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
     classCount: c,
   };
   await stage('knn');
-  const kp = params.knn;
-  const approximate = kp.mode === 'ivf' || (kp.mode === 'auto' && n > kp.approximateAbove);
-  const k = Math.max(1, Math.min(kp.k, n - 1));
   const hooks: StepHooks = { cancelled: options.cancelled, between: options.between };
-  const neighbours = approximate
-    ? await knnIvf(emb.embeddings, n, emb.dim, k, {
-        ...hooks,
-        normalize: kp.normalize,
-        nlist: kp.nlist,
-        nprobe: kp.nprobe,
-        seed: params.seed,
-      })
-    : await knnExact(emb.embeddings, n, emb.dim, k, { ...hooks, normalize: kp.normalize });
+  const { result: neighbours, approximate } = await searchNeighbours(
+    emb.embeddings,
+    n,
+    emb.dim,
+    params.knn,
+    params.seed,
+    hooks,
+  );
   const knn = knnScores(neighbours, dynamics.labels);
   finish('knn');
 
