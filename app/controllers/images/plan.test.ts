@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagePlan, ImagePreview } from '../../../workers/core/ingest/images/types';
-import { blockingProblems, shapeProblem } from './plan';
+import { blockingProblems, colourSentence, shapeProblem } from './plan';
 
 const plan = (patch: Partial<ImagePlan> = {}): ImagePlan => ({
   shape: { height: 28, width: 28, channels: 1 },
@@ -20,6 +20,7 @@ function preview(codes: Array<'not-an-image' | 'corrupt-image' | 'symlink'>): Im
     classCounts: [2, 2],
     sizes: [],
     allGray: true,
+    colourImages: 0,
     nonImages: [],
     corrupt: [],
     suggested: plan(),
@@ -46,5 +47,13 @@ describe('image import plan checks', () => {
     expect(shapeProblem(plan({ shape: { height: 0, width: 28, channels: 1 } }))).toMatch(/1 to 1024/);
     expect(shapeProblem(plan({ shape: { height: 28, width: 28.5, channels: 1 } }))).toMatch(/whole/);
     expect(shapeProblem(plan({ shape: { height: 28, width: 28, channels: 2 as 1 } }))).toMatch(/Channels/);
+  });
+
+  it('says whether the images are grey, in colour, or how many are in colour', () => {
+    expect(colourSentence({ images: 3000, colourImages: 0 })).toBe('every image is grey');
+    expect(colourSentence({ images: 3000, colourImages: 3000 })).toBe('every image is in colour');
+    expect(colourSentence({ images: 3000, colourImages: 1 })).toBe(
+      '1 of 3,000 images are in colour, the rest grey',
+    );
   });
 });

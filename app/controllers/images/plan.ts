@@ -25,3 +25,11 @@ export function blockingProblems(preview: ImagePreview, plan: ImagePlan): ImageP
       !(p.code === 'corrupt-image' && plan.skipCorrupt),
   );
 }
+
+/** What the form says of the images' colour, from their headers: grey, in colour, or how many of them are. */
+export function colourSentence(preview: Pick<ImagePreview, 'images' | 'colourImages'>): string {
+  const { images, colourImages } = preview;
+  if (colourImages === 0) return 'every image is grey';
+  if (colourImages === images) return 'every image is in colour';
+  return `${colourImages.toLocaleString('en-US')} of ${images.toLocaleString('en-US')} images are in colour, the rest grey`;
+}

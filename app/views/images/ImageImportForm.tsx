@@ -1,5 +1,5 @@
 import type { ImageLimits, ImageShape } from '../../controllers/images/controller';
-import { blockingProblems, shapeProblem } from '../../controllers/images/plan';
+import { blockingProblems, colourSentence, shapeProblem } from '../../controllers/images/plan';
 import { formatBytes, formatCount } from '../../format';
 import { LimitInputs } from '../LimitsFields';
 import { ProblemList } from '../ProblemList';
@@ -97,9 +97,7 @@ export function ImageImportForm() {
               : '—'}
           </dd>
           <dt>Colour</dt>
-          <dd data-testid="detected-colour">
-            {preview.allGray ? 'every image is grey' : 'some images are in colour'}
-          </dd>
+          <dd data-testid="detected-colour">{colourSentence(preview)}</dd>
         </dl>
       </section>
       <section className="panel">

@@ -82,6 +82,7 @@ describe('image preview', () => {
       classCounts: [],
       sizes: [],
       allGray: false,
+      colourImages: 0,
       nonImages: [],
       corrupt: [],
       suggested: { shape: { height: 64, width: 64, channels: 3 }, skipNonImages: false, skipCorrupt: false },

@@ -40,6 +40,7 @@ describe('image import', () => {
     expect(preview?.classes).toEqual(['Coat', 'Shirt']);
     expect(preview?.classCounts).toEqual([2, 1]);
     expect(preview?.allGray).toBe(true);
+    expect(preview?.colourImages).toBe(0);
     expect(preview?.suggested.shape).toEqual({ height: 8, width: 8, channels: 1 });
     const ds = await ingestImages(source, PLAN(8, 8, 1), DEFAULT_IMAGE_LIMITS, decoder);
     if (!ds) throw new Error('cancelled');
@@ -91,6 +92,18 @@ describe('image import', () => {
       code: 'unlabelled-image',
       entry: 'img/4.png',
     });
+  });
+
+  it('counts the images whose header declares colour', async () => {
+    const { source } = await fromZip([
+      { name: 'a/grey1.png', data: gray8(1) },
+      { name: 'a/colour.png', data: encodePng(pattern(8, 8, 4)) },
+      { name: 'b/grey2.png', data: gray8(2) },
+    ]);
+    const preview = await previewImages(source, DEFAULT_IMAGE_LIMITS);
+    expect(preview?.colourImages).toBe(1);
+    expect(preview?.allGray).toBe(false);
+    expect(preview?.suggested.shape.channels).toBe(3);
   });
 
   it('decodes every format to one shape: resized, three channels, and proposes the common size', async () => {

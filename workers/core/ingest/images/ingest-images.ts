@@ -89,6 +89,7 @@ export async function previewImages(
       classCounts: [],
       sizes: [],
       allGray: false,
+      colourImages: 0,
       nonImages: [],
       corrupt: [],
       suggested: { shape: suggestShape([], false), skipNonImages: false, skipCorrupt: false },
@@ -98,7 +99,8 @@ export async function previewImages(
   if (!catalog) return null;
   hooks.onCatalog?.(catalog);
   const sizes = sizeCounts(catalog);
-  const allGray = catalog.images.length > 0 && catalog.images.every((im) => im.gray);
+  const colourImages = catalog.images.filter((im) => !im.gray).length;
+  const allGray = catalog.images.length > 0 && colourImages === 0;
   const classCounts = catalog.classes.map(() => 0);
   const code = new Map(catalog.classes.map((c, k) => [c, k]));
   for (const im of catalog.images) classCounts[code.get(im.label) ?? 0]++;
@@ -112,6 +114,7 @@ export async function previewImages(
     classCounts,
     sizes,
     allGray,
+    colourImages,
     nonImages: catalog.nonImages,
     corrupt: catalog.corrupt.map((c) => c.path),
     suggested: { shape: suggestShape(sizes, allGray), skipNonImages: false, skipCorrupt: false },

@@ -170,6 +170,8 @@ export interface ImagePreview {
   sizes: Array<{ width: number; height: number; count: number }>;
   /** Every image's header declares grey levels only. */
   allGray: boolean;
+  /** Images whose header declares colour (the rest declare grey levels only). */
+  colourImages: number;
   /** Entries that are not images (the labels CSV aside): skipped only with `skipNonImages`. */
   nonImages: string[];
   /** Images whose header cannot be read: skipped only with `skipCorrupt`. */
