@@ -77,14 +77,15 @@ def write_csv(out, name, X, y, poisoned, attacks, prefix, fmt='%.3f', columns=No
 
 def png_bytes(pixels):
     buf = io.BytesIO()
-    Image.fromarray(pixels, mode='L').save(buf, format='PNG', optimize=True)
+    Image.fromarray(pixels, mode='RGB' if pixels.ndim == 3 else 'L').save(buf, format='PNG', optimize=True)
     return buf.getvalue()
 
 
-def write_zip(out, name, images, labels, src_index, poisoned, attacks):
+def write_zip(out, name, images, labels, src_index, poisoned, attacks, source='t10k'):
+    """One PNG per image (grey, or RGB when images are N x H x W x 3) under <class>/fmnist-<source>-<index>.png."""
     d = os.path.join(out, name)
     os.makedirs(d, exist_ok=True)
-    ids = [f'{CLASSES[labels[i]]}/fmnist-t10k-{src_index[i]:05d}.png' for i in range(len(labels))]
+    ids = [f'{CLASSES[labels[i]]}/fmnist-{source}-{src_index[i]:05d}.png' for i in range(len(labels))]
     order = sorted(range(len(ids)), key=lambda i: ids[i])
     with zipfile.ZipFile(os.path.join(d, f'{name}.zip'), 'w', zipfile.ZIP_DEFLATED) as z:
         for i in order:

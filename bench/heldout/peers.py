@@ -34,6 +34,12 @@ from metrics import quality  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
+def pixels(image):
+    """An image's pixels / 255, flattened: RGB when it has colour, else gray."""
+    mode = 'L' if image.mode in ('1', 'L', 'LA', 'I', 'I;16') else 'RGB'
+    return np.asarray(image.convert(mode), dtype=np.float64).ravel() / 255
+
+
 def load(data, name):
     """(ids, X, labels, truth 0/1, is_image): rows in the truth file's order."""
     d = os.path.join(data, name)
@@ -42,8 +48,7 @@ def load(data, name):
     zpath = os.path.join(d, f'{name}.zip')
     if os.path.exists(zpath):
         with zipfile.ZipFile(zpath) as z:
-            X = np.stack([np.asarray(Image.open(io.BytesIO(z.read(i))).convert('L'), dtype=np.float64).ravel() / 255
-                          for i in ids])
+            X = np.stack([pixels(Image.open(io.BytesIO(z.read(i)))) for i in ids])
         labels = np.array([i.split('/')[0] for i in ids])
         _, y = np.unique(labels, return_inverse=True)
         return ids, X, y, truth['poisoned'].to_numpy(), True

@@ -15,13 +15,15 @@ if [ ${#SETS[@]} -eq 0 ]; then
   # CSV sets first (minutes), then the image zips (the small CNN: much longer).
   SETS=(ho_synth10k_oneway ho_blobs6k_outliers ho_synth15k_trigger ho_synth8k_mixed ho_fashion14_flip5
     ho_fashion_blend4 ho_fashion_lookalike6 ho2_synth12k_pair6 ho2_synth6k_mixed ho2_fashion_flip7
-    ho3_synth9k_flip12 ho3_synth12k_cluster ho3_fashion_patch5 ho3_fashion_mixed)
+    ho3_synth9k_flip12 ho3_synth12k_cluster ho3_fashion_patch5 ho3_fashion_mixed
+    ho4_synth10k_noisytrigger ho4_scaled8k_oneway ho4_color_patch3 ho4_fashion_imbalanced)
 fi
 
 if [ "$STEP" = all ] || [ "$STEP" = generate ]; then
   $PY bench/heldout/generate.py --out "$DATA"
   $PY bench/heldout/generate_second.py --out "$DATA"
   $PY bench/heldout/generate_third.py --out "$DATA"
+  $PY bench/heldout/generate_fourth.py --out "$DATA"
 fi
 if [ "$STEP" = all ] || [ "$STEP" = peers ]; then
   $PY bench/heldout/peers.py --data "$DATA" "${SETS[@]}"
