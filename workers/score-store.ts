@@ -95,6 +95,7 @@ export class ScoreViews {
       samples: set.samples,
       scores: set.scores,
       labelIssue: set.labelIssue,
+      labels: record.labels,
       suspicion: { ...set.params.suspicion, weights: wanted.weights, q: wanted.q },
     });
     const updated = await stores.scores.updateSuspicion(id, next);

@@ -194,9 +194,10 @@ describe('score service', () => {
       samples: s.samples,
       scores: s.scores,
       labelIssue: s.labelIssue,
+      labels: req.dynamics.labels,
       suspicion: params,
     });
-    const expected = suspicionFromScores(s.scores, s.samples, params);
+    const expected = suspicionFromScores(s.scores, s.samples, params, req.dynamics.labels);
     expect(r.suspicion).toEqual(expected.suspicion);
     expect(r.suspicion).not.toEqual(s.suspicion);
     expect(r.flags.embedding.reduce((a, v) => a + v, 0)).toBe(24);
@@ -213,6 +214,7 @@ describe('score service', () => {
         samples: s.samples,
         scores: s.scores,
         labelIssue: s.labelIssue,
+        labels: req.dynamics.labels,
         suspicion: { ...params, q: 0 },
       }),
     ).rejects.toThrow(/flag budget/);

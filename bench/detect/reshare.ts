@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     );
   }
   const params = resolveScoreParams({ seed: DEFAULT_TRAIN_SETTINGS.seed, knn: { mode: 'auto' } });
-  const own = suspicionFromScores(scores, n, params.suspicion).suspicion;
+  const own = suspicionFromScores(scores, n, params.suspicion, injection.labels).suspicion;
   const sv = col('sharedValues');
   const bb = col('backbone');
   let changed = 0;

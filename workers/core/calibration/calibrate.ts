@@ -199,7 +199,7 @@ export async function calibratedScores(
   for (const s of SCORE_NAMES) scores[s] = head(all.scores[s], n);
   // The uncalibrated suspicion of the analyst's rows among themselves (canaries would shift its ranks and its clear
   // tails); the appended rows keep the run's, used only for the report.
-  const own = suspicionFromScores(scores, n, params.suspicion);
+  const own = suspicionFromScores(scores, n, params.suspicion, data.labels);
   const backbone = Float32Array.from(all.suspicion);
   backbone.set(own.suspicion);
   // Images: the label kinds' third question, asked in pixels of every row of the run (pixel-neighbours.ts).

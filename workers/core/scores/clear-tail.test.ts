@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import { clearTail, DEFAULT_CLEAR_TAIL } from './clear-tail';
 import { DEFAULT_SUSPICION } from './defaults';
-import { bulkAwareFlags, CLEAR_TAIL_FLOOR, suspicionFromScores } from './suspicion';
+import {
+  bulkAwareFlags,
+  CLEAR_TAIL_FLOOR,
+  mostlyOneLabel,
+  SHARED_TAIL_ONE_LABEL,
+  scoreTail,
+  suspicionFromScores,
+} from './suspicion';
 import { gaussian } from './test-utils';
 import { SCORE_NAMES, type ScoreName } from './types';
 
@@ -164,5 +171,57 @@ describe('clear tail, counted by hand', () => {
     const tail = clearTail(values, { ...DEFAULT_CLEAR_TAIL, gap: 0.5 });
     expect(tail && Array.from(tail.rows)).toEqual([17, 18, 19]);
     expect(tail?.gap).toBeCloseTo((ln(1000) - ln(1)) / (ln(1) - ln(0)), 9);
+  });
+});
+
+describe('a clear tail of shared values', () => {
+  // Shared-values-like: a bulk spread over orders of magnitude near 0 (0.0025 to 7.4, log-uniform), and 60 rows at 10-12.
+  const rng = createRng(6);
+  const values = Float32Array.from({ length: N }, () => Math.exp(-6 + 8 * rng.next()));
+  const group = Array.from({ length: 60 }, (_, k) => 33 * k + 5);
+  for (const i of group) values[i] = 10 + 2 * rng.next();
+  /** Labels 0-9 at random, the group's rows `target` but for the first `others` of them. */
+  const labelled = (others: number) => {
+    const labels = Int32Array.from({ length: N }, (_, i) => i % 10);
+    group.forEach((i, k) => {
+      labels[i] = k < others ? 1 + (k % 9) : 0;
+    });
+    return labels;
+  };
+
+  it('is read on the values themselves: on a log scale the bulk hides it', () => {
+    // Log scale: the bulk's interquartile range is 4 in log units, the gap ln(10 / 7.4) = 0.3 of them.
+    expect(clearTail(values)).toBeNull();
+    expect(Array.from(clearTail(values, DEFAULT_CLEAR_TAIL, false)?.rows ?? [])).toEqual(group);
+    expect(scoreTail('knnDistance', values, DEFAULT_CLEAR_TAIL, labelled(0))).toBeNull();
+  });
+
+  it('counts only when nine in ten of its rows carry one label', () => {
+    expect(
+      Array.from(scoreTail('sharedValues', values, DEFAULT_CLEAR_TAIL, labelled(0))?.rows ?? []),
+    ).toEqual(group);
+    // 54 of 60 carry label 0: 90%.
+    expect(scoreTail('sharedValues', values, DEFAULT_CLEAR_TAIL, labelled(6))?.rows).toHaveLength(60);
+    expect(scoreTail('sharedValues', values, DEFAULT_CLEAR_TAIL, labelled(7))).toBeNull();
+    expect(scoreTail('sharedValues', values)).toBeNull();
+    expect(SHARED_TAIL_ONE_LABEL).toBe(0.9);
+    expect(mostlyOneLabel(new Int32Array(0), labelled(0), 0.9)).toBe(false);
+    expect(mostlyOneLabel(Int32Array.from([0, 1, 2]), Int32Array.from([4, 4, 5]), 2 / 3)).toBe(true);
+    expect(mostlyOneLabel(Int32Array.from([0, 1, 2]), Int32Array.from([4, 4, 5]), 0.7)).toBe(false);
+  });
+
+  it('lifts its rows to the top of the suspicion when the labels are given, and only then', () => {
+    const scores = randomScores(7);
+    scores.sharedValues = values;
+    const out = suspicionFromScores(scores, N, DEFAULT_SUSPICION, labelled(0));
+    expect(topIndices(out.suspicion, 60)).toEqual(group);
+    for (const i of group) {
+      expect(out.suspicion[i]).toBeGreaterThanOrEqual(CLEAR_TAIL_FLOOR);
+      expect(SCORE_NAMES[out.topScore[i]]).toBe('sharedValues');
+    }
+    const without = suspicionFromScores(scores, N, DEFAULT_SUSPICION);
+    expect(topIndices(without.suspicion, 60)).not.toEqual(group);
+    const mixed = suspicionFromScores(scores, N, DEFAULT_SUSPICION, labelled(30));
+    expect(Array.from(mixed.suspicion)).toEqual(Array.from(without.suspicion));
   });
 });

@@ -34,16 +34,18 @@ export function quantile(sorted: Float64Array, q: number): number {
 
 /**
  * The widest qualifying gap among the top values of `values`, or null when no group is set apart by `gap`
- * interquartile ranges. NaN values never belong to a tail.
+ * interquartile ranges. NaN values never belong to a tail. `logScale` false: the gap is read on the values as they are
+ * even when none is negative (a score that is already a sum of logarithms).
  */
 export function clearTail(
   values: ArrayLike<number>,
   params: ClearTailParams = DEFAULT_CLEAR_TAIL,
+  logScale = true,
 ): ClearTail | null {
   const n = values.length;
   let min = Number.POSITIVE_INFINITY;
   for (let i = 0; i < n; i++) if (values[i] < min) min = values[i];
-  const log = min >= 0;
+  const log = logScale && min >= 0;
   const finite: number[] = [];
   for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) finite.push(values[i]);
   if (finite.length < 8) return null;

@@ -6,7 +6,7 @@ import { ScoringCancelledError } from './hooks';
 import { knnIvf, knnScores } from './knn';
 import { labelIssues } from './label-issues';
 import { defaultScoreParams, resolveScoreParams, scoreAll } from './score-all';
-import { suspicionFromScores } from './suspicion';
+import { CLEAR_TAIL_FLOOR, suspicionFromScores } from './suspicion';
 import { randomLabels, randomMatrix, randomProbs } from './test-utils';
 import { trajectoryScores } from './trajectory';
 import { FAMILY_NAMES, SCORE_NAMES, type ScoreProgress } from './types';
@@ -104,6 +104,47 @@ describe('scoreAll', () => {
     expect(progress.map((p) => p.stage)).toEqual([...STAGE_NAMES, 'done']);
     expect(progress.at(-1)).toEqual({ stage: 'done', done: 9, total: 9 });
     expect(Object.keys(s.timings)).toHaveLength(9);
+  });
+
+  it('lifts a clear tail of shared values whose rows carry one label, reading the run\u2019s labels', async () => {
+    // Classes in blocks of 40 rows, kept together by column 3 (rising with the row). Rows 0-7 share one value in each
+    // of columns 0-2 (ln 8 each) and are labelled 2 amid class 0; four spikes of 7-10 rows in column 0, labelled
+    // against their block too, score ln 7 to ln 10 only, so the 8 rows stand a clear gap above them.
+    const n = 120;
+    const cols = 4;
+    const values = new Float32Array(n * cols);
+    const labels = Int32Array.from({ length: n }, (_, i) => (i < 8 ? 2 : Math.floor(i / 40)));
+    for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = 1000 + i * 4 + j;
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 3; j++) values[i * cols + j] = 9;
+    for (const [first, count, v] of [
+      [20, 8, 1100.5],
+      [50, 9, 1200.5],
+      [65, 10, 1250.5],
+      [90, 7, 1300.5],
+    ] as const) {
+      for (let i = first; i < first + count; i++) {
+        values[i * cols] = v;
+        labels[i] = (Math.floor(i / 40) + 1) % 3;
+      }
+    }
+    const s = await scoreAll(
+      { ...fakeDynamics(), labels },
+      {
+        oofProbs: randomProbs(n, 3, 31),
+        params: { seed: 5 },
+        features: { values, count: cols, rows: Int32Array.from({ length: n }, (_, i) => i) },
+      },
+    );
+    // At least ln 8 in each of the three columns (a lifted group of spikes scores more: spike-groups.ts).
+    for (let i = 0; i < 8; i++)
+      expect(s.scores.sharedValues[i]).toBeGreaterThanOrEqual(3 * Math.log(8) - 1e-4);
+    expect(Number(s.scores.sharedValues[65]?.toFixed(4))).toBe(Number(Math.log(10).toFixed(4)));
+    const top = Array.from(s.suspicion.keys()).sort((a, b) => s.suspicion[b] - s.suspicion[a] || a - b);
+    expect(top.slice(0, 8).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (let i = 0; i < 8; i++) {
+      expect(s.suspicion[i]).toBeGreaterThanOrEqual(CLEAR_TAIL_FLOOR);
+      expect(SCORE_NAMES[s.explanation?.score[i] ?? -1]).toBe('sharedValues');
+    }
   });
 
   it('is deterministic for a seed', async () => {

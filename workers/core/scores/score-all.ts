@@ -150,7 +150,12 @@ export async function scoreAll(dynamics: TrainingDynamics, options: ScoreAllOpti
   };
 
   await stage('suspicion');
-  const { families, suspicion, flags, topScore } = suspicionFromScores(scores, n, params.suspicion);
+  const { families, suspicion, flags, topScore } = suspicionFromScores(
+    scores,
+    n,
+    params.suspicion,
+    dynamics.labels,
+  );
   finish('suspicion');
   options.onProgress?.({ stage: 'done', done, total: STAGES.length });
 

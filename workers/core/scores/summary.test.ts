@@ -37,19 +37,24 @@ describe('score summary', () => {
     ) as never;
     const suspicion = { ...defaultScoreParams().suspicion, q: 0.1 };
     const labelIssue = new Uint8Array(n);
-    const narrow = recombine({ samples: n, scores, labelIssue, suspicion });
-    const wide = recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q: 0.5 } });
+    const stored = { samples: n, scores, labelIssue, labels: new Int32Array(n) };
+    const narrow = recombine({ ...stored, suspicion });
+    const wide = recombine({
+      ...stored,
+      suspicion: { ...suspicion, q: 0.5 },
+    });
     expect(narrow.suspicionParams.q).toBe(0.1);
     expect(wide.summary.flaggedAny).toBeGreaterThan(narrow.summary.flaggedAny);
     expect(narrow.suspicion.length).toBe(n);
-    expect(() => recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q: 0 } })).toThrow(
-      /q/,
-    );
     expect(() =>
       recombine({
-        samples: n,
-        scores,
-        labelIssue,
+        ...stored,
+        suspicion: { ...suspicion, q: 0 },
+      }),
+    ).toThrow(/q/);
+    expect(() =>
+      recombine({
+        ...stored,
         suspicion: { ...suspicion, weights: { ...suspicion.weights, label: -1 } },
       }),
     ).toThrow(/label weight/);
@@ -98,32 +103,38 @@ describe('summary edges (issue 16, mutation testing)', () => {
     ) as never;
     const suspicion = defaultScoreParams().suspicion;
     const labelIssue = Uint8Array.from({ length: n }, (_, i) => (i < 4 ? 1 : 0));
-    const all = recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q: 1 } });
+    const stored = { samples: n, scores, labelIssue, labels: new Int32Array(n) };
+    const all = recombine({
+      ...stored,
+      suspicion: { ...suspicion, q: 1 },
+    });
     expect(all.summary.labelIssues).toBe(4);
     expect(all.suspicionParams).not.toBe(suspicion);
     const zero = recombine({
-      samples: n,
-      scores,
-      labelIssue,
+      ...stored,
       suspicion: { ...suspicion, weights: { ...suspicion.weights, influence: 0 } },
     });
     expect(zero.suspicionParams.weights.influence).toBe(0);
     // A score the analyst left out stays out of the recombined rule, in a copy of the list.
     const excluded: typeof suspicion.excluded = ['spectral'];
-    const without = recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, excluded } });
+    const without = recombine({
+      ...stored,
+      suspicion: { ...suspicion, excluded },
+    });
     expect(without.suspicionParams.excluded).toEqual(['spectral']);
     expect(without.suspicionParams.excluded).not.toBe(excluded);
     for (const q of [1.01, Number.NaN, -0.1]) {
-      expect(() => recombine({ samples: n, scores, labelIssue, suspicion: { ...suspicion, q } })).toThrow(
-        `The flag budget q must be in (0, 1], got ${q}.`,
-      );
+      expect(() =>
+        recombine({
+          ...stored,
+          suspicion: { ...suspicion, q },
+        }),
+      ).toThrow(`The flag budget q must be in (0, 1], got ${q}.`);
     }
     for (const w of [Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() =>
         recombine({
-          samples: n,
-          scores,
-          labelIssue,
+          ...stored,
           suspicion: { ...suspicion, weights: { ...suspicion.weights, embedding: w } },
         }),
       ).toThrow(`The embedding weight must be ≥ 0, got ${w}.`);

@@ -24,6 +24,8 @@ export interface RecombineRequest {
   scores: Record<ScoreName, Float32Array>;
   /** The score set's label-issue flags (for the summary's count; the rule does not change them). */
   labelIssue: Uint8Array;
+  /** The samples' labels, in sample order (a clear tail of shared values counts only when it mostly holds one). */
+  labels: ArrayLike<number>;
   suspicion: SuspicionParams;
 }
 
@@ -84,7 +86,7 @@ export function recombine(request: RecombineRequest): Recombined {
   for (const [family, w] of Object.entries(suspicionParams.weights)) {
     if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`The ${family} weight must be ≥ 0, got ${w}.`);
   }
-  const out = suspicionFromScores(request.scores, request.samples, suspicionParams);
+  const out = suspicionFromScores(request.scores, request.samples, suspicionParams, request.labels);
   // labelIssue does not depend on the suspicion rule: only its count is carried over.
   const summary = summarizeScores({ ...out, labelIssue: request.labelIssue });
   return { ...out, suspicionParams, summary };

@@ -5,7 +5,7 @@
  * separates a clear tail (clear-tail.ts) lifts that tail to the top whatever the combination says. Flags mark each
  * family's top q by family value, never a sample at its family's bulk value.
  */
-import { clearTail } from './clear-tail';
+import { type ClearTail, type ClearTailParams, clearTail, DEFAULT_CLEAR_TAIL } from './clear-tail';
 import {
   CLEAR_TAIL_SCORES,
   type CombineRule,
@@ -13,6 +13,7 @@ import {
   type FamilyName,
   type FamilyReduce,
   type LabelScale,
+  LOG_VALUED_SCORES,
   SCORE_FAMILY,
   SCORE_NAMES,
   type ScoreName,
@@ -183,14 +184,54 @@ export function bulkAwareFlags(values: Float32Array, q: number): Uint8Array {
   return flags;
 }
 
+/** Share of a shared-values tail's rows that must carry one label for the tail to be lifted. */
+export const SHARED_TAIL_ONE_LABEL = 0.9;
+
+/** Whether at least `share` of `rows` carry one label. */
+export function mostlyOneLabel(rows: Int32Array, labels: ArrayLike<number>, share: number): boolean {
+  const counts = new Map<number, number>();
+  let most = 0;
+  for (const r of rows) {
+    const c = (counts.get(labels[r] as number) ?? 0) + 1;
+    counts.set(labels[r] as number, c);
+    if (c > most) most = c;
+  }
+  return rows.length > 0 && most >= share * rows.length;
+}
+
+/**
+ * The clear tail of one score (clear-tail.ts), read on a log scale unless the score is already one
+ * (LOG_VALUED_SCORES). A tail of shared values counts only when `labels` are given and nine in ten of its rows carry
+ * one label, as rows relabelled to a backdoor's target do: on bench/detect's dumped runs such tails held 92-100%
+ * poison, and the one tail of mixed labels (57% one label) held 1 poisoned row of 28 (docs/heldout.md).
+ */
+export function scoreTail(
+  score: ScoreName,
+  values: ArrayLike<number>,
+  params: ClearTailParams = DEFAULT_CLEAR_TAIL,
+  labels?: ArrayLike<number>,
+): ClearTail | null {
+  const tail = clearTail(values, params, !LOG_VALUED_SCORES.includes(score));
+  if (
+    tail &&
+    score === 'sharedValues' &&
+    !(labels && mostlyOneLabel(tail.rows, labels, SHARED_TAIL_ONE_LABEL))
+  ) {
+    return null;
+  }
+  return tail;
+}
+
 /**
  * Family values, suspicion, family flags and, per sample, the score that weighed most (its clear tail's score, else
- * the highest-ranked member of the family that set its suspicion), under one set of suspicion parameters.
+ * the highest-ranked member of the family that set its suspicion), under one set of suspicion parameters. `labels`
+ * (in sample order) let a clear tail of shared values count (scoreTail).
  */
 export function suspicionFromScores(
   scores: Partial<Record<ScoreName, Float32Array>>,
   n: number,
   params: SuspicionParams,
+  labels?: ArrayLike<number>,
 ): {
   families: Record<FamilyName, Float32Array>;
   suspicion: Float32Array;
@@ -227,7 +268,7 @@ export function suspicionFromScores(
   if (params.clearTail) {
     for (const s of CLEAR_TAIL_SCORES) {
       const v = scores[s];
-      const tail = v && !params.excluded.includes(s) ? clearTail(v, params.clearTail) : null;
+      const tail = v && !params.excluded.includes(s) ? scoreTail(s, v, params.clearTail, labels) : null;
       if (!tail) continue;
       for (const i of tail.rows) {
         const lifted = CLEAR_TAIL_FLOOR + (1 - CLEAR_TAIL_FLOOR) * suspicion[i];

@@ -61,7 +61,15 @@ export const CLEAR_TAIL_SCORES: readonly ScoreName[] = [
   'knnDistance',
   'spectral',
   'mahalanobis',
+  'sharedValues',
 ];
+
+/**
+ * Scores whose clear tail is read on their own scale, not on a log scale: shared values is already a sum of
+ * logarithms (ln(count / neighbours) per column), and its values spread over orders of magnitude near 0, where a log
+ * scale widens the interquartile range until no gap counts (measured on bench/detect's dumped runs; docs/heldout.md).
+ */
+export const LOG_VALUED_SCORES: readonly ScoreName[] = ['sharedValues'];
 
 /** Exact or approximate (IVF) kNN; `auto` is exact up to `approximateAbove` samples. */
 export type KnnMode = 'auto' | 'exact' | 'ivf';
