@@ -105,8 +105,8 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
   // A clear tail of any score (clear-tail.ts: a group set apart by a gap) ranks above every kind but the sure ones: calibration never
   // buries a strong single signal. Appended rows join it at or above the tail's lowest value.
   // Every score on a log scale when never negative, shared values too: its groups are the feature-trigger kind's
-  // (`grouped`), and its tail as the uncalibrated rule reads it (scoreTail) put 5 clean rows above poisoned ones on
-  // digits_backdoor3 here (docs/heldout.md).
+  // (`grouped`), and its tail as the uncalibrated rule reads it (scoreTail: 59 rows, 5 clean) ranked here lowered
+  // digits_backdoor3's AP from 1.000 to 0.993 (docs/heldout.md).
   const tails: Array<{ score: number; cut: number }> = [];
   SCORE_NAMES.forEach((s, j) => {
     const tail = clearTail(input.scores[s].subarray(0, n));
