@@ -50,7 +50,8 @@ export const SCORE_FAMILY: Readonly<Record<ScoreName, FamilyName>> = {
 };
 
 /**
- * Scores the uncalibrated rule checks for a clear tail (clear-tail.ts): the continuous ones. The label scores already
+ * Scores the uncalibrated rule checks for a clear tail (clear-tail.ts): the continuous ones, shared values among them
+ * (its tail counts only when its rows mostly carry one label: scoreTail in suspicion.ts). The label scores already
  * sit on a probability scale where only a confident contradiction reaches 1; forgetting, kNN disagreement and activation
  * clustering take few distinct values, where a gap says nothing.
  */
