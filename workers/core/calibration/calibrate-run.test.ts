@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, expect, it, vi } from 'vitest';
 import { CANARY_KINDS, CANARY_ROLE } from '../canary/types';
 import { ScoringCancelledError } from '../scores/hooks';
+import { CLEAR_TAIL_FLOOR } from '../scores/suspicion';
 import type { TrainingData } from '../train/types';
 import { calibratedScores } from './calibrate';
 import type { FusionInput } from './fuse';
@@ -122,4 +123,26 @@ it('cancels in the pixel question when the cancel comes once the fusion step has
   );
   await expect(run).rejects.toBeInstanceOf(ScoringCancelledError);
   expect(done).toEqual([]);
+});
+
+it('lifts a clear tail of shared values in the analyst rows’ own suspicion, reading their labels', async () => {
+  // 900 rows in 3 classes of 300, kept together by column 3 (rising with the row). Rows 0-7 share one value in each
+  // of columns 0-2, inside the columns' range (so that no distance score lifts them), and are labelled 2 amid class 0; 25 spikes of 10 rows in column 0, each labelled against its
+  // block, score about ln 10 each, so the 8 rows stand a clear gap above them (as in score-all.test.ts).
+  const n = 900;
+  const cols = 4;
+  const features = new Float32Array(n * cols);
+  const labels = Int32Array.from({ length: n }, (_, i) => (i < 8 ? 2 : Math.floor(i / 300)));
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols; j++) features[i * cols + j] = 1000 + i * 4 + j;
+  for (let i = 0; i < 8; i++) for (let j = 0; j < 3; j++) features[i * cols + j] = 1000 + 16 * 4 + j + 0.5;
+  for (let k = 0; k < 25; k++) {
+    const first = 20 + 35 * k;
+    for (let i = first; i < first + 10; i++) {
+      features[i * cols] = 1000 + first * 4 + 0.5;
+      labels[i] = (Math.floor(i / 300) + 1) % 3;
+    }
+  }
+  const { run } = await calibrate({ features, featureCount: cols, labels, classCount: 3 }, 2, 1);
+  for (let i = 0; i < 8; i++) expect(run.backbone[i]).toBeGreaterThanOrEqual(CLEAR_TAIL_FLOOR);
+  expect(run.backbone.subarray(8, n).every((v) => v < CLEAR_TAIL_FLOOR)).toBe(true);
 });
