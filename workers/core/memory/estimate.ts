@@ -10,6 +10,8 @@
  * cross-validation fold's batch and eval chunk are counted together (one phase), which errs high. What is not
  * counted: the runtime itself, and garbage not yet collected (the app's budget leaves room for it).
  */
+
+export { knnIsApproximate } from '../scores/knn-plan';
 export {
   activationsPerSample,
   defaultEvalChunkRows,
@@ -21,10 +23,5 @@ export {
   parameterCount,
   remediesFor,
 } from './parts';
-export {
-  defaultKnnTileRows,
-  estimateScoreMemory,
-  knnIsApproximate,
-  type ScoreMemoryInput,
-} from './score-memory';
+export { defaultKnnTileRows, estimateScoreMemory, type ScoreMemoryInput } from './score-memory';
 export { estimateTrainMemory, type TrainMemoryInput } from './train-memory';

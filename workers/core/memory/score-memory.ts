@@ -62,9 +62,6 @@ export function defaultKnnTileRows(n: number): number {
   return knnTileRows(n);
 }
 
-/** Whether scoring `rows` samples with these settings searches kNN approximately (scores/knn-plan.ts's rule). */
-export { knnIsApproximate };
-
 /**
  * The exact search's memory (scores/knn.ts knnExact): the candidates as [x; ‖x‖²] columns, (d + 1) × N, built in
  * an array and uploaded; one tile's queries (array, norms, tensor), its tile × N product and topk's values and

@@ -41,7 +41,7 @@ export const DEFAULT_SPIKE_GROUPS: SpikeGroupParams = {
 };
 
 /** The most common value of `values` and how many times it occurs. */
-function mode(values: Iterable<number>): { value: number; count: number } {
+export function mode(values: Iterable<number>): { value: number; count: number } {
   const counts = new Map<number, number>();
   let best = { value: -1, count: 0 };
   for (const v of values) {

@@ -6,6 +6,7 @@
  * family's top q by family value, never a sample at its family's bulk value.
  */
 import { type ClearTail, type ClearTailParams, clearTail, DEFAULT_CLEAR_TAIL } from './clear-tail';
+import { mode } from './spike-groups';
 import {
   CLEAR_TAIL_SCORES,
   type CombineRule,
@@ -189,14 +190,7 @@ export const SHARED_TAIL_ONE_LABEL = 0.9;
 
 /** Whether at least `share` of `rows` carry one label. */
 export function mostlyOneLabel(rows: Int32Array, labels: ArrayLike<number>, share: number): boolean {
-  const counts = new Map<number, number>();
-  let most = 0;
-  for (const r of rows) {
-    const c = (counts.get(labels[r] as number) ?? 0) + 1;
-    counts.set(labels[r] as number, c);
-    if (c > most) most = c;
-  }
-  return rows.length > 0 && most >= share * rows.length;
+  return rows.length > 0 && mode(Array.from(rows, (r) => labels[r] as number)).count >= share * rows.length;
 }
 
 /**
