@@ -20,7 +20,7 @@ import {
 } from '../workers/core/ingest/images/types';
 import { zipSource } from '../workers/core/ingest/images/zip';
 import { IngestError, ingestCsv } from '../workers/core/ingest/ingest';
-import type { ColumnPlan, IngestedDataset } from '../workers/core/ingest/types';
+import type { ColumnPlan, IngestedDataset, Problem } from '../workers/core/ingest/types';
 import type { ManifestInput } from '../workers/core/manifest/build';
 import { sha256Hex } from '../workers/core/manifest/hash';
 import type { TrainingData } from '../workers/core/train/types';
@@ -56,6 +56,10 @@ export interface LoadedDataset {
 export interface LoadOptions {
   label: string | null;
   id: string | null;
+  /** CSV columns to leave out (neither label, id nor feature). */
+  exclude?: string[];
+  /** Non-numeric CSV columns to one-hot encode. */
+  oneHot?: string[];
   /** Image datasets: skip files that are not images and images that do not decode (listed as warnings). */
   skipBadImages?: boolean;
 }
@@ -106,6 +110,16 @@ function folderFiles(dir: string): FolderFile[] {
 }
 
 async function loadImages(source: ImageSource, options: LoadOptions): Promise<LoadResult> {
+  const named = [...(options.exclude ?? []), ...(options.oneHot ?? [])];
+  if (named.length) {
+    return {
+      ok: false,
+      problems: [
+        `${source.name} is a set of images, which has no columns: --exclude and --one-hot apply to CSV files ` +
+          `(got ${named.map((c) => `"${c}"`).join(', ')}).`,
+      ],
+    };
+  }
   const limits = DEFAULT_IMAGE_LIMITS;
   const preview = await previewImages(source, limits);
   if (!preview) return { ok: false, problems: ['cancelled'] };
@@ -157,16 +171,30 @@ async function loadImages(source: ImageSource, options: LoadOptions): Promise<Lo
   };
 }
 
+/** A column name as the shell takes it: bare when plain, else in single quotes. */
+function shellWord(name: string): string {
+  return /^[\w.-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The ingest core's message, with the scan's options for a non-numeric column (the app has its import form). */
+function withScanHint(p: Problem): string {
+  if (p.code !== 'non-numeric' || p.column === undefined) return p.message;
+  const column = shellWord(p.column);
+  return `${p.message} In the scan: --one-hot ${column} (one 0/1 feature per value) or --exclude ${column}.`;
+}
+
 function loadCsv(bytes: Uint8Array, fileName: string, options: LoadOptions): LoadResult {
   const plan: Partial<ColumnPlan> = {};
   if (options.label !== null) plan.labelColumn = options.label;
   if (options.id !== null) plan.idColumn = options.id;
+  if (options.exclude?.length) plan.excluded = options.exclude;
+  if (options.oneHot?.length) plan.oneHot = options.oneHot;
   let ds: IngestedDataset;
   try {
     ds = ingestCsv(bytes, fileName, plan);
   } catch (error) {
     if (!(error instanceof IngestError)) throw error;
-    return { ok: false, problems: error.problems.map((p) => p.message) };
+    return { ok: false, problems: error.problems.map(withScanHint) };
   }
   return {
     ok: true,

@@ -15,6 +15,12 @@ export interface ScanArgs {
   file: string;
   label: string | null;
   id: string | null;
+  /** CSV columns that are neither label, id nor feature (`--exclude`). */
+  exclude: string[];
+  /** Non-numeric CSV columns to one-hot encode (`--one-hot`). */
+  oneHot: string[];
+  /** `--help`: print the usage and stop. */
+  help: boolean;
   epochs: number;
   seed: number;
   /** Batch size (its learning rate from `learningRateFor`); null: `batchSizeFor` the dataset's rows. */
@@ -37,7 +43,7 @@ export interface ScanArgs {
 }
 
 export const USAGE =
-  'usage: npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR] [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N]';
+  'usage: npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--exclude COL,...] [--one-hot COL,...] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N] [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR] [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N] [--help]';
 
 /** A command line the scan cannot run; its message says what to change. */
 export class UsageError extends Error {}
@@ -81,12 +87,26 @@ function kinds(flag: string, text: string | undefined): CanaryKind[] {
   }
 }
 
+/** Column names from a comma-separated list (`a,b`); the flag may be given again to add more. */
+function columns(flag: string, text: string | undefined): string[] {
+  const names = (text ?? '').split(',').map((name) => name.trim());
+  if (text === undefined || names.some((name) => name === '')) {
+    throw new UsageError(
+      `${flag} needs a comma-separated list of column names, got ${text === undefined ? 'nothing' : `"${text}"`}.`,
+    );
+  }
+  return names;
+}
+
 /** Parses the scan's arguments (after `--`). */
 export function parseScanArgs(argv: readonly string[]): ScanArgs {
   const args: ScanArgs = {
     file: '',
     label: null,
     id: null,
+    exclude: [],
+    oneHot: [],
+    help: false,
     epochs: DEFAULT_TRAIN_SETTINGS.epochs,
     seed: DEFAULT_TRAIN_SETTINGS.seed,
     batchSize: null,
@@ -109,6 +129,9 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     };
     if (a === '--label') args.label = value();
     else if (a === '--id') args.id = value();
+    else if (a === '--exclude') args.exclude.push(...columns(a, argv[++i]));
+    else if (a === '--one-hot') args.oneHot.push(...columns(a, argv[++i]));
+    else if (a === '--help' || a === '-h') args.help = true;
     else if (a === '--epochs') args.epochs = integer(a, argv[++i], 1);
     else if (a === '--seed') args.seed = integer(a, argv[++i], 0);
     else if (a === '--batch-size') args.batchSize = integer(a, argv[++i], 1);
@@ -125,6 +148,6 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs {
     else if (args.file) throw new UsageError(`One file at a time: got "${args.file}" and "${a}".`);
     else args.file = a;
   }
-  if (!args.file) throw new UsageError('No CSV file, image zip or image folder given.');
+  if (!args.file && !args.help) throw new UsageError('No CSV file, image zip or image folder given.');
   return args;
 }

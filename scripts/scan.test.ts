@@ -102,7 +102,8 @@ describe('headless scan', () => {
     const report = await runScan([file, '--label', 'label', '--id', 'id', '--out', dir], io);
     expect(report.code).toBe(2);
     expect(err).toEqual([
-      'bad.csv, line 3, column "b": "oops" is not a number. Exclude the column or one-hot encode it.',
+      'bad.csv, line 3, column "b": "oops" is not a number. Exclude the column or one-hot encode it. ' +
+        'In the scan: --one-hot b (one 0/1 feature per value) or --exclude b.',
     ]);
 
     const usage = collect();

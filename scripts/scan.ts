@@ -1,8 +1,10 @@
 /**
  * The headless scan: the browser's pipeline without the browser, for pipelines and CI (DESIGN §6).
- *   npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
+ *   npm run scan -- <file.csv | images.zip | image-folder> [--label COL] [--id COL] [--exclude COL,...]
+ *     [--one-hot COL,...]
+ *     [--epochs N] [--seed N] [--batch-size N] [--folds K] [--cv-epochs N]
  *     [--backend wasm|cpu|webgpu] [--knn auto|exact|ivf] [--out DIR]
- *     [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N]
+ *     [--no-calibrate] [--canary-rate R] [--canary-kinds K1,K2,...] [--canary-seed N] [--help]
  * Ingests with the same core (the same problem messages; exit 2 on bad input), trains, cross-validates, scores,
  * prints progress and a top-10 summary, and writes DIR/scores.csv and an unsigned DIR/<name>.manifest.json.
  * By default the suspicion is calibrated on canaries (workers/core/calibration/calibrate.ts): the pipeline runs on the
@@ -98,8 +100,17 @@ export async function runScan(argv: readonly string[], io: ScanIo = console): Pr
     io.error(USAGE);
     return { code: 2, timings, files };
   }
+  if (args.help) {
+    io.log(USAGE);
+    return { code: 0, timings, files };
+  }
   const t0 = performance.now();
-  const loaded = await loadDataset(args.file, { label: args.label, id: args.id });
+  const loaded = await loadDataset(args.file, {
+    label: args.label,
+    id: args.id,
+    exclude: args.exclude,
+    oneHot: args.oneHot,
+  });
   if (!loaded.ok) {
     for (const p of loaded.problems) io.error(p);
     return { code: 2, timings, files };

@@ -10,6 +10,7 @@ import { buildFeatures, featureStats, growTo, imputeMedians, naturalOrder, trim 
 import { IdColumn } from './id-column';
 import { IngestError } from './ingest-error';
 import { ByteInterner } from './intern';
+import { nonNumericCells } from './non-numeric';
 import { NON_NUMERIC, parseNumberBytes } from './numbers';
 import {
   duplicateId,
@@ -19,7 +20,6 @@ import {
   missingId,
   missingLabel,
   missingValue,
-  nonNumeric,
   raggedRow,
   singleClass,
   tooManyClasses,
@@ -155,9 +155,8 @@ export class RowCollector implements RecordSink {
           this.noteMissing(slots[k], line, k);
         } else if (v > FLOAT32_MAX || v < -FLOAT32_MAX) {
           if (v === NON_NUMERIC) {
-            throw new IngestError([
-              nonNumeric(this.file, line, this.headerName(k), cellText(this.decoder, bytes, s, e)),
-            ]);
+            const row = { bytes, start, fieldEnds, fieldCount, line };
+            throw new IngestError(nonNumericCells(this.file, this.header, roles, row, this.decoder));
           }
           // Finite as a double but infinite as float32 (how features are stored): missing, like an infinity.
           v = Number.NaN;
