@@ -4,6 +4,7 @@
     adam, early stopping, seed 0) on standardised features (pixels / 255 for images);
   - knn_disagreement: share of the 10 nearest rows (Euclidean, standardised features; pixels / 255 for images)
     whose label differs from the row's.
+Text columns of a table are one-hot encoded first (pandas get_dummies).
 
     /usr/bin/python3 bench/heldout/peers.py [--data bench/data/heldout] [SET...]
 
@@ -53,8 +54,9 @@ def load(data, name):
         _, y = np.unique(labels, return_inverse=True)
         return ids, X, y, truth['poisoned'].to_numpy(), True
     df = pd.read_csv(os.path.join(d, f'{name}.csv')).set_index('id').loc[ids]
-    y = df['label'].to_numpy()
-    X = df.drop(columns=['label']).to_numpy(dtype=np.float64)
+    _, y = np.unique(df['label'].astype(str).to_numpy(), return_inverse=True)
+    # Text columns one-hot, as Sift's scan is told to (`--one-hot`, DATA/<set>/scan-flags.txt).
+    X = pd.get_dummies(df.drop(columns=['label']), dtype=np.float64).to_numpy(dtype=np.float64)
     return ids, X, y, truth['poisoned'].to_numpy(), False
 
 

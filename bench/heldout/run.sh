@@ -16,7 +16,8 @@ if [ ${#SETS[@]} -eq 0 ]; then
   SETS=(ho_synth10k_oneway ho_blobs6k_outliers ho_synth15k_trigger ho_synth8k_mixed ho_fashion14_flip5
     ho_fashion_blend4 ho_fashion_lookalike6 ho2_synth12k_pair6 ho2_synth6k_mixed ho2_fashion_flip7
     ho3_synth9k_flip12 ho3_synth12k_cluster ho3_fashion_patch5 ho3_fashion_mixed
-    ho4_synth10k_noisytrigger ho4_scaled8k_oneway ho4_color_patch3 ho4_fashion_imbalanced)
+    ho4_synth10k_noisytrigger ho4_scaled8k_oneway ho4_color_patch3 ho4_fashion_imbalanced
+    ho5_census12k_text ho5_small600_flip ho5_fraud20k_hide ho5_fashion_ood3 ho5_fashion_line4)
 fi
 
 if [ "$STEP" = all ] || [ "$STEP" = generate ]; then
@@ -24,6 +25,7 @@ if [ "$STEP" = all ] || [ "$STEP" = generate ]; then
   $PY bench/heldout/generate_second.py --out "$DATA"
   $PY bench/heldout/generate_third.py --out "$DATA"
   $PY bench/heldout/generate_fourth.py --out "$DATA"
+  $PY bench/heldout/generate_fifth.py --out "$DATA"
 fi
 if [ "$STEP" = all ] || [ "$STEP" = peers ]; then
   $PY bench/heldout/peers.py --data "$DATA" "${SETS[@]}"
@@ -38,6 +40,8 @@ if [ "$STEP" = all ] || [ "$STEP" = scans ]; then
   for job in "${jobs[@]}"; do
     read -r s mode <<<"$job"
     if [ -f "$DATA/$s/$s.zip" ]; then file="$DATA/$s/$s.zip"; flags=(); else file="$DATA/$s/$s.csv"; flags=(--label label --id id); fi
+    # A set that needs other options (text columns to one-hot) lists them in scan-flags.txt.
+    [ -f "$DATA/$s/scan-flags.txt" ] && read -r -a flags <"$DATA/$s/scan-flags.txt"
     [ "$mode" = uncalibrated ] && flags+=(--no-calibrate)
     out="$DATA/$s/scan-$mode"
     if [ -f "$out/scores.csv" ]; then echo "$s $mode: done before, skipped"; continue; fi
