@@ -183,6 +183,7 @@ export function kindDetectors(
           n,
           settings.minRows,
           DEFAULT_SHARED_VALUES.maxShare,
+          input.labels,
         ) ?? grouped)
       : null;
     const own = count !== null;

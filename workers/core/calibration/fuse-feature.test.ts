@@ -45,6 +45,20 @@ describe('marked', () => {
     // Exactly the share: still counted.
     expect(marked(values, 10, 3, 0.3)).toBe(3);
   });
+
+  it('with labels, gives up unless nine in ten of the marked rows carry one label', () => {
+    // Rows 0-9 marked; row 10 unmarked (its label does not count).
+    const values = Float32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0));
+    const oneLabel = Int32Array.from({ length: 20 }, (_, i) => (i === 9 || i === 10 ? 2 : 1));
+    // 9 of 10 carry label 1: counted.
+    expect(marked(values, 20, 3, 0.5, oneLabel)).toBe(10);
+    // 8 of 10: not a backdoor's rows, as a top-coded value's mixed labels are not.
+    const eight = Int32Array.from(oneLabel, (v, i) => (i === 8 ? 3 : v));
+    expect(marked(values, 20, 3, 0.5, eight)).toBeNull();
+    expect(marked(values, 20, 3, 0.5)).toBe(10);
+    // Nothing marked: 0, with or without labels.
+    expect(marked(new Float32Array(20), 20, 3, 0.5, eight)).toBe(0);
+  });
 });
 
 describe('a trigger found by shared values', () => {
@@ -83,6 +97,18 @@ describe('a trigger found by shared values', () => {
     // cluster's median significance and the row's own under the mean loss, both −ln(41 / 1001) (40 rows tied at
     // 50), over ln 1001.
     expect(result.suspicion[100]).toBeCloseTo(0.5 + (0.25 * Math.log(1001 / 41)) / Math.log(1001), 5);
+  });
+
+  it('claims the rows it marks only when nine in ten carry one label, given the labels', () => {
+    // The 30 marked rows carry one label (a backdoor's target), then labels 0-2 in turn (an age top-coded at 90 that
+    // the old of every label hold).
+    const input = run((i) => (i < 30 ? 5 : 0));
+    const target = Int32Array.from({ length: 1000 }, (_, i) => (i < 30 ? 4 : i % 3));
+    expect(fuse({ ...input, labels: target }).model.detectors[0]?.presentRows).toBe(30);
+    const mixed = Int32Array.from({ length: 1000 }, (_, i) => i % 3);
+    const result = fuse({ ...input, labels: mixed });
+    expect(result.model.detectors[0]).toMatchObject({ score: 'sharedValues', presentRows: 0 });
+    expect(estimatePoisoned(result, 1000)).toBe(0);
   });
 
   it('claims no rows when the score marks more than a tenth of the rows, however high its canaries rank', () => {

@@ -4,6 +4,7 @@
  */
 import type { CanaryKind } from '../canary/types';
 import { quantile } from '../scores/clear-tail';
+import { mostlyOneLabel, SHARED_TAIL_ONE_LABEL } from '../scores/suspicion';
 import type { ScoreName } from '../scores/types';
 import { sortedReference } from './tails';
 import type { FusionSettings, KindDetector } from './types';
@@ -60,12 +61,24 @@ export function presentRows(
 
 /**
  * Analyst rows a score marks (above 0): 0 below `minRows`, and null above `maxShare` of the rows, where marks are
- * the data's usual values rather than rarities.
+ * the data's usual values rather than rarities. With `labels`, null too unless nine in ten of the marked rows carry one
+ * label (SHARED_TAIL_ONE_LABEL), as rows a backdoor relabels to its target do: on the 73 dumped runs, the 8 runs where
+ * shared values marked at most a tenth of the rows and that many carried one label were triggers (99-100% poison);
+ * the two where they did not marked clean rows only (22 rows, 41% one label; and an age top-coded at 90 on
+ * ho5_census12k_text, 439 rows, 68% one label; docs/heldout.md).
  */
-export function marked(values: Float32Array, rows: number, minRows: number, maxShare: number): number | null {
-  let k = 0;
-  for (let i = 0; i < rows; i++) if (values[i] > 0) k++;
+export function marked(
+  values: Float32Array,
+  rows: number,
+  minRows: number,
+  maxShare: number,
+  labels?: ArrayLike<number>,
+): number | null {
+  const hit: number[] = [];
+  for (let i = 0; i < rows; i++) if (values[i] > 0) hit.push(i);
+  const k = hit.length;
   if (k > maxShare * rows) return null;
+  if (labels && k > 0 && !mostlyOneLabel(Int32Array.from(hit), labels, SHARED_TAIL_ONE_LABEL)) return null;
   return k >= minRows ? k : 0;
 }
 
