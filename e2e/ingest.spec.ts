@@ -210,3 +210,38 @@ test('dataset strings are rendered as text, never as markup', async ({ page }, t
   await expect(page.locator('img')).toHaveCount(0);
   await expect(page.locator('main b')).toHaveCount(0);
 });
+
+test('text columns block Import until they are one-hot encoded or excluded, then import as 0/1 features', async ({
+  page,
+}, testInfo) => {
+  const file = testInfo.outputPath('people.csv');
+  const rows = ['id,age,home city,job,label'];
+  const cities = ['paris', 'lyon', 'nice'];
+  for (let i = 0; i < 12; i++) rows.push(`r${i},${20 + i},${cities[i % 3]},job ${i},${i % 2 ? 'yes' : 'no'}`);
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  await openApp(page);
+  await uploadCsv(page, file);
+  const errors = page.getByTestId('preview-errors');
+  const importButton = page.getByRole('button', { name: 'Import', exact: true });
+  // Both text columns of the first row are named at once.
+  await expect(errors).toContainText('people.csv, line 2, column "home city": "paris" is not a number.');
+  await expect(errors).toContainText('people.csv, line 2, column "job": "job 0" is not a number.');
+  await expect(importButton).toBeDisabled();
+
+  await page.getByLabel('One-hot encode home city').check();
+  await expect(errors).not.toContainText('home city');
+  await expect(errors).toContainText('column "job"');
+  await expect(importButton).toBeDisabled();
+  await page.getByLabel('Exclude job').check();
+  await expect(errors).toBeHidden();
+  await expect(importButton).toBeEnabled();
+
+  await importButton.click();
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await waitIdle(page);
+  // age, then one 0/1 feature per city.
+  await expectOverview(page, { rows: 12, features: 4, classes: 2 });
+  await expect(
+    page.getByTestId('feature-table').getByRole('cell', { name: 'home city=paris', exact: true }),
+  ).toBeVisible();
+});

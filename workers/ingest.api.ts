@@ -49,8 +49,11 @@ export type IngestProgressCallback = (progress: IngestProgress) => void;
 
 /** The worker's API. Every method is async across the worker boundary. */
 export interface IngestApi {
-  /** Reads the head of the file and proposes column roles; never rejects for a bad file (problems are in the result). */
-  preview(file: File, limits?: IngestLimits): Promise<CsvPreview>;
+  /**
+   * Reads the head of the file and proposes column roles; never rejects for a bad file (problems are in the result).
+   * With `plan` (the roles chosen in the import form), the head's rows are checked under it rather than the proposal.
+   */
+  preview(file: File, limits?: IngestLimits, plan?: ColumnPlan): Promise<CsvPreview>;
   /** Streams the whole file through the validator; the dataset's typed arrays are transferred, not copied. */
   ingest(
     jobId: IngestJobId,

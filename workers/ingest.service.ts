@@ -114,9 +114,9 @@ function guarded<T>(call: Promise<T>, interrupt: Promise<never>): Promise<T> {
 export function createIngestService(hasher?: () => ImportHasher): IngestApi {
   const jobs = new Map<IngestJobId, { cancelled: boolean; onCancel: () => void }>();
   return {
-    async preview(file, limits) {
+    async preview(file, limits, plan) {
       const head = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
-      return previewCsv(head, file.name, file.size, limits);
+      return previewCsv(head, file.name, file.size, limits, plan);
     },
 
     async ingest(jobId, file, plan, limits, onProgress) {

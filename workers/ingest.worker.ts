@@ -62,7 +62,7 @@ const service = createIngestService(typeof Worker === 'function' ? workerHasher 
 const images = createImageIngestService(browserImageDecoder());
 
 const api = {
-  preview: (file, limits) => service.preview(file, limits),
+  preview: (file, limits, plan) => service.preview(file, limits, plan),
   ingest: async (jobId, file, plan, limits, onProgress) => {
     const outcome = await service.ingest(jobId, file, plan, limits, onProgress);
     return Comlink.transfer(outcome, outcomeTransferables(outcome));

@@ -1,11 +1,12 @@
-import type { MissingValuePolicy } from '../../workers/core/ingest/types';
+import type { ColumnPlan, MissingValuePolicy } from '../../workers/core/ingest/types';
 import { withId, withLabel } from '../controllers/ingest/plan';
-import { useApp } from './session-context';
+import { useApp, useIngest } from './session-context';
 
 /** Label and id column, and what to do with missing feature values. */
 export function ColumnRoles() {
   const draft = useApp((s) => s.draft);
-  const setPlan = useApp((s) => s.setPlan);
+  const workbench = useIngest();
+  const setPlan = (plan: ColumnPlan) => workbench.changePlan(plan);
   if (!draft) return null;
   const { preview, plan } = draft;
   const setMissing = (missing: MissingValuePolicy) => setPlan({ ...plan, missing });

@@ -1,6 +1,7 @@
+import type { ColumnPlan } from '../../workers/core/ingest/types';
 import { roleOf, withExcluded, withOneHot } from '../controllers/ingest/plan';
 import { formatCount } from '../format';
-import { useApp } from './session-context';
+import { useApp, useIngest } from './session-context';
 import { VirtualRows } from './VirtualRows';
 
 const ROLE_TEXT = {
@@ -14,7 +15,8 @@ const ROLE_TEXT = {
 /** One row per column: its role, and checkboxes to exclude it or one-hot encode it. */
 export function ColumnTable() {
   const draft = useApp((s) => s.draft);
-  const setPlan = useApp((s) => s.setPlan);
+  const workbench = useIngest();
+  const setPlan = (plan: ColumnPlan) => workbench.changePlan(plan);
   if (!draft) return null;
   const { preview, plan } = draft;
   const nonNumeric = new Set(preview.nonNumericColumns);

@@ -16,7 +16,7 @@ export function startIngestWorker(): IngestWorker {
   );
   const guard = life.guard;
   const api: IngestApi = {
-    preview: (file, limits) => guard(remote.preview(file, limits)),
+    preview: (file, limits, plan) => guard(remote.preview(file, limits, plan)),
     // The callback runs here, called from the worker through a MessagePort.
     ingest: (jobId, file, plan, limits, onProgress) =>
       guard<IngestOutcome>(remote.ingest(jobId, file, plan, limits, Comlink.proxy(onProgress))),

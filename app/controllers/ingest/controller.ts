@@ -58,11 +58,12 @@ export class IngestController {
     });
   }
 
+  /** The preview under `limits` and the form's roles (as they are when it runs). */
   private async previewWith(file: File, limits: IngestLimits): Promise<CsvPreview> {
-    const { beginWork, endWork } = this.store.getState();
+    const { beginWork, endWork, draft } = this.store.getState();
     beginWork();
     try {
-      return await this.ingest.preview(file, limits);
+      return await this.ingest.preview(file, limits, draft?.plan);
     } finally {
       endWork();
     }
@@ -74,6 +75,16 @@ export class IngestController {
    */
   changeLimits(limits: IngestLimits): void {
     this.form.changeLimits(limits);
+  }
+
+  /**
+   * New column roles in the import form: shown at once, and the preview re-run under them (debounced), so that a text
+   * column chosen for one-hot encoding or excluded no longer blocks Import, and a numeric column made the label is
+   * checked as one.
+   */
+  changePlan(plan: ColumnPlan): void {
+    this.store.getState().setPlan(plan);
+    this.form.recheck();
   }
 
   /** Stops the workbench: terminates its worker; later results of its work are ignored. */

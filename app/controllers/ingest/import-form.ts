@@ -128,8 +128,19 @@ export class ImportForm<
   changeLimits(limits: Limits): void {
     const draft = this.draft();
     if (!draft || this.source === null) return;
-    this.setDraft({ ...draft, limits, rechecking: true });
-    this.limitsPreview.request({ source: this.source, limits });
+    this.setDraft({ ...draft, limits });
+    this.recheck();
+  }
+
+  /**
+   * Re-runs the preview under the form's current limits (debounced), as after a change of the roles it checks the
+   * rows under: Import waits while `rechecking`.
+   */
+  recheck(): void {
+    const draft = this.draft();
+    if (!draft || this.source === null) return;
+    this.setDraft({ ...draft, rechecking: true });
+    this.limitsPreview.request({ source: this.source, limits: draft.limits });
   }
 
   /** Leaves the form without importing. */
