@@ -36,6 +36,31 @@ describe('drawClassBalance', () => {
     expect(labels[1]).toBe(`${evil.slice(0, 21)}…`);
   });
 
+  it('makes the label column as wide as the widest label measures in the page font', () => {
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    const bars = classBalanceBars(['<=50K', '>50K'], [7, 3]);
+    // happy-dom measures no text (0 px): the estimate of 7 px a character (8 + 7 × 5 = 43) stands.
+    drawClassBalance(svg, bars, { width: 400 });
+    expect(svg.querySelector('rect')?.getAttribute('x')).toBe('43');
+    // A font that draws 11 px a character (DejaVu Sans's "<" and "=" are wide): 55 px, and 10 px of room.
+    const text = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+    const proto = Object.getPrototypeOf(text) as { getComputedTextLength?: () => number };
+    const own = Object.getOwnPropertyDescriptor(proto, 'getComputedTextLength');
+    proto.getComputedTextLength = function (this: Element) {
+      return 11 * (this.textContent ?? '').length;
+    };
+    try {
+      drawClassBalance(svg, bars, { width: 400 });
+    } finally {
+      if (own) Object.defineProperty(proto, 'getComputedTextLength', own);
+      else delete proto.getComputedTextLength;
+    }
+    expect(svg.querySelector('rect')?.getAttribute('x')).toBe('65');
+    expect(svg.querySelector('.bar-label')?.getAttribute('x')).toBe('59');
+    // The measuring texts are gone: one label and one value per bar.
+    expect(svg.querySelectorAll('text')).toHaveLength(4);
+  });
+
   it('redraws from scratch', () => {
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     drawClassBalance(svg, classBalanceBars(['a', 'b', 'c'], [1, 2, 3]), { width: 400 });

@@ -43,13 +43,42 @@ export interface BarChartSize {
   band?: number;
 }
 
+/** A bar's label as drawn: long class names cut to 22 characters. */
+function shownLabel(bar: ClassBar): string {
+  return bar.label.length > 22 ? `${bar.label.slice(0, 21)}…` : bar.label;
+}
+
+/**
+ * The widest of `texts` as the page's font draws a bar label, in px; 0 where the browser cannot measure (jsdom). A
+ * fixed width per character clipped "<=50K" in Debian's DejaVu Sans, whose "<" and "=" are wider than most.
+ */
+function measuredWidth(svg: SVGSVGElement, texts: string[]): number {
+  const probe = select(svg).append('g').attr('visibility', 'hidden');
+  const nodes = probe
+    .selectAll<SVGTextElement, string>('text')
+    .data(texts)
+    .join('text')
+    .attr('class', 'bar-label')
+    .text((t) => t)
+    .nodes();
+  const widest = Math.max(
+    0,
+    ...nodes.map((n) => (typeof n.getComputedTextLength === 'function' ? n.getComputedTextLength() : 0)),
+  );
+  probe.remove();
+  return widest;
+}
+
 /** Draws `bars` into `svg`, replacing what was there. Labels are set as text, never parsed as markup. */
 export function drawClassBalance(
   svg: SVGSVGElement,
   bars: ClassBar[],
   { width, band = 20 }: BarChartSize,
 ): void {
-  const labelWidth = Math.min(160, Math.max(40, 8 + 7 * Math.max(...bars.map((b) => b.label.length), 1)));
+  select(svg).selectAll('*').remove();
+  const estimate = 8 + 7 * Math.max(...bars.map((b) => shownLabel(b).length), 1);
+  const measured = measuredWidth(svg, bars.map(shownLabel)) + 10;
+  const labelWidth = Math.min(200, Math.max(40, estimate, measured));
   // Room for the widest value label, e.g. "1,234,567 (100.0%)" at 12px.
   const valueWidth = 8 + 7 * Math.max(...bars.map((b) => valueText(b).length), 1);
   const height = band * bars.length + 8;
@@ -76,7 +105,7 @@ export function drawClassBalance(
     .attr('y', y.bandwidth() / 2)
     .attr('dy', '0.35em')
     .attr('text-anchor', 'end')
-    .text((b) => (b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label));
+    .text(shownLabel);
   rows
     .append('rect')
     .attr('x', labelWidth)
