@@ -89,8 +89,8 @@ function kinds(flag: string, text: string | undefined): CanaryKind[] {
 
 /** Column names from a comma-separated list (`a,b`); the flag may be given again to add more. */
 function columns(flag: string, text: string | undefined): string[] {
-  const names = (text ?? '').split(',').map((name) => name.trim());
-  if (text === undefined || names.some((name) => name === '')) {
+  const names = text?.split(',').map((name) => name.trim()) ?? [''];
+  if (names.some((name) => name === '')) {
     throw new UsageError(
       `${flag} needs a comma-separated list of column names, got ${text === undefined ? 'nothing' : `"${text}"`}.`,
     );

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodePng, pattern } from './image-fixtures';
+import { loadDataset } from './load-dataset';
 import { parseScanArgs, runScan } from './scan';
 import { USAGE } from './scan-args';
 
@@ -94,6 +95,27 @@ describe('scan column options', () => {
     expect(report.dataset?.rows).toBe(60);
   });
 
+  it("escapes a quote in a column's name for the shell, and adds nothing to other problems", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-scan-columns-'));
+    const file = join(dir, 'owners.csv');
+    writeFileSync(file, "owner's city,age,label\nparis,30,a\nlyon,41,b\nnice,25,a\n");
+    const quoted = collect();
+    expect((await runScan([file, '--label', 'label', ...QUICK, '--out', dir], quoted.io)).code).toBe(2);
+    expect(quoted.err).toEqual([
+      `owners.csv, line 2, column "owner's city": "paris" is not a number. Exclude the column or one-hot encode it. ` +
+        `In the scan: --one-hot 'owner'\\''s city' (one 0/1 feature per value) or --exclude 'owner'\\''s city'.`,
+    ]);
+    // A missing label names its column too, but one-hot encoding is no fix for it.
+    writeFileSync(file, 'city,age,label\nparis,30,a\nlyon,41,\n');
+    const missing = collect();
+    expect(
+      (await runScan([file, '--label', 'label', '--one-hot', 'city', '--out', dir], missing.io)).code,
+    ).toBe(2);
+    expect(missing.err).toHaveLength(1);
+    expect(missing.err[0]).toMatch(/^owners\.csv, line 3, column "label": /);
+    expect(missing.err[0]).not.toContain('In the scan');
+  });
+
   it('refuses column options for a set of images, naming them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sift-scan-columns-'));
     const root = join(dir, 'shapes');
@@ -101,6 +123,8 @@ describe('scan column options', () => {
       mkdirSync(join(root, cls), { recursive: true });
       writeFileSync(join(root, cls, 'x.png'), encodePng(pattern(8, 8, cls.charCodeAt(0), true), true));
     }
+    // Without column options the same folder loads.
+    expect((await loadDataset(root, { label: null, id: null })).ok).toBe(true);
     const { io, err } = collect();
     const report = await runScan([root, '--one-hot', 'colour', '--exclude', 'size', '--out', dir], io);
     expect(report.code).toBe(2);

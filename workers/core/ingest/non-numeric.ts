@@ -36,7 +36,7 @@ export function nonNumericCells(
         ? parseNumberBytes(bytes, s + 1, closingQuote(bytes, e))
         : parseNumberBytes(bytes, s, e);
       if (v === NON_NUMERIC) {
-        problems.push(nonNumeric(file, row.line, header[k] ?? `#${k + 1}`, cellText(decoder, bytes, s, e)));
+        problems.push(nonNumeric(file, row.line, header[k], cellText(decoder, bytes, s, e)));
       }
     }
     s = e + 1;
