@@ -128,7 +128,9 @@ describe('calibration report', () => {
     ];
     expect(calibrationSentence(kinds, { rows: 0, fraction: 0, byKind: {} }, 500)).toBe(
       'On this dataset, Sift found 90% of injected mislabelled rows (random label flips and flips between confused classes together) and 81% of injected triggers among its top 5%. ' +
-        'No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.',
+        'No group of rows stands out as the injected rows do: Sift estimates that none is poisoned. Poison that the ' +
+        'model half learns (such as a rare class relabelled as a common one) stands out less and is not counted; ' +
+        'the ranking still lists the most suspicious rows first.',
     );
     expect(
       calibrationSentence(kinds, { rows: 25, fraction: 0.05, byKind: { 'random-flip': 25 } }, 500),

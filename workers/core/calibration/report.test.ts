@@ -274,8 +274,9 @@ describe('calibrationSentence', () => {
     );
     // No kind measured a canary: the list of groups is empty.
     expect(calibrationSentence([kind('outlier', 0, 0)], { rows: 0, fraction: 0, byKind: {} }, 100)).toBe(
-      'On this dataset, Sift found  among its top 5%. No group of rows looks like any of the injected kinds: Sift ' +
-        'estimates that none is poisoned.',
+      'On this dataset, no injected row could be measured. No group of rows stands out as the injected rows do: Sift ' +
+        'estimates that none is poisoned. Poison that the model half learns (such as a rare class relabelled as a ' +
+        'common one) stands out less and is not counted; the ranking still lists the most suspicious rows first.',
     );
   });
 });

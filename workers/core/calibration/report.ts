@@ -94,7 +94,10 @@ export function calibrationSentence(
       ([name, g]) =>
         `${percent(g.found / g.total)} of injected ${name}${g.kinds.length > 1 ? ` (${listOf(g.kinds)} together)` : ''}`,
     );
-  const found = `On this dataset, Sift found ${listOf(parts)} among its top 5%.`;
+  const found =
+    parts.length > 0
+      ? `On this dataset, Sift found ${listOf(parts)} among its top 5%.`
+      : 'On this dataset, no injected row could be measured.';
   const kindsSeen = Object.entries(estimate.byKind)
     .filter(([, v]) => (v ?? 0) > 0)
     .map(([k]) => CANARY_KIND_TEXT[k as CanaryKind]);
@@ -107,7 +110,9 @@ export function calibrationSentence(
   ].filter((t) => t !== '');
   const guess =
     estimate.rows === 0
-      ? ' No group of rows looks like any of the injected kinds: Sift estimates that none is poisoned.'
+      ? ' No group of rows stands out as the injected rows do: Sift estimates that none is poisoned. Poison that the' +
+        ' model half learns (such as a rare class relabelled as a common one) stands out less and is not counted;' +
+        ' the ranking still lists the most suspicious rows first.'
       : ` About ${estimate.rows} of the ${rows} rows (${(100 * estimate.fraction).toFixed(1)}%) ${what.join(' or ')}: Sift estimates that many are poisoned.`;
   const unlearned = kinds.filter((k) => !k.learned).map((k) => CANARY_KIND_TEXT[k.kind]);
   const note =
