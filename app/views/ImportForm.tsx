@@ -75,7 +75,7 @@ export function ImportForm() {
         )}
         {rechecking && (
           <p className="muted" aria-live="polite" data-testid="preview-rechecking">
-            Checking the file against the new limits…
+            Checking the file again with these settings…
           </p>
         )}
         {errors.length > 0 && (
