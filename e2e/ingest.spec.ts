@@ -227,6 +227,8 @@ test('text columns block Import until they are one-hot encoded or excluded, then
   await expect(errors).toContainText('people.csv, line 2, column "home city": "paris" is not a number.');
   await expect(errors).toContainText('people.csv, line 2, column "job": "job 0" is not a number.');
   await expect(importButton).toBeDisabled();
+  // Columns, not features: a one-hot column becomes as many features as it has values (the overview counts those).
+  await expect(page.getByTestId('feature-columns')).toHaveText('3 feature columns selected');
 
   await page.getByLabel('One-hot encode home city').check();
   await expect(errors).not.toContainText('home city');
@@ -235,6 +237,7 @@ test('text columns block Import until they are one-hot encoded or excluded, then
   await page.getByLabel('Exclude job').check();
   await expect(errors).toBeHidden();
   await expect(importButton).toBeEnabled();
+  await expect(page.getByTestId('feature-columns')).toHaveText('2 feature columns selected');
 
   await importButton.click();
   await expect(page.getByTestId('overview')).toBeVisible();

@@ -50,8 +50,10 @@ export function ImportForm() {
         <p className="muted">
           {formatBytes(preview.bytes)} ·{' '}
           <span data-testid="detected-delimiter">{delimiterName(preview.delimiter)}</span>
-          -separated · {formatCount(preview.header.length)} columns · {formatCount(features)} feature
-          {features === 1 ? '' : 's'} selected
+          -separated · {formatCount(preview.header.length)} columns ·{' '}
+          <span data-testid="feature-columns">
+            {formatCount(features)} feature column{features === 1 ? '' : 's'} selected
+          </span>
         </p>
         {draft.duplicate && (
           <div className="notice" role="status" data-testid="import-duplicate">
