@@ -1,8 +1,9 @@
 /**
  * The life of an import form, shared by the CSV and the image import: the source the form is about (a `File` or a
  * folder's files are handles, so they stay here, not in the store), the ingest worker that previews and imports it,
- * the limits re-check, leaving and reopening the form, cancelling the running job and how a job that stored nothing
- * ends. Each controller keeps what differs: how a source is previewed and how a finished import is stored.
+ * the re-check after a change of limits or roles, leaving and reopening the form, cancelling the running job and
+ * how a job that stored nothing ends. Each controller keeps what differs: how a source is previewed and how a
+ * finished import is stored.
  */
 import { errorText } from '../../../workers/core/error-text';
 import type { IngestJobId } from '../../../workers/ingest.api';
@@ -31,7 +32,7 @@ export interface ImportFormOptions<Source, Limits, Preview, Api, Draft> {
   store: AppStore;
   slot: DraftSlot<Draft>;
   startWorker: () => WorkerClient<Api>;
-  /** Re-runs the preview under new limits; null when it ended without one (cancelled). */
+  /** Re-runs the preview under new limits (a CSV: and the draft's roles); null when it ended without one. */
   recheck: (source: Source, limits: Limits) => Promise<Preview | null>;
   limitsDebounceMs?: number;
 }
@@ -56,13 +57,13 @@ export class ImportForm<
   private readonly store: AppStore;
   private readonly slot: DraftSlot<Draft>;
   private readonly startWorker: () => WorkerClient<Api>;
-  private readonly limitsPreview: DebouncedPreview<{ source: Source; limits: Limits }, Preview | null>;
+  private readonly recheckPreview: DebouncedPreview<{ source: Source; limits: Limits }, Preview | null>;
 
   constructor(options: ImportFormOptions<Source, Limits, Preview, Api, Draft>) {
     this.store = options.store;
     this.slot = options.slot;
     this.startWorker = options.startWorker;
-    this.limitsPreview = new DebouncedPreview(
+    this.recheckPreview = new DebouncedPreview(
       options.limitsDebounceMs ?? LIMITS_DEBOUNCE_MS,
       ({ source, limits }) => options.recheck(source, limits),
       (preview, { source, limits }) => {
@@ -106,13 +107,13 @@ export class ImportForm<
   /** Stops the form: its worker ends and later results of its work are ignored. */
   dispose(): void {
     this.disposed = true;
-    this.limitsPreview.cancel();
+    this.recheckPreview.cancel();
     this.release();
   }
 
-  /** A new source is about to be previewed: a limits re-check of the old one is dropped. */
+  /** A new source is about to be previewed: a re-check of the old one is dropped. */
   dropRecheck(): void {
-    this.limitsPreview.cancel();
+    this.recheckPreview.cancel();
   }
 
   /** Opens the form on a previewed source. */
@@ -140,12 +141,12 @@ export class ImportForm<
     const draft = this.draft();
     if (!draft || this.source === null) return;
     this.setDraft({ ...draft, rechecking: true });
-    this.limitsPreview.request({ source: this.source, limits: draft.limits });
+    this.recheckPreview.request({ source: this.source, limits: draft.limits });
   }
 
   /** Leaves the form without importing. */
   discard(): void {
-    this.limitsPreview.cancel();
+    this.recheckPreview.cancel();
     this.source = null;
     this.release();
     this.setDraft(null);

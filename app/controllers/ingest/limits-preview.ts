@@ -1,6 +1,7 @@
 /**
  * Re-running the import form's preview when its limits change (issue 6: a file over a limit is refused with a
- * message that says how to raise it; raising it must unlock Import). Debounced, so typing "5000" previews once,
+ * message that says how to raise it; raising it must unlock Import) or, for a CSV, its column roles (a text column
+ * one-hot encoded or excluded must unlock it too). Debounced, so typing "5000" previews once,
  * and sequenced, so the answer to superseded limits is dropped. The preview itself runs where `run` sends it:
  * the ingest worker, as the first preview did.
  */
