@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../random';
 import { createRng } from '../random';
+import { type CategoryGroups, categoryGroups } from './categories';
 import type { ImageShape } from './types';
 
 /** The analyst's rows as the canary kinds see them (never modified). */
@@ -42,6 +43,8 @@ export interface CanaryContext {
   image: ImageShape | null;
   /** Smallest and largest feature value over the whole table (the pixel range of images). */
   range: { min: number; max: number };
+  /** The table's one-hot groups (categories.ts); none for images. */
+  categories: CategoryGroups;
 }
 
 /** Steps a table's values may be written on, coarsest first: whole numbers, one decimal, 8-bit pixels, 2 and 3 decimals. */
@@ -168,12 +171,18 @@ export function canaryContext(source: CanarySource, image: ImageShape | null, se
     lo = Math.min(lo, stats.min[j]);
     hi = Math.max(hi, stats.max[j]);
   }
+  const shape = imageShapeOf(source.featureCount, image);
+  const n = source.labels.length;
   return {
     source,
     stats,
     classRows,
-    image: imageShapeOf(source.featureCount, image),
+    image: shape,
     range: { min: Number.isFinite(lo) ? lo : 0, max: Number.isFinite(hi) ? hi : 1 },
+    // Pixels are never categories, though a binarised image's adjacent pixels may look like one.
+    categories: shape
+      ? { groups: [], groupOf: new Int32Array(source.featureCount).fill(-1) }
+      : categoryGroups(source.features, source.featureCount, n, seed),
   };
 }
 

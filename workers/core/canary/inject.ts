@@ -3,6 +3,7 @@
  * fits the fused suspicion, draw 1 measures it) and any companion rows. Pure and deterministic.
  */
 import { createRng, deriveSeed, type Rng } from '../random';
+import { oneCategoryEach } from './categories';
 import { type CanaryContext, type CanarySource, canaryContext, populatedClasses, snapRows } from './context';
 import {
   blendTrigger,
@@ -162,6 +163,11 @@ export function injectCanaries(source: CanarySource, given: Partial<CanaryOption
   const append = (x: Float32Array, y: Int32Array, k: number, r: number, src: Int32Array | null) => {
     features.set(x, (n + at) * f);
     snapRows(ctx, features.subarray((n + at) * f, (n + at + y.length) * f));
+    // A canary holds one category of each one-hot group, as every analyst row does (categories.ts).
+    const { groups } = ctx.categories;
+    for (let r = 0; CANARY_KINDS[k] !== 'outlier' && groups.length > 0 && r < y.length; r++) {
+      oneCategoryEach(groups, features.subarray((n + at + r) * f, (n + at + r + 1) * f));
+    }
     labels.set(y, n + at);
     kind.fill(k, at, at + y.length);
     role.fill(r, at, at + y.length);

@@ -102,27 +102,54 @@ function targetAndSources(ctx: CanaryContext, rng: Rng): { target: number; sourc
 }
 
 /**
+ * The column of a one-hot group's rarest category: the fewest analyst rows hold it, but some do (a group's first column
+ * always; categories.ts); the first of equals.
+ */
+function rarestCategory(ctx: CanaryContext, group: Int32Array): number {
+  let best = group[0] as number;
+  for (const c of group) {
+    const share = ctx.stats.mean[c] as number;
+    if (share > 0 && share < (ctx.stats.mean[best] as number)) best = c;
+  }
+  return best;
+}
+
+/**
  * Feature trigger (a tabular backdoor): 2 to 5 features (about one in ten, at least 2) set to a rare value, each
  * its 99.5th percentile or, where that end lies closer to the median, its 0.5th, half the time pushed up to half a
- * standard deviation further out, on fresh rows of the other classes, relabelled to one target class.
+ * standard deviation further out, on fresh rows of the other classes, relabelled to one target class. A one-hot group
+ * (categories.ts) counts as one feature: its trigger is the group's rarest category, and the row's own is switched off.
  */
 export function featureTrigger(ctx: CanaryContext, count: number, rng: Rng, trigger: Rng = rng): CanaryRows {
-  const pool = variableFeatures(ctx);
-  const k = Math.max(
-    1,
-    Math.min(pool.length, Math.max(2, Math.min(5, Math.round(ctx.source.featureCount / 10)))),
+  const { groups, groupOf } = ctx.categories;
+  // One entry per one-hot group: its first column with some spread stands for it.
+  const seen = new Set<number>();
+  const pool = variableFeatures(ctx).filter((j) => {
+    const g = groupOf[j] as number;
+    if (g < 0) return true;
+    if (seen.has(g)) return false;
+    seen.add(g);
+    return true;
+  });
+  const units = ctx.source.featureCount - groups.reduce((s, g) => s + g.length - 1, 0);
+  const k = Math.max(1, Math.min(pool.length, Math.max(2, Math.min(5, Math.round(units / 10)))));
+  const picked = pickDistinct(pool, k, trigger);
+  const group = (j: number) => groups[groupOf[j] as number];
+  const features = picked.map((j) =>
+    (groupOf[j] as number) < 0 ? j : rarestCategory(ctx, group(j) as Int32Array),
   );
-  const features = pickDistinct(pool, k, trigger);
   const { stats } = ctx;
-  const values = features.map((j) => {
+  const values = picked.map((j) => {
+    if ((groupOf[j] as number) >= 0) return 1;
     // The rarer end: a feature whose 0.5th percentile is its usual value (a blank pixel) gets its high end.
     const up = stats.high[j] - stats.median[j] >= stats.median[j] - stats.low[j];
     const beyond = trigger.next() < 0.5 ? 0 : 0.5 * trigger.next() * stats.std[j];
     return snapValue(ctx, up ? stats.high[j] + beyond : stats.low[j] - beyond);
   });
   const out = backdoorRows(ctx, count, rng, trigger, (row) => {
-    features.forEach((j, t) => {
-      row[j] = values[t];
+    picked.forEach((j, t) => {
+      for (const c of group(j) ?? []) row[c] = 0;
+      row[features[t] as number] = values[t] as number;
     });
   });
   const target = out.target;
