@@ -7,6 +7,7 @@
 import { errorText } from '../error-text';
 import { hex, sha256Hex } from '../manifest/hash';
 import { scanZip } from './archive';
+import { type Compression, compressionOf, scanCompressed } from './compressed';
 import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
 import { scanHdf5 } from './h5';
 import { parseJsonBytes } from './json';
@@ -38,6 +39,7 @@ const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
   pickle: 'pickle',
   tar: 'pytorch-legacy',
   json: 'json',
+  compressed: 'unknown',
   unknown: 'unknown',
 };
 
@@ -72,11 +74,13 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
       break;
     case 'json':
       return scanModelJson(parseJsonBytes(bytes, ctx, where), ctx, where);
+    case 'compressed':
+      return scanCompressed(bytes, compressionOf(bytes) as Compression, ctx, where, nesting, scanBytes);
     default:
       ctx.refuse(
         'unsupported',
         where,
-        'The bytes are no model format the scanner knows (zip, HDF5, pickle, NumPy, safetensors, TF.js or Keras JSON), so it cannot say the file is safe.',
+        'The bytes are no model format the scanner knows (zip, HDF5, pickle, joblib, NumPy, safetensors, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
       );
   }
 }

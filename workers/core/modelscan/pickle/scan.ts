@@ -56,8 +56,9 @@ export function scanPickles(
         break;
       }
       trace = second;
-    } else trace = tracePickle(r, offset);
+    } else trace = tracePickle(r, offset, true);
     report(trace, ctx, where, options);
+    if (trace.arrays > 0) readByPickleLoad(r, offset, trace, ctx, where, options);
     for (const name of trace.globals.keys()) summary.globals.add(name);
     scanNested(bytes, trace, ctx, where, nesting);
     summary.pickles++;
@@ -107,6 +108,30 @@ function globalFinding(use: GlobalUse, where: string) {
     sentence: `The pickle imports ${use.name} (${offsets(use.importedAt)})${how}; ${why}.`,
     references: [use.name],
   };
+}
+
+/**
+ * A joblib file read with pickle.load instead of joblib.load: pickle.load reads an array's data as opcodes, so a file
+ * can hold a second program there that joblib.load never runs. Its globals and calls that the joblib reading did not
+ * have are reported as pickle.load's; array data that is no well-formed pickle (every real array's) is not.
+ */
+function readByPickleLoad(
+  r: ByteReader,
+  offset: number,
+  joblib: PickleTrace,
+  ctx: ScanContext,
+  where: string,
+  options: PickleOptions,
+): void {
+  const plain = traceOrNull(r, offset);
+  if (!plain) return;
+  const seen = new Set(joblib.opaque.map((o) => o.at));
+  const extra: PickleTrace = {
+    ...plain,
+    globals: new Map([...plain.globals].filter(([name]) => !joblib.globals.has(name))),
+    opaque: plain.opaque.filter((o) => !seen.has(o.at)),
+  };
+  report(extra, ctx, `${where} read with pickle.load, not joblib.load`, options);
 }
 
 /** The trace of a pickle at `offset`, or null when the bytes there are not a well-formed pickle. */
