@@ -74,6 +74,7 @@ const reportSchema = z.strictObject({
           'pytorch-legacy',
           'numpy',
           'safetensors',
+          'onnx',
           'tfjs',
           'keras-config',
           'zip',

@@ -12,6 +12,7 @@ import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './con
 import { scanHdf5 } from './h5';
 import { parseJsonBytes } from './json';
 import { scanNumpy } from './numpy';
+import { scanOnnx } from './onnx';
 import { scanPickles } from './pickle/scan';
 import { scanSafetensors } from './safetensors';
 import { sniff } from './sniff';
@@ -40,6 +41,7 @@ const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
   tar: 'pytorch-legacy',
   json: 'json',
   compressed: 'unknown',
+  onnx: 'onnx',
   unknown: 'unknown',
 };
 
@@ -74,13 +76,16 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
       break;
     case 'json':
       return scanModelJson(parseJsonBytes(bytes, ctx, where), ctx, where);
+    case 'onnx':
+      scanOnnx(bytes, ctx, where);
+      return 'onnx';
     case 'compressed':
       return scanCompressed(bytes, compressionOf(bytes) as Compression, ctx, where, nesting, scanBytes);
     default:
       ctx.refuse(
         'unsupported',
         where,
-        'The bytes are no model format the scanner knows (zip, HDF5, pickle, joblib, NumPy, safetensors, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
+        'The bytes are no model format the scanner knows (zip, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
       );
   }
 }

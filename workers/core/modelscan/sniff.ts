@@ -1,10 +1,11 @@
 /**
  * Which reader a file goes to, from its bytes alone (the file name is never consulted): zip, HDF5 (signature at 0 or
  * after a user block of 512 · 2^k bytes), NumPy, safetensors (a little-endian header length, then `{`), pickle
- * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts).
+ * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts), ONNX (onnx.ts).
  */
 import { startsWith } from './bytes';
 import { compressionOf } from './compressed';
+import { looksLikeOnnx } from './onnx';
 
 export type Sniffed =
   | 'zip'
@@ -15,6 +16,7 @@ export type Sniffed =
   | 'tar'
   | 'json'
   | 'compressed'
+  | 'onnx'
   | 'unknown';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -69,5 +71,6 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (bytes[i] === 0x7b || bytes[i] === 0x5b) return 'json';
   if (looksLikeOldPickle(bytes)) return 'pickle';
   if (compressionOf(bytes)) return 'compressed';
+  if (looksLikeOnnx(bytes)) return 'onnx';
   return 'unknown';
 }

@@ -19,6 +19,7 @@ export type ModelFormat =
   | 'pytorch-legacy'
   | 'numpy'
   | 'safetensors'
+  | 'onnx'
   | 'tfjs'
   | 'keras-config'
   | 'zip'

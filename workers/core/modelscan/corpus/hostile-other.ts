@@ -4,6 +4,7 @@ import { type CorpusFile, plainSequential } from './common';
 import { npy, safetensors } from './formats';
 import { kerasArchive } from './keras';
 import { assemble, joblibBytesPickle, stateDictPickle, systemCallPickle, torchScriptPickle } from './pickle';
+import { onnxBytes } from './plain';
 import { FIXED_TIME } from './time';
 import { torchLegacy, torchZip } from './torch';
 import { bombZip, duplicateZip, overlappingZip } from './zips';
@@ -252,6 +253,13 @@ export const HOSTILE_OTHER: readonly CorpusFile[] = [
     expect: 'refused',
     because: 'unsupported',
     bytes: () => new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46]),
+  },
+  {
+    // A tensor's external data at ../../../etc/passwd: the loader reads that file into the model.
+    name: 'onnx-external-data-outside.onnx',
+    expect: 'unsafe',
+    because: 'weight-path',
+    bytes: () => onnxBytes('initializer outside the folder'),
   },
   {
     name: 'truncated.pkl',

@@ -1,5 +1,6 @@
 /** Plain models as their libraries write them: each must scan as safe. */
 import { strToU8, zipSync } from 'fflate';
+import { ONNX_FILES } from '../test-onnx-files';
 import { type CorpusFile, plainSequential } from './common';
 import { npy, plainSafetensors, tfjsModel } from './formats';
 import { functional, kerasArchive, kerasWeights, legacyH5 } from './keras';
@@ -88,4 +89,13 @@ export const PLAIN: readonly CorpusFile[] = [
         'archive/constants.pkl': assemble([['PROTO', 2], ['EMPTY_TUPLE'], ['STOP']]),
       }),
   },
+  // An MLP with an If whose branches hold constants, as the onnx package serialises it.
+  { name: 'plain-model.onnx', expect: 'safe', bytes: () => onnxBytes('plain') },
 ];
+
+/** A model of the ONNX fixture (scripts/fixtures/test-onnx-files.py), by its name there. */
+export function onnxBytes(name: string): Uint8Array {
+  const file = ONNX_FILES.find((f) => f.name === name);
+  if (!file) throw new RangeError(`No ONNX fixture named ${name}.`);
+  return Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+}

@@ -1,0 +1,143 @@
+/**
+ * ONNX models (onnx.ts, protobuf.ts): models the onnx package serialised (scripts/fixtures/test-onnx-files.py) pass,
+ * or name each tensor whose external data lies outside the model's folder at its place; broken protobuf is refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { quote } from './context';
+import { looksLikeOnnx } from './onnx';
+import { varint } from './protobuf';
+import { scanModelFile } from './scan';
+import { ONNX_FILES, type OnnxFile } from './test-onnx-files';
+
+const bytesOf = (f: OnnxFile) => Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+const WHY: Record<string, string> = {
+  '../../../etc/passwd': 'climbs out of the folder with ".."',
+  '/etc/shadow': 'is an absolute path',
+  '..\\secrets.bin': 'contains a backslash',
+  'file:///etc/hosts': 'is an absolute URL',
+  '../../home/analyst/.ssh/id_rsa': 'climbs out of the folder with ".."',
+  '/tmp/lr0.bin': 'is an absolute path',
+};
+
+describe('ONNX models the onnx package wrote', () => {
+  it.each(ONNX_FILES.map((f) => [f.name, f] as const))('%s', (_name, f) => {
+    const result = scanModelFile('model.onnx', bytesOf(f));
+    expect(result.format).toBe('onnx');
+    expect(result.verdict).toBe(f.outside.length > 0 ? 'unsafe' : 'safe');
+    expect(result.findings).toEqual(
+      f.outside.map(([place, location]) => ({
+        severity: 'high',
+        kind: 'weight-path',
+        location: `model.onnx: ${place}`,
+        sentence: `The tensor's data lives in ${quote(location)}, which ${WHY[location]}, so loading the model reads a file outside its folder.`,
+        references: [location],
+      })),
+    );
+  });
+
+  it('never passes a model cut short', () => {
+    const bytes = bytesOf(ONNX_FILES[2] as OnnxFile);
+    for (let end = 3; end < bytes.length; end += 5) {
+      expect(scanModelFile('cut.onnx', bytes.subarray(0, end)).verdict, `cut at ${end}`).not.toBe('safe');
+    }
+  });
+});
+
+const b = (...x: number[]) => Uint8Array.from(x);
+
+describe('the protobuf reader', () => {
+  it('reads varints of one to ten bytes, and none that runs past the end', () => {
+    expect(varint(b(0x08), 0, 1)).toEqual([8, 1]);
+    expect(varint(b(0xac, 0x02), 0, 2)).toEqual([300, 2]);
+    expect(varint(b(0xff, 0xff, 0xff, 0xff, 0x0f), 0, 5)).toEqual([2 ** 32 - 1, 5]);
+    expect(varint(b(0xac, 0x02), 0, 1)).toBe(null);
+    expect(varint(new Uint8Array(11).fill(0x80), 0, 11)).toBe(null);
+  });
+
+  it('refuses a message it cannot read, naming the byte and why', () => {
+    const cases: [Uint8Array, string][] = [
+      // ir_version 7, then a string field claiming 9 bytes of 2.
+      [
+        b(0x08, 0x07, 0x12, 0x09, 0x61, 0x62),
+        'byte 2: The protobuf field 2 claims 9 bytes, past the end of its message',
+      ],
+      // a group (wire type 3), which ONNX never writes.
+      [
+        b(0x08, 0x07, 0x12, 0x00, 0x1b),
+        'byte 4: The protobuf field 3 has wire type 3, which ONNX does not write',
+      ],
+      [b(0x08, 0x07, 0x12, 0x00, 0x00, 0x01), 'byte 4: The protobuf has a field numbered 0'],
+      [
+        b(0x08, 0x07, 0x12, 0x00, 0x28),
+        'byte 4: The protobuf field 5 has a number that runs past its message',
+      ],
+      [b(0x08, 0x07, 0x12, 0x00, 0x29, 0x01), 'byte 4: The protobuf field 5 runs past its message'],
+      [
+        b(0x08, 0x07, 0x12, 0x00, 0x3a),
+        'byte 4: The protobuf field 7 has a length that runs past its message',
+      ],
+      [b(0x08, 0x07, 0x12, 0x00, 0x80), 'byte 4: The protobuf has a field key that runs past its message'],
+    ];
+    for (const [bytes, message] of cases) {
+      const [at, why] = message.split(': ') as [string, string];
+      expect(scanModelFile('m.onnx', bytes).findings).toEqual([
+        {
+          severity: 'high',
+          kind: 'malformed',
+          location: `m.onnx, ${at}`,
+          sentence: `${why}, so the model cannot be read.`,
+        },
+      ]);
+    }
+  });
+
+  it('refuses a graph field that holds no message, and subgraphs nested past the cap', () => {
+    // ModelProto.graph (7) written as a number.
+    expect(scanModelFile('m.onnx', b(0x08, 0x07, 0x12, 0x00, 0x38, 0x01)).findings).toEqual([
+      {
+        severity: 'high',
+        kind: 'malformed',
+        location: 'm.onnx: graph',
+        sentence: 'The field at byte 4 should hold a message.',
+      },
+    ]);
+    // A graph whose node's attribute holds a graph, 70 deep.
+    const message = (field: number, inner: number[]) => [
+      (field << 3) | 2,
+      ...lengthOf(inner.length),
+      ...inner,
+    ];
+    let g: number[] = [];
+    for (let d = 0; d < 70; d++) g = message(1, message(5, message(6, g)));
+    const bytes = b(0x08, 0x07, 0x12, 0x00, ...message(7, g));
+    expect(scanModelFile('deep.onnx', bytes).findings.map((f) => [f.kind, f.sentence])).toEqual([
+      ['limit', 'Graphs nest deeper than 64 levels, the cap on nesting.'],
+    ]);
+  });
+});
+
+function lengthOf(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+  return out;
+}
+
+describe('looksLikeOnnx', () => {
+  it('takes ir_version 1 to 15 followed by another ModelProto field', () => {
+    expect(looksLikeOnnx(b(0x08, 0x07, 0x12))).toBe(true);
+    expect(looksLikeOnnx(b(0x08, 0x01, 0x28))).toBe(true);
+    expect(looksLikeOnnx(b(0x08, 0x0f, 0x42))).toBe(true);
+    expect(looksLikeOnnx(b(0x08, 0x00, 0x12))).toBe(false);
+    expect(looksLikeOnnx(b(0x08, 0x10, 0x12))).toBe(false);
+    expect(looksLikeOnnx(b(0x09, 0x07, 0x12))).toBe(false);
+    // field 2 as a number, field 9 (not a ModelProto field), and too short.
+    expect(looksLikeOnnx(b(0x08, 0x07, 0x10))).toBe(false);
+    expect(looksLikeOnnx(b(0x08, 0x07, 0x4a))).toBe(false);
+    expect(looksLikeOnnx(b(0x08, 0x07))).toBe(false);
+  });
+});
