@@ -151,6 +151,22 @@ describe('canaries on a table with one-hot columns', () => {
     }
   });
 
+  it('count a one-hot column as one feature when they choose how many features carry a trigger', () => {
+    // 30 numeric features and one text column of 40 categories: 31 features, so 3 carry the trigger (not 7, of 70).
+    const n = 200;
+    const f = 70;
+    const rng = createRng(9);
+    const features = new Float32Array(n * f);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 30; j++) features[i * f + j] = Math.floor(100 * rng.next());
+      features[i * f + 30 + (i % 40)] = 1;
+    }
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+    const ctx = canaryContext({ features, featureCount: f, labels, classCount: 2 }, null, 1);
+    expect(ctx.categories.groups.map((g) => g.length)).toEqual([40]);
+    expect((featureTrigger(ctx, 4, createRng(1), createRng(2)).params.features as number[]).length).toBe(3);
+  });
+
   it('never set a trigger on a category no row holds', () => {
     // [x, colour=red, colour=unused, colour=green]: red on one row in four, the middle column all zeros.
     const n = 80;

@@ -91,6 +91,51 @@ describe('the protobuf reader', () => {
     }
   });
 
+  it('reads past fixed 64- and 32-bit fields', () => {
+    // model_version (5) as fixed64 and field 6 as fixed32, then a graph (7) whose initializer names data at /x.
+    const tensor = [
+      0x42,
+      0x01,
+      0x77,
+      0x6a,
+      0x0e,
+      0x0a,
+      0x08,
+      ...[...'location'].map((c) => c.charCodeAt(0)),
+      0x12,
+      0x02,
+      0x2f,
+      0x78,
+    ];
+    const graph = [0x2a, tensor.length, ...tensor];
+    const bytes = b(
+      0x08,
+      0x07,
+      0x12,
+      0x00,
+      0x29,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      0x35,
+      1,
+      2,
+      3,
+      4,
+      0x3a,
+      graph.length,
+      ...graph,
+    );
+    expect(scanModelFile('f.onnx', bytes).findings.map((f) => f.location)).toEqual([
+      'f.onnx: graph.initializer["w"]',
+    ]);
+  });
+
   it('refuses a graph field that holds no message, and subgraphs nested past the cap', () => {
     // ModelProto.graph (7) written as a number.
     expect(scanModelFile('m.onnx', b(0x08, 0x07, 0x12, 0x00, 0x38, 0x01)).findings).toEqual([
@@ -107,10 +152,14 @@ describe('the protobuf reader', () => {
       ...lengthOf(inner.length),
       ...inner,
     ];
-    let g: number[] = [];
-    for (let d = 0; d < 70; d++) g = message(1, message(5, message(6, g)));
-    const bytes = b(0x08, 0x07, 0x12, 0x00, ...message(7, g));
-    expect(scanModelFile('deep.onnx', bytes).findings.map((f) => [f.kind, f.sentence])).toEqual([
+    const nested = (levels: number) => {
+      let g: number[] = [];
+      for (let d = 0; d < levels; d++) g = message(1, message(5, message(6, g)));
+      return b(0x08, 0x07, 0x12, 0x00, ...message(7, g));
+    };
+    // The top graph is level 1: 63 graphs in attributes reach the cap of 64, 64 go past it.
+    expect(scanModelFile('deep.onnx', nested(63)).findings).toEqual([]);
+    expect(scanModelFile('deep.onnx', nested(64)).findings.map((f) => [f.kind, f.sentence])).toEqual([
       ['limit', 'Graphs nest deeper than 64 levels, the cap on nesting.'],
     ]);
   });

@@ -14,7 +14,7 @@ import {
 } from '../corpus/pickle';
 import { scanModelFile } from '../scan';
 import { arrayAfter } from './joblib';
-import type { Sym } from './sym';
+import { type Sym, scalar, setItems } from './sym';
 import {
   HIDDEN_FROM_JOBLIB,
   HOSTILE_JOBLIB,
@@ -161,6 +161,19 @@ describe('arrayAfter', () => {
     });
   });
 
+  it('keeps integers, empty tuples and dicts of the scalar opcodes, and string-keyed pairs of a dict', () => {
+    expect(scalar('BININT2', 300, '')).toEqual({ k: 'int', v: 300 });
+    expect(scalar('INT', 0, '-12')).toEqual({ k: 'int', v: -12 });
+    for (const t of ['12x', 'x12', '', '1234567890123456'])
+      expect(scalar('INT', 0, t)).toEqual({ k: 'other' });
+    expect(scalar('FLOAT', 0, '3')).toEqual({ k: 'other' });
+    expect(scalar('NONE', 0, '')).toEqual({ k: 'other' });
+    expect(scalar('EMPTY_TUPLE', 0, '')).toEqual({ k: 'tuple', items: [] });
+    const d: Sym = { k: 'dict', entries: new Map() };
+    setItems(d, [str('a'), int(1), int(2), int(3), str('b')]);
+    expect(d).toEqual({ k: 'dict', entries: new Map([['a', int(1)]]) });
+  });
+
   it('says why when it cannot tell where the data end', () => {
     const noDtype =
       'A joblib array record has a dtype the scanner cannot size, so it cannot tell where its data end.';
@@ -168,6 +181,9 @@ describe('arrayAfter', () => {
       'A joblib array record has a shape the scanner cannot read, so it cannot tell where its data end.';
     expect(arrayAfter(wrapper({ shape: tuple(int(3)) }))).toBe(noDtype);
     expect(arrayAfter(wrapper({ shape: tuple(int(3)), dtype: dtype('x9') }))).toBe(noDtype);
+    expect(arrayAfter(wrapper({ shape: tuple(int(3)), dtype: dtype('xf8') }))).toBe(noDtype);
+    expect(arrayAfter(wrapper({ shape: tuple(int(3)), dtype: dtype('f8x') }))).toBe(noDtype);
+    expect(arrayAfter(wrapper({ shape: tuple(int(3)), dtype: dtype('V', 0) }))).toBe(noDtype);
     expect(
       arrayAfter(
         wrapper({ shape: tuple(int(3)), dtype: { k: 'made', by: 'evil.dtype', args: tuple(str('f8')) } }),
@@ -240,6 +256,17 @@ describe('array records assembled by hand', () => {
     const computed = result.findings.filter((f) => f.sentence.startsWith('STACK_GLOBAL'));
     expect(computed.map((f) => f.location)).toContain(`o.joblib, byte ${at + inner.indexOf(0x93)}`);
     expect(result.findings.some((f) => f.location.includes('pickle inside the byte string'))).toBe(true);
+  });
+
+  it('reports an unnamed call that only pickle.load reads, in an array', () => {
+    const program = assemble([['BININT', 1], ['STR', 's'], ['STACK_GLOBAL'], ['STOP']]);
+    const bytes = joblibBytesPickle(program);
+    const found = scanModelFile('u.joblib', bytes).findings.filter((f) =>
+      f.sentence.startsWith('STACK_GLOBAL'),
+    );
+    expect(found.map((f) => f.location)).toEqual([
+      `u.joblib read with pickle.load, not joblib.load, byte ${bytes.length - 1 - program.length + program.indexOf(0x93)}`,
+    ]);
   });
 
   it('takes copyreg._reconstructor of another class for no array record', () => {
