@@ -14,7 +14,7 @@ import {
 } from '../corpus/pickle';
 import { scanModelFile } from '../scan';
 import { arrayAfter } from './joblib';
-import { type Sym, scalar, setItems } from './sym';
+import { MAX_KEPT, type Sym, scalar, setItems, tupleOf } from './sym';
 import {
   HIDDEN_FROM_JOBLIB,
   HOSTILE_JOBLIB,
@@ -174,6 +174,24 @@ describe('arrayAfter', () => {
     expect(d).toEqual({ k: 'dict', entries: new Map([['a', int(1)]]) });
   });
 
+  it('keeps no tuple of more than 64 items, and no dict key past the 64th', () => {
+    expect(MAX_KEPT).toBe(64);
+    const items = Array.from({ length: 64 }, (_, i) => int(i));
+    expect(tupleOf(items)).toEqual({ k: 'tuple', items });
+    expect(tupleOf([...items, int(64)])).toEqual({ k: 'other' });
+    const d: Sym = { k: 'dict', entries: new Map() };
+    setItems(
+      d,
+      items.flatMap((v, i) => [str(`k${i}`), v]),
+    );
+    setItems(d, [str('k64'), int(64), str('k0'), int(-1)]);
+    expect(d.k === 'dict' && [d.entries.size, d.entries.has('k64'), d.entries.get('k0')]).toEqual([
+      64,
+      false,
+      int(-1),
+    ]);
+  });
+
   it('says why when it cannot tell where the data end', () => {
     const noDtype =
       'A joblib array record has a dtype the scanner cannot size, so it cannot tell where its data end.';
@@ -266,6 +284,27 @@ describe('array records assembled by hand', () => {
     );
     expect(found.map((f) => f.location)).toEqual([
       `u.joblib read with pickle.load, not joblib.load, byte ${bytes.length - 1 - program.length + program.indexOf(0x93)}`,
+    ]);
+  });
+
+  it('refuses an array record whose shape has more dimensions than NumPy allows', () => {
+    const shape = (dims: number): Op[] => [
+      ['STR', 'shape'],
+      ['MARK'],
+      ...Array.from({ length: dims }, (): Op => ['BININT', 1]),
+      ['TUPLE'],
+    ];
+    const sentences = (dims: number) =>
+      scanModelFile(
+        's.joblib',
+        record([['EMPTY_DICT'], ...shape(dims), ['SETITEM'], ...dtypeKey, ['SETITEM']]),
+      ).findings.map((f) => f.sentence);
+    // 64 dimensions of 1 hold one float64 (8 bytes of the 16 written: the rest is no pickle), 65 are not read.
+    expect(sentences(64)).not.toContain(
+      'A joblib array record has a shape the scanner cannot read, so it cannot tell where its data end.',
+    );
+    expect(sentences(65)).toEqual([
+      'A joblib array record has a shape the scanner cannot read, so it cannot tell where its data end.',
     ]);
   });
 

@@ -9,7 +9,7 @@ import type { ByteReader } from '../bytes';
 import { globalName } from './allowlist';
 import { arrayAfter, isArrayRecord } from './joblib';
 import { OPCODES } from './opcodes';
-import { describeSym, OTHER, parseIndex, quotedString, type Sym, scalar, setItems } from './sym';
+import { describeSym, OTHER, parseIndex, quotedString, type Sym, scalar, setItems, tupleOf } from './sym';
 
 export type { Sym } from './sym';
 
@@ -359,11 +359,7 @@ export function tracePickle(r: ByteReader, start: number, joblib = false): Pickl
       case 'FROZENSET': {
         const items = popMark(at, name);
         const made: Sym =
-          name === 'TUPLE'
-            ? { k: 'tuple', items }
-            : name === 'DICT'
-              ? { k: 'dict', entries: new Map() }
-              : OTHER;
+          name === 'TUPLE' ? tupleOf(items) : name === 'DICT' ? { k: 'dict', entries: new Map() } : OTHER;
         setItems(made, items);
         stack.push(made);
         break;
@@ -374,7 +370,7 @@ export function tracePickle(r: ByteReader, start: number, joblib = false): Pickl
         const count = Number(name.slice(5));
         const items: Sym[] = [];
         for (let i = 0; i < count; i++) items.unshift(pop(at, name));
-        stack.push({ k: 'tuple', items });
+        stack.push(tupleOf(items));
         break;
       }
       default:

@@ -18,6 +18,18 @@ export type Sym =
 
 export const OTHER: Sym = { k: 'other' };
 
+/**
+ * Most items a kept tuple or dict holds: a NumPy shape has at most 64 dimensions, and the records joblib.ts reads
+ * have six keys. A larger tuple is `other`, and a dict keeps its first 64 string keys, so a pickle cannot make the
+ * machine hold its containers.
+ */
+export const MAX_KEPT = 64;
+
+/** A tuple of `items`, or `other` when it holds more than MAX_KEPT. */
+export function tupleOf(items: Sym[]): Sym {
+  return items.length <= MAX_KEPT ? { k: 'tuple', items } : OTHER;
+}
+
 /** What a scalar or empty-container opcode pushes: integers (as joblib's shapes are written), empty tuples and dicts. */
 export function scalar(name: string, n: number, text: string): Sym {
   if (name === 'BININT' || name === 'BININT1' || name === 'BININT2') return { k: 'int', v: n };
@@ -33,7 +45,8 @@ export function setItems(target: Sym | undefined, pairs: readonly Sym[]): void {
   if (target?.k !== 'dict') return;
   for (let i = 0; i + 1 < pairs.length; i += 2) {
     const key = pairs[i] as Sym;
-    if (key.k === 'str') target.entries.set(key.v, pairs[i + 1] as Sym);
+    if (key.k === 'str' && (target.entries.size < MAX_KEPT || target.entries.has(key.v)))
+      target.entries.set(key.v, pairs[i + 1] as Sym);
   }
 }
 
