@@ -71,14 +71,15 @@ export function categoryGroups(features: Float32Array, f: number, n: number, see
   const m = Math.min(n, SEARCH_ROWS);
   const sample = Int32Array.from({ length: m }, (_, k) => (n <= SEARCH_ROWS ? k : rng.int(n)));
   const binary = Uint8Array.from({ length: f }, (_, j) => binaryColumn(features, f, n, j));
-  const all = Int32Array.from({ length: n }, (_, i) => i);
   const sums = new Uint8Array(m);
-  const every = n > m ? new Uint8Array(n) : sums;
+  // When the sample is every row, what it finds is final; else a group it finds is taken again from every row (where
+  // it may end later: a rare category missing from the sample).
+  const all = n > m ? Int32Array.from({ length: n }, (_, i) => i) : null;
+  const allSums = all ? new Uint8Array(n) : sums;
   for (let j = 0; j < f; ) {
-    // A group starts on a category some row holds. A group of every row is one of the sampled rows too (though it may
-    // end earlier there: a rare category's column).
+    // A group starts on a category some row holds.
     const found = binary[j] === 2 ? groupEnd(features, f, sample, binary, j, sums) : -1;
-    const end = found >= 0 && n > m ? groupEnd(features, f, all, binary, j, every) : found;
+    const end = found >= 0 && all ? groupEnd(features, f, all, binary, j, allSums) : found;
     if (end <= j) {
       j++;
       continue;

@@ -163,10 +163,12 @@ export function injectCanaries(source: CanarySource, given: Partial<CanaryOption
   const append = (x: Float32Array, y: Int32Array, k: number, r: number, src: Int32Array | null) => {
     features.set(x, (n + at) * f);
     snapRows(ctx, features.subarray((n + at) * f, (n + at + y.length) * f));
-    // A canary holds one category of each one-hot group, as every analyst row does (categories.ts).
-    const { groups } = ctx.categories;
-    for (let r = 0; CANARY_KINDS[k] !== 'outlier' && groups.length > 0 && r < y.length; r++) {
-      oneCategoryEach(groups, features.subarray((n + at + r) * f, (n + at + r + 1) * f));
+    // A canary holds one category of each one-hot group, as every analyst row does (categories.ts); an outlier's
+    // values may fall off them, as a corrupted row's.
+    if (CANARY_KINDS[k] !== 'outlier') {
+      for (let r = 0; r < y.length; r++) {
+        oneCategoryEach(ctx.categories.groups, features.subarray((n + at + r) * f, (n + at + r + 1) * f));
+      }
     }
     labels.set(y, n + at);
     kind.fill(k, at, at + y.length);

@@ -45,8 +45,7 @@ function scanEntry(
 ): ModelFormat | null {
   if (entry.name.endsWith('/') && entry.size === 0) return null;
   const at = `${where} › ${entry.name}`;
-  if (nesting + 1 > ctx.limits.maxNesting)
-    ctx.refuse('limit', at, `Archives nest deeper than ${ctx.limits.maxNesting} levels, the cap on nesting.`);
+  ctx.checkNesting(nesting, at);
   return nested(entryBytes(bytes, entry, ctx, where), ctx, at, nesting + 1);
 }
 
@@ -109,7 +108,6 @@ function nestedIfModel(
   const first = content[0];
   const looksLikeModel = first === 0x80 || first === 0x50 || first === 0x89 || first === 0x93;
   if (!looksLikeModel) return;
-  if (nesting + 1 > ctx.limits.maxNesting)
-    ctx.refuse('limit', at, `Archives nest deeper than ${ctx.limits.maxNesting} levels, the cap on nesting.`);
+  ctx.checkNesting(nesting, at);
   nested(content, ctx, at, nesting + 1);
 }

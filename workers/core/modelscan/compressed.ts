@@ -5,11 +5,11 @@
  * are named and refused: the scanner cannot open them, so it cannot say what they hold.
  */
 import { Gunzip, Unzlib } from 'fflate';
-import { errorText } from '../error-text';
 import type { NestedScan } from './archive';
 import { startsWith } from './bytes';
 import type { ScanContext } from './context';
 import type { ModelFormat } from './types';
+import { inflateInSteps } from './zip';
 
 export type Compression = 'gzip' | 'zlib' | 'bz2' | 'xz' | 'lzma' | 'lz4';
 
@@ -51,8 +51,7 @@ export function scanCompressed(
     );
   }
   const at = `${where} › ${kind === 'gzip' ? 'gunzipped' : 'inflated from zlib'}`;
-  if (nesting + 1 > ctx.limits.maxNesting)
-    ctx.refuse('limit', at, `Archives nest deeper than ${ctx.limits.maxNesting} levels, the cap on nesting.`);
+  ctx.checkNesting(nesting, at);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const collect = (chunk: Uint8Array) => {
@@ -60,23 +59,19 @@ export function scanCompressed(
     chunks.push(chunk);
     total += chunk.length;
   };
-  const stream = kind === 'gzip' ? new Gunzip(collect) : new Unzlib(collect);
-  const step = 1 << 16;
-  try {
-    for (let p = 0; p < bytes.length; p += step) {
-      ctx.tick(at, 16);
-      stream.push(bytes.subarray(p, Math.min(bytes.length, p + step)), p + step >= bytes.length);
-    }
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ScanStop') throw error;
-    ctx.refuse('malformed', at, `The ${kind} stream does not inflate: ${errorText(error)}.`);
-  }
+  inflateInSteps(
+    kind === 'gzip' ? new Gunzip(collect) : new Unzlib(collect),
+    bytes,
+    ctx,
+    at,
+    `The ${kind} stream`,
+  );
+  if (total === 0) ctx.refuse('malformed', at, `The ${kind} stream holds no bytes.`);
   const inner = new Uint8Array(total);
   let filled = 0;
   for (const chunk of chunks) {
     inner.set(chunk, filled);
     filled += chunk.length;
   }
-  if (total === 0) ctx.refuse('malformed', at, `The ${kind} stream holds no bytes.`);
   return scanBytes(inner, ctx, at, nesting + 1);
 }

@@ -63,6 +63,17 @@ export class ScanContext {
     }
   }
 
+  /** Refuses a file whose archives (zip entries, compressed streams) would nest past the cap at `location`. */
+  checkNesting(nesting: number, location: string): void {
+    if (nesting + 1 > this.limits.maxNesting) {
+      this.refuse(
+        'limit',
+        location,
+        `Archives nest deeper than ${this.limits.maxNesting} levels, the cap on nesting.`,
+      );
+    }
+  }
+
   /** Counts inflated bytes against the file's cap. */
   addInflated(bytes: number, location: string): void {
     this.inflated += bytes;

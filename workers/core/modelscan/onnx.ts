@@ -35,7 +35,7 @@ export function looksLikeOnnx(bytes: Uint8Array): boolean {
 const text = new TextDecoder();
 
 /** Walks one message kind: `on` gets each field, with the path so far. */
-type Walk = (bytes: Uint8Array, f: ProtoField, path: string, depth: number) => void;
+type Walk = (f: ProtoField, path: string, depth: number) => void;
 
 /** Scans the ModelProto in `bytes`, reporting each tensor whose external data lies outside the model's folder. */
 export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): void {
@@ -48,18 +48,18 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
         `${where}: ${path}`,
         `Graphs nest deeper than ${MAX_DEPTH} levels, the cap on nesting.`,
       );
-    for (const inner of fields(bytes, f.start, f.end, ctx, where)) on(bytes, inner, path, depth);
+    for (const inner of fields(bytes, f.start, f.end, ctx, where)) on(inner, path, depth);
   };
   const string = (f: ProtoField) => text.decode(bytes.subarray(f.start, f.end));
   const tensor = (f: ProtoField, path: string, depth: number) => {
     let name = '';
     let location: string | null = null;
-    messages(f, path, depth, (_b, t) => {
+    messages(f, path, depth, (t) => {
       if (t.field === 8 && t.wire === 2) name = string(t);
       if (t.field !== 13) return;
       let key = '';
       let value = '';
-      messages(t, path, depth, (_b2, e) => {
+      messages(t, path, depth, (e) => {
         if (e.wire === 2 && e.field === 1) key = string(e);
         if (e.wire === 2 && e.field === 2) value = string(e);
       });
@@ -78,13 +78,13 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
     });
   };
   const sparse = (f: ProtoField, path: string, depth: number) =>
-    messages(f, path, depth, (_b, s) => {
+    messages(f, path, depth, (s) => {
       if (s.field === 1) tensor(s, `${path}.values`, depth);
       if (s.field === 2) tensor(s, `${path}.indices`, depth);
     });
   const graph: (f: ProtoField, path: string, depth: number) => void = (f, path, depth) => {
     let node = 0;
-    messages(f, path, depth, (_b, g) => {
+    messages(f, path, depth, (g) => {
       if (g.field === 1) nodeAt(g, `${path}.node[${node++}]`, depth);
       if (g.field === 5) tensor(g, `${path}.initializer`, depth);
       if (g.field === 15) sparse(g, `${path}.sparse_initializer`, depth);
@@ -92,11 +92,11 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
   };
   const nodeAt = (f: ProtoField, path: string, depth: number) => {
     let attribute = 0;
-    messages(f, path, depth, (_b, n) => {
+    messages(f, path, depth, (n) => {
       if (n.field !== 5) return;
       // An attribute is named by its name (field 1, written first), else by its place.
       let at = `${path}.attribute[${attribute++}]`;
-      messages(n, at, depth, (_b2, a) => {
+      messages(n, at, depth, (a) => {
         if (a.field === 1 && a.wire === 2) at = `${path}.attribute[${quote(string(a), 60)}]`;
         if (a.field === 5 || a.field === 10) tensor(a, `${at}.t`, depth);
         if (a.field === 6 || a.field === 11) graph(a, `${at}.g`, depth + 1);
@@ -110,7 +110,7 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
     if (m.field === 7) graph(m, 'graph', 1);
     if (m.field === 20) {
       const path = `training_info[${training++}]`;
-      messages(m, path, 1, (_b, t) => {
+      messages(m, path, 1, (t) => {
         if (t.field === 1 || t.field === 2)
           graph(t, `${path}.${t.field === 1 ? 'initialization' : 'algorithm'}`, 2);
       });
@@ -118,7 +118,7 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
     if (m.field === 25) {
       const path = `functions[${fn++}]`;
       let node = 0;
-      messages(m, path, 1, (_b, x) => {
+      messages(m, path, 1, (x) => {
         if (x.field === 7) nodeAt(x, `${path}.node[${node++}]`, 2);
       });
     }

@@ -202,6 +202,30 @@ export function entryNameProblem(name: string): string | null {
   return null;
 }
 
+/**
+ * Feeds `bytes` to a streaming inflater 64 KiB at a time, keeping to the time budget; a stream that does not inflate
+ * is refused as `what` (zip entries and compressed files alike).
+ */
+export function inflateInSteps(
+  stream: { push(chunk: Uint8Array, final: boolean): void },
+  bytes: Uint8Array,
+  ctx: ScanContext,
+  at: string,
+  what: string,
+): void {
+  const step = 1 << 16;
+  try {
+    for (let p = 0; p < bytes.length; p += step) {
+      ctx.tick(at, 16);
+      stream.push(bytes.subarray(p, Math.min(bytes.length, p + step)), p + step >= bytes.length);
+    }
+    if (bytes.length === 0) stream.push(bytes, true);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ScanStop') throw error;
+    ctx.refuse('malformed', at, `${what} does not inflate: ${errorText(error)}.`);
+  }
+}
+
 /** The entry's content: stored bytes as a view, deflated bytes inflated under the caps. */
 export function entryBytes(bytes: Uint8Array, entry: ZipEntry, ctx: ScanContext, where: string): Uint8Array {
   const at = `${where} › ${quote(entry.name)}`;
@@ -229,17 +253,7 @@ export function entryBytes(bytes: Uint8Array, entry: ZipEntry, ctx: ScanContext,
     out.set(chunk, filled);
     filled += chunk.length;
   });
-  const step = 1 << 16;
-  try {
-    for (let p = 0; p < stored.length; p += step) {
-      ctx.tick(at, 16);
-      inflater.push(stored.subarray(p, Math.min(stored.length, p + step)), p + step >= stored.length);
-    }
-    if (stored.length === 0) inflater.push(stored, true);
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ScanStop') throw error;
-    ctx.refuse('malformed', at, `The entry does not inflate: ${errorText(error)}.`);
-  }
+  inflateInSteps(inflater, stored, ctx, at, 'The entry');
   if (filled !== entry.size) {
     ctx.refuse('malformed', at, `The entry inflates to ${filled} bytes, not the ${entry.size} it declares.`);
   }
