@@ -1,6 +1,7 @@
 /**
  * Zip archives: a `.keras` model (config.json, metadata.json, model.weights.h5 or .npz, assets/), a PyTorch
- * checkpoint (…/data.pkl), a NumPy .npz, or another zip, whose entries are scanned by what their bytes are.
+ * checkpoint (…/data.pkl), a TensorFlow SavedModel folder (also in a tar), a NumPy .npz, or another zip, whose entries
+ * are scanned by what their bytes are.
  */
 import { quote, type ScanContext } from './context';
 import { isObject, parseJsonBytes } from './json';
@@ -30,6 +31,8 @@ export function scanZip(
     scanTorchZip(bytes, entries, ctx, where, nesting);
     return 'pytorch';
   }
+  const files = entries.map((e) => ({ name: e.name, read: () => entryBytes(bytes, e, ctx, where) }));
+  if (scanSavedModelArchive(files, ctx, where, nesting, nested)) return 'tf-savedmodel';
   const npz = entries.length > 0 && entries.every((e) => e.name.endsWith('.npy'));
   for (const entry of entries) scanEntry(bytes, entry, ctx, where, nesting, nested);
   return npz ? 'numpy' : 'zip';
@@ -110,4 +113,58 @@ function nestedIfModel(
   if (!looksLikeModel) return;
   ctx.checkNesting(nesting, at);
   nested(content, ctx, at, nesting + 1);
+}
+
+/** An archive member: its path and, read on demand, its bytes. */
+export interface ArchiveFile {
+  name: string;
+  read: () => Uint8Array;
+}
+
+/** What a SavedModel folder holds beside saved_model.pb and keras_metadata.pb, read as data. */
+const SAVED_MODEL_DATA = /^(fingerprint\.pb|variables\/.*)$/;
+
+/**
+ * Scans an archive that holds a SavedModel folder (any `…/saved_model.pb`); false when it holds none. The graphs and
+ * the Keras metadata are scanned; the checkpoint (variables/) and the fingerprint are tensors and hashes TensorFlow
+ * reads as data; assets are scanned when their bytes are a model format; anything else is listed as unknown.
+ */
+export function scanSavedModelArchive(
+  files: readonly ArchiveFile[],
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+  nested: NestedScan,
+): boolean {
+  // Each folder that holds a saved_model.pb, longest first, so that a file belongs to the deepest one.
+  const roots = files
+    .filter((f) => /(^|\/)saved_model\.pb$/.test(f.name))
+    .map((f) => f.name.slice(0, -'saved_model.pb'.length))
+    .sort((a, b) => b.length - a.length);
+  if (roots.length === 0) return false;
+  for (const file of files) {
+    ctx.tick(where, 64);
+    if (file.name.endsWith('/')) continue;
+    const at = `${where} › ${file.name}`;
+    const root = roots.find((r) => file.name.startsWith(r));
+    const inFolder = root === undefined ? file.name : file.name.slice(root.length);
+    if (root !== undefined && (inFolder === 'saved_model.pb' || inFolder === 'keras_metadata.pb')) {
+      ctx.checkNesting(nesting, at);
+      nested(file.read(), ctx, at, nesting + 1);
+    } else if (root !== undefined && SAVED_MODEL_DATA.test(inFolder)) {
+      // Checkpoint shards and the fingerprint: data TensorFlow never runs.
+    } else {
+      if (root === undefined || !/^assets(\.extra)?\//.test(inFolder)) {
+        ctx.add({
+          severity: 'medium',
+          kind: 'unknown-entry',
+          location: at,
+          sentence: `The archive holds ${quote(file.name)}, which TensorFlow does not write into a SavedModel; the scanner read it as its bytes say.`,
+        });
+      }
+      const content = file.read();
+      if (content.length > 0) nestedIfModel(content, ctx, at, nesting, nested);
+    }
+  }
+  return true;
 }

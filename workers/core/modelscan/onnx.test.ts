@@ -64,7 +64,7 @@ describe('the protobuf reader', () => {
       // a group (wire type 3), which ONNX never writes.
       [
         b(0x08, 0x07, 0x12, 0x00, 0x1b),
-        'byte 4: The protobuf field 3 has wire type 3, which ONNX does not write',
+        'byte 4: The protobuf field 3 has wire type 3, which ONNX and TensorFlow do not write',
       ],
       [b(0x08, 0x07, 0x12, 0x00, 0x00, 0x01), 'byte 4: The protobuf has a field numbered 0'],
       [

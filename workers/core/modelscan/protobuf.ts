@@ -1,7 +1,7 @@
 /**
- * A protobuf wire-format reader for the ONNX scanner (onnx.ts): the fields of one message in order, each with its
+ * A protobuf wire-format reader for the ONNX and TensorFlow scanners (onnx.ts, savedmodel.ts): the fields of one message in order, each with its
  * number, wire type and value (a varint as a number, or the bounds of a length-delimited field), every length checked
- * against the message's end before it is trusted. Groups (wire types 3 and 4), which ONNX never writes, are refused.
+ * against the message's end before it is trusted. Groups (wire types 3 and 4), which neither writes, are refused.
  */
 import type { ScanContext } from './context';
 
@@ -68,7 +68,7 @@ export function fields(
         fail(at, `field ${field} claims ${length[0]} bytes, past the end of its message`);
       out.push({ field, wire, value: 0, start: length[1], end: length[1] + length[0], at });
       p = length[1] + length[0];
-    } else fail(at, `field ${field} has wire type ${wire}, which ONNX does not write`);
+    } else fail(at, `field ${field} has wire type ${wire}, which ONNX and TensorFlow do not write`);
   }
   return out;
 }

@@ -6,7 +6,7 @@
 
 import { errorText } from '../error-text';
 import { hex, sha256Hex } from '../manifest/hash';
-import { scanZip } from './archive';
+import { type ArchiveFile, scanSavedModelArchive, scanZip } from './archive';
 import { type Compression, compressionOf, scanCompressed } from './compressed';
 import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
 import { scanHdf5 } from './h5';
@@ -15,7 +15,9 @@ import { scanNumpy } from './numpy';
 import { scanOnnx } from './onnx';
 import { scanPickles } from './pickle/scan';
 import { scanSafetensors } from './safetensors';
+import { scanKerasMetadata, scanSavedModel } from './savedmodel';
 import { sniff } from './sniff';
+import { readTar } from './tar';
 import { scanModelJson } from './tfjs';
 import { isTorchLegacy, scanTorchLegacy, scanTorchTar } from './torch';
 import { DEFAULT_LIMITS, type ModelFormat, type ModelScanResult, type ScanLimits } from './types';
@@ -42,6 +44,8 @@ const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
   json: 'json',
   compressed: 'unknown',
   onnx: 'onnx',
+  savedmodel: 'tf-savedmodel',
+  'keras-metadata': 'tf-savedmodel',
   unknown: 'unknown',
 };
 
@@ -66,26 +70,38 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
       }
       scanPickles(bytes, ctx, where, nesting);
       return 'pickle';
-    case 'tar':
+    case 'tar': {
       if (scanTorchTar(bytes, ctx, where, nesting)) return 'pytorch-legacy';
+      const files: ArchiveFile[] = readTar(bytes, ctx, where).map((m) => ({
+        name: m.name,
+        read: () => bytes.subarray(m.offset, m.offset + m.size),
+      }));
+      if (scanSavedModelArchive(files, ctx, where, nesting, scanBytes)) return 'tf-savedmodel';
       ctx.refuse(
         'unsupported',
         where,
-        'The file is a tar archive but not a PyTorch checkpoint, so the scanner cannot judge it.',
+        'The file is a tar archive but neither a PyTorch checkpoint nor a TensorFlow SavedModel, so the scanner cannot judge it.',
       );
       break;
+    }
     case 'json':
       return scanModelJson(parseJsonBytes(bytes, ctx, where), ctx, where);
     case 'onnx':
       scanOnnx(bytes, ctx, where);
       return 'onnx';
+    case 'savedmodel':
+      scanSavedModel(bytes, ctx, where);
+      return 'tf-savedmodel';
+    case 'keras-metadata':
+      scanKerasMetadata(bytes, ctx, where);
+      return 'tf-savedmodel';
     case 'compressed':
       return scanCompressed(bytes, compressionOf(bytes) as Compression, ctx, where, nesting, scanBytes);
     default:
       ctx.refuse(
         'unsupported',
         where,
-        'The bytes are no model format the scanner knows (zip, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
+        'The bytes are no model format the scanner knows (zip, tar, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TensorFlow SavedModel, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
       );
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Which reader a file goes to, from its bytes alone (the file name is never consulted): zip, HDF5 (signature at 0 or
  * after a user block of 512 · 2^k bytes), NumPy, safetensors (a little-endian header length, then `{`), pickle
- * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts), ONNX (onnx.ts).
+ * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts), ONNX (onnx.ts), a
+ * TensorFlow SavedModel or its Keras metadata (savedmodel.ts).
  */
 import { startsWith } from './bytes';
 import { compressionOf } from './compressed';
 import { looksLikeOnnx } from './onnx';
+import { looksLikeKerasMetadata, looksLikeSavedModel } from './savedmodel';
 
 export type Sniffed =
   | 'zip'
@@ -17,6 +19,8 @@ export type Sniffed =
   | 'json'
   | 'compressed'
   | 'onnx'
+  | 'savedmodel'
+  | 'keras-metadata'
   | 'unknown';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -61,6 +65,9 @@ export function sniff(bytes: Uint8Array): Sniffed {
   }
   if (bytes.length >= 2 && bytes[0] === 0x80 && (bytes[1] as number) <= 5) return 'pickle';
   if (bytes.length >= 263 && startsWith(bytes, [0x75, 0x73, 0x74, 0x61, 0x72], 257)) return 'tar';
+  // Before JSON (keras_metadata.pb opens with a newline byte) and ONNX (a SavedModel opens as an ONNX model can).
+  if (looksLikeSavedModel(bytes)) return 'savedmodel';
+  if (looksLikeKerasMetadata(bytes)) return 'keras-metadata';
   let i = 0;
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) i = 3;
   while (

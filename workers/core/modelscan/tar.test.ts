@@ -87,7 +87,8 @@ describe('legacy PyTorch tar checkpoints', () => {
         severity: 'high',
         kind: 'unsupported',
         location: 't.pt',
-        sentence: 'The file is a tar archive but not a PyTorch checkpoint, so the scanner cannot judge it.',
+        sentence:
+          'The file is a tar archive but neither a PyTorch checkpoint nor a TensorFlow SavedModel, so the scanner cannot judge it.',
       },
     ]);
   });

@@ -7,7 +7,13 @@ import type { CorpusFile } from './common';
 import { HOSTILE_KERAS } from './hostile-keras';
 import { HOSTILE_OTHER } from './hostile-other';
 import { PLAIN } from './plain';
+import { SAVED_MODEL_CORPUS } from './savedmodel';
 
 export type { CorpusFile };
 
-export const CORPUS: readonly CorpusFile[] = [...PLAIN, ...HOSTILE_KERAS, ...HOSTILE_OTHER];
+export const CORPUS: readonly CorpusFile[] = [
+  ...PLAIN,
+  ...HOSTILE_KERAS,
+  ...HOSTILE_OTHER,
+  ...SAVED_MODEL_CORPUS,
+];
