@@ -35,9 +35,9 @@ export function ModelScanPanel() {
       <h2 id="model-scan-title">Scan a model</h2>
       <p className="muted">
         Keras (.keras, .h5), PyTorch, pickle and joblib files (gzip- or zlib-compressed too), safetensors,
-        ONNX, TensorFlow SavedModels (saved_model.pb, or the folder as a .zip or .tar.gz), NumPy and TF.js
-        model.json are read byte by byte and never loaded: no code in them runs. Each file gets a verdict and
-        a signed report.
+        ONNX, TensorFlow SavedModels (saved_model.pb, or the folder as a .zip or .tar.gz) and frozen graphs,
+        NumPy and TF.js model.json are read byte by byte and never loaded: no code in them runs. Each file
+        gets a verdict and a signed report.
       </p>
       <FileDrop
         label="Model drop zone"

@@ -77,6 +77,7 @@ const reportSchema = z.strictObject({
           'safetensors',
           'onnx',
           'tf-savedmodel',
+          'tf-graph',
           'tfjs',
           'keras-config',
           'zip',

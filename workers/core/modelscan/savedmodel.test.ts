@@ -2,16 +2,19 @@
  * TensorFlow SavedModels (savedmodel.ts, and their folders in zip and tar archives in archive.ts): the folders
  * tf.saved_model.save wrote (scripts/fixtures/test-savedmodel-files.py) pass, or name each node whose op reaches the
  * file system, each asset outside the folder and each Keras Lambda; a SavedModel is never taken for an ONNX model.
+ * Frozen graphs (a bare GraphDef) are read the same way.
  */
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { decode, savedModelFolder } from './corpus/savedmodel';
 import { looksLikeOnnx } from './onnx';
-import { looksLikeKerasMetadata, looksLikeSavedModel } from './savedmodel';
+import { looksLikeGraphDef, looksLikeKerasMetadata, looksLikeSavedModel } from './savedmodel';
 import { scanModelFile } from './scan';
 import { sniff } from './sniff';
 import { ONNX_FILES } from './test-onnx-files';
 import {
+  FROZEN_PLAIN,
+  FROZEN_READS_FILE,
   KERAS_METADATA_LAMBDA,
   KERAS_METADATA_PLAIN,
   SAVED_MODEL_FOLDERS,
@@ -113,6 +116,18 @@ describe('SavedModels that tf.saved_model.save wrote', () => {
   });
 });
 
+describe('frozen graphs (a bare GraphDef)', () => {
+  it('passes a plain graph and names a node that reads a file', () => {
+    const plain = scanModelFile('frozen.pb', decode(FROZEN_PLAIN));
+    expect([plain.format, plain.verdict, plain.findings]).toEqual(['tf-graph', 'safe', []]);
+    const reads = scanModelFile('frozen.pb', decode(FROZEN_READS_FILE));
+    expect([reads.format, reads.verdict]).toEqual(['tf-graph', 'unsafe']);
+    expect(reads.findings.map((f) => [f.kind, f.location])).toEqual([
+      ['graph-op', 'frozen.pb: graph_def.node["ReadFile"]'],
+    ]);
+  });
+});
+
 describe('keras_metadata.pb beside a SavedModel', () => {
   it('passes plain layers and finds a Lambda with the os.system its code calls', () => {
     const plain = scanModelFile('keras_metadata.pb', decode(KERAS_METADATA_PLAIN));
@@ -175,13 +190,14 @@ describe('telling a SavedModel from other protobufs', () => {
     for (const f of SAVED_MODEL_FOLDERS)
       expect(sniff(decode(f.files['saved_model.pb'] as string))).toBe('savedmodel');
     expect(sniff(decode(KERAS_METADATA_LAMBDA))).toBe('keras-metadata');
+    expect(sniff(decode(FROZEN_READS_FILE))).toBe('graph-def');
+    expect(looksLikeGraphDef(decode(KERAS_METADATA_LAMBDA))).toBe(false);
     for (const f of ONNX_FILES) {
       const bytes = decode(f.base64);
-      expect([looksLikeSavedModel(bytes), looksLikeKerasMetadata(bytes), looksLikeOnnx(bytes)]).toEqual([
-        false,
-        false,
-        true,
-      ]);
+      const looks = [looksLikeSavedModel, looksLikeKerasMetadata, looksLikeGraphDef, looksLikeOnnx].map((l) =>
+        l(bytes),
+      );
+      expect(looks).toEqual([false, false, false, true]);
     }
   });
 
@@ -189,6 +205,9 @@ describe('telling a SavedModel from other protobufs', () => {
     const fingerprint = savedModelFolder('plain')['fingerprint.pb'] as Uint8Array;
     expect(looksLikeSavedModel(fingerprint)).toBe(false);
     expect(looksLikeKerasMetadata(fingerprint)).toBe(false);
+    expect(looksLikeGraphDef(fingerprint)).toBe(false);
+    expect(looksLikeGraphDef(strToU8('\n\u0006\n\u0001x\u0012\u0001!'))).toBe(false);
+    expect(looksLikeGraphDef(strToU8('\n\u0006\n\u0001x\u0012\u0001A'))).toBe(true);
     expect(sniff(strToU8('\n\n{"a": 1}'))).toBe('json');
     expect(looksLikeSavedModel(new Uint8Array([0x08, 0x01, 0x12, 0x05, 0x0a]))).toBe(false);
     expect(looksLikeSavedModel(new Uint8Array([0x08, 0x40, 0x12, 0x02, 0x0a, 0x00]))).toBe(false);

@@ -5,7 +5,8 @@
  * system whenever the graph runs: ReadFile, WriteFile and PrintV2 are the ops `saved_model_cli scan` denies, and
  * MatchingFiles lists a folder. Every node is visited, in each meta graph and in each function of its library. Keras
  * layers' JSON (in the object graph's user objects, or in keras_metadata.pb) is walked as a Keras config, so a
- * Lambda and its marshalled bytecode are found; an asset whose file name leaves the assets folder is unsafe.
+ * Lambda and its marshalled bytecode are found; an asset whose file name leaves the assets folder is unsafe. A frozen
+ * graph (a bare GraphDef, TensorFlow 1's `.pb`) is read the same way.
  */
 import { quote, type ScanContext } from './context';
 import { parseJsonText } from './json';
@@ -20,6 +21,8 @@ const META_GRAPH_FIELDS = 7;
 /** SavedMetadata's SavedObject by wire type: 2 node_id, 3 node_path, 4 identifier, 5 metadata, and the version (a
  * message), field 1 in the proto's first release and 6 in TensorFlow 2.21's. */
 const KERAS_NODE_WIRE = [-1, 2, 0, 2, 2, 2, 2];
+/** NodeDef's fields: 1 name, 2 op, 3 input, 4 device, 5 attr, 6 experimental_debug_info, 7 experimental_type. */
+const NODE_FIELDS = 7;
 
 /** The first field at `p`: its number, wire type and where its value starts; null past `end`. */
 function keyAt(bytes: Uint8Array, p: number, end: number): [number, number, number] | null {
@@ -63,6 +66,24 @@ export function looksLikeKerasMetadata(bytes: Uint8Array): boolean {
   return identifier.startsWith('_tf_keras');
 }
 
+/** Whether the bytes open as a GraphDef (a frozen graph's .pb): a first node whose fields are NodeDef's, all
+ * strings or messages, with a name and an op name. */
+export function looksLikeGraphDef(bytes: Uint8Array): boolean {
+  const key = keyAt(bytes, 0, bytes.length);
+  const node = key && key[0] === 1 && key[1] === 2 ? lengthAt(bytes, key[2], bytes.length) : null;
+  if (!node) return false;
+  const seen = new Map<number, string>();
+  for (let p = node[0]; p < node[1]; ) {
+    const field = keyAt(bytes, p, node[1]);
+    const value =
+      field && field[0] <= NODE_FIELDS && field[1] === 2 ? lengthAt(bytes, field[2], node[1]) : null;
+    if (!field || !value) return false;
+    if (field[0] <= 2) seen.set(field[0], text.decode(bytes.subarray(value[0], value[1])));
+    p = value[1];
+  }
+  return !!seen.get(1) && /^[A-Za-z0-9_>.]+$/.test(seen.get(2) ?? '');
+}
+
 /** Ops that reach the file system whenever the graph runs, with what each does. */
 const FILE_OPS: Record<string, string> = {
   WriteFile: 'writes the file its input names',
@@ -70,8 +91,14 @@ const FILE_OPS: Record<string, string> = {
   MatchingFiles: 'lists the files that match the pattern its input names',
 };
 
-/** Scans saved_model.pb: every node of every graph and function, the Keras objects' JSON and the asset paths. */
-export function scanSavedModel(bytes: Uint8Array, ctx: ScanContext, where: string): void {
+/** Scans saved_model.pb (every node of every graph and function, the Keras objects' JSON and the asset paths), or,
+ * as `graph`, a frozen graph's GraphDef. */
+export function scanSavedModel(
+  bytes: Uint8Array,
+  ctx: ScanContext,
+  where: string,
+  as: 'saved-model' | 'graph',
+): void {
   const string = (f: ProtoField) => text.decode(bytes.subarray(f.start, f.end));
   const inner = (f: ProtoField, path: string) => {
     if (f.wire !== 2)
@@ -170,6 +197,10 @@ export function scanSavedModel(bytes: Uint8Array, ctx: ScanContext, where: strin
       });
     }
   };
+  if (as === 'graph') {
+    graph({ field: 0, wire: 2, value: 0, start: 0, end: bytes.length, at: 0 }, 'graph_def');
+    return;
+  }
   let metaGraph = 0;
   for (const m of fields(bytes, 0, bytes.length, ctx, where)) {
     if (m.field !== 2) continue;

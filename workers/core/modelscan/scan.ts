@@ -46,6 +46,7 @@ const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
   onnx: 'onnx',
   savedmodel: 'tf-savedmodel',
   'keras-metadata': 'tf-savedmodel',
+  'graph-def': 'tf-graph',
   unknown: 'unknown',
 };
 
@@ -90,8 +91,11 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
       scanOnnx(bytes, ctx, where);
       return 'onnx';
     case 'savedmodel':
-      scanSavedModel(bytes, ctx, where);
+      scanSavedModel(bytes, ctx, where, 'saved-model');
       return 'tf-savedmodel';
+    case 'graph-def':
+      scanSavedModel(bytes, ctx, where, 'graph');
+      return 'tf-graph';
     case 'keras-metadata':
       scanKerasMetadata(bytes, ctx, where);
       return 'tf-savedmodel';

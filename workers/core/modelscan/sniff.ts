@@ -2,12 +2,12 @@
  * Which reader a file goes to, from its bytes alone (the file name is never consulted): zip, HDF5 (signature at 0 or
  * after a user block of 512 · 2^k bytes), NumPy, safetensors (a little-endian header length, then `{`), pickle
  * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts), ONNX (onnx.ts), a
- * TensorFlow SavedModel or its Keras metadata (savedmodel.ts).
+ * TensorFlow SavedModel, its Keras metadata or a frozen GraphDef (savedmodel.ts).
  */
 import { startsWith } from './bytes';
 import { compressionOf } from './compressed';
 import { looksLikeOnnx } from './onnx';
-import { looksLikeKerasMetadata, looksLikeSavedModel } from './savedmodel';
+import { looksLikeGraphDef, looksLikeKerasMetadata, looksLikeSavedModel } from './savedmodel';
 
 export type Sniffed =
   | 'zip'
@@ -21,6 +21,7 @@ export type Sniffed =
   | 'onnx'
   | 'savedmodel'
   | 'keras-metadata'
+  | 'graph-def'
   | 'unknown';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -68,6 +69,7 @@ export function sniff(bytes: Uint8Array): Sniffed {
   // Before JSON (keras_metadata.pb opens with a newline byte) and ONNX (a SavedModel opens as an ONNX model can).
   if (looksLikeSavedModel(bytes)) return 'savedmodel';
   if (looksLikeKerasMetadata(bytes)) return 'keras-metadata';
+  if (looksLikeGraphDef(bytes)) return 'graph-def';
   let i = 0;
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) i = 3;
   while (

@@ -21,6 +21,7 @@ export type ModelFormat =
   | 'safetensors'
   | 'onnx'
   | 'tf-savedmodel'
+  | 'tf-graph'
   | 'tfjs'
   | 'keras-config'
   | 'zip'

@@ -1,7 +1,13 @@
-/** TensorFlow SavedModels as tf.saved_model.save wrote them (scripts/fixtures/test-savedmodel-files.py), plain and
- * hostile: graphs whose ops reach the file system, an asset outside the folder, a Keras Lambda in the metadata. */
+/** TensorFlow SavedModels and frozen graphs as TensorFlow wrote them (scripts/fixtures/test-savedmodel-files.py),
+ * plain and hostile: graphs whose ops reach the file system, an asset outside the folder, a Keras Lambda. */
 import { zipSync } from 'fflate';
-import { KERAS_METADATA_LAMBDA, SAVED_MODEL_FOLDERS, WRITES_FILE_TAR_GZ } from '../test-savedmodel-files';
+import {
+  FROZEN_PLAIN,
+  FROZEN_READS_FILE,
+  KERAS_METADATA_LAMBDA,
+  SAVED_MODEL_FOLDERS,
+  WRITES_FILE_TAR_GZ,
+} from '../test-savedmodel-files';
 import type { CorpusFile } from './common';
 import { FIXED_TIME } from './time';
 
@@ -24,6 +30,13 @@ const zipped = (name: string) => zipSync(savedModelFolder(name, 'model/'), { mti
 export const SAVED_MODEL_CORPUS: readonly CorpusFile[] = [
   { name: 'savedmodel-plain.zip', expect: 'safe', bytes: () => zipped('plain') },
   { name: 'savedmodel-print-to-log.pb', expect: 'safe', bytes: () => graph('prints to the log') },
+  { name: 'frozen-graph-plain.pb', expect: 'safe', bytes: () => decode(FROZEN_PLAIN) },
+  {
+    name: 'frozen-graph-read-file.pb',
+    expect: 'unsafe',
+    because: 'graph-op',
+    bytes: () => decode(FROZEN_READS_FILE),
+  },
   {
     name: 'savedmodel-write-file.zip',
     expect: 'unsafe',
