@@ -1,12 +1,12 @@
 /**
- * A cross-validation fold's held-out softmax averaged over its last epochs (held-out.ts): the count, the running
- * mean, and the trainer's use of them, checked against folds that stop one epoch apart.
+ * A cross-validation fold's held-out softmax averaged over a window of epochs (held-out.ts): the count, the window
+ * whose held-out loss is lowest, and the trainer's use of them, checked against folds that stop one epoch apart.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import { DEFAULT_TRAIN_SETTINGS } from './defaults';
-import { HeldOutAverage, heldOutEpochs } from './held-out';
+import { HeldOutWindow, heldOutEpochs } from './held-out';
 import { trainAndPredict } from './trainer';
 import type { TrainingData, TrainSettings } from './types';
 
@@ -20,33 +20,63 @@ describe('heldOutEpochs', () => {
   });
 });
 
-describe('HeldOutAverage', () => {
-  it('wants the last epochs only and averages what it is given', () => {
-    const avg = new HeldOutAverage(10, 3);
-    expect([6, 7, 9].map((e) => avg.wants(e))).toEqual([false, true, true]);
-    expect(avg.mean()).toBeNull();
-    avg.add(Float32Array.from([0.25, 0.75]));
-    avg.add(Float32Array.from([0.75, 0.25]));
-    avg.add(Float32Array.from([0.5, 0.5]));
-    expect(Array.from(avg.mean() ?? [])).toEqual([0.5, 0.5]);
+/** One epoch's softmax of two held-out rows labelled 0 and 1, giving each label probability `p`. */
+const snapshot = (p: number) => Float32Array.from([p, 1 - p, 1 - p, p]);
+
+describe('HeldOutWindow', () => {
+  it('averages the window of epochs whose held-out rows lose least under their labels', () => {
+    const win = new HeldOutWindow(2, Int32Array.from([0, 1]));
+    expect(win.mean()).toBeNull();
+    for (const p of [0.6, 0.9, 0.8, 0.5, 0.4]) win.add(snapshot(p));
+    // Windows (0,1) (1,2) (2,3) (3,4): epochs 1 and 2 lose least.
+    expect(win.start()).toBe(1);
+    Array.from(win.mean() ?? []).forEach((v, i) => {
+      expect(v).toBeCloseTo([0.85, 0.15, 0.15, 0.85][i] as number, 6);
+    });
   });
 
-  it('keeps at least the last epoch and at most all of them', () => {
-    expect(new HeldOutAverage(4, 0).from).toBe(3);
-    expect(new HeldOutAverage(2, 5).from).toBe(0);
+  it('keeps the last window while the loss falls, and the later of two that lose alike', () => {
+    const falling = new HeldOutWindow(2, Int32Array.from([0, 1]));
+    for (const p of [0.5, 0.6, 0.7, 0.8]) falling.add(snapshot(p));
+    expect(falling.start()).toBe(2);
+    const tied = new HeldOutWindow(1, Int32Array.from([0, 1]));
+    for (const p of [0.7, 0.6, 0.7]) tied.add(snapshot(p));
+    expect(tied.start()).toBe(2);
   });
 
-  it('passes a NaN on', () => {
-    const avg = new HeldOutAverage(2, 2);
-    avg.add(Float32Array.from([Number.NaN, 1]));
-    avg.add(Float32Array.from([0, 1]));
-    const mean = Array.from(avg.mean() ?? []);
+  it('averages at least one epoch and at most all of them', () => {
+    const one = new HeldOutWindow(0, Int32Array.from([0, 1]));
+    for (const p of [0.9, 0.5, 0.6]) one.add(snapshot(p));
+    expect([one.start(), Array.from(one.mean() ?? [])[0]]).toEqual([0, expect.closeTo(0.9, 6)]);
+    const all = new HeldOutWindow(5, Int32Array.from([0, 1]));
+    for (const p of [0.9, 0.5]) all.add(snapshot(p));
+    expect([all.start(), Array.from(all.mean() ?? [])[0]]).toEqual([0, expect.closeTo(0.7, 6)]);
+  });
+
+  it('keeps the last window and passes a NaN on when a loss is not finite', () => {
+    const win = new HeldOutWindow(1, Int32Array.from([0, 1]));
+    win.add(snapshot(0.9));
+    win.add(Float32Array.from([Number.NaN, 1, 0, 1]));
+    win.add(snapshot(0.6));
+    expect(win.start()).toBe(2);
+    const nan = new HeldOutWindow(2, Int32Array.from([0, 1]));
+    nan.add(Float32Array.from([Number.NaN, 1, 0, 1]));
+    nan.add(snapshot(0.5));
+    const mean = Array.from(nan.mean() ?? []);
     expect(mean[0]).toBeNaN();
-    expect(mean[1]).toBe(1);
+    expect(mean[1]).toBeCloseTo(0.75, 6);
+  });
+
+  it('keeps its own copy of each softmax', () => {
+    const win = new HeldOutWindow(1, Int32Array.from([0, 1]));
+    const probs = snapshot(0.8);
+    win.add(probs);
+    probs.fill(0);
+    expect(Array.from(win.mean() ?? [])[0]).toBeCloseTo(0.8, 6);
   });
 });
 
-describe('trainAndPredict averages the held-out softmax of its last epochs', () => {
+describe('trainAndPredict averages the held-out softmax over the window that loses least', () => {
   const rng = createRng(7);
   const rows = 120;
   const features = Float32Array.from(
@@ -93,5 +123,33 @@ describe('trainAndPredict averages the held-out softmax of its last epochs', () 
 
   it('averages two of five by default', async () => {
     expect(Array.from(await fold(5))).toEqual(Array.from(await fold(5, 2)));
+  });
+
+  it('stops early when the held-out rows lose more as the model learns: their labels contradict the training', async () => {
+    // The held-out rows' given labels are the opposite of what their features say: the better the model learns, the
+    // more they lose, so the window is the first one. Training never reads them, so its epochs are those of `fold`.
+    const flipped = { ...data, labels: data.labels.map((l, r) => (r >= 100 ? 1 - l : l)) };
+    const predict = async (epochs: number, last: number) => {
+      const res = await trainAndPredict(
+        flipped,
+        train,
+        held,
+        { ...settings, epochs },
+        {},
+        { heldOutEpochs: last },
+      );
+      if (!res.probabilities) throw new Error('no softmax');
+      return res.probabilities;
+    };
+    // Epochs 1 and 2 alone, read where the held-out labels agree (so the last epoch is taken).
+    const after1 = await fold(1, 1);
+    const after2 = await fold(2, 1);
+    const early = await predict(5, 2);
+    // The same training with the held-out labels agreeing averages its last two epochs, which differ.
+    const late = await fold(5, 2);
+    expect(Math.max(...early.map((v, i) => Math.abs(v - (late[i] as number))))).toBeGreaterThan(1e-3);
+    early.forEach((v, i) => {
+      expect(v).toBeCloseTo((after1[i] + after2[i]) / 2, 6);
+    });
   });
 });

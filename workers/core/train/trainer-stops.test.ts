@@ -160,7 +160,7 @@ describe('a cancel', () => {
     let steps = 0;
     let epochsDone = 0;
     // 150 rows in batches of 16: ceil(150 / 16) = 10 steps an epoch, 3 epochs; a fold of 3 epochs predicts its
-    // held-out rows after the last only (heldOutEpochs), and that pass sees the cancel before the epoch reports.
+    // held-out rows after every epoch, and the last epoch's pass sees the cancel before the epoch reports.
     const res = await trainAndPredict(blobs(), range(0, 150), range(150, 180), small, {
       onBatch: () => steps++,
       onEpoch: () => epochsDone++,

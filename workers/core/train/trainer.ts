@@ -18,7 +18,7 @@ import {
   pickRows,
 } from './epoch-stats';
 import type { StepOptimizer } from './flat-adam';
-import { HeldOutAverage, heldOutEpochs } from './held-out';
+import { HeldOutWindow, heldOutEpochs } from './held-out';
 import { buildModel, forward, modelSpecFor, type SiftModel, trainableVariables } from './model';
 import { makeOptimizer, makeYielder, readCheckpoint } from './optimizer';
 import { type PassValues, recordPass } from './recorder';
@@ -141,13 +141,13 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
   let status: TrainStatus = 'completed';
   let nonFinite: NonFiniteReport | undefined;
   let predictions: Float32Array | undefined;
-  const heldOut = new HeldOutAverage(epochs, options.heldOutEpochs ?? heldOutEpochs(epochs));
+  const heldLabels = Int32Array.from(plan.predictRows ?? [], (r) => data.labels[r]);
+  const heldOut = new HeldOutWindow(options.heldOutEpochs ?? heldOutEpochs(epochs), heldLabels);
 
   try {
     const order = Int32Array.from(trainRows);
-    // A cross-validation fold: nothing reads its epochs beyond the progress line, so the mean loss of the epoch's
-    // batches stands in for an evaluation pass over its training rows (a quarter to a third of a fold's time,
-    // docs/speed.md). The pass changes nothing in training: the predictions are the same.
+    // A cross-validation fold: nothing reads its epochs beyond the progress line, so its batches' mean loss stands in
+    // for an evaluation pass over its training rows (a quarter to a third of a fold's time, docs/speed.md).
     const foldOnly = !plan.record && plan.predictRows !== undefined && valRows.length === 0;
     let step = 0;
     training: for (let epoch = 0; epoch < epochs; epoch++) {
@@ -212,7 +212,7 @@ async function runTraining(plan: FitPlan): Promise<FitOutcome> {
         });
       }
 
-      if (plan.predictRows && heldOut.wants(epoch)) {
+      if (plan.predictRows) {
         const held = await recordPass(m, x, y, plan.predictRows, { ...passOptions, withOutputs: true });
         if (!held?.probs) {
           status = 'cancelled';
