@@ -82,6 +82,8 @@ describe('SavedModels written field by field', () => {
     expect(places(savedModel(metaGraph([2, graph([nameAsNumber])])))).toEqual([
       'x.pb: meta_graphs[0].graph_def.node["WriteFile"]',
     ]);
+    for (const op of ['constructor', '__proto__', 'toString'])
+      expect(scan(savedModel(metaGraph([2, graph([node(op, 'n')])]))).findings).toEqual([]);
     const opAsNumber = msg([1, 'n'], [2, 0x57]);
     expect(scan(savedModel(metaGraph([2, graph([opAsNumber])]))).verdict).toBe('safe');
     // 0x2f is "/" as a byte: read as a string, an absolute path.

@@ -84,12 +84,13 @@ export function looksLikeGraphDef(bytes: Uint8Array): boolean {
   return !!seen.get(1) && /^[A-Za-z0-9_>.]+$/.test(seen.get(2) ?? '');
 }
 
-/** Ops that reach the file system whenever the graph runs, with what each does. */
-const FILE_OPS: Record<string, string> = {
-  WriteFile: 'writes the file its input names',
-  ReadFile: 'reads the file its input names into the graph',
-  MatchingFiles: 'lists the files that match the pattern its input names',
-};
+/** Ops that reach the file system whenever the graph runs, with what each does (a Map: an op named `constructor`
+ * or `__proto__` is no key of it). */
+const FILE_OPS = new Map([
+  ['WriteFile', 'writes the file its input names'],
+  ['ReadFile', 'reads the file its input names into the graph'],
+  ['MatchingFiles', 'lists the files that match the pattern its input names'],
+]);
 
 /** Scans saved_model.pb (every node of every graph and function, the Keras objects' JSON and the asset paths), or,
  * as `graph`, a frozen graph's GraphDef. */
@@ -125,7 +126,7 @@ export function scanSavedModel(
       if (n.field === 5) stream = attr(n, path, 'output_stream') ?? stream;
     }
     const at = `${where}: ${path}[${quote(name || op, 60)}]`;
-    const does = FILE_OPS[op];
+    const does = FILE_OPS.get(op);
     if (does) {
       ctx.add({
         severity: 'high',
