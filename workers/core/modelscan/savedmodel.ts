@@ -49,39 +49,55 @@ export function looksLikeSavedModel(bytes: Uint8Array): boolean {
   return !!inner && inner[0] >= 1 && inner[0] <= META_GRAPH_FIELDS && inner[1] === 2;
 }
 
-/** Whether the bytes open as keras_metadata.pb: a node whose fields are SavedObject's, with a Keras identifier. */
-export function looksLikeKerasMetadata(bytes: Uint8Array): boolean {
+/**
+ * Reads the first top-level field 1 as a message, field by field: `wire` gives each field number's expected wire type
+ * (undefined: no such field), `take` sees each string's or number's bounds. False when there is no such message or a
+ * field is of another type or runs past it.
+ */
+function firstMessage(
+  bytes: Uint8Array,
+  wire: (field: number) => number | undefined,
+  take: (field: number, start: number, end: number) => void,
+): boolean {
   const key = keyAt(bytes, 0, bytes.length);
   const node = key && key[0] === 1 && key[1] === 2 ? lengthAt(bytes, key[2], bytes.length) : null;
   if (!node) return false;
-  let identifier = '';
   for (let p = node[0]; p < node[1]; ) {
     const field = keyAt(bytes, p, node[1]);
-    if (!field || KERAS_NODE_WIRE[field[0]] !== field[1]) return false;
+    if (!field || wire(field[0]) !== field[1]) return false;
     const value = field[1] === 2 ? lengthAt(bytes, field[2], node[1]) : varint(bytes, field[2], node[1]);
     if (!value) return false;
-    if (field[0] === 4) identifier = text.decode(bytes.subarray(value[0], value[1]));
+    take(field[0], value[0], value[1]);
     p = value[1];
   }
-  return identifier.startsWith('_tf_keras');
+  return true;
+}
+
+/** Whether the bytes open as keras_metadata.pb: a node whose fields are SavedObject's, with a Keras identifier. */
+export function looksLikeKerasMetadata(bytes: Uint8Array): boolean {
+  let identifier = '';
+  const read = firstMessage(
+    bytes,
+    (field) => KERAS_NODE_WIRE[field],
+    (field, start, end) => {
+      if (field === 4) identifier = text.decode(bytes.subarray(start, end));
+    },
+  );
+  return read && identifier.startsWith('_tf_keras');
 }
 
 /** Whether the bytes open as a GraphDef (a frozen graph's .pb): a first node whose fields are NodeDef's, all
  * strings or messages, with a name and an op name. */
 export function looksLikeGraphDef(bytes: Uint8Array): boolean {
-  const key = keyAt(bytes, 0, bytes.length);
-  const node = key && key[0] === 1 && key[1] === 2 ? lengthAt(bytes, key[2], bytes.length) : null;
-  if (!node) return false;
   const seen = new Map<number, string>();
-  for (let p = node[0]; p < node[1]; ) {
-    const field = keyAt(bytes, p, node[1]);
-    const value =
-      field && field[0] <= NODE_FIELDS && field[1] === 2 ? lengthAt(bytes, field[2], node[1]) : null;
-    if (!field || !value) return false;
-    if (field[0] <= 2) seen.set(field[0], text.decode(bytes.subarray(value[0], value[1])));
-    p = value[1];
-  }
-  return !!seen.get(1) && /^[A-Za-z0-9_>.]+$/.test(seen.get(2) ?? '');
+  const read = firstMessage(
+    bytes,
+    (field) => (field <= NODE_FIELDS ? 2 : undefined),
+    (field, start, end) => {
+      if (field <= 2) seen.set(field, text.decode(bytes.subarray(start, end)));
+    },
+  );
+  return read && !!seen.get(1) && /^[A-Za-z0-9_>.]+$/.test(seen.get(2) ?? '');
 }
 
 /** Ops that reach the file system whenever the graph runs, with what each does (a Map: an op named `constructor`

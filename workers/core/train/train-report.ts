@@ -59,7 +59,7 @@ export interface TrainOptions {
   yieldIntervalMs?: number;
   /** Rows per chunk of the eval passes; default `evalChunkRows` of the model (1024 to 16384). */
   evalBatchSize?: number;
-  /** A cross-validation fold's last epochs whose held-out softmax is averaged; default heldOutEpochs(epochs). */
+  /** Epochs in a row a fold's held-out softmax is averaged over (held-out.ts); default heldOutEpochs(epochs). */
   heldOutEpochs?: number;
 }
 
