@@ -1,8 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../workers/core/modelscan/corpus/index';
+import { savedModelFolder } from '../workers/core/modelscan/corpus/savedmodel';
 import { parseScanReport } from '../workers/core/modelscan/report';
 import { runScanModel } from './scan-model';
 
@@ -17,6 +19,16 @@ async function write(names: string[]): Promise<string[]> {
       return path;
     }),
   );
+}
+
+/** A SavedModel fixture written out as the folder `<tmp>/<name>`. */
+async function writeFolder(fixture: string, name: string): Promise<string> {
+  const root = join(await mkdtemp(join(tmpdir(), 'sift-scan-model-')), name);
+  for (const [path, bytes] of Object.entries(savedModelFolder(fixture))) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), bytes);
+  }
+  return root;
 }
 
 async function run(argv: string[]) {
@@ -47,6 +59,32 @@ describe('npm run scan-model', () => {
     expect(parsed.ok && parsed.report.files.map((f) => [f.file, f.verdict])).toEqual([
       ['zip-bomb-declared.keras', 'refused'],
     ]);
+  });
+
+  it('scans a SavedModel folder as one model, known by the SHA-256 of what sha256sum lists in it', async () => {
+    const plain = await writeFolder('plain', 'served');
+    const unsafe = await writeFolder('writes a file', 'export');
+    const { code, out } = await run([plain, `${unsafe}/`]);
+    expect(code).toBe(1);
+    const listing = execFileSync('sh', [
+      '-c',
+      `cd '${plain}' && find . -type f -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`,
+    ]);
+    const sha = listing.toString().split(' ')[0];
+    expect(out.find((l) => l.startsWith('served/:'))).toMatch(
+      new RegExp(`^served/: SAFE \\(tf-savedmodel, \\d+ bytes, .* sha256 ${sha}\\)$`),
+    );
+    expect(out.find((l) => l.startsWith('export/:'))).toMatch(/^export\/: UNSAFE \(tf-savedmodel,/);
+  });
+
+  it('exits 2 when a folder links to a folder, which it does not follow', async () => {
+    const root = await writeFolder('plain', 'linked');
+    await symlink(tmpdir(), join(root, 'elsewhere'));
+    const { code, err } = await run([root]);
+    expect(code).toBe(2);
+    expect(err[0]).toBe(
+      `cannot read ${root}: elsewhere links to a folder, which the scanner does not follow`,
+    );
   });
 
   it('exits 2 with the usage line when no file is given, or a file cannot be read', async () => {

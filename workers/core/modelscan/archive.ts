@@ -124,10 +124,25 @@ export interface ArchiveFile {
 /** What a SavedModel folder holds beside saved_model.pb and keras_metadata.pb, read as data. */
 const SAVED_MODEL_DATA = /^(fingerprint\.pb|variables\/.*)$/;
 
+/** Each folder that holds a saved_model.pb (`''` for the top), longest first, so that a file belongs to the deepest. */
+export function savedModelRoots(names: readonly string[]): string[] {
+  return names
+    .filter((name) => /(^|\/)saved_model\.pb$/.test(name))
+    .map((name) => name.slice(0, -'saved_model.pb'.length))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Whether `name` is a checkpoint shard or the fingerprint of a SavedModel under one of `roots`: data, never read. */
+export function isSavedModelData(name: string, roots: readonly string[]): boolean {
+  const root = roots.find((r) => name.startsWith(r));
+  return root !== undefined && SAVED_MODEL_DATA.test(name.slice(root.length));
+}
+
 /**
- * Scans an archive that holds a SavedModel folder (any `…/saved_model.pb`); false when it holds none. The graphs and
- * the Keras metadata are scanned; the checkpoint (variables/) and the fingerprint are tensors and hashes TensorFlow
- * reads as data; assets are scanned when their bytes are a model format; anything else is listed as unknown.
+ * Scans an archive or a folder that holds a SavedModel (any `…/saved_model.pb`); false when it holds none. The graphs
+ * and the Keras metadata are scanned; the checkpoint (variables/) and the fingerprint are tensors and hashes
+ * TensorFlow reads as data, never read here; assets are scanned when their bytes are a model format; anything else is
+ * listed as unknown.
  */
 export function scanSavedModelArchive(
   files: readonly ArchiveFile[],
@@ -136,11 +151,7 @@ export function scanSavedModelArchive(
   nesting: number,
   nested: NestedScan,
 ): boolean {
-  // Each folder that holds a saved_model.pb, longest first, so that a file belongs to the deepest one.
-  const roots = files
-    .filter((f) => /(^|\/)saved_model\.pb$/.test(f.name))
-    .map((f) => f.name.slice(0, -'saved_model.pb'.length))
-    .sort((a, b) => b.length - a.length);
+  const roots = savedModelRoots(files.map((f) => f.name));
   if (roots.length === 0) return false;
   for (const file of files) {
     ctx.tick(where, 64);
@@ -151,7 +162,7 @@ export function scanSavedModelArchive(
     if (root !== undefined && (inFolder === 'saved_model.pb' || inFolder === 'keras_metadata.pb')) {
       ctx.checkNesting(nesting, at);
       nested(file.read(), ctx, at, nesting + 1);
-    } else if (root !== undefined && SAVED_MODEL_DATA.test(inFolder)) {
+    } else if (isSavedModelData(file.name, roots)) {
       // Checkpoint shards and the fingerprint: data TensorFlow never runs.
     } else {
       if (root === undefined || !/^assets(\.extra)?\//.test(inFolder)) {
@@ -159,7 +170,7 @@ export function scanSavedModelArchive(
           severity: 'medium',
           kind: 'unknown-entry',
           location: at,
-          sentence: `The archive holds ${quote(file.name)}, which TensorFlow does not write into a SavedModel; the scanner read it as its bytes say.`,
+          sentence: `${quote(file.name)} is not a file TensorFlow writes into a SavedModel; the scanner read it as its bytes say.`,
         });
       }
       const content = file.read();

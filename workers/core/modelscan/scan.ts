@@ -110,14 +110,55 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
   }
 }
 
-/** Scans one file's bytes and returns its verdict and findings. */
-export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOptions = {}): ModelScanResult {
+/**
+ * Runs `body` (a scan that may refuse) and turns what it found into a result: a refusal ends it with the findings so
+ * far, and an unexpected error refuses the item too, so nothing passes as safe unread. Files and folders alike.
+ */
+export function scanItem(
+  item: { name: string; bytes: number; sha256: () => string; sniffed: ModelFormat },
+  options: ScanOptions,
+  body: (ctx: ScanContext, limits: ScanLimits) => ModelFormat,
+): ModelScanResult {
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const ctx = new ScanContext(limits, clock);
-  let format: ModelFormat = 'unknown';
+  // Until the reader confirms a format, the format the bytes were taken for (kept when the scan is refused midway).
+  let format: ModelFormat | null = null;
   try {
+    format = body(ctx, limits);
+  } catch (error) {
+    if (error instanceof ScanStop) ctx.findings.push(error.finding);
+    else {
+      ctx.findings.push({
+        severity: 'high',
+        kind: 'malformed',
+        location: item.name,
+        sentence: `The scanner could not read the file (${errorText(error)}), so it refuses it rather than call it safe.`,
+      });
+    }
+  }
+  const findings = ctx.allFindings();
+  return {
+    file: item.name,
+    bytes: item.bytes,
+    sha256: options.sha256 ?? item.sha256(),
+    format: format ?? item.sniffed,
+    verdict: verdictOf(findings),
+    findings,
+    elapsedMs: Math.round((clock() - started) * 10) / 10,
+  };
+}
+
+/** Scans one file's bytes and returns its verdict and findings. */
+export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOptions = {}): ModelScanResult {
+  const item = {
+    name,
+    bytes: bytes.length,
+    sha256: () => sha256Hex(bytes),
+    sniffed: 'unknown' as ModelFormat,
+  };
+  return scanItem(item, options, (ctx, limits) => {
     if (bytes.length > limits.maxFileBytes) {
       ctx.refuse(
         'limit',
@@ -126,29 +167,9 @@ export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOpti
       );
     }
     if (bytes.length === 0) ctx.refuse('malformed', name, 'The file is empty.');
-    format = SNIFFED_FORMAT[sniff(bytes)];
-    format = scanBytes(bytes, ctx, name, 0);
-  } catch (error) {
-    if (error instanceof ScanStop) ctx.findings.push(error.finding);
-    else {
-      ctx.findings.push({
-        severity: 'high',
-        kind: 'malformed',
-        location: name,
-        sentence: `The scanner could not read the file (${errorText(error)}), so it refuses it rather than call it safe.`,
-      });
-    }
-  }
-  const findings = ctx.allFindings();
-  return {
-    file: name,
-    bytes: bytes.length,
-    sha256: options.sha256 ?? sha256Hex(bytes),
-    format,
-    verdict: verdictOf(findings),
-    findings,
-    elapsedMs: Math.round((clock() - started) * 10) / 10,
-  };
+    item.sniffed = SNIFFED_FORMAT[sniff(bytes)];
+    return scanBytes(bytes, ctx, name, 0);
+  });
 }
 
 /** Like scanModelFile, with the SHA-256 from WebCrypto's native digest (several times faster than hashing in JS). */

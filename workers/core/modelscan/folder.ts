@@ -1,0 +1,129 @@
+/**
+ * A model folder (dropped on the page, chosen with its folder picker, or named to `npm run scan-model`). A folder that
+ * holds a TensorFlow SavedModel (a `saved_model.pb` at any depth) is one model, scanned as its zip would be: one
+ * result, named `<folder>/`, whose SHA-256 is that of the folder's listing (`folderListing`). Any other folder's files
+ * are scanned each as its own file, named `<folder>/<path>`. Files are read one at a time; a SavedModel's checkpoint
+ * shards and fingerprint are hashed and let go, never kept or scanned.
+ */
+import { hex } from '../manifest/hash';
+import { isSavedModelData, savedModelRoots, scanSavedModelArchive } from './archive';
+import { formatBytes } from './context';
+import { type ScanOptions, scanBytes, scanItem, scanModelFileHashed } from './scan';
+import { DEFAULT_LIMITS, type ModelScanResult, type ScanLimits } from './types';
+
+/** One file of a folder: its `/`-separated path inside the folder, its size, and a way to read it. */
+export interface FolderFile {
+  path: string;
+  size: number;
+  read: () => Promise<Uint8Array>;
+}
+
+export interface FolderScanOptions extends ScanOptions {
+  /** Called before each file is read (`done` of `total` read so far); false stops the scan, which returns null. */
+  beforeFile?: (done: number, total: number, path: string) => Promise<boolean>;
+}
+
+/** A result for something refused unread: by its size or entry count (memory stays bounded), or for holding nothing. */
+export function refusedUnread(
+  name: string,
+  bytes: number,
+  sentence: string,
+  kind: 'limit' | 'malformed' = 'limit',
+): ModelScanResult {
+  // No digest: the bytes were never read. The report's schema wants 64 hex digits, so zeros stand for "not read".
+  return {
+    file: name,
+    bytes,
+    sha256: '0'.repeat(64),
+    format: 'unknown',
+    verdict: 'refused',
+    findings: [{ severity: 'high', kind, location: name, sentence }],
+    elapsedMs: 0,
+  };
+}
+
+/** The result for a file over the cap on files, refused before it is read. */
+export function fileTooLarge(
+  name: string,
+  size: number,
+  limits: ScanLimits = DEFAULT_LIMITS,
+): ModelScanResult {
+  return refusedUnread(
+    name,
+    size,
+    `The file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} cap on files, so it was not read.`,
+  );
+}
+
+/**
+ * The text whose SHA-256 stands for a folder: a line per file, `<sha256>  <path>`, sorted by path, as `sha256sum`
+ * writes them. In a shell: `cd <folder> && find . -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 sha256sum`.
+ */
+export function folderListing(files: ReadonlyArray<{ path: string; sha256: string }>): string {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return sorted.map((f) => `${f.sha256}  ${f.path}\n`).join('');
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+}
+
+/** Scans a folder's files; null when `beforeFile` stopped it. */
+export async function scanModelFolder(
+  name: string,
+  files: readonly FolderFile[],
+  options: FolderScanOptions = {},
+): Promise<ModelScanResult[] | null> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const total = files.reduce((s, f) => s + f.size, 0);
+  if (files.length === 0) return [refusedUnread(`${name}/`, 0, 'The folder holds no files.', 'malformed')];
+  if (files.length > limits.maxEntries) {
+    const count = `${files.length.toLocaleString('en')} files`;
+    const cap = `${limits.maxEntries.toLocaleString('en')} entries`;
+    return [
+      refusedUnread(`${name}/`, total, `The folder holds ${count}, over the cap of ${cap}; none was read.`),
+    ];
+  }
+  const roots = savedModelRoots(files.map((f) => f.path));
+  if (roots.length === 0) {
+    const results: ModelScanResult[] = [];
+    for (const [i, file] of files.entries()) {
+      if (options.beforeFile && !(await options.beforeFile(i, files.length, file.path))) return null;
+      const at = `${name}/${file.path}`;
+      results.push(
+        file.size > limits.maxFileBytes
+          ? fileTooLarge(at, file.size, limits)
+          : await scanModelFileHashed(at, await file.read(), options),
+      );
+    }
+    return results;
+  }
+  const folder = `${name}/`;
+  if (total > limits.maxFileBytes) {
+    const sentence = `The SavedModel folder holds ${formatBytes(total)}, over the ${formatBytes(limits.maxFileBytes)} cap on files, so it was not read.`;
+    return [refusedUnread(folder, total, sentence)];
+  }
+  const kept = new Map<string, Uint8Array>();
+  const digests: Array<{ path: string; sha256: string }> = [];
+  for (const [i, file] of files.entries()) {
+    if (options.beforeFile && !(await options.beforeFile(i, files.length, file.path))) return null;
+    const bytes = await file.read();
+    digests.push({ path: file.path, sha256: await sha256(bytes) });
+    if (!isSavedModelData(file.path, roots)) kept.set(file.path, bytes);
+  }
+  const listing = await sha256(new TextEncoder().encode(folderListing(digests)));
+  const item = { name: folder, bytes: total, sha256: () => listing, sniffed: 'tf-savedmodel' as const };
+  const result = scanItem(item, { ...options, sha256: undefined }, (ctx) => {
+    const archive = files.map((f) => ({
+      name: f.path,
+      read: () => {
+        const bytes = kept.get(f.path);
+        if (!bytes) throw new Error(`${f.path} was not kept`);
+        return bytes;
+      },
+    }));
+    scanSavedModelArchive(archive, ctx, name, 0, scanBytes);
+    return 'tf-savedmodel';
+  });
+  return [result];
+}
