@@ -4,10 +4,13 @@
  * dropping it back), and hostile model files that carry markup in their names and configs without any of it
  * becoming an element, a dialog or a long task.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { CORPUS } from '../workers/core/modelscan/corpus/index';
 import { kerasArchive, layer, sequential } from '../workers/core/modelscan/corpus/keras';
+import { savedModelFolder } from '../workers/core/modelscan/corpus/savedmodel';
 import { parseScanReport, verifyScanReport } from '../workers/core/modelscan/report';
 import { openApp } from './helpers';
 
@@ -116,6 +119,28 @@ test('every corpus file gets its expected verdict through the page, and the repo
 
   expect(problems).toEqual([]);
   expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
+});
+
+test('a chosen SavedModel folder is scanned as one model and named in the report', async ({ page }) => {
+  const problems = guard(page);
+  const root = join(await mkdtemp(join(tmpdir(), 'sift-e2e-')), 'export');
+  for (const [path, bytes] of Object.entries(savedModelFolder('writes a file'))) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), bytes);
+  }
+  await openApp(page);
+  await page.getByTestId('model-scan-folder-input').setInputFiles(root);
+  await expect(page.getByTestId('model-scan-results')).toBeVisible();
+  const article = page.getByTestId('model-scan-file');
+  await expect(article).toHaveCount(1);
+  await expect(article).toHaveAttribute('data-verdict', 'unsafe');
+  await expect(article.locator('h3')).toHaveText('unsafe export/');
+  await expect(article).toContainText('Read as tf-savedmodel');
+  await expect(page.getByTestId('model-scan-findings')).toContainText('export › saved_model.pb');
+  await expect(page.getByTestId('model-scan-download')).toHaveText(
+    'Download the signed report (export.scan.json)',
+  );
+  expect(problems).toEqual([]);
 });
 
 test('hostile model files: markup in names and configs stays text', async ({ page }) => {

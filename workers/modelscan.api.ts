@@ -12,6 +12,11 @@ export interface ModelScanRequest {
   jobId: number;
   /** The files as the page got them (File objects clone to the worker without copying their bytes). */
   files: File[];
+  /**
+   * Present when the files are one folder's (dropped, or chosen with the folder picker): its name, and each file's
+   * path inside it, in the order of `files`. A SavedModel folder is then scanned as one model.
+   */
+  folder?: { name: string; paths: string[] };
   /** The profile's signing key (app/db/keys.ts); the report is signed with it. */
   signingKey: { privateKey: CryptoKey; publicKeyJwk: EcPublicJwk };
   tool: { name: string; version: string };

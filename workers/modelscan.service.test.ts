@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportPublicJwk, generateSigningKey } from './core/manifest/sign';
 import { CORPUS } from './core/modelscan/corpus/index';
+import { savedModelFolder } from './core/modelscan/corpus/savedmodel';
 import type { ModelScanProgress } from './modelscan.api';
 import { createModelScanService } from './modelscan.service';
 
@@ -46,6 +47,46 @@ describe('model-scan service', () => {
       () => undefined,
     );
     await service.cancel(7);
+    expect((await job).kind).toBe('cancelled');
+  });
+
+  it('scans a SavedModel folder as one model, with progress by path', async () => {
+    const service = createModelScanService();
+    const progress: string[] = [];
+    const folder = savedModelFolder('lists files');
+    const paths = Object.keys(folder);
+    const files = paths.map(
+      (p) => new File([folder[p] as Uint8Array<ArrayBuffer>], p.split('/').pop() as string),
+    );
+    const out = await service.scan(
+      {
+        jobId: 2,
+        files,
+        folder: { name: 'export', paths },
+        signingKey: await key(),
+        tool: { name: 'Sift', version: 't' },
+      },
+      (p) => progress.push(`${p.done}/${p.total} ${p.file}`),
+    );
+    const report = out.kind === 'finished' ? out.report : null;
+    expect(report?.files.map((f) => [f.file, f.format, f.verdict])).toEqual([
+      ['export/', 'tf-savedmodel', 'unsafe'],
+    ]);
+    expect(progress).toEqual([
+      ...paths.map((p, i) => `${i}/${paths.length} export/${p}`),
+      `${paths.length}/${paths.length} `,
+    ]);
+  });
+
+  it('stops a folder before its next file when cancelled', async () => {
+    const service = createModelScanService();
+    const files = [pick('plain-state-dict.pt'), pick('plain.safetensors')];
+    const folder = { name: 'drop', paths: ['a.pt', 'b.safetensors'] };
+    const job = service.scan(
+      { jobId: 8, files, folder, signingKey: await key(), tool: { name: 'Sift', version: 'test' } },
+      () => undefined,
+    );
+    await service.cancel(8);
     expect((await job).kind).toBe('cancelled');
   });
 

@@ -5,36 +5,15 @@
 
 import { errorText } from './core/error-text';
 import { macrotask } from './core/macrotask';
-import { formatBytes } from './core/modelscan/context';
+import { fileTooLarge, scanModelFolder } from './core/modelscan/folder';
 import { buildScanReport, parseScanReport, signScanReport, verifyScanReport } from './core/modelscan/report';
 import { SCANNER_VERSION, scanModelFileHashed } from './core/modelscan/scan';
 import { DEFAULT_LIMITS, type ModelScanResult } from './core/modelscan/types';
 import type { ModelScanApi } from './modelscan.api';
 
-/** Reads a file's bytes, or refuses it by size before reading (memory stays bounded whatever the file is). */
-async function readBytes(file: File): Promise<Uint8Array | null> {
-  if (file.size > DEFAULT_LIMITS.maxFileBytes) return null;
+/** A file's bytes (a fresh ArrayBuffer, so WebCrypto can digest it in place). */
+async function bytesOf(file: File): Promise<Uint8Array> {
   return new Uint8Array(await file.arrayBuffer());
-}
-
-/** The result for a file over the size cap: refused unread (the core would refuse it too, after reading it all). */
-function tooLarge(file: File): ModelScanResult {
-  const finding = {
-    severity: 'high' as const,
-    kind: 'limit' as const,
-    location: file.name,
-    sentence: `The file is ${formatBytes(file.size)}, over the ${formatBytes(DEFAULT_LIMITS.maxFileBytes)} cap on files, so it was not read.`,
-  };
-  // No digest: the bytes were never read. The report's schema wants 64 hex digits, so zeros stand for "not read".
-  return {
-    file: file.name,
-    bytes: file.size,
-    sha256: '0'.repeat(64),
-    format: 'unknown',
-    verdict: 'refused',
-    findings: [finding],
-    elapsedMs: 0,
-  };
 }
 
 export function createModelScanService(): ModelScanApi {
@@ -43,14 +22,35 @@ export function createModelScanService(): ModelScanApi {
     async scan(request, onProgress) {
       const results: ModelScanResult[] = [];
       try {
-        for (const [i, file] of request.files.entries()) {
-          onProgress({ done: i, total: request.files.length, file: file.name });
+        // Progress before each file, then a macrotask so that a cancel sent meanwhile is seen.
+        const next = async (done: number, total: number, file: string) => {
+          onProgress({ done, total, file });
           await macrotask();
-          if (cancelled.delete(request.jobId)) return { kind: 'cancelled' };
-          const bytes = await readBytes(file);
-          results.push(bytes ? await scanModelFileHashed(file.name, bytes) : tooLarge(file));
+          return !cancelled.delete(request.jobId);
+        };
+        const { files, folder } = request;
+        if (folder) {
+          const entries = files.map((f, i) => ({
+            path: folder.paths[i] ?? f.name,
+            size: f.size,
+            read: () => bytesOf(f),
+          }));
+          const beforeFile = (done: number, total: number, path: string) =>
+            next(done, total, `${folder.name}/${path}`);
+          const scanned = await scanModelFolder(folder.name, entries, { beforeFile });
+          if (!scanned) return { kind: 'cancelled' };
+          results.push(...scanned);
         }
-        onProgress({ done: request.files.length, total: request.files.length, file: '' });
+        for (const [i, file] of (folder ? [] : files).entries()) {
+          if (!(await next(i, files.length, file.name))) return { kind: 'cancelled' };
+          const tooLarge = file.size > DEFAULT_LIMITS.maxFileBytes;
+          results.push(
+            tooLarge
+              ? fileTooLarge(file.name, file.size)
+              : await scanModelFileHashed(file.name, await bytesOf(file)),
+          );
+        }
+        onProgress({ done: files.length, total: files.length, file: '' });
         const report = buildScanReport(results, { ...request.tool, scanner: SCANNER_VERSION });
         const { privateKey, publicKeyJwk } = request.signingKey;
         return { kind: 'finished', report: await signScanReport(report, privateKey, publicKeyJwk) };

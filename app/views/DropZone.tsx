@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
 import { errorText } from '../../workers/core/error-text';
 import { FileDrop } from './FileDrop';
+import { FolderPicker } from './FolderPicker';
 import { droppedDirectory, readDroppedFolder } from './images/dropped-folder';
 import { useApp, useImageImport, useVerifier } from './session-context';
 
@@ -13,11 +13,6 @@ export function DropZone() {
   const images = useImageImport();
   const verifier = useVerifier();
   const setError = useApp((s) => s.setError);
-  const folderInput = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    // Not in React's attribute types: the folder picker of every current browser.
-    folderInput.current?.setAttribute('webkitdirectory', '');
-  }, []);
   return (
     <FileDrop
       label="Drop zone"
@@ -44,23 +39,13 @@ export function DropZone() {
       <p className="muted">
         A CSV: a header row, a label column and numeric features (comma, semicolon or tab). Images (PNG, JPEG,
         GIF, BMP, WebP): one folder per class, or a labels CSV (path,label) beside them.{' '}
-        <button type="button" className="link" onClick={() => folderInput.current?.click()}>
-          Choose a folder
-        </button>
-      </p>
-      <label className="visually-hidden">
-        Image folder
-        <input
-          ref={folderInput}
-          type="file"
-          multiple
-          data-testid="folder-input"
-          onChange={(event) => {
-            void images.choose([...(event.currentTarget.files ?? [])]);
-            event.currentTarget.value = '';
-          }}
+        <FolderPicker
+          buttonText="Choose a folder"
+          inputLabel="Image folder"
+          testId="folder-input"
+          onFiles={(files) => void images.choose(files)}
         />
-      </label>
+      </p>
     </FileDrop>
   );
 }

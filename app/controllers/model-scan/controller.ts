@@ -68,14 +68,25 @@ export class ModelScanController {
 
   /** Scans `files` (bytes identify each format) and keeps the signed report. */
   async scan(files: File[]): Promise<void> {
-    if (files.length === 0 || this.store.getState().scan.kind === 'scanning') return;
+    if (files.length === 0) return;
+    await this.run(files, null, files.length === 1 ? `${files[0]?.name}.scan.json` : 'model-scan.json');
+  }
+
+  /** Scans one folder's files (`paths` inside it, in their order): a SavedModel folder is one model. */
+  async scanFolder(name: string, files: File[], paths: string[]): Promise<void> {
+    await this.run(files, { name, paths }, `${name}.scan.json`);
+  }
+
+  private async run(files: File[], folder: { name: string; paths: string[] } | null, downloadName: string) {
+    if (this.store.getState().scan.kind === 'scanning') return;
     this.releaseDownload();
     const jobId = this.nextJob++;
     this.store.setState({ scan: { kind: 'scanning', jobId, progress: null } });
     try {
       const signingKey = await this.deps.signingKey();
+      const tool = { name: 'Sift', version: this.deps.version };
       const outcome = await this.api().scan(
-        { jobId, files, signingKey, tool: { name: 'Sift', version: this.deps.version } },
+        { jobId, files, ...(folder ? { folder } : {}), signingKey, tool },
         (progress) => {
           const scan = this.store.getState().scan;
           if (scan.kind === 'scanning' && scan.jobId === jobId)
@@ -85,7 +96,6 @@ export class ModelScanController {
       if (outcome.kind === 'finished') {
         const text = `${JSON.stringify(outcome.report, null, 2)}\n`;
         const downloadUrl = this.deps.makeUrl(new Blob([text], { type: 'application/json' }));
-        const downloadName = files.length === 1 ? `${files[0]?.name}.scan.json` : 'model-scan.json';
         this.store.setState({ scan: { kind: 'done', report: outcome.report, downloadUrl, downloadName } });
       } else if (outcome.kind === 'cancelled') this.store.setState({ scan: { kind: 'cancelled' } });
       else this.store.setState({ scan: { kind: 'failed', message: outcome.message } });
