@@ -188,6 +188,13 @@ describe('the tar layout', () => {
     expect(refusal(checkpoint({ storages: unknown }))?.sentence).toBe(
       'The storage record names no storage type the scanner knows, so its size cannot be read.',
     );
+    // Names of Object's own properties are no storage types either.
+    for (const name of ['constructorStorage', 'toStringStorage', '__proto__Storage']) {
+      const odd = join(countK(1), p2(['GLOBAL', 'torch', name], ['TUPLE1']), u64(1), bytes(0));
+      expect(refusal(checkpoint({ storages: odd, tensors: null }))?.sentence).toBe(
+        'The storage record names no storage type the scanner knows, so its size cannot be read.',
+      );
+    }
   });
 
   it('refuses a storage or tensor record cut short, naming the field', () => {

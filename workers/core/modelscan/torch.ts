@@ -62,21 +62,21 @@ export function scanTorchLegacy(bytes: Uint8Array, ctx: ScanContext, where: stri
   scanPickles(bytes, ctx, where, nesting, 5);
 }
 
-/** Bytes per element of the legacy storage types (torch.FloatStorage …). */
-const ELEMENT_SIZE: Record<string, number> = {
-  Double: 8,
-  Float: 4,
-  Half: 2,
-  BFloat16: 2,
-  Long: 8,
-  Int: 4,
-  Short: 2,
-  Char: 1,
-  Byte: 1,
-  Bool: 1,
-  ComplexFloat: 8,
-  ComplexDouble: 16,
-};
+/** Bytes per element of the legacy storage types (torch.FloatStorage …); a Map, so `constructor` is no type. */
+const ELEMENT_SIZE = new Map<string, number>([
+  ['Double', 8],
+  ['Float', 4],
+  ['Half', 2],
+  ['BFloat16', 2],
+  ['Long', 8],
+  ['Int', 4],
+  ['Short', 2],
+  ['Char', 1],
+  ['Byte', 1],
+  ['Bool', 1],
+  ['ComplexFloat', 8],
+  ['ComplexDouble', 16],
+]);
 
 export function scanTorchTar(bytes: Uint8Array, ctx: ScanContext, where: string, nesting: number): boolean {
   const members = readTar(bytes, ctx, where);
@@ -126,7 +126,7 @@ function scanRecords(
     p += summary.end;
     if (kind === 'storages') {
       const type = [...summary.globals].find((g) => /^torch\.\w+Storage$/.test(g));
-      const size = ELEMENT_SIZE[type?.slice(6, -7) ?? ''];
+      const size = ELEMENT_SIZE.get(type?.slice(6, -7) ?? '');
       if (size === undefined)
         ctx.refuse(
           'malformed',
