@@ -165,6 +165,42 @@ describe('the protobuf reader', () => {
   });
 });
 
+describe('a ModelProto without a graph', () => {
+  const message = (field: number, inner: number[]) => [
+    ...lengthOf((field << 3) | 2),
+    ...lengthOf(inner.length),
+    ...inner,
+  ];
+  const text = (field: number, value: string) =>
+    message(
+      field,
+      [...value].map((c) => c.charCodeAt(0)),
+    );
+
+  it('is refused, not called a safe empty model', () => {
+    const refused = {
+      severity: 'high',
+      kind: 'unsupported',
+      location: 'm.onnx',
+      sentence:
+        'The file opens as an ONNX model but holds no graph and no function, so it is no model the scanner can read (a Core ML model opens the same way); it cannot say the file is safe.',
+    };
+    // ir_version 1 and a two-byte producer name; then the same with a producer version and a doc string.
+    expect(scanModelFile('m.onnx', b(0x08, 0x01, 0x12, 0x02, 0x10, 0x05)).findings).toEqual([refused]);
+    const described = b(0x08, 0x07, ...text(2, 'tool'), ...text(3, '1.0'), ...text(6, 'doc'));
+    expect(scanModelFile('m.onnx', described)).toMatchObject({ format: 'onnx', verdict: 'refused' });
+  });
+
+  it('is read when it holds functions, whose nodes are walked', () => {
+    const tensor = [...text(8, 'w'), ...message(13, [...text(1, 'location'), ...text(2, '/x')])];
+    const node = message(5, [...text(1, 'value'), ...message(5, tensor)]);
+    const bytes = b(0x08, 0x07, 0x12, 0x00, ...message(25, message(7, node)));
+    expect(scanModelFile('f.onnx', bytes).findings.map((f) => [f.kind, f.location])).toEqual([
+      ['weight-path', 'f.onnx: functions[0].node[0].attribute["value"].t["w"]'],
+    ]);
+  });
+});
+
 function lengthOf(n: number): number[] {
   const out: number[] = [];
   let v = n;

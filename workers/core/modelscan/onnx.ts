@@ -106,8 +106,12 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
   };
   let training = 0;
   let fn = 0;
+  let graphs = 0;
   for (const m of fields(bytes, 0, bytes.length, ctx, where)) {
-    if (m.field === 7) graph(m, 'graph', 1);
+    if (m.field === 7) {
+      graphs++;
+      graph(m, 'graph', 1);
+    }
     if (m.field === 20) {
       const path = `training_info[${training++}]`;
       messages(m, path, 1, (t) => {
@@ -123,4 +127,12 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
       });
     }
   }
+  // ONNX runtimes load a graph or functions. Without either, the bytes only open as a ModelProto does (a Core ML model
+  // opens the same way), and nothing in them was read as a model.
+  if (graphs === 0 && fn === 0)
+    ctx.refuse(
+      'unsupported',
+      where,
+      'The file opens as an ONNX model but holds no graph and no function, so it is no model the scanner can read (a Core ML model opens the same way); it cannot say the file is safe.',
+    );
 }
