@@ -78,9 +78,9 @@ async function snapshot(page: Page): Promise<Snapshot> {
  * Ends the page's one live worker whose script is `script` (train, score) from the inside, as a crash would: the
  * worker tells the page nothing. `close()` runs on a timer so the evaluation itself returns first.
  */
-async function killWorker(page: Page, script: 'train' | 'score'): Promise<void> {
+async function killWorker(page: Page, script: 'train' | 'score' | 'fold', live = 1): Promise<void> {
   const workers = page.workers().filter((w) => w.url().includes(`/${script}.worker`));
-  expect(workers, `live ${script} workers`).toHaveLength(1);
+  expect(workers, `live ${script} workers`).toHaveLength(live);
   await workers[0]?.evaluate('setTimeout(() => close(), 0)');
 }
 
@@ -101,6 +101,17 @@ async function firstFoldTraining(page: Page): Promise<void> {
     .toMatch(/0 of 2 folds done; training epoch/);
 }
 
+/** Digits imported and a run of `epochs` epochs trained to the end, on the training screen. */
+async function trainedDigits(page: Page, epochs: number): Promise<void> {
+  await openApp(page);
+  await importCsv(page, DIGITS);
+  await page.getByRole('button', { name: 'Train a model' }).click();
+  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
+  await setSettings(page, { Epochs: String(epochs) });
+  await startTraining(page);
+  await waitRunEnded(page, 'done');
+}
+
 /** The stored dataset's training screen after a reload. */
 async function reopenTraining(page: Page, name: string): Promise<void> {
   await reloadToStart(page);
@@ -113,14 +124,8 @@ test('a train worker killed mid-run fails the run with the reason; the retry on 
   page,
 }) => {
   test.setTimeout(400_000);
-  await openApp(page);
-  await importCsv(page, DIGITS);
-  await page.getByRole('button', { name: 'Train a model' }).click();
-  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
   // An earlier run that must survive the crash.
-  await setSettings(page, { Epochs: '2' });
-  await startTraining(page);
-  await waitRunEnded(page, 'done');
+  await trainedDigits(page, 2);
   await waitIdle(page);
   const before = await snapshot(page);
   const earlierRun = Object.keys(before.runs)[0] ?? '';
@@ -177,13 +182,7 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   page,
 }) => {
   test.setTimeout(600_000);
-  await openApp(page);
-  await importCsv(page, DIGITS);
-  await page.getByRole('button', { name: 'Train a model' }).click();
-  await expect(page.getByTestId('backend-choice')).toBeVisible({ timeout: 60_000 });
-  await setSettings(page, { Epochs: '3' });
-  await startTraining(page);
-  await waitRunEnded(page, 'done');
+  await trainedDigits(page, 3);
   const runBackend = (await page.getByTestId('run-backend').getAttribute('data-backend')) ?? '';
   await page.getByTestId('score-folds').fill('2');
   await page.getByTestId('score-cv-epochs').fill('10');
@@ -276,6 +275,39 @@ test('a score worker killed mid-scoring fails the job with the reason; the retry
   await expect(page.getByTestId('score-params')).toContainText(
     `2-fold cross-validation (${KILL_EPOCHS} epochs)`,
   );
+});
+
+test('a cross-validation worker killed mid-fold fails the score job with the reason; scoring again completes', async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await trainedDigits(page, 3);
+  const score = async (epochs: number) => {
+    await page.getByTestId('score-folds').fill('2');
+    await page.getByTestId('score-cv-epochs').fill(String(epochs));
+    await page.getByTestId('score-calibrate').uncheck();
+    await page.getByTestId('score-start').click();
+  };
+  // Two folds of a run on WASM (the measured choice here): the score worker trains them in a pool of two fold workers
+  // when two cores are free for it (workers/fold-pool.ts). Ten times the usual kill's epochs: a fold worker runs the
+  // kill when its training yields, and a fold that ended first would leave an idle worker to die unnoticed.
+  await score(10 * KILL_EPOCHS);
+  await firstFoldTraining(page);
+  const killedAt = Date.now();
+  await killWorker(page, 'fold', 2);
+  await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'failed', {
+    timeout: 10_000,
+  });
+  expect(Date.now() - killedAt).toBeLessThan(10_000);
+  await expect(page.getByTestId('score-error')).toContainText(
+    'A cross-validation worker stopped unexpectedly: it crashed, ran out of memory or was closed.',
+  );
+  await expect(page.getByTestId('score-progress')).toHaveAttribute('data-phase', 'idle');
+  // The job's fold workers went with it; scoring again starts a fresh pool and runs to the end.
+  await expect.poll(() => page.workers().filter((w) => w.url().includes('/fold.worker')).length).toBe(0);
+  await score(10);
+  await expect(page.getByTestId('score-summary')).toBeVisible({ timeout: 400_000 });
+  await expect(page.getByTestId('score-params')).toContainText('2-fold cross-validation (10 epochs)');
 });
 
 test('a reload in the middle of an import stores nothing, and the stored datasets stay whole', async ({

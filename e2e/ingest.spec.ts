@@ -192,6 +192,20 @@ test('cancelling a running import stores nothing and ends its workers', async ({
   expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
 });
 
+test('a row-hash worker killed mid-import fails the import with the reason and stores nothing', async ({
+  page,
+}, testInfo) => {
+  await startLongImport(page, testInfo);
+  // close() inside the worker ends it as a crash would, without a word to the ingest worker.
+  await rowHashWorkers(page)[0]?.evaluate('setTimeout(() => close(), 0)');
+  await expect(page.getByTestId('import-error')).toContainText(
+    'The hashing worker stopped while importing synth200k_copies.csv (it crashed, ran out of memory or was closed); nothing was stored.',
+    { timeout: 15_000 },
+  );
+  await waitIdle(page);
+  expect(await storedRecordCounts(page)).toEqual({ datasets: 0, datasetArrays: 0, datasetFiles: 0 });
+});
+
 test('dataset strings are rendered as text, never as markup', async ({ page }, testInfo) => {
   const file = testInfo.outputPath('markup.csv');
   const rows = ['id,label,<b>x</b>,y'];

@@ -11,6 +11,7 @@ import type { FoldPool } from './core/train/crossval';
 import { type FoldOutcome, foldConcurrency, perFoldBytes } from './core/train/fold-pool';
 import type { TrainingData } from './core/train/types';
 import type { FoldApi } from './fold.service';
+import { watchNestedWorker } from './life';
 
 /** A pool for one score job; `dispose()` ends its workers. */
 export interface FoldWorkerPool extends FoldPool {
@@ -19,6 +20,18 @@ export interface FoldWorkerPool extends FoldPool {
 
 /** Without navigator.deviceMemory: assume 4 GB of device memory (its budget a quarter of that). */
 const ASSUMED_DEVICE_GB = 4;
+
+/**
+ * Rejects, with why, when the worker stops while it lives for the pool (`watchNestedWorker`), so that a fold it was given
+ * fails the job instead of waiting forever. Marked handled: it may reject while the worker is idle, awaited by none.
+ */
+function failure(died: Promise<string>): Promise<never> {
+  const failed = died.then((why): never => {
+    throw new Error(`A cross-validation worker stopped unexpectedly: ${why}.`);
+  });
+  failed.catch(() => undefined);
+  return failed;
+}
 
 /** The pool for a job's folds, or null for the serial path. */
 export function browserFoldPool(
@@ -35,26 +48,38 @@ export function browserFoldPool(
     perFoldBytes: perFoldBytes(data.labels.length, data.featureCount),
   });
   if (size <= 1) return null;
-  const idle: Array<{ worker: Worker; api: Comlink.Remote<FoldApi> }> = [];
-  const all: Worker[] = [];
+  /** A fold worker, its API, and its failure (its watch, ended by `closed` when the pool ends it on purpose). */
+  type FoldWorker = {
+    worker: Worker;
+    api: Comlink.Remote<FoldApi>;
+    failed: Promise<never>;
+    closed: AbortController;
+  };
+  const idle: FoldWorker[] = [];
+  const all: FoldWorker[] = [];
+  const end = (w: FoldWorker) => {
+    w.closed.abort();
+    w.worker.terminate();
+  };
   const waiting: Array<() => void> = [];
   const sent = new WeakMap<Worker, TrainingData>();
   let disposed = false;
 
-  async function take() {
+  async function take(): Promise<FoldWorker> {
     for (;;) {
       const free = idle.pop();
       if (free) return free;
       if (all.length < size) {
-        const worker = new Worker(new URL('./fold.worker.ts', import.meta.url), {
-          type: 'module',
-          name: `fold-${all.length}`,
-        });
-        all.push(worker);
-        const api = Comlink.wrap<FoldApi>(worker);
+        // Each fold worker's life lock is its own (workers/life.ts).
+        const name = `fold-${crypto.randomUUID()}`;
+        const worker = new Worker(new URL('./fold.worker.ts', import.meta.url), { type: 'module', name });
+        const closed = new AbortController();
+        const failed = failure(watchNestedWorker(worker, name, closed.signal));
+        const w = { worker, api: Comlink.wrap<FoldApi>(worker), failed, closed };
+        all.push(w);
         // Threads per fold worker × fold workers stay within the cores (core/train/wasm-threads.ts).
-        await api.shareCores(size);
-        return { worker, api };
+        await Promise.race([w.api.shareCores(size), failed]);
+        return w;
       }
       await new Promise<void>((resolve) => waiting.push(resolve));
     }
@@ -67,13 +92,13 @@ export function browserFoldPool(
       let poll: ReturnType<typeof setInterval> | undefined;
       let reusable = false;
       const drop = () => {
-        w.worker.terminate();
-        const at = all.indexOf(w.worker);
+        end(w);
+        const at = all.indexOf(w);
         if (at >= 0) all.splice(at, 1);
       };
       try {
         if (sent.get(w.worker) !== foldData) {
-          await w.api.setData(foldData);
+          await Promise.race([w.api.setData(foldData), w.failed]);
           sent.set(w.worker, foldData);
         }
         // A cancel ends the fold's worker (a fold has no pause point the page could reach sooner); a new one starts
@@ -88,8 +113,9 @@ export function browserFoldPool(
         const out = await Promise.race([
           w.api.runFold(backend, settings, task, Comlink.proxy(onEpoch)),
           stopped,
+          w.failed,
         ]);
-        reusable = all.includes(w.worker);
+        reusable = all.includes(w);
         return out;
       } finally {
         clearInterval(poll);
@@ -101,7 +127,7 @@ export function browserFoldPool(
     },
     dispose() {
       disposed = true;
-      for (const worker of all) worker.terminate();
+      for (const w of all) end(w);
       all.length = 0;
       idle.length = 0;
     },

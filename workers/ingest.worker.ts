@@ -8,7 +8,7 @@ import type { ImageIngestApi } from './image-ingest.api';
 import { createImageIngestService } from './image-ingest.service';
 import type { IngestApi } from './ingest.api';
 import { createIngestService, type ImportHasher, outcomeTransferables } from './ingest.service';
-import { holdLifeLock, lifeLockName, watchLock } from './life';
+import { holdLifeLock, watchNestedWorker } from './life';
 import type { RowHashApi } from './row-hash.worker';
 
 // First, so the page can tell this worker's death from its silence (workers/life.ts).
@@ -23,19 +23,7 @@ function workerHasher(): ImportHasher {
   const worker = new Worker(new URL('./row-hash.worker.ts', import.meta.url), { type: 'module', name });
   const api = Comlink.wrap<RowHashApi>(worker);
   const closed = new AbortController();
-  const stopped = new Promise<string>((resolve) => {
-    worker.addEventListener('error', (event) =>
-      resolve(event.message ? `it failed: ${event.message}` : 'it failed to start'),
-    );
-    worker.addEventListener('messageerror', () => resolve('it sent a message the import could not read'));
-    const locks = globalThis.navigator?.locks;
-    if (!locks) return;
-    const isClosed = () => closed.signal.aborted;
-    void watchLock(locks, lifeLockName(name), closed.signal, isClosed).then(
-      (freed) => freed && resolve('it crashed, ran out of memory or was closed'),
-      () => undefined, // Web Locks refused: the events still tell of most deaths
-    );
-  });
+  const stopped = watchNestedWorker(worker, name, closed.signal);
   /** Buffers the hasher handed back, for the next chunks (ingest.service's `spare`). */
   const spares: ArrayBuffer[] = [];
   return {

@@ -42,6 +42,29 @@ export async function watchLock(
   return !stopped();
 }
 
+/**
+ * Watches a worker that this worker started (named `name`), as the page watches its own: resolves with why it stopped,
+ * on its `error` or `messageerror` event, or when its life lock is freed without either (killed, out of memory).
+ * Never resolves once `closed` is aborted (its owner terminated it on purpose).
+ */
+export function watchNestedWorker(worker: Worker, name: string, closed: AbortSignal): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const stop = (why: string) => {
+      if (!closed.aborted) resolve(why);
+    };
+    worker.addEventListener('error', (event) =>
+      stop(event.message ? `it failed: ${event.message}` : 'it failed to start'),
+    );
+    worker.addEventListener('messageerror', () => stop('it sent a message that could not be read'));
+    const locks = globalThis.navigator?.locks;
+    if (!locks) return;
+    void watchLock(locks, lifeLockName(name), closed, () => closed.aborted).then(
+      (freed) => freed && stop('it crashed, ran out of memory or was closed'),
+      () => undefined, // Web Locks refused: the events still tell of most deaths
+    );
+  });
+}
+
 /** Takes this worker's life lock for as long as the worker lives; a no-op where Web Locks are missing. */
 export function holdLifeLock(): void {
   const scope = globalThis as { name?: string; navigator?: Navigator };
