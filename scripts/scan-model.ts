@@ -4,14 +4,15 @@
  * unsigned: the signing key lives in the browser profile). Exit code 0 when every file is safe, 1 when any is unsafe
  * or refused, 2 on usage or read errors.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../package.json' with { type: 'json' };
-import { type FolderFile, scanModelFolder } from '../workers/core/modelscan/folder';
+import { scanModelFolder } from '../workers/core/modelscan/folder';
 import { buildScanReport } from '../workers/core/modelscan/report';
 import { SCANNER_VERSION, scanModelFileHashed } from '../workers/core/modelscan/scan';
-import { DEFAULT_LIMITS, type ModelScanResult } from '../workers/core/modelscan/types';
+import type { ModelScanResult } from '../workers/core/modelscan/types';
+import { folderFiles } from './folder-files';
 
 export interface ScanModelOutput {
   out: (line: string) => void;
@@ -19,33 +20,6 @@ export interface ScanModelOutput {
 }
 
 const USAGE = 'usage: npm run scan-model -- FILE|FOLDER... [--json]';
-
-/**
- * Every file under `root` with its path inside it, in path order. A link to a file is read through (as a loader
- * would); a link to a folder is an error, as is a folder of more than `maxEntries` entries.
- */
-async function folderFiles(root: string, maxEntries: number): Promise<FolderFile[]> {
-  const out: FolderFile[] = [];
-  const walk = async (dir: string, prefix: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(full, path);
-      else {
-        const info = await stat(full);
-        if (info.isDirectory())
-          throw new Error(`${path} links to a folder, which the scanner does not follow`);
-        if (!info.isFile()) continue;
-        out.push({ path, size: info.size, read: async () => new Uint8Array(await readFile(full)) });
-      }
-      if (out.length > maxEntries)
-        throw new Error(`the folder holds more than ${maxEntries} files (the cap)`);
-    }
-  };
-  await walk(root, '');
-  return out;
-}
 
 function resultLines(result: ModelScanResult): string[] {
   const lines = [
@@ -70,7 +44,7 @@ export async function runScanModel(argv: readonly string[], io: ScanModelOutput)
   for (const path of paths) {
     try {
       if ((await stat(path)).isDirectory()) {
-        const files = await folderFiles(path, DEFAULT_LIMITS.maxEntries);
+        const files = await folderFiles(path);
         results.push(...((await scanModelFolder(basename(path), files)) ?? []));
       } else results.push(await scanModelFileHashed(basename(path), new Uint8Array(await readFile(path))));
     } catch (error) {

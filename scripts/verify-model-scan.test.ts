@@ -1,11 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPublicJwk, generateSigningKey } from '../workers/core/manifest/sign';
 import { CORPUS } from '../workers/core/modelscan/corpus/index';
+import { savedModelFolder } from '../workers/core/modelscan/corpus/savedmodel';
+import { scanModelFolder } from '../workers/core/modelscan/folder';
 import { buildScanReport, type ScanReport, signScanReport } from '../workers/core/modelscan/report';
 import { scanModelFile } from '../workers/core/modelscan/scan';
+import { folderFiles } from './folder-files';
 import { runVerify } from './verify';
 
 const NAMES = ['plain-state-dict.pt', 'pickle-os-system.pkl'];
@@ -89,5 +92,40 @@ describe('npm run verify on a model-scan report', () => {
     const result = await run([extra.reportPath]);
     expect(result.code).toBe(1);
     expect(result.err[0]).toContain('MISMATCH report field ""');
+  });
+
+  it('matches a folder as its scan named it: a SavedModel by its listing, any other folder file by file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sift-verify-folder-'));
+    const write = async (root: string, files: Record<string, Uint8Array>) => {
+      for (const [path, bytes] of Object.entries(files)) {
+        await mkdir(join(root, path, '..'), { recursive: true });
+        await writeFile(join(root, path), bytes);
+      }
+      return root;
+    };
+    const model = await write(join(dir, 'export'), savedModelFolder('plain'));
+    const corpus = (name: string) =>
+      (CORPUS.find((f) => f.name === name) as { bytes: () => Uint8Array }).bytes();
+    const drop = await write(join(dir, 'drop'), { 'a/m.pt': corpus('plain-state-dict.pt') });
+    const keys = await generateSigningKey();
+    const results = [
+      ...((await scanModelFolder('export', await folderFiles(model))) ?? []),
+      ...((await scanModelFolder('drop', await folderFiles(drop))) ?? []),
+    ];
+    const report = await signScanReport(
+      buildScanReport(results, { name: 'Sift', version: '0.1.0', scanner: '1.0.0' }),
+      keys.privateKey,
+      await exportPublicJwk(keys.publicKey),
+    );
+    const reportPath = join(dir, 'scan.json');
+    await writeFile(reportPath, JSON.stringify(report));
+    const ok = await run([reportPath, model, drop]);
+    expect([ok.code, ok.err]).toEqual([0, []]);
+    expect(ok.out[0]).toMatch(/; 2 files: 2 safe, 0 unsafe, 0 refused; 2 model files match their SHA-256$/);
+    // One byte of a checkpoint shard changed: the folder is no longer the one scanned.
+    await writeFile(join(model, 'variables', 'variables.index'), new Uint8Array([0]));
+    const changed = await run([reportPath, model]);
+    expect(changed.code).toBe(1);
+    expect(changed.err[0]).toMatch(/^MISMATCH export\/: its SHA-256 [0-9a-f]{16}… is not in the report/);
   });
 });

@@ -3,15 +3,18 @@
  * clean CSV, its header and every kept row's SHA-256, or, given an image dataset's clean zip (told by its first
  * bytes), every file's path and SHA-256, in Node (WebCrypto). `npm run verify -- report.json [model files…]` does
  * the same for a model-scan report (`sift-model-scan/1`): its signature, each verdict against its findings, and the
- * SHA-256 of each model file given. Exit code 0 only when everything matches; each mismatch is printed on its own
+ * SHA-256 of each model file given (a folder as its scan named it: folder.ts). Exit code 0 only when everything matches; each mismatch is printed on its own
  * line.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkCleanZip } from '../workers/core/manifest/clean-zip';
 import { parseManifest } from '../workers/core/manifest/schema';
 import { verifyManifest } from '../workers/core/manifest/sign';
+import { folderDigests } from '../workers/core/modelscan/folder';
 import { looksLikeScanReport, parseScanReport, verifyScanReport } from '../workers/core/modelscan/report';
+import { folderFiles } from './folder-files';
 
 /** Where verify writes; the CLI passes the console, tests collect lines. */
 export interface VerifyOutput {
@@ -70,13 +73,19 @@ export async function runVerify(argv: readonly string[], io: VerifyOutput): Prom
   return 0;
 }
 
-/** Verifies a model-scan report's text and, by SHA-256, the model files at `modelPaths`. */
+/** A model file by its bytes, or a folder by the digests its report names it by (folder.ts). */
+async function modelsAt(
+  path: string,
+): Promise<Array<{ name: string; bytes: Uint8Array } | { name: string; sha256: string }>> {
+  if (!(await stat(path)).isDirectory()) return [{ name: path, bytes: new Uint8Array(await readFile(path)) }];
+  return folderDigests(basename(path), await folderFiles(path));
+}
+
+/** Verifies a model-scan report's text and, by SHA-256, the model files and folders at `modelPaths`. */
 async function verifyReport(text: string, modelPaths: readonly string[], io: VerifyOutput): Promise<number> {
-  let models: { name: string; bytes: Uint8Array }[];
+  let models: Awaited<ReturnType<typeof modelsAt>>;
   try {
-    models = await Promise.all(
-      modelPaths.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(name)) })),
-    );
+    models = (await Promise.all(modelPaths.map(modelsAt))).flat();
   } catch (error) {
     io.err(`cannot read input: ${error instanceof Error ? error.message : String(error)}`);
     return 2;

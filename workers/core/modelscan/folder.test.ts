@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from './corpus/index';
 import { savedModelFolder } from './corpus/savedmodel';
-import { type FolderFile, folderListing, scanModelFolder } from './folder';
+import { type FolderFile, folderDigests, folderListing, scanModelFolder } from './folder';
 
 const entries = (files: Record<string, Uint8Array>): FolderFile[] =>
   Object.entries(files).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));
@@ -111,6 +111,18 @@ describe('any other folder', () => {
       ['drop/b.keras', 'refused'],
     ]);
     expect(results?.[0]?.findings[0]?.kind).toBe('limit');
+  });
+});
+
+describe('a folder verified', () => {
+  it('is named as its scan names it, with the same SHA-256', async () => {
+    const model = entries(savedModelFolder('plain'));
+    const [scanned] = (await scanModelFolder('export', model)) ?? [];
+    expect(await folderDigests('export', model)).toEqual([{ name: 'export/', sha256: scanned?.sha256 }]);
+    const bytes = corpus('plain-sequential.keras');
+    expect(await folderDigests('drop', entries({ 'b.keras': bytes }))).toEqual([
+      { name: 'drop/b.keras', sha256: createHash('sha256').update(bytes).digest('hex') },
+    ]);
   });
 });
 

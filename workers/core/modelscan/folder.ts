@@ -18,7 +18,8 @@ export interface FolderFile {
   read: () => Promise<Uint8Array>;
 }
 
-export interface FolderScanOptions extends ScanOptions {
+/** A folder's SHA-256 is its listing's: a caller's `sha256` has no place here. */
+export interface FolderScanOptions extends Omit<ScanOptions, 'sha256'> {
   /** Called before each file is read (`done` of `total` read so far); false stops the scan, which returns null. */
   beforeFile?: (done: number, total: number, path: string) => Promise<boolean>;
 }
@@ -68,6 +69,26 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 }
 
+/** A SavedModel folder's SHA-256: that of its listing. */
+function listingSha256(files: ReadonlyArray<{ path: string; sha256: string }>): Promise<string> {
+  return sha256(new TextEncoder().encode(folderListing(files)));
+}
+
+/**
+ * What a report names a folder's models by, for `npm run verify`: a SavedModel folder by its listing's SHA-256 under
+ * `<folder>/`, any other folder's files each by its own under `<folder>/<path>`, as `scanModelFolder` reports them.
+ */
+export async function folderDigests(
+  name: string,
+  files: readonly FolderFile[],
+): Promise<Array<{ name: string; sha256: string }>> {
+  const digests: Array<{ path: string; sha256: string }> = [];
+  for (const file of files) digests.push({ path: file.path, sha256: await sha256(await file.read()) });
+  if (savedModelRoots(files.map((f) => f.path)).length === 0)
+    return digests.map((d) => ({ name: `${name}/${d.path}`, sha256: d.sha256 }));
+  return [{ name: `${name}/`, sha256: await listingSha256(digests) }];
+}
+
 /** Scans a folder's files; null when `beforeFile` stopped it. */
 export async function scanModelFolder(
   name: string,
@@ -111,9 +132,9 @@ export async function scanModelFolder(
     digests.push({ path: file.path, sha256: await sha256(bytes) });
     if (!isSavedModelData(file.path, roots)) kept.set(file.path, bytes);
   }
-  const listing = await sha256(new TextEncoder().encode(folderListing(digests)));
+  const listing = await listingSha256(digests);
   const item = { name: folder, bytes: total, sha256: () => listing, sniffed: 'tf-savedmodel' as const };
-  const result = scanItem(item, { ...options, sha256: undefined }, (ctx) => {
+  const result = scanItem(item, options, (ctx) => {
     const archive = files.map((f) => ({
       name: f.path,
       read: () => {

@@ -168,7 +168,7 @@ export interface ReportCheck {
 /** Verifies the signature and each verdict against its findings; `models` (name → bytes) are matched by SHA-256. */
 export async function verifyScanReport(
   report: ScanReport,
-  models: { name: string; bytes: Uint8Array }[] = [],
+  models: ReadonlyArray<{ name: string; bytes: Uint8Array } | { name: string; sha256: string }> = [],
 ): Promise<ReportCheck> {
   const problems: string[] = [];
   const sig = report.signature;
@@ -194,7 +194,8 @@ export async function verifyScanReport(
   });
   let filesMatched = 0;
   for (const model of models) {
-    const digest = sha256Hex(model.bytes);
+    // A folder comes with its digest already taken (folder.ts, folderDigests).
+    const digest = 'sha256' in model ? model.sha256 : sha256Hex(model.bytes);
     const entry = report.files.find((f) => f.sha256 === digest);
     if (entry) filesMatched++;
     else
