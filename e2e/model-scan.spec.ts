@@ -135,6 +135,9 @@ test('a chosen SavedModel folder is scanned as one model and named in the report
   await expect(article).toHaveCount(1);
   await expect(article).toHaveAttribute('data-verdict', 'unsafe');
   await expect(article.locator('h3')).toHaveText('unsafe export/');
+  await expect(page.getByTestId('model-scan-summary')).toHaveText(
+    'Scanned 1 folder: 1 unsafe, 0 refused, 0 safe.',
+  );
   await expect(article).toContainText('Read as tf-savedmodel');
   await expect(page.getByTestId('model-scan-findings')).toContainText('export › saved_model.pb');
   await expect(page.getByTestId('model-scan-download')).toHaveText(

@@ -7,11 +7,15 @@ const VERDICT_WORDS = {
   refused: 'Refused: it is malformed, unreadable by the scanner, or built to exhaust resources.',
 } as const;
 
-/** "Scanned 3 files: 1 unsafe, 0 refused, 2 safe." */
+const plural = (n: number, noun: string) => (n === 1 ? `1 ${noun}` : `${n.toLocaleString()} ${noun}s`);
+
+/** "Scanned 3 files: 1 unsafe, 0 refused, 2 safe."; a scanned SavedModel folder (named `<folder>/`) is a folder. */
 function summary(report: ScanReport): string {
   const count = (v: keyof typeof VERDICT_WORDS) => report.files.filter((f) => f.verdict === v).length;
-  const files = report.files.length === 1 ? '1 file' : `${report.files.length.toLocaleString()} files`;
-  return `Scanned ${files}: ${count('unsafe')} unsafe, ${count('refused')} refused, ${count('safe')} safe.`;
+  const n = report.files.length;
+  const what =
+    n > 0 && report.files.every((f) => f.file.endsWith('/')) ? plural(n, 'folder') : plural(n, 'file');
+  return `Scanned ${what}: ${count('unsafe')} unsafe, ${count('refused')} refused, ${count('safe')} safe.`;
 }
 
 /** The verdict of each scanned file with its findings, and the signed report to download. */
