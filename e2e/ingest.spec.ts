@@ -196,7 +196,11 @@ test('a row-hash worker killed mid-import fails the import with the reason and s
   page,
 }, testInfo) => {
   await startLongImport(page, testInfo);
-  // close() inside the worker ends it as a crash would, without a word to the ingest worker.
+  // Once it hashes (the import has read past its first chunks, which wait for the hasher), close() inside it ends it
+  // as a crash would, without a word to the ingest worker.
+  const megabytesRead = async () =>
+    Number(/([\d.]+) MB of/.exec((await page.getByTestId('import-progress').textContent()) ?? '')?.[1] ?? 0);
+  await expect.poll(megabytesRead, { intervals: [20] }).toBeGreaterThan(8);
   await rowHashWorkers(page)[0]?.evaluate('setTimeout(() => close(), 0)');
   await expect(page.getByTestId('import-error')).toContainText(
     'The hashing worker stopped while importing synth200k_copies.csv (it crashed, ran out of memory or was closed); nothing was stored.',
