@@ -5,10 +5,10 @@
 
 import { errorText } from './core/error-text';
 import { macrotask } from './core/macrotask';
-import { fileTooLarge, scanModelFolder } from './core/modelscan/folder';
+import { scanFileAt, scanModelFolder } from './core/modelscan/folder';
 import { buildScanReport, parseScanReport, signScanReport, verifyScanReport } from './core/modelscan/report';
-import { SCANNER_VERSION, scanModelFileHashed } from './core/modelscan/scan';
-import { DEFAULT_LIMITS, type ModelScanResult } from './core/modelscan/types';
+import { SCANNER_VERSION } from './core/modelscan/scan';
+import type { ModelScanResult } from './core/modelscan/types';
 import type { ModelScanApi } from './modelscan.api';
 
 /** A file's bytes (a fresh ArrayBuffer, so WebCrypto can digest it in place). */
@@ -43,12 +43,7 @@ export function createModelScanService(): ModelScanApi {
         }
         for (const [i, file] of (folder ? [] : files).entries()) {
           if (!(await next(i, files.length, file.name))) return { kind: 'cancelled' };
-          const tooLarge = file.size > DEFAULT_LIMITS.maxFileBytes;
-          results.push(
-            tooLarge
-              ? fileTooLarge(file.name, file.size)
-              : await scanModelFileHashed(file.name, await bytesOf(file)),
-          );
+          results.push(await scanFileAt(file.name, { size: file.size, read: () => bytesOf(file) }));
         }
         onProgress({ done: files.length, total: files.length, file: '' });
         const report = buildScanReport(results, { ...request.tool, scanner: SCANNER_VERSION });

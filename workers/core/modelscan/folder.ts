@@ -5,11 +5,10 @@
  * are scanned each as its own file, named `<folder>/<path>`. Files are read one at a time; a SavedModel's checkpoint
  * shards and fingerprint are hashed and let go, never kept or scanned.
  */
-import { hex } from '../manifest/hash';
 import { isSavedModelData, savedModelRoots, scanSavedModelArchive } from './archive';
 import { formatBytes } from './context';
-import { type ScanOptions, scanBytes, scanItem, scanModelFileHashed } from './scan';
-import { DEFAULT_LIMITS, type ModelScanResult, type ScanLimits } from './types';
+import { nativeSha256, type ScanOptions, scanBytes, scanItem, scanModelFileHashed } from './scan';
+import { DEFAULT_LIMITS, type ModelScanResult } from './types';
 
 /** One file of a folder: its `/`-separated path inside the folder, its size, and a way to read it. */
 export interface FolderFile {
@@ -25,7 +24,7 @@ export interface FolderScanOptions extends Omit<ScanOptions, 'sha256'> {
 }
 
 /** A result for something refused unread: by its size or entry count (memory stays bounded), or for holding nothing. */
-export function refusedUnread(
+function refusedUnread(
   name: string,
   bytes: number,
   sentence: string,
@@ -43,17 +42,18 @@ export function refusedUnread(
   };
 }
 
-/** The result for a file over the cap on files, refused before it is read. */
-export function fileTooLarge(
+/** Scans one file under `name`, or refuses it unread when it is over the cap on files (memory stays bounded). */
+export async function scanFileAt(
   name: string,
-  size: number,
-  limits: ScanLimits = DEFAULT_LIMITS,
-): ModelScanResult {
-  return refusedUnread(
-    name,
-    size,
-    `The file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} cap on files, so it was not read.`,
-  );
+  file: Pick<FolderFile, 'size' | 'read'>,
+  options: Omit<ScanOptions, 'sha256'> = {},
+): Promise<ModelScanResult> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (file.size > limits.maxFileBytes) {
+    const sentence = `The file is ${formatBytes(file.size)}, over the ${formatBytes(limits.maxFileBytes)} cap on files, so it was not read.`;
+    return refusedUnread(name, file.size, sentence);
+  }
+  return scanModelFileHashed(name, await file.read(), options);
 }
 
 /**
@@ -65,13 +65,9 @@ export function folderListing(files: ReadonlyArray<{ path: string; sha256: strin
   return sorted.map((f) => `${f.sha256}  ${f.path}\n`).join('');
 }
 
-async function sha256(bytes: Uint8Array): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
-}
-
 /** A SavedModel folder's SHA-256: that of its listing. */
 function listingSha256(files: ReadonlyArray<{ path: string; sha256: string }>): Promise<string> {
-  return sha256(new TextEncoder().encode(folderListing(files)));
+  return nativeSha256(new TextEncoder().encode(folderListing(files)));
 }
 
 /**
@@ -83,7 +79,7 @@ export async function folderDigests(
   files: readonly FolderFile[],
 ): Promise<Array<{ name: string; sha256: string }>> {
   const digests: Array<{ path: string; sha256: string }> = [];
-  for (const file of files) digests.push({ path: file.path, sha256: await sha256(await file.read()) });
+  for (const file of files) digests.push({ path: file.path, sha256: await nativeSha256(await file.read()) });
   if (savedModelRoots(files.map((f) => f.path)).length === 0)
     return digests.map((d) => ({ name: `${name}/${d.path}`, sha256: d.sha256 }));
   return [{ name: `${name}/`, sha256: await listingSha256(digests) }];
@@ -110,12 +106,7 @@ export async function scanModelFolder(
     const results: ModelScanResult[] = [];
     for (const [i, file] of files.entries()) {
       if (options.beforeFile && !(await options.beforeFile(i, files.length, file.path))) return null;
-      const at = `${name}/${file.path}`;
-      results.push(
-        file.size > limits.maxFileBytes
-          ? fileTooLarge(at, file.size, limits)
-          : await scanModelFileHashed(at, await file.read(), options),
-      );
+      results.push(await scanFileAt(`${name}/${file.path}`, file, options));
     }
     return results;
   }
@@ -129,7 +120,7 @@ export async function scanModelFolder(
   for (const [i, file] of files.entries()) {
     if (options.beforeFile && !(await options.beforeFile(i, files.length, file.path))) return null;
     const bytes = await file.read();
-    digests.push({ path: file.path, sha256: await sha256(bytes) });
+    digests.push({ path: file.path, sha256: await nativeSha256(bytes) });
     if (!isSavedModelData(file.path, roots)) kept.set(file.path, bytes);
   }
   const listing = await listingSha256(digests);

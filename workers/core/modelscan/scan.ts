@@ -172,13 +172,17 @@ export function scanModelFile(name: string, bytes: Uint8Array, options: ScanOpti
   });
 }
 
-/** Like scanModelFile, with the SHA-256 from WebCrypto's native digest (several times faster than hashing in JS). */
+/** The hex SHA-256 of `bytes` by WebCrypto's native digest (several times faster than hashing in JS). */
+export async function nativeSha256(bytes: Uint8Array): Promise<string> {
+  // A view, not a copy: the file's bytes live in an ArrayBuffer (File.arrayBuffer, readFile).
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+}
+
+/** Like scanModelFile, with the SHA-256 from WebCrypto's native digest. */
 export async function scanModelFileHashed(
   name: string,
   bytes: Uint8Array,
   options: ScanOptions = {},
 ): Promise<ModelScanResult> {
-  // A view, not a copy: the file's bytes live in an ArrayBuffer (File.arrayBuffer, readFile).
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return scanModelFile(name, bytes, { ...options, sha256: hex(digest) });
+  return scanModelFile(name, bytes, { ...options, sha256: await nativeSha256(bytes) });
 }
