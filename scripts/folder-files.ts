@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import type { FolderFile } from '../workers/core/modelscan/folder';
 import { DEFAULT_LIMITS } from '../workers/core/modelscan/types';
 
+/** A folder of more than the cap's files: listing stopped at the cap, `bytes` being what was listed before it. */
+export class FolderOverCap extends Error {
+  constructor(
+    readonly maxEntries: number,
+    readonly bytes: number,
+  ) {
+    super(`the folder holds more than ${maxEntries} files (the cap)`);
+  }
+}
+
 /**
  * Every file under `root` with its path inside it, in path order. A link to a file is read through (as a loader
- * would); a link to a folder is an error, as is a folder of more than `maxEntries` entries.
+ * would); a link to a folder is an error, and so is a folder of more than `maxEntries` files (`FolderOverCap`).
  */
 export async function folderFiles(
   root: string,
@@ -27,7 +37,10 @@ export async function folderFiles(
         out.push({ path, size: info.size, read: async () => new Uint8Array(await readFile(full)) });
       }
       if (out.length > maxEntries)
-        throw new Error(`the folder holds more than ${maxEntries} files (the cap)`);
+        throw new FolderOverCap(
+          maxEntries,
+          out.reduce((sum, f) => sum + f.size, 0),
+        );
     }
   };
   await walk(root, '');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,30 @@ describe('npm run scan-model', () => {
       new RegExp(`^served/: SAFE \\(tf-savedmodel, \\d+ bytes, .* sha256 ${sha}\\)$`),
     );
     expect(out.find((l) => l.startsWith('export/:'))).toMatch(/^export\/: UNSAFE \(tf-savedmodel,/);
+  });
+
+  it('refuses a file over the 2 GiB cap on files unread, as the page does, rather than failing to read it', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'sift-scan-model-')), 'huge.pt');
+    await writeFile(path, '');
+    await truncate(path, 2 * 1024 ** 3 + 1); // sparse: nothing is written, and reading it whole would fail
+    const { code, out } = await run([path]);
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `huge.pt: REFUSED (unknown, 2147483649 bytes, 0 ms, sha256 ${'0'.repeat(64)})`,
+      '  high limit at huge.pt: The file is 2.0 GiB, over the 2.0 GiB cap on files, so it was not read.',
+    ]);
+  });
+
+  it('refuses a folder of more than 10,000 files unread, as the page does', async () => {
+    const root = join(await mkdtemp(join(tmpdir(), 'sift-scan-model-')), 'many');
+    await mkdir(root);
+    for (let i = 0; i <= 10_000; i++) await writeFile(join(root, `f${i}.npy`), '');
+    const { code, out } = await run([root]);
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `many/: REFUSED (unknown, 0 bytes, 0 ms, sha256 ${'0'.repeat(64)})`,
+      '  high limit at many/: The folder holds more than 10,000 files (the cap); none was read.',
+    ]);
   });
 
   it('exits 2 when a folder links to a folder, which it does not follow', async () => {

@@ -8,11 +8,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../package.json' with { type: 'json' };
-import { scanModelFolder } from '../workers/core/modelscan/folder';
+import { folderOverCap, scanFileAt, scanModelFolder } from '../workers/core/modelscan/folder';
 import { buildScanReport } from '../workers/core/modelscan/report';
-import { SCANNER_VERSION, scanModelFileHashed } from '../workers/core/modelscan/scan';
+import { SCANNER_VERSION } from '../workers/core/modelscan/scan';
 import type { ModelScanResult } from '../workers/core/modelscan/types';
-import { folderFiles } from './folder-files';
+import { FolderOverCap, folderFiles } from './folder-files';
 
 export interface ScanModelOutput {
   out: (line: string) => void;
@@ -32,6 +32,20 @@ function resultLines(result: ModelScanResult): string[] {
   return lines;
 }
 
+async function readBytes(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path));
+}
+
+/** A folder's results; a folder over the cap on files is refused unread, as in the page. */
+async function scanFolderAt(path: string): Promise<ModelScanResult[]> {
+  try {
+    return (await scanModelFolder(basename(path), await folderFiles(path))) ?? [];
+  } catch (error) {
+    if (error instanceof FolderOverCap) return [folderOverCap(basename(path), error.maxEntries, error.bytes)];
+    throw error;
+  }
+}
+
 /** Runs the scanner on `argv`; resolves to the exit code. */
 export async function runScanModel(argv: readonly string[], io: ScanModelOutput): Promise<number> {
   const json = argv.includes('--json');
@@ -43,10 +57,10 @@ export async function runScanModel(argv: readonly string[], io: ScanModelOutput)
   const results: ModelScanResult[] = [];
   for (const path of paths) {
     try {
-      if ((await stat(path)).isDirectory()) {
-        const files = await folderFiles(path);
-        results.push(...((await scanModelFolder(basename(path), files)) ?? []));
-      } else results.push(await scanModelFileHashed(basename(path), new Uint8Array(await readFile(path))));
+      const info = await stat(path);
+      if (info.isDirectory()) results.push(...(await scanFolderAt(path)));
+      // The size comes first: a file over the cap is refused unread, as in the page.
+      else results.push(await scanFileAt(basename(path), { size: info.size, read: () => readBytes(path) }));
     } catch (error) {
       io.err(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
       return 2;

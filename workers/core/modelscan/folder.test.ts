@@ -131,7 +131,7 @@ describe('any folder', () => {
     const files = ['a', 'b', 'saved_model.pb'].map((p) => unreadable(p, 10));
     const results = await scanModelFolder('many', files, { limits: { maxEntries: 2 } });
     expect(results?.map((r) => [r.file, r.verdict, r.findings[0]?.sentence])).toEqual([
-      ['many/', 'refused', 'The folder holds 3 files, over the cap of 2 entries; none was read.'],
+      ['many/', 'refused', 'The folder holds more than 2 files (the cap); none was read.'],
     ]);
   });
 

@@ -42,6 +42,19 @@ function refusedUnread(
   };
 }
 
+/**
+ * The result for a folder of more than `maxEntries` files, refused unread: the page learns the count from its picker;
+ * the command line stops listing at the cap, so the sentence gives the cap, and `bytes` what was listed before it.
+ */
+export function folderOverCap(name: string, maxEntries: number, bytes: number): ModelScanResult {
+  const cap = maxEntries.toLocaleString('en');
+  return refusedUnread(
+    `${name}/`,
+    bytes,
+    `The folder holds more than ${cap} files (the cap); none was read.`,
+  );
+}
+
 /** Scans one file under `name`, or refuses it unread when it is over the cap on files (memory stays bounded). */
 export async function scanFileAt(
   name: string,
@@ -94,13 +107,7 @@ export async function scanModelFolder(
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const total = files.reduce((s, f) => s + f.size, 0);
   if (files.length === 0) return [refusedUnread(`${name}/`, 0, 'The folder holds no files.', 'malformed')];
-  if (files.length > limits.maxEntries) {
-    const count = `${files.length.toLocaleString('en')} files`;
-    const cap = `${limits.maxEntries.toLocaleString('en')} entries`;
-    return [
-      refusedUnread(`${name}/`, total, `The folder holds ${count}, over the cap of ${cap}; none was read.`),
-    ];
-  }
+  if (files.length > limits.maxEntries) return [folderOverCap(name, limits.maxEntries, total)];
   const roots = savedModelRoots(files.map((f) => f.path));
   if (roots.length === 0) {
     const results: ModelScanResult[] = [];
