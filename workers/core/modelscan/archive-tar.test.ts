@@ -12,6 +12,7 @@ import { systemCallPickle } from './corpus/pickle';
 import { scanModelFile } from './scan';
 import { readTar } from './tar';
 import { NUMPY_FILES } from './test-numpy-files';
+import { block, header, join } from './test-tar-bytes';
 import { context } from './test-zip-bytes';
 import type { ScanLimits } from './types';
 
@@ -85,23 +86,6 @@ describe('.keras archives', () => {
   });
 });
 
-/** A ustar header block: `name`, an octal size field written as `size`, type `type`, `prefix`. */
-function header(name: string, size: string, type = '0', prefix = ''): Uint8Array {
-  const h = new Uint8Array(512);
-  const enc = new TextEncoder();
-  h.set(enc.encode(name), 0);
-  h.set(enc.encode(size), 124);
-  h[156] = type.charCodeAt(0);
-  h.set(enc.encode('ustar\u000000'), 257);
-  h.set(enc.encode(prefix), 345);
-  return h;
-}
-const block = (text = '') => {
-  const b = new Uint8Array(512);
-  b.set(new TextEncoder().encode(text));
-  return b;
-};
-const join = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 const members = (bytes: Uint8Array) => readTar(bytes, context(), 't.tar');
 
 describe('readTar', () => {
@@ -109,8 +93,8 @@ describe('readTar', () => {
     // Two members of 3 and 0 bytes; the second header is the last whole block (no end-of-archive blocks).
     const tar = join(header('a\u0000junk', '00000000003\u0000'), block('abc'), header('b', '0'));
     expect(members(tar)).toEqual([
-      { name: 'a', offset: 512, size: 3 },
-      { name: 'b', offset: 1536, size: 0 },
+      { name: 'a', offset: 512, size: 3, kind: 'file' },
+      { name: 'b', offset: 1536, size: 0, kind: 'file' },
     ]);
     // A trailing partial block is not read as a header.
     expect(members(join(tar, new Uint8Array(511).fill(0x41)))).toHaveLength(2);
@@ -125,9 +109,9 @@ describe('readTar', () => {
       block('1'),
     );
     expect(members(tar)).toEqual([
-      { name: 'dir/x', offset: 512, size: 7 },
-      { name: 'y', offset: 1536, size: 0 },
-      { name: 'z', offset: 2048, size: 1 },
+      { name: 'dir/x', offset: 512, size: 7, kind: 'file' },
+      { name: 'y', offset: 1536, size: 0, kind: 'file' },
+      { name: 'z', offset: 2048, size: 1, kind: 'file' },
     ]);
   });
 

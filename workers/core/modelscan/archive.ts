@@ -1,12 +1,13 @@
 /**
- * Zip archives: a `.keras` model (config.json, metadata.json, model.weights.h5 or .npz, assets/), a PyTorch
+ * Zip and tar archives: a `.keras` model (config.json, metadata.json, model.weights.h5 or .npz, assets/), a PyTorch
  * checkpoint (…/data.pkl), a TensorFlow SavedModel folder (also in a tar), a NumPy .npz, or another zip, whose entries
  * are scanned by what their bytes are.
  */
 import { quote, type ScanContext } from './context';
 import { isObject, parseJsonBytes } from './json';
 import { walkKerasConfig } from './keras-config';
-import { isTorchZip, scanTorchZip } from './torch';
+import { readTar } from './tar';
+import { isTorchZip, scanTorchTar, scanTorchZip } from './torch';
 import type { ModelFormat } from './types';
 import { entryBytes, readZip, type ZipEntry } from './zip';
 
@@ -36,6 +37,44 @@ export function scanZip(
   const npz = entries.length > 0 && entries.every((e) => e.name.endsWith('.npy'));
   for (const entry of entries) scanEntry(bytes, entry, ctx, where, nesting, nested);
   return npz ? 'numpy' : 'zip';
+}
+
+/**
+ * A tar: PyTorch's oldest checkpoint, a SavedModel folder (as TF Hub ships it), or any other tar, whose files are
+ * scanned by their bytes as a plain zip's entries are. Folders and links hold no bytes; the reader names links that
+ * point out of the archive's folder.
+ */
+export function scanTar(
+  bytes: Uint8Array,
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+  nested: NestedScan,
+) {
+  const members = readTar(bytes, ctx, where);
+  if (scanTorchTar(bytes, members, ctx, where, nesting)) return 'pytorch-legacy';
+  const files = members
+    .filter((m) => m.kind === 'file')
+    .map((m) => ({ name: m.name, read: () => bytes.subarray(m.offset, m.offset + m.size) }));
+  if (scanSavedModelArchive(files, ctx, where, nesting, nested)) return 'tf-savedmodel';
+  for (const member of members) {
+    const at = `${where} › ${member.name}`;
+    if (member.kind === 'other') {
+      ctx.add({
+        severity: 'medium',
+        kind: 'unknown-entry',
+        location: at,
+        sentence:
+          'The member is no file, folder or link (a device or a pipe, say); the scanner did not read it.',
+      });
+    }
+  }
+  for (const file of files) {
+    const at = `${where} › ${file.name}`;
+    ctx.checkNesting(nesting, at);
+    nested(file.read(), ctx, at, nesting + 1);
+  }
+  return 'tar';
 }
 
 function scanEntry(

@@ -11,7 +11,7 @@ import { sha256Hex } from '../manifest/hash';
 import { importPublicKey, jwkThumbprint, signCanonical, verifyBytes } from '../manifest/sign';
 import { type EcPublicJwk, SIGNATURE_ALG } from '../manifest/types';
 import { verdictOf } from './context';
-import type { ModelScanResult } from './types';
+import { MODEL_FORMATS, type ModelScanResult } from './types';
 
 export const SCAN_REPORT_FORMAT = 'sift-model-scan/1';
 
@@ -66,24 +66,7 @@ const reportSchema = z.strictObject({
         file: text,
         bytes: z.number().int().nonnegative(),
         sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        format: z.enum([
-          'keras',
-          'keras-h5',
-          'hdf5',
-          'pickle',
-          'pytorch',
-          'pytorch-legacy',
-          'numpy',
-          'safetensors',
-          'onnx',
-          'tf-savedmodel',
-          'tf-graph',
-          'tfjs',
-          'keras-config',
-          'zip',
-          'json',
-          'unknown',
-        ]),
+        format: z.enum(MODEL_FORMATS),
         verdict: z.enum(['safe', 'unsafe', 'refused']),
         findings: z.array(finding).max(1001),
         elapsedMs: z.number().nonnegative(),

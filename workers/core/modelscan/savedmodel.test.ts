@@ -171,7 +171,7 @@ describe('SavedModel folders in archives', () => {
     ]);
   });
 
-  it('reads a TF Hub .tar.gz, and refuses a tar that holds neither model', () => {
+  it('reads a TF Hub .tar.gz, and scans another tar member by member', () => {
     const result = scanModelFile('model.tar.gz', decode(WRITES_FILE_TAR_GZ));
     expect([result.format, result.verdict]).toEqual(['tf-savedmodel', 'unsafe']);
     expect(result.findings[0]?.location).toMatch(/^model\.tar\.gz › gunzipped › \.\/saved_model\.pb: /);
@@ -180,8 +180,10 @@ describe('SavedModel folders in archives', () => {
     tar.set(strToU8('00000000000'), 124);
     tar.set(strToU8('ustar\u000000'), 257);
     const other = scanModelFile('other.tar.gz', gzipSync(tar));
-    expect(other.verdict).toBe('refused');
-    expect(other.findings[0]?.sentence).toContain('neither a PyTorch checkpoint nor a TensorFlow SavedModel');
+    expect([other.format, other.verdict]).toEqual(['unknown', 'refused']);
+    expect(other.findings.map((f) => [f.location, f.sentence.slice(0, 38)])).toEqual([
+      ['other.tar.gz › gunzipped › notes.txt', 'The bytes are no model format the scan'],
+    ]);
   });
 });
 

@@ -6,7 +6,7 @@
 
 import { errorText } from '../error-text';
 import { hex, sha256Hex } from '../manifest/hash';
-import { type ArchiveFile, scanSavedModelArchive, scanZip } from './archive';
+import { scanTar, scanZip } from './archive';
 import { type Compression, compressionOf, scanCompressed } from './compressed';
 import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
 import { scanHdf5 } from './h5';
@@ -17,9 +17,8 @@ import { scanPickles } from './pickle/scan';
 import { scanSafetensors } from './safetensors';
 import { scanKerasMetadata, scanSavedModel } from './savedmodel';
 import { sniff } from './sniff';
-import { readTar } from './tar';
 import { scanModelJson } from './tfjs';
-import { isTorchLegacy, scanTorchLegacy, scanTorchTar } from './torch';
+import { isTorchLegacy, scanTorchLegacy } from './torch';
 import { DEFAULT_LIMITS, type ModelFormat, type ModelScanResult, type ScanLimits } from './types';
 
 /** The scanner's version, written into every signed report. */
@@ -40,7 +39,7 @@ const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
   numpy: 'numpy',
   safetensors: 'safetensors',
   pickle: 'pickle',
-  tar: 'pytorch-legacy',
+  tar: 'tar',
   json: 'json',
   compressed: 'unknown',
   onnx: 'onnx',
@@ -71,20 +70,8 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
       }
       scanPickles(bytes, ctx, where, nesting);
       return 'pickle';
-    case 'tar': {
-      if (scanTorchTar(bytes, ctx, where, nesting)) return 'pytorch-legacy';
-      const files: ArchiveFile[] = readTar(bytes, ctx, where).map((m) => ({
-        name: m.name,
-        read: () => bytes.subarray(m.offset, m.offset + m.size),
-      }));
-      if (scanSavedModelArchive(files, ctx, where, nesting, scanBytes)) return 'tf-savedmodel';
-      ctx.refuse(
-        'unsupported',
-        where,
-        'The file is a tar archive but neither a PyTorch checkpoint nor a TensorFlow SavedModel, so the scanner cannot judge it.',
-      );
-      break;
-    }
+    case 'tar':
+      return scanTar(bytes, ctx, where, nesting, scanBytes);
     case 'json':
       return scanModelJson(parseJsonBytes(bytes, ctx, where), ctx, where);
     case 'onnx':

@@ -79,17 +79,14 @@ describe('legacy PyTorch tar checkpoints', () => {
     );
   });
 
-  it('a tar without storages is no checkpoint and is refused as unsupported', () => {
+  it('a tar without storages is no checkpoint: its members are scanned by their bytes', () => {
     // Cut after the first two members (sys_info and pickle: a header block and a data block each).
     const result = scan(tar('plain').subarray(0, 4 * 512));
-    expect(result.findings).toEqual([
-      {
-        severity: 'high',
-        kind: 'unsupported',
-        location: 't.pt',
-        sentence:
-          'The file is a tar archive but neither a PyTorch checkpoint nor a TensorFlow SavedModel, so the scanner cannot judge it.',
-      },
+    expect(result).toMatchObject({ format: 'tar', verdict: 'safe', findings: [] });
+    const hostile = scan(tar('hostile-pickle').subarray(0, 4 * 512));
+    expect([hostile.format, hostile.verdict]).toEqual(['tar', 'unsafe']);
+    expect(hostile.findings.map((f) => [f.severity, f.location])).toEqual([
+      ['critical', 't.pt › pickle, byte 2'],
     ]);
   });
 });

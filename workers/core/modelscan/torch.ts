@@ -7,7 +7,7 @@
 import { ByteReader, startsWith } from './bytes';
 import { quote, type ScanContext } from './context';
 import { opensPickle, scanPickles } from './pickle/scan';
-import { readTar } from './tar';
+import type { TarMember } from './tar';
 import { entryBytes, type ZipEntry } from './zip';
 
 /** The pickle torch.save writes first in its legacy stream: LONG1 of the magic number 0x1950a86a20f9469cfc6c. */
@@ -78,8 +78,13 @@ const ELEMENT_SIZE = new Map<string, number>([
   ['ComplexDouble', 16],
 ]);
 
-export function scanTorchTar(bytes: Uint8Array, ctx: ScanContext, where: string, nesting: number): boolean {
-  const members = readTar(bytes, ctx, where);
+export function scanTorchTar(
+  bytes: Uint8Array,
+  members: readonly TarMember[],
+  ctx: ScanContext,
+  where: string,
+  nesting: number,
+): boolean {
   const byName = new Map(members.map((m) => [m.name, m]));
   if (!byName.has('pickle') || !byName.has('storages')) return false;
   for (const name of ['sys_info', 'pickle']) {

@@ -10,23 +10,27 @@ export type Verdict = 'safe' | 'unsafe' | 'refused';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 /** The file types the scanner tells apart by their bytes (never by the file name). */
-export type ModelFormat =
-  | 'keras'
-  | 'keras-h5'
-  | 'hdf5'
-  | 'pickle'
-  | 'pytorch'
-  | 'pytorch-legacy'
-  | 'numpy'
-  | 'safetensors'
-  | 'onnx'
-  | 'tf-savedmodel'
-  | 'tf-graph'
-  | 'tfjs'
-  | 'keras-config'
-  | 'zip'
-  | 'json'
-  | 'unknown';
+export const MODEL_FORMATS = [
+  'keras',
+  'keras-h5',
+  'hdf5',
+  'pickle',
+  'pytorch',
+  'pytorch-legacy',
+  'numpy',
+  'safetensors',
+  'onnx',
+  'tf-savedmodel',
+  'tf-graph',
+  'tfjs',
+  'keras-config',
+  'zip',
+  'tar',
+  'json',
+  'unknown',
+] as const;
+
+export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** What a finding is about. The refusal kinds (see REFUSAL_KINDS) make the verdict `refused`. */
 export type FindingKind =
