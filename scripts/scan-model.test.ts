@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../workers/core/modelscan/corpus/index';
+import { onnxBytes } from '../workers/core/modelscan/corpus/plain';
 import { savedModelFolder } from '../workers/core/modelscan/corpus/savedmodel';
 import { parseScanReport } from '../workers/core/modelscan/report';
 import { runScanModel } from './scan-model';
@@ -59,6 +60,20 @@ describe('npm run scan-model', () => {
     expect(parsed.ok && parsed.report.files.map((f) => [f.file, f.verdict])).toEqual([
       ['zip-bomb-declared.keras', 'refused'],
     ]);
+  });
+
+  it("scans the files it is given together, so that an ONNX model's external data reads as its data", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sift-scan-model-'));
+    await writeFile(join(dir, 'model.onnx'), onnxBytes('external data beside the model'));
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(48));
+    const both = await run([join(dir, 'model.onnx'), join(dir, 'weights.bin')]);
+    expect(both.code).toBe(0);
+    expect(both.out.filter((l) => !l.startsWith(' ')).map((l) => l.split(' (')[0])).toEqual([
+      'model.onnx: SAFE',
+      'weights.bin: SAFE',
+    ]);
+    const alone = await run([join(dir, 'weights.bin')]);
+    expect([alone.code, alone.out[0]?.split(' (')[0]]).toEqual([1, 'weights.bin: REFUSED']);
   });
 
   it('scans a SavedModel folder as one model, known by the SHA-256 of what sha256sum lists in it', async () => {

@@ -5,10 +5,11 @@
  * or refused, 2 on usage or read errors.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import packageJson from '../package.json' with { type: 'json' };
-import { folderOverCap, scanFileAt, scanModelFolder } from '../workers/core/modelscan/folder';
+import { type NamedFile, scanFiles } from '../workers/core/modelscan/file-set';
+import { folderOverCap, scanModelFolder } from '../workers/core/modelscan/folder';
 import { buildScanReport } from '../workers/core/modelscan/report';
 import { SCANNER_VERSION } from '../workers/core/modelscan/scan';
 import type { ModelScanResult } from '../workers/core/modelscan/types';
@@ -55,16 +56,31 @@ export async function runScanModel(argv: readonly string[], io: ScanModelOutput)
     return 2;
   }
   const results: ModelScanResult[] = [];
-  for (const path of paths) {
-    try {
+  // Folders first, each alone; then the files named, together (an ONNX model's external data is known as such).
+  const files: NamedFile[] = [];
+  let current = '';
+  try {
+    for (const path of paths) {
+      current = path;
       const info = await stat(path);
       if (info.isDirectory()) results.push(...(await scanFolderAt(path)));
       // The size comes first: a file over the cap is refused unread, as in the page.
-      else results.push(await scanFileAt(basename(path), { size: info.size, read: () => readBytes(path) }));
-    } catch (error) {
-      io.err(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      return 2;
+      else
+        files.push({
+          name: basename(path),
+          path: resolve(path),
+          size: info.size,
+          read: () => readBytes(path),
+        });
     }
+    const beforeFile = async (_done: number, _total: number, path: string) => {
+      current = path;
+      return true;
+    };
+    results.push(...((await scanFiles(files, { beforeFile })) ?? []));
+  } catch (error) {
+    io.err(`cannot read ${current}: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
   }
   if (json) {
     const report = buildScanReport(results, {

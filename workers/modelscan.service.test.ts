@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportPublicJwk, generateSigningKey } from './core/manifest/sign';
 import { CORPUS } from './core/modelscan/corpus/index';
+import { onnxBytes } from './core/modelscan/corpus/plain';
 import { savedModelFolder } from './core/modelscan/corpus/savedmodel';
 import type { ModelScanProgress } from './modelscan.api';
 import { createModelScanService } from './modelscan.service';
@@ -88,6 +89,23 @@ describe('model-scan service', () => {
     );
     await service.cancel(8);
     expect((await job).kind).toBe('cancelled');
+  });
+
+  it("scans files dropped together together: an ONNX model's external data is its data", async () => {
+    const model = onnxBytes('external data beside the model'); // its initializer lives in weights.bin
+    const files = [
+      new File([new Uint8Array(48) as Uint8Array<ArrayBuffer>], 'weights.bin'),
+      new File([model as Uint8Array<ArrayBuffer>], 'model.onnx'),
+    ];
+    const out = await createModelScanService().scan(
+      { jobId: 9, files, signingKey: await key(), tool: { name: 'Sift', version: 'test' } },
+      () => {},
+    );
+    const report = out.kind === 'finished' ? out.report : null;
+    expect(report?.files.map((f) => [f.file, f.format, f.verdict])).toEqual([
+      ['weights.bin', 'onnx-data', 'safe'],
+      ['model.onnx', 'onnx', 'safe'],
+    ]);
   });
 
   it('reports a dropped text that is no report', async () => {

@@ -5,7 +5,8 @@
 
 import { errorText } from './core/error-text';
 import { macrotask } from './core/macrotask';
-import { scanFileAt, scanModelFolder } from './core/modelscan/folder';
+import { scanFiles } from './core/modelscan/file-set';
+import { scanModelFolder } from './core/modelscan/folder';
 import { buildScanReport, parseScanReport, signScanReport, verifyScanReport } from './core/modelscan/report';
 import { SCANNER_VERSION } from './core/modelscan/scan';
 import type { ModelScanResult } from './core/modelscan/types';
@@ -41,9 +42,17 @@ export function createModelScanService(): ModelScanApi {
           if (!scanned) return { kind: 'cancelled' };
           results.push(...scanned);
         }
-        for (const [i, file] of (folder ? [] : files).entries()) {
-          if (!(await next(i, files.length, file.name))) return { kind: 'cancelled' };
-          results.push(await scanFileAt(file.name, { size: file.size, read: () => bytesOf(file) }));
+        if (!folder) {
+          // Files dropped or chosen together are scanned together: an ONNX model's external data is known as its data.
+          const entries = files.map((f) => ({
+            name: f.name,
+            path: f.name,
+            size: f.size,
+            read: () => bytesOf(f),
+          }));
+          const scanned = await scanFiles(entries, { beforeFile: next });
+          if (!scanned) return { kind: 'cancelled' };
+          results.push(...scanned);
         }
         onProgress({ done: files.length, total: files.length, file: '' });
         const report = buildScanReport(results, { ...request.tool, scanner: SCANNER_VERSION });

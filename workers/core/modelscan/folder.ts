@@ -7,40 +7,12 @@
  */
 import { isSavedModelData, savedModelRoots, scanSavedModelArchive } from './archive';
 import { formatBytes } from './context';
-import { nativeSha256, type ScanOptions, scanBytes, scanItem, scanModelFileHashed } from './scan';
+import { type FolderFile, type FolderScanOptions, refusedUnread, scanFiles } from './file-set';
+import { nativeSha256, scanBytes, scanItem } from './scan';
 import { DEFAULT_LIMITS, type ModelScanResult } from './types';
 
-/** One file of a folder: its `/`-separated path inside the folder, its size, and a way to read it. */
-export interface FolderFile {
-  path: string;
-  size: number;
-  read: () => Promise<Uint8Array>;
-}
-
-/** A folder's SHA-256 is its listing's: a caller's `sha256` has no place here. */
-export interface FolderScanOptions extends Omit<ScanOptions, 'sha256'> {
-  /** Called before each file is read (`done` of `total` read so far); false stops the scan, which returns null. */
-  beforeFile?: (done: number, total: number, path: string) => Promise<boolean>;
-}
-
-/** A result for something refused unread: by its size or entry count (memory stays bounded), or for holding nothing. */
-function refusedUnread(
-  name: string,
-  bytes: number,
-  sentence: string,
-  kind: 'limit' | 'malformed' = 'limit',
-): ModelScanResult {
-  // No digest: the bytes were never read. The report's schema wants 64 hex digits, so zeros stand for "not read".
-  return {
-    file: name,
-    bytes,
-    sha256: '0'.repeat(64),
-    format: 'unknown',
-    verdict: 'refused',
-    findings: [{ severity: 'high', kind, location: name, sentence }],
-    elapsedMs: 0,
-  };
-}
+export type { FolderFile, FolderScanOptions } from './file-set';
+export { scanFileAt } from './file-set';
 
 /**
  * The result for a folder of more than `maxEntries` files, refused unread: the page learns the count from its picker;
@@ -53,20 +25,6 @@ export function folderOverCap(name: string, maxEntries: number, bytes: number): 
     bytes,
     `The folder holds more than ${cap} files (the cap); none was read.`,
   );
-}
-
-/** Scans one file under `name`, or refuses it unread when it is over the cap on files (memory stays bounded). */
-export async function scanFileAt(
-  name: string,
-  file: Pick<FolderFile, 'size' | 'read'>,
-  options: Omit<ScanOptions, 'sha256'> = {},
-): Promise<ModelScanResult> {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  if (file.size > limits.maxFileBytes) {
-    const sentence = `The file is ${formatBytes(file.size)}, over the ${formatBytes(limits.maxFileBytes)} cap on files, so it was not read.`;
-    return refusedUnread(name, file.size, sentence);
-  }
-  return scanModelFileHashed(name, await file.read(), options);
 }
 
 /**
@@ -109,14 +67,11 @@ export async function scanModelFolder(
   if (files.length === 0) return [refusedUnread(`${name}/`, 0, 'The folder holds no files.', 'malformed')];
   if (files.length > limits.maxEntries) return [folderOverCap(name, limits.maxEntries, total)];
   const roots = savedModelRoots(files.map((f) => f.path));
-  if (roots.length === 0) {
-    const results: ModelScanResult[] = [];
-    for (const [i, file] of files.entries()) {
-      if (options.beforeFile && !(await options.beforeFile(i, files.length, file.path))) return null;
-      results.push(await scanFileAt(`${name}/${file.path}`, file, options));
-    }
-    return results;
-  }
+  if (roots.length === 0)
+    return scanFiles(
+      files.map((f) => ({ ...f, name: `${name}/${f.path}` })),
+      options,
+    );
   const folder = `${name}/`;
   if (total > limits.maxFileBytes) {
     const sentence = `The SavedModel folder holds ${formatBytes(total)}, over the ${formatBytes(limits.maxFileBytes)} cap on files, so it was not read.`;

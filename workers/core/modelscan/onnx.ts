@@ -6,9 +6,10 @@
  * Every tensor is visited: the graph's initializers and sparse initializers, node attributes at any depth (the
  * subgraphs of If, Loop and Scan), the training graphs and the model's functions.
  */
-import { quote, type ScanContext } from './context';
+import { quote, ScanContext } from './context';
 import { fields, type ProtoField } from './protobuf';
 import { weightPathProblem } from './tfjs';
+import { DEFAULT_LIMITS } from './types';
 
 /** Deepest nesting of subgraphs in attributes read. */
 const MAX_DEPTH = 64;
@@ -37,8 +38,12 @@ const text = new TextDecoder();
 /** Walks one message kind: `on` gets each field, with the path so far. */
 type Walk = (f: ProtoField, path: string, depth: number) => void;
 
-/** Scans the ModelProto in `bytes`, reporting each tensor whose external data lies outside the model's folder. */
-export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): void {
+/**
+ * Scans the ModelProto in `bytes`, reporting each tensor whose external data lies outside the model's folder. Returns
+ * the external data files inside the folder that its tensors name (their `location`, as written), for a folder scan.
+ */
+export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): string[] {
+  const inside = new Set<string>();
   const messages = (f: ProtoField, path: string, depth: number, on: Walk) => {
     if (f.wire !== 2)
       ctx.refuse('malformed', `${where}: ${path}`, `The field at byte ${f.at} should hold a message.`);
@@ -67,7 +72,10 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
     });
     if (location === null) return;
     const problem = weightPathProblem(location);
-    if (!problem) return;
+    if (!problem) {
+      inside.add(location);
+      return;
+    }
     const at = name ? `${path}[${quote(name, 60)}]` : path;
     ctx.add({
       severity: 'high',
@@ -135,4 +143,14 @@ export function scanOnnx(bytes: Uint8Array, ctx: ScanContext, where: string): vo
       where,
       'The file opens as an ONNX model but holds no graph and no function, so it is no model the scanner can read (a Core ML model opens the same way); it cannot say the file is safe.',
     );
+  return [...inside];
+}
+
+/** The external data files inside its folder that an ONNX model names (none when it is no readable ONNX model). */
+export function onnxExternalData(bytes: Uint8Array): string[] {
+  try {
+    return scanOnnx(bytes, new ScanContext(DEFAULT_LIMITS, () => 0), 'model');
+  } catch {
+    return [];
+  }
 }

@@ -11,7 +11,7 @@ import { sha256Hex } from '../manifest/hash';
 import { importPublicKey, jwkThumbprint, signCanonical, verifyBytes } from '../manifest/sign';
 import { type EcPublicJwk, SIGNATURE_ALG } from '../manifest/types';
 import { verdictOf } from './context';
-import { MODEL_FORMATS, type ModelScanResult } from './types';
+import { FINDING_KINDS, MODEL_FORMATS, type ModelScanResult } from './types';
 
 export const SCAN_REPORT_FORMAT = 'sift-model-scan/1';
 
@@ -30,28 +30,7 @@ const text = z.string().max(10_000);
 const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
 const finding = z.strictObject({
   severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
-  kind: z.enum([
-    'lambda',
-    'bytecode',
-    'module',
-    'custom-object',
-    'non-modelling-api',
-    'pickle-global',
-    'pickle-call',
-    'external-link',
-    'soft-link',
-    'external-storage',
-    'virtual-dataset',
-    'entry-name',
-    'weight-path',
-    'graph-op',
-    'unknown-entry',
-    'torchscript',
-    'trailing-data',
-    'malformed',
-    'limit',
-    'unsupported',
-  ]),
+  kind: z.enum(FINDING_KINDS),
   location: text,
   sentence: text,
   references: z.array(text).max(1000).optional(),

@@ -20,6 +20,7 @@ export const MODEL_FORMATS = [
   'numpy',
   'safetensors',
   'onnx',
+  'onnx-data',
   'tf-savedmodel',
   'tf-graph',
   'tfjs',
@@ -33,27 +34,30 @@ export const MODEL_FORMATS = [
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** What a finding is about. The refusal kinds (see REFUSAL_KINDS) make the verdict `refused`. */
-export type FindingKind =
-  | 'lambda'
-  | 'bytecode'
-  | 'module'
-  | 'custom-object'
-  | 'non-modelling-api'
-  | 'pickle-global'
-  | 'pickle-call'
-  | 'external-link'
-  | 'soft-link'
-  | 'external-storage'
-  | 'virtual-dataset'
-  | 'entry-name'
-  | 'weight-path'
-  | 'graph-op'
-  | 'unknown-entry'
-  | 'torchscript'
-  | 'trailing-data'
-  | 'malformed'
-  | 'limit'
-  | 'unsupported';
+export const FINDING_KINDS = [
+  'lambda',
+  'bytecode',
+  'module',
+  'custom-object',
+  'non-modelling-api',
+  'pickle-global',
+  'pickle-call',
+  'external-link',
+  'soft-link',
+  'external-storage',
+  'virtual-dataset',
+  'entry-name',
+  'weight-path',
+  'graph-op',
+  'unknown-entry',
+  'torchscript',
+  'trailing-data',
+  'malformed',
+  'limit',
+  'unsupported',
+] as const;
+
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export const REFUSAL_KINDS: ReadonlySet<FindingKind> = new Set(['malformed', 'limit', 'unsupported']);
 
