@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { CORPUS } from '../workers/core/modelscan/corpus/index';
 import { kerasArchive, layer, sequential } from '../workers/core/modelscan/corpus/keras';
+import { onnxBytes } from '../workers/core/modelscan/corpus/plain';
 import { savedModelFolder } from '../workers/core/modelscan/corpus/savedmodel';
 import { parseScanReport, verifyScanReport } from '../workers/core/modelscan/report';
 import { openApp } from './helpers';
@@ -143,6 +144,23 @@ test('a chosen SavedModel folder is scanned as one model and named in the report
   await expect(page.getByTestId('model-scan-download')).toHaveText(
     'Download the signed report (export.scan.json)',
   );
+  expect(problems).toEqual([]);
+});
+
+test('an ONNX model and its external data dropped together both read safe; the data alone is refused', async ({
+  page,
+}) => {
+  const problems = guard(page);
+  await openApp(page);
+  const model = payload('model.onnx', onnxBytes('external data beside the model')); // names weights.bin
+  const weights = payload('weights.bin', new Uint8Array(48));
+  await scan(page, [model, weights]);
+  const articles = page.getByTestId('model-scan-file');
+  await expect(articles.locator('h3')).toHaveText(['safe model.onnx', 'safe weights.bin']);
+  await expect(articles.nth(1)).toContainText('Read as onnx-data');
+  await expect(articles.nth(1)).toContainText('model.onnx names this file as external data of its tensors');
+  await scan(page, [weights]);
+  await expect(articles.locator('h3')).toHaveText(['refused weights.bin']);
   expect(problems).toEqual([]);
 });
 
