@@ -59,7 +59,56 @@ describe('which globals are critical, high or allowed', () => {
     ];
     expect(data.filter(([m, n]) => judge(m, n) !== 'allowed')).toEqual([]);
     expect(judge('torch', 'FloatStorage.__init__')).toBe('high');
+    expect(judge('builtins', 'range.__new__')).toBe('critical');
     expect(judge('collections', 'OrderedDict2')).toBe('high');
+  });
+});
+
+describe('plain Python values and Python 2 names', () => {
+  const judge = (module: string, name: string) => {
+    const findings = scan(assemble([['PROTO', 2], ['GLOBAL', module, name], ['STOP']])).findings;
+    return [findings[0]?.severity ?? 'allowed', findings[0]?.references?.[0] ?? ''];
+  };
+
+  it("allows the standard library's plain values and the built-in types, and nothing else of builtins", () => {
+    const plain = [
+      'builtins range',
+      'builtins list',
+      'builtins dict',
+      'builtins tuple',
+      'builtins int',
+      'builtins float',
+      'builtins str',
+      'builtins bytes',
+      'builtins bool',
+      'collections defaultdict',
+      'collections deque',
+      'datetime datetime',
+      'datetime date',
+      'datetime time',
+      'datetime timedelta',
+      'datetime timezone',
+      'decimal Decimal',
+      'fractions Fraction',
+    ].map((g) => g.split(' ') as [string, string]);
+    expect(plain.filter(([m, n]) => judge(m, n)[0] !== 'allowed')).toEqual([]);
+    for (const name of ['getattr', 'eval', 'open', 'type', 'object', 'chr', 'map', 'input'])
+      expect(judge('builtins', name)[0], name).toBe('critical');
+    expect(judge('datetime', 'sys')[0]).toBe('high');
+  });
+
+  it("reads Python 2 names as Python 3's unpickler does", () => {
+    expect(judge('__builtin__', 'xrange')).toEqual(['allowed', '']);
+    expect(judge('__builtin__', 'long')).toEqual(['allowed', '']);
+    expect(judge('__builtin__', 'unicode')).toEqual(['allowed', '']);
+    expect(judge('__builtin__', 'basestring')).toEqual(['allowed', '']);
+    expect(judge('__builtin__', 'reduce')).toEqual(['critical', 'functools.reduce']);
+    expect(judge('__builtin__', 'intern')).toEqual(['critical', 'sys.intern']);
+    expect(judge('__builtin__', 'unichr')).toEqual(['critical', 'builtins.chr']);
+    expect(judge('itertools', 'imap')).toEqual(['critical', 'builtins.map']);
+    expect(judge('itertools', 'izip')).toEqual(['critical', 'builtins.zip']);
+    expect(judge('itertools', 'ifilter')).toEqual(['critical', 'builtins.filter']);
+    expect(judge('itertools', 'chain')).toEqual(['high', 'itertools.chain']);
   });
 });
 

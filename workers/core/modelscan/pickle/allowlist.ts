@@ -1,6 +1,7 @@
 /**
  * The globals a pickle may import and call: data-only constructors of tensors, arrays and plain containers, after
- * PyTorch's weights-only unpickler (torch/_weights_only_unpickler.py) and picklescan's safe list. Everything else is
+ * PyTorch's weights-only unpickler (torch/_weights_only_unpickler.py) and picklescan's safe list, and the standard
+ * library's plain values (dates, decimals, ranges, defaultdicts). Everything else is
  * unsafe: unpickling imports its module (running the module's code) and may call it. Names are matched whole, as
  * `module.qualname`, after Python 2's module renames (`__builtin__` → `builtins`, `copy_reg` → `copyreg`).
  */
@@ -99,6 +100,15 @@ const ALLOWED = new Set<string>([
   'builtins.bytearray',
   'builtins.complex',
   'builtins.slice',
+  // Plain Python values the standard library pickles by a global: each builds a value from numbers, strings or bytes
+  // and runs nothing else. The built-in types themselves appear as values (a defaultdict's list, a config's dtype).
+  'builtins.range',
+  ...['list', 'dict', 'tuple', 'int', 'float', 'str', 'bytes', 'bool'].map((t) => `builtins.${t}`),
+  'collections.defaultdict',
+  'collections.deque',
+  ...['datetime', 'date', 'time', 'timedelta', 'timezone'].map((t) => `datetime.${t}`),
+  'decimal.Decimal',
+  'fractions.Fraction',
   '_codecs.encode',
   'torch.Size',
   'torch.Tensor',
@@ -223,8 +233,24 @@ const DANGEROUS_MODULES = [
   'select',
 ];
 
-/** The global's full dotted name, with Python 2 module names mapped as Python 3's unpickler maps them. */
+/** Python 2 names that Python 3's unpickler reads as others (_compat_pickle.NAME_MAPPING), for those modules. */
+const PY2_NAMES: Record<string, string> = {
+  '__builtin__.xrange': 'builtins.range',
+  '__builtin__.long': 'builtins.int',
+  '__builtin__.unicode': 'builtins.str',
+  '__builtin__.basestring': 'builtins.str',
+  '__builtin__.unichr': 'builtins.chr',
+  '__builtin__.reduce': 'functools.reduce',
+  '__builtin__.intern': 'sys.intern',
+  'itertools.imap': 'builtins.map',
+  'itertools.izip': 'builtins.zip',
+  'itertools.ifilter': 'builtins.filter',
+};
+
+/** The global's full dotted name, with Python 2 names mapped as Python 3's unpickler maps them. */
 export function globalName(module: string, name: string): string {
+  const written = `${module}.${name}`;
+  if (Object.hasOwn(PY2_NAMES, written)) return PY2_NAMES[written] as string;
   return `${Object.hasOwn(PY2_MODULES, module) ? PY2_MODULES[module] : module}.${name}`;
 }
 
