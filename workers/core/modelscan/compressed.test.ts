@@ -126,7 +126,7 @@ describe('scanning a compressed file', () => {
 
   it('says which formats it knows when the bytes are none of them', () => {
     expect(scanModelFile('x.bin', bytes(1, 2, 3)).findings[0]?.sentence).toBe(
-      'The bytes are no model format the scanner knows (zip, tar, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TensorFlow SavedModel, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
+      'The bytes are no model format the scanner knows (zip, tar, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TensorFlow SavedModel, GGUF, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
     );
   });
 });

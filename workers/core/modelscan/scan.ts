@@ -9,6 +9,7 @@ import { hex, sha256Hex } from '../manifest/hash';
 import { scanTar, scanZip } from './archive';
 import { type Compression, compressionOf, scanCompressed } from './compressed';
 import { type Clock, formatBytes, ScanContext, ScanStop, verdictOf } from './context';
+import { scanGguf } from './gguf';
 import { scanHdf5 } from './h5';
 import { parseJsonBytes } from './json';
 import { scanNumpy } from './numpy';
@@ -46,6 +47,7 @@ const SNIFFED_FORMAT: Record<ReturnType<typeof sniff>, ModelFormat> = {
   savedmodel: 'tf-savedmodel',
   'keras-metadata': 'tf-savedmodel',
   'graph-def': 'tf-graph',
+  gguf: 'gguf',
   unknown: 'unknown',
 };
 
@@ -86,13 +88,16 @@ export function scanBytes(bytes: Uint8Array, ctx: ScanContext, where: string, ne
     case 'keras-metadata':
       scanKerasMetadata(bytes, ctx, where);
       return 'tf-savedmodel';
+    case 'gguf':
+      scanGguf(bytes, ctx, where);
+      return 'gguf';
     case 'compressed':
       return scanCompressed(bytes, compressionOf(bytes) as Compression, ctx, where, nesting, scanBytes);
     default:
       ctx.refuse(
         'unsupported',
         where,
-        'The bytes are no model format the scanner knows (zip, tar, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TensorFlow SavedModel, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
+        'The bytes are no model format the scanner knows (zip, tar, HDF5, pickle, joblib, NumPy, safetensors, ONNX, TensorFlow SavedModel, GGUF, TF.js or Keras JSON, gzip or zlib), so it cannot say the file is safe.',
       );
   }
 }

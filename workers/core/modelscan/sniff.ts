@@ -2,7 +2,7 @@
  * Which reader a file goes to, from its bytes alone (the file name is never consulted): zip, HDF5 (signature at 0 or
  * after a user block of 512 · 2^k bytes), NumPy, safetensors (a little-endian header length, then `{`), pickle
  * (a PROTO opcode, or a protocol 0/1 opening), tar, JSON, a compressed stream (compressed.ts), ONNX (onnx.ts), a
- * TensorFlow SavedModel, its Keras metadata or a frozen GraphDef (savedmodel.ts).
+ * TensorFlow SavedModel, its Keras metadata or a frozen GraphDef (savedmodel.ts), GGUF ("GGUF" at 0).
  */
 import { startsWith } from './bytes';
 import { compressionOf } from './compressed';
@@ -22,6 +22,7 @@ export type Sniffed =
   | 'savedmodel'
   | 'keras-metadata'
   | 'graph-def'
+  | 'gguf'
   | 'unknown';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -50,6 +51,7 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]))
     return 'zip';
   if (hdf5SignatureOffset(bytes) >= 0) return 'hdf5';
+  if (startsWith(bytes, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
   if (startsWith(bytes, NUMPY_MAGIC)) return 'numpy';
   if (bytes.length >= 10 && bytes[8] === 0x7b) {
     const low =

@@ -27,6 +27,7 @@ export const MODEL_FORMATS = [
   'keras-config',
   'zip',
   'tar',
+  'gguf',
   'json',
   'unknown',
 ] as const;
@@ -49,6 +50,7 @@ export const FINDING_KINDS = [
   'entry-name',
   'weight-path',
   'graph-op',
+  'template',
   'unknown-entry',
   'torchscript',
   'trailing-data',

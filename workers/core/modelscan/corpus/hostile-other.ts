@@ -1,5 +1,6 @@
 /** Hostile pickles and PyTorch files, and files built to be malformed or to exhaust resources. */
 import { gzipSync, strToU8, zipSync } from 'fflate';
+import { GGUF_FILES } from '../test-gguf-files';
 import { type CorpusFile, plainSequential } from './common';
 import { npy, safetensors } from './formats';
 import { kerasArchive } from './keras';
@@ -260,6 +261,13 @@ export const HOSTILE_OTHER: readonly CorpusFile[] = [
     expect: 'unsafe',
     because: 'weight-path',
     bytes: () => onnxBytes('initializer outside the folder'),
+  },
+  {
+    // A Jinja chat template that walks to Python's subclasses (CVE-2024-34359), as gguf-py writes it.
+    name: 'gguf-chat-template-subclasses.gguf',
+    expect: 'unsafe',
+    because: 'template',
+    bytes: () => Uint8Array.from(atob(GGUF_FILES.subclasses ?? ''), (c) => c.charCodeAt(0)),
   },
   {
     name: 'truncated.pkl',

@@ -1,5 +1,6 @@
 /** Plain models as their libraries write them: each must scan as safe. */
 import { strToU8, zipSync } from 'fflate';
+import { GGUF_FILES } from '../test-gguf-files';
 import { ONNX_FILES } from '../test-onnx-files';
 import { type CorpusFile, plainSequential } from './common';
 import { npy, plainSafetensors, tfjsModel } from './formats';
@@ -91,6 +92,12 @@ export const PLAIN: readonly CorpusFile[] = [
   },
   // An MLP with an If whose branches hold constants, as the onnx package serialises it.
   { name: 'plain-model.onnx', expect: 'safe', bytes: () => onnxBytes('plain') },
+  // A llama.cpp model with a ChatML chat template, float and quantized tensors, as gguf-py writes it.
+  {
+    name: 'plain-model.gguf',
+    expect: 'safe',
+    bytes: () => Uint8Array.from(atob(GGUF_FILES['quantized, aligned to 64'] ?? ''), (c) => c.charCodeAt(0)),
+  },
 ];
 
 /** A model of the ONNX fixture (scripts/fixtures/test-onnx-files.py), by its name there. */
