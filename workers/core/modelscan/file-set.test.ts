@@ -80,6 +80,8 @@ describe('scanFiles', () => {
   it('matches paths written with empty or "." steps, as the command line gives them', async () => {
     const files = [named('/tmp/./m/model.onnx', MODEL), named('/tmp/m/weights.bin', dataBytes)];
     expect((await verdicts(files))?.map((v) => v[2])).toEqual(['safe', 'safe']);
+    const glued = [named('m/model.onnx', MODEL), named('mweights.bin', dataBytes)]; // not m/weights.bin
+    expect((await verdicts(glued))?.map((v) => v[2])).toEqual(['safe', 'refused']);
     const doubled = [named('m//model.onnx', MODEL), named('m/weights.bin', dataBytes)];
     expect((await verdicts(doubled))?.map((v) => v[2])).toEqual(['safe', 'safe']);
   });

@@ -131,6 +131,11 @@ describe('GGUF bytes checked before they are trusted', () => {
     const fits = gguf([], [], 57); // 89 bytes: after the 24 of the header, 65 remain, what 5 empty pairs of 13 take
     fits.set(u64(5), 16);
     expect(summary(fits)).toEqual(['gguf', 'safe']);
+    const tensors = gguf([], [], 64);
+    tensors.set(u64(10), 8);
+    expect(summary(tensors)[2]).toBe(
+      'malformed at m.gguf: The header declares 0 metadata pairs and 10 tensors, more than the file holds.',
+    );
     const counts = gguf([], [], 64);
     counts.set(u64(6), 16); // 6 pairs of at least 13 bytes: 78, where 72 remain
     expect(summary(counts)[2]).toBe(
@@ -176,6 +181,7 @@ describe('GGUF bytes checked before they are trusted', () => {
       'malformed at m.gguf: tensor "w": The tensor has 0 dimensions; GGUF allows 1 to 4.',
     );
     expect(summary(gguf([], [info('w', [1, 1, 1, 1, 1], 0, 0)], 64))[1]).toBe('refused');
+    expect(summary(gguf([], [info('w', [1, 1, 1, 1], 0, 0)], 64))).toEqual(['gguf', 'safe']);
     expect(summary(gguf([], [info('q', [10], 8, 0)], 64))[2]).toBe(
       'malformed at m.gguf: tensor "q": The tensor\'s 10 elements do not fill whole blocks of its type.',
     );
@@ -199,7 +205,10 @@ describe('GGUF bytes checked before they are trusted', () => {
     expect(scan(many).verdict).toBe('safe');
   });
 
-  it('notes a ggml type it does not know instead of sizing it', () => {
+  it('notes a ggml type it does not know instead of sizing it, but still wants its start inside the file', () => {
+    const unknown = scan(gguf([], [info('w', [4], 99, 0)], 0));
+    expect(unknown.findings.map((f) => f.severity)).toEqual(['medium']);
+    expect(summary(gguf([], [info('w', [4], 99, 64)], 32))[1]).toBe('refused');
     expect(summary(gguf([], [info('w', [4], 99, 0)], 0))).toEqual([
       'gguf',
       'safe',

@@ -88,6 +88,18 @@ describe('a tar of other files', () => {
     ]);
   });
 
+  it('counts a hard link from the top, and reads no link field on a file', () => {
+    const tar = join(
+      header('a/b/hard', '0', '1', '', '../x'), // from the top, ../x leaves; from a/b/ it would not
+      header('a/b/file', '0', '0', '', '/etc/passwd'), // a stray link field on a plain (empty) file
+      END,
+    );
+    expect(scan(tar).findings.map((f) => [f.kind, f.location])).toEqual([
+      ['entry-name', 't.tar › "a/b/hard"'],
+      ['unsupported', 't.tar › a/b/file'],
+    ]);
+  });
+
   it('reads a link target from its pax record', () => {
     const pax = '25 linkpath=../../../x\n';
     const tar = join(
@@ -131,6 +143,10 @@ describe('linkProblem', () => {
     expect(linkProblem('a/b/l', '../x', true)).toBeNull();
     expect(linkProblem('a/b/l', './c/../../x', true)).toBeNull();
     expect(linkProblem('a/l', './../../x', true)).toBe("climbs out of the archive's folder");
+    expect(linkProblem('l', 'c/../d', true)).toBeNull(); // a step down, then back up
+    expect(linkProblem('a/b/l', '../../x', true)).toBeNull();
+    expect(linkProblem('l', 'ab:c', true)).toBeNull(); // a colon after the first letter is no drive letter
+    expect(linkProblem('a/l', './/../..', true)).toBe("climbs out of the archive's folder");
     expect(linkProblem('a/l', '../../x', true)).toBe("climbs out of the archive's folder");
     expect(linkProblem('a/b/l', '../x', false)).toBe("climbs out of the archive's folder");
     expect(linkProblem('a/b/l', 'a/x', false)).toBeNull();
