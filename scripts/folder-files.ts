@@ -1,7 +1,7 @@
 /** A model folder on disk as the scanner's `FolderFile`s (`npm run scan-model` and `npm run verify`). */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FolderFile } from '../workers/core/modelscan/folder';
+import type { FolderFile } from '../workers/core/modelscan/file-set';
 import { DEFAULT_LIMITS } from '../workers/core/modelscan/types';
 
 /** A folder of more than the cap's files: listing stopped at the cap, `bytes` being what was listed before it. */

@@ -6,7 +6,7 @@
 import { quote, type ScanContext } from './context';
 import { isObject, parseJsonBytes } from './json';
 import { walkKerasConfig } from './keras-config';
-import { readTar } from './tar';
+import { readTar, type TarMember } from './tar';
 import { isTorchZip, scanTorchTar, scanTorchZip } from './torch';
 import type { ModelFormat } from './types';
 import { entryBytes, readZip, type ZipEntry } from './zip';
@@ -50,16 +50,18 @@ export function scanTar(
   where: string,
   nesting: number,
   nested: NestedScan,
-) {
+): ModelFormat {
   const members = readTar(bytes, ctx, where);
   if (scanTorchTar(bytes, members, ctx, where, nesting)) return 'pytorch-legacy';
-  const files = members
-    .filter((m) => m.kind === 'file')
-    .map((m) => ({ name: m.name, read: () => bytes.subarray(m.offset, m.offset + m.size) }));
+  const read = (m: TarMember) => bytes.subarray(m.offset, m.offset + m.size);
+  const files = members.filter((m) => m.kind === 'file').map((m) => ({ name: m.name, read: () => read(m) }));
   if (scanSavedModelArchive(files, ctx, where, nesting, nested)) return 'tf-savedmodel';
   for (const member of members) {
     const at = `${where} › ${member.name}`;
-    if (member.kind === 'other') {
+    if (member.kind === 'file') {
+      ctx.checkNesting(nesting, at);
+      nested(read(member), ctx, at, nesting + 1);
+    } else if (member.kind === 'other') {
       ctx.add({
         severity: 'medium',
         kind: 'unknown-entry',
@@ -68,11 +70,6 @@ export function scanTar(
           'The member is no file, folder or link (a device or a pipe, say); the scanner did not read it.',
       });
     }
-  }
-  for (const file of files) {
-    const at = `${where} › ${file.name}`;
-    ctx.checkNesting(nesting, at);
-    nested(file.read(), ctx, at, nesting + 1);
   }
   return 'tar';
 }

@@ -42,7 +42,7 @@ export function refusedUnread(
 }
 
 /** Scans one file under `name`, or refuses it unread when it is over the cap on files (memory stays bounded). */
-export async function scanFileAt(
+async function scanFileAt(
   name: string,
   file: Pick<FolderFile, 'size' | 'read'>,
   options: Omit<ScanOptions, 'sha256'> = {},

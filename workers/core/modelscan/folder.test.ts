@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from './corpus/index';
 import { savedModelFolder } from './corpus/savedmodel';
-import { type FolderFile, folderDigests, folderListing, scanModelFolder } from './folder';
+import type { FolderFile } from './file-set';
+import { folderDigests, folderListing, scanModelFolder } from './folder';
 
 const entries = (files: Record<string, Uint8Array>): FolderFile[] =>
   Object.entries(files).map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes }));

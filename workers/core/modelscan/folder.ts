@@ -11,9 +11,6 @@ import { type FolderFile, type FolderScanOptions, refusedUnread, scanFiles } fro
 import { nativeSha256, scanBytes, scanItem } from './scan';
 import { DEFAULT_LIMITS, type ModelScanResult } from './types';
 
-export type { FolderFile, FolderScanOptions } from './file-set';
-export { scanFileAt } from './file-set';
-
 /**
  * The result for a folder of more than `maxEntries` files, refused unread: the page learns the count from its picker;
  * the command line stops listing at the cap, so the sentence gives the cap, and `bytes` what was listed before it.

@@ -22,8 +22,9 @@ import { scanModelJson } from './tfjs';
 import { isTorchLegacy, scanTorchLegacy } from './torch';
 import { DEFAULT_LIMITS, type ModelFormat, type ModelScanResult, type ScanLimits } from './types';
 
-/** The scanner's version, written into every signed report. */
-export const SCANNER_VERSION = '1.0.0';
+/** The scanner's version, written into every signed report (1.1.0: any tar, GGUF, ONNX external data, plain Python
+ * values in pickles). */
+export const SCANNER_VERSION = '1.1.0';
 
 export interface ScanOptions {
   limits?: Partial<ScanLimits>;
