@@ -92,9 +92,27 @@ describe('plain Python values and Python 2 names', () => {
       'fractions Fraction',
     ].map((g) => g.split(' ') as [string, string]);
     expect(plain.filter(([m, n]) => judge(m, n)[0] !== 'allowed')).toEqual([]);
+    expect(judge('numpy.random._pickle', '__randomstate_ctor')).toEqual(['allowed', '']);
+    expect(judge('numpy.random', '__RandomState_ctor')).toEqual(['allowed', '']);
+    expect(judge('numpy.random.bit_generator', '__pyx_unpickle_SeedSequence')).toEqual(['allowed', '']);
+    expect(judge('numpy.random._pickle', 'BitGenerators')[0]).toBe('high');
     for (const name of ['getattr', 'eval', 'open', 'type', 'object', 'chr', 'map', 'input'])
       expect(judge('builtins', name)[0], name).toBe('critical');
     expect(judge('datetime', 'sys')[0]).toBe('high');
+  });
+
+  it("still reports what a random generator's helper is handed to call", () => {
+    const bytes = assemble([
+      ['PROTO', 2],
+      ['GLOBAL', 'numpy.random._pickle', '__randomstate_ctor'],
+      ['STR', 'id'],
+      ['GLOBAL', 'os', 'system'],
+      ['TUPLE2'],
+      ['REDUCE'],
+      ['STOP'],
+    ]);
+    const findings = scan(bytes).findings;
+    expect(findings.map((f) => [f.severity, f.references?.[0]])).toEqual([['critical', 'os.system']]);
   });
 
   it("reads Python 2 names as Python 3's unpickler does", () => {

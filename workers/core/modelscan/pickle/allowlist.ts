@@ -134,6 +134,19 @@ const ALLOWED = new Set<string>([
   'numpy._core.multiarray._reconstruct',
   'numpy.core.multiarray.scalar',
   'numpy._core.multiarray.scalar',
+  // NumPy's random generators (numpy/random/_pickle.py): each helper makes a generator from a bit generator named by
+  // a string or given as a class or callable, which the pickle must import as a global of its own, judged here too.
+  ...['__randomstate_ctor', '__generator_ctor', '__bit_generator_ctor'].map(
+    (f) => `numpy.random._pickle.${f}`,
+  ),
+  'numpy.random.__RandomState_ctor',
+  'numpy.random._mt19937.MT19937',
+  'numpy.random._pcg64.PCG64',
+  'numpy.random._pcg64.PCG64DXSM',
+  'numpy.random._philox.Philox',
+  'numpy.random._sfc64.SFC64',
+  'numpy.random.bit_generator.SeedSequence',
+  'numpy.random.bit_generator.__pyx_unpickle_SeedSequence',
   // joblib's record of an array (pickle/joblib.ts): made without arguments, its state set to a shape and a dtype;
   // joblib.load reads the array's bytes after it. The rest of the joblib module stays dangerous (joblib.load).
   'joblib.numpy_pickle.NumpyArrayWrapper',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanModelFile } from '../scan';
-import { BUFFERS, type CpythonPickle, NUMPY, OS_SYSTEM, PLAIN } from './test-cpython-pickles';
+import { BUFFERS, type CpythonPickle, NUMPY, OS_SYSTEM, PLAIN, RNG } from './test-cpython-pickles';
 
 // Pickles CPython's own pickler wrote (scripts/fixtures/test-cpython-pickles.py), not the test assembler: the scanner must walk every
 // opcode Python 3 writes at each protocol to its STOP, and place what it reports at the offsets pickletools gives.
@@ -8,7 +8,7 @@ import { BUFFERS, type CpythonPickle, NUMPY, OS_SYSTEM, PLAIN } from './test-cpy
 const bytesOf = (p: CpythonPickle) => Uint8Array.from(atob(p.base64), (c) => c.charCodeAt(0));
 
 describe('pickles written by CPython', () => {
-  it.each([...PLAIN, ...NUMPY, ...BUFFERS].map((p) => [p.protocol, p.opcodes, p] as const))(
+  it.each([...PLAIN, ...NUMPY, ...RNG, ...BUFFERS].map((p) => [p.protocol, p.opcodes, p] as const))(
     'protocol %i (%s) is read to its end and passes',
     (_protocol, _opcodes, p) => {
       const result = scanModelFile('data.pkl', bytesOf(p));
