@@ -9,6 +9,7 @@
  */
 import { ByteReader } from './bytes';
 import { formatBytes, quote, type ScanContext } from './context';
+import type { Finding } from './types';
 
 /** Metadata value types, by id: the size in bytes of a fixed-size value, or 'string' / 'array'. */
 const VALUE_SIZE: ReadonlyMap<number, number | 'string' | 'array'> = new Map<
@@ -158,7 +159,8 @@ export function scanGguf(bytes: Uint8Array, ctx: ScanContext, where: string): vo
       if (alignment === 0 || (alignment & (alignment - 1)) !== 0)
         ctx.refuse('malformed', at, 'general.alignment is not a power of two held as a uint32.');
     }
-    if (text !== null && key.includes('chat_template')) checkTemplate(text, ctx, at);
+    const finding = text !== null && key.includes('chat_template') ? templateFinding(text, at) : null;
+    if (finding) ctx.add(finding);
   }
   const infos: Array<{ name: string; offset: number; size: number | null }> = [];
   for (let i = 0; i < tensors; i++) {
@@ -208,13 +210,14 @@ export function scanGguf(bytes: Uint8Array, ctx: ScanContext, where: string): vo
   }
 }
 
-function checkTemplate(template: string, ctx: ScanContext, at: string): void {
+/** The finding for a chat template at `location` that reaches Python's internals, or null (GGUF and Hugging Face). */
+export function templateFinding(template: string, location: string): Finding | null {
   const found = templateEscape(template);
-  if (!found) return;
-  ctx.add({
+  if (!found) return null;
+  return {
     severity: 'critical',
     kind: 'template',
-    location: at,
+    location,
     sentence: `The chat template ${found.why} (near ${quote(found.near)}). A Jinja renderer that is not sandboxed runs Python through it when the model formats a chat (CVE-2024-34359, llama-cpp-python before 0.2.72); no chat template needs this.`,
-  });
+  };
 }

@@ -81,7 +81,8 @@ describe('which JSON it is', () => {
       severity: 'high',
       kind: 'unsupported',
       location: 'm.json',
-      sentence: 'The JSON is neither a TF.js model.json nor a Keras config, so the scanner cannot judge it.',
+      sentence:
+        'The JSON is neither a TF.js model.json, a Keras config nor a Hugging Face config or tokenizer file, so the scanner cannot judge it.',
     };
     expect(last({ class_name: 'Sequential' })).toEqual(neither);
     expect(last({ class_name: 7, config: {} })).toEqual(neither);

@@ -5,6 +5,7 @@
  * or a `..` step fetches from elsewhere.
  */
 import { quote, type ScanContext } from './context';
+import { isHuggingFaceJson, scanHuggingFaceJson } from './hf-json';
 import { isObject } from './json';
 import { walkKerasConfig } from './keras-config';
 import type { ModelFormat } from './types';
@@ -80,10 +81,14 @@ export function scanModelJson(json: unknown, ctx: ScanContext, where: string): M
     walkKerasConfig(json, ctx, where);
     return 'keras-config';
   }
+  if (isHuggingFaceJson(json)) {
+    scanHuggingFaceJson(json, ctx, where);
+    return 'hf-json';
+  }
   ctx.refuse(
     'unsupported',
     where,
-    'The JSON is neither a TF.js model.json nor a Keras config, so the scanner cannot judge it.',
+    'The JSON is neither a TF.js model.json, a Keras config nor a Hugging Face config or tokenizer file, so the scanner cannot judge it.',
   );
 }
 

@@ -28,6 +28,7 @@ export const MODEL_FORMATS = [
   'zip',
   'tar',
   'gguf',
+  'hf-json',
   'json',
   'unknown',
 ] as const;
