@@ -55,6 +55,10 @@ test('an image zip defaults to the CNN, reviews with thumbnails and exports clea
   await expect(page.getByTestId('detail-why')).toContainText(
     /(\d+ of the 10 images nearest it in pixels carry another label than|All 10 images nearest it in pixels carry its label) Bag\./,
   );
+  // Why it ranks first although a family may not flag it: the calibration's trigger detector, shared rare values.
+  await expect(page.getByTestId('detail-rank')).toHaveText(
+    /^Its suspicion, 0\.\d+, is higher than 99\.\d% of rows\. The calibration on canaries ranks it among the rows that its detector for (patch|blended) triggers finds present\. What weighs most in it: Shared rare values, \d+, higher than 99\.\d% of rows\.$/,
+  );
   // The image comes first in the detail, before the reasons it was flagged.
   const imageFirst = await page.getByTestId('review-detail').evaluate((d) => {
     const image = d.querySelector('[data-testid="image-evidence"]');

@@ -58,6 +58,15 @@ describe('review detail and tools', () => {
       'The model never learned its label dog: it predicted another label in all 2 epochs, its margin between 1 and 5 (5 at the last).',
     );
     expect(detail?.inTraining).toBe(true);
+    // Suspicion 0.9 is the highest of the 4 scored rows, AUM 2 the second highest (1, 2, 3, 4): what weighed most.
+    expect(detail?.rank).toBe(
+      'Its suspicion, 0.9, is higher than 75% of rows. What weighs most in it: AUM (area under the margin), 2, higher than 25% of rows.',
+    );
+    // The calibration's random-flip detector placed row 3 (suspicion 0.7, AUM 4).
+    expect((await service.detail(3))?.rank).toBe(
+      'Its suspicion, 0.7, is higher than 50% of rows. The calibration on canaries ranks it among the rows that its ' +
+        'detector for random label flips finds present. What weighs most in it: AUM (area under the margin), 4, higher than 75% of rows.',
+    );
     // The stored set's pixel question, read back from IndexedDB: sample 1's share 0.8 of the 10 nearest images.
     expect(detail?.why.find((w) => w.family === 'label')?.sentences).toContain(
       '8 of the 10 images nearest it in pixels carry another label than dog.',

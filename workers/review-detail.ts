@@ -4,13 +4,15 @@
  * that say why, its trajectory and its nearest neighbours.
  */
 
+import { CANARY_KINDS } from './core/canary/types';
 import { recordCells, shortestFloat32, writtenCells } from './core/review/cells';
 import { percentileRank } from './core/review/columns';
 import { classFeatureStats, pushOrder, rowDeviation } from './core/review/feature-evidence';
+import { rankReason } from './core/review/rank-reason';
 import { type WhyInput, whyFlagged } from './core/review/why';
 import { groupOf, unexplainedRows } from './core/scores/shared-groups';
 import { DEFAULT_SHARED_VALUES, sharedValuesOf, spikeIndex } from './core/scores/shared-values';
-import { FAMILY_NAMES, type ScoreName } from './core/scores/types';
+import { FAMILY_NAMES, SCORE_NAMES, type ScoreName } from './core/scores/types';
 import type { RowDetail, TabularEvidence } from './review.api';
 import { decisionOf, named, neighbours, type OpenReview, rowView } from './review-rows';
 
@@ -155,8 +157,22 @@ export async function rowDetail(o: OpenReview, row: number): Promise<RowDetail |
     families,
     thresholds: data.thresholds,
   });
+  // What set the row's place: the score that weighed most and, when the calibration placed it, the canary kind.
+  const explained = j >= 0 ? data.set.explanation : undefined;
+  const top = SCORE_NAMES[explained?.score[j] ?? -1];
+  const rank = top
+    ? rankReason({
+        suspicion: scores.suspicion ?? Number.NaN,
+        suspicionShare: percentiles.suspicion ?? Number.NaN,
+        score: top,
+        scoreValue: scores[top] ?? Number.NaN,
+        scoreShare: percentiles[top] ?? Number.NaN,
+        kind: CANARY_KINDS[explained?.kind[j] ?? -1] ?? null,
+      })
+    : null;
   return {
     ...rowView(o, row),
+    rank,
     reasons: o.decisions.decisions.get(row)?.reasons ?? [],
     features: data.arrays.features.slice(row * f, row * f + f),
     featureNames: data.meta.featureNames,

@@ -157,6 +157,8 @@ export interface FamilyDetail extends FamilyWhy {
 
 /** Everything the detail panel shows about one row. */
 export interface RowDetail extends ReviewRow {
+  /** Why the row sits where it does in the ranking (core/review/rank-reason.ts); null for a set that does not record it. */
+  rank: string | null;
   reasons: string[];
   features: Float32Array;
   featureNames: string[];

@@ -188,6 +188,7 @@ export function DetailPanel() {
           group={detail.group}
         />
       )}
+      {detail.rank && <p data-testid="detail-rank">{detail.rank}</p>}
       <WhyFlagged why={detail.why} />
       {summary.image ? null : detail.image ? (
         <Thumb values={detail.features} image={detail.image} />
