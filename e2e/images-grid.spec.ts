@@ -36,6 +36,14 @@ test('the review grid shows an image set in the sort order, and j/k/q/u work on 
   const grid = page.getByTestId('review-grid');
   await expect(grid.locator('canvas[data-drawn="true"]').first()).toBeVisible();
 
+  // Each cell's label is in the page's text colour, on the page's background and on the light blue of a hovered cell
+  // (a cell is a button, and buttons draw white text on blue).
+  const label = cellAt(page, 0).locator('.cell-text').first();
+  await expect(label).toHaveCSS('color', 'rgb(27, 31, 36)');
+  await cellAt(page, 0).hover();
+  await expect(cellAt(page, 0)).toHaveCSS('background-color', 'rgb(238, 243, 248)');
+  await expect(label).toHaveCSS('color', 'rgb(27, 31, 36)');
+
   // Most suspicious first, as the table opens.
   const suspicion = (await firstCells(page, 'data-suspicion', 12)).map(Number);
   expect(suspicion.every((s) => Number.isFinite(s))).toBe(true);
