@@ -187,6 +187,15 @@ test('review: detail values as in the file, reason kept, q advances, selection o
   const second = await detail.getAttribute('data-row');
   await expect(page.getByTestId('reason')).toHaveValue('odd texture');
   await expect(first.getByTestId('review-decision')).toHaveText(/quarantine/i);
+  // At 1024 pixels wide the decision stays in view beside the detail panel: the table scrolls sideways, and the
+  // family chips, the widest column, come after it.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const scrollBox = await page.locator('.review-scroll').boundingBox();
+  const decisionBox = await first.getByTestId('review-decision').boundingBox();
+  expect(scrollBox && decisionBox && decisionBox.x + decisionBox.width <= scrollBox.x + scrollBox.width).toBe(
+    true,
+  );
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Reload: the same review, the same sample in the detail.
   const here = await hash(page);

@@ -12,14 +12,18 @@ const OVERSCAN = 12;
 const VIEW_HEIGHT = 480;
 const DECISION = { keep: 'kept', quarantine: 'quarantined' } as const;
 
-/** The table's columns, each a sort order (the image grid offers the same orders). */
+/**
+ * The table's columns, each a sort order (the image grid offers the same orders). The decision comes before the family
+ * chips, the widest column: beside the detail panel at 1024 pixels the table scrolls sideways, and what the analyst
+ * decided stays in view.
+ */
 export const SORT_COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: 'id', label: 'Id' },
   { key: 'label', label: 'Label' },
   { key: 'suggested', label: 'Suggested' },
   { key: 'suspicion', label: 'Suspicion' },
-  { key: 'row', label: 'Flagged by' },
   { key: 'decision', label: 'Decision' },
+  { key: 'row', label: 'Flagged by' },
 ];
 
 /**
@@ -97,6 +101,7 @@ export function ReviewTable() {
                 <td>{r.label}</td>
                 <td>{r.suggested}</td>
                 <td className="num">{Number.isFinite(r.suspicion) ? r.suspicion.toFixed(3) : '—'}</td>
+                <td data-testid="review-decision">{r.decision ? DECISION[r.decision] : ''}</td>
                 <td>
                   {r.families.map((f) => (
                     <span key={f} className={`chip chip-${f}`}>
@@ -104,7 +109,6 @@ export function ReviewTable() {
                     </span>
                   ))}
                 </td>
-                <td data-testid="review-decision">{r.decision ? DECISION[r.decision] : ''}</td>
               </tr>
             );
           })}
