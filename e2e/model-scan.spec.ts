@@ -85,6 +85,17 @@ test('every corpus file gets its expected verdict through the page, and the repo
     `Scanned ${CORPUS.length} files: ${expected('unsafe')} unsafe, ${expected('refused')} refused, ${expected('safe')} safe.`,
   );
 
+  // Each file's verdict in words said of any format, and each finding's sentence wrapped inside its table, not cut
+  // off at the table's edge.
+  await expect(articles.filter({ hasText: 'plain-model.gguf' }).getByTestId('model-scan-verdict')).toHaveText(
+    'Safe: nothing found in it would run code, or reach code outside the library that reads it, when it is loaded.',
+  );
+  const overflowing = await page
+    .getByTestId('model-scan-findings')
+    .evaluateAll(
+      (tables) => tables.filter((t) => t.scrollWidth > (t.parentElement?.clientWidth ?? 0) + 1).length,
+    );
+  expect(overflowing).toBe(0);
   const lambda = articles.filter({ hasText: 'lambda-nested-sequential.keras' });
   await expect(lambda.getByTestId('model-scan-references').first()).toHaveText(
     'References: __import__, system, "os", "id"',

@@ -49,8 +49,9 @@ export function ModelScanPanel() {
       <p className="muted">
         Keras (.keras, .h5), PyTorch, pickle and joblib files (gzip- or zlib-compressed too), safetensors,
         ONNX, TensorFlow SavedModels (the folder, its saved_model.pb, or the folder as a .zip or .tar.gz) and
-        frozen graphs, GGUF, NumPy and TF.js model.json are read byte by byte and never loaded: no code in
-        them runs. Each file gets a verdict and a signed report.
+        frozen graphs, GGUF, NumPy, TF.js model.json, Hugging Face config and tokenizer JSON, and the files of
+        a tar, are read byte by byte and never loaded: no code in them runs. Each file gets a verdict and a
+        signed report.
       </p>
       <FileDrop
         label="Model drop zone"

@@ -1,9 +1,11 @@
 import type { ScanReport } from '../../controllers/model-scan/controller';
 import { FindingsTable } from './FindingsTable';
 
+// Said of every format the scanner reads (a pickle, a chat template, a Hugging Face config), not of Keras alone.
 const VERDICT_WORDS = {
-  safe: 'Safe: nothing in it runs code or resolves a non-Keras callable on load.',
-  unsafe: 'Unsafe: loading it could run code or resolve a callable from outside Keras.',
+  safe: 'Safe: nothing found in it would run code, or reach code outside the library that reads it, when it is loaded.',
+  unsafe:
+    'Unsafe: loading it could run code, or reach code outside the library that reads it (the findings say where).',
   refused: 'Refused: it is malformed, unreadable by the scanner, or built to exhaust resources.',
 } as const;
 
@@ -40,7 +42,7 @@ export function ScanResults({ report, url, name }: { report: ScanReport; url: st
           <h3>
             <span className={`verdict verdict-${file.verdict}`}>{file.verdict}</span> {file.file}
           </h3>
-          <p>{VERDICT_WORDS[file.verdict]}</p>
+          <p data-testid="model-scan-verdict">{VERDICT_WORDS[file.verdict]}</p>
           <p className="muted">
             {`Read as ${file.format}, ${file.bytes.toLocaleString()} bytes, scanned in ${file.elapsedMs} ms. SHA-256 `}
             <code>{file.sha256}</code>
