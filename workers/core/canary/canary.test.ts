@@ -208,16 +208,22 @@ describe('injectCanaries', () => {
 
   it('appends two draws per kind after the untouched analyst rows, deterministically', () => {
     const before = src.features.slice();
-    const a = injectCanaries(src, { seed: 3 });
-    const b = injectCanaries(src, { seed: 3 });
-    const c = injectCanaries(src, { seed: 4 });
+    // Read as 4 × 4 images: these rows hold negative values, so no image shape is guessed for them (below).
+    const image = { height: 4, width: 4, channels: 1 };
+    const a = injectCanaries(src, { seed: 3, image });
+    const b = injectCanaries(src, { seed: 3, image });
+    const c = injectCanaries(src, { seed: 4, image });
     expect(Array.from(src.features)).toEqual(Array.from(before));
     expect(Array.from(a.features.subarray(0, before.length))).toEqual(Array.from(before));
     expect(Array.from(a.labels.subarray(0, 400))).toEqual(Array.from(src.labels));
     expect(Array.from(a.features)).toEqual(Array.from(b.features));
     expect(Array.from(a.features)).not.toEqual(Array.from(c.features));
-    // 16 features = 4×4: read as an image, so every kind applies; 4 classes keep pair flips.
+    // An image, so every kind applies; 4 classes keep pair flips. Without the shape, 16 features of measured values
+    // (some negative) are a table: no patch or blend triggers.
     expect(a.plan.kinds).toEqual([...CANARY_KINDS]);
+    expect(injectCanaries(src, { seed: 3 }).plan.kinds).toEqual(
+      CANARY_KINDS.filter((k) => k !== 'patch-trigger' && k !== 'blend-trigger'),
+    );
     const per = canariesPerDraw(400, 7, { rate: 0.02, minPerKind: 6 });
     expect(per).toBe(6);
     // Four kinds at 6 per draw, the three trigger kinds at their minimum of 10 per draw.

@@ -16,6 +16,7 @@ import {
   imageShapeOf,
   normal,
   otherClass,
+  pixelValues,
   populatedClasses,
 } from './context';
 
@@ -77,17 +78,31 @@ describe('featureStats', () => {
 
 describe('the image shape', () => {
   it('a square feature count of at least 4 × 4 is one channel; a given shape must hold every feature', () => {
-    expect(imageShapeOf(16, null)).toEqual({ height: 4, width: 4, channels: 1 });
-    expect(imageShapeOf(9, null)).toBeNull();
-    expect(imageShapeOf(15, null)).toBeNull();
-    expect(imageShapeOf(12, { height: 2, width: 2, channels: 3 })).toEqual({
+    expect(imageShapeOf(16, null, true)).toEqual({ height: 4, width: 4, channels: 1 });
+    expect(imageShapeOf(9, null, true)).toBeNull();
+    expect(imageShapeOf(15, null, true)).toBeNull();
+    expect(imageShapeOf(12, { height: 2, width: 2, channels: 3 }, false)).toEqual({
       height: 2,
       width: 2,
       channels: 3,
     });
-    expect(() => imageShapeOf(12, { height: 2, width: 2, channels: 2 })).toThrow(
+    expect(() => imageShapeOf(12, { height: 2, width: 2, channels: 2 }, false)).toThrow(
       'Canaries: an image of 2×2×2 has 8 values, but the rows have 12 features.',
     );
+    // A square count of values that are not pixels is a table.
+    expect(imageShapeOf(16, null, false)).toBeNull();
+  });
+
+  it('reads values as pixels from 0 to 1, or as whole numbers from 0 to 255', () => {
+    expect(pixelValues(1, { min: 0, max: 255 })).toBe(true);
+    expect(pixelValues(1, { min: 0, max: 16 })).toBe(true);
+    expect(pixelValues(0.001, { min: 0, max: 1 })).toBe(true);
+    expect(pixelValues(null, { min: 0.2, max: 0.8 })).toBe(true);
+    expect(pixelValues(1, { min: 0, max: 256 })).toBe(false);
+    expect(pixelValues(1, { min: -1, max: 16 })).toBe(false);
+    expect(pixelValues(0.1, { min: 0, max: 16 })).toBe(false);
+    expect(pixelValues(null, { min: -0.5, max: 0.5 })).toBe(false);
+    expect(pixelValues(0.001, { min: 0, max: 1.001 })).toBe(false);
   });
 });
 

@@ -141,8 +141,25 @@ export function snapRows(ctx: Pick<CanaryContext, 'stats' | 'range'>, rows: Floa
   for (let i = 0; i < rows.length; i++) rows[i] = snapValue(ctx, rows[i]);
 }
 
-/** The image shape to use: the given one, else a square feature count of at least 4×4 read as one channel. */
-export function imageShapeOf(featureCount: number, given: ImageShape | null): ImageShape | null {
+/**
+ * Whether a table's values look like pixels as a CSV writes them: none below 0, and either none above 1 (intensities
+ * scaled to [0, 1]) or whole numbers up to 255 (`grid`, featureStats). A table of 16 measured quantities is not an
+ * image because 16 is 4 × 4: the synthetic held-out tables of 16 features (negative values, three decimals) were given
+ * patch and blend canaries, and their calibration cards listed image triggers.
+ */
+export function pixelValues(grid: number | null, range: { min: number; max: number }): boolean {
+  return range.min >= 0 && (range.max <= 1 || (grid === 1 && range.max <= 255));
+}
+
+/**
+ * The image shape to use: the given one, else, for `pixels` (pixelValues), a square feature count of at least 4×4 read
+ * as one channel.
+ */
+export function imageShapeOf(
+  featureCount: number,
+  given: ImageShape | null,
+  pixels: boolean,
+): ImageShape | null {
   if (given) {
     if (given.height * given.width * given.channels !== featureCount) {
       throw new RangeError(
@@ -152,7 +169,9 @@ export function imageShapeOf(featureCount: number, given: ImageShape | null): Im
     return given;
   }
   const side = Math.round(Math.sqrt(featureCount));
-  return side >= 4 && side * side === featureCount ? { height: side, width: side, channels: 1 } : null;
+  return pixels && side >= 4 && side * side === featureCount
+    ? { height: side, width: side, channels: 1 }
+    : null;
 }
 
 /** Builds the context the kinds read; `seed` only chooses the rows the percentiles are read from. */
@@ -171,14 +190,15 @@ export function canaryContext(source: CanarySource, image: ImageShape | null, se
     lo = Math.min(lo, stats.min[j]);
     hi = Math.max(hi, stats.max[j]);
   }
-  const shape = imageShapeOf(source.featureCount, image);
+  const range = { min: Number.isFinite(lo) ? lo : 0, max: Number.isFinite(hi) ? hi : 1 };
+  const shape = imageShapeOf(source.featureCount, image, pixelValues(stats.grid, range));
   const n = source.labels.length;
   return {
     source,
     stats,
     classRows,
     image: shape,
-    range: { min: Number.isFinite(lo) ? lo : 0, max: Number.isFinite(hi) ? hi : 1 },
+    range,
     // Pixels are never categories, though a binarised image's adjacent pixels may look like one.
     categories: shape
       ? { groups: [], groupOf: new Int32Array(source.featureCount).fill(-1) }

@@ -57,7 +57,7 @@ describe('injectCanaries', () => {
       'Canaries need at least two classes with rows.',
     );
     expect(() => injectCanaries(src, { kinds: ['outlier', 'patch-trigger'] })).toThrow(
-      'The canary kind "patch-trigger" needs image rows: give the image shape, or a square number of features.',
+      'The canary kind "patch-trigger" needs image rows: give the image shape, or a square number of features holding pixel values (from 0 to 1, or whole numbers from 0 to 255).',
     );
   });
 

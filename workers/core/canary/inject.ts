@@ -130,7 +130,7 @@ export function injectCanaries(source: CanarySource, given: Partial<CanaryOption
   for (const k of kinds) {
     if (IMAGE_CANARY_KINDS.includes(k) && !ctx.image) {
       throw new RangeError(
-        `The canary kind "${k}" needs image rows: give the image shape, or a square number of features.`,
+        `The canary kind "${k}" needs image rows: give the image shape, or a square number of features holding pixel values (from 0 to 1, or whole numbers from 0 to 255).`,
       );
     }
   }

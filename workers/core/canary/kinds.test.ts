@@ -78,7 +78,8 @@ describe('image triggers', () => {
   it('takes the end of the range farther from the corner: a grey corner in [-1, 1] gets the dark end', () => {
     const src = grey(8, 8, [27, 28]);
     src.features[27] = -1;
-    const ctx = canaryContext(src, null, 1);
+    // Values below 0 are not read as pixels unless the shape is given.
+    const ctx = canaryContext(src, { height: 8, width: 8, channels: 1 }, 1);
     expect(patchTrigger(ctx, 2, createRng(1)).params.value).toBe(-1);
     expect(() =>
       patchTrigger(
