@@ -196,6 +196,17 @@ test('review: detail values as in the file, reason kept, q advances, selection o
     true,
   );
   await page.setViewportSize({ width: 1280, height: 720 });
+  // "Flagged by" sorts by how many families flag a row, most first (it sorted by row number before).
+  await page.getByTestId('review-table').getByRole('button', { name: 'Flagged by' }).click();
+  await expect(page.getByTestId('review-table').locator('th[aria-sort="descending"]')).toContainText(
+    'Flagged by',
+  );
+  const chips = await page
+    .getByTestId('review-row')
+    .evaluateAll((trs) => trs.slice(0, 12).map((tr) => tr.querySelectorAll('.chip').length));
+  expect(chips[0]).toBeGreaterThan(0);
+  expect(chips).toEqual([...chips].sort((a, b) => b - a));
+  await page.getByTestId('review-table').getByRole('button', { name: 'Suspicion' }).click();
 
   // Reload: the same review, the same sample in the detail.
   const here = await hash(page);

@@ -23,7 +23,7 @@ export const SORT_COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: 'suggested', label: 'Suggested' },
   { key: 'suspicion', label: 'Suspicion' },
   { key: 'decision', label: 'Decision' },
-  { key: 'row', label: 'Flagged by' },
+  { key: 'flags', label: 'Flagged by' },
 ];
 
 /**

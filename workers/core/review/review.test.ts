@@ -156,6 +156,17 @@ describe('queryRows, each sort and filter', () => {
     expect(rows({ sort: 'score:missing' })).toEqual([0, 4, 2, 1, 3, 5]);
   });
 
+  it('sorts "Flagged by" by how many families flag a row, ties by suspicion, NaN last', () => {
+    const flagged = { ...cols, flagBits: Uint8Array.from([0b1000, 0b1011, 0b0001, 0, 0b0110, 0b0001]) };
+    const by = (descending: boolean) => [
+      ...queryRows(flagged, none, { ...DEFAULT_QUERY, sort: 'flags', descending }),
+    ];
+    // Row 1: three families; row 4: two; rows 0, 2 and 5: one (suspicion 0.4, 0.1, NaN); row 3: none. Row 0's bits
+    // (8) outnumber row 4's (6): the count decides, not the bits.
+    expect(by(true)).toEqual([1, 4, 0, 2, 5, 3]);
+    expect(by(false)).toEqual([3, 2, 0, 5, 4, 1]);
+  });
+
   it('keeps rows of equal suspicion (NaN) or equal id in row order', () => {
     expect(rows({ descending: false })).toEqual([2, 4, 0, 1, 3, 5]);
     expect(rows({ sort: 'id', descending: false })).toEqual([5, 1, 4, 0, 2, 3]);

@@ -16,7 +16,16 @@ export interface ReviewColumns {
   numeric: Record<string, Float32Array>;
 }
 
-export type SortKey = 'row' | 'id' | 'label' | 'suggested' | 'suspicion' | 'decision' | `score:${string}`;
+/** `flags`: how many families flag the row, ties by suspicion. */
+export type SortKey =
+  | 'row'
+  | 'id'
+  | 'label'
+  | 'suggested'
+  | 'suspicion'
+  | 'decision'
+  | 'flags'
+  | `score:${string}`;
 
 export interface ReviewQuery {
   sort: SortKey;
@@ -45,6 +54,13 @@ export const DEFAULT_QUERY: ReviewQuery = {
   search: '',
   selectionOnly: false,
 };
+
+/** How many families flag a row: the set bits of its flag bits. */
+function flagCount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b !== 0; b &= b - 1) n++;
+  return n;
+}
 
 /** Decision codes per row: 0 none, 1 keep, 2 quarantine. */
 export type DecisionCodes = Uint8Array;
@@ -92,7 +108,12 @@ export function queryRows(
   else if (query.sort === 'suggested') compare = numeric(cols.suggested);
   else if (query.sort === 'suspicion') compare = numeric(cols.suspicion);
   else if (query.sort === 'decision') compare = numeric(decisions);
-  else compare = numeric(cols.numeric[query.sort.slice(6)] ?? cols.suspicion);
+  else if (query.sort === 'flags') {
+    const bySuspicion = numeric(cols.suspicion);
+    compare = (a, b) =>
+      sign * (flagCount(cols.flagBits[a] as number) - flagCount(cols.flagBits[b] as number)) ||
+      bySuspicion(a, b);
+  } else compare = numeric(cols.numeric[query.sort.slice(6)] ?? cols.suspicion);
   const result = Int32Array.from(out);
   result.sort(compare);
   return result;
