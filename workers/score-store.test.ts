@@ -13,6 +13,7 @@ import { DEFAULT_ANOMALY_THRESHOLDS } from './core/anomaly/types';
 import { resolveScoreParams, type ScoreParamsInput } from './core/scores/defaults';
 import { DEFAULT_TRAIN_SETTINGS } from './core/train/trainer';
 import { createScoreService } from './score.service';
+import { scoredImage } from './score-store';
 import { cpuOnly } from './test-backends';
 import { storeSynthetic } from './test-database';
 import { createTrainService } from './train.service';
@@ -136,4 +137,16 @@ describe('stored scoring (score worker over IndexedDB)', () => {
     expect((await stores.scores.get('score-c' as ScoreJobId))?.status).toBe('cancelled');
     expect((await service.scoringsOf('score-store-c', 'run-1' as RunId)).done).toBeNull();
   }, 60_000);
+});
+
+describe('scoredImage', () => {
+  const square = { width: 8, height: 8 };
+  it('gives the shape of an image dataset whatever the model, and of square CSV rows only for the CNN', () => {
+    expect(scoredImage({ image: { ...square, channels: 3 }, images: {} }, 'mlp')).toEqual({
+      image: { ...square, channels: 3 },
+    });
+    expect(scoredImage({ image: square }, 'cnn')).toEqual({ image: square });
+    expect(scoredImage({ image: square }, 'mlp')).toEqual({});
+    expect(scoredImage({ image: null }, 'cnn')).toEqual({});
+  });
 });

@@ -19,6 +19,20 @@ import type {
 } from './score.api';
 import { doneView, endedScore, suspectRows } from './score-records';
 
+/**
+ * The image shape the scoring reads, as the headless scan does: an image dataset's, whatever the model (the
+ * calibration's patch and blend canaries and its pixel question read it; an MLP's layers ignore it, model.ts), and a
+ * CSV's square rows only when the run trained the CNN on them, which needs the shape. Otherwise none: a CSV's square
+ * feature count is then read as images by the canaries only when its values read as pixels (canary/context.ts), as in
+ * the scan, and the pixel question is not asked of it (before, the app asked it of every square CSV, the scan of none).
+ */
+export function scoredImage(
+  meta: { image: { width: number; height: number; channels?: number } | null; images?: unknown },
+  model: string,
+): { image?: { width: number; height: number; channels?: number } } {
+  return meta.image && (meta.images !== undefined || model === 'cnn') ? { image: meta.image } : {};
+}
+
 /** What a scoring of `job` needs, read in the worker: the run's dynamics and settings, the dataset's arrays. */
 async function scoreRequestOf(stores: Stores, job: StoredScoreJob): Promise<ScoreRequest> {
   const { record } = job;
@@ -37,9 +51,7 @@ async function scoreRequestOf(stores: Stores, job: StoredScoreJob): Promise<Scor
       featureCount: meta.featureNames.length,
       labels: arrays.labels,
       classCount: stored.dynamics.classCount,
-      // Image rows whatever the model, as in the headless scan: the calibration's patch and blend canaries and its
-      // pixel question read the shape; an MLP's layers ignore it (model.ts).
-      ...(meta.image ? { image: meta.image } : {}),
+      ...scoredImage(meta, run.settings.model),
     },
     settings: run.settings,
     dynamics: stored.dynamics,
