@@ -293,6 +293,21 @@ test('a cross-validation worker killed mid-fold fails the score job with the rea
   // kill when its training yields, and a fold that ended first would leave an idle worker to die unnoticed.
   await score(10 * KILL_EPOCHS);
   await firstFoldTraining(page);
+  // Both fold workers hold their life lock, and long enough for the pool's watch (a look every 50 ms, workers/life.ts)
+  // to have seen it: one fold training says nothing of the other, and a worker that dies before its watch has seen its
+  // lock is seen only through its error event, which close() does not fire.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          async () =>
+            (await navigator.locks.query()).held?.filter((l) => l.name?.startsWith('sift-worker:fold-'))
+              .length ?? 0,
+        ),
+      { timeout: 60_000, intervals: [50] },
+    )
+    .toBe(2);
+  await page.waitForTimeout(250);
   const killedAt = Date.now();
   await killWorker(page, 'fold', 2);
   await expect(page.getByTestId('score-status')).toHaveAttribute('data-status', 'failed', {

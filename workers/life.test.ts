@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { lifeLockName, watchDeviceLoss } from './life';
+import { describe, expect, it, vi } from 'vitest';
+import { lifeLockName, watchDeviceLoss, watchLock } from './life';
 
 /** A device whose `lost` promise the test settles. */
 function device() {
@@ -38,5 +38,68 @@ describe('watchDeviceLoss', () => {
 describe('lifeLockName', () => {
   it('is one lock per worker name', () => {
     expect(lifeLockName('sift-train-ab')).not.toBe(lifeLockName('sift-train-cd'));
+  });
+});
+
+/** A lock manager holding one lock, `L`, that a fake worker takes and drops; a request waits until it is free. */
+function fakeLocks() {
+  let held = false;
+  const waiting: Array<() => void> = [];
+  const locks = {
+    query: async () => ({ held: held ? [{ name: 'L', mode: 'exclusive' as const }] : [], pending: [] }),
+    request: (_name: string, _options: LockOptions, callback: () => unknown) =>
+      new Promise((resolve) => {
+        if (held) waiting.push(() => resolve(callback()));
+        else resolve(callback());
+      }),
+  } as unknown as Pick<LockManager, 'query' | 'request'>;
+  return {
+    locks,
+    take: () => {
+      held = true;
+    },
+    die: () => {
+      held = false;
+      for (const go of waiting.splice(0)) go();
+    },
+  };
+}
+
+describe('watchLock', () => {
+  it('sees a worker that takes its lock late and dies soon after', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeLocks();
+      const watch = watchLock(fake.locks, 'L', new AbortController().signal, () => false);
+      // The worker starts slowly, takes its lock at 1.2 s and dies 120 ms later: looks spread a second apart (0, 50,
+      // 150, 350, 750, 1550 ms) never saw it held, and the watch waited for ever.
+      await vi.advanceTimersByTimeAsync(1200);
+      fake.take();
+      await vi.advanceTimersByTimeAsync(120);
+      fake.die();
+      const outcome = Promise.race([
+        watch,
+        new Promise((resolve) => setTimeout(() => resolve('unseen'), 5000)),
+      ]);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(await outcome).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not read a worker that has not started yet as dead', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeLocks();
+      let settled = false;
+      void watchLock(fake.locks, 'L', new AbortController().signal, () => false).then(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(settled).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -10,9 +10,13 @@ export function lifeLockName(workerName: string): string {
   return `sift-worker:${workerName}`;
 }
 
-/** How often the watch looks for the worker's life lock before it holds it, in ms: first, and at most. */
+/**
+ * How often the watch looks for the worker's life lock before it holds it, in ms. A worker that dies between two
+ * looks, after taking its lock, is never seen to have held it, and its job waits on; the looks once spread out to a
+ * second apart, and a fold worker killed in that window left its scoring running (e2e/crash.spec.ts, once in six runs).
+ * A look is one `locks.query()`, and a worker takes its lock within seconds of starting.
+ */
 const LOCK_POLL_MS = 50;
-const LOCK_POLL_MAX_MS = 1000;
 
 /**
  * Resolves true once the life lock `name` is free after its worker took it (the page's watch, worker-life.ts, and
@@ -25,12 +29,11 @@ export async function watchLock(
   signal: AbortSignal,
   stopped: () => boolean,
 ): Promise<boolean> {
-  // A worker loading tfjs takes a second or more to start: look often at first, then less.
-  for (let wait = LOCK_POLL_MS; ; wait = Math.min(2 * wait, LOCK_POLL_MAX_MS)) {
+  for (;;) {
     if (stopped()) return false;
     const snapshot = await locks.query();
     if (snapshot.held?.some((lock) => lock.name === name)) break;
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
   try {
     // Granted only when the holder is gone; the callback returns at once, releasing it again.
