@@ -3,11 +3,13 @@
  * scoring (its first record, then how it ended, with its score set) and answers the panel with views (summary and
  * named top suspects), so no per-sample array of a scoring crosses to the page.
  */
+import type { DatasetMeta } from '../app/db/schema';
 import type { DoneScoreRecord, DoneScoreView, ScoreRecord, ScoreView } from '../app/db/score-schema';
 import type { Stores } from '../app/db/stores';
 import { errorText } from './core/error-text';
 import { recombine } from './core/scores/summary';
 import type { FamilyName } from './core/scores/types';
+import type { TrainingData, TrainSettings } from './core/train/types';
 import { storesFor } from './db';
 import type { RowNames } from './row-names';
 import type {
@@ -27,9 +29,9 @@ import { doneView, endedScore, suspectRows } from './score-records';
  * the scan, and the pixel question is not asked of it (before, the app asked it of every square CSV, the scan of none).
  */
 export function scoredImage(
-  meta: { image: { width: number; height: number; channels?: number } | null; images?: unknown },
-  model: string,
-): { image?: { width: number; height: number; channels?: number } } {
+  meta: Pick<DatasetMeta, 'image'> & { images?: unknown },
+  model: TrainSettings['model'],
+): Pick<TrainingData, 'image'> {
   return meta.image && (meta.images !== undefined || model === 'cnn') ? { image: meta.image } : {};
 }
 
