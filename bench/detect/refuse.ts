@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type FusionInput, fuse } from '../../workers/core/calibration/fuse';
+import { estimatePoisoned } from '../../workers/core/calibration/presence';
 import type { FusionSettings } from '../../workers/core/calibration/types';
 import { resolveScoreParams } from '../../workers/core/scores/defaults';
 import { suspicionFromScores } from '../../workers/core/scores/suspicion';
@@ -62,3 +63,4 @@ console.log(
   ),
 );
 console.log(JSON.stringify(result.model.clusters));
+console.log(`estimate ${estimatePoisoned(result, n)}`);

@@ -49,7 +49,12 @@ def load(data, name):
     zpath = os.path.join(d, f'{name}.zip')
     if os.path.exists(zpath):
         with zipfile.ZipFile(zpath) as z:
-            X = np.stack([pixels(Image.open(io.BytesIO(z.read(i)))) for i in ids])
+            images = [Image.open(io.BytesIO(z.read(i))) for i in ids]
+        # Images of several sizes (ho6_digits_sizes_flip): each resized to the most common side, as Sift's default.
+        sides, counts = np.unique([im.size[0] for im in images], return_counts=True)
+        side = int(sides[np.argmax(counts)])
+        X = np.stack([pixels(im if im.size == (side, side) else im.resize((side, side), Image.BILINEAR))
+                      for im in images])
         labels = np.array([i.split('/')[0] for i in ids])
         _, y = np.unique(labels, return_inverse=True)
         return ids, X, y, truth['poisoned'].to_numpy(), True
