@@ -221,6 +221,54 @@ describe('clear tails in the fused order', () => {
   });
 });
 
+describe('a lifted group of shared values in the fused order', () => {
+  it('ranks with the clear tails, above the rows of a label kind that is surer than its trigger kind', () => {
+    // Shared values: every row marked, rising smoothly from 1 to 23 (row i at 1 + 22 (i / 1000)^12; no gap sets a tail
+    // apart), rows 40-69 a lifted group at 24; 56 rows lie above the 40 trigger canaries (12), so the trigger kind
+    // counts the group but is not sure. Then 40 random-flip canaries that self-confidence puts at 0.85-1.0, with
+    // analyst rows 100-179 at 0.95-1.0 (mislabelled) and rows 300-359 at 0.86 (below the canaries' quartile, not all
+    // counted, above some canaries): not sure either.
+    const n = 1000;
+    const base = run((i) => (i >= 40 && i < 70 ? 24 : 1 + 22 * (i / n) ** 12));
+    const rng = createRng(5);
+    const scores = {} as Record<ScoreName, Float32Array>;
+    for (const s of SCORE_NAMES) {
+      scores[s] = Float32Array.from({ length: n + 80 }, (_, i) =>
+        i < n + 40 ? base.scores[s][i] : rng.next(),
+      );
+    }
+    scores.sharedValues.fill(1, n + 40);
+    for (let i = 0; i < n + 80; i++) {
+      if (i >= n + 40) scores.selfConfidence[i] = 0.85 + 0.15 * rng.next();
+      else if (i >= 100 && i < 180) scores.selfConfidence[i] = 0.95 + 0.05 * rng.next();
+      else if (i >= 300 && i < 360) scores.selfConfidence[i] = 0.86;
+    }
+    const flip = CANARY_KINDS.indexOf('random-flip');
+    const input: FusionInput = {
+      ...base,
+      scores,
+      kind: Uint8Array.from({ length: 80 }, (_, j) => (j < 40 ? TRIGGER : flip)),
+      role: Uint8Array.from({ length: 80 }, (_, j) => (j % 40 < 20 ? CANARY_ROLE.fit : CANARY_ROLE.report)),
+      backbone: Float32Array.from({ length: n + 80 }, (_, i) => base.backbone[Math.min(i, n + 39)]),
+      grouped: Uint8Array.from({ length: n }, (_, i) => (i >= 40 && i < 70 ? 1 : 0)),
+    };
+    const out = fuse(input);
+    const trigger = out.model.detectors.find((d) => d.kind === 'feature-trigger');
+    const flips = out.model.detectors.find((d) => d.kind === 'random-flip');
+    expect(trigger).toMatchObject({ kind: 'feature-trigger', score: 'sharedValues', presentRows: 30 });
+    expect(flips).toMatchObject({ kind: 'random-flip', score: 'selfConfidence' });
+    expect(flips?.presentRows).toBeGreaterThan(0);
+    // Neither kind is sure; the label kind is the surer, so its rows would come first.
+    expect(trigger?.canaryReach).toBeLessThan(flips?.canaryReach ?? 0);
+    expect(flips?.canaryReach).toBeLessThan(1);
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => out.suspicion[b] - out.suspicion[a] || a - b,
+    );
+    expect(order.slice(0, 30).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => 40 + i));
+    expect(out.topScore[40]).toBe(SCORE_NAMES.indexOf('sharedValues'));
+  });
+});
+
 describe('crowded rows in the fused order', () => {
   it('lifts rows packed far closer together than the rest with the clear tails, the closest first, and counts them', () => {
     // No kind is present. The k-NN distances of the analyst rows lie in [1, 2), but rows 40-59 sit at 0.020-0.039; the
