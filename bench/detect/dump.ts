@@ -3,7 +3,7 @@
  * roles, the uncalibrated suspicion, the cluster rows whose features explain their label, and for images the pixel
  * neighbours' label disagreement) as a CSV, so that fusion rules can be compared offline on the same run:
  *
- *   npx tsx bench/detect/dump.ts <file.csv> <out.csv> [--seed N]
+ *   npx tsx bench/detect/dump.ts <file.csv> <out.csv> [--seed N] [--one-hot a,b]
  *
  * Rows: the analyst's rows first (role -1, in file order), then the canaries. Same defaults as the scan.
  */
@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const seed = at > 0 ? Number(process.argv[at + 1]) : DEFAULT_TRAIN_SETTINGS.seed;
   if (!Number.isInteger(seed)) throw new Error('--seed takes an integer');
   if (!file || !out) throw new Error('usage: tsx bench/detect/dump.ts <file.csv> <out.csv>');
-  const loaded = await loadDataset(file, { label: null, id: null });
+  // --one-hot a,b: text columns to one-hot encode, as the scan's option (a set's scan-flags.txt names them).
+  const hot = process.argv.indexOf('--one-hot');
+  const oneHot = hot > 0 ? process.argv[hot + 1]?.split(',') : undefined;
+  const loaded = await loadDataset(file, { label: null, id: null, ...(oneHot ? { oneHot } : {}) });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   await tf.setBackend('wasm');
   await tf.ready();
