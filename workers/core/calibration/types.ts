@@ -64,7 +64,10 @@ export interface FusionSettings {
   quantiles: number[];
   /** Fewer rows than this is no presence: a detector's top few rows are often clean rows it happens to rank high. */
   minRows: number;
-  /** Rows outside every present kind's top rows: weight of their uncalibrated suspicion's tail significance. */
+  /**
+   * Rows outside every present kind's top rows: weight of their uncalibrated suspicion's tail significance, while no
+   * label kind is present (once one is, only the label kinds' detectors order them).
+   */
   backbone: number;
   /** The same for their strongest present detector. */
   rest: number;

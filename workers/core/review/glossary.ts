@@ -15,7 +15,7 @@ export interface GlossaryEntry {
 export const SCORE_GLOSSARY: Readonly<Record<ScoreName | 'suspicion', GlossaryEntry>> = {
   suspicion: {
     name: 'Suspicion',
-    text: 'The combined score the table is sorted by, from 0 to 1. Calibrated on canaries (the default): rows that look like a kind of poison the calibration found present, and groups that one score sets clearly apart, rank first; then the rest by the larger of their uncalibrated suspicion and those kinds’ scores. Uncalibrated: the highest weighted family value of the row (the families below).',
+    text: 'The combined score the table is sorted by, from 0 to 1. Calibrated on canaries (the default): rows that look like a kind of poison the calibration found present, and groups that one score sets clearly apart, rank first; then the rest by the label questions when a kind of wrong label was found, else by the larger of their uncalibrated suspicion and those kinds’ scores. Uncalibrated: the highest weighted family value of the row (the families below).',
   },
   aum: {
     name: 'AUM (area under the margin)',
