@@ -63,31 +63,9 @@ describe('the rest of the fused order', () => {
     // Row 500 holds the top of the uncalibrated suspicion: 0.5 × 0.5 × ln(1001 / 2) / ln(1001).
     expect(out.suspicion[500]).toBeCloseTo((0.25 * Math.log(1001 / 2)) / Math.log(1001), 5);
   });
+
   it('leaves out the detector of another present kind once a label kind is present', () => {
-    // The k-NN distance exponential over the rows (a long tail, no gap), the 40 outlier canaries at 4-6, beyond all
-    // but a few rows: an outlier kind present beside the flips. Row 600 at 4, among the farthest of the rest, its
-    // label doubted by no question; row 501 is doubted.
-    const input = run(FLIP);
-    const n = input.rows;
-    const rng = createRng(12);
-    const extend = (a: Float32Array, tail: () => number) =>
-      Float32Array.from({ length: n + 80 }, (_, i) => (i < n + 40 ? (a[i] as number) : tail()));
-    const scores = Object.fromEntries(
-      SCORE_NAMES.map((s) => [s, extend(input.scores[s], () => rng.next())]),
-    ) as Record<ScoreName, Float32Array>;
-    for (let i = 0; i < n + 80; i++) {
-      scores.knnDistance[i] = i >= n + 40 ? 4 + 2 * rng.next() : -Math.log(1 - rng.next());
-      if (i >= n + 40) scores.selfConfidence[i] = 0.5 * rng.next();
-    }
-    scores.knnDistance[600] = 4;
-    scores.selfConfidence[600] = 0.01;
-    const out = fuse({
-      ...input,
-      scores,
-      kind: Uint8Array.from({ length: 80 }, (_, j) => (j < 40 ? FLIP : OUTLIER)),
-      role: Uint8Array.from({ length: 80 }, (_, j) => (j % 40 < 20 ? CANARY_ROLE.fit : CANARY_ROLE.report)),
-      backbone: extend(input.backbone, () => 0),
-    });
+    const out = fuse(besideOutliers(4));
     const outlier = out.model.detectors.find((d) => d.kind === 'outlier');
     expect(outlier).toMatchObject({ score: 'knnDistance' });
     expect(outlier?.presentRows).toBeGreaterThan(0);
@@ -95,4 +73,46 @@ describe('the rest of the fused order', () => {
     expect(out.suspicion[501]).toBeLessThan(0.5);
     expect(out.suspicion[501]).toBeGreaterThan(out.suspicion[600] as number);
   });
+
+  it('weighs the label kinds against the largest of them, not against a larger outlier kind', () => {
+    // Outlier canaries at 3-5: the outlier kind counts more rows than the flips' kind. Against its count, the label
+    // kind's log weight put most of the rest below zero, where every such row tied at 0.
+    const out = fuse(besideOutliers(3));
+    const [flips, outlier] = ['random-flip', 'outlier'].map((k) =>
+      out.model.detectors.find((d) => d.kind === k),
+    );
+    expect(outlier?.presentRows).toBeGreaterThan(flips?.presentRows ?? 0);
+    expect(flips?.presentRows).toBeGreaterThan(0);
+    const zeros = Array.from(out.suspicion.subarray(0, 1000)).filter((v) => v === 0).length;
+    expect(zeros).toBeLessThanOrEqual(1);
+  });
 });
+
+/**
+ * run(FLIP) with 40 outlier canaries more: the k-NN distance exponential over the rows (a long tail, no gap), the
+ * outlier canaries from `from` to `from` + 2, beyond all but a few rows: an outlier kind present beside the flips. Row
+ * 600 at 4, among the farthest of the rest, its label doubted by no question; row 501 is doubted.
+ */
+function besideOutliers(from: number): FusionInput {
+  const input = run(FLIP);
+  const n = input.rows;
+  const rng = createRng(12);
+  const extend = (a: Float32Array, tail: () => number) =>
+    Float32Array.from({ length: n + 80 }, (_, i) => (i < n + 40 ? (a[i] as number) : tail()));
+  const scores = Object.fromEntries(
+    SCORE_NAMES.map((s) => [s, extend(input.scores[s], () => rng.next())]),
+  ) as Record<ScoreName, Float32Array>;
+  for (let i = 0; i < n + 80; i++) {
+    scores.knnDistance[i] = i >= n + 40 ? from + 2 * rng.next() : -Math.log(1 - rng.next());
+    if (i >= n + 40) scores.selfConfidence[i] = 0.5 * rng.next();
+  }
+  scores.knnDistance[600] = 4;
+  scores.selfConfidence[600] = 0.01;
+  return {
+    ...input,
+    scores,
+    kind: Uint8Array.from({ length: 80 }, (_, j) => (j < 40 ? FLIP : OUTLIER)),
+    role: Uint8Array.from({ length: 80 }, (_, j) => (j % 40 < 20 ? CANARY_ROLE.fit : CANARY_ROLE.report)),
+    backbone: extend(input.backbone, () => 0),
+  };
+}
