@@ -13,8 +13,9 @@ const OUTLIER = CANARY_KINDS.indexOf('outlier');
 
 /**
  * 1000 analyst rows of noise; rows 0-39 mislabelled (self-confidence 0.95-1.0); 40 canaries of `kind`: random
- * flips mislabelled as those rows are, or outliers far out under the k-NN distance. Row 500: the uncalibrated suspicion's top value, its label doubted by no question. Row 501:
- * doubted somewhat (self-confidence 0.8, where no clean row reaches), the uncalibrated suspicion at the median.
+ * flips mislabelled as those rows are, or outliers far out under the k-NN distance. Row 500: the uncalibrated
+ * suspicion's top value, its label doubted by no question. Row 501: doubted somewhat (self-confidence 0.8, where no
+ * clean row reaches), the uncalibrated suspicion at the median.
  */
 function run(kind: number): FusionInput {
   const n = 1000;
@@ -54,7 +55,7 @@ describe('the rest of the fused order', () => {
     expect(out.suspicion[501]).toBeGreaterThan(out.suspicion[500] as number);
   });
 
-  it('keeps it while the present kind asks no label question', () => {
+  it('keeps it while no label kind is present', () => {
     // The same rows, the canaries now outliers (k-NN distance finds them; the analyst rows hold none): no kind is
     // present, and the uncalibrated suspicion orders every row.
     const out = fuse(run(OUTLIER));

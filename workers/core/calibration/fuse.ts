@@ -88,7 +88,8 @@ function strongest(features: Float32Array[], i: number, among?: readonly number[
  * detector) above every row of the next, in its detector's order. The other rows follow, ordered by the larger of
  * their uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`, plus the
  * log of its kind's rows over the largest present kind's), both as tail significance over the analyst's rows; once a
- * label kind is present, by the label kinds' detectors alone. Values lie in [0, 1]; the present kinds' rows above 0.5.
+ * label kind is present, by the label kinds' detectors alone, against the largest label kind. Values lie in [0, 1];
+ * the present kinds' rows above 0.5.
  */
 export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): FusionResult {
   const settings: FusionSettings = { ...DEFAULT_FUSION, ...given };
@@ -211,7 +212,7 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
     // Once a label kind is present, the label questions alone order the rest: the canaries have shown that they find
     // this data's wrong labels, and the uncalibrated rule's fixed mix of families or another kind's detector only
     // lifted rows they rank high above rows those questions doubt. On 32 dumped runs, 20 ranked better and three
-    // worse by 0.0004 AUROC at most (docs/heldout.md).
+    // worse by 0.0003 AUROC at most (docs/heldout.md).
     let value = labelPresent ? 0 : settings.backbone * backbone[i];
     let score = -1;
     if (inCluster) {
