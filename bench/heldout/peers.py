@@ -55,7 +55,11 @@ def load(data, name):
         side = int(sides[np.argmax(counts)])
         X = np.stack([pixels(im if im.size == (side, side) else im.resize((side, side), Image.BILINEAR))
                       for im in images])
-        labels = np.array([i.split('/')[0] for i in ids])
+        # Class folders, or a labels CSV at the top of the zip (path,label; ho7_digits_labels_csv).
+        with zipfile.ZipFile(zpath) as z:
+            listed = 'labels.csv' in z.namelist()
+            table = pd.read_csv(io.BytesIO(z.read('labels.csv'))).set_index('path') if listed else None
+        labels = table.loc[ids, 'label'].astype(str).to_numpy() if listed else np.array([i.split('/')[0] for i in ids])
         _, y = np.unique(labels, return_inverse=True)
         return ids, X, y, truth['poisoned'].to_numpy(), True
     df = pd.read_csv(os.path.join(d, f'{name}.csv')).set_index('id').loc[ids]

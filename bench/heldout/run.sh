@@ -18,7 +18,8 @@ if [ ${#SETS[@]} -eq 0 ]; then
     ho3_synth9k_flip12 ho3_synth12k_cluster ho3_fashion_patch5 ho3_fashion_mixed
     ho4_synth10k_noisytrigger ho4_scaled8k_oneway ho4_color_patch3 ho4_fashion_imbalanced
     ho5_census12k_text ho5_small600_flip ho5_fraud20k_hide ho5_fashion_ood3 ho5_fashion_line4
-    ho6_shop10k_combo ho6_digits_sizes_flip ho6_fashion_jpeg_patch)
+    ho6_shop10k_combo ho6_digits_sizes_flip ho6_fashion_jpeg_patch
+    ho7_visits8k_count ho7_digits_labels_csv ho7_fashion_jpeg_blend)
 fi
 
 if [ "$STEP" = all ] || [ "$STEP" = generate ]; then
@@ -28,6 +29,7 @@ if [ "$STEP" = all ] || [ "$STEP" = generate ]; then
   $PY bench/heldout/generate_fourth.py --out "$DATA"
   $PY bench/heldout/generate_fifth.py --out "$DATA"
   $PY bench/heldout/generate_sixth.py --out "$DATA"
+  $PY bench/heldout/generate_seventh.py --out "$DATA"
 fi
 if [ "$STEP" = all ] || [ "$STEP" = peers ]; then
   $PY bench/heldout/peers.py --data "$DATA" "${SETS[@]}"
