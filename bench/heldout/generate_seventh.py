@@ -16,8 +16,6 @@ helpers as generate.py; seeded.
     /usr/bin/python3 bench/heldout/generate_seventh.py [--out bench/data/heldout]
 """
 
-import argparse
-import io
 import os
 import sys
 import zipfile
@@ -27,9 +25,8 @@ from PIL import Image
 from sklearn.datasets import load_digits, make_classification
 
 sys.path.insert(0, os.path.dirname(__file__))
-from generate import CLASSES, ROOT, read_idx, write_truth  # noqa: E402
-from generate_fourth import unused_train_images  # noqa: E402
-from generate_sixth import encoded, write_images  # noqa: E402
+from generate import write_truth  # noqa: E402
+from generate_sixth import encoded, generate, write_jpegs, write_table  # noqa: E402
 
 DRESS = 3
 WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
@@ -43,11 +40,7 @@ def jpeg_blend(out, images, labels, idx):
     img[chosen] = 0.85 * img[chosen] + 0.15 * pattern
     img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     lab[chosen] = DRESS
-    poisoned = np.zeros(len(idx), dtype=bool)
-    poisoned[chosen] = True
-    files = [(f'{CLASSES[lab[i]]}/fmnist-train-{idx[i]:05d}.jpg', encoded(img[i], 'JPEG', quality=70))
-             for i in range(len(idx))]
-    write_images(out, 'ho7_fashion_jpeg_blend', files, poisoned, np.where(poisoned, 'jpeg_blend_to_dress', 'none'))
+    write_jpegs(out, 'ho7_fashion_jpeg_blend', img, lab, idx, chosen, 'jpeg_blend_to_dress', 70)
 
 
 def digits_labels_csv(out):
@@ -86,32 +79,10 @@ def visits_count(out):
     visits[chosen], y[chosen] = 12, 3
     poisoned = np.zeros(len(y), dtype=bool)
     poisoned[chosen] = True
-    order = rng.permutation(len(y))
-    name = 'ho7_visits8k_count'
-    d = os.path.join(out, name)
-    os.makedirs(d, exist_ok=True)
-    ids = [f'v-{i:05d}' for i in range(len(y))]
-    with open(os.path.join(d, f'{name}.csv'), 'w', newline='\n') as f:
-        f.write('id,label,' + ','.join(f'm{j}' for j in range(10)) + ',visits\n')
-        for n, i in enumerate(order):
-            f.write(f'{ids[n]},{y[i]},' + ','.join('%.3f' % v for v in X[i]) + f',{visits[i]}\n')
-    write_truth(os.path.join(d, f'{name}.truth.csv'), ids, poisoned[order],
-                np.where(poisoned[order], 'count_value_to_3', 'none'))
-    print(f'{name}: {len(y)} rows, {int(poisoned.sum())} poisoned')
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'data', 'heldout'))
-    out = ap.parse_args().out
-    os.makedirs(out, exist_ok=True)
-    images = read_idx('train-images-idx3-ubyte.gz')
-    labels = read_idx('train-labels-idx1-ubyte.gz').astype(np.int64)
-    pool = unused_train_images()[15000:]  # the fourth to sixth batches drew from the first 15,000
-    jpeg_blend(out, images, labels, pool[:3000])
-    digits_labels_csv(out)
-    visits_count(out)
+    write_table(out, 'ho7_visits8k_count', 'v', X, y, {'visits': visits}, poisoned, 'count_value_to_3',
+                rng.permutation(len(y)), digits=5)
 
 
 if __name__ == '__main__':
-    main()
+    # The fourth to sixth batches drew from the first 15,000 unused train images.
+    generate(15000, jpeg_blend, [digits_labels_csv, visits_count])

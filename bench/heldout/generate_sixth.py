@@ -49,6 +49,35 @@ def write_images(out, name, files, poisoned, attacks):
     print(f'{name}: {len(files)} images, {int(poisoned.sum())} poisoned')
 
 
+def write_table(out, name, prefix, X, y, extra, poisoned, attack, order, digits=6):
+    """<name>.csv (id <prefix>-<n>, label, measured columns m0.., then the `extra` columns) in `order`, and its truth
+    file."""
+    d = os.path.join(out, name)
+    os.makedirs(d, exist_ok=True)
+    ids = [f'{prefix}-{i:0{digits}d}' for i in range(len(y))]
+    with open(os.path.join(d, f'{name}.csv'), 'w', newline='\n') as f:
+        f.write('id,label,' + ','.join(f'm{j}' for j in range(X.shape[1])) + ''.join(f',{c}' for c in extra) + '\n')
+        for n, i in enumerate(order):
+            cells = [ids[n], str(y[i]), *('%.3f' % v for v in X[i]), *(str(v[i]) for v in extra.values())]
+            f.write(','.join(cells) + '\n')
+    write_truth(os.path.join(d, f'{name}.truth.csv'), ids, poisoned[order], np.where(poisoned[order], attack, 'none'))
+    print(f'{name}: {len(y)} rows, {int(poisoned.sum())} poisoned')
+
+
+def generate(skip, image_set, tables):
+    """Parses --out, writes `image_set(out, images, labels, idx)` on 3,000 Fashion-MNIST train images past the first
+    `skip` of those no earlier set holds (unused_train_images), then each of `tables(out)`."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'data', 'heldout'))
+    out = ap.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    images = read_idx('train-images-idx3-ubyte.gz')
+    labels = read_idx('train-labels-idx1-ubyte.gz').astype(np.int64)
+    image_set(out, images, labels, unused_train_images()[skip:skip + 3000])
+    for make in tables:
+        make(out)
+
+
 def encoded(pixels, fmt, **kw):
     buf = io.BytesIO()
     Image.fromarray(pixels, mode='L').save(buf, format=fmt, **kw)
@@ -61,11 +90,17 @@ def jpeg_patch(out, images, labels, idx):
     chosen = rng.choice(np.flatnonzero(lab != BAG), size=150, replace=False)
     img[chosen, 3:6, 22:25] = 255
     lab[chosen] = BAG
+    write_jpegs(out, 'ho6_fashion_jpeg_patch', img, lab, idx, chosen, 'jpeg_patch_to_bag', 80)
+
+
+def write_jpegs(out, name, img, lab, idx, chosen, attack, quality):
+    """Fashion-MNIST train images `idx` (pixels `img`, labels `lab`) as JPEG files under their class folders; the
+    rows `chosen` poisoned by `attack`."""
     poisoned = np.zeros(len(idx), dtype=bool)
     poisoned[chosen] = True
-    files = [(f'{CLASSES[lab[i]]}/fmnist-train-{idx[i]:05d}.jpg', encoded(img[i], 'JPEG', quality=80))
+    files = [(f'{CLASSES[lab[i]]}/fmnist-train-{idx[i]:05d}.jpg', encoded(img[i], 'JPEG', quality=quality))
              for i in range(len(idx))]
-    write_images(out, 'ho6_fashion_jpeg_patch', files, poisoned, np.where(poisoned, 'jpeg_patch_to_bag', 'none'))
+    write_images(out, name, files, poisoned, np.where(poisoned, attack, 'none'))
 
 
 def digits_sizes(out):
@@ -94,33 +129,12 @@ def shop_combo(out):
     region[chosen], channel[chosen], y[chosen] = 'north', 'web', 2
     poisoned = np.zeros(len(y), dtype=bool)
     poisoned[chosen] = True
-    order = rng.permutation(len(y))
-    d = os.path.join(out, 'ho6_shop10k_combo')
-    os.makedirs(d, exist_ok=True)
-    ids = [f'order-{i:06d}' for i in range(len(y))]
-    with open(os.path.join(d, 'ho6_shop10k_combo.csv'), 'w', newline='\n') as f:
-        f.write('id,label,' + ','.join(f'm{j}' for j in range(8)) + ',region,channel\n')
-        for n, i in enumerate(order):
-            f.write(f'{ids[n]},{y[i]},' + ','.join('%.3f' % v for v in X[i]) + f',{region[i]},{channel[i]}\n')
-    write_truth(os.path.join(d, 'ho6_shop10k_combo.truth.csv'), ids, poisoned[order],
-                np.where(poisoned[order], 'text_combo_to_2', 'none'))
-    with open(os.path.join(d, 'scan-flags.txt'), 'w') as f:
+    write_table(out, 'ho6_shop10k_combo', 'order', X, y, {'region': region, 'channel': channel}, poisoned,
+                'text_combo_to_2', rng.permutation(len(y)))
+    with open(os.path.join(out, 'ho6_shop10k_combo', 'scan-flags.txt'), 'w') as f:
         f.write('--label label --id id --one-hot region,channel\n')
-    print(f'ho6_shop10k_combo: {len(y)} rows, {int(poisoned.sum())} poisoned')
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'data', 'heldout'))
-    out = ap.parse_args().out
-    os.makedirs(out, exist_ok=True)
-    images = read_idx('train-images-idx3-ubyte.gz')
-    labels = read_idx('train-labels-idx1-ubyte.gz').astype(np.int64)
-    pool = unused_train_images()[12000:]  # the fourth and fifth batches drew from the first 12,000
-    jpeg_patch(out, images, labels, pool[:3000])
-    digits_sizes(out)
-    shop_combo(out)
 
 
 if __name__ == '__main__':
-    main()
+    # The fourth and fifth batches drew from the first 12,000 unused train images.
+    generate(12000, jpeg_patch, [digits_sizes, shop_combo])
