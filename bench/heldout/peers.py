@@ -50,16 +50,17 @@ def load(data, name):
     if os.path.exists(zpath):
         with zipfile.ZipFile(zpath) as z:
             images = [Image.open(io.BytesIO(z.read(i))) for i in ids]
+            # Class folders, or a labels CSV at the top of the zip (path,label; ho7_digits_labels_csv).
+            if 'labels.csv' in z.namelist():
+                table = pd.read_csv(io.BytesIO(z.read('labels.csv'))).set_index('path')
+                labels = table.loc[ids, 'label'].astype(str).to_numpy()
+            else:
+                labels = np.array([i.split('/')[0] for i in ids])
         # Images of several sizes (ho6_digits_sizes_flip): each resized to the most common side, as Sift's default.
         sides, counts = np.unique([im.size[0] for im in images], return_counts=True)
         side = int(sides[np.argmax(counts)])
         X = np.stack([pixels(im if im.size == (side, side) else im.resize((side, side), Image.BILINEAR))
                       for im in images])
-        # Class folders, or a labels CSV at the top of the zip (path,label; ho7_digits_labels_csv).
-        with zipfile.ZipFile(zpath) as z:
-            listed = 'labels.csv' in z.namelist()
-            table = pd.read_csv(io.BytesIO(z.read('labels.csv'))).set_index('path') if listed else None
-        labels = table.loc[ids, 'label'].astype(str).to_numpy() if listed else np.array([i.split('/')[0] for i in ids])
         _, y = np.unique(labels, return_inverse=True)
         return ids, X, y, truth['poisoned'].to_numpy(), True
     df = pd.read_csv(os.path.join(d, f'{name}.csv')).set_index('id').loc[ids]

@@ -85,11 +85,11 @@ function strongest(features: Float32Array[], i: number, among?: readonly number[
  * Picks each kind's detector on the canaries and fuses every row of the run. Per kind, the detector is the single
  * score whose canaries (both draws) reach highest among the analyst's rows (canaryReach); its presence is
  * `presentRows`. Kinds that look present are taken surest first (KindDetector.canaryReach): each puts its `presentRows` top rows (by its
- * detector) above every row of the next, in its detector's order. The other rows follow, ordered by the larger of
- * their uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`, plus the
- * log of its kind's rows over the largest present kind's), both as tail significance over the analyst's rows; once a
- * label kind is present, by the label kinds' detectors alone, against the largest label kind. Values lie in [0, 1];
- * the present kinds' rows above 0.5.
+ * detector) above every row of the next, in its detector's order. The other rows follow, ordered by the larger of their
+ * uncalibrated suspicion (at weight `backbone`) and their strongest present detector (at weight `rest`, plus the log of
+ * its kind's rows over the largest present kind's), both as tail significance over the analyst's rows; once a label
+ * kind is present, by the label kinds' detectors instead, against the largest label kind (and a lifted cluster's row
+ * that stays in the rest by its cluster either way). Values lie in [0, 1]; the present kinds' rows above 0.5.
  */
 export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): FusionResult {
   const settings: FusionSettings = { ...DEFAULT_FUSION, ...given };
@@ -209,10 +209,10 @@ export function fuse(input: FusionInput, given: Partial<FusionSettings> = {}): F
       topScore[i] = strongest(features, i, reasons[j]);
       continue;
     }
-    // Once a label kind is present, the label questions alone order the rest: the canaries have shown that they find
-    // this data's wrong labels, and the uncalibrated rule's fixed mix of families or another kind's detector only
-    // lifted rows they rank high above rows those questions doubt. On 32 dumped runs, 20 ranked better and three
-    // worse by 0.0003 AUROC at most (docs/heldout.md).
+    // Once a label kind is present, the label questions order the rest (and a lifted cluster's row that stays here its
+    // cluster, below): the canaries have shown that they find this data's wrong labels, and the uncalibrated rule's
+    // fixed mix of families or another kind's detector only lifted rows they rank high above rows those questions
+    // doubt. On 32 dumped runs, 20 ranked better and three worse by 0.0003 AUROC at most (docs/heldout.md).
     let value = labelPresent ? 0 : settings.backbone * backbone[i];
     let score = -1;
     if (inCluster) {
